@@ -1,0 +1,317 @@
+"""The `touchpoint` command. Every subcommand has --help; errors say what to fix, without a traceback."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+from zoneinfo import available_timezones
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from agent.settings import ENV_PREFIX, Settings, SettingsError
+
+app = typer.Typer(
+    help="Touchpoint: every inquiry answered within seconds, every lead followed up, reps in control.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+leads_app = typer.Typer(help="Leads.", no_args_is_help=True)
+knowledge_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(leads_app, name="leads")
+app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(users_app, name="users")
+
+console = Console()
+errors = Console(stderr=True)
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def _settings() -> Settings:
+    settings = Settings.load()
+    logging.getLogger().setLevel(settings.log_level)
+    return settings
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    )
+
+
+def _ensure_schema(settings: Settings) -> None:
+    from agent.db.migrate import current_revision, head_revision
+
+    if current_revision(settings.database_url) != head_revision():
+        raise CliError(
+            f"the database at {settings.database_url} is not up to date: run `touchpoint db upgrade`"
+        )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    from agent.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    console.print(f"database is at the latest schema ({_safe_url(settings.database_url)})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema version of the database."""
+    from agent.db.migrate import current_revision
+
+    console.print(current_revision(_settings().database_url) or "empty (run `touchpoint db upgrade`)")
+
+
+@knowledge_app.command("ingest")
+def knowledge_ingest(
+    path: Annotated[
+        Path | None, typer.Argument(help="Knowledge folder (default: TOUCHPOINT_KNOWLEDGE_DIR)")
+    ] = None,
+) -> None:
+    """Load a knowledge folder into the vector store; unchanged files cost nothing."""
+    from knowledge.chroma_store import build_vector_store
+    from knowledge.documents import load_folder
+    from knowledge.embeddings import build_embedder
+    from knowledge.ingest import ingest
+
+    settings = _settings()
+    root = path or settings.knowledge_dir
+    if not root.is_dir():
+        raise CliError(f"{root} is not a folder of Markdown files (see docs/knowledge.md)")
+    loaded = load_folder(root)
+    for error in loaded.errors:
+        errors.print(f"[yellow]skipped[/] {error}")
+    store = build_vector_store(settings, build_embedder(settings))
+    with _progress() as progress:
+        task = progress.add_task("embedding", total=None)
+        report = ingest(
+            loaded.documents,
+            store,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    console.print(
+        f"{len(loaded.documents)} documents: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged; {report.chunks_written} chunks embedded"
+    )
+    if loaded.errors:
+        raise CliError(f"{len(loaded.errors)} file(s) could not be loaded; fix them and run again")
+
+
+@leads_app.command("import")
+def leads_import(
+    file: Annotated[Path, typer.Argument(help="CSV export with a header row; `email` or `phone` required")],
+    dry_run: Annotated[bool, typer.Option(help="Validate and report, write nothing")] = False,
+) -> None:
+    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons."""
+    from agent.clock import utcnow
+    from agent.db.engine import build_engine, build_session_factory
+    from agent.leads_import import import_leads, read_rows
+
+    settings = _settings()
+    _ensure_schema(settings)
+    engine = build_engine(settings.database_url)
+    try:
+        session = build_session_factory(engine)()
+        with session:
+            report = import_leads(
+                session, read_rows(file), now=utcnow(), valid_timezones=available_timezones()
+            )
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    finally:
+        engine.dispose()
+    table = Table(
+        "line", "outcome", "detail", title=f"{file.name}{' (dry run: nothing written)' if dry_run else ''}"
+    )
+    for row in report.rows:
+        if row.outcome == "rejected" or len(report.rows) <= 50:
+            table.add_row(str(row.line), row.outcome, row.detail)
+    console.print(table)
+    console.print(
+        f"{report.count('created')} created, {report.count('updated')} updated, "
+        f"{report.count('rejected')} rejected"
+    )
+
+
+@users_app.command("create-key")
+def users_create_key(
+    email: Annotated[str, typer.Argument(help="The user's email; the user is created if new")],
+    name: Annotated[str, typer.Option(help="The user's name, for a new user")] = "",
+    admin: Annotated[bool, typer.Option(help="Make a new user an admin")] = False,
+    label: Annotated[str, typer.Option(help="What the key is for")] = "cli",
+) -> None:
+    """Create an API key. It is printed once and stored only as a hash."""
+    from agent.clock import utcnow
+    from agent.db.engine import build_engine, build_session_factory
+    from agent.domain import UserRole
+    from agent.users import ensure_user, issue_key
+
+    settings = _settings()
+    _ensure_schema(settings)
+    engine = build_engine(settings.database_url)
+    try:
+        with build_session_factory(engine).begin() as session:
+            role = UserRole.ADMIN if admin else UserRole.REP
+            user = ensure_user(
+                session, email=email, name=name or email.split("@")[0], role=role, now=utcnow()
+            )
+            key = issue_key(session, user, name=label, now=utcnow())
+    finally:
+        engine.dispose()
+    console.print(f"API key for {email} (shown once, keep it secret):")
+    print(key)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option(help="Also run the worker in this process [default: TOUCHPOINT_API_RUNS_WORKER]"),
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option(help="Server processes [default: TOUCHPOINT_API_PROCESSES]", min=1)
+    ] = None,
+) -> None:
+    """Serve the API and the reps' pages (and, by default, the worker)."""
+    import uvicorn
+
+    settings = _settings()
+    _ensure_schema(settings)
+    # The server processes build their app from the environment (api.main:build_app), so the
+    # command-line choices travel there as the settings they override.
+    if worker is not None:
+        os.environ[f"{ENV_PREFIX}API_RUNS_WORKER"] = "true" if worker else "false"
+    processes = processes or settings.api_processes
+    console.print(
+        f"Touchpoint is serving on http://{host}:{port} ({processes} process(es))\n"
+        f"  API docs:     http://{host}:{port}/docs\n"
+        f"  Inquiries:    POST http://{host}:{port}/v1/inquiries (public)\n"
+        f"  Review queue: GET http://{host}:{port}/v1/queue (API key)\n"
+        f"  Outbox:       {settings.resolved_outbox_dir}/ (.eml files; nothing leaves this machine)"
+    )
+    uvicorn.run(
+        "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
+    )
+
+
+@app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option(help="Run one tick and exit")] = False,
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between ticks [default: TOUCHPOINT_WORKER_INTERVAL_SECONDS]")
+    ] = None,
+) -> None:
+    """Run due follow-ups and send the outbox; run as many as you like against one PostgreSQL."""
+    from agent.container import build_services
+    from agent.worker import run_forever, tick
+
+    settings = _settings()
+    _ensure_schema(settings)
+    services = build_services(settings)
+    try:
+        if once:
+            report = tick(services)
+            console.print(
+                f"stepped {report.leads_stepped} lead(s), {report.leads_failed} failed; "
+                f"outbox: {', '.join(f'{v} {k}' for k, v in report.sent.items()) or 'nothing to send'}"
+            )
+            return
+        interval = interval or settings.worker_interval_seconds
+        console.print(f"worker running (every {interval}s); Ctrl-C stops it")
+        stop = threading.Event()
+        try:
+            run_forever(services, interval=interval, stop=stop)
+        except KeyboardInterrupt:
+            stop.set()
+    finally:
+        services.close()
+
+
+@app.command()
+def demo(
+    leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
+) -> None:
+    """Load the demo knowledge base and leads, run the loop over them, and print what it did."""
+    from agent.demo import run_demo
+
+    settings = _settings()
+    from agent.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    with _progress() as progress:
+        result = run_demo(settings, leads_file=leads, progress=progress)
+    table = Table("lead", "industry", "what happened", "cites", title="What Touchpoint did")
+    for row in result.rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(result.summary)
+    if result.api_key:
+        console.print(f"Demo admin API key (shown once): [bold]{result.api_key}[/]")
+
+
+def _safe_url(url: str) -> str:
+    """A database URL for printing: never its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _run(func: Callable[[], T]) -> T | None:
+    try:
+        return func()
+    except (SettingsError, CliError) as exc:
+        errors.print(f"[red]error:[/] {exc}")
+    except OperationalError as exc:
+        errors.print(
+            f"[red]error:[/] cannot reach the database ({exc.orig or exc}); check TOUCHPOINT_DATABASE_URL "
+            "and that the server is running"
+        )
+    except _known_errors() as exc:
+        errors.print(f"[red]error:[/] {exc}")
+    except Exception as exc:  # a bug, not a user error: one line, the traceback only when asked for
+        logging.getLogger(__name__).debug("cli.unexpected_error", exc_info=True)
+        errors.print(
+            f"[red]error:[/] unexpected {type(exc).__name__}: {exc}\n"
+            "This is a bug in Touchpoint: run again with TOUCHPOINT_LOG_LEVEL=DEBUG "
+            "for the traceback, and report it."
+        )
+        sys.exit(1)
+    sys.exit(2)
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    from agent.leads_import import ImportFileError
+    from agent.sequences import SequenceError
+    from knowledge.embeddings import EmbeddingModelError
+    from prompts.loader import PromptError
+
+    return (ImportFileError, SequenceError, PromptError, EmbeddingModelError)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _run(lambda: app(standalone_mode=True))

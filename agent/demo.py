@@ -1,0 +1,126 @@
+"""`touchpoint demo`: the demo company's knowledge and leads, through the real loop, end to end.
+
+Every demo lead arrives as an inquiry through the same code path as the public endpoint, so what the
+demo shows (acknowledgments in ``var/outbox``, drafts waiting for review) is what production does.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import Progress
+
+from agent.container import Services, build_services
+from agent.db.models import Touch
+from agent.db.repositories import UserRepository
+from agent.domain import UserRole
+from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
+from agent.leads_import import LeadRow, read_rows
+from agent.settings import Settings
+from agent.users import ensure_user, issue_key
+from knowledge.chroma_store import build_vector_store
+from knowledge.documents import load_folder
+from knowledge.embeddings import build_embedder
+from knowledge.ingest import ingest
+
+DEMO_LEADS = Path(__file__).with_name("demo_leads.csv")
+DEMO_ADMIN = "admin@demo.touchpoint.local"
+
+
+@dataclass
+class DemoResult:
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    summary: str = ""
+    api_key: str | None = None
+
+
+def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress) -> DemoResult:
+    _ingest_with_progress(settings, progress)
+    services = build_services(settings)
+    result = DemoResult()
+    try:
+        result.api_key = _demo_admin_key(services)
+        rows = list(read_rows(leads_file or DEMO_LEADS))
+        task = progress.add_task("inquiries", total=len(rows))
+        latencies: list[float] = []
+        outcomes: list[tuple[LeadRow, InquiryOutcome]] = []
+        for _line, raw in rows:
+            lead = LeadRow.model_validate(raw)
+            started = time.perf_counter()
+            outcome = submit_inquiry(services, _inquiry(lead, raw.get("message", "")))
+            latencies.append(time.perf_counter() - started)
+            outcomes.append((lead, outcome))
+            progress.advance(task)
+        sent = services.outbox.drain(limit=len(rows) + 10)
+        with services.session_factory() as session:
+            for lead, outcome in outcomes:
+                touch = session.get(Touch, outcome.touch_id) if outcome.touch_id else None
+                result.rows.append(
+                    (
+                        f"{lead.first_name or lead.email}, {lead.company or '-'}",
+                        lead.industry or "",
+                        _what_happened(outcome, touch),
+                        ", ".join(s["title"] for s in touch.sources) if touch else "",
+                    )
+                )
+        latencies.sort()
+        median_ms = latencies[len(latencies) // 2] * 1000 if latencies else 0.0
+        replayed = sum(1 for _, outcome in outcomes if outcome.replayed)
+        result.summary = (
+            f"{len(rows)} inquiries handled (median {median_ms:.0f} ms each), "
+            f"{replayed} of them already handled by an earlier run; "
+            f"{sum(sent.values())} message(s) sent to {settings.resolved_outbox_dir}/ as .eml files.\n"
+            "Next: `touchpoint serve`, then open http://127.0.0.1:8000/docs"
+        )
+    finally:
+        services.close()
+    return result
+
+
+def _what_happened(outcome: InquiryOutcome, touch: Touch | None) -> str:
+    if touch is None:
+        return f"not contacted ({outcome.decision})"
+    state = {"sent": "sent", "pending_review": "waiting for review"}.get(touch.state, touch.state)
+    return f"{touch.purpose.replace('_', ' ')} {state}" + (" (earlier run)" if outcome.replayed else "")
+
+
+def _inquiry(lead: LeadRow, message: str) -> Inquiry:
+    return Inquiry(
+        message=message or (lead.need or "Inquiry"),
+        email=lead.email,
+        phone=lead.phone,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        company=lead.company,
+        role=lead.role,
+        industry=lead.industry,
+        need=lead.need,
+        source=lead.source or "web_form",
+        timezone=lead.timezone,
+        deal_value=lead.deal_value,
+        consent_sms=lead.consent_sms,
+    )
+
+
+def _ingest_with_progress(settings: Settings, progress: Progress) -> None:
+    loaded = load_folder(settings.knowledge_dir)
+    store = build_vector_store(settings, build_embedder(settings))
+    task = progress.add_task("knowledge base", total=None)
+    ingest(
+        loaded.documents,
+        store,
+        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+    )
+
+
+def _demo_admin_key(services: Services) -> str | None:
+    """A key for the demo admin the first time the demo runs; later runs reuse the one shown then."""
+    with services.session_factory.begin() as session:
+        admin = ensure_user(
+            session, email=DEMO_ADMIN, name="Demo Admin", role=UserRole.ADMIN, now=services.clock()
+        )
+        if UserRepository(session).has_keys(admin.id):
+            return None
+        return issue_key(session, admin, name="demo", now=services.clock())

@@ -1,0 +1,165 @@
+"""Accept a new inquiry: create or update the lead, record the event, run one loop step, commit.
+
+Everything lands in one transaction or not at all. A retried delivery (same idempotency key) is
+recognised and answered with what the first delivery produced: one lead, one event, one message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from agent.container import Services
+from agent.db.models import Event, Lead
+from agent.db.repositories import EventRepository, LeadRepository, normalise_email
+from agent.domain import Channel, EventType, TouchState
+
+
+@dataclass(frozen=True, slots=True)
+class Inquiry:
+    message: str
+    email: str | None = None
+    phone: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    role: str | None = None
+    industry: str | None = None
+    need: str | None = None
+    source: str = "web_form"
+    timezone: str | None = None
+    deal_value: Decimal | None = None
+    consent_sms: bool = False
+    idempotency_key: str | None = None
+
+    def key(self) -> str:
+        """The caller's key, or one derived from the content: a re-posted form is the same inquiry."""
+        if self.idempotency_key:
+            return f"inquiry:{self.idempotency_key}"
+        material = "|".join(
+            [normalise_email(self.email) or "", self.phone or "", " ".join(self.message.split())]
+        )
+        return "inquiry:sha256:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class InquiryOutcome:
+    lead_id: uuid.UUID
+    event_id: uuid.UUID
+    touch_id: uuid.UUID | None
+    touch_state: str | None
+    lead_created: bool
+    replayed: bool
+    decision: str
+
+
+SOURCE_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS}
+UPDATABLE = ("first_name", "last_name", "company", "role", "industry", "need")
+
+
+def submit_inquiry(services: Services, inquiry: Inquiry) -> InquiryOutcome:
+    """Commit the inquiry and its acknowledgment; the caller hands ``touch_id`` to the outbox after."""
+    try:
+        return _submit(services, inquiry)
+    except IntegrityError:
+        # A concurrent delivery of the same inquiry won the race: answer with what it stored.
+        with services.session_factory() as session:
+            existing = EventRepository(session).by_idempotency_key(inquiry.key())
+            if existing is None:
+                raise
+            return _replay(existing)
+
+
+def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
+    now = services.clock()
+    with services.session_factory.begin() as session:
+        existing = EventRepository(session).by_idempotency_key(inquiry.key())
+        if existing is not None:
+            return _replay(existing)
+        leads = LeadRepository(session)
+        lead = leads.find_by_contact(email=inquiry.email, phone=inquiry.phone)
+        created = lead is None
+        if lead is None:
+            lead = leads.add(
+                Lead(
+                    email=normalise_email(inquiry.email),
+                    phone=inquiry.phone,
+                    timezone=inquiry.timezone or services.settings.default_timezone,
+                    source=inquiry.source,
+                    deal_value=inquiry.deal_value,
+                    consent_sms=inquiry.consent_sms,
+                    status="new",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        _update_lead(lead, inquiry, now)
+        event = EventRepository(session).add(
+            Event(
+                lead_id=lead.id,
+                type=EventType.INQUIRY,
+                channel=SOURCE_CHANNELS.get(inquiry.source),
+                payload={"message": inquiry.message, "source": inquiry.source},
+                occurred_at=now,
+                recorded_at=now,
+                idempotency_key=inquiry.key(),
+            )
+        )
+        result = services.loop.step(session, lead, now)
+        touch = result.touch
+        event.payload = {
+            **event.payload,
+            "touch_id": str(touch.id) if touch else None,
+            "touch_state": touch.state if touch else None,
+            "decision": type(result.action).__name__,
+            "lead_created": created,
+        }
+        return InquiryOutcome(
+            lead_id=lead.id,
+            event_id=event.id,
+            touch_id=touch.id if touch else None,
+            touch_state=touch.state if touch else None,
+            lead_created=created,
+            replayed=False,
+            decision=type(result.action).__name__,
+        )
+
+
+def _update_lead(lead: Lead, inquiry: Inquiry, now: datetime) -> None:
+    """New details fill in or correct the lead; absent ones never erase what we knew."""
+    for name in UPDATABLE:
+        value = getattr(inquiry, name)
+        if value:
+            setattr(lead, name, value.strip())
+    if inquiry.phone and not lead.phone:
+        lead.phone = inquiry.phone
+    if inquiry.email and not lead.email:
+        lead.email = normalise_email(inquiry.email)
+    if inquiry.deal_value is not None:
+        lead.deal_value = inquiry.deal_value
+    if inquiry.consent_sms:
+        lead.consent_sms = True
+    lead.updated_at = now
+
+
+def _replay(event: Event) -> InquiryOutcome:
+    payload = event.payload
+    touch_id = payload.get("touch_id")
+    return InquiryOutcome(
+        lead_id=event.lead_id,
+        event_id=event.id,
+        touch_id=uuid.UUID(touch_id) if touch_id else None,
+        touch_state=payload.get("touch_state"),
+        lead_created=False,
+        replayed=True,
+        decision=str(payload.get("decision", "")),
+    )
+
+
+def is_sendable(outcome: InquiryOutcome) -> bool:
+    return outcome.touch_id is not None and outcome.touch_state == TouchState.QUEUED and not outcome.replayed

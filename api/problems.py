@@ -1,0 +1,99 @@
+"""RFC 9457 problem details for every error the API returns, with a message a person can act on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://touchpoint.invalid/problems/"
+
+
+class Problem(Exception):
+    """Raise for an expected failure; it becomes a problem document with this status."""
+
+    def __init__(
+        self, status: int, title: str, detail: str, *, code: str | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.code = code or title.lower().replace(" ", "-")
+        self.extra = extra
+
+
+def problem_response(
+    status: int, title: str, detail: str, *, code: str, instance: str | None = None, **extra: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path, **exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": _field(tuple(error.get("loc", ()))),
+                "message": str(error.get("msg", "is invalid")).removeprefix("Value error, "),
+            }
+            for error in exc.errors()
+        ]
+        detail = (
+            "; ".join(
+                e["message"] if e["field"] == "body" else f"{e['field']}: {e['message']}" for e in errors
+            )
+            or "the request is invalid"
+        )
+        return problem_response(
+            422, "Invalid request", detail, code="validation", instance=request.url.path, errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}.get(
+            exc.status_code, "Error"
+        )
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"nothing at {request.url.path}; see /docs for the API"
+        return problem_response(
+            exc.status_code, title, detail, code=title.lower().replace(" ", "-"), instance=request.url.path
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("api.unexpected_error", extra={"path": request.url.path})
+        return problem_response(
+            500,
+            "Internal error",
+            "something went wrong on our side and nothing was saved; "
+            "try again, and tell an admin if it persists",
+            code="internal",
+            instance=request.url.path,
+        )

@@ -1,0 +1,232 @@
+"""Request and response schemas, by direction: what a client may send is not what it gets back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from agent.domain import Channel, EventType, LeadStatus
+
+T = TypeVar("T")
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{6,14}$")]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_]{1,60}$")]
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("use an IANA time zone name such as America/New_York") from None
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ListOf(BaseModel, Generic[T]):
+    data: list[T]
+    count: int
+
+
+class InquiryIn(Strict):
+    """A new inquiry from a web form (or a form relay). Email or phone is required to answer it."""
+
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    email: EmailStr | None = None
+    phone: Phone | None = Field(default=None, description="E.164, e.g. +15035550123")
+    first_name: Short | None = None
+    last_name: Short | None = None
+    company: Short | None = None
+    role: Short | None = None
+    industry: Slug | None = None
+    need: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    source: Slug = "web_form"
+    timezone: str | None = None
+    deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
+    consent_sms: bool = False
+    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=150)] | None = None
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> InquiryIn:
+        if not self.email and not self.phone:
+            raise ValueError("give an email or a phone number so the inquiry can be answered")
+        return self
+
+
+class InquiryAccepted(BaseModel):
+    lead_id: uuid.UUID
+    event_id: uuid.UUID
+    touch_id: uuid.UUID | None
+    acknowledgment: Literal["queued", "pending_review", "none"]
+    lead_created: bool
+    replayed: bool
+
+
+class LeadCreate(Strict):
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    first_name: Short | None = None
+    last_name: Short | None = None
+    company: Short | None = None
+    role: Short | None = None
+    industry: Slug | None = None
+    source: Slug | None = None
+    need: Annotated[str, StringConstraints(max_length=500)] | None = None
+    deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
+    timezone: str = "UTC"
+    consent_email: bool = True
+    consent_sms: bool = False
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> LeadCreate:
+        if not self.email and not self.phone:
+            raise ValueError("give an email or a phone number")
+        return self
+
+
+class LeadUpdate(Strict):
+    """PATCH: only the fields sent are changed (``exclude_unset``)."""
+
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    first_name: Short | None = None
+    last_name: Short | None = None
+    company: Short | None = None
+    role: Short | None = None
+    industry: Slug | None = None
+    need: Annotated[str, StringConstraints(max_length=500)] | None = None
+    deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
+    timezone: str | None = None
+    consent_email: bool | None = None
+    consent_sms: bool | None = None
+    status: LeadStatus | None = None
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class LeadPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str | None
+    phone: str | None
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    role: str | None
+    industry: str | None
+    source: str | None
+    need: str | None
+    deal_value: Decimal | None
+    timezone: str
+    consent_email: bool
+    consent_sms: bool
+    status: str
+    sequence: str
+    next_action_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventIn(Strict):
+    type: EventType
+    channel: Channel | None = None
+    occurred_at: datetime | None = Field(default=None, description="Default: when it was received")
+    payload: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=150)] | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone, e.g. 2026-11-23T10:00:00Z")
+        return value
+
+
+class EventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    lead_id: uuid.UUID
+    type: str
+    channel: str | None
+    payload: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+class TouchPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    lead_id: uuid.UUID
+    sequence: str
+    step: int
+    purpose: str
+    channel: str
+    subject: str | None
+    body: str
+    call_to_action: str | None
+    drafter: str
+    drafter_label: str | None
+    model: str | None
+    prompt_version: str
+    sources: list[dict[str, Any]]
+    guardrails: list[dict[str, Any]]
+    decision_rules: list[str]
+    state: str
+    auto_send: bool
+    created_at: datetime
+    sent_at: datetime | None
+    version: int
+
+
+class TimelineItem(BaseModel):
+    at: datetime
+    kind: Literal["event", "touch", "action"]
+    summary: str
+    id: uuid.UUID
+
+
+class LeadDetail(LeadPublic):
+    timeline: list[TimelineItem]
+    touches: list[TouchPublic]
+
+
+class QueueItem(BaseModel):
+    touch: TouchPublic
+    lead: LeadPublic
+
+
+class ReviewIn(Strict):
+    version: int = Field(description="The draft's version you reviewed; a stale one gets 409")
+
+
+class EditIn(ReviewIn):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    body: Annotated[str, StringConstraints(min_length=1, max_length=10000)]
+
+
+class RejectIn(ReviewIn):
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]

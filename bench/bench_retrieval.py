@@ -1,0 +1,189 @@
+"""Retrieval latency and ingestion throughput with the local model and on-disk Chroma.
+
+An instant acknowledgment retrieves before it drafts, so retrieval sits on the speed-to-lead path; this
+measures it on synthetic content of a realistic size. Run: ``.venv/bin/python bench/bench_retrieval.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a clone without install
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from knowledge.chroma_store import ChromaVectorStore
+from knowledge.documents import DocType, KnowledgeDocument
+from knowledge.embeddings import LocalMiniLMEmbedder
+from knowledge.ingest import chunk_document, ingest
+from knowledge.retrieval import KnowledgeBase, RetrievalQuery
+
+INDUSTRIES = ["beauty", "dental", "fitness", "home_services", "veterinary", "professional_services"]
+SERVICES = ["online_booking", "reminders", "payments", "memberships", "intake_forms", "reporting"]
+TYPES = [DocType.CASE_STUDY, DocType.FAQ, DocType.OBJECTION, DocType.RESOURCE, DocType.OFFER]
+SUBJECTS = [
+    "Our clients",
+    "The front desk",
+    "A three-chair salon",
+    "The practice manager",
+    "Every new member",
+    "A plumbing team",
+    "The clinic's vets",
+    "An accounting firm",
+    "Weekend customers",
+    "The owner",
+]
+VERBS = [
+    "books appointments online",
+    "gets two reminders by text",
+    "pays a deposit up front",
+    "fills in intake forms before the visit",
+    "renews memberships automatically",
+    "sees a weekly revenue report",
+    "moves a booking without calling",
+    "joins a waitlist for cancelled slots",
+    "syncs the calendar with Google",
+    "exports invoices to QuickBooks",
+]
+OUTCOMES = [
+    "so no-shows fell by a third.",
+    "which saved six hours a week.",
+    "and the phone stopped ringing all day.",
+    "so chairs stay full on Saturdays.",
+    "and late cancellations now pay for themselves.",
+    "which brought back lapsed customers.",
+    "so staff spend the morning with patients, not paperwork.",
+    "and card failures are retried without anyone chasing.",
+]
+QUESTIONS = [
+    "How much does the {s} feature cost for a {i} business?",
+    "Can my {i} clients use {s} from their phone?",
+    "We tried {s} before and customers hated it, why is yours different?",
+    "Do you have a guide on {s} for {i} teams?",
+    "What results have other {i} companies seen with {s}?",
+    "Is there a discount if we switch our {i} practice to {s} this month?",
+]
+
+
+def synthetic_documents(chunks: int, rng: random.Random) -> list[KnowledgeDocument]:
+    """Three-paragraph documents of ~120 words: one chunk each, so ``chunks`` documents."""
+    documents = []
+    for n in range(chunks):
+        paragraphs = [
+            " ".join(
+                f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OUTCOMES)}"
+                for _ in range(rng.randint(2, 3))
+            )
+            for _ in range(3)
+        ]
+        industries = tuple(rng.sample(INDUSTRIES, rng.choice([0, 1, 1, 2])))
+        doc_type = TYPES[n % len(TYPES)]
+        documents.append(
+            KnowledgeDocument(
+                id=f"synthetic/{n:04d}",
+                type=doc_type,
+                title=f"{rng.choice(VERBS).capitalize()} for {' and '.join(industries) or 'everyone'}",
+                body="\n\n".join(paragraphs),
+                path=f"synthetic/{n:04d}.md",
+                content_hash=f"h{n}",
+                industries=industries,
+                services=tuple(rng.sample(SERVICES, 2)),
+                customer=f"Customer {n}" if doc_type is DocType.CASE_STUDY else None,
+                figures=(f"{rng.randint(10, 60)}% fewer no-shows in 90 days",)
+                if doc_type is DocType.CASE_STUDY
+                else (),
+            )
+        )
+    return documents
+
+
+def timings_ms(run: Callable[[str], object], queries: list[str]) -> tuple[float, float]:
+    for query in queries[:10]:  # warm-up, with texts that are then measured uncached anyway
+        run(query + " (warm-up)")
+    samples = []
+    for query in queries:
+        start = time.perf_counter()
+        run(query)
+        samples.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(samples, n=100)
+    return statistics.median(samples), cuts[94]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chunks", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    rng = random.Random(7)
+
+    embedder = LocalMiniLMEmbedder()
+    documents = synthetic_documents(args.chunks, rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        client = chromadb.PersistentClient(path=tmp, settings=ChromaSettings(anonymized_telemetry=False))
+        store = ChromaVectorStore(client, embedder)
+
+        start = time.perf_counter()
+        report = ingest(documents, store)
+        ingest_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        ingest(documents, store)
+        reingest_seconds = time.perf_counter() - start
+        sample = [chunk_document(d, embedder.name)[0].text for d in documents[:200]]
+        start = time.perf_counter()
+        embedder.embed_documents(sample)
+        embed_rate = len(sample) / (time.perf_counter() - start)
+
+        industry_of: dict[str, str] = {}
+        for n in range(args.queries):
+            industry = rng.choice(INDUSTRIES)
+            text = rng.choice(QUESTIONS).format(s=rng.choice(SERVICES).replace("_", " "), i=industry)
+            industry_of[f"{text} (#{n})"] = industry  # distinct texts: the query cache must not flatter
+        questions = list(industry_of)
+        kb = KnowledgeBase(documents, store)
+
+        def retrieve(text: str) -> object:
+            industry = industry_of[text.removesuffix(" (warm-up)")]
+            return kb.retrieve(RetrievalQuery(text=text + " r", purpose="pricing", industry=industry))
+
+        rows = [
+            ("query embedding only", *timings_ms(embedder.embed_query, [q + " e" for q in questions])),
+            ("embedding + top-5 search", *timings_ms(lambda q: store.search(q, k=5), questions)),
+            ("top-5 search, cached embedding", *timings_ms(lambda q: store.search(q, k=5), questions)),
+            ("KnowledgeBase.retrieve (pricing, industry, k=3)", *timings_ms(retrieve, questions)),
+        ]
+
+    print(f"\n{report.chunks_written} chunks in the store, {args.queries} distinct queries\n")
+    print(f"{'measure':<50} {'p50 ms':>8} {'p95 ms':>8}")
+    print("-" * 68)
+    for name, p50, p95 in rows:
+        print(f"{name:<50} {p50:>8.1f} {p95:>8.1f}")
+    print()
+    print(
+        f"{'ingestion (chunk + embed + write)':<50} {report.chunks_written / ingest_seconds:>8.1f} chunks/s"
+    )
+    print(f"{'embedding only, ~120-word chunks':<50} {embed_rate:>8.1f} chunks/s")
+    print(f"{'re-ingestion, nothing changed':<50} {reingest_seconds * 1000:>8.0f} ms total")
+    if args.json:
+        figures = {
+            "chunks": report.chunks_written,
+            "queries": args.queries,
+            "latency_ms": {name: {"p50": p50, "p95": p95} for name, p50, p95 in rows},
+            "ingest_chunks_per_s": report.chunks_written / ingest_seconds,
+            "embed_chunks_per_s": embed_rate,
+            "reingest_unchanged_ms": reingest_seconds * 1000,
+        }
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

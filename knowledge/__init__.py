@@ -1,0 +1,1 @@
+"""The company's knowledge: content files, their parsing, embedding, the vector store and retrieval."""

@@ -1,0 +1,306 @@
+"""Knowledge documents: what a company writes (Markdown + YAML front matter) as typed, plain data.
+
+The format is documented in ``docs/knowledge.md``. Parsing never stops at the first bad file: every
+malformed file is reported by path and line, and the rest still loads, so one typo in a FAQ cannot take
+the whole knowledge base (and with it every follow-up) offline.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+
+class DocType(StrEnum):
+    CASE_STUDY = "case_study"
+    FAQ = "faq"
+    OBJECTION = "objection"
+    RESOURCE = "resource"
+    OFFER = "offer"
+    COMPANY_FACT = "company_fact"
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeDocument:
+    """One source a follow-up may cite; ``id`` is stable across edits (derived from the file's path)."""
+
+    id: str
+    type: DocType
+    title: str
+    body: str
+    path: str
+    content_hash: str
+    url: str | None = None
+    industries: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    customer: str | None = None
+    problem: str | None = None
+    result: str | None = None
+    figures: tuple[str, ...] = ()
+    expires: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(slots=True)
+class LoadResult:
+    documents: list[KnowledgeDocument] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+
+
+class InvalidDocument(ValueError):
+    """Carries every problem in one file, so an author fixes them in one pass rather than one per run."""
+
+    def __init__(self, errors: list[LoadError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+_COMMON_KEYS = ("type", "title", "url", "industries", "services", "stages")
+_TYPE_KEYS = {DocType.CASE_STUDY: ("customer", "problem", "result", "figures"), DocType.OFFER: ("expires",)}
+_ALL_KEYS = _COMMON_KEYS + tuple(key for keys in _TYPE_KEYS.values() for key in keys)
+_HINTS = {
+    "type": "one of " + ", ".join(t.value for t in DocType),
+    "title": "a short title, e.g. `title: How much does it cost?`",
+    "customer": "the customer's name, e.g. `customer: Bright Smile Dental Group`",
+    "problem": "one sentence on what was wrong before they changed anything",
+    "result": "one sentence on what changed afterwards",
+    "figures": 'a list of the result\'s figures, e.g. `figures: ["no-shows down 38% in 90 days"]`',
+    "expires": "the last day the offer is valid, unquoted, e.g. `expires: 2027-03-31`",
+}
+_SLUG = re.compile(r"[a-z0-9_]+")
+_Fail = Callable[[str | None, str], None]
+
+
+def load_folder(root: Path) -> LoadResult:
+    """Parse every ``*.md`` file under ``root``; see the module docstring for the error policy.
+
+    Files are visited in id order so that, of two documents sharing a type and title, the same one is
+    always the one reported. A missing ``root`` raises: that is a configuration mistake, not content.
+    """
+    if not root.is_dir():
+        raise FileNotFoundError(f"knowledge folder {root} does not exist or is not a folder")
+    paths = [
+        p
+        for p in root.rglob("*.md")
+        if p.is_file() and not p.name.startswith(("_", ".")) and p.name.lower() != "readme.md"
+    ]
+    result = LoadResult()
+    seen: dict[tuple[DocType, str], str] = {}
+    for path in sorted(paths, key=lambda p: p.relative_to(root).as_posix()):
+        try:
+            doc, title_line = _parse(path, root)
+        except InvalidDocument as exc:
+            result.errors.extend(exc.errors)
+            continue
+        key = (doc.type, " ".join(doc.title.casefold().split()))
+        if key in seen:
+            message = f"duplicate title: {seen[key]}.md is already a {doc.type.value} titled {doc.title!r}"
+            result.errors.append(LoadError(doc.path, title_line, f"{message}; retitle one or merge them"))
+            continue
+        seen[key] = doc.id
+        result.documents.append(doc)
+    result.documents.sort(key=lambda d: d.id)
+    result.errors.sort(key=lambda e: (e.path, e.line))
+    return result
+
+
+def parse_document(path: Path, root: Path) -> KnowledgeDocument:
+    """Parse one file (e.g. to re-index it on save); raises :class:`InvalidDocument` listing every problem."""
+    return _parse(path, root)[0]
+
+
+def _parse(path: Path, root: Path) -> tuple[KnowledgeDocument, int]:
+    rel = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidDocument([LoadError(rel, line, "file is not valid UTF-8: re-save it as UTF-8")]) from exc
+    meta, key_lines, body, body_line = _split(rel, text)
+    errors: list[LoadError] = []
+
+    def fail(key: str | None, message: str) -> None:
+        errors.append(LoadError(rel, key_lines[key] if key else 1, message))
+
+    doc_type = _doc_type(meta.get("type"), fail)
+    own_keys = _check_keys(meta, doc_type, fail)
+    texts = {k: _text(k, meta[k], fail) for k in ("title", "customer", "problem", "result") if k in meta}
+    url = meta.get("url")
+    if url is not None and not _is_http_url(url):
+        fail("url", f"`url` must be a full http(s) address, e.g. https://example.com/guide (got {url!r})")
+    slugs = {key: _slugs(key, meta.get(key), fail) for key in ("industries", "services", "stages")}
+    figures = _figures(meta["figures"], fail) if "figures" in own_keys and "figures" in meta else ()
+    expires = meta.get("expires") if doc_type is DocType.OFFER else None
+    if expires is not None and (not isinstance(expires, date) or isinstance(expires, datetime)):
+        fail("expires", f"`expires` must be a date written YYYY-MM-DD, without quotes (got {expires!r})")
+    if not body:
+        errors.append(LoadError(rel, body_line, "body is empty: write the text below the closing `---`"))
+    if errors or doc_type is None:
+        raise InvalidDocument(sorted(errors, key=lambda e: e.line))
+    doc = KnowledgeDocument(
+        id=rel.removesuffix(".md"),
+        type=doc_type,
+        title=texts["title"],
+        body=body,
+        path=rel,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        url=url,
+        industries=slugs["industries"],
+        services=slugs["services"],
+        stages=slugs["stages"],
+        customer=texts.get("customer"),
+        problem=texts.get("problem"),
+        result=texts.get("result"),
+        figures=figures,
+        expires=expires,
+    )
+    return doc, key_lines["title"]
+
+
+def _split(rel: str, text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """Separate front matter from body, constructing values key by key so a bad value names its line.
+
+    ``yaml.SafeLoader`` is the loader ``yaml.safe_load`` uses; driving it per key is what lets an
+    impossible date such as 2027-02-30 be reported on its own line rather than failing anonymously.
+    """
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise InvalidDocument(
+            [LoadError(rel, 1, "file must start with a `---` line opening the front matter")]
+        )
+    close = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---"), None)
+    if close is None:
+        message = "front matter opened on line 1 is never closed: add a `---` line after the last key"
+        raise InvalidDocument([LoadError(rel, 1, message)])
+    meta: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    errors: list[LoadError] = []
+    try:
+        loader = yaml.SafeLoader("\n".join(lines[1:close]))
+        try:
+            node = loader.get_single_node()
+            if node is not None and not isinstance(node, yaml.MappingNode):
+                raise InvalidDocument([LoadError(rel, 2, "front matter must be `key: value` lines")])
+            for key_node, value_node in node.value if node is not None else []:
+                key, line = str(loader.construct_object(key_node)), key_node.start_mark.line + 2
+                if key in key_lines:
+                    errors.append(
+                        LoadError(rel, line, f"`{key}` is set twice, also on line {key_lines[key]}")
+                    )
+                    continue
+                key_lines[key] = line
+                try:
+                    meta[key] = loader.construct_object(value_node, deep=True)
+                except (yaml.YAMLError, ValueError) as exc:
+                    errors.append(
+                        LoadError(rel, line, f"`{key}` has a value YAML cannot read ({exc}): correct it")
+                    )
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+        where = f" ({exc.context} on line {context.line + 2})" if exc.context and context else ""
+        message = (
+            f"front matter is not valid YAML: {exc.problem}{where}; check the indentation and quote "
+            "values that contain `: ` or start with [ { * & ! % @ or a backtick"
+        )
+        errors = [LoadError(rel, mark.line + 2 if mark else 1, message)]
+    except yaml.YAMLError as exc:
+        errors = [LoadError(rel, 1, f"front matter is not valid YAML: {exc}")]
+    if errors:
+        raise InvalidDocument(errors)
+    return meta, key_lines, "\n".join(lines[close + 1 :]).strip(), close + 2
+
+
+def _normalise(value: str) -> str:
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
+def _doc_type(value: object, fail: _Fail) -> DocType | None:
+    if value is None:
+        fail(None, f"missing `type`: add {_HINTS['type']}")
+    elif isinstance(value, str) and _normalise(value) in {t.value for t in DocType}:
+        return DocType(_normalise(value))
+    else:
+        fail("type", f"unknown type {value!r}: use {_HINTS['type']}")
+    return None
+
+
+def _check_keys(meta: dict[str, Any], doc_type: DocType | None, fail: _Fail) -> tuple[str, ...]:
+    """Reject unknown and misplaced keys: a typo like ``industy`` would otherwise silently untag a file."""
+    own_keys = _TYPE_KEYS.get(doc_type, ()) if doc_type else ()
+    for key in meta:
+        if key in _COMMON_KEYS or key in own_keys or (doc_type is None and key in _ALL_KEYS):
+            continue
+        if key in _ALL_KEYS:
+            owner = next(t.value for t, keys in _TYPE_KEYS.items() if key in keys)
+            fail(key, f"`{key}` only applies to {owner} documents: remove it or change `type`")
+        else:
+            close = difflib.get_close_matches(key, _ALL_KEYS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "allowed keys: " + ", ".join(_ALL_KEYS)
+            fail(key, f"unknown key `{key}`: {hint}")
+    for key in ("title", *own_keys):
+        if meta.get(key) is None:
+            owner = f"{doc_type.value} needs" if doc_type and key in own_keys else "missing"
+            fail(None, f"{owner} `{key}`: {_HINTS[key]}")
+    return own_keys
+
+
+def _text(key: str, value: object, fail: _Fail) -> str:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    if value is not None:
+        fail(key, f"`{key}` must be non-empty text (quote it if it looks like a number): {_HINTS[key]}")
+    return ""
+
+
+def _slugs(key: str, value: object, fail: _Fail) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if value is not None and items is None:
+        fail(key, f"`{key}` must be a list of slugs, e.g. `{key}: [first_slug, second_slug]`")
+    slugs: list[str] = []
+    for item in items or []:
+        slug = _normalise(item) if isinstance(item, str) else ""
+        if not _SLUG.fullmatch(slug):
+            fail(key, f"`{key}` entry {item!r} is not a slug: use letters, digits and underscores")
+        elif slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs)
+
+
+def _figures(value: object, fail: _Fail) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(f, str) and f.strip() for f in value):
+        fail("figures", f"`figures` must be a non-empty list of text: {_HINTS['figures']}")
+    elif vague := [f for f in value if not any(c.isdigit() for c in f)]:
+        fail("figures", f"figure {vague[0]!r} has no number: state it concretely, e.g. 'down 38% in 90 days'")
+    else:
+        return tuple(" ".join(f.split()) for f in value)
+    return ()
+
+
+def _is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value

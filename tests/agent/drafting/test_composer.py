@@ -1,0 +1,447 @@
+"""Tests for the deterministic composer: every purpose, both channels, varied leads and sources.
+
+The composer is the drafter with no LLM and the fallback when the LLM fails, so its drafts must pass the
+guardrails on their own, for any lead the store can hold and whatever retrieval returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, LeadStatus, TouchPurpose
+from agent.drafting.base import Draft, DraftRequest
+from agent.drafting.composer import Composer
+from agent.guardrails import DraftText, run_checks
+from knowledge.documents import DocType
+from knowledge.retrieval import Source
+
+WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+IDENTITY = CompanyIdentity(
+    name="Northstar Bookings",
+    sender_name="Maya Ortiz",
+    sender_email="maya@northstar-bookings.example",
+    postal_address="Northstar Bookings Ltd, 418 Harbor Street, Suite 200, Portland, OR 97204, USA",
+)
+LABEL = "Drafted by the deterministic composer (no LLM)"
+PROMPT_VERSION = "composer-v2"
+OPT_OUT = "Reply STOP to opt out."
+SLOT = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at (\d\d:\d\d)\b")
+
+CASE_STUDY = Source(
+    id="case-studies/luna-hair-studio",
+    type=DocType.CASE_STUDY,
+    title="Luna Hair Studio cut Saturday no-shows with reminders and colour deposits",
+    url="https://northstar-bookings.example/customers/luna-hair-studio",
+    text=(
+        "Case study: Luna Hair Studio (beauty) — Luna Hair Studio cut Saturday no-shows with reminders and "
+        "colour deposits. Results: no-shows down 38% in 90 days; $2,100 a month in appointment revenue "
+        "recovered.\n\n"
+        "Luna Hair Studio is a six-stylist salon in Austin, Texas. Before Northstar, every booking came "
+        "through the front-desk phone or Instagram messages, and owner Carla Mendes kept a paper "
+        "appointment book at the desk. Saturdays hurt the most: two or three colour clients a week simply "
+        "didn't turn up."
+    ),
+    score=0.82,
+    customer="Luna Hair Studio",
+    figures=("no-shows down 38% in 90 days", "$2,100 a month in appointment revenue recovered"),
+)
+FAQ = Source(
+    id="faqs/how-reminders-work",
+    type=DocType.FAQ,
+    title="How do appointment reminders work?",
+    url=None,
+    text=(
+        "How do appointment reminders work?\n\n"
+        "By default, a client gets an email confirmation when they book, an email reminder 48 hours before "
+        "and an SMS reminder 24 hours before. You can change the timing, the wording and the channel for "
+        "each service, add more reminders, or switch any of them off."
+    ),
+    score=0.74,
+)
+RESOURCE = Source(
+    id="resources/no-show-cost-calculator",
+    type=DocType.RESOURCE,
+    title="No-show cost calculator",
+    url="https://northstar-bookings.example/tools/no-show-cost",
+    text=(
+        "No-show cost calculator\n\n"
+        "A free spreadsheet that works out what no-shows cost your business each month, from your "
+        "appointment count, average price and no-show rate."
+    ),
+    score=0.69,
+)
+SOURCE_SETS: dict[str, tuple[Source, ...]] = {
+    "no sources": (),
+    "case study": (CASE_STUDY,),
+    "faq without url": (FAQ,),
+    "resource with url": (RESOURCE,),
+}
+
+
+def lead(
+    *,
+    id: str = "lead-dana",
+    first_name: str | None = "Dana",
+    last_name: str | None = "Lopez",
+    company: str | None = "Luna Hair Studio",
+    need: str | None = "cut no-shows",
+    timezone: str = "America/Chicago",
+) -> LeadContext:
+    return LeadContext(
+        id=id,
+        first_name=first_name,
+        last_name=last_name,
+        email="dana.lopez@lunahair.example",
+        phone="+15125550100",
+        company=company,
+        role="Owner",
+        industry="beauty",
+        source="web_form",
+        need=need,
+        deal_value=None,
+        timezone=timezone,
+        consent_email=True,
+        consent_sms=True,
+        status=LeadStatus.NEW,
+        inquiry_text="We lose so many Saturday bookings to no-shows. Can you help?",
+    )
+
+
+LEADS: dict[str, LeadContext] = {
+    "full": lead(),
+    "no company, no need": lead(id="lead-imported", company=None, need=None, timezone="Asia/Tokyo"),
+    "no first name": lead(id="lead-anon", first_name=None, last_name=None, timezone="Europe/Berlin"),
+    "long need": lead(
+        id="lead-long",
+        first_name="Tomás",
+        company="Harbor Pediatric Dental",
+        need="We need one system for booking, payments, reminders and intake forms across our five locations",
+        timezone="Australia/Sydney",
+    ),
+    "lowercase name, noun need": lead(
+        id="lead-li",
+        first_name="li",
+        company="Serene Day Spa",
+        need="online booking for massages",
+        timezone="Pacific/Auckland",
+    ),
+}
+
+
+def request(
+    *,
+    to: LeadContext | None = None,
+    purpose: TouchPurpose = TouchPurpose.ACKNOWLEDGMENT,
+    channel: Channel = Channel.EMAIL,
+    sources: tuple[Source, ...] = (),
+    now: datetime = WEDNESDAY,
+    previous_bodies: tuple[str, ...] = (),
+) -> DraftRequest:
+    return DraftRequest(
+        lead=to or lead(),
+        purpose=purpose,
+        channel=channel,
+        sources=sources,
+        identity=IDENTITY,
+        now=now,
+        previous_bodies=previous_bodies,
+    )
+
+
+def compose(**kwargs: Any) -> Draft:
+    """Compose the ``request(**kwargs)`` with a fresh composer."""
+    return Composer().draft(request(**kwargs))
+
+
+def every_request(channel: Channel) -> Iterator[tuple[str, DraftRequest]]:
+    """Every purpose, for every lead and source set, labelled for failure messages."""
+    for purpose in TouchPurpose:
+        for lead_name, each_lead in LEADS.items():
+            for sources_name, sources in SOURCE_SETS.items():
+                label = f"{purpose.value} / {channel.value} / {lead_name} / {sources_name}"
+                yield label, request(to=each_lead, purpose=purpose, channel=channel, sources=sources)
+
+
+def failures_of(channel: Channel, problem: Callable[[DraftRequest, Draft], str | None]) -> list[str]:
+    composer = Composer()
+    found = []
+    for label, each_request in every_request(channel):
+        draft = composer.draft(each_request)
+        issue = problem(each_request, draft)
+        if issue:
+            found.append(f"{label}: {issue}\n    {draft.body!r}")
+    return found
+
+
+def report(failures: list[str]) -> str:
+    shown = "\n".join(failures[:8])
+    return f"{len(failures)} drafts failed, for example:\n{shown}"
+
+
+def slots(text: str) -> list[tuple[str, str]]:
+    return SLOT.findall(text)
+
+
+CHANNELS = pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SMS], ids=["email", "sms"])
+
+
+class TestComposerOverEveryPurpose:
+    @CHANNELS
+    def test_drafts_pass_the_guardrails(self, channel: Channel) -> None:
+        def problem(_: DraftRequest, draft: Draft) -> str | None:
+            violations = run_checks(DraftText(channel=channel, body=draft.body, subject=draft.subject))
+            return "; ".join(v.message for v in violations) or None
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_drafts_greet_the_lead_by_first_name_when_known(self, channel: Channel) -> None:
+        def problem(each_request: DraftRequest, draft: Draft) -> str | None:
+            first_name = each_request.lead.first_name
+            opening = draft.body.splitlines()[0] if draft.body else ""
+            if first_name and first_name.casefold() not in opening.casefold():
+                return f"{first_name!r} missing from the greeting {opening!r}"
+            return None
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_drafts_end_with_a_call_to_action_found_in_the_body(self, channel: Channel) -> None:
+        def problem(_: DraftRequest, draft: Draft) -> str | None:
+            if not draft.call_to_action.strip():
+                return "empty call to action"
+            if draft.call_to_action not in draft.body:
+                return f"call to action {draft.call_to_action!r} not in the body"
+            return None
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_drafts_are_labelled_as_the_composer(self, channel: Channel) -> None:
+        def problem(_: DraftRequest, draft: Draft) -> str | None:
+            recorded = (draft.drafter, draft.label, draft.prompt_version, draft.model)
+            expected = (DrafterKind.COMPOSER, LABEL, PROMPT_VERSION, None)
+            return None if recorded == expected else f"recorded {recorded}"
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_drafts_cite_only_sources_whose_title_or_url_is_in_the_body(self, channel: Channel) -> None:
+        def problem(each_request: DraftRequest, draft: Draft) -> str | None:
+            known = {source.id: source for source in each_request.sources}
+            for source_id in draft.source_ids:
+                source = known.get(source_id)
+                if source is None:
+                    return f"cites {source_id!r}, which was not retrieved"
+                if source.title not in draft.body and not (source.url and source.url in draft.body):
+                    return f"cites {source_id!r} without its title or URL in the body"
+            return None
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_drafts_never_print_a_missing_value(self, channel: Channel) -> None:
+        def problem(_: DraftRequest, draft: Draft) -> str | None:
+            text = f"{draft.subject or ''}\n{draft.body}"
+            leftovers = [token for token in ("None", "{", "}", "  ") if token in text]
+            return f"contains {leftovers}" if leftovers else None
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+    @CHANNELS
+    def test_same_request_gives_the_same_draft(self, channel: Channel) -> None:
+        def problem(each_request: DraftRequest, draft: Draft) -> str | None:
+            again = Composer().draft(each_request)
+            return None if again == draft else "a second composer wrote a different draft"
+
+        failures = failures_of(channel, problem)
+
+        assert not failures, report(failures)
+
+
+class TestComposerEmail:
+    def test_has_a_subject_and_signs_off_as_the_sender(self) -> None:
+        draft = compose(purpose=TouchPurpose.VALUE_ADD, sources=(RESOURCE,))
+
+        assert draft.subject
+        assert draft.body.splitlines()[-1] == "Maya"
+
+    def test_without_a_first_name_greets_neutrally(self) -> None:
+        for purpose in TouchPurpose:
+            draft = compose(to=LEADS["no first name"], purpose=purpose, sources=(FAQ,))
+
+            assert draft.body.splitlines()[0] in {"Hi there,", "Hello,"}, purpose
+
+    def test_lowercase_first_name_is_capitalised(self) -> None:
+        draft = compose(to=lead(first_name="dana"))
+
+        assert draft.body.splitlines()[0] in {"Hi Dana,", "Hello Dana,"}
+
+    def test_first_name_keeps_its_inner_capitals(self) -> None:
+        for first_name in ("DeShawn", "McKenzie", "JoAnne"):
+            draft = compose(to=lead(id=f"lead-{first_name}", first_name=first_name))
+
+            assert draft.body.splitlines()[0] in {f"Hi {first_name},", f"Hello {first_name},"}
+
+    def test_acknowledgment_without_sources_is_at_least_50_words(self) -> None:
+        # The instant acknowledgment is auto-sent only when clean; with nothing retrieved it must still pass.
+        draft = compose(purpose=TouchPurpose.ACKNOWLEDGMENT, sources=())
+
+        assert run_checks(DraftText(channel=Channel.EMAIL, body=draft.body, subject=draft.subject)) == []
+        assert len(draft.body.split()) >= 50
+
+    def test_social_proof_quotes_the_first_figure_verbatim(self) -> None:
+        for lead_name, each_lead in LEADS.items():
+            draft = compose(to=each_lead, purpose=TouchPurpose.SOCIAL_PROOF, sources=(CASE_STUDY,))
+
+            assert CASE_STUDY.figures[0] in draft.body, lead_name
+            assert CASE_STUDY.customer is not None
+            assert CASE_STUDY.customer in draft.body, lead_name
+
+    def test_quotes_the_source_text_without_its_case_study_header(self) -> None:
+        draft = compose(purpose=TouchPurpose.VALUE_ADD, sources=(CASE_STUDY,))
+
+        assert "Luna Hair Studio is a six-stylist salon in Austin, Texas." in draft.body
+        assert "Case study:" not in draft.body
+
+    def test_cites_the_source_it_quotes_and_not_the_unused_ones(self) -> None:
+        draft = compose(purpose=TouchPurpose.VALUE_ADD, sources=(RESOURCE, FAQ))
+
+        assert RESOURCE.title in draft.body
+        assert draft.source_ids == (RESOURCE.id,)
+
+    def test_source_url_follows_the_quoted_resource(self) -> None:
+        draft = compose(purpose=TouchPurpose.VALUE_ADD, sources=(RESOURCE,))
+
+        assert RESOURCE.url is not None
+        assert RESOURCE.url in draft.body
+
+    def test_short_need_starting_with_a_verb_reads_as_how_to(self) -> None:
+        draft = compose(purpose=TouchPurpose.ACKNOWLEDGMENT, to=lead(need="Cut no-shows."))
+
+        assert "how to cut no-shows" in f"{draft.subject}\n{draft.body}"
+
+    def test_long_need_is_not_pasted_into_the_message(self) -> None:
+        long_need = LEADS["long need"].need
+        assert long_need is not None
+        for purpose in TouchPurpose:
+            draft = compose(to=LEADS["long need"], purpose=purpose, sources=(RESOURCE,))
+
+            assert long_need not in f"{draft.subject}\n{draft.body}", purpose
+
+
+class TestComposerSms:
+    def test_sms_has_no_subject_and_ends_with_the_opt_out(self) -> None:
+        for purpose in TouchPurpose:
+            draft = compose(channel=Channel.SMS, purpose=purpose, sources=(RESOURCE,))
+
+            assert draft.subject is None
+            assert draft.body.endswith(OPT_OUT), purpose
+
+    def test_lead_without_a_usable_need_still_gets_a_message(self) -> None:
+        for lead_name in ("no company, no need", "long need"):
+            draft = compose(channel=Channel.SMS, to=LEADS[lead_name], purpose=TouchPurpose.ACKNOWLEDGMENT)
+
+            message = draft.body.removesuffix(OPT_OUT).strip()
+            assert message, f"{lead_name}: the SMS is only the opt-out line: {draft.body!r}"
+            assert draft.call_to_action, lead_name
+
+
+class TestComposerVariety:
+    def test_two_leads_with_the_same_facts_read_differently_for_some_purposes(self) -> None:
+        differing = [
+            purpose
+            for purpose in TouchPurpose
+            if compose(to=lead(id="lead-a"), purpose=purpose, sources=(CASE_STUDY,)).body
+            != compose(to=lead(id="lead-b"), purpose=purpose, sources=(CASE_STUDY,)).body
+        ]
+
+        assert differing
+
+    def test_previous_messages_change_the_text_for_some_purposes(self) -> None:
+        differing = []
+        for purpose in TouchPurpose:
+            first = compose(purpose=purpose, sources=(CASE_STUDY,))
+            second = compose(purpose=purpose, sources=(CASE_STUDY,), previous_bodies=(first.body,))
+            if first.body != second.body:
+                differing.append(purpose)
+
+        assert differing
+
+    def test_many_leads_get_more_than_one_acknowledgment(self) -> None:
+        bodies = {compose(to=lead(id=f"lead-{n}"), sources=(RESOURCE,)).body for n in range(20)}
+
+        assert len(bodies) > 1
+
+
+class TestComposerCallTimes:
+    @pytest.mark.parametrize(
+        ("now", "timezone", "expected"),
+        [
+            pytest.param(
+                datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
+                "America/Chicago",
+                [("Monday", "10:00"), ("Tuesday", "14:00")],
+                id="friday-gives-monday-and-tuesday",
+            ),
+            pytest.param(
+                datetime(2026, 11, 26, 15, 0, tzinfo=UTC),
+                "Europe/Berlin",
+                [("Friday", "10:00"), ("Monday", "14:00")],
+                id="thursday-gives-friday-and-monday",
+            ),
+            pytest.param(
+                datetime(2026, 11, 29, 20, 30, tzinfo=UTC),
+                "Pacific/Auckland",
+                [("Tuesday", "10:00"), ("Wednesday", "14:00")],
+                id="already-monday-in-auckland",
+            ),
+            pytest.param(
+                datetime(2026, 11, 29, 20, 30, tzinfo=UTC),
+                "America/Los_Angeles",
+                [("Monday", "10:00"), ("Tuesday", "14:00")],
+                id="still-sunday-in-los-angeles",
+            ),
+            pytest.param(
+                datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
+                "Asia/Tokyo",
+                [("Monday", "10:00"), ("Tuesday", "14:00")],
+                id="already-saturday-in-tokyo",
+            ),
+        ],
+    )
+    def test_slots_are_the_next_two_weekdays_in_the_lead_time_zone(
+        self, now: datetime, timezone: str, expected: list[tuple[str, str]]
+    ) -> None:
+        draft = compose(to=lead(timezone=timezone), purpose=TouchPurpose.POST_MEETING, now=now)
+
+        assert slots(draft.call_to_action) == expected
+        assert "(your time)" in draft.call_to_action
+
+    def test_slots_never_fall_on_a_weekend(self) -> None:
+        for day in range(23, 30):  # a whole week of November 2026, at every third hour
+            for hour in range(0, 24, 3):
+                now = datetime(2026, 11, day, hour, tzinfo=UTC)
+                for timezone in ("America/Los_Angeles", "Europe/London", "Asia/Kolkata", "Pacific/Auckland"):
+                    draft = compose(to=lead(timezone=timezone), purpose=TouchPurpose.POST_MEETING, now=now)
+
+                    found = slots(draft.body)
+                    assert len(found) == 2, (now, timezone)
+                    assert not {name for name, _ in found} & {"Saturday", "Sunday"}, (now, timezone)

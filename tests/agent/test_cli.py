@@ -1,0 +1,133 @@
+"""The `touchpoint` command as a person runs it: --help everywhere, clear errors, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from agent.cli import app
+
+TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
+
+
+def _all_command_paths() -> list[list[str]]:
+    root = get_command(app)
+    paths: list[list[str]] = [[]]
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        for sub in getattr(command, "commands", {}):
+            paths.append([name, sub])
+    return paths
+
+
+@pytest.fixture
+def env(tmp_path: Path, chroma_path: Path) -> dict[str, str]:
+    """A private var dir and database; the session's already-embedded knowledge base, copied."""
+    chroma = tmp_path / "chroma"
+    shutil.copytree(chroma_path, chroma)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TOUCHPOINT_")}
+    return {
+        **clean,
+        "TOUCHPOINT_VAR_DIR": str(tmp_path / "var"),
+        "TOUCHPOINT_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'touchpoint.db'}",
+        "TOUCHPOINT_CHROMA_PATH": str(chroma),
+        "TOUCHPOINT_KNOWLEDGE_DIR": str(Path(__file__).resolve().parents[2] / "knowledge" / "content"),
+    }
+
+
+def _touchpoint(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TOUCHPOINT, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+class TestHelp:
+    @pytest.mark.parametrize("path", _all_command_paths(), ids=lambda p: " ".join(p) or "touchpoint")
+    def test_every_command_has_help(self, path: list[str]) -> None:
+        result = CliRunner().invoke(app, [*path, "--help"])
+
+        assert result.exit_code == 0, result.output
+        assert "Usage" in result.output
+
+
+class TestErrors:
+    def test_an_invalid_setting_names_the_variable_without_a_traceback(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        result = _touchpoint(
+            "db", "upgrade", env={**env, "TOUCHPOINT_DATABASE_URL": "mysql://db/x"}, cwd=tmp_path
+        )
+
+        assert result.returncode == 2
+        assert "TOUCHPOINT_DATABASE_URL" in result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+
+    def test_serving_an_unmigrated_database_says_which_command_to_run(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        result = _touchpoint("serve", env=env, cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert "touchpoint db upgrade" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_importing_a_missing_file_says_so(self, env: dict[str, str], tmp_path: Path) -> None:
+        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+
+        result = _touchpoint("leads", "import", str(tmp_path / "missing.csv"), env=env, cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert "cannot open" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+class TestLeadsImport:
+    def test_import_prints_a_report_per_row(self, env: dict[str, str], tmp_path: Path) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email,first_name\nana@fit.example,Ana\nbroken,Bo\n", encoding="utf-8")
+        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+
+        result = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert "1 created, 0 updated, 1 rejected" in result.stdout
+
+    def test_dry_run_writes_nothing(self, env: dict[str, str], tmp_path: Path) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email\nana@fit.example\n", encoding="utf-8")
+        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+
+        _touchpoint("leads", "import", str(csv), "--dry-run", env=env, cwd=tmp_path)
+        again = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)
+
+        assert "1 created" in again.stdout
+
+
+class TestDemo:
+    def test_demo_answers_every_demo_lead_and_writes_the_outbox(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        result = _touchpoint("demo", env=env, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert "24 inquiries handled" in result.stdout
+        assert "Demo admin API key (shown once): tp_" in result.stdout
+        assert len(list((tmp_path / "var" / "outbox").glob("*.eml"))) >= 20
+
+    def test_running_the_demo_twice_adds_nothing(self, env: dict[str, str], tmp_path: Path) -> None:
+        _touchpoint("demo", env=env, cwd=tmp_path)
+        before = sorted((tmp_path / "var" / "outbox").glob("*.eml"))
+
+        second = _touchpoint("demo", env=env, cwd=tmp_path)
+
+        assert second.returncode == 0, second.stderr
+        assert "24 of them already handled by an earlier run" in " ".join(second.stdout.split())
+        assert "API key" not in second.stdout
+        assert sorted((tmp_path / "var" / "outbox").glob("*.eml")) == before

@@ -1,0 +1,106 @@
+"""CRM import: each row created, updated or rejected with its reason; a missing column changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import available_timezones
+
+import pytest
+
+from agent.container import Services
+from agent.db.models import Lead
+from agent.db.repositories import LeadRepository
+from agent.leads_import import ImportFileError, ImportReport, import_leads, read_rows
+
+HEADER = "email,phone,first_name,company,industry,deal_value,timezone,consent_email\n"
+
+
+def _run(services: Services, path: Path) -> ImportReport:
+    with services.session_factory.begin() as session:
+        return import_leads(
+            session, read_rows(path), now=services.clock(), valid_timezones=available_timezones()
+        )
+
+
+def _lead(services: Services, email: str) -> Lead:
+    with services.session_factory() as session:
+        lead = LeadRepository(session).find_by_contact(email=email, phone=None)
+        assert lead is not None
+        return lead
+
+
+class TestImport:
+    def test_rows_are_created_updated_or_rejected_with_a_reason(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text(
+            HEADER
+            + "ana@fit.example,,Ana,Core Studio,fitness,1200,Europe/Berlin,true\n"
+            + "ANA@fit.example,,Ana,Core Studio GmbH,fitness,,,\n"
+            + "not-an-email,,Bo,,,,,\n"
+            + ",,Cy,,,,,\n"
+            + "dee@vet.example,,Dee,,veterinary,-5,,\n"
+            + "eve@law.example,,Eve,,,,Mars/Base,\n",
+            encoding="utf-8",
+        )
+
+        report = _run(services, csv)
+
+        outcomes = [(row.line, row.outcome) for row in report.rows]
+        assert outcomes == [
+            (2, "created"),
+            (3, "updated"),
+            (4, "rejected"),
+            (5, "rejected"),
+            (6, "rejected"),
+            (7, "rejected"),
+        ]
+        details = {row.line: row.detail for row in report.rows}
+        assert details[3] == "company"
+        assert details[4].startswith("email:")
+        assert "email or a phone" in details[5]
+        assert details[6].startswith("deal_value:")
+        assert "Mars/Base" in details[7]
+        assert _lead(services, "ana@fit.example").company == "Core Studio GmbH"
+
+    def test_a_missing_consent_column_never_turns_a_no_into_a_yes(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        first = tmp_path / "first.csv"
+        first.write_text(HEADER + "ana@fit.example,,Ana,,,,UTC,false\n", encoding="utf-8")
+        second = tmp_path / "second.csv"
+        second.write_text("email,company\nana@fit.example,Core Studio\n", encoding="utf-8")
+
+        _run(services, first)
+        _run(services, second)
+
+        assert _lead(services, "ana@fit.example").consent_email is False
+
+    def test_imported_leads_are_due_for_the_loop(self, services: Services, tmp_path: Path) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text(HEADER + "ana@fit.example,,Ana,,,,UTC,true\n", encoding="utf-8")
+
+        _run(services, csv)
+
+        assert _lead(services, "ana@fit.example").next_action_at == services.clock()
+
+
+class TestFileErrors:
+    def test_a_header_without_contact_columns_is_refused(self, tmp_path: Path) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("name,company\nAna,Core\n", encoding="utf-8")
+
+        with pytest.raises(ImportFileError, match="needs an `email` or a `phone` column"):
+            list(read_rows(csv))
+
+    def test_a_missing_file_says_so(self, tmp_path: Path) -> None:
+        with pytest.raises(ImportFileError, match="cannot open"):
+            list(read_rows(tmp_path / "nope.csv"))
+
+    def test_a_file_that_is_not_utf8_is_refused_clearly(self, tmp_path: Path) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_bytes(b"email,company\nana@fit.example,Caf\xe9 Fit\n")
+
+        with pytest.raises(ImportFileError, match="not a readable UTF-8 CSV"):
+            list(read_rows(csv))

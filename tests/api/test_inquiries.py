@@ -1,0 +1,176 @@
+"""POST /v1/inquiries: from a web form to an acknowledgment in the outbox, once, and bad input refused."""
+
+from __future__ import annotations
+
+import uuid
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from agent.container import Services
+from agent.db.models import Event, Lead, Touch
+from prompts.loader import load_prompt_file
+from tests.factories import inquiry_payload
+
+
+def _counts(services: Services) -> tuple[int, int, int]:
+    with services.session_factory() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Lead)) or 0,
+            session.scalar(select(func.count()).select_from(Event)) or 0,
+            session.scalar(select(func.count()).select_from(Touch)) or 0,
+        )
+
+
+def _outbox(services: Services) -> list[Path]:
+    directory = services.settings.resolved_outbox_dir
+    return sorted(directory.glob("*.eml")) if directory.exists() else []
+
+
+def _parse(path: Path) -> EmailMessage:
+    parsed = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+class TestAcknowledgment:
+    def test_inquiry_produces_an_acknowledgment_eml_with_name_sender_and_unsubscribe(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload())
+
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["acknowledgment"] == "queued"
+        assert body["lead_created"] is True
+        files = _outbox(services)
+        assert [f.stem for f in files] == [body["touch_id"]]
+        email = _parse(files[0])
+        assert email["To"].addresses[0].addr_spec == "dana.lopez@lunahair.example"
+        assert email["From"].addresses[0].addr_spec == services.settings.sender_email
+        assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        unsubscribe = str(email["List-Unsubscribe"]).strip("<>")
+        assert unsubscribe.startswith(f"{services.settings.public_base_url}u/")
+        text = email.get_body(preferencelist=("plain",))
+        assert text is not None
+        content = text.get_content()
+        assert "Dana" in content
+        assert services.settings.postal_address in content
+        assert unsubscribe in content
+
+    def test_acknowledgment_records_what_produced_it(self, client: TestClient, services: Services) -> None:
+        touch_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["touch_id"]
+
+        with services.session_factory() as session:
+            touch = session.get(Touch, uuid.UUID(touch_id))
+            assert touch is not None
+            assert touch.state == "sent"
+            assert touch.purpose == "acknowledgment"
+            assert touch.drafter == "composer"
+            assert touch.drafter_label == "Drafted by the deterministic composer (no LLM)"
+            assert touch.prompt_version == load_prompt_file("composer").version
+            assert touch.guardrails == []
+            assert touch.sources, "the acknowledgment should cite a knowledge-base source"
+            assert all(source["title"] in touch.body for source in touch.sources)
+
+    def test_email_address_is_matched_case_insensitively_to_the_existing_lead(
+        self, client: TestClient, services: Services
+    ) -> None:
+        first = client.post("/v1/inquiries", json=inquiry_payload()).json()
+        second = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(email="DANA.Lopez@LunaHair.example", message="Also: do you take deposits?"),
+        ).json()
+
+        assert second["lead_id"] == first["lead_id"]
+        assert second["lead_created"] is False
+
+
+class TestIdempotency:
+    def test_same_idempotency_key_creates_no_second_lead_or_message(
+        self, client: TestClient, services: Services
+    ) -> None:
+        headers = {"Idempotency-Key": "form-7f3a"}
+        first = client.post("/v1/inquiries", json=inquiry_payload(), headers=headers)
+        second = client.post("/v1/inquiries", json=inquiry_payload(), headers=headers)
+
+        assert first.status_code == 201
+        assert second.status_code == 200
+        assert second.json()["replayed"] is True
+        assert second.json()["touch_id"] == first.json()["touch_id"]
+        assert _counts(services) == (1, 2, 1)  # one lead, the inquiry + the sent event, one touch
+        assert len(_outbox(services)) == 1
+
+    def test_reposted_form_without_a_key_is_recognised_by_its_content(
+        self, client: TestClient, services: Services
+    ) -> None:
+        client.post("/v1/inquiries", json=inquiry_payload())
+        again = client.post("/v1/inquiries", json=inquiry_payload())
+
+        assert again.status_code == 200
+        assert _counts(services)[2] == 1
+
+
+class TestBadInput:
+    def _assert_refused(self, response_status: int, services: Services) -> None:
+        assert _counts(services) == (0, 0, 0)
+        assert _outbox(services) == []
+
+    def test_missing_contact_details(self, client: TestClient, services: Services) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(email=None))
+
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "email or a phone" in response.json()["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_malformed_email_names_the_field(self, client: TestClient, services: Services) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(email="dana@"))
+
+        problem = response.json()
+        assert response.status_code == 422
+        assert problem["status"] == 422
+        assert [error["field"] for error in problem["errors"]] == ["email"]
+        self._assert_refused(response.status_code, services)
+
+    def test_wrong_types(self, client: TestClient, services: Services) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(deal_value="lots", consent_sms="maybe"))
+
+        assert response.status_code == 422
+        assert {error["field"] for error in response.json()["errors"]} == {"deal_value", "consent_sms"}
+        self._assert_refused(response.status_code, services)
+
+    def test_unknown_field_is_refused_rather_than_silently_dropped(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(emial="x@example.com"))
+
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "emial"
+
+    def test_oversized_payload(self, client: TestClient, services: Services) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(message="x" * 70_000))
+
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "limit" in response.json()["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_bad_timezone(self, client: TestClient, services: Services) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(timezone="Mars/Olympus"))
+
+        assert response.status_code == 422
+        assert "IANA" in response.json()["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_not_json(self, client: TestClient, services: Services) -> None:
+        response = client.post(
+            "/v1/inquiries", content=b"{not json", headers={"content-type": "application/json"}
+        )
+
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        self._assert_refused(response.status_code, services)

@@ -1,0 +1,182 @@
+"""Shared fixtures: real SQLite and PostgreSQL, the real knowledge base, the app wired as in production.
+
+Every database test runs twice, on SQLite and on the PostgreSQL named by TOUCHPOINT_TEST_POSTGRES_URL
+(default: the local server on 127.0.0.1:5432). Tables are emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from agent.container import Services, build_services
+from agent.db.migrate import upgrade
+from agent.db.models import Base
+from agent.domain import UserRole
+from agent.settings import Settings
+from agent.users import ensure_user, issue_key
+from api.app import create_app
+from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+
+POSTGRES_URL = os.environ.get(
+    "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # a Monday afternoon
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in the suite may reach beyond this machine (the LLM API is mocked with respx)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "::1", "localhost"}
+            and not host.startswith("/")
+        ):
+            raise RuntimeError(f"test tried to reach {host}: only loopback is allowed")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+class FakeClock:
+    """A clock the test moves by hand; the code under test only ever calls it."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL server for this test session, dropped at the end."""
+    name = f"touchpoint_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'touchpoint.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    url: str = request.getfixturevalue(f"{request.param}_database")
+    yield url
+    _empty_tables(url)
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:  # DELETE beats TRUNCATE on tables this small
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "knowledge" / "content"
+
+
+@pytest.fixture(scope="session")
+def chroma_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("chroma")
+
+
+@pytest.fixture(scope="session")
+def knowledge_base(knowledge_dir: Path, chroma_path: Path) -> KnowledgeBase:
+    """The demo knowledge base on the real embedding model and a real Chroma, built once per session."""
+    return build_knowledge_base(Settings.load(knowledge_dir=knowledge_dir, chroma_path=chroma_path))
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, knowledge_dir: Path, chroma_path: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "var_dir": tmp_path / "var",
+            "knowledge_dir": knowledge_dir,
+            "chroma_path": chroma_path,
+            "_env_file": None,
+        }
+        values.update(overrides)
+        return Settings.load(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings], database_url: str) -> Settings:
+    return make_settings(database_url=database_url)
+
+
+@pytest.fixture
+def services(settings: Settings, knowledge_base: KnowledgeBase, clock: FakeClock) -> Iterator[Services]:
+    built = build_services(settings, clock=clock, knowledge=knowledge_base)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: uuid.UUID
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+def make_caller(
+    services: Services, *, email: str = "rep@example.com", role: UserRole = UserRole.REP
+) -> Caller:
+    with services.session_factory.begin() as session:
+        user = ensure_user(session, email=email, name=email.split("@")[0], role=role, now=services.clock())
+        key = issue_key(session, user, name="test", now=services.clock())
+        return Caller(user_id=user.id, key=key)
+
+
+@pytest.fixture
+def rep(services: Services) -> Caller:
+    return make_caller(services)
