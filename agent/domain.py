@@ -7,7 +7,7 @@ these snapshots; the core returns decisions as these values; the edges carry the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -35,6 +35,10 @@ class EventType(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     MEETING_BOOKED = "meeting_booked"
     NOTE = "note"
+    # Milestones a rep or a CRM reports; each starts its own sequence (agent/sequences/*.yaml).
+    QUOTE_SENT = "quote_sent"
+    MEETING_HELD = "meeting_held"
+    PURCHASE = "purchase"
 
 
 class LeadStatus(StrEnum):
@@ -59,6 +63,7 @@ class TouchPurpose(StrEnum):
     RE_ENGAGEMENT = "re_engagement"
     NURTURE = "nurture"
     POST_MEETING = "post_meeting"
+    PERSONAL_RESPONSE = "personal_response"  # the reply an acknowledgment promised, when the LLM missed it
 
 
 class TouchState(StrEnum):
@@ -72,6 +77,42 @@ class TouchState(StrEnum):
     CANCELLED = "cancelled"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
+
+
+class ReplyIntent(StrEnum):
+    """What an inbound reply means for the loop: every intent but the last three hands off to a person."""
+
+    INTERESTED = "interested"
+    QUESTION = "question"
+    OBJECTION = "objection"
+    NOT_NOW = "not_now"
+    ASKS_FOR_PERSON = "asks_for_person"
+    WRONG_PERSON = "wrong_person"
+    FRUSTRATED = "frustrated"
+    OTHER = "other"
+    UNSUBSCRIBE = "unsubscribe"  # suppresses every channel, no handoff
+    OUT_OF_OFFICE = "out_of_office"  # waits until the return date, no handoff
+    BOUNCE_LIKE = "bounce_like"  # the address is dead: suppresses email, no handoff
+
+
+class RiskTier(StrEnum):
+    """How much harm a message could do if nobody read it first; settings say how much may go out alone."""
+
+    LOW = "low"  # acknowledgments, resources, case studies, FAQs, nurture
+    MEDIUM = "medium"  # check-ins, objections, re-engagement, after a meeting
+    HIGH = "high"  # offers, pricing, breakups
+
+    @property
+    def rank(self) -> int:
+        return list(RiskTier).index(self)
+
+
+class ContactFrequency(StrEnum):
+    """How often a lead asked to hear from us (the preference page, ``leads.contact_frequency``)."""
+
+    NORMAL = "normal"  # the sequence as designed
+    REDUCED = "reduced"  # at most one message every two weeks
+    MONTHLY = "monthly"  # at most one message a month
 
 
 class DrafterKind(StrEnum):
@@ -105,10 +146,56 @@ class LeadContext:
     status: LeadStatus
     inquiry_text: str | None = None
     created_at: datetime | None = None
+    # The sequence the lead is enrolled in, since when, and the step number its first step took
+    # (re-enrolling in a sequence numbers its steps after the previous enrolment's; agent/policy.py).
+    sequence: str = "new_lead"
+    sequence_started_at: datetime | None = None
+    sequence_step_base: int = 0
+    paused_until: datetime | None = None  # a rep's snooze: nothing goes out before it
+    # What the lead chose on the preference page (the policy honours both).
+    contact_frequency: ContactFrequency = ContactFrequency.NORMAL
+    preferred_channel: Channel | None = None
 
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part) or (self.email or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyReading:
+    """How a classifier read an inbound reply; kept on the reply event and shown to reps."""
+
+    intent: ReplyIntent
+    confidence: float
+    classifier: str  # "rules" or "llm"
+    evidence: str = ""  # the words that decided it, quoted from the reply
+    return_date: date | None = None  # out of office: when they are back, if they said
+    model: str | None = None
+    fallback_reason: str | None = None  # why the LLM's reading was not used, when it was not
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent.value,
+            "confidence": self.confidence,
+            "classifier": self.classifier,
+            "evidence": self.evidence,
+            "return_date": self.return_date.isoformat() if self.return_date else None,
+            "model": self.model,
+            "fallback_reason": self.fallback_reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReplyReading:
+        returns = data.get("return_date")
+        return cls(
+            intent=ReplyIntent(data["intent"]),
+            confidence=float(data.get("confidence", 0.0)),
+            classifier=str(data.get("classifier", "rules")),
+            evidence=str(data.get("evidence") or ""),
+            return_date=date.fromisoformat(returns) if returns else None,
+            model=data.get("model"),
+            fallback_reason=data.get("fallback_reason"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +204,14 @@ class EventRecord:
     channel: Channel | None
     occurred_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+    recorded_at: datetime | None = None  # when we heard of it (``occurred_at`` is what the sender says)
+    reading: ReplyReading | None = None  # replies only, once classified
+
+    @property
+    def known_at(self) -> datetime:
+        """When the loop could first have reacted to this event."""
+        return self.recorded_at or self.occurred_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +224,19 @@ class TouchRecord:
     sent_at: datetime | None
     body: str
     source_ids: tuple[str, ...] = ()
+    id: str = ""
+    sequence: str = ""
+    subject: str | None = None
+    call_to_action: str | None = None
+    rules: tuple[str, ...] = ()  # the decision rules that drafted it (``trigger.*`` for behavioural ones)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRecord:
+    reason: str
+    created_at: datetime
+    status: str = "open"
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +247,7 @@ class LeadSnapshot:
     events: tuple[EventRecord, ...]
     touches: tuple[TouchRecord, ...]
     suppressed_channels: frozenset[Channel] = frozenset()
+    handoffs: tuple[HandoffRecord, ...] = ()
 
     @property
     def sent_source_ids(self) -> frozenset[str]:

@@ -18,6 +18,8 @@ from agent.container import Services
 from agent.db.models import Event, Lead
 from agent.db.repositories import EventRepository, LeadRepository, normalise_email
 from agent.domain import Channel, EventType, TouchState
+from agent.loop import StepResult
+from agent.policy import Stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,24 +112,43 @@ def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
                 idempotency_key=inquiry.key(),
             )
         )
-        result = services.loop.step(session, lead, now)
-        touch = result.touch
-        event.payload = {
-            **event.payload,
-            "touch_id": str(touch.id) if touch else None,
-            "touch_state": touch.state if touch else None,
-            "decision": type(result.action).__name__,
-            "lead_created": created,
-        }
-        return InquiryOutcome(
-            lead_id=lead.id,
-            event_id=event.id,
-            touch_id=touch.id if touch else None,
-            touch_state=touch.state if touch else None,
-            lead_created=created,
-            replayed=False,
-            decision=type(result.action).__name__,
-        )
+        if services.loop.drafting.has_llm:
+            # A model never drafts inside a transaction: commit the lead and the event first. Should this
+            # process die before the acknowledgment is recorded, the lead is due and a worker sends it.
+            lead.next_action_at = now
+            lead_id, event_id = lead.id, event.id
+        else:
+            result = services.loop.step(session, lead, now)
+            return _outcome(event, result, created)
+    stepped = services.loop.run_step(
+        services.session_factory, lead_id, services.clock, deadline=services.settings.ack_deadline_seconds
+    )
+    with services.session_factory.begin() as session:
+        stored = session.get(Event, event_id)
+        assert stored is not None  # it was committed above
+        gone = StepResult(action=Stop(reason="lead_deleted", rules=()))  # deleted in between
+        return _outcome(stored, stepped or gone, created)
+
+
+def _outcome(event: Event, result: StepResult, created: bool) -> InquiryOutcome:
+    """What the inquiry produced, also kept on the event so that a retried delivery gets the same answer."""
+    touch = result.touch
+    event.payload = {
+        **event.payload,
+        "touch_id": str(touch.id) if touch else None,
+        "touch_state": touch.state if touch else None,
+        "decision": type(result.action).__name__,
+        "lead_created": created,
+    }
+    return InquiryOutcome(
+        lead_id=event.lead_id,
+        event_id=event.id,
+        touch_id=touch.id if touch else None,
+        touch_state=touch.state if touch else None,
+        lead_created=created,
+        replayed=False,
+        decision=type(result.action).__name__,
+    )
 
 
 def _update_lead(lead: Lead, inquiry: Inquiry, now: datetime) -> None:

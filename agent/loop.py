@@ -7,61 +7,309 @@ transaction, so a step either lands whole or not at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from agent.db.models import Handoff, Lead, Touch
-from agent.db.repositories import AuditRepository, TouchRepository, load_snapshot
-from agent.domain import CompanyIdentity, LeadSnapshot, LeadStatus, TouchState
-from agent.drafting.base import Draft, Drafter, DraftRequest
-from agent.guardrails import DraftText, Violation, run_checks
-from agent.policy import Action, DraftTouch, HandOff, Stop, Wait, next_action
+from agent.db.models import Decision, Handoff, Lead, Touch
+from agent.db.repositories import (
+    ALL_CHANNELS,
+    AuditRepository,
+    DecisionRepository,
+    EventRepository,
+    HandoffRepository,
+    LeadRepository,
+    SuppressionRepository,
+    TouchRepository,
+    load_snapshot,
+    load_snapshots,
+)
+from agent.domain import (
+    Channel,
+    CompanyIdentity,
+    EventRecord,
+    EventType,
+    LeadSnapshot,
+    LeadStatus,
+    ReplyIntent,
+    ReplyReading,
+    TouchPurpose,
+    TouchState,
+)
+from agent.drafting.base import DraftRequest
+from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
+from agent.guardrails import PriorMessage
+from agent.handoff import HandoffTarget, build_brief
+from agent.policy import (
+    DEADLINE_MISSED,
+    DEFAULT_CONFIG,
+    Action,
+    DraftTouch,
+    Enrollment,
+    HandOff,
+    PolicyConfig,
+    Stop,
+    Wait,
+    action_details,
+    action_kind,
+    decision_key,
+    describe,
+    earliest_send,
+    next_action,
+    outdated_by,
+)
+from agent.replies import InboundReply, ReplyClassifier, RuleClassifier
+from agent.scoring import Score, score
 from agent.sequences import Sequence
+from agent.timing import zone
+from knowledge.documents import KnowledgeDocument
 from knowledge.retrieval import RetrievalQuery, Retriever, Source
 
 logger = logging.getLogger(__name__)
 
-HANDOFF_RESPONSE_TARGET = timedelta(hours=1)
+# Touches the lead has received or is about to: what a new draft must not repeat.
+DELIVERED_OR_PENDING = frozenset(
+    {TouchState.SENT, TouchState.SENDING, TouchState.QUEUED, TouchState.PENDING_REVIEW}
+)
+
+
+class KnowledgeSource(Retriever, Protocol):
+    """What the loop needs of the knowledge base: retrieval, the company's facts, live offers."""
+
+    def company_facts(self) -> list[KnowledgeDocument]: ...
+
+    def live_offers(self, today: date) -> list[KnowledgeDocument]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class StepResult:
     action: Action
     touch: Touch | None = None
+    pending: PendingDraft | None = None  # a draft to make outside the transaction (see ``run_step``)
+    unread: tuple[tuple[str, InboundReply], ...] = ()  # replies for a model to read outside it
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDraft:
+    """A decision to draft, with everything the drafter needs, taken out of the transaction."""
+
+    action: DraftTouch
+    request: DraftRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """A draft made outside a transaction, for the decision it was made for."""
+
+    action: DraftTouch
+    request: DraftRequest
+    outcome: DraftOutcome
+
+    def answers(self, action: DraftTouch) -> bool:
+        mine = (self.action.sequence, self.action.step, self.action.purpose, self.action.channel)
+        return mine == (action.sequence, action.step, action.purpose, action.channel)
+
+
+REDECIDE = 2  # a decision that changed while its draft was being written is drafted again, this often
 
 
 class AgentLoop:
     def __init__(
         self,
         *,
-        retriever: Retriever,
-        drafter: Drafter,
-        fallback: Drafter,
+        knowledge: KnowledgeSource,
+        drafting: DraftingPipeline,
         sequences: Mapping[str, Sequence],
         identity: CompanyIdentity,
+        config: PolicyConfig = DEFAULT_CONFIG,
+        classifier: ReplyClassifier | None = None,
+        handoff_target: HandoffTarget | None = None,
     ) -> None:
-        self.retriever = retriever
-        self.drafter = drafter
-        self.fallback = fallback
+        self.knowledge = knowledge
+        self.drafting = drafting
         self.sequences = sequences
         self.identity = identity
+        self.config = config
+        self.classifier = classifier or RuleClassifier()
+        self.handoff_target = handoff_target or HandoffTarget()
 
-    def step(self, session: Session, lead: Lead, now: datetime) -> StepResult:
-        sequence = self.sequences[lead.sequence]
+    def step(
+        self,
+        session: Session,
+        lead: Lead,
+        now: datetime,
+        *,
+        drafted: Drafted | None = None,
+        defer_drafting: bool | None = None,
+        readings: Mapping[str, ReplyReading] | None = None,
+    ) -> StepResult:
+        """Collect, read new replies, decide, act and record, for one lead, in the caller's transaction.
+
+        The lead's row is locked first, so a worker's tick and an API request reacting to an event
+        never decide for the same lead at once: the second waits, then sees what the first did.
+
+        A model never drafts inside a transaction: with an LLM configured (``defer_drafting`` defaults
+        to it), a decision to draft is returned as ``pending`` and the lead is due at once, for
+        ``run_step`` (the worker, the inquiry path) to draft outside and record in a second step that
+        decides again and uses the draft only if the decision still stands (``drafted``).
+        """
+        if defer_drafting is None:
+            defer_drafting = self.drafting.has_llm or self.classifier.uses_model
+        LeadRepository(session).lock(lead.id)
         snapshot = load_snapshot(session, lead)
-        action = next_action(snapshot, sequence, now)
+        if self.classifier.uses_model and defer_drafting:
+            unread = [
+                r
+                for r in _unread_replies(snapshot)
+                if r.id is not None and (readings is None or r.id not in readings)
+            ]
+            if unread:  # a model reads them outside the transaction; the lead is due at once meanwhile
+                lead.next_action_at = now
+                return StepResult(
+                    Wait(until=now, rules=("replies.to_read",)),
+                    unread=tuple((str(r.id), _inbound(r)) for r in unread),
+                )
+        replies_read = self._read_replies(session, lead, snapshot, now, readings or {})
+        snooze_ended = self._end_snooze(session, lead, now)
+        if replies_read or snooze_ended:
+            snapshot = load_snapshot(session, lead)
+        return self._act(session, lead, snapshot, now, drafted=drafted, defer_drafting=defer_drafting)
+
+    def run_step(
+        self,
+        session_factory: sessionmaker[Session],
+        lead_id: uuid.UUID,
+        clock: Callable[[], datetime],
+        *,
+        deadline: float | None = None,
+        owner: str | None = None,
+    ) -> StepResult | None:
+        """One step in short transactions: decide, draft outside any transaction, decide again and record.
+
+        ``deadline`` (seconds) bounds the model for an instant answer: the composer answers if it is
+        late. ``owner`` is a worker's lease: the step happens only while it holds the lead, and the lease
+        is given back at the end. None if the lead is gone or no longer ours.
+        """
+        drafted: Drafted | None = None
+        readings: dict[str, ReplyReading] = {}
+        for attempt in range(REDECIDE + 2):
+            with session_factory.begin() as session:
+                lead = LeadRepository(session).lock(lead_id)
+                if lead is None or (owner is not None and lead.lease_owner != owner):
+                    return None
+                timezone = lead.timezone
+                defer = (self.drafting.has_llm or self.classifier.uses_model) and attempt <= REDECIDE
+                result = self.step(
+                    session, lead, clock(), drafted=drafted, defer_drafting=defer, readings=readings
+                )
+                if result.pending is None and not result.unread:
+                    if owner is not None:
+                        lead.lease_owner = None
+                        lead.lease_expires_at = None
+                    return result
+            if result.unread:
+                today = clock().astimezone(zone(timezone)).date()
+                readings.update(
+                    {key: self.classifier.classify(reply, today=today) for key, reply in result.unread}
+                )
+            elif result.pending is not None:
+                drafted = self.draft_outside(result.pending, deadline=deadline)
+        raise AssertionError("unreachable: the last attempt reads and drafts inside the step")
+
+    def draft_outside(self, pending: PendingDraft, *, deadline: float | None = None) -> Drafted:
+        if deadline is None:
+            outcome = self.drafting.produce(pending.request)
+        else:
+            outcome, _late = self.drafting.produce_within(pending.request, deadline)
+        return Drafted(pending.action, pending.request, outcome)
+
+    def decide(self, snapshot: LeadSnapshot, now: datetime) -> tuple[Score, Action]:
+        """The pure part of a step: the engagement score and the policy's decision."""
+        engagement = score(snapshot, now, self.config.scoring)
+        return engagement, next_action(snapshot, self.sequences, now, self.config, engagement=engagement)
+
+    def step_many(self, session: Session, leads: list[Lead], now: datetime) -> list[uuid.UUID]:
+        """The worker's fast path over leads it has locked: decide for all of them at once.
+
+        A lead whose decision is only to wait (most due leads: quiet hours, caps, a step not due yet)
+        is settled here, all in one statement in the caller's transaction, its lease given back. The
+        others (a draft, a handoff, a stop, a reply to read, a snooze ending) are returned, to be
+        stepped one by one in their own transactions.
+        """
+        snapshots = load_snapshots(session, leads)
+        deferred = []
+        settled: list[dict[str, Any]] = []
+        for lead in leads:
+            snapshot = snapshots[lead.id]
+            if _unread_replies(snapshot) or self._snooze_over(lead, now):
+                deferred.append(lead.id)
+                continue
+            engagement, action = self.decide(snapshot, now)
+            if not isinstance(action, Wait) or action.enroll is not None or outdated_by(action) is not None:
+                deferred.append(lead.id)
+                continue
+            key = decision_key(action)
+            if key != lead.decision_key:
+                DecisionRepository(session).add(_decision(lead.id, action, now))
+            settled.append(
+                {
+                    "id": lead.id,
+                    "next_action_at": action.until,
+                    "engagement_score": engagement.value,
+                    "score_breakdown": engagement.as_dict(),
+                    "decision_key": key,
+                    "lease_owner": None,
+                    "lease_expires_at": None,
+                }
+            )
+        LeadRepository(session).settle(settled)
+        return deferred
+
+    def _act(
+        self,
+        session: Session,
+        lead: Lead,
+        snapshot: LeadSnapshot,
+        now: datetime,
+        *,
+        drafted: Drafted | None = None,
+        defer_drafting: bool = False,
+    ) -> StepResult:
+        engagement, action = self.decide(snapshot, now)
+        self._store_score(lead, engagement)
+        stale = outdated_by(action)
+        if stale is not None:
+            self._supersede(session, lead, stale, now)
+        if isinstance(action, Wait | DraftTouch) and action.enroll is not None:
+            self._enrol(lead, action.enroll)
         touch = None
         if isinstance(action, DraftTouch):
-            touch = self._draft(session, lead, snapshot, action, now)
+            if drafted is not None and drafted.answers(action):
+                touch = self.record_touch(session, lead, action, drafted.request, drafted.outcome, now)
+            elif defer_drafting:
+                lead.next_action_at = now  # whoever drafts it (the caller, or the worker) may start now
+                return StepResult(
+                    action, pending=PendingDraft(action, self.draft_request(snapshot, action, now))
+                )
+            else:
+                touch = self._draft(session, lead, snapshot, action, now)
+            if touch.state == TouchState.QUEUED:
+                touch.send_after = now  # decided for now: checked again if it has not gone by the next drain
             # The new touch is in flight: nothing more until it is sent or reviewed, which wakes the lead.
-            self._schedule(lead, Wait(until=None, rules=("touch.in_flight",)))
+            lead.next_action_at = None
         elif isinstance(action, HandOff):
-            self._hand_off(session, lead, snapshot, action, now)
+            self._hand_off(session, lead, snapshot, action, engagement, now)
+        elif isinstance(action, Stop):
+            lead.next_action_at = None
+            if action.status is not None:
+                lead.status = action.status
         else:
-            self._schedule(lead, action)
+            lead.next_action_at = action.until
+        self._record(session, lead, action, now, touch)
         logger.info(
             "agent.step",
             extra={"lead_id": str(lead.id), "action": type(action).__name__, "rules": action.rules},
@@ -71,31 +319,57 @@ class AgentLoop:
     def _draft(
         self, session: Session, lead: Lead, snapshot: LeadSnapshot, action: DraftTouch, now: datetime
     ) -> Touch:
+        request = self.draft_request(snapshot, action, now)
+        outcome = self.drafting.produce(request)
+        return self.record_touch(session, lead, action, request, outcome, now)
+
+    def draft_request(self, snapshot: LeadSnapshot, action: DraftTouch, now: datetime) -> DraftRequest:
+        """Retrieve for this lead and purpose, and gather what the drafter and the guardrails need."""
         context = snapshot.lead
-        query = RetrievalQuery(
-            text=" ".join(part for part in (context.need, context.inquiry_text) if part)
-            or action.purpose.value,
+        query = RetrievalQuery.for_lead(
+            need=context.need,
+            inquiry=context.inquiry_text,
             purpose=action.purpose.value,
             industry=context.industry,
-            exclude_document_ids=snapshot.sent_source_ids,
+            already_sent=snapshot.sent_source_ids,
             today=now.date(),
         )
-        sources = tuple(self.retriever.retrieve(query))
-        request = DraftRequest(
+        sources = tuple(self.knowledge.retrieve(query))
+        live_offers = {document.id for document in self.knowledge.live_offers(now.date())}
+        return DraftRequest(
             lead=context,
             purpose=action.purpose,
             channel=action.channel,
             sources=sources,
             identity=self.identity,
             now=now,
-            previous_bodies=tuple(t.body for t in snapshot.touches),
+            previous=tuple(
+                PriorMessage(touch.body, touch.purpose.value)
+                for touch in snapshot.touches
+                if touch.state in DELIVERED_OR_PENDING
+            ),
+            company_facts=tuple(document.body for document in self.knowledge.company_facts()),
+            live_offer_ids=frozenset(s.id for s in sources if s.id in live_offers),
+            signals=action.signals,
+            angle=action.angle,
         )
-        draft, violations = self._draft_checked(request)
-        state = TouchState.QUEUED if action.auto_send and not violations else TouchState.PENDING_REVIEW
+
+    def record_touch(
+        self,
+        session: Session,
+        lead: Lead,
+        action: DraftTouch,
+        request: DraftRequest,
+        outcome: DraftOutcome,
+        now: datetime,
+    ) -> Touch:
+        """Store the draft with everything that produced it; only a clean auto-send step is queued."""
+        draft = outcome.draft
+        state = TouchState.QUEUED if action.auto_send and outcome.clean else TouchState.PENDING_REVIEW
         touch = TouchRepository(session).add(
             Touch(
                 lead_id=lead.id,
-                sequence=lead.sequence,
+                sequence=action.sequence,
                 step=action.step,
                 purpose=action.purpose,
                 channel=action.channel,
@@ -106,9 +380,10 @@ class AgentLoop:
                 drafter_label=draft.label,
                 model=draft.model,
                 prompt_version=draft.prompt_version,
-                sources=[_source_record(s) for s in sources if s.id in draft.source_ids],
-                guardrails=[v.as_dict() for v in violations],
-                decision_rules=list(action.rules),
+                sources=[_source_record(s) for s in request.sources if s.id in draft.source_ids],
+                guardrails=[v.as_dict() for v in outcome.violations],
+                drafting={**outcome.record(), "tone": _tone_record(request)},
+                decision_rules=[*action.rules, *([DEADLINE_MISSED] if outcome.deadline_missed else [])],
                 auto_send=action.auto_send,
                 state=state,
                 created_at=now,
@@ -119,30 +394,28 @@ class AgentLoop:
             lead.status = LeadStatus.ACTIVE
         return touch
 
-    def _draft_checked(self, request: DraftRequest) -> tuple[Draft, list[Violation]]:
-        """The drafter first; on any violation the fallback; the cleaner of the two is kept."""
-        draft = self.drafter.draft(request)
-        violations = run_checks(DraftText(request.channel, draft.body, draft.subject))
-        if violations and self.fallback is not self.drafter:
-            fallback = self.fallback.draft(request)
-            fallback_violations = run_checks(DraftText(request.channel, fallback.body, fallback.subject))
-            if len(fallback_violations) < len(violations):
-                return fallback, fallback_violations
-        return draft, violations
-
     def _hand_off(
-        self, session: Session, lead: Lead, snapshot: LeadSnapshot, action: HandOff, now: datetime
+        self,
+        session: Session,
+        lead: Lead,
+        snapshot: LeadSnapshot,
+        action: HandOff,
+        engagement: Score,
+        now: datetime,
     ) -> None:
-        lead.status = LeadStatus.HANDED_OFF
+        """A person takes over: a brief, a response-time target, and automation paused until resumed."""
+        if lead.status != LeadStatus.PAUSED:  # a rep's pause outlasts the handoff
+            lead.status = LeadStatus.HANDED_OFF
         lead.next_action_at = None
-        summary = f"{snapshot.lead.display_name} needs a person: {action.reason.replace('_', ' ')}."
-        session.add(
+        due_by = self.handoff_target.due_by(now)
+        brief = build_brief(snapshot, action, engagement, now=now, due_by=due_by, scoring=self.config.scoring)
+        HandoffRepository(session).add(
             Handoff(
                 lead_id=lead.id,
                 reason=action.reason,
-                summary=summary,
-                brief={"rules": list(action.rules), "touches_sent": len(snapshot.touches)},
-                due_by=now + HANDOFF_RESPONSE_TARGET,
+                summary=brief.summary,
+                brief=brief.content,
+                due_by=due_by,
                 created_at=now,
             )
         )
@@ -150,15 +423,239 @@ class AgentLoop:
             action="handoff",
             lead_id=lead.id,
             reason=action.reason,
-            details={"rules": list(action.rules)},
+            details={"rules": list(action.rules), "due_by": due_by.isoformat()},
             now=now,
         )
 
+    # --- what reps do to a lead's automation -------------------------------------------------------
+    def pause(
+        self,
+        session: Session,
+        lead: Lead,
+        now: datetime,
+        *,
+        user_id: uuid.UUID | None,
+        until: datetime | None = None,
+        reason: str | None = None,
+    ) -> StepResult:
+        """Pause automation for a lead (until ``until``: a snooze). Unsent drafts are superseded."""
+        LeadRepository(session).lock(lead.id)
+        if LeadStatus(lead.status) in ENDED:
+            raise LoopError(f"the lead is {lead.status}: there is no automation to pause")
+        lead.status = LeadStatus.PAUSED
+        lead.paused_until = until
+        AuditRepository(session).record(
+            action="lead.pause",
+            lead_id=lead.id,
+            user_id=user_id,
+            reason=reason,
+            details={"until": until.isoformat() if until else None},
+            now=now,
+        )
+        return self.step(session, lead, now)
+
+    def resume(
+        self,
+        session: Session,
+        lead: Lead,
+        now: datetime,
+        *,
+        user_id: uuid.UUID | None,
+        note: str | None = None,
+    ) -> StepResult | None:
+        """Hand a paused or handed-off lead back to automation; None if it was not paused (nothing to do).
+
+        Open handoffs are closed: what the lead said before now has been dealt with by a person.
+        """
+        LeadRepository(session).lock(lead.id)
+        status = LeadStatus(lead.status)
+        if status in ENDED:
+            raise LoopError(f"the lead is {lead.status}: automation cannot resume")
+        if status not in {LeadStatus.PAUSED, LeadStatus.HANDED_OFF}:
+            return None
+        self._reactivate(session, lead, now, user_id=user_id, reason=note or f"resumed from {status.value}")
+        return self.step(session, lead, now)
+
+    def edited(self, session: Session, lead: Lead, changed: set[str], now: datetime) -> StepResult | None:
+        """A rep changed the lead: drafts written from the old details are superseded and redrafted; a
+        status set by hand (paused, closed...) takes effect at once."""
+        if not changed & (DRAFT_FIELDS | {"status"}):
+            return None
+        LeadRepository(session).lock(lead.id)
+        if changed & DRAFT_FIELDS:
+            fields = ", ".join(sorted(changed & DRAFT_FIELDS))
+            self._supersede(session, lead, f"the lead's details changed ({fields})", now)
+        return self.step(session, lead, now)
+
+    def send_time(self, session: Session, touch: Touch, now: datetime) -> datetime:
+        """When an approved touch may go out: now, or when the lead's hours and caps next allow it."""
+        lead = LeadRepository(session).get(touch.lead_id)
+        if lead is None:
+            return now
+        snapshot = load_snapshot(session, lead)
+        earliest, _ = earliest_send(
+            snapshot, Channel(touch.channel), TouchPurpose(touch.purpose), now, self.config
+        )
+        return earliest
+
+    # --- the bookkeeping of a step -------------------------------------------------------------------
+    def _read_replies(
+        self,
+        session: Session,
+        lead: Lead,
+        snapshot: LeadSnapshot,
+        now: datetime,
+        readings: Mapping[str, ReplyReading],
+    ) -> bool:
+        """Classify replies not read yet; an unsubscribe in words suppresses, a bounce-like one the email."""
+        unread = _unread_replies(snapshot)
+        events = EventRepository(session)
+        today = now.astimezone(zone(lead.timezone)).date()
+        for record in unread:
+            known = readings.get(record.id) if record.id is not None else None
+            reading = known or self.classifier.classify(_inbound(record), today=today)
+            event = events.get(uuid.UUID(str(record.id)))
+            if event is None:
+                continue
+            event.reading = reading.as_dict()
+            suppressions = SuppressionRepository(session)
+            source = f"reply {record.id}"
+            if reading.intent is ReplyIntent.UNSUBSCRIBE:
+                for address in (lead.email, lead.phone):
+                    if address:
+                        suppressions.suppress(
+                            channel=ALL_CHANNELS,
+                            address=address,
+                            reason="unsubscribe_reply",
+                            source=source,
+                            now=now,
+                        )
+            elif (
+                reading.intent is ReplyIntent.BOUNCE_LIKE
+                and lead.email
+                and record.channel in {None, Channel.EMAIL}
+            ):
+                suppressions.suppress(
+                    channel=Channel.EMAIL.value,
+                    address=lead.email,
+                    reason="bounce_reply",
+                    source=source,
+                    now=now,
+                )
+        session.flush()
+        return bool(unread)
+
     @staticmethod
-    def _schedule(lead: Lead, action: Action) -> None:
-        lead.next_action_at = action.until if isinstance(action, Wait) else None
-        if isinstance(action, Stop) and action.reason == "suppressed":
-            lead.status = LeadStatus.UNSUBSCRIBED
+    def _snooze_over(lead: Lead, now: datetime) -> bool:
+        return lead.status == LeadStatus.PAUSED and lead.paused_until is not None and lead.paused_until <= now
+
+    def _end_snooze(self, session: Session, lead: Lead, now: datetime) -> bool:
+        if not self._snooze_over(lead, now):
+            return False
+        self._reactivate(session, lead, now, user_id=None, reason="the snooze ended")
+        return True
+
+    def _reactivate(
+        self, session: Session, lead: Lead, now: datetime, *, user_id: uuid.UUID | None, reason: str
+    ) -> None:
+        previous = lead.status
+        lead.status = LeadStatus.ACTIVE
+        lead.paused_until = None
+        closed = HandoffRepository(session).close_open(lead.id, by=user_id, now=now)
+        AuditRepository(session).record(
+            action="lead.resume",
+            lead_id=lead.id,
+            user_id=user_id,
+            reason=reason,
+            details={"from": previous, "handoffs_closed": closed},
+            now=now,
+        )
+
+    def _supersede(self, session: Session, lead: Lead, reason: str, now: datetime) -> int:
+        """Unsent drafts that no longer fit are marked out of date: never approved, never sent."""
+        touches = TouchRepository(session).unsent(lead.id)
+        for touch in touches:
+            touch.state = TouchState.SUPERSEDED
+            touch.superseded_reason = reason[:300]
+            touch.updated_at = now
+        session.flush()
+        return len(touches)
+
+    @staticmethod
+    def _enrol(lead: Lead, enrollment: Enrollment) -> None:
+        lead.sequence = enrollment.sequence
+        lead.sequence_started_at = enrollment.started_at
+        lead.sequence_step_base = enrollment.step_base
+
+    @staticmethod
+    def _store_score(lead: Lead, engagement: Score) -> None:
+        if lead.engagement_score != engagement.value or not lead.score_breakdown:
+            lead.engagement_score = engagement.value
+            lead.score_breakdown = engagement.as_dict()
+
+    @staticmethod
+    def _record(
+        session: Session, lead: Lead, action: Action, now: datetime, touch: Touch | None = None
+    ) -> None:
+        """Every decision goes in the lead's timeline with its rules; a repeat of the last one does not."""
+        key = decision_key(action)
+        if key == lead.decision_key and touch is None:
+            return
+        lead.decision_key = key
+        DecisionRepository(session).add(_decision(lead.id, action, now, touch))
+
+
+class LoopError(Exception):
+    """A rep asked for something the lead's state does not allow (resume an unsubscribed lead...)."""
+
+
+ENDED = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.CLOSED, LeadStatus.CONVERTED})
+# The lead's details a draft is written from: changing one makes unsent drafts out of date.
+DRAFT_FIELDS = frozenset(
+    {"first_name", "last_name", "company", "role", "industry", "need", "email", "phone", "timezone"}
+    | {"consent_email", "consent_sms", "deal_value"}
+)
+
+
+def _decision(lead_id: uuid.UUID, action: Action, now: datetime, touch: Touch | None = None) -> Decision:
+    return Decision(
+        lead_id=lead_id,
+        action=action_kind(action),
+        summary=describe(action),
+        rules=list(action.rules),
+        details=action_details(action),
+        touch_id=touch.id if touch is not None else None,
+        decided_at=now,
+    )
+
+
+def _inbound(record: EventRecord) -> InboundReply:
+    payload = record.payload
+    return InboundReply(
+        message=str(payload.get("message") or ""),
+        subject=_text_or_none(payload.get("subject")),
+        sender=_text_or_none(payload.get("from")),
+        channel=record.channel,
+    )
+
+
+def _unread_replies(snapshot: LeadSnapshot) -> list[EventRecord]:
+    return [e for e in snapshot.events if e.type is EventType.REPLY and e.reading is None and e.id]
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _tone_record(request: DraftRequest) -> dict[str, object]:
+    tone = request.tone_profile
+    return {
+        "formality": tone.formality.value,
+        "length": tone.length.value,
+        "emphasis": tone.emphasis.value,
+        "business": tone.business,
+        "reasons": list(tone.reasons),
+    }
 
 
 def _source_record(source: Source) -> dict[str, object]:

@@ -1,31 +1,63 @@
 """The outbox: a touch is committed as ``queued`` before any channel sees it, then claimed and sent.
 
-Claiming is an atomic state change, so two workers (or the API's fast path and a worker) can never
-send one touch twice; suppression is re-checked right before the hand-over, so an unsubscribe that
-arrived a second ago still wins. Transient failures retry with backoff; permanent ones suppress.
+Claiming is an atomic state change, so two workers (or the API's fast path and a worker) never send
+one touch twice; suppression and consent are re-checked right before the hand-over, so an unsubscribe
+that arrived a second ago still wins. Transient failures retry with backoff; permanent ones suppress
+the address when the address is what failed.
+
+Crashes. Right before the channel's point of no return (the end of SMTP ``DATA``, the API POST) the
+sender calls ``handover``, which commits ``handed_over_at`` for this claim only (the attempt number
+fences off a stale worker). A claim abandoned before that point is simply sent again later. A claim
+abandoned after it, or a connection lost after it, is *in doubt*: the outbox asks the channel
+(``Sender.recover``). A file or a task proves itself, Twilio is asked for the message; SMTP cannot be
+asked, so an in-doubt email is marked failed with an explanation and never sent again automatically.
+Nothing is sent twice; the price is that a crash inside that window can leave one email unsent,
+which a person sees on the touch (docs/architecture.md, "Channels").
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.channels.base import OutgoingMessage, PermanentSendError, Sender, TransientSendError
+from agent.channels.base import (
+    ClaimLost,
+    InDoubtSendError,
+    OutgoingMessage,
+    PermanentSendError,
+    Recovery,
+    Sender,
+    SendResult,
+    TransientSendError,
+)
+from agent.channels.email_message import find_urls
 from agent.db.models import Event, Lead, Touch
 from agent.db.repositories import EventRepository, LeadRepository, SuppressionRepository, TouchRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
-from agent.signing import sign
+from agent.signing import LinkSigner
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=10)
+IN_DOUBT = "in doubt"
+# An auto-send touch still queued when automation stopped for its lead is not sent.
+STOPPED_STATUSES = frozenset(
+    {
+        LeadStatus.PAUSED,
+        LeadStatus.HANDED_OFF,
+        LeadStatus.CONVERTED,
+        LeadStatus.CLOSED,
+        LeadStatus.UNSUBSCRIBED,
+    }
+)
+SENT_EVENTS = {Channel.EMAIL: EventType.EMAIL_SENT, Channel.SMS: EventType.SMS_SENT}
 
 
 class Outcome(StrEnum):
@@ -34,18 +66,7 @@ class Outcome(StrEnum):
     CANCELLED = "cancelled"
     RETRY = "retry"
     FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class LinkSigner:
-    """Makes the signed links a message carries; shared by the outbox and the API that verifies them."""
-
-    base_url: str
-    secret: str
-
-    def unsubscribe_url(self, lead_id: uuid.UUID, channel: Channel) -> str:
-        token = sign(self.secret, "unsubscribe", f"{lead_id}:{channel.value}")
-        return f"{self.base_url.rstrip('/')}/u/{token}"
+    IN_DOUBT = "in_doubt"
 
 
 class Outbox:
@@ -56,137 +77,278 @@ class Outbox:
         links: LinkSigner,
         message_domain: str,
         clock: Callable[[], datetime],
+        *,
+        claim_timeout: timedelta = STALE_CLAIM,
+        tracking: bool = True,
     ) -> None:
         self.session_factory = session_factory
         self.senders = senders
         self.links = links
         self.message_domain = message_domain
         self.clock = clock
+        self.claim_timeout = claim_timeout
+        self.tracking = tracking
 
     def drain(self, *, limit: int = 50) -> dict[Outcome, int]:
-        """Send everything due; also what a crashed sender left claimed. Returns counts per outcome."""
-        now = self.clock()
-        with self.session_factory.begin() as session:
-            TouchRepository(session).release_stale_claims(now - STALE_CLAIM, now)
-            touch_ids = TouchRepository(session).sendable_ids(now, limit=limit)
+        """Settle what crashed senders left, then send everything due. Returns counts per outcome."""
         counts: dict[Outcome, int] = {}
+        for touch_id in self._abandoned(limit):
+            outcome = self.settle_abandoned(touch_id)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        with self.session_factory.begin() as session:
+            touch_ids = TouchRepository(session).sendable_ids(self.clock(), limit=limit)
+        # Workers draining together see the same batch; each takes it in its own order, so they
+        # mostly claim different touches instead of queueing behind one another's row locks.
+        random.shuffle(touch_ids)
         for touch_id in touch_ids:
             outcome = self.dispatch(touch_id)
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
-        now = self.clock()
         with self.session_factory.begin() as session:
-            if not TouchRepository(session).claim(touch_id, now):
+            touches = TouchRepository(session)
+            if not touches.claim(touch_id, self.clock()):
                 return Outcome.NOT_CLAIMED
-            message, problem = self._prepare(session, touch_id)
-            if message is None:
-                self._finish(session, touch_id, TouchState.CANCELLED, error=problem)
+            touch = touches.get(touch_id)
+            assert touch is not None  # it was just claimed
+            attempt = touch.attempts
+            lead = session.get(Lead, touch.lead_id)
+            problem = _why_not(session, touch, lead)
+            if problem is not None or lead is None:
+                self._finish(session, touch, TouchState.CANCELLED, error=problem)
                 logger.info("outbox.cancelled", extra={"touch_id": str(touch_id), "reason": problem})
                 return Outcome.CANCELLED
+            message = self._message(session, touch, lead)
+            sender = self.senders.get(message.channel)
+            if sender is None:
+                self._finish(session, touch, TouchState.FAILED, error=f"no sender for {message.channel}")
+                return Outcome.FAILED
+        handed_over: list[bool] = []
+
+        def handover() -> None:
+            with self.session_factory.begin() as session:
+                if not TouchRepository(session).mark_handed_over(touch_id, attempt, self.clock()):
+                    raise ClaimLost(f"touch {touch_id} is no longer claimed by attempt {attempt}")
+            handed_over.append(True)
+
+        try:
+            result = sender.send(message, handover)
+        except ClaimLost:
+            logger.warning("outbox.claim_lost", extra={"touch_id": str(touch_id), "attempt": attempt})
+            return Outcome.NOT_CLAIMED
+        except TransientSendError as exc:
+            return self._retry(touch_id, attempt, str(exc))
+        except PermanentSendError as exc:
+            return self._fail(touch_id, attempt, message, exc)
+        except InDoubtSendError as exc:
+            return self._settle(touch_id, attempt, message, sender, str(exc))
+        except Exception as exc:  # a bug in a channel must not strand the touch: same rules as above
+            logger.exception("outbox.sender_error", extra={"touch_id": str(touch_id)})
+            if handed_over:
+                return self._settle(touch_id, attempt, message, sender, f"unexpected error: {exc!r}")
+            return self._retry(touch_id, attempt, f"unexpected error: {exc!r}")
+        return self._record_sent(touch_id, message, result)
+
+    def settle_abandoned(self, touch_id: uuid.UUID) -> Outcome:
+        """A claim past its hand-over whose worker vanished: ask the channel what became of it."""
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            touches = TouchRepository(session)
+            if not touches.reclaim(touch_id, now - self.claim_timeout, now):
+                return Outcome.NOT_CLAIMED
+            touch = touches.get(touch_id)
+            assert touch is not None
+            lead = session.get(Lead, touch.lead_id)
+            assert lead is not None  # deleting a lead deletes its touches
+            message = self._message(session, touch, lead)
+            attempt = touch.attempts
         sender = self.senders.get(message.channel)
         if sender is None:
-            with self.session_factory.begin() as session:
-                self._finish(session, touch_id, TouchState.FAILED, error=f"no sender for {message.channel}")
-            return Outcome.FAILED
-        try:
-            result = sender.send(message)
-        except TransientSendError as exc:
-            return self._retry(touch_id, str(exc))
-        except PermanentSendError as exc:
-            return self._fail(touch_id, message, str(exc))
-        with self.session_factory.begin() as session:
-            touch = self._finish(session, touch_id, TouchState.SENT)
-            touch.sent_at = self.clock()
-            touch.provider_message_id = result.provider_message_id
-            EventRepository(session).add(
-                Event(
-                    lead_id=touch.lead_id,
-                    type=EventType.EMAIL_SENT if message.channel is Channel.EMAIL else EventType.SMS_SENT,
-                    channel=message.channel,
-                    payload={"touch_id": str(touch_id), "provider_message_id": result.provider_message_id},
-                    occurred_at=touch.sent_at,
-                    recorded_at=touch.sent_at,
-                    idempotency_key=f"sent:{touch_id}",
-                )
-            )
-            lead = session.get(Lead, touch.lead_id)
-            if lead is not None and lead.status == LeadStatus.NEW:
-                lead.status = LeadStatus.ACTIVE
-        logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
-        return Outcome.SENT
+            return self._give_up_in_doubt(touch_id, attempt, "its channel is no longer configured")
+        return self._settle(touch_id, attempt, message, sender, "the worker stopped after the hand-over")
 
-    def _prepare(self, session: Session, touch_id: uuid.UUID) -> tuple[OutgoingMessage | None, str]:
-        touch = session.get(Touch, touch_id)
-        assert touch is not None  # it was just claimed
-        lead = session.get(Lead, touch.lead_id)
-        if lead is None:
-            return None, "lead deleted"
+    def close(self) -> None:
+        for sender in self.senders.values():
+            sender.close()
+
+    def _abandoned(self, limit: int) -> list[uuid.UUID]:
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            touches = TouchRepository(session)
+            released = touches.release_stale_claims(now - self.claim_timeout, now)
+            if released:
+                logger.warning("outbox.released_stale_claims", extra={"count": released})
+            return touches.stale_handed_over_ids(now - self.claim_timeout, limit=limit)
+
+    def _settle(
+        self, touch_id: uuid.UUID, attempt: int, message: OutgoingMessage, sender: Sender, why: str
+    ) -> Outcome:
+        try:
+            verdict = sender.recover(message)
+        except TransientSendError as exc:
+            # Left claimed and handed over: the next drain after the claim timeout asks again.
+            logger.warning("outbox.recover_failed", extra={"touch_id": str(touch_id), "error": str(exc)})
+            return Outcome.IN_DOUBT
+        if isinstance(verdict, SendResult):
+            logger.info("outbox.recovered_sent", extra={"touch_id": str(touch_id)})
+            return self._record_sent(touch_id, message, verdict)
+        if verdict is Recovery.NOT_SENT:
+            return self._retry(touch_id, attempt, f"{why}; the channel confirms it was not sent")
+        return self._give_up_in_doubt(touch_id, attempt, why)
+
+    def _message(self, session: Session, touch: Touch, lead: Lead) -> OutgoingMessage:
         channel = Channel(touch.channel)
-        suppressed = SuppressionRepository(session).suppressed_channels(email=lead.email, phone=lead.phone)
-        if channel in suppressed:
-            return None, f"{channel.value} suppressed for this lead"
-        address = lead.email if channel is Channel.EMAIL else lead.phone
-        if not address:
-            return None, f"the lead has no {channel.value} address"
         previous = [
             t.message_id
             for t in TouchRepository(session).for_lead(lead.id)
-            if t.state == TouchState.SENT and t.message_id and t.channel == channel
+            if t.state == TouchState.SENT and t.message_id and t.channel == channel and t.id != touch.id
         ]
         touch.message_id = touch.message_id or f"<{touch.id}@{self.message_domain}>"
         name = " ".join(part for part in (lead.first_name, lead.last_name) if part) or None
-        return (
-            OutgoingMessage(
-                touch_id=str(touch.id),
-                lead_id=str(lead.id),
-                channel=channel,
-                to_address=address,
-                to_name=name,
-                subject=touch.subject,
-                body=touch.body,
-                message_id=touch.message_id,
-                unsubscribe_url=self.links.unsubscribe_url(lead.id, channel),
-                in_reply_to=previous[-1] if previous else None,
-                references=tuple(previous),
-            ),
-            "",
+        track = self.tracking and channel is Channel.EMAIL
+        links = dict.fromkeys(find_urls(touch.body)) if track else {}
+        return OutgoingMessage(
+            touch_id=str(touch.id),
+            lead_id=str(lead.id),
+            channel=channel,
+            to_address=_address(lead, channel) or "",
+            to_name=name,
+            subject=touch.subject,
+            body=touch.body,
+            message_id=touch.message_id,
+            unsubscribe_url=self.links.unsubscribe_url(lead.id, channel),
+            in_reply_to=previous[-1] if previous else None,
+            references=tuple(previous),
+            preferences_url=self.links.preferences_url(lead.id) if channel is Channel.EMAIL else None,
+            tracked_links=tuple((url, self.links.click_url(touch.id, url)) for url in links),
+            open_pixel_url=self.links.open_url(touch.id) if track else None,
+            call_to_action=touch.call_to_action,
         )
 
-    def _finish(
-        self, session: Session, touch_id: uuid.UUID, state: TouchState, error: str | None = None
-    ) -> Touch:
-        touch = session.get(Touch, touch_id)
-        assert touch is not None
+    def _finish(self, session: Session, touch: Touch, state: TouchState, error: str | None = None) -> None:
         touch.state = state
         touch.updated_at = self.clock()
         if error is not None:
             touch.last_error = error
         if state is not TouchState.QUEUED:
             LeadRepository(session).wake(touch.lead_id, touch.updated_at)
+
+    def _claimed(self, session: Session, touch_id: uuid.UUID, attempt: int) -> Touch | None:
+        """The touch if this attempt still owns it (another worker may have settled it meanwhile)."""
+        touch = session.get(Touch, touch_id)
+        if touch is None or touch.state != TouchState.SENDING or touch.attempts != attempt:
+            logger.warning("outbox.claim_lost", extra={"touch_id": str(touch_id), "attempt": attempt})
+            return None
         return touch
 
-    def _retry(self, touch_id: uuid.UUID, error: str) -> Outcome:
+    def _record_sent(self, touch_id: uuid.UUID, message: OutgoingMessage, result: SendResult) -> Outcome:
+        """The provider has it: recorded whatever else happened meanwhile, because it is the truth."""
         with self.session_factory.begin() as session:
-            touch = self._finish(session, touch_id, TouchState.QUEUED, error=error)
+            touch = session.get(Touch, touch_id)
+            if touch is None:
+                logger.warning("outbox.sent_for_deleted_lead", extra={"touch_id": str(touch_id)})
+                return Outcome.SENT
+            self._finish(session, touch, TouchState.SENT)
+            touch.sent_at = touch.updated_at
+            touch.provider_message_id = result.provider_message_id
+            events = EventRepository(session)
+            key = f"sent:{touch_id}"
+            if events.by_idempotency_key(key) is None:
+                event_type = SENT_EVENTS.get(message.channel, EventType.NOTE)
+                payload: dict[str, object] = {
+                    "touch_id": str(touch_id),
+                    "provider_message_id": result.provider_message_id,
+                }
+                if event_type is EventType.NOTE:
+                    payload["kind"] = "task_created"
+                events.add(
+                    Event(
+                        lead_id=touch.lead_id,
+                        type=event_type,
+                        channel=message.channel,
+                        payload=payload,
+                        occurred_at=touch.sent_at,
+                        recorded_at=touch.sent_at,
+                        idempotency_key=key,
+                    )
+                )
+            lead = session.get(Lead, touch.lead_id)
+            if lead is not None and lead.status == LeadStatus.NEW:
+                lead.status = LeadStatus.ACTIVE
+        logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
+        return Outcome.SENT
+
+    def _retry(self, touch_id: uuid.UUID, attempt: int, error: str) -> Outcome:
+        with self.session_factory.begin() as session:
+            touch = self._claimed(session, touch_id, attempt)
+            if touch is None:
+                return Outcome.NOT_CLAIMED
+            touch.handed_over_at = None
             if touch.attempts >= MAX_ATTEMPTS:
-                touch.state = TouchState.FAILED
+                self._finish(session, touch, TouchState.FAILED, error=error)
                 logger.warning("outbox.gave_up", extra={"touch_id": str(touch_id), "error": error})
                 return Outcome.FAILED
+            self._finish(session, touch, TouchState.QUEUED, error=error)
             touch.send_after = self.clock() + timedelta(seconds=30 * 2 ** (touch.attempts - 1))
         logger.info("outbox.retry", extra={"touch_id": str(touch_id), "error": error})
         return Outcome.RETRY
 
-    def _fail(self, touch_id: uuid.UUID, message: OutgoingMessage, error: str) -> Outcome:
+    def _fail(
+        self, touch_id: uuid.UUID, attempt: int, message: OutgoingMessage, error: PermanentSendError
+    ) -> Outcome:
         with self.session_factory.begin() as session:
-            self._finish(session, touch_id, TouchState.FAILED, error=error)
-            SuppressionRepository(session).suppress(
-                channel=message.channel.value,
-                address=message.to_address,
-                reason="permanent_failure",
-                source=error[:200],
-                now=self.clock(),
-            )
-        logger.warning("outbox.failed", extra={"touch_id": str(touch_id), "error": error})
+            touch = self._claimed(session, touch_id, attempt)
+            if touch is None:
+                return Outcome.NOT_CLAIMED
+            self._finish(session, touch, TouchState.FAILED, error=str(error))
+            if error.suppress_address and message.to_address:
+                SuppressionRepository(session).suppress(
+                    channel=message.channel.value,
+                    address=message.to_address,
+                    reason="permanent_failure",
+                    source=str(error)[:200],
+                    now=self.clock(),
+                )
+        logger.warning("outbox.failed", extra={"touch_id": str(touch_id), "error": str(error)})
         return Outcome.FAILED
+
+    def _give_up_in_doubt(self, touch_id: uuid.UUID, attempt: int, why: str) -> Outcome:
+        error = (
+            f"{IN_DOUBT}: {why}, and the channel cannot tell whether the provider accepted the message; "
+            "it is not sent again automatically (check the recipient's copy before sending it by hand)"
+        )
+        with self.session_factory.begin() as session:
+            touch = self._claimed(session, touch_id, attempt)
+            if touch is None:
+                return Outcome.NOT_CLAIMED
+            self._finish(session, touch, TouchState.FAILED, error=error)
+        logger.warning("outbox.in_doubt", extra={"touch_id": str(touch_id), "reason": why})
+        return Outcome.IN_DOUBT
+
+
+def _address(lead: Lead, channel: Channel) -> str | None:
+    if channel is Channel.EMAIL:
+        return lead.email
+    if channel in (Channel.SMS, Channel.PHONE):
+        return lead.phone
+    return lead.email or lead.phone or ""  # LinkedIn: the rep finds the person; any contact helps
+
+
+def _why_not(session: Session, touch: Touch, lead: Lead | None) -> str | None:
+    """Why this touch must not go out now (the last check before the hand-over), or None."""
+    if lead is None:
+        return "lead deleted"
+    channel = Channel(touch.channel)
+    suppressed = SuppressionRepository(session).suppressed_channels(email=lead.email, phone=lead.phone)
+    if channel in suppressed:
+        return f"{channel.value} suppressed for this lead"
+    if touch.auto_send and lead.status in STOPPED_STATUSES:
+        return f"automated outreach stopped for this lead ({lead.status})"
+    if channel is Channel.EMAIL and not lead.consent_email:
+        return "the lead has not agreed to email"
+    if channel is Channel.SMS and not lead.consent_sms:
+        return "the lead has not agreed to SMS"
+    if _address(lead, channel) is None:
+        return f"the lead has no {channel.value} address"
+    return None

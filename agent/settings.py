@@ -7,6 +7,7 @@ instead of surfacing as a confusing error on the first inquiry at 2 a.m.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, Self
@@ -14,6 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent.scoring import DEFAULT_WEIGHTS
+from agent.timing import TCPA_HOURS, Hours
+from prompts.loader import PROMPTS_DIR
 
 ENV_PREFIX = "TOUCHPOINT_"
 
@@ -25,6 +30,21 @@ class EmbeddingProvider(StrEnum):
 
 class EmailChannelKind(StrEnum):
     FILE = "file"
+    SMTP = "smtp"
+
+
+class SmsChannelKind(StrEnum):
+    FILE = "file"
+    TWILIO = "twilio"
+
+
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+SMTP_DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
 
 
 class SettingsError(Exception):
@@ -48,6 +68,31 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+    llm_structured_output: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema",
+        description="How the model is held to the draft schema: json_schema (OpenAI), function_calling "
+        "(llama.cpp server, vLLM), json_mode (any server with JSON mode)",
+    )
+    llm_max_concurrency: int = Field(default=4, ge=1, le=256, description="Model calls in flight at once")
+    llm_max_output_tokens: int = Field(
+        default=800, ge=64, le=16384, description="Longest answer a model may give"
+    )
+    llm_max_attempts: int = Field(default=4, ge=1, le=10, description="Tries per call on 429, 5xx, timeouts")
+    llm_input_price_per_mtok: float | None = Field(
+        default=None, ge=0, description="USD per million input tokens, for cost accounting (unset: unknown)"
+    )
+    llm_output_price_per_mtok: float | None = Field(
+        default=None, ge=0, description="USD per million output tokens"
+    )
+    prompt_version: str = Field(
+        default="v1",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="prompts/drafter-<version>.yaml drafts with the LLM",
+    )
+    draft_repairs: int = Field(default=2, ge=0, le=5, description="Redrafts with the violations as feedback")
+    ack_deadline_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="The instant acknowledgment goes out within this, LLM or not"
+    )
 
     # Knowledge base and embeddings
     knowledge_dir: Path = Field(default=Path("knowledge/content"))
@@ -77,9 +122,39 @@ class Settings(BaseSettings):
         description="Signs unsubscribe and tracking links; set a long random value in production.",
     )
 
-    # Channels
+    # Channels: the defaults write files and send nothing to anyone
     email_channel: EmailChannelKind = EmailChannelKind.FILE
+    sms_channel: SmsChannelKind = SmsChannelKind.FILE
     outbox_dir: Path | None = Field(default=None, description="Default: <var_dir>/outbox")
+    outbox_claim_timeout_seconds: float = Field(
+        default=600, ge=60, le=86400, description="A claim older than this is taken for a crashed sender"
+    )
+    email_tracking: bool = Field(default=True, description="Open pixel and signed click redirects in email")
+
+    # SMTP (email_channel=smtp)
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535, description="Default: 587, 465 or 25")
+    smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_ca_file: Path | None = Field(default=None, description="Extra CA bundle to trust (a private relay)")
+    smtp_envelope_from: str | None = Field(default=None, description="MAIL FROM (bounces); default sender")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    # SMS through a Twilio-compatible API (sms_channel=twilio)
+    twilio_base_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    sms_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
+    # Inbound webhooks: each is refused (503) until its secret is set
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key of the generic JSON webhooks (X-Touchpoint-Signature)"
+    )
+    mailgun_signing_key: SecretStr | None = None
+    webhook_tolerance_seconds: int = Field(default=300, ge=30, le=3600)
 
     # Processes
     api_runs_worker: bool = Field(
@@ -93,6 +168,71 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
 
+    # The agent loop (agent/policy.py, agent/scoring.py, agent/worker.py); times are the lead's own
+    auto_send_max_risk: Literal["none", "low", "medium", "high"] = Field(
+        default="low",
+        description="The riskiest sequence step that may go out without a rep's approval "
+        "(low: acknowledgments and value-adds; high: offers and breakups too; none: everything is reviewed)",
+    )
+    cap_per_day: int = Field(default=1, ge=1, le=20, description="Messages per lead in any 24 hours")
+    cap_per_week: int = Field(default=3, ge=1, le=50, description="Messages per lead in any 7 days")
+    cap_per_month: int = Field(default=8, ge=1, le=200, description="Messages per lead in any 30 days")
+    email_hours: str = Field(default="08:00-20:00", description="When follow-up email may go out")
+    sms_hours: str = Field(default="09:00-20:00", description="SMS and calls; within 08:00-21:00 (TCPA)")
+    b2b_weekdays_only: bool = Field(default=True, description="Leads with a company: Monday-Friday only")
+    score_half_life_days: float = Field(default=14.0, gt=0, le=365, description="Engagement's half-life")
+    score_weights: dict[str, float] = Field(
+        default_factory=dict, description='JSON overriding signal weights, e.g. {"click": 8, "open": 2}'
+    )
+    hot_score_threshold: float = Field(default=50.0, gt=0, le=100, description="Score that hands off")
+    high_value_threshold: Decimal | None = Field(
+        default=Decimal(25000), ge=0, description="Deal value from which a person handles the lead"
+    )
+    absence_days: int = Field(default=30, ge=1, le=365, description="Silence that counts as quiet")
+    unopened_streak: int = Field(default=5, ge=2, le=20, description="Unopened emails before slowing down")
+    slow_down_days: int = Field(default=14, ge=1, le=90, description="Minimum gap between touches once cold")
+    machine_open_seconds: float = Field(
+        default=10.0, ge=0, le=600, description="Opens this soon after delivery are a scanner, not a person"
+    )
+    machine_click_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="Clicks this close together (or to delivery) are a link scanner"
+    )
+    handoff_response_minutes: int = Field(
+        default=60, ge=1, le=10080, description="How soon a rep should answer a handed-off lead (team hours)"
+    )
+    team_timezone: str = Field(default="UTC", description="The reps' time zone, for response-time targets")
+    team_hours: str = Field(default="09:00-17:00", description="The reps' working hours, Monday-Friday")
+    out_of_office_max_days: int = Field(
+        default=30, ge=1, le=180, description="Longest wait for an out-of-office return date"
+    )
+    reply_classifier: Literal["auto", "rules", "llm"] = Field(
+        default="auto", description="auto: the LLM when one is configured (rules as its fallback), else rules"
+    )
+    worker_lease_seconds: float = Field(
+        default=300.0, ge=1, le=3600, description="A worker's claim on a lead expires after this if it dies"
+    )
+    worker_batch: int = Field(default=500, ge=1, le=10000, description="Due leads one worker claims per tick")
+
+    # The review page, its sign-in and handoff notifications (api/web/, agent/users.py, agent/notify.py)
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="How long a rep stays signed in to the review page"
+    )
+    review_target_minutes: int = Field(
+        default=240, ge=1, le=10080, description="How soon a draft should be reviewed (the queue's timer)"
+    )
+    notify_webhook_url: SecretStr | None = Field(
+        default=None,
+        description="A Slack-compatible incoming webhook told of new handoffs and breached targets "
+        "(secret: the URL is the credential)",
+    )
+    notify_email: bool = Field(
+        default=True, description="Also email the lead's owner, through the email channel"
+    )
+    notify_email_fallback: str | None = Field(
+        default=None, description="Who is emailed about a handoff of a lead nobody owns (unset: nobody)"
+    )
+    notify_timeout_seconds: float = Field(default=10.0, gt=0, le=120, description="Per webhook call")
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -102,13 +242,43 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
-    @field_validator("default_timezone")
+    @field_validator("default_timezone", "team_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("use an IANA time zone name such as Europe/Berlin or America/New_York") from exc
+        return value
+
+    @field_validator("email_hours", "team_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        return str(Hours.parse(value))
+
+    @field_validator("sms_hours")
+    @classmethod
+    def _tcpa_hours(cls, value: str) -> str:
+        hours = Hours.parse(value)
+        if not hours.within(TCPA_HOURS):
+            raise ValueError(f"{value} reaches outside 08:00-21:00, when the TCPA forbids texts and calls")
+        return str(hours)
+
+    @model_validator(mode="after")
+    def _classifier_has_a_model(self) -> Self:
+        if self.reply_classifier == "llm" and self.llm_base_url is None and self.llm_api_key is None:
+            raise ValueError(
+                f"{ENV_PREFIX}REPLY_CLASSIFIER=llm needs a model: set {ENV_PREFIX}LLM_BASE_URL "
+                f"or {ENV_PREFIX}LLM_API_KEY (or use auto / rules)"
+            )
+        return self
+
+    @field_validator("score_weights")
+    @classmethod
+    def _known_signals(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(DEFAULT_WEIGHTS))
+        if unknown:
+            raise ValueError(f"unknown signal(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_WEIGHTS)}")
         return value
 
     @model_validator(mode="after")
@@ -120,7 +290,51 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}EMBEDDING_PROVIDER=openai needs {ENV_PREFIX}LLM_API_KEY "
                 "(or use the default local model: unset the provider)"
             )
+        self._check_channels()
+        self._check_prompts()
         return self
+
+    def _check_prompts(self) -> None:
+        available = sorted(p.stem.removeprefix("drafter-") for p in PROMPTS_DIR.glob("drafter-*.yaml"))
+        if self.prompt_version not in available:
+            raise ValueError(
+                f"{ENV_PREFIX}PROMPT_VERSION={self.prompt_version}: there is no prompts/drafter-"
+                f"{self.prompt_version}.yaml; use one of: {', '.join(available)}"
+            )
+
+    def _check_channels(self) -> None:
+        if self.email_channel is EmailChannelKind.SMTP and not self.smtp_host:
+            raise ValueError(
+                f"{ENV_PREFIX}EMAIL_CHANNEL=smtp needs {ENV_PREFIX}SMTP_HOST (your relay's name)"
+            )
+        if self.smtp_security is SmtpSecurity.NONE and self.smtp_username:
+            raise ValueError(
+                f"{ENV_PREFIX}SMTP_SECURITY=none would send the SMTP password in clear: "
+                "use starttls or tls, or unset the username"
+            )
+        if self.sms_channel is SmsChannelKind.TWILIO:
+            missing = [
+                name
+                for name, value in (
+                    ("TWILIO_ACCOUNT_SID", self.twilio_account_sid),
+                    ("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                    (
+                        f"TWILIO_FROM_NUMBER (or {ENV_PREFIX}TWILIO_MESSAGING_SERVICE_SID)",
+                        self.twilio_from_number or self.twilio_messaging_service_sid,
+                    ),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(
+                    f"{ENV_PREFIX}SMS_CHANNEL=twilio needs " + ", ".join(ENV_PREFIX + m for m in missing)
+                )
+        slowest = max(self.smtp_timeout_seconds, self.sms_timeout_seconds)
+        if self.outbox_claim_timeout_seconds < 2 * slowest:
+            raise ValueError(
+                f"{ENV_PREFIX}OUTBOX_CLAIM_TIMEOUT_SECONDS must be at least twice the slowest channel "
+                f"timeout ({slowest:g}s), or a slow send would be taken for a crashed one"
+            )
 
     @property
     def llm_configured(self) -> bool:
@@ -133,6 +347,10 @@ class Settings(BaseSettings):
     @property
     def resolved_outbox_dir(self) -> Path:
         return self.outbox_dir or self.var_dir / "outbox"
+
+    @property
+    def resolved_smtp_port(self) -> int:
+        return self.smtp_port or SMTP_DEFAULT_PORTS[self.smtp_security]
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

@@ -1,7 +1,8 @@
-"""Signed tokens for links that must work without a login (unsubscribe, tracking).
+"""Signed tokens for links that must work without a login (unsubscribe, preferences, tracking).
 
 An HMAC over the purpose and the value means a token for one lead's unsubscribe link can neither be
-forged nor reused to unsubscribe somebody else or to fake a click.
+forged nor reused to unsubscribe somebody else, to fake a click, or to turn our click redirect into an
+open redirect. The generic webhook signature scheme lives here too.
 """
 
 from __future__ import annotations
@@ -9,6 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from agent.domain import Channel
 
 _MAC_BYTES = 16
 
@@ -44,3 +50,99 @@ def unsign(secret: str, purpose: str, token: str) -> str:
     if not hmac.compare_digest(given, _mac(secret, purpose, raw)):
         raise BadSignature("signature does not match")
     return raw.decode()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSigner:
+    """Makes and reads the signed links a message carries: unsubscribe, preferences, open pixel, clicks.
+
+    Built once (agent/container.py) and shared by the outbox that writes the links and the public
+    routes that verify them, so both always agree on the format.
+    """
+
+    base_url: str
+    secret: str
+
+    def _url(self, prefix: str, purpose: str, value: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{prefix}/{sign(self.secret, purpose, value)}"
+
+    def unsubscribe_url(self, lead_id: uuid.UUID, channel: Channel) -> str:
+        return self._url("u", "unsubscribe", f"{lead_id}:{channel.value}")
+
+    def read_unsubscribe(self, token: str) -> tuple[uuid.UUID, Channel]:
+        lead_id, channel = _split(unsign(self.secret, "unsubscribe", token), ":")
+        return _uuid(lead_id), _channel(channel)
+
+    def preferences_url(self, lead_id: uuid.UUID) -> str:
+        return self._url("p", "preferences", str(lead_id))
+
+    def read_preferences(self, token: str) -> uuid.UUID:
+        return _uuid(unsign(self.secret, "preferences", token))
+
+    def open_url(self, touch_id: uuid.UUID) -> str:
+        return self._url("t/o", "open", str(touch_id))
+
+    def read_open(self, token: str) -> uuid.UUID:
+        return _uuid(unsign(self.secret, "open", token))
+
+    def click_url(self, touch_id: uuid.UUID, url: str) -> str:
+        if not is_web_url(url):
+            raise ValueError(f"only http(s) links can be tracked, not {url[:40]!r}")
+        return self._url("t/c", "click", f"{touch_id} {url}")
+
+    def read_click(self, token: str) -> tuple[uuid.UUID, str]:
+        touch_id, url = _split(unsign(self.secret, "click", token), " ")
+        if not is_web_url(url):
+            raise BadSignature("not a web link")
+        return _uuid(touch_id), url
+
+
+def is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def _split(value: str, separator: str) -> tuple[str, str]:
+    head, found, tail = value.partition(separator)
+    if not found:
+        raise BadSignature("malformed value")
+    return head, tail
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadSignature("malformed id") from None
+
+
+def _channel(value: str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise BadSignature("unknown channel") from None
+
+
+# Generic JSON webhooks: ``X-Touchpoint-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`` over
+# ``"<t>." + body``. The timestamp inside the MAC bounds replays to the tolerance window; a replay
+# inside it is harmless because every webhook is deduplicated by its own id.
+WEBHOOK_SIGNATURE_HEADER = "X-Touchpoint-Signature"
+
+
+def webhook_signature(secret: str, body: bytes, timestamp: int) -> str:
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def verify_webhook_signature(secret: str, body: bytes, header: str, *, now: int, tolerance: int) -> None:
+    """Raise ``BadSignature`` unless ``header`` signs ``body`` with ``secret`` within ``tolerance`` s."""
+    fields = dict(part.strip().partition("=")[::2] for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(fields.get("t", ""))
+    except ValueError:
+        raise BadSignature("the signature has no timestamp (t=...)") from None
+    if abs(now - timestamp) > tolerance:
+        raise BadSignature("the signature's timestamp is outside the allowed window")
+    expected = webhook_signature(secret, body, timestamp).partition(",v1=")[2]
+    if not hmac.compare_digest(expected, fields.get("v1", "")):
+        raise BadSignature("signature does not match")

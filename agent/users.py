@@ -1,23 +1,43 @@
-"""Users and API keys. Keys are random, shown once, and stored only as a SHA-256 hash.
+"""Users, API keys, passwords and page sessions; who may act on which lead.
 
-SHA-256 (not a slow password hash) is right for keys: they carry 256 bits of randomness, so there is
-nothing to brute-force, and every API request must verify one quickly.
+API keys are random, shown once, and stored only as a SHA-256 hash. SHA-256 (not a slow password
+hash) is right for keys: they carry 256 bits of randomness, so there is nothing to brute-force, and
+every API request must verify one quickly. Passwords are chosen by people, so they get Argon2id
+(argon2-cffi's tuned defaults), verified only at sign-in.
+
+The review page signs a rep in with a session: the cookie holds a random token, the database only
+its hash, so a leaked table opens no session. Forms carry a CSRF token derived from the session token
+with the signing secret (HMAC): another site can make the browser send the cookie, never the token.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from agent.db.models import ApiKey, User
+from agent.db.models import ApiKey, User, WebSession
 from agent.db.repositories import UserRepository, normalise_email
+from agent.db.reviews import WebSessionRepository
 from agent.domain import UserRole
 
 KEY_PREFIX = "tp_"
+MIN_PASSWORD_LENGTH = 12
+_HASHER = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email costs as long as a wrong password."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def hash_key(key: str) -> str:
@@ -35,6 +55,19 @@ class Principal:
     user_id: str
     email: str
     role: UserRole
+
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(self.user_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is UserRole.ADMIN
+
+
+def may_act_on(principal: Principal, owner_id: uuid.UUID | None) -> bool:
+    """A rep acts on their own leads and on leads nobody owns; an admin on any."""
+    return principal.is_admin or owner_id is None or str(owner_id) == principal.user_id
 
 
 def ensure_user(session: Session, *, email: str, name: str, role: UserRole, now: datetime) -> User:
@@ -68,4 +101,91 @@ def authenticate(session: Session, key: str, now: datetime) -> Principal | None:
         return None
     user, api_key = found
     api_key.last_used_at = now
+    return _principal(user)
+
+
+# --- passwords -------------------------------------------------------------------------------------
+
+
+class PasswordError(ValueError):
+    """A password that may not be set; the message says what to choose instead."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordError(f"use at least {MIN_PASSWORD_LENGTH} characters (a passphrase is easiest)")
+    return _HASHER.hash(password)
+
+
+def set_password(
+    session: Session, *, email: str, password: str, name: str, role: UserRole, now: datetime
+) -> User:
+    """Create the user if new (with ``role``), and set their password; an existing user keeps their role."""
+    digest = hash_password(password)
+    user = ensure_user(session, email=email, name=name, role=role, now=now)
+    user.password_hash = digest
+    return user
+
+
+def check_password(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (in the same time either way)."""
+    user = UserRepository(session).by_email(email)
+    stored = user.password_hash if user is not None and user.active else None
+    try:
+        _HASHER.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None:
+        return None
+    if _HASHER.check_needs_rehash(stored):
+        user.password_hash = _HASHER.hash(password)
+    return user
+
+
+# --- page sessions and CSRF ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    principal: Principal
+    token: str  # the cookie's value, needed to derive the CSRF token
+
+
+def start_session(session: Session, user: User, *, now: datetime, lifetime: timedelta) -> str:
+    """A new page session for ``user``; returns the token for the cookie (stored only hashed)."""
+    token = secrets.token_urlsafe(32)
+    row = WebSession(
+        user_id=user.id,
+        token_hash=hash_key(token),
+        created_at=now,
+        expires_at=now + lifetime,
+        last_seen_at=now,
+    )
+    WebSessionRepository(session).add(row, now=now)
+    return token
+
+
+def resume_session(session: Session, token: str, now: datetime) -> SignedIn | None:
+    found = WebSessionRepository(session).active(hash_key(token), now)
+    if found is None:
+        return None
+    user, web_session = found
+    if now - web_session.last_seen_at > timedelta(minutes=5):  # not a write per request
+        web_session.last_seen_at = now
+    return SignedIn(_principal(user), token)
+
+
+def end_session(session: Session, token: str) -> None:
+    WebSessionRepository(session).remove(hash_key(token))
+
+
+def csrf_token(secret: str, session_token: str) -> str:
+    return hmac.new(secret.encode(), f"csrf:{session_token}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(secret: str, session_token: str, presented: str | None) -> bool:
+    return bool(presented) and hmac.compare_digest(csrf_token(secret, session_token), str(presented))
+
+
+def _principal(user: User) -> Principal:
     return Principal(user_id=str(user.id), email=user.email, role=UserRole(user.role))

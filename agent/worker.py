@@ -1,61 +1,156 @@
-"""The worker: runs the loop for every lead whose next action is due, then drains the outbox.
+"""The worker: claims the leads whose next action is due, steps them, then drains the outbox.
 
-Stateless: any number of workers can share one PostgreSQL; the outbox's atomic claim makes sure each
-touch is sent once, and each lead's step runs in its own transaction so one bad lead stops nothing.
+Stateless, and as many as you like on one PostgreSQL: each tick leases a batch of due leads to this
+worker (``FOR UPDATE SKIP LOCKED``, so two workers never take the same lead or wait for each other),
+and a worker that dies holds its leads only until the lease expires. SQLite runs one worker (its
+single writer makes the claim atomic all the same).
+
+Within a tick, the leads whose decision is only to wait (quiet hours, a cap, a step not due yet) are
+settled together in one transaction; every lead that needs work (a draft, a handoff, a reply to read)
+is stepped in its own transaction, so one bad lead stops nothing and is retried a little later. A
+touch is drafted once per step (one live touch per step is a unique index) and sent once (the
+outbox's claim), whichever worker gets there and whoever crashes in between.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import threading
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from agent.container import Services
-from agent.db.repositories import LeadRepository
+from agent.db.models import Lead
+from agent.db.repositories import LeadRepository, TouchRepository
 from agent.outbox import Outcome
 
 logger = logging.getLogger(__name__)
 
+RETRY_FAILED_AFTER = timedelta(minutes=5)  # a lead whose step failed is looked at again after this
+LOCK_CHUNK = 200  # leads decided (and locked) together in the fast path
+
 
 @dataclass
 class TickReport:
-    leads_stepped: int = 0
+    claimed: int = 0
+    settled: int = 0  # decided together: nothing to do but wait
+    leads_stepped: int = 0  # every lead decided this tick, settled or stepped alone
     leads_failed: int = 0
     sent: dict[Outcome, int] = field(default_factory=dict)
 
+    @property
+    def busy(self) -> bool:
+        return bool(self.claimed or self.sent)
 
-def tick(services: Services, *, batch: int = 100) -> TickReport:
+    def summary(self) -> str:
+        sent = ", ".join(f"{count} {outcome}" for outcome, count in self.sent.items()) or "nothing sent"
+        return (
+            f"{self.leads_stepped} lead(s) decided ({self.settled} just waiting), "
+            f"{self.leads_failed} failed; outbox: {sent}"
+        )
+
+
+def worker_name() -> str:
+    """Who holds a lease: readable in the database when a rep asks which worker has a lead."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def tick(services: Services, *, owner: str | None = None, batch: int | None = None) -> TickReport:
+    """One pass: claim due leads, decide for them (in bulk where nothing needs doing), send the outbox."""
+    owner = owner or worker_name()
+    batch = batch or services.settings.worker_batch
     report = TickReport()
     now = services.clock()
-    with services.session_factory() as session:
-        due_ids = [lead.id for lead in LeadRepository(session).due(now, limit=batch)]
-    for lead_id in due_ids:
+    lease = timedelta(seconds=services.settings.worker_lease_seconds)
+    with services.session_factory.begin() as session:
+        claimed = LeadRepository(session).claim_due(now, owner=owner, lease_until=now + lease, limit=batch)
+    report.claimed = len(claimed)
+    deferred: list[uuid.UUID] = []
+    for start in range(0, len(claimed), LOCK_CHUNK):
+        chunk = claimed[start : start + LOCK_CHUNK]
         try:
             with services.session_factory.begin() as session:
-                lead = LeadRepository(session).get(lead_id)
-                if lead is not None:
-                    services.loop.step(session, lead, services.clock())
+                leads = [
+                    lead for lead in LeadRepository(session).lock_many(chunk) if lead.lease_owner == owner
+                ]
+                with_work = services.loop.step_many(session, leads, now)  # the rest settled, leases back
+                report.settled += len(leads) - len(with_work)
+                deferred.extend(with_work)
+        except Exception:  # the bulk path failed as a whole: step these leads one by one instead
+            logger.exception("worker.bulk_failed", extra={"leads": len(chunk)})
+            deferred.extend(chunk)
+    report.leads_stepped = report.settled
+    for lead_id in deferred:
+        try:
+            # Short transactions: a model drafts between them, never inside one (AgentLoop.run_step).
+            stepped = services.loop.run_step(services.session_factory, lead_id, services.clock, owner=owner)
+            if stepped is None:
+                continue  # deleted, or our lease expired and another worker took the lead
             report.leads_stepped += 1
-        except Exception:  # one broken lead must not stop the others; it is logged and retried next tick
+        except Exception:  # one broken lead must not stop the others; it is logged and retried later
             logger.exception("worker.step_failed", extra={"lead_id": str(lead_id)})
             report.leads_failed += 1
+            with services.session_factory.begin() as session:
+                LeadRepository(session).release(
+                    lead_id, owner=owner, retry_at=services.clock() + RETRY_FAILED_AFTER
+                )
+    _hold_outside_hours(services, batch)
     report.sent = services.outbox.drain(limit=batch)
     return report
 
 
-def run_forever(services: Services, *, interval: float, stop: threading.Event) -> None:
-    """Tick until ``stop`` is set; waits on the event (not a sleep), so shutdown is immediate."""
+def _hold_outside_hours(services: Services, batch: int) -> None:
+    """A queued touch is checked again just before it goes (it may have been decided minutes or hours ago:
+    by an event's step, an approval at night, a retry): if the lead's hours closed or a cap filled
+    meanwhile, it waits for the next opening instead of going out late."""
+    now = services.clock()
+    with services.session_factory.begin() as session:
+        for touch in TouchRepository(session).held_and_due(now, limit=batch):
+            allowed = services.loop.send_time(session, touch, now)
+            if allowed > now:
+                touch.send_after = allowed
+
+
+def _release(lead: Lead) -> None:
+    lead.lease_owner = None
+    lead.lease_expires_at = None
+
+
+def run_forever(
+    services: Services,
+    *,
+    interval: float,
+    stop: threading.Event,
+    on_tick: Callable[[TickReport], None] | None = None,
+) -> None:
+    """Tick until ``stop`` is set; waits on the event (not a sleep), so shutdown is immediate.
+
+    A tick that filled its batch is followed by another at once: a backlog drains at full speed.
+    """
+    owner = worker_name()
+    batch = services.settings.worker_batch
     while not stop.is_set():
+        report = TickReport()
         try:
-            report = tick(services)
-            if report.leads_stepped or report.sent:
+            report = tick(services, owner=owner, batch=batch)
+            if report.busy:
                 logger.info(
                     "worker.tick",
                     extra={
+                        "claimed": report.claimed,
                         "stepped": report.leads_stepped,
+                        "failed": report.leads_failed,
                         "sent": {k.value: v for k, v in report.sent.items()},
                     },
                 )
+                if on_tick is not None:
+                    on_tick(report)
         except Exception:
             logger.exception("worker.tick_failed")
-        stop.wait(interval)
+        if report.claimed < batch:
+            stop.wait(interval)

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the services built at start-up, a unit-of-work session, the caller."""
+"""FastAPI dependencies: the services built at start-up, a unit-of-work session, the caller.
+
+The API authenticates with API keys (``PrincipalDep``); the reps' pages with a session cookie
+(``PageUserDep``), whose forms must also carry the session's CSRF token (``CsrfDep``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agent.container import Services
-from agent.users import Principal, authenticate
+from agent.users import Principal, SignedIn, authenticate, csrf_valid, resume_session
 from api.problems import Problem
 
 
@@ -53,3 +57,57 @@ def require_principal(request: Request, services: ServicesDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+SESSION_COOKIE = "tp_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class PageProblem(Problem):
+    """A page's refusal: rendered as an HTML page with the same status, not as a problem document."""
+
+
+class LoginRequired(Exception):
+    """A page asked for without a valid session: the handler sends the browser to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def page_user(request: Request, services: ServicesDep) -> SignedIn | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with services.session_factory.begin() as session:
+        return resume_session(session, token, services.clock())
+
+
+def require_page_user(request: Request, services: ServicesDep) -> SignedIn:
+    signed_in = page_user(request, services)
+    if signed_in is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target if request.method == "GET" else "/")
+    return signed_in
+
+
+PageUserDep = Annotated[SignedIn, Depends(require_page_user)]
+
+
+async def require_csrf(request: Request, services: ServicesDep, signed_in: PageUserDep) -> SignedIn:
+    """A page's POST must carry this session's CSRF token (form field or ``X-CSRF-Token``)."""
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None:
+        presented = str((await request.form()).get(CSRF_FIELD) or "")
+    if not csrf_valid(services.settings.signing_secret.get_secret_value(), signed_in.token, presented):
+        raise PageProblem(
+            403,
+            "Forbidden",
+            "this form is out of date or did not come from Touchpoint: reload the page and try again",
+            code="csrf",
+        )
+    return signed_in
+
+
+CsrfDep = Annotated[SignedIn, Depends(require_csrf)]

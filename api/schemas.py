@@ -145,6 +145,8 @@ class LeadPublic(BaseModel):
     status: str
     sequence: str
     next_action_at: datetime | None
+    paused_until: datetime | None
+    engagement_score: float
     created_at: datetime
     updated_at: datetime
 
@@ -200,18 +202,54 @@ class TouchPublic(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     version: int
+    superseded_reason: str | None = None
 
 
 class TimelineItem(BaseModel):
     at: datetime
-    kind: Literal["event", "touch", "action"]
+    kind: Literal["event", "touch", "action", "decision"]
     summary: str
     id: uuid.UUID
+    rules: list[str] = Field(default_factory=list, description="For a decision: the rules that decided it")
+
+
+class HandoffPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    reason: str
+    summary: str
+    brief: dict[str, Any] = Field(description="Why now, what they did and said, what was sent, next step")
+    status: str
+    due_by: datetime
+    created_at: datetime
+    closed_at: datetime | None
+    claimed_by: uuid.UUID | None
 
 
 class LeadDetail(LeadPublic):
+    score_breakdown: dict[str, Any] = Field(description="The engagement score: what counted, what not")
     timeline: list[TimelineItem]
     touches: list[TouchPublic]
+    handoffs: list[HandoffPublic]
+
+
+class PauseIn(Strict):
+    """Pause automation for a lead; with ``until``, a snooze that ends by itself."""
+
+    until: datetime | None = Field(default=None, description="Resume by itself then (with a time zone)")
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone, e.g. 2026-12-01T09:00:00Z")
+        return value
+
+
+class ResumeIn(Strict):
+    note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
 
 
 class QueueItem(BaseModel):

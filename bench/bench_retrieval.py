@@ -14,17 +14,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a clone without install
 
 import chromadb
+import yaml
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument
+from knowledge.documents import DocType, KnowledgeDocument, load_folder
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import chunk_document, ingest
+from knowledge.library import KnowledgeLibrary
 from knowledge.retrieval import KnowledgeBase, RetrievalQuery
 
 INDUSTRIES = ["beauty", "dental", "fitness", "home_services", "veterinary", "professional_services"]
@@ -75,7 +78,11 @@ QUESTIONS = [
 
 
 def synthetic_documents(chunks: int, rng: random.Random) -> list[KnowledgeDocument]:
-    """Three-paragraph documents of ~120 words: one chunk each, so ``chunks`` documents."""
+    """Three-paragraph documents of ~120 words: one chunk each, so ``chunks`` documents.
+
+    Titles end with the document's number, so that no two documents share a type and title (the
+    loader would refuse the second) once they are written to a folder (see ``write_folder``).
+    """
     documents = []
     for n in range(chunks):
         paragraphs = [
@@ -91,7 +98,7 @@ def synthetic_documents(chunks: int, rng: random.Random) -> list[KnowledgeDocume
             KnowledgeDocument(
                 id=f"synthetic/{n:04d}",
                 type=doc_type,
-                title=f"{rng.choice(VERBS).capitalize()} for {' and '.join(industries) or 'everyone'}",
+                title=f"{rng.choice(VERBS).capitalize()} for {' and '.join(industries) or 'everyone'} #{n}",
                 body="\n\n".join(paragraphs),
                 path=f"synthetic/{n:04d}.md",
                 content_hash=f"h{n}",
@@ -104,6 +111,45 @@ def synthetic_documents(chunks: int, rng: random.Random) -> list[KnowledgeDocume
             )
         )
     return documents
+
+
+def write_folder(documents: list[KnowledgeDocument], root: Path) -> list[KnowledgeDocument]:
+    """The documents as Markdown files in the documented format, loaded back as the loader sees them."""
+    for document in documents:
+        meta: dict[str, object] = {
+            "type": document.type.value,
+            "title": document.title,
+            "industries": list(document.industries),
+            "services": list(document.services),
+        }
+        if document.type is DocType.CASE_STUDY:
+            meta |= {"customer": document.customer, "problem": "No-shows.", "result": "Fewer no-shows."}
+            meta["figures"] = list(document.figures)
+        if document.type is DocType.OFFER:
+            meta["expires"] = date(2027, 12, 31)
+        path = root / document.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{document.body}\n", encoding="utf-8"
+        )
+    loaded = load_folder(root)
+    if loaded.errors:
+        raise SystemExit(f"synthetic folder does not load: {loaded.errors[0]}")
+    return loaded.documents
+
+
+def upload_timings_ms(library: KnowledgeLibrary, count: int) -> tuple[float, float]:
+    """``KnowledgeLibrary.put`` of ``count`` new one-chunk FAQs: check, write, re-sync, reload."""
+    samples = []
+    for n in range(count):
+        raw = (
+            f"---\ntype: faq\ntitle: Can clients book a slot number {n} online?\n---\n\n"
+            f"Yes. Slot {n} can be booked online at any hour, and a reminder goes out the day before.\n"
+        ).encode()
+        start = time.perf_counter()
+        library.put(raw, document_id=f"uploads/faq-{n:03d}")
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 def timings_ms(run: Callable[[str], object], queries: list[str]) -> tuple[float, float]:
@@ -122,14 +168,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chunks", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     rng = random.Random(7)
 
     embedder = LocalMiniLMEmbedder()
-    documents = synthetic_documents(args.chunks, rng)
     with tempfile.TemporaryDirectory() as tmp:
-        client = chromadb.PersistentClient(path=tmp, settings=ChromaSettings(anonymized_telemetry=False))
+        folder = Path(tmp) / "knowledge"
+        documents = write_folder(synthetic_documents(args.chunks, rng), folder)
+        start = time.perf_counter()
+        load_folder(folder)
+        load_seconds = time.perf_counter() - start
+        client = chromadb.PersistentClient(
+            path=str(Path(tmp) / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
         store = ChromaVectorStore(client, embedder)
 
         start = time.perf_counter()
@@ -161,6 +214,9 @@ def main() -> None:
             ("top-5 search, cached embedding", *timings_ms(lambda q: store.search(q, k=5), questions)),
             ("KnowledgeBase.retrieve (pricing, industry, k=3)", *timings_ms(retrieve, questions)),
         ]
+        upload = upload_timings_ms(
+            KnowledgeLibrary(KnowledgeBase(documents, store, root=folder)), args.uploads
+        )
 
     print(f"\n{report.chunks_written} chunks in the store, {args.queries} distinct queries\n")
     print(f"{'measure':<50} {'p50 ms':>8} {'p95 ms':>8}")
@@ -173,6 +229,9 @@ def main() -> None:
     )
     print(f"{'embedding only, ~120-word chunks':<50} {embed_rate:>8.1f} chunks/s")
     print(f"{'re-ingestion, nothing changed':<50} {reingest_seconds * 1000:>8.0f} ms total")
+    print(f"{'load_folder, whole folder':<50} {load_seconds * 1000:>8.0f} ms total")
+    name = f"upload of a one-chunk FAQ (p50, p95 of {args.uploads})"
+    print(f"{name:<50} {upload[0]:>8.0f} {upload[1]:>8.0f} ms")
     if args.json:
         figures = {
             "chunks": report.chunks_written,
@@ -181,6 +240,8 @@ def main() -> None:
             "ingest_chunks_per_s": report.chunks_written / ingest_seconds,
             "embed_chunks_per_s": embed_rate,
             "reingest_unchanged_ms": reingest_seconds * 1000,
+            "load_folder_ms": load_seconds * 1000,
+            "upload_ms": {"p50": upload[0], "p95": upload[1]},
         }
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

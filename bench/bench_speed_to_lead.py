@@ -277,6 +277,11 @@ class LevelResult:
     eml_after_response: LatencySummary
     eml_missing: int
     failure_examples: list[str] = field(default_factory=list)
+    rate: float | None = None  # open loop: inquiries per second arriving (None: closed loop)
+
+    @property
+    def label(self) -> str:
+        return f"{self.rate:g}/s" if self.rate is not None else str(self.concurrency)
 
 
 @dataclass
@@ -335,10 +340,12 @@ def tail(path: Path, lines: int = 30) -> str:
 class Server:
     """``touchpoint serve --no-worker`` in a child process, with its output in files under ``tmp``."""
 
-    def __init__(self, command: str, env: dict[str, str], tmp: Path, port: int) -> None:
+    def __init__(self, command: str, env: dict[str, str], tmp: Path, port: int, processes: int = 1) -> None:
         self.base_url = f"http://127.0.0.1:{port}"
         self.log = tmp / "server.log"
         self._command = [command, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
+        if processes > 1:
+            self._command += ["--processes", str(processes)]
         self._env = env
         self._cwd = tmp
         self._process: subprocess.Popen[bytes] | None = None
@@ -568,13 +575,86 @@ async def run_level(
     )
 
 
+async def run_rate_level(
+    client: httpx.AsyncClient,
+    *,
+    rate: float,
+    clients: int,
+    requests: int,
+    warmup: int,
+    eml_every: int | None,
+    outbox: Path,
+    numbers: Iterator[int],
+    rng: random.Random,
+) -> LevelResult:
+    """Open loop: inquiries arrive at ``rate`` per second (Poisson), as web forms do, whatever the server's
+    pace; at most ``clients`` are in flight. Latency counts from the arrival, so any wait for a free
+    client counts too."""
+    arrivals = random.Random(rng.random())
+    slots = asyncio.Semaphore(clients)
+
+    async def drive(payloads: list[dict[str, Any]], watcher: EmlWatcher | None) -> tuple[list[Sample], float]:
+        async def one(index: int, payload: dict[str, Any], arrived: float) -> Sample:
+            async with slots:
+                posted = await post_one(client, payload)
+            sample = Sample(arrived, time.perf_counter() - arrived, posted.touch_id, posted.error)
+            if watcher and eml_every and sample.touch_id and index % eml_every == 0:
+                watcher.watch(sample.touch_id, arrived, arrived + sample.latency)
+            return sample
+
+        started = time.perf_counter()
+        arrival = started
+        tasks = []
+        for index, payload in enumerate(payloads):
+            arrival += arrivals.expovariate(rate)
+            # Pacing the load generator to the arrival schedule (not waiting for the system under test).
+            await asyncio.sleep(max(0.0, arrival - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(index, payload, arrival)))
+        samples = list(await asyncio.gather(*tasks))
+        return samples, time.perf_counter() - started
+
+    await drive([make_inquiry(next(numbers), rng) for _ in range(warmup)], None)
+    watcher = EmlWatcher(outbox)
+    watching = asyncio.create_task(watcher.run())
+    payloads = [make_inquiry(next(numbers), rng) for _ in range(requests)]
+    try:
+        samples, wall = await drive(payloads, watcher)
+    finally:
+        watcher.finish()
+        await watching
+    ok = [s.latency for s in samples if s.error is None]
+    errors = [s.error for s in samples if s.error is not None]
+    return LevelResult(
+        concurrency=clients,
+        requests=len(samples),
+        failures=len(errors),
+        wall_seconds=wall,
+        throughput_rps=len(samples) / wall if wall > 0 else math.nan,
+        commit=LatencySummary.of(ok),
+        eml_from_request=LatencySummary.of(watcher.from_request),
+        eml_after_response=LatencySummary.of(watcher.after_response),
+        eml_missing=watcher.missing,
+        failure_examples=errors[:5],
+        rate=rate,
+    )
+
+
 async def run_load(
-    base_url: str, levels: Sequence[int], requests: int, warmup: int, eml_sample: int, outbox: Path, seed: int
+    base_url: str,
+    levels: Sequence[int],
+    requests: int,
+    warmup: int,
+    eml_sample: int,
+    outbox: Path,
+    seed: int,
+    rates: Sequence[float] = (),
+    clients: int = 20,
 ) -> list[LevelResult]:
     rng = random.Random(seed)
     numbers = iter(range(1, sys.maxsize))
     results: list[LevelResult] = []
-    limits = httpx.Limits(max_connections=max(levels), max_keepalive_connections=max(levels))
+    connections = max([*levels, clients])
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits) as client:
         for concurrency in levels:
             eml_every = max(1, requests // eml_sample) if eml_sample > 0 else None
@@ -592,6 +672,25 @@ async def run_load(
             print(
                 f"  concurrency {concurrency}: {result.requests} requests, {result.failures} failed, "
                 f"p95 {result.commit.p95_ms:.1f} ms",
+                flush=True,
+            )
+        for rate in rates:
+            eml_every = max(1, requests // eml_sample) if eml_sample > 0 else None
+            result = await run_rate_level(
+                client,
+                rate=rate,
+                clients=clients,
+                requests=requests,
+                warmup=warmup,
+                eml_every=eml_every,
+                outbox=outbox,
+                numbers=numbers,
+                rng=rng,
+            )
+            results.append(result)
+            print(
+                f"  {rate:g} inquiries/s (open loop, {clients} clients): {result.requests} requests, "
+                f"{result.failures} failed, p95 {result.commit.p95_ms:.1f} ms",
                 flush=True,
             )
     return results
@@ -614,7 +713,7 @@ def format_table(results: Sequence[LevelResult]) -> str:
     for r in results:
         c = r.commit
         lines.append(
-            f"{r.concurrency:>5} {r.requests:>8} {r.failures:>6} {r.throughput_rps:>8.1f} {ms(c.p50_ms):>8} "
+            f"{r.label:>5} {r.requests:>8} {r.failures:>6} {r.throughput_rps:>8.1f} {ms(c.p50_ms):>8} "
             f"{ms(c.p95_ms):>8} {ms(c.p99_ms):>8} {ms(c.max_ms):>8}"
         )
     lines += [
@@ -626,12 +725,12 @@ def format_table(results: Sequence[LevelResult]) -> str:
     for r in results:
         e, a = r.eml_from_request, r.eml_after_response
         lines.append(
-            f"{r.concurrency:>5} {e.count:>8} {r.eml_missing:>7} {ms(e.p50_ms):>8} {ms(e.p95_ms):>8} "
+            f"{r.label:>5} {e.count:>8} {r.eml_missing:>7} {ms(e.p50_ms):>8} {ms(e.p95_ms):>8} "
             f"{ms(e.max_ms):>8} {ms(a.p50_ms):>10} {ms(a.p95_ms):>10}"
         )
     for r in results:
         for example in r.failure_examples:
-            lines.append(f"failure at concurrency {r.concurrency}: {example}")
+            lines.append(f"failure at {r.label}: {example}")
     return "\n".join(lines)
 
 
@@ -675,6 +774,16 @@ def parse_levels(text: str) -> list[int]:
     return levels
 
 
+def parse_rates(text: str) -> list[float]:
+    try:
+        rates = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("give comma-separated numbers, e.g. 5,10,15") from None
+    if any(rate <= 0 for rate in rates):
+        raise argparse.ArgumentTypeError("rates must be positive")
+    return rates
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=200, help="measured requests per level (default 200)")
@@ -690,6 +799,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--database-url",
         help="a PostgreSQL server, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres; the benchmark "
         "creates and drops its own database there (default: SQLite in a temporary folder)",
+    )
+    parser.add_argument(
+        "--rates",
+        type=parse_rates,
+        default=[],
+        help="also open-loop levels: inquiries arriving per second (Poisson), e.g. 5,10,15",
+    )
+    parser.add_argument("--clients", type=int, default=20, help="in-flight limit of the open-loop levels")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (`touchpoint serve --processes`)"
     )
     parser.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for /readyz")
     parser.add_argument("--seed", type=int, default=7, help="seed for the generated inquiries")
@@ -717,7 +836,7 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], list[Level
         print(f"database: {make_url(database_url).render_as_string(hide_password=True)}", flush=True)
         run_checked([command, "db", "upgrade"], env, tmp)
 
-        server = Server(command, env, tmp, free_port())
+        server = Server(command, env, tmp, free_port(), args.processes)
         stack.callback(server.stop)  # on error too; runs before the database is dropped
         server.start()
         ready_seconds = server.wait_ready(args.ready_timeout)
@@ -732,6 +851,8 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], list[Level
                 args.eml_sample,
                 tmp / "var" / "outbox",
                 args.seed,
+                args.rates,
+                args.clients,
             )
         )
         exit_code = server.stop()

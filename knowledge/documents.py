@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -112,12 +112,10 @@ def load_folder(root: Path) -> LoadResult:
         except InvalidDocument as exc:
             result.errors.extend(exc.errors)
             continue
-        key = (doc.type, " ".join(doc.title.casefold().split()))
-        if key in seen:
-            message = f"duplicate title: {seen[key]}.md is already a {doc.type.value} titled {doc.title!r}"
-            result.errors.append(LoadError(doc.path, title_line, f"{message}; retitle one or merge them"))
+        if (duplicate := _duplicate_title(doc, title_line, seen)) is not None:
+            result.errors.append(duplicate)
             continue
-        seen[key] = doc.id
+        seen[_title_key(doc)] = doc.id
         result.documents.append(doc)
     result.documents.sort(key=lambda d: d.id)
     result.errors.sort(key=lambda e: (e.path, e.line))
@@ -129,9 +127,38 @@ def parse_document(path: Path, root: Path) -> KnowledgeDocument:
     return _parse(path, root)[0]
 
 
+def parse_upload(raw: bytes, rel: str, others: Iterable[KnowledgeDocument]) -> KnowledgeDocument:
+    """Check a file before it is written to ``rel`` as :func:`load_folder` would, beside ``others``.
+
+    Raises :class:`InvalidDocument` for anything that would keep the file out of the knowledge base once
+    written, including a type and title another document already has, so nothing is saved that won't load.
+    """
+    doc, title_line = _parse_bytes(raw, rel)
+    seen = {_title_key(other): other.id for other in others if other.id != doc.id}
+    if (duplicate := _duplicate_title(doc, title_line, seen)) is not None:
+        raise InvalidDocument([duplicate])
+    return doc
+
+
+def _title_key(doc: KnowledgeDocument) -> tuple[DocType, str]:
+    return doc.type, " ".join(doc.title.casefold().split())
+
+
+def _duplicate_title(
+    doc: KnowledgeDocument, line: int, seen: Mapping[tuple[DocType, str], str]
+) -> LoadError | None:
+    other = seen.get(_title_key(doc))
+    if other is None:
+        return None
+    message = f"duplicate title: {other}.md is already a {doc.type.value} titled {doc.title!r}"
+    return LoadError(doc.path, line, f"{message}; retitle one or merge them")
+
+
 def _parse(path: Path, root: Path) -> tuple[KnowledgeDocument, int]:
-    rel = path.relative_to(root).as_posix()
-    raw = path.read_bytes()
+    return _parse_bytes(path.read_bytes(), path.relative_to(root).as_posix())
+
+
+def _parse_bytes(raw: bytes, rel: str) -> tuple[KnowledgeDocument, int]:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final
 
 from knowledge.documents import DocType, KnowledgeDocument
 from knowledge.store import Chunk, VectorStore
@@ -32,13 +32,6 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-class IngestTarget(VectorStore, Protocol):
-    """A store that knows its embedder's name: chunk ids include it (see ``chunk_id``)."""
-
-    @property
-    def embedder_name(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class IngestReport:
     """What one ingestion run did, in documents (``changed_ids`` names them) and chunks."""
@@ -51,6 +44,7 @@ class IngestReport:
     chunks_deleted: int = 0
     errors: tuple[str, ...] = ()
     changed_ids: tuple[str, ...] = ()  # added, then updated, then removed documents
+    failed_ids: tuple[str, ...] = ()  # documents whose new chunks could not be embedded (old ones kept)
 
 
 def _words(text: str) -> int:
@@ -191,7 +185,7 @@ def _batches(plan: list[tuple[str, list[Chunk]]]) -> Iterable[list[tuple[str, li
 
 def ingest(
     documents: Sequence[KnowledgeDocument],
-    store: IngestTarget,
+    store: VectorStore,
     *,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
@@ -216,6 +210,7 @@ def ingest(
     total = sum(len(chunks) for _, chunks in plan)
     done = 0
     written: dict[str, None] = {}  # insertion-ordered set
+    failed: list[str] = []
     stale: list[str] = []
     if on_progress:
         on_progress(0, total)
@@ -225,6 +220,7 @@ def ingest(
         except Exception as exc:  # one failed batch must not stop the rest; old chunks stay searchable
             logger.exception("knowledge.ingest.batch_failed", extra={"documents": [d for d, _ in batch]})
             errors.extend(f"{d}: not re-embedded ({exc})" for d, _ in batch)
+            failed.extend(d for d, _ in batch)
         else:
             for document_id, _ in batch:
                 written[document_id] = None
@@ -249,6 +245,7 @@ def ingest(
         chunks_deleted=len(stale),
         errors=tuple(errors),
         changed_ids=(*added, *updated, *removed),
+        failed_ids=tuple(failed),
     )
     logger.info(
         "knowledge.ingest.done",

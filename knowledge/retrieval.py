@@ -8,17 +8,19 @@ never cited. Nothing here reads the clock; expired offers are dropped when the c
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Protocol
 
 from agent.settings import Settings
 from knowledge.chroma_store import build_vector_store
-from knowledge.documents import DocType, KnowledgeDocument, load_folder
+from knowledge.documents import DocType, KnowledgeDocument, LoadError, load_folder
 from knowledge.embeddings import build_embedder
-from knowledge.ingest import IngestTarget, ingest
+from knowledge.ingest import ingest
 from knowledge.store import Hit, VectorStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,9 @@ PURPOSE_TYPES: Final[Mapping[str, tuple[DocType, ...]]] = MappingProxyType(
         "nurture": _NURTURE,
         "re_engagement": _NURTURE,
         "post_meeting": (DocType.RESOURCE, DocType.CASE_STUDY, DocType.FAQ, DocType.OBJECTION),
+        "personal_response": (DocType.FAQ, DocType.RESOURCE, DocType.CASE_STUDY, DocType.OBJECTION),
+        # Not a touch: what a person searching the knowledge base means by "anything a draft may cite".
+        "any": (DocType.CASE_STUDY, DocType.FAQ, DocType.OBJECTION, DocType.RESOURCE, DocType.OFFER),
     }
 )
 
@@ -69,6 +74,31 @@ class RetrievalQuery:
     k: int = 3
     today: date | None = None  # when given, offers that expired before it are dropped
 
+    @classmethod
+    def for_lead(
+        cls,
+        *,
+        need: str | None,
+        inquiry: str | None,
+        purpose: str,
+        industry: str | None = None,
+        services: Sequence[str] = (),
+        already_sent: Iterable[str] = (),
+        k: int = 3,
+        today: date | None = None,
+    ) -> RetrievalQuery:
+        """The query for one touch to one lead: their stated need, then their inquiry in their own words."""
+        text = " ".join(part.strip() for part in (need, inquiry) if part and part.strip())
+        return cls(
+            text=text,
+            purpose=purpose,
+            industry=industry,
+            services=tuple(services),
+            exclude_document_ids=frozenset(already_sent),
+            k=k,
+            today=today,
+        )
+
 
 class Retriever(Protocol):
     def retrieve(self, query: RetrievalQuery) -> list[Source]: ...
@@ -79,14 +109,41 @@ def _slug(value: str) -> str:
 
 
 class KnowledgeBase:
-    """The loaded documents plus their vectors; the agent's one way into the company's knowledge."""
+    """The loaded documents plus their vectors; the agent's one way into the company's knowledge.
 
-    def __init__(self, documents: Sequence[KnowledgeDocument], store: VectorStore) -> None:
+    ``reload`` swaps the documents in one assignment, and each call reads ``documents`` once, so a
+    retrieval running during a reload sees the old set or the new one, never a mix. Chunks whose
+    ``content_hash`` differs from the loaded document's (an edit not yet embedded, or embedded by another
+    process that has not reloaded) are skipped: a source's text and its title, figures and URL always come
+    from the same version of the file.
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[KnowledgeDocument],
+        store: VectorStore,
+        *,
+        root: Path | None = None,
+        errors: Sequence[LoadError] = (),
+    ) -> None:
+        self._store = store
+        self.root = root  # the folder the documents were loaded from; None for documents built in code
+        self.lock = threading.RLock()  # held by whoever changes the folder, the store and this object
+        self.documents: Mapping[str, KnowledgeDocument] = MappingProxyType({})
+        self.errors: tuple[LoadError, ...] = ()
+        self.reload(documents, errors)
+
+    @property
+    def store(self) -> VectorStore:
+        return self._store
+
+    def reload(self, documents: Sequence[KnowledgeDocument], errors: Sequence[LoadError] = ()) -> None:
+        """Serve ``documents`` from now on (the store must already hold their chunks: see ``ingest``)."""
         by_id: dict[str, KnowledgeDocument] = {}
         for document in documents:
             by_id.setdefault(document.id, document)
-        self.documents: Mapping[str, KnowledgeDocument] = MappingProxyType(by_id)
-        self._store = store
+        self.documents = MappingProxyType(by_id)
+        self.errors = tuple(errors)
 
     def get(self, document_id: str) -> KnowledgeDocument | None:
         return self.documents.get(document_id)
@@ -106,7 +163,8 @@ class KnowledgeBase:
         """Top ``k`` documents (best chunk each) of the purpose's types, the lead's industry first.
 
         A document applies to the lead if tagged with their industry or with none (that means "any
-        industry"); documents of other industries only fill the places left.
+        industry"); documents of other industries only fill the places left, after those that apply.
+        Within each of the two groups, the best score comes first.
 
         Searches go from broad to narrow, and only as far as needed: a search that returned all it was
         asked for may have cut off documents, but none scoring above its last hit. While that score could
@@ -118,6 +176,7 @@ class KnowledgeBase:
             raise ValueError(f"unknown touch purpose {query.purpose!r}; known: {', '.join(PURPOSE_TYPES)}")
         if query.k <= 0:
             return []
+        documents = self.documents  # one snapshot for the whole call (see the class docstring)
         text = query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
         fetch = min(MAX_FETCH, (query.k + len(query.exclude_document_ids)) * 3)
         industry = _slug(query.industry) if query.industry else None
@@ -130,81 +189,94 @@ class KnowledgeBase:
             for where in frontier:
                 size = fetch if "type" in where else min(MAX_FETCH, fetch * len(types))
                 hits = self._store.search(text, k=size, where=where)
-                self._collect(hits, query, types, best)
+                _collect(documents, hits, query, types, best)
                 if len(hits) == size:
                     floors.append((where, hits[-1].score))
-            kth = self._kth_score(best, industry, query.k)
+            kth = _kth_score(documents, best, industry, query.k)
             frontier = [
                 narrower
                 for where, floor in floors
                 if floor + bonus > kth
-                for narrower in self._narrower(where, types, industry)
+                for narrower in _narrower(where, types, industry)
             ]
 
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
-        applies = [item for item in ranked if self._applies(item[1].chunk.document_id, industry)]
-        others = [item for item in ranked if not self._applies(item[1].chunk.document_id, industry)]
+        applies = [item for item in ranked if _applies(documents, item[1].chunk.document_id, industry)]
+        others = [item for item in ranked if not _applies(documents, item[1].chunk.document_id, industry)]
+        # The lead's own industry first, even when another industry's document scores higher: drafts lead
+        # with the first source, and a dental practice should hear about a dental practice.
         chosen = applies[: query.k] + others[: max(0, query.k - len(applies))]
-        chosen.sort(key=lambda item: item[0], reverse=True)
-        sources = [self._source(hit, score) for score, hit in chosen]
+        sources = [_source(documents[hit.chunk.document_id], hit, score) for score, hit in chosen]
         logger.debug(
             "knowledge.retrieve.done",
             extra={"purpose": query.purpose, "industry": industry, "sources": [s.id for s in sources]},
         )
         return sources
 
-    @staticmethod
-    def _narrower(where: Where, types: Sequence[DocType], industry: str | None) -> list[Where]:
-        if "type" not in where:
-            return [{"type": str(t)} for t in types]
-        if industry and len(where) == 1:
-            return [{**where, f"ind_{industry}": True}, {**where, "all_industries": True}]
-        return []
 
-    def _kth_score(self, best: Mapping[str, tuple[float, Hit]], industry: str | None, k: int) -> float:
-        scores = sorted((score for d, (score, _) in best.items() if self._applies(d, industry)), reverse=True)
-        return scores[k - 1] if len(scores) >= k else float("-inf")
+Documents = Mapping[str, KnowledgeDocument]
 
-    def _collect(
-        self,
-        hits: Sequence[Hit],
-        query: RetrievalQuery,
-        types: Sequence[DocType],
-        best: dict[str, tuple[float, Hit]],
-    ) -> None:
-        """Keep each usable document's best chunk in ``best``."""
-        wanted_services = {_slug(s) for s in query.services}
-        for hit in hits:
-            document = self.documents.get(hit.chunk.document_id)
-            if document is None or not self._usable(document, query, types):
-                continue
-            score = hit.score + (SERVICE_BONUS if wanted_services.intersection(document.services) else 0.0)
-            if document.id not in best or score > best[document.id][0]:
-                best[document.id] = (score, hit)
 
-    def _applies(self, document_id: str, industry: str | None) -> bool:
-        industries = self.documents[document_id].industries
-        return industry is None or not industries or industry in industries
+def _narrower(where: Where, types: Sequence[DocType], industry: str | None) -> list[Where]:
+    if "type" not in where:
+        return [{"type": str(t)} for t in types]
+    if industry and len(where) == 1:
+        return [{**where, f"ind_{industry}": True}, {**where, "all_industries": True}]
+    return []
 
-    @staticmethod
-    def _usable(document: KnowledgeDocument, query: RetrievalQuery, types: Sequence[DocType]) -> bool:
-        if document.id in query.exclude_document_ids or document.type not in types:
-            return False
-        expired = document.expires is not None and query.today is not None and document.expires < query.today
-        return not (document.type is DocType.OFFER and expired)
 
-    def _source(self, hit: Hit, score: float) -> Source:
-        document = self.documents[hit.chunk.document_id]
-        return Source(
-            id=document.id,
-            type=document.type,
-            title=document.title,
-            url=document.url,
-            text=hit.chunk.text,
-            score=score,
-            customer=document.customer,
-            figures=document.figures,
-        )
+def _kth_score(
+    documents: Documents, best: Mapping[str, tuple[float, Hit]], industry: str | None, k: int
+) -> float:
+    scores = sorted(
+        (score for d, (score, _) in best.items() if _applies(documents, d, industry)), reverse=True
+    )
+    return scores[k - 1] if len(scores) >= k else float("-inf")
+
+
+def _collect(
+    documents: Documents,
+    hits: Sequence[Hit],
+    query: RetrievalQuery,
+    types: Sequence[DocType],
+    best: dict[str, tuple[float, Hit]],
+) -> None:
+    """Keep each usable document's best chunk in ``best``."""
+    wanted_services = {_slug(s) for s in query.services}
+    for hit in hits:
+        document = documents.get(hit.chunk.document_id)
+        if document is None or not _usable(document, query, types):
+            continue
+        if hit.chunk.metadata.get("content_hash", document.content_hash) != document.content_hash:
+            continue  # a chunk of another version of this file
+        score = hit.score + (SERVICE_BONUS if wanted_services.intersection(document.services) else 0.0)
+        if document.id not in best or score > best[document.id][0]:
+            best[document.id] = (score, hit)
+
+
+def _applies(documents: Documents, document_id: str, industry: str | None) -> bool:
+    industries = documents[document_id].industries
+    return industry is None or not industries or industry in industries
+
+
+def _usable(document: KnowledgeDocument, query: RetrievalQuery, types: Sequence[DocType]) -> bool:
+    if document.id in query.exclude_document_ids or document.type not in types:
+        return False
+    expired = document.expires is not None and query.today is not None and document.expires < query.today
+    return not (document.type is DocType.OFFER and expired)
+
+
+def _source(document: KnowledgeDocument, hit: Hit, score: float) -> Source:
+    return Source(
+        id=document.id,
+        type=document.type,
+        title=document.title,
+        url=document.url,
+        text=hit.chunk.text,
+        score=score,
+        customer=document.customer,
+        figures=document.figures,
+    )
 
 
 def build_knowledge_base(settings: Settings, *, ingest_missing: bool = True) -> KnowledgeBase:
@@ -213,12 +285,13 @@ def build_knowledge_base(settings: Settings, *, ingest_missing: bool = True) -> 
     Ingestion is idempotent and cheap when nothing changed, so every process may run it at start-up;
     ``ingest_missing=False`` is for processes that must not write to a shared store.
     """
-    loaded = load_folder(settings.knowledge_dir)
+    root = settings.knowledge_dir
+    loaded = load_folder(root)
     for error in loaded.errors:
         logger.warning("knowledge.load.error", extra={"error": str(error)})
-    store: IngestTarget = build_vector_store(settings, build_embedder(settings))
+    store = build_vector_store(settings, build_embedder(settings))
     if ingest_missing:
         report = ingest(loaded.documents, store)
         for message in report.errors:
             logger.warning("knowledge.ingest.error", extra={"error": message})
-    return KnowledgeBase(loaded.documents, store)
+    return KnowledgeBase(loaded.documents, store, root=root, errors=loaded.errors)

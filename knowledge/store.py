@@ -35,6 +35,15 @@ class Embedder(Protocol):
 
 
 class VectorStore(Protocol):
+    """Chunks and their vectors; the store embeds texts itself, with the embedder named here.
+
+    Chunk ids include ``embedder_name`` (``knowledge.ingest.chunk_id``), so a change of model re-embeds
+    everything instead of mixing two models' vectors in one index.
+    """
+
+    @property
+    def embedder_name(self) -> str: ...
+
     def upsert(self, chunks: Sequence[Chunk]) -> None: ...
 
     def delete(self, chunk_ids: Sequence[str]) -> None: ...

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -116,10 +118,22 @@ class Lead(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     consent_email: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by the lead on the preference page (agent/domain.py ContactFrequency; a Channel or none).
+    contact_frequency: Mapped[str] = mapped_column(String(20), default="normal")
+    preferred_channel: Mapped[str | None] = mapped_column(String(20))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     sequence: Mapped[str] = mapped_column(String(60), default="new_lead")
     next_action_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The agent loop's bookkeeping (agent/loop.py, agent/policy.py, agent/worker.py).
+    sequence_started_at: Mapped[datetime | None]  # day 0 of the current sequence
+    sequence_step_base: Mapped[int] = mapped_column(Integer, default=0)  # its first step's number
+    paused_until: Mapped[datetime | None]  # a rep's snooze
+    engagement_score: Mapped[float] = mapped_column(Float, default=0.0)
+    score_breakdown: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decision_key: Mapped[str | None] = mapped_column(String(64))  # the last decision recorded
+    lease_owner: Mapped[str | None] = mapped_column(String(80))  # the worker stepping this lead now
+    lease_expires_at: Mapped[datetime | None]  # when another worker may take it over
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -140,6 +154,7 @@ class Event(Base):
     occurred_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a reply's classification (ReplyReading)
 
     __table_args__ = (Index("ix_events_lead_occurred", "lead_id", "occurred_at"),)
 
@@ -167,6 +182,8 @@ class Touch(Base):
     prompt_version: Mapped[str] = mapped_column(String(60))
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     guardrails: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # How the text came to be: every drafting attempt, why the composer took over, tokens and cost.
+    drafting: Mapped[dict[str, Any]] = mapped_column(default=dict)
     decision_rules: Mapped[list[str]] = mapped_column(JSON, default=list)
     auto_send: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20), index=True)
@@ -174,14 +191,30 @@ class Touch(Base):
     updated_at: Mapped[datetime]
     send_after: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+    # Committed just before the channel's point of no return: a crash after it leaves the outcome
+    # in doubt, so the outbox asks the channel instead of sending again (agent/outbox.py).
+    handed_over_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
-    message_id: Mapped[str | None] = mapped_column(String(300))
-    provider_message_id: Mapped[str | None] = mapped_column(String(300))
+    message_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(300), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    superseded_reason: Mapped[str | None] = mapped_column(String(300))  # why it went out of date unsent
 
-    __table_args__ = (UniqueConstraint("lead_id", "sequence", "step", name="uq_touches_lead_sequence_step"),)
+    # One live touch per step: a second worker drafting the same step fails instead of sending twice;
+    # a superseded draft (out of date) makes way for its replacement.
+    __table_args__ = (
+        Index(
+            "uq_touches_lead_sequence_step",
+            "lead_id",
+            "sequence",
+            "step",
+            unique=True,
+            postgresql_where=text("state <> 'superseded'"),
+            sqlite_where=text("state <> 'superseded'"),
+        ),
+    )
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy declares it)
 
 
@@ -213,6 +246,50 @@ class Handoff(Base):
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # The review page's (agent/review.py): when a rep took it, and when the lead first heard from a
+    # person (a reply logged from outside the tool), which response-time compliance is measured on.
+    claimed_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+
+
+class Task(Base):
+    """A phone or LinkedIn touch, turned into work for the lead's owner (or any rep if none)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    touch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("touches.id", ondelete="CASCADE"), unique=True)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    talking_points: Mapped[list[str]] = mapped_column(JSON, default=list)
+    script: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class Decision(Base):
+    """What the loop decided for a lead and the rules that decided it: the lead's timeline shows these."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(20))  # wait | draft_touch | hand_off | stop
+    summary: Mapped[str] = mapped_column(Text)
+    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    touch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("touches.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_decisions_lead_decided", "lead_id", "decided_at"),)
 
 
 class Suppression(Base):
@@ -228,3 +305,43 @@ class Suppression(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("channel", "address", name="uq_suppressions_channel_address"),)
+
+
+class WebSession(Base):
+    """A rep's login on the review page: the cookie holds a random token, this row only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Notification(Base):
+    """One notification of a handoff (new, or its response-time target breached) on one channel.
+
+    Unique per (kind, handoff, channel): whichever process notices first inserts the row and sends;
+    the others find it and do nothing, so nobody is told twice (agent/notify.py).
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(30))  # handoff.new | handoff.breached
+    channel: Mapped[str] = mapped_column(String(20))  # webhook | email
+    handoff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    state: Mapped[str] = mapped_column(String(20), index=True)  # sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("kind", "handoff_id", "channel", name="uq_notifications_kind_handoff_channel"),
+    )

@@ -3,7 +3,9 @@
 It is the embedded default, the fast path for instant acknowledgments and the fallback when the LLM
 is slow, down or writes something a guardrail blocks. Its variety is deterministic (a hash of the
 lead, purpose and previous messages picks the variant), so the same inputs give the same draft in
-tests and evals, while two leads, or two touches to one lead, read differently.
+tests and evals, while two leads, or two touches to one lead, read differently. It follows the lead's
+tone profile (greeting, sign-off, length, figures first or story first) and the value-per-ask rule
+(it offers a call only when the sequence has given enough first).
 """
 
 from __future__ import annotations
@@ -12,65 +14,52 @@ import hashlib
 import re
 import string
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from agent.domain import Channel, DrafterKind
-from agent.drafting.base import Draft, DraftRequest
+from agent.drafting.base import Draft, DraftRequest, guardrail_context
+from agent.drafting.tone import Emphasis, Length, ToneProfile
+from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
+from agent.guardrails.text import body_sentences, reading_grade
 from knowledge.retrieval import Source
 from prompts.loader import PromptError, PromptFile, load_prompt_file
 
 MAX_NEED_WORDS = 8
 ACTION_VERBS = frozenset(
-    [
-        "cut",
-        "reduce",
-        "stop",
-        "get",
-        "find",
-        "set",
-        "move",
-        "switch",
-        "replace",
-        "automate",
-        "take",
-        "add",
-        "improve",
-        "fill",
-        "book",
-        "manage",
-        "track",
-        "run",
-        "grow",
-        "start",
-        "build",
-        "lower",
-        "save",
-        "send",
-        "collect",
-        "accept",
-        "offer",
-        "sync",
-        "connect",
-        "migrate",
-    ]
-)
-SUMMARY_WORDS = (40, 75)  # quote this much of a source; the longer limit when the email runs short
+    {
+        "cut", "reduce", "stop", "get", "find", "set", "move", "switch", "replace", "automate", "take",
+        "add", "improve", "fill", "book", "manage", "track", "run", "grow", "start", "build", "lower",
+        "save", "send", "collect", "accept", "offer", "sync", "connect", "migrate", "consolidate",
+        "simplify", "streamline", "fix", "handle", "organise", "organize", "schedule", "unify",
+        "centralise", "centralize", "modernise", "modernize", "integrate", "avoid", "prevent", "end",
+        "keep", "let", "give", "bring", "make", "help", "allow", "upgrade", "digitise", "digitize",
+        "shorten", "speed", "increase", "boost", "recover", "win", "retain", "sell", "charge", "bill",
+    }
+)  # fmt: skip
+# Words of the source to quote: tried in order until the email is long enough.
+SUMMARY_WORDS = {Length.SHORT: (30, 45, 60), Length.STANDARD: (45, 60, 75)}
 MIN_EMAIL_WORDS = 50
+MAX_SENTENCE_WORDS = 25  # longer source sentences are skipped when quoting: they push the reading grade up
+SOFT_ASK = "What would be most useful for you right now?"
+FIGURE_QUOTED = "_figure_quoted"  # a marker among the values, never a placeholder
 _FORMATTER = string.Formatter()
 
 
 class Composer:
+    kind = DrafterKind.COMPOSER
+
     def __init__(self, phrasebook: PromptFile | None = None) -> None:
         self.book = phrasebook or load_prompt_file("composer")
 
     def draft(self, request: DraftRequest) -> Draft:
+        tone = request.tone_profile
         values = _values(request)
+        allow_hard = hard_ask_allowed(guardrail_context(request))
         if request.channel is Channel.SMS:
-            body, ask = self._sms(request, {**values, **_source_values(request, SUMMARY_WORDS[0])})
+            body, ask = self._sms(request, {**values, **_source_values(request, 30)}, allow_hard)
             subject = None
         else:
-            subject, body, ask = self._email(request, values)
+            subject, body, ask = self._email(request, tone, values, allow_hard)
         return Draft(
             subject=subject,
             body=body,
@@ -81,12 +70,22 @@ class Composer:
             prompt_version=self.book.version,
         )
 
-    def _email(self, request: DraftRequest, values: Mapping[str, str]) -> tuple[str, str, str]:
-        """Quote more of the source, then add the no-source paragraph, until the email is long enough."""
-        for summary_words in SUMMARY_WORDS:
-            subject, paragraphs, ask = self._email_parts(
-                request, {**values, **_source_values(request, summary_words)}
-            )
+    def _email(
+        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+    ) -> tuple[str, str, str]:
+        """Quote more of the source, then add the no-source paragraph, until the email is long enough.
+
+        A short-tone email leaves out the opening pleasantry when the rest already says enough.
+        """
+        figures_first = tone.emphasis is Emphasis.DATA
+        for summary_words in SUMMARY_WORDS[tone.length]:
+            quoted = _source_values(request, summary_words, figures_first=figures_first)
+            subject, paragraphs, ask = self._email_parts(request, tone, {**values, **quoted}, allow_hard)
+            if tone.length is Length.SHORT and "source_summary" in quoted:
+                without_opening = [paragraphs[0], *paragraphs[2:]]
+                if _words(without_opening) >= MIN_EMAIL_WORDS and _readable(without_opening, tone):
+                    paragraphs = without_opening
+                    break
             if _words(paragraphs) >= MIN_EMAIL_WORDS:
                 break
         else:
@@ -96,28 +95,43 @@ class Composer:
                 paragraphs.insert(-2, extra)
         return subject, "\n\n".join(p for p in paragraphs if p), ask
 
-    def _email_parts(self, request: DraftRequest, values: Mapping[str, str]) -> tuple[str, list[str], str]:
+    def _email_parts(
+        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+    ) -> tuple[str, list[str], str]:
         bank = self.book.data["purposes"][request.purpose.value]
+        formality = tone.formality.value
         seed = _seed(request)
-        greeting = _pick(self.book.data["greeting"], values, seed) or _pick(
-            self.book.data["greeting_fallback"], values, seed
+        greeting = _pick(self.book.data["greeting"][formality], values, seed) or _pick(
+            self.book.data["greeting_fallback"][formality], values, seed
         )
-        opening = _pick(bank["opening"], values, seed + 1) or ""
-        value = _pick(bank["value"], values, seed + 2)
+        opening = _pick_toned(bank, "opening", tone.emphasis, values, seed + 1) or ""
+        value = None
+        if FIGURE_QUOTED in values:
+            value = _pick(bank.get("value_figure_quoted", []), values, seed + 2)
+        value = value or _pick_toned(bank, "value", tone.emphasis, values, seed + 2)
         if value is None:
             value = _pick(bank["value_without_source"], values, seed + 2) or ""
         elif "source_url" in values:
             value = f"{value} {values['source_url']}"
-        ask = _pick(bank["ask"], values, seed + 3) or "What would be most useful for you right now?"
-        signoff = _pick(self.book.data["signoff"], values, seed + 4) or ""
-        subject = _pick(bank["subject"], values, seed + 5) or "Following up"
+        ask = self._ask(bank["ask"], values, seed + 3, allow_hard)
+        signoff = _pick(self.book.data["signoff"][formality], values, seed + 4) or ""
+        subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
+        subject = _pick(subjects, values, seed + 5) or "Following up"
         return subject, [greeting or "", opening, value, ask, signoff], ask
 
-    def _sms(self, request: DraftRequest, values: Mapping[str, str]) -> tuple[str, str]:
+    @staticmethod
+    def _ask(variants: Sequence[str], values: Mapping[str, str], seed: int, allow_hard: bool) -> str:
+        """One ask; a call is offered only when the value-per-ask rule allows it."""
+        usable = [v for v in variants if allow_hard or not is_hard_ask(_fill(v, values) or "")]
+        return _pick(usable, values, seed) or SOFT_ASK
+
+    def _sms(self, request: DraftRequest, values: Mapping[str, str], allow_hard: bool) -> tuple[str, str]:
         bank = self.book.data["sms"]
         kind = "acknowledgment" if request.purpose.value == "acknowledgment" else "default"
         seed = _seed(request)
-        text = _pick(bank[kind], values, seed) or _first_usable(bank[f"{kind}_fallback"], values)
+        text = _pick(_most_personal(bank[kind], values), values, seed) or _first_usable(
+            bank[f"{kind}_fallback"], values
+        )
         if text is None:
             raise PromptError(
                 f"the composer's sms.{kind}_fallback needs a variant that only uses company values"
@@ -130,16 +144,36 @@ def body_source_ids(body: str, sources: Sequence[Source]) -> set[str]:
     return {s.id for s in sources if (s.title and s.title in body) or (s.url and s.url in body)}
 
 
+def _pick_toned(
+    bank: Mapping[str, Any], key: str, emphasis: Emphasis, values: Mapping[str, str], seed: int
+) -> str | None:
+    """``opening_data`` / ``value_relationship`` when the tone asks for it and one fits, else ``key``."""
+    return _pick(bank.get(f"{key}_{emphasis.value}", []), values, seed) or _pick(bank[key], values, seed)
+
+
 def _pick(variants: Sequence[str], values: Mapping[str, str], seed: int) -> str | None:
-    usable = [v for v in variants if all(name in values for name in _placeholders(v))]
+    usable = [v for v in variants if _placeholders(v) <= values.keys()]
     if not usable:
         return None
-    return _tidy(usable[seed % len(usable)].format_map(values))
+    return _fill(usable[seed % len(usable)], values)
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str | None:
+    if not _placeholders(template) <= values.keys():
+        return None
+    return _tidy(template.format_map(values))
+
+
+def _most_personal(variants: Sequence[str], values: Mapping[str, str]) -> list[str]:
+    """Of the usable variants, those that greet by name if any does: "Hi Dana" beats "Hi"."""
+    usable = [v for v in variants if _placeholders(v) <= values.keys()]
+    named = [v for v in usable if "first_name" in _placeholders(v)]
+    return named or usable
 
 
 def _first_usable(variants: Sequence[str], values: Mapping[str, str]) -> str | None:
     """For fallback lists, ordered from the most to the least personal."""
-    return next((_tidy(v.format_map(values)) for v in variants if _placeholders(v) <= values.keys()), None)
+    return next((_fill(v, values) for v in variants if _placeholders(v) <= values.keys()), None)
 
 
 def _placeholders(template: str) -> set[str]:
@@ -158,15 +192,24 @@ def _seed(request: DraftRequest) -> int:
 def _values(request: DraftRequest) -> dict[str, str]:
     """Only real, non-empty facts become values; a missing one removes the variants that need it."""
     lead = request.lead
+    slot_a, slot_b = request.slots
     values = {
         "first_name": _first_name(lead.first_name),
         "company": (lead.company or "").strip(),
         "need": _short_need(lead.need),
         "company_name": request.identity.name,
         "sender_first": request.identity.sender_name.split()[0],
+        "sender_name": request.identity.sender_name,
+        "slot_a": slot_a,
+        "slot_b": slot_b,
     }
-    values.update(_slots(request.now, lead.timezone))
     return {key: value for key, value in values.items() if value}
+
+
+def _readable(paragraphs: Sequence[str], tone: ToneProfile) -> bool:
+    """Dropping the short, plain opening must not push the reading grade over the lead's limit."""
+    grade = reading_grade([s.text for s in body_sentences("\n\n".join(p for p in paragraphs if p))])
+    return grade is None or grade <= tone.max_reading_grade
 
 
 def _words(paragraphs: Sequence[str]) -> int:
@@ -183,62 +226,64 @@ def _short_need(need: str | None) -> str:
     """The lead's need as a noun phrase ("about how to cut no-shows"), or nothing if it is too long."""
     if not need:
         return ""
-    words = need.strip().rstrip(".!?").split()
-    if not words or len(words) > MAX_NEED_WORDS:
+    need_words = need.strip().rstrip(".!?").split()
+    if not need_words or len(need_words) > MAX_NEED_WORDS:
         return ""
-    if words[0].lower() in ACTION_VERBS:
-        words = ["how", "to", words[0].lower(), *words[1:]]
-    return " ".join(words)
+    if need_words[0].lower() in ACTION_VERBS:
+        need_words = ["how", "to", need_words[0].lower(), *need_words[1:]]
+    return " ".join(need_words)
 
 
-def _source_values(request: DraftRequest, summary_words: int) -> dict[str, str]:
+def _source_values(
+    request: DraftRequest, summary_words: int, *, figures_first: bool = False
+) -> dict[str, str]:
     if not request.sources:
         return {}
     source = request.sources[0]
     values = {
         "source_title": source.title,
-        "source_summary": _summary(source, summary_words),
+        "source_title_sentence": f'"{source.title}"'
+        if source.title.endswith((".", "?", "!"))
+        else f'"{source.title}."',
+        "source_summary": _summary(source, summary_words, figures_first=figures_first),
         "source_url": source.url or "",
         "customer": source.customer or "",
         "figure": source.figures[0] if source.figures else "",
     }
+    if values["figure"] and values["figure"].lower() in values["source_summary"].lower():
+        values["figure"] = ""  # already quoted: saying it twice reads like a machine
+        values[FIGURE_QUOTED] = "yes"
     return {key: value for key, value in values.items() if value}
 
 
-def _summary(source: Source, max_words: int) -> str:
-    """The first sentences of the source's own text: quoted, never paraphrased into new claims."""
+def _summary(source: Source, max_words: int, *, figures_first: bool = False) -> str:
+    """Sentences of the source's own text: quoted, never paraphrased into new claims.
+
+    For a lead who wants figures first, the sentences that carry a figure are quoted first.
+    """
     lines = source.text.strip().splitlines()
     if lines and lines[0].strip().lstrip("# ").rstrip(".") == source.title.rstrip("."):
         lines = lines[1:]
     text = re.sub(r"^#+\s.*$", "", "\n".join(lines), flags=re.MULTILINE)
     text = re.sub(r"^(Case study|Results?):.*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"[*_`>#]", "", text)
+    text = re.sub(r"^\s*\*\*[^*]+\*\*\s*$", "", text, flags=re.MULTILINE)  # a bold sub-heading alone
+    text = re.sub(r"^\s*(\d+\.|[-*])\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*>\s?", "", text, flags=re.MULTILINE)  # block quotes; "Settings > Billing" stays
+    text = re.sub(r"[*_`#]", "", text)
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    readable = [s for s in sentences if len(s.split()) <= MAX_SENTENCE_WORDS and not s.endswith("?")]
+    if figures_first:
+        readable.sort(key=lambda sentence: not re.search(r"\d", sentence))  # stable: order kept within
     summary: list[str] = []
-    for sentence in sentences:
+    for sentence in readable or sentences:
         if summary and len(" ".join([*summary, sentence]).split()) > max_words:
             break
         summary.append(sentence)
     if summary and len(summary[0].split()) > max_words:
         # One long sentence: quote its opening up to a clause boundary rather than nothing.
-        words = summary[0].split()[:max_words]
+        first = summary[0].split()[:max_words]
         cut = max(
-            (i for i, word in enumerate(words) if word.endswith((",", ":", ";"))), default=len(words) - 1
+            (i for i, word in enumerate(first) if word.endswith((",", ":", ";"))), default=len(first) - 1
         )
-        return " ".join(words[: cut + 1]).rstrip(",:;") + " …"
+        return " ".join(first[: cut + 1]).rstrip(",:;") + " …"
     return " ".join(summary)
-
-
-def _slots(now: datetime, timezone: str) -> dict[str, str]:
-    """Two concrete call times on the next business days, in the lead's own time zone."""
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    days: list[datetime] = []
-    day = local
-    while len(days) < 2:
-        day = day + timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    first = datetime.combine(days[0].date(), time(10, 0), tzinfo=zone)
-    second = datetime.combine(days[1].date(), time(14, 0), tzinfo=zone)
-    return {"slot_a": f"{first:%A} at {first:%H:%M}", "slot_b": f"{second:%A} at {second:%H:%M}"}

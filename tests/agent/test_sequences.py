@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.domain import Channel, TouchPurpose
+from agent.domain import Channel, RiskTier, TouchPurpose
 from agent.sequences import SEQUENCES_DIR, SequenceError, load_sequences, parse_sequence
 
 
@@ -43,11 +43,46 @@ class TestLoadSequences:
             (TouchPurpose.VALUE_ADD, 1),
             (TouchPurpose.SOCIAL_PROOF, 3),
             (TouchPurpose.FAQ, 7),
-            (TouchPurpose.CHECK_IN, 14),
+            (TouchPurpose.BREAKUP, 14),
             (TouchPurpose.NURTURE, 30),
         ]
+        assert (new_lead.starts_on, new_lead.then) == (("inquiry",), "nurture")
         assert new_lead.steps[0].auto_send is True
         assert all(step.channel is Channel.EMAIL for step in new_lead.steps)
+
+    def test_every_sequence_of_the_brief_is_bundled_with_its_trigger(self) -> None:
+        sequences = load_sequences()
+
+        assert {name: s.starts_on for name, s in sequences.items()} == {
+            "new_lead": ("inquiry",),
+            "post_quote": ("quote_sent",),
+            "meeting_booked": ("meeting_booked",),
+            "post_meeting": ("meeting_held",),
+            "onboarding": ("purchase",),
+            "re_engagement": ("quiet", "returned"),
+            "nurture": (),
+        }
+        assert sequences["nurture"].repeat_every_days == 30
+        assert sequences["onboarding"].final_status == "converted"
+
+    def test_risk_tiers_put_offers_and_breakups_above_value_touches(self) -> None:
+        new_lead = load_sequences()["new_lead"]
+
+        assert [step.risk_tier for step in new_lead.steps] == [
+            RiskTier.LOW,
+            RiskTier.LOW,
+            RiskTier.LOW,
+            RiskTier.LOW,
+            RiskTier.HIGH,
+            RiskTier.LOW,
+        ]
+
+    def test_a_repeating_sequence_repeats_its_last_step_every_period(self) -> None:
+        nurture = load_sequences()["nurture"]
+
+        assert [nurture.day_of(index) for index in range(3)] == [30, 60, 90]
+        assert nurture.step_at(5) == nurture.steps[-1]
+        assert load_sequences()["new_lead"].step_at(6) is None
 
     def test_every_bundled_file_is_loaded_by_its_name(self) -> None:
         names = {parse_sequence(path).name for path in SEQUENCES_DIR.glob("*.yaml")}
@@ -126,6 +161,32 @@ class TestParseSequence:
         assert str(path) in message
         assert "owner" in message
 
+    def test_unknown_trigger_names_the_file_and_the_known_ones(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="starts_on: [quote]\n")
+        )
+
+        message = parse_error(path)
+
+        assert str(path) in message
+        assert "unknown trigger(s) ['quote']" in message and "quote_sent" in message
+
+    def test_a_sequence_that_both_repeats_and_moves_on_is_refused(self, tmp_path: Path) -> None:
+        extra = "then: nurture\nrepeat_every_days: 30\n"
+        path = write(tmp_path, sequence_yaml(steps="  - {purpose: nurture, day: 0}\n", extra=extra))
+
+        assert "then and repeat_every_days cannot both be set" in parse_error(path)
+
+    def test_unknown_risk_names_the_field(self, tmp_path: Path) -> None:
+        path = write(tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0, risk: extreme}\n"))
+
+        assert "steps.0.risk" in parse_error(path)
+
+    def test_a_step_may_raise_its_risk_above_its_purposes(self, tmp_path: Path) -> None:
+        path = write(tmp_path, sequence_yaml(steps="  - {purpose: value_add, day: 0, risk: high}\n"))
+
+        assert parse_sequence(path).steps[0].risk_tier is RiskTier.HIGH
+
     def test_invalid_yaml_names_the_file(self, tmp_path: Path) -> None:
         path = write(tmp_path, "name: test_sequence\nsteps: [\n  - {purpose: faq, day: 0\n")
 
@@ -148,6 +209,36 @@ class TestParseSequence:
         message = parse_error(path)
 
         assert str(path) in message
+
+    def test_then_naming_an_unknown_sequence_fails_the_load(self, tmp_path: Path) -> None:
+        path = write(tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="then: nurtur\n"))
+
+        with pytest.raises(SequenceError, match="then: no sequence named 'nurtur'") as caught:
+            load_sequences(tmp_path)
+
+        assert str(path) in str(caught.value)
+
+    def test_two_sequences_starting_on_one_trigger_fail_the_load(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="starts_on: [quote_sent]\n"),
+            name="a.yaml",
+        )
+        write(
+            tmp_path,
+            "name: other\nversion: 1\nstarts_on: [quote_sent]\nsteps:\n  - {purpose: faq, day: 0}\n",
+            name="b.yaml",
+        )
+
+        with pytest.raises(SequenceError, match="'quote_sent' already starts the sequence 'test_sequence'"):
+            load_sequences(tmp_path)
+
+    def test_two_files_with_one_name_fail_the_load(self, tmp_path: Path) -> None:
+        write(tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n"), name="a.yaml")
+        write(tmp_path, sequence_yaml(steps="  - {purpose: nurture, day: 3}\n"), name="b.yaml")
+
+        with pytest.raises(SequenceError, match="already defines the sequence 'test_sequence'"):
+            load_sequences(tmp_path)
 
     def test_a_broken_file_fails_the_whole_folder_load(self, tmp_path: Path) -> None:
         write(tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n"), name="good.yaml")

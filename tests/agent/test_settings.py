@@ -204,3 +204,45 @@ class TestSources:
         monkeypatch.chdir(tmp_path)
 
         assert load().sender_name == "Maya Ortiz"
+
+
+class TestChannelSettings:
+    def test_by_default_nothing_reaches_a_real_person(self) -> None:
+        settings = load()
+
+        assert settings.email_channel == "file"
+        assert settings.sms_channel == "file"
+        assert settings.webhook_secret is None
+
+    def test_smtp_needs_a_host(self) -> None:
+        assert "TOUCHPOINT_EMAIL_CHANNEL=smtp needs TOUCHPOINT_SMTP_HOST" in load_error(email_channel="smtp")
+
+    def test_smtp_port_follows_the_security(self) -> None:
+        assert load(smtp_security="starttls").resolved_smtp_port == 587
+        assert load(smtp_security="tls").resolved_smtp_port == 465
+        assert load(smtp_security="tls", smtp_port=2465).resolved_smtp_port == 2465
+
+    def test_a_password_is_never_sent_in_clear(self) -> None:
+        message = load_error(
+            email_channel="smtp", smtp_host="relay.example", smtp_security="none", smtp_username="u"
+        )
+
+        assert "TOUCHPOINT_SMTP_SECURITY=none would send the SMTP password in clear" in message
+
+    def test_twilio_names_every_missing_credential(self) -> None:
+        message = load_error(sms_channel="twilio", twilio_account_sid="AC1")
+
+        assert "TOUCHPOINT_TWILIO_AUTH_TOKEN" in message
+        assert "TOUCHPOINT_TWILIO_FROM_NUMBER" in message
+        assert "TOUCHPOINT_TWILIO_ACCOUNT_SID" not in message
+
+    def test_a_claim_timeout_shorter_than_a_send_is_refused(self) -> None:
+        message = load_error(outbox_claim_timeout_seconds=60, smtp_timeout_seconds=45)
+
+        assert "TOUCHPOINT_OUTBOX_CLAIM_TIMEOUT_SECONDS" in message
+
+    def test_channel_secrets_are_hidden(self) -> None:
+        settings = load(smtp_password="pw-123", twilio_auth_token="tok-456", webhook_secret="whs-789")
+
+        shown = repr(settings) + str(settings.model_dump())
+        assert "pw-123" not in shown and "tok-456" not in shown and "whs-789" not in shown

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
 import pytest
 
-from agent.signing import BadSignature, sign, unsign
+from agent.domain import Channel
+from agent.signing import (
+    BadSignature,
+    LinkSigner,
+    sign,
+    unsign,
+    verify_webhook_signature,
+    webhook_signature,
+)
 
 SECRET = "test-secret-test-secret-test-secret"
 OTHER_SECRET = "another-secret-another-secret-another"
@@ -88,3 +97,78 @@ class TestUnsign:
     def test_token_with_an_extra_segment_is_refused(self) -> None:
         with pytest.raises(BadSignature):
             unsign(SECRET, "unsubscribe", token() + ".extra")
+
+
+class TestLinkSigner:
+    links = LinkSigner("https://touchpoint.example/", SECRET)
+    lead_id = uuid.UUID(LEAD_ID)
+    touch_id = uuid.UUID("7d0f6c52-1f7b-4c55-9a36-2f1b1d7c0001")
+
+    @staticmethod
+    def token_of(url: str) -> str:
+        return url.rsplit("/", 1)[1]
+
+    def test_each_link_reads_back_what_it_was_made_for(self) -> None:
+        links = self.links
+
+        assert links.read_unsubscribe(self.token_of(links.unsubscribe_url(self.lead_id, Channel.SMS))) == (
+            self.lead_id,
+            Channel.SMS,
+        )
+        assert links.read_preferences(self.token_of(links.preferences_url(self.lead_id))) == self.lead_id
+        assert links.read_open(self.token_of(links.open_url(self.touch_id))) == self.touch_id
+        click = links.click_url(self.touch_id, "https://example.com/a b?c=d#e")
+        assert click.startswith("https://touchpoint.example/t/c/")
+        assert links.read_click(self.token_of(click)) == (self.touch_id, "https://example.com/a b?c=d#e")
+
+    def test_a_token_made_for_one_link_does_not_open_another(self) -> None:
+        open_token = self.token_of(self.links.open_url(self.touch_id))
+
+        with pytest.raises(BadSignature):
+            self.links.read_click(open_token)
+        with pytest.raises(BadSignature):
+            self.links.read_preferences(open_token)
+
+    @pytest.mark.parametrize(
+        "url", ["javascript:alert(1)", "//evil.example", "ftp://x.example/f", "https:///x"]
+    )
+    def test_only_web_links_are_ever_signed_for_a_redirect(self, url: str) -> None:
+        with pytest.raises(ValueError, match="http"):
+            self.links.click_url(self.touch_id, url)
+
+    def test_a_click_token_signed_for_a_non_web_value_is_refused(self) -> None:
+        forged = sign(SECRET, "click", f"{self.touch_id} javascript:alert(1)")
+
+        with pytest.raises(BadSignature):
+            self.links.read_click(forged)
+
+
+class TestWebhookSignature:
+    body = b'{"id": "evt-1"}'
+
+    def test_a_fresh_signature_verifies(self) -> None:
+        header = webhook_signature(SECRET, self.body, 1_764_000_000)
+
+        verify_webhook_signature(SECRET, self.body, header, now=1_764_000_100, tolerance=300)
+
+    @pytest.mark.parametrize(
+        ("body", "secret", "now"),
+        [
+            (b'{"id": "evt-2"}', SECRET, 1_764_000_000),
+            (b'{"id": "evt-1"}', OTHER_SECRET, 1_764_000_000),
+            (b'{"id": "evt-1"}', SECRET, 1_764_000_301),
+        ],
+        ids=["changed body", "other secret", "too old"],
+    )
+    def test_a_changed_body_another_secret_or_an_old_signature_is_refused(
+        self, body: bytes, secret: str, now: int
+    ) -> None:
+        header = webhook_signature(SECRET, self.body, 1_764_000_000)
+
+        with pytest.raises(BadSignature):
+            verify_webhook_signature(secret, body, header, now=now, tolerance=300)
+
+    @pytest.mark.parametrize("header", ["", "v1=abc", "t=soon,v1=abc", "t=1764000000"])
+    def test_a_malformed_header_is_refused(self, header: str) -> None:
+        with pytest.raises(BadSignature):
+            verify_webhook_signature(SECRET, self.body, header, now=1_764_000_000, tolerance=300)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from agent.container import Services
-from tests.conftest import Caller
-from tests.factories import inquiry_payload
+from agent.db.models import Lead
+from agent.domain import UserRole
+from agent.worker import tick
+from tests.conftest import Caller, FakeClock, make_caller
+from tests.factories import add_touch, inquiry_payload
 
 NEW_LEAD = {
     "email": "ops@brightsmile.example",
@@ -149,3 +154,162 @@ class TestEvents:
 
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "type"
+
+
+class TestTimelineDecisions:
+    def test_the_timeline_shows_each_decision_with_its_rules_and_the_score_explained(
+        self, client: TestClient, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+
+        detail = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()
+
+        decisions = [item for item in detail["timeline"] if item["kind"] == "decision"]
+        assert decisions[0]["summary"] == "draft acknowledgment by email to send"
+        assert decisions[0]["rules"][0] == "sequence.new_lead.step_0.due"
+        assert detail["engagement_score"] == 10.0
+        assert detail["score_breakdown"]["explanation"] == "10/100: 1 inquiries (+10)"
+        assert detail["handoffs"] == []
+
+    def test_a_handoff_shows_its_brief(self, client: TestClient, rep: Caller) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        reply = {
+            "type": "reply",
+            "channel": "email",
+            "payload": {"message": "Is this a bot? I'd like to talk to a person"},
+        }
+        client.post(f"/v1/leads/{lead_id}/events", json=reply, headers=rep.headers)
+
+        [handoff] = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()["handoffs"]
+
+        assert (handoff["reason"], handoff["status"]) == ("asks_for_person", "open")
+        assert handoff["brief"]["talking_points"][0].startswith("They asked for a person")
+        assert handoff["summary"].startswith("Dana Lopez (Luna Hair Studio): They replied (asks for person)")
+
+
+class TestPauseResume:
+    def test_pause_stops_automation_and_supersedes_drafts_then_resume_restarts_it(
+        self, client: TestClient, services: Services, clock: FakeClock, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        clock.advance(days=1, minutes=1)
+        draft = add_touch(services, lead_id=uuid.UUID(lead_id), state="pending_review", step=1)
+
+        paused = client.post(
+            f"/v1/leads/{lead_id}/pause", json={"reason": "asked for a call in January"}, headers=rep.headers
+        )
+        tick(services)
+        resumed = client.post(
+            f"/v1/leads/{lead_id}/resume", json={"note": "back from the call"}, headers=rep.headers
+        )
+
+        assert paused.status_code == 200, paused.text
+        assert (paused.json()["status"], paused.json()["next_action_at"]) == ("paused", None)
+        assert resumed.status_code == 200, resumed.text
+        assert resumed.json()["status"] == "active"
+        detail = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()
+        states = {t["id"]: t["state"] for t in detail["touches"]}
+        assert states[str(draft)] == "superseded"
+        assert sum(1 for t in detail["touches"] if t["step"] == 1) == 2  # drafted again on resume
+        actions = [i for i in detail["timeline"] if i["kind"] == "action"]
+        assert [a["summary"] for a in actions] == ["lead.pause", "lead.resume"]
+
+    def test_a_snooze_resumes_by_itself(
+        self, client: TestClient, services: Services, clock: FakeClock, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        until = (clock.now + timedelta(days=3)).isoformat()
+
+        snoozed = client.post(f"/v1/leads/{lead_id}/pause", json={"until": until}, headers=rep.headers).json()
+        clock.advance(days=3, minutes=1)
+        tick(services)
+
+        assert (snoozed["status"], snoozed["paused_until"], snoozed["next_action_at"]) == (
+            "paused",
+            until.replace("+00:00", "Z"),
+            until.replace("+00:00", "Z"),
+        )
+        assert client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()["status"] == "active"
+
+    def test_resuming_a_lead_that_is_not_paused_changes_nothing(
+        self, client: TestClient, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+
+        response = client.post(f"/v1/leads/{lead_id}/resume", json={}, headers=rep.headers)
+
+        assert response.status_code == 200
+        timeline = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()["timeline"]
+        assert "lead.resume" not in [i["summary"] for i in timeline]
+
+    def test_an_unsubscribed_lead_cannot_be_paused_or_resumed(self, client: TestClient, rep: Caller) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        client.patch(f"/v1/leads/{lead_id}", json={"status": "unsubscribed"}, headers=rep.headers)
+
+        paused = client.post(f"/v1/leads/{lead_id}/pause", json={}, headers=rep.headers)
+        resumed = client.post(f"/v1/leads/{lead_id}/resume", json={}, headers=rep.headers)
+
+        assert (paused.status_code, resumed.status_code) == (409, 409)
+        assert resumed.headers["content-type"] == "application/problem+json"
+        assert resumed.json()["detail"] == "the lead is unsubscribed: automation cannot resume"
+
+    def test_a_rep_cannot_pause_another_reps_lead_but_an_admin_can(
+        self, client: TestClient, services: Services, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        owner = make_caller(services, email="owner@example.com")
+        admin = make_caller(services, email="admin@example.com", role=UserRole.ADMIN)
+        with services.session_factory.begin() as session:
+            lead = session.get(Lead, uuid.UUID(lead_id))
+            assert lead is not None
+            lead.owner_id = owner.user_id
+
+        refused = client.post(f"/v1/leads/{lead_id}/pause", json={}, headers=rep.headers)
+        by_owner = client.post(f"/v1/leads/{lead_id}/pause", json={}, headers=owner.headers)
+        by_admin = client.post(f"/v1/leads/{lead_id}/resume", json={}, headers=admin.headers)
+
+        assert refused.status_code == 403
+        assert "belongs to another rep" in refused.json()["detail"]
+        assert (by_owner.status_code, by_admin.status_code) == (200, 200)
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"until": "2026-11-30T09:00:00"}, "until"),
+            ({"until": "2020-01-01T09:00:00Z"}, None),
+            ({"why": "x"}, "why"),
+        ],
+    )
+    def test_a_bad_pause_is_refused_with_what_to_fix(
+        self, client: TestClient, rep: Caller, body: dict[str, str], field: str | None
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+
+        response = client.post(f"/v1/leads/{lead_id}/pause", json=body, headers=rep.headers)
+
+        assert response.status_code == 422
+        if field is not None:
+            assert response.json()["errors"][0]["field"] == field
+        else:
+            assert response.json()["detail"] == "until must be in the future"
+
+    def test_pause_and_resume_need_a_key(self, client: TestClient) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+
+        assert client.post(f"/v1/leads/{lead_id}/pause", json={}).status_code == 401
+        assert client.post(f"/v1/leads/{lead_id}/resume", json={}).status_code == 401
+
+
+class TestEditsMakeDraftsStale:
+    def test_changing_the_need_supersedes_the_draft_waiting_for_review(
+        self, client: TestClient, services: Services, clock: FakeClock, rep: Caller
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        clock.advance(days=1, minutes=1)
+        draft = add_touch(services, lead_id=uuid.UUID(lead_id), state="pending_review", step=1)
+
+        client.patch(f"/v1/leads/{lead_id}", json={"need": "fill last-minute gaps"}, headers=rep.headers)
+
+        touches = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()["touches"]
+        old = next(t for t in touches if t["id"] == str(draft))
+        assert (old["state"], old["superseded_reason"]) == ("superseded", "the lead's details changed (need)")

@@ -1,13 +1,31 @@
-"""One-click unsubscribe: no login, takes effect before the next send, and only for its own lead."""
+"""Unsubscribe and preferences: no login, effective before the next send, only for their own lead."""
 
 from __future__ import annotations
+
+import uuid
 
 from fastapi.testclient import TestClient
 
 from agent.container import Services
+from agent.db.models import ReviewAction
+from agent.db.repositories import AuditRepository, EventRepository, SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import Outcome
-from tests.factories import add_touch, submit
+from tests.factories import add_touch, lead_row, submit
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def _unsubscribes(services: Services, lead_id: uuid.UUID) -> int:
+    with services.session_factory() as session:
+        return sum(1 for e in EventRepository(session).for_lead(lead_id) if e.type == "unsubscribe")
+
+
+def _audit(services: Services, lead_id: uuid.UUID) -> list[ReviewAction]:
+    with services.session_factory() as session:
+        return AuditRepository(session).for_lead(lead_id)
 
 
 class TestOneClick:
@@ -15,8 +33,7 @@ class TestOneClick:
         self, client: TestClient, services: Services
     ) -> None:
         outcome = submit(services)
-        url = services.links.unsubscribe_url(outcome.lead_id, Channel.EMAIL)
-        path = url.removeprefix(str(services.settings.public_base_url).rstrip("/"))
+        path = _path(services.links.unsubscribe_url(outcome.lead_id, Channel.EMAIL))
 
         response = client.post(path, data={"List-Unsubscribe": "One-Click"})
 
@@ -24,17 +41,33 @@ class TestOneClick:
         assert "unsubscribed" in response.text
         next_touch = add_touch(services, lead_id=outcome.lead_id, state="queued")
         assert services.outbox.dispatch(next_touch) is Outcome.CANCELLED
+        assert lead_row(services, outcome.lead_id).status == "unsubscribed"
+
+    def test_it_works_without_cookies_and_twice_is_recorded_once(
+        self, client: TestClient, services: Services
+    ) -> None:
+        outcome = submit(services)
+        path = _path(services.links.unsubscribe_url(outcome.lead_id, Channel.EMAIL))
+        client.cookies.clear()
+
+        first = client.post(path, data={"List-Unsubscribe": "One-Click"})
+        second = client.post(path)
+
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert "set-cookie" not in first.headers
+        assert _unsubscribes(services, outcome.lead_id) == 1
 
     def test_get_shows_a_confirmation_page_and_changes_nothing(
         self, client: TestClient, services: Services
     ) -> None:
         outcome = submit(services)
-        path = "/u/" + services.links.unsubscribe_url(outcome.lead_id, Channel.EMAIL).rsplit("/u/", 1)[1]
+        path = _path(services.links.unsubscribe_url(outcome.lead_id, Channel.EMAIL))
 
         page = client.get(path)
 
         assert page.status_code == 200
-        assert "<form method='post'" in page.text
+        assert f'<form method="post" action="{path}">' in page.text
+        assert 'href="' + services.links.preferences_url(outcome.lead_id) + '"' in page.text
         assert outcome.touch_id is not None
         assert services.outbox.dispatch(outcome.touch_id) is Outcome.SENT
 
@@ -47,3 +80,59 @@ class TestOneClick:
 
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+        with services.session_factory() as session:
+            assert (
+                SuppressionRepository(session).suppressed_channels(
+                    email="dana.lopez@lunahair.example", phone=None
+                )
+                == frozenset()
+            )
+
+
+class TestPreferences:
+    def test_the_page_offers_frequencies_and_only_the_channels_we_may_use(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services, phone="+15035550123").lead_id  # no SMS consent
+
+        page = client.get(_path(services.links.preferences_url(lead_id)))
+
+        assert page.status_code == 200
+        assert 'value="reduced"' in page.text and 'value="monthly"' in page.text
+        assert 'value="email"' in page.text and 'value="phone"' in page.text
+        assert 'value="sms"' not in page.text
+
+    def test_saving_stores_the_choice_on_the_lead_and_audits_it(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services).lead_id
+        path = _path(services.links.preferences_url(lead_id))
+
+        response = client.post(path, data={"frequency": "monthly", "channel": "email"})
+
+        assert response.status_code == 200
+        assert "at most one message a month" in response.text
+        lead = lead_row(services, lead_id)
+        assert (lead.contact_frequency, lead.preferred_channel) == ("monthly", "email")
+        (entry,) = [a for a in _audit(services, lead_id) if a.action == "lead.preferences"]
+        assert entry.details["after"] == {"contact_frequency": "monthly", "preferred_channel": "email"}
+        assert entry.user_id is None
+
+    def test_a_channel_that_is_not_offered_is_refused_and_nothing_changes(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services, phone="+15035550123").lead_id
+        path = _path(services.links.preferences_url(lead_id))
+
+        response = client.post(path, data={"frequency": "reduced", "channel": "sms"})
+
+        assert response.status_code == 422
+        assert "Please pick one of the options" in response.text
+        lead = lead_row(services, lead_id)
+        assert (lead.contact_frequency, lead.preferred_channel) == ("normal", None)
+
+    def test_a_forged_preferences_link_is_refused(self, client: TestClient, services: Services) -> None:
+        lead_id = submit(services).lead_id
+        unsubscribe_token = services.links.unsubscribe_url(lead_id, Channel.EMAIL).rsplit("/", 1)[1]
+
+        assert client.get(f"/p/{unsubscribe_token}").status_code == 404

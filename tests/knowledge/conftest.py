@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument
+from knowledge.documents import DocType, KnowledgeDocument, load_folder
 from knowledge.embeddings import LocalMiniLMEmbedder
+from knowledge.ingest import ingest
 from knowledge.store import Embedder
 
 
@@ -91,3 +93,39 @@ def doc(
         figures=figures,
         expires=expires,
     )
+
+
+KEYSTONE = Path(__file__).resolve().parents[1] / "fixtures" / "knowledge" / "keystone-payroll"
+GARNISHMENTS = """\
+---
+type: faq
+title: Do you handle wage garnishments?
+services: [payroll]
+---
+
+Yes. Keystone withholds child support orders and tax levies from each paycheck and pays them to the
+agency, with the paperwork kept on the employee's record.
+"""  # a document Keystone Payroll's folder does not have yet, for upload tests
+
+
+def embedded_copy(source: Path, embedder: Embedder, destination: Path) -> tuple[Path, Path]:
+    """A writable copy of a knowledge folder, and a Chroma folder already holding its chunks."""
+    folder = destination / "knowledge"
+    shutil.copytree(source, folder)
+    chroma = destination / "chroma"
+    ingest(load_folder(folder).documents, make_store(chroma, embedder))
+    return folder, chroma
+
+
+def copy_embedded(embedded: tuple[Path, Path], destination: Path) -> tuple[Path, Path]:
+    """A fresh copy of what ``embedded_copy`` made once: cheaper than embedding again for every test."""
+    folder, chroma = embedded
+    shutil.copytree(folder, destination / "knowledge")
+    shutil.copytree(chroma, destination / "chroma")
+    return destination / "knowledge", destination / "chroma"
+
+
+@pytest.fixture(scope="module")
+def keystone(tmp_path_factory: pytest.TempPathFactory, embedder: LocalMiniLMEmbedder) -> tuple[Path, Path]:
+    """The second fixture company's folder, embedded once per module; tests take ``copy_embedded`` of it."""
+    return embedded_copy(KEYSTONE, embedder, tmp_path_factory.mktemp("keystone"))

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from agent.settings import Settings
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument
+from knowledge.documents import DocType, KnowledgeDocument, load_folder
 from knowledge.ingest import (
     TARGET_WORDS,
     chunk_document,
@@ -16,9 +20,11 @@ from knowledge.ingest import (
     ingest,
     split_body,
 )
-from tests.knowledge.conftest import CountingEmbedder, doc, make_store
+from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from tests.knowledge.conftest import KEYSTONE, CountingEmbedder, copy_embedded, doc, make_store
 
 NAME = "all-MiniLM-L6-v2-onnx-int8"
+TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
 
 def _paragraph(topic: str, words: int) -> str:
@@ -213,3 +219,97 @@ def test_duplicate_ids_keep_the_first_and_report(store: ChromaVectorStore) -> No
     report = ingest([FAQ, _replace(FAQ, body="another")], store)
     assert (report.added, report.changed_ids) == (1, (FAQ.id,))
     assert "duplicate" in report.errors[0]
+
+
+class TestKnowledgeFolders:
+    """The issue's "done when": a real folder ingested twice, one file edited, one file malformed."""
+
+    def test_ingesting_the_demo_folder_again_changes_nothing(
+        self,
+        knowledge_base: KnowledgeBase,
+        knowledge_dir: Path,
+        chroma_path: Path,
+        counting: CountingEmbedder,
+    ) -> None:
+        store = make_store(
+            chroma_path, counting
+        )  # the store the session's demo knowledge base was ingested into
+        documents = load_folder(knowledge_dir).documents
+        before = store.chunk_ids_by_document()
+        assert set(before) == {d.id for d in documents}
+
+        report = ingest(documents, store)
+
+        assert counting.document_calls == 0
+        assert (report.added, report.updated, report.removed, report.chunks_written) == (0, 0, 0, 0)
+        assert report.unchanged == len(documents) == len(knowledge_base.documents)
+        assert store.chunk_ids_by_document() == before
+
+    def test_editing_one_file_re_embeds_only_that_file(
+        self, tmp_path: Path, keystone: tuple[Path, Path], counting: CountingEmbedder
+    ) -> None:
+        folder, chroma = copy_embedded(keystone, tmp_path)
+        store = make_store(chroma, counting)
+        before = store.chunk_ids_by_document()
+        path = folder / "case-studies" / "ridgeline-builders.md"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("48 field workers", "52 field workers"), "utf-8"
+        )
+
+        report = ingest(load_folder(folder).documents, store)
+
+        edited = next(d for d in load_folder(folder).documents if d.id == "case-studies/ridgeline-builders")
+        assert report.changed_ids == ("case-studies/ridgeline-builders",)
+        assert counting.embedded == [c.text for c in chunk_document(edited, NAME)]
+        after = store.chunk_ids_by_document()
+        assert {d: c for d, c in after.items() if d != edited.id} == {
+            d: c for d, c in before.items() if d != edited.id
+        }
+
+    def test_a_malformed_file_is_reported_by_file_and_line_and_the_rest_is_served(
+        self, tmp_path: Path, keystone: tuple[Path, Path]
+    ) -> None:
+        folder, chroma = copy_embedded(keystone, tmp_path)
+        (folder / "faqs" / "direct-deposit.md").write_text(
+            "---\ntype: faq\ntitle: When do employees get paid?\nurl: keystone-payroll.example/pay\n---\n\n"
+            "Two days.\n",
+            encoding="utf-8",
+        )
+
+        kb = build_knowledge_base(
+            Settings(_env_file=None, knowledge_dir=folder, chroma_path=chroma, var_dir=tmp_path)
+        )
+
+        (error,) = kb.errors
+        assert (error.path, error.line) == ("faqs/direct-deposit.md", 4)
+        assert "`url` must be a full http(s) address" in error.message
+        assert set(kb.documents) == {d.id for d in load_folder(KEYSTONE).documents}
+        assert set(kb.store.chunk_ids_by_document()) == set(kb.documents)
+
+
+class TestIngestCommand:
+    def test_it_names_each_bad_file_and_line_loads_the_rest_and_fails(
+        self, tmp_path: Path, keystone: tuple[Path, Path]
+    ) -> None:
+        folder, chroma = copy_embedded(keystone, tmp_path)
+        (folder / "faqs" / "broken.md").write_text(
+            "---\ntype: faq\ntitle: Broken?\nindusty: [retail]\n---\n\nYes.\n"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOUCHPOINT_")}
+        env |= {"TOUCHPOINT_CHROMA_PATH": str(chroma), "TOUCHPOINT_VAR_DIR": str(tmp_path / "var")}
+
+        result = subprocess.run(
+            [TOUCHPOINT, "knowledge", "ingest", str(folder)],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+        assert result.returncode == 2
+        assert "skipped faqs/broken.md:4: unknown key `industy`: did you mean `industries`?" in result.stderr
+        assert "13 documents: 0 added, 0 updated, 0 removed, 13 unchanged; 0 chunks embedded" in result.stdout
+        assert "1 file(s) could not be loaded" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -78,10 +78,20 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("consent_email", sa.Boolean(), nullable=False),
         sa.Column("consent_sms", sa.Boolean(), nullable=False),
+        sa.Column("contact_frequency", sa.String(length=20), nullable=False),
+        sa.Column("preferred_channel", sa.String(length=20), nullable=True),
         sa.Column("owner_id", sa.Uuid(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("sequence", sa.String(length=60), nullable=False),
         sa.Column("next_action_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sequence_started_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sequence_step_base", sa.Integer(), nullable=False),
+        sa.Column("paused_until", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("engagement_score", sa.Float(), nullable=False),
+        sa.Column("score_breakdown", sa.JSON(), nullable=False),
+        sa.Column("decision_key", sa.String(length=64), nullable=True),
+        sa.Column("lease_owner", sa.String(length=80), nullable=True),
+        sa.Column("lease_expires_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -106,6 +116,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("recorded_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("idempotency_key", sa.String(length=200), nullable=True),
+        sa.Column("reading", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["lead_id"], ["leads.id"], name=op.f("fk_events_lead_id_leads"), ondelete="CASCADE"
         ),
@@ -127,6 +138,8 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.Uuid(), nullable=True),
         sa.Column("created_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("closed_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("responded_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["claimed_by"], ["users.id"], name=op.f("fk_handoffs_claimed_by_users"), ondelete="SET NULL"
         ),
@@ -155,6 +168,7 @@ def upgrade() -> None:
         sa.Column("prompt_version", sa.String(length=60), nullable=False),
         sa.Column("sources", sa.JSON(), nullable=False),
         sa.Column("guardrails", sa.JSON(), nullable=False),
+        sa.Column("drafting", sa.JSON(), nullable=False),
         sa.Column("decision_rules", sa.JSON(), nullable=False),
         sa.Column("auto_send", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
@@ -162,21 +176,90 @@ def upgrade() -> None:
         sa.Column("updated_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("send_after", agent.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("handed_over_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("sent_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("message_id", sa.String(length=300), nullable=True),
         sa.Column("provider_message_id", sa.String(length=300), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("superseded_reason", sa.String(length=300), nullable=True),
         sa.ForeignKeyConstraint(
             ["lead_id"], ["leads.id"], name=op.f("fk_touches_lead_id_leads"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_touches")),
-        sa.UniqueConstraint("lead_id", "sequence", "step", name="uq_touches_lead_sequence_step"),
     )
     with op.batch_alter_table("touches", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_touches_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_touches_message_id"), ["message_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_touches_provider_message_id"), ["provider_message_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_touches_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "uq_touches_lead_sequence_step",
+            ["lead_id", "sequence", "step"],
+            unique=True,
+            postgresql_where=sa.text("state <> 'superseded'"),
+            sqlite_where=sa.text("state <> 'superseded'"),
+        )
+
+    op.create_table(
+        "decisions",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("rules", sa.JSON(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("touch_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lead_id"], ["leads.id"], name=op.f("fk_decisions_lead_id_leads"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["touch_id"], ["touches.id"], name=op.f("fk_decisions_touch_id_touches"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
+    )
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.create_index("ix_decisions_lead_decided", ["lead_id", "decided_at"], unique=False)
+
+    op.create_table(
+        "tasks",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("touch_id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=True),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("talking_points", sa.JSON(), nullable=False),
+        sa.Column("script", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("due_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_by", sa.Uuid(), nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["completed_by"], ["users.id"], name=op.f("fk_tasks_completed_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_id"], ["leads.id"], name=op.f("fk_tasks_lead_id_leads"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_tasks_owner_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["touch_id"], ["touches.id"], name=op.f("fk_tasks_touch_id_touches"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+        sa.UniqueConstraint("touch_id", name=op.f("uq_tasks_touch_id")),
+    )
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tasks_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_status"), ["status"], unique=False)
 
     op.create_table(
         "review_actions",
@@ -202,17 +285,87 @@ def upgrade() -> None:
     with op.batch_alter_table("review_actions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_review_actions_lead_id"), ["lead_id"], unique=False)
 
+    # The review page (agent/users.py sessions, agent/notify.py notifications).
+    op.create_table(
+        "web_sessions",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_web_sessions_token_hash")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("handoff_id", sa.Uuid(), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("recipient", sa.String(length=320), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("next_attempt_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", agent.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", agent.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["handoff_id"],
+            ["handoffs.id"],
+            name=op.f("fk_notifications_handoff_id_handoffs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_id"], ["leads.id"], name=op.f("fk_notifications_lead_id_leads"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+        sa.UniqueConstraint("kind", "handoff_id", "channel", name="uq_notifications_kind_handoff_channel"),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notifications_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notifications_state"), ["state"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notifications_state"))
+        batch_op.drop_index(batch_op.f("ix_notifications_lead_id"))
+
+    op.drop_table("notifications")
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
+
+    op.drop_table("web_sessions")
     with op.batch_alter_table("review_actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_actions_lead_id"))
 
     op.drop_table("review_actions")
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tasks_status"))
+        batch_op.drop_index(batch_op.f("ix_tasks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_lead_id"))
+
+    op.drop_table("tasks")
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_decisions_lead_decided")
+
+    op.drop_table("decisions")
     with op.batch_alter_table("touches", schema=None) as batch_op:
+        batch_op.drop_index("uq_touches_lead_sequence_step")
         batch_op.drop_index(batch_op.f("ix_touches_state"))
+        batch_op.drop_index(batch_op.f("ix_touches_provider_message_id"))
+        batch_op.drop_index(batch_op.f("ix_touches_message_id"))
         batch_op.drop_index(batch_op.f("ix_touches_lead_id"))
 
     op.drop_table("touches")

@@ -1,0 +1,289 @@
+"""What comes back: replies by email and SMS, SMS keywords, delivery reports, bounces and complaints.
+
+Provider-neutral: ``api/routes/webhooks.py`` verifies each provider's signature and parses its format
+into these plain records; here they are deduplicated, matched to a lead and a thread (In-Reply-To and
+References against the Message-IDs we sent, then the sender's address), and recorded through
+``agent/events.py``, so the agent loop reacts exactly as to an event posted by the API. A sender we do
+not know becomes a new inquiry. Carrier keywords (STOP, START, HELP) are handled here, in the same
+transaction as the suppression they cause; plain-language opt-outs are the loop's classifier's job.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from email.utils import parseaddr
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from agent.channels.received import (
+    DeliveryKind,
+    DeliveryStatus,
+    InboundEmail,
+    InboundSms,
+    idempotency_key,
+    message_ids,
+    normalise_message_id,
+)
+from agent.channels.sms import Keyword, classify_keyword, keyword_reply
+from agent.container import Services
+from agent.db.models import Lead, Touch
+from agent.db.repositories import (
+    EventRepository,
+    LeadRepository,
+    SuppressionRepository,
+    TouchRepository,
+    normalise_email,
+)
+from agent.domain import Channel, EventType
+from agent.events import NewEvent, record_event
+from agent.inquiries import Inquiry, is_sendable, submit_inquiry
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class Handled(StrEnum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    NEW_INQUIRY = "new_inquiry"
+    SUPPRESSED = "suppressed"  # no lead known, but the address is now blocked
+    ANSWERED = "answered"  # an SMS HELP: answered, nothing to store
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class InboundResult:
+    handled: Handled
+    lead_id: uuid.UUID | None = None
+    event_id: uuid.UUID | None = None
+    touch_id: uuid.UUID | None = None  # our message this was an answer or a report to
+    reply: str | None = None  # what to text back (SMS keywords)
+    acknowledgment_id: uuid.UUID | None = None  # a new inquiry's acknowledgment, for the outbox
+
+
+def receive_email(services: Services, mail: InboundEmail) -> InboundResult:
+    name, address = parseaddr(mail.from_address)
+    address = normalise_email(address) or ""
+    if "@" not in address or address == normalise_email(services.identity.sender_email):
+        return InboundResult(Handled.IGNORED)  # unusable sender, or our own message looping back
+    key = mail.key()
+    with services.session_factory.begin() as session:
+        seen = _delivered_before(session, key)
+        if seen is not None:
+            return seen
+        thread = TouchRepository(session).latest_by_message_ids(
+            message_ids(mail.in_reply_to, *mail.references)
+        )
+        lead = (
+            session.get(Lead, thread.lead_id)
+            if thread is not None
+            else LeadRepository(session).find_by_contact(email=address, phone=None)
+        )
+        if lead is not None:
+            payload: dict[str, Any] = {
+                "message": mail.text,
+                "subject": mail.subject,
+                "from": address,
+                "touch_id": str(thread.id) if thread else None,
+                "message_id": mail.message_id,
+                "in_reply_to": mail.in_reply_to,
+                "auto_submitted": mail.auto_submitted,
+                "provider": mail.provider,
+            }
+            new = NewEvent(EventType.REPLY, Channel.EMAIL, payload, mail.received_at, key)
+            return _recorded(services, session, lead, new, thread)
+    first, _, last = (mail.from_name or name).strip().partition(" ")
+    message = "\n\n".join(part for part in (mail.subject, mail.text.strip()) if part) or "(empty email)"
+    return _inquiry(
+        services,
+        Inquiry(
+            message=message[:5000],
+            email=address,
+            first_name=first[:100] or None,
+            last_name=last.strip()[:100] or None,
+            source="email",
+            idempotency_key=key,
+        ),
+    )
+
+
+def receive_sms(services: Services, sms: InboundSms) -> InboundResult:
+    keyword = classify_keyword(sms.body)
+    if keyword is Keyword.HELP:
+        return InboundResult(Handled.ANSWERED, reply=keyword_reply(keyword, services.identity))
+    if keyword is not None:
+        result = _sms_keyword(services, sms, keyword)
+        return InboundResult(
+            result.handled, result.lead_id, result.event_id, reply=keyword_reply(keyword, services.identity)
+        )
+    key = idempotency_key("sms-in", sms.sid)
+    with services.session_factory.begin() as session:
+        seen = _delivered_before(session, key)
+        if seen is not None:
+            return seen
+        lead = LeadRepository(session).find_by_contact(email=None, phone=sms.from_number)
+        if lead is not None:
+            payload = {
+                "message": sms.body,
+                "subject": None,
+                "from": sms.from_number,
+                "provider_message_id": sms.sid,
+            }
+            return _recorded(
+                services, session, lead, NewEvent(EventType.REPLY, Channel.SMS, payload, None, key), None
+            )
+    if not _E164.match(sms.from_number):
+        return InboundResult(Handled.IGNORED)
+    message = sms.body.strip()[:5000] or "(empty text)"
+    return _inquiry(
+        services, Inquiry(message=message, phone=sms.from_number, source="sms", idempotency_key=key)
+    )
+
+
+def _sms_keyword(services: Services, sms: InboundSms, keyword: Keyword) -> InboundResult:
+    """STOP suppresses the number (every lead, every path) and withdraws consent; START undoes both."""
+    now = services.clock()
+    stop = keyword is Keyword.STOP
+    with services.session_factory.begin() as session:
+        suppressions = SuppressionRepository(session)
+        if stop:
+            suppressions.suppress(
+                channel=Channel.SMS.value,
+                address=sms.from_number,
+                reason="sms_stop",
+                source=f"SMS keyword {sms.body.strip()[:40]!r}",
+                now=now,
+            )
+        else:
+            suppressions.lift(channel=Channel.SMS.value, address=sms.from_number)
+        lead = LeadRepository(session).find_by_contact(email=None, phone=sms.from_number)
+        if lead is None:
+            return InboundResult(Handled.SUPPRESSED if stop else Handled.IGNORED)
+        lead.consent_sms = not stop
+        lead.updated_at = now
+        payload = {"keyword": sms.body.strip(), "provider_message_id": sms.sid}
+        if stop:
+            new = NewEvent(
+                EventType.UNSUBSCRIBE,
+                Channel.SMS,
+                {"via": "sms_keyword", **payload},
+                None,
+                idempotency_key("sms-in", sms.sid),
+            )
+        else:
+            new = NewEvent(
+                EventType.NOTE,
+                Channel.SMS,
+                {"kind": "sms_resubscribed", **payload},
+                None,
+                idempotency_key("sms-in", sms.sid),
+            )
+        return _recorded(services, session, lead, new, None)
+
+
+def receive_status(services: Services, status: DeliveryStatus) -> InboundResult:
+    """Record a delivery report; a hard bounce or a complaint also blocks the address for good."""
+    now = services.clock()
+    with services.session_factory.begin() as session:
+        touch = _reported_touch(TouchRepository(session), status)
+        lead = (
+            session.get(Lead, touch.lead_id)
+            if touch is not None
+            else _lead_by_address(LeadRepository(session), status.channel, status.recipient)
+        )
+        address = status.recipient or (_lead_address(lead, status.channel) if lead else None)
+        blocks = status.kind is DeliveryKind.COMPLAINT or (
+            status.kind is DeliveryKind.BOUNCE and status.bounce_type == "hard"
+        )
+        suppressed = False
+        if blocks and address:
+            suppressed = SuppressionRepository(session).suppress(
+                channel=status.channel.value,
+                address=address,
+                reason="complaint" if status.kind is DeliveryKind.COMPLAINT else "hard_bounce",
+                source=f"{status.provider}: {status.reason or status.kind.value}"[:200],
+                now=now,
+            )
+        if touch is not None and status.kind is not DeliveryKind.DELIVERED:
+            touch.last_error = (
+                f"{status.kind.value} ({status.bounce_type or 'reported'}): {status.reason or ''}"
+            )
+        if lead is None:
+            return InboundResult(Handled.SUPPRESSED if suppressed else Handled.IGNORED)
+        payload: dict[str, Any] = {
+            "touch_id": str(touch.id) if touch else None,
+            "recipient": address,
+            "provider": status.provider,
+            "provider_message_id": status.provider_message_id,
+        }
+        if status.kind is not DeliveryKind.DELIVERED:
+            payload |= {"bounce_type": status.bounce_type, "reason": status.reason}
+        key = idempotency_key(f"status:{status.provider}", status.event_id)
+        new = NewEvent(STATUS_EVENTS[status.kind], status.channel, payload, status.occurred_at, key)
+        return _recorded(services, session, lead, new, touch)
+
+
+STATUS_EVENTS = {
+    DeliveryKind.DELIVERED: EventType.DELIVERED,
+    DeliveryKind.BOUNCE: EventType.BOUNCE,
+    DeliveryKind.COMPLAINT: EventType.COMPLAINT,
+}
+
+
+def _recorded(
+    services: Services, session: Session, lead: Lead, new: NewEvent, touch: Touch | None
+) -> InboundResult:
+    recorded = record_event(session, services.loop, lead, new, services.clock())
+    return InboundResult(
+        Handled.RECORDED if recorded.created else Handled.DUPLICATE,
+        lead_id=recorded.event.lead_id,
+        event_id=recorded.event.id,
+        touch_id=touch.id if touch else None,
+    )
+
+
+def _delivered_before(session: Session, key: str) -> InboundResult | None:
+    """A redelivery, whether the first copy was recorded as a reply or became a new inquiry."""
+    events = EventRepository(session)
+    first = events.by_idempotency_key(key) or events.by_idempotency_key(
+        Inquiry(message="", idempotency_key=key).key()
+    )
+    if first is None:
+        return None
+    return InboundResult(Handled.DUPLICATE, lead_id=first.lead_id, event_id=first.id)
+
+
+def _inquiry(services: Services, inquiry: Inquiry) -> InboundResult:
+    """An unknown sender is a new lead: the same path, and the same instant acknowledgment, as a web form."""
+    outcome = submit_inquiry(services, inquiry)
+    return InboundResult(
+        Handled.DUPLICATE if outcome.replayed else Handled.NEW_INQUIRY,
+        lead_id=outcome.lead_id,
+        event_id=outcome.event_id,
+        acknowledgment_id=outcome.touch_id if is_sendable(outcome) else None,
+    )
+
+
+def _reported_touch(touches: TouchRepository, status: DeliveryStatus) -> Touch | None:
+    if status.provider_message_id:
+        touch = touches.by_provider_message_id(status.provider_message_id)
+        if touch is not None:
+            return touch
+    if status.message_id:
+        return touches.latest_by_message_ids([normalise_message_id(status.message_id)])
+    return None
+
+
+def _lead_by_address(leads: LeadRepository, channel: Channel, address: str | None) -> Lead | None:
+    if not address:
+        return None
+    if channel is Channel.EMAIL:
+        return leads.find_by_contact(email=address, phone=None)
+    return leads.find_by_contact(email=None, phone=address)
+
+
+def _lead_address(lead: Lead, channel: Channel) -> str | None:
+    return lead.email if channel is Channel.EMAIL else lead.phone

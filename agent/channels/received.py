@@ -1,0 +1,92 @@
+"""What providers tell us, as plain records: an inbound email, an inbound text, a delivery report.
+
+Each provider's webhook format is parsed into these (``agent/channels/mailgun.py``, ``twilio.py``, the
+generic JSON in ``api/routes/webhooks.py``); ``agent/channels/inbound.py`` acts on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from agent.domain import Channel
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+MAX_KEY = 150
+
+
+class DeliveryKind(StrEnum):
+    DELIVERED = "delivered"
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEmail:
+    from_address: str
+    text: str
+    subject: str | None = None
+    from_name: str | None = None
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    received_at: datetime | None = None
+    auto_submitted: bool = False  # an out-of-office or other automatic reply (RFC 3834)
+    provider: str = "generic"
+
+    def key(self) -> str:
+        """The same email delivered twice (or by two routes) is one reply: keyed by its Message-ID."""
+        if self.message_id:
+            return idempotency_key("email-in", normalise_message_id(self.message_id))
+        material = "|".join([self.from_address.lower(), self.subject or "", " ".join(self.text.split())])
+        return idempotency_key("email-in", "sha256:" + hashlib.sha256(material.encode()).hexdigest())
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    sid: str
+    from_number: str
+    body: str
+    to_number: str | None = None
+    provider: str = "twilio"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStatus:
+    event_id: str  # the provider's id for this report: a redelivered report is stored once
+    channel: Channel
+    kind: DeliveryKind
+    recipient: str | None = None
+    message_id: str | None = None  # our RFC 5322 Message-ID, when the provider echoes it
+    provider_message_id: str | None = None
+    bounce_type: str | None = None  # "hard" or "soft"
+    reason: str | None = None
+    occurred_at: datetime | None = None
+    provider: str = "generic"
+
+
+def normalise_message_id(value: str) -> str:
+    value = value.strip()
+    return value if value.startswith("<") else f"<{value.strip('<>')}>"
+
+
+def message_ids(*headers: str | None) -> list[str]:
+    """Every Message-ID in In-Reply-To / References headers, in order, without repeats."""
+    found: list[str] = []
+    for header in headers:
+        if not header:
+            continue
+        ids = _MESSAGE_ID.findall(header) or [normalise_message_id(part) for part in header.split()]
+        found.extend(i for i in ids if i not in found)
+    return found
+
+
+def idempotency_key(prefix: str, value: str) -> str:
+    """An idempotency key that fits its column: long provider ids are hashed."""
+    key = f"{prefix}:{value}"
+    if len(key) <= MAX_KEY:
+        return key
+    return f"{prefix}:sha256:{hashlib.sha256(value.encode()).hexdigest()}"

@@ -1,0 +1,213 @@
+"""Draft, check, repair, fall back: never hand bad text to the outbox.
+
+The primary drafter (the LLM when one is configured) writes; the guardrails judge; on violations the
+drafter gets them back as feedback and tries again, a bounded number of times; then the composer
+writes; and if even that breaks a rule, the cleanest attempt goes to the review queue with its
+violations shown. Every attempt is recorded (drafter, model, violation codes, error, tokens, time) so
+a rep, an eval or an engineer can see how the final text came to be.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from agent.drafting.base import Draft, Drafter, DraftingError, DraftRequest, Usage, guardrail_context
+from agent.guardrails import Check, DraftText, Violation, run_checks
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REPAIRS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    drafter: str
+    model: str | None
+    violations: tuple[str, ...]  # codes
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    elapsed_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "drafter": self.drafter,
+            "model": self.model,
+            "violations": list(self.violations),
+            "error": self.error,
+            "input_tokens": self.usage.input_tokens,
+            "output_tokens": self.usage.output_tokens,
+            "cost_usd": self.usage.cost_usd,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOutcome:
+    draft: Draft
+    violations: tuple[Violation, ...]
+    attempts: tuple[Attempt, ...]
+    fallback_reason: str | None = None  # why the composer wrote it although an LLM is configured
+    deadline_missed: bool = False  # the composer answered because the model was not done in time
+
+    @property
+    def clean(self) -> bool:
+        return not self.violations
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for attempt in self.attempts:
+            total = total + attempt.usage
+        return total
+
+    def record(self) -> dict[str, Any]:
+        """What the touch stores about how its text was made."""
+        usage = self.usage
+        return {
+            "attempts": [attempt.as_dict() for attempt in self.attempts],
+            "fallback_reason": self.fallback_reason,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "cost_usd": usage.cost_usd,
+        }
+
+
+class DraftingPipeline:
+    def __init__(
+        self,
+        primary: Drafter,
+        fallback: Drafter,
+        *,
+        repairs: int = DEFAULT_REPAIRS,
+        checks: tuple[Check, ...] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.repairs = repairs
+        self.checks = checks
+        self.clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="draft-deadline")
+
+    @property
+    def has_llm(self) -> bool:
+        return self.primary is not self.fallback
+
+    def produce(self, request: DraftRequest) -> DraftOutcome:
+        attempts: list[Attempt] = []
+        best: tuple[Draft, list[Violation]] | None = None
+        reason = None
+        if self.has_llm:
+            attempt_request = request
+            for _ in range(1 + self.repairs):
+                result = self._attempt(self.primary, attempt_request, attempts)
+                if result is None:
+                    reason = "the model failed: " + (attempts[-1].error or "no draft")
+                    break
+                draft, violations = result
+                if not violations:
+                    return DraftOutcome(draft, (), tuple(attempts))
+                best = _cleaner((draft, violations), best)
+                attempt_request = replace(request, feedback=tuple(violations), rejected_body=draft.body)
+            else:
+                reason = f"the model's drafts still broke rules after {self.repairs} repair(s)"
+        return self._fall_back(request, attempts, best, reason)
+
+    def produce_within(
+        self, request: DraftRequest, seconds: float
+    ) -> tuple[DraftOutcome, Future[DraftOutcome] | None]:
+        """``produce``, but the composer answers if the model has not finished in ``seconds``.
+
+        For the instant acknowledgment: the lead hears back within the deadline whatever the model does.
+        A late model call cannot be cancelled; its future is returned so the caller can still use a
+        clean late draft (as the personal follow-up) once it arrives.
+        """
+        if not self.has_llm:
+            return self.produce(request), None
+        started = self.clock()
+        future: Future[DraftOutcome] = self._pool.submit(self.produce, request)
+        try:
+            return future.result(timeout=seconds), None
+        except FutureTimeout:
+            attempt = Attempt(
+                drafter=self.primary.kind.value,
+                model=getattr(self.primary, "model_name", None),
+                violations=(),
+                error=f"no draft within the {seconds:g} s deadline",
+                elapsed_ms=(self.clock() - started) * 1000,
+            )
+            reason = f"the model missed the {seconds:g} s deadline"
+            outcome = self._fall_back(request, [attempt], None, reason)
+            return replace(outcome, deadline_missed=True), future
+
+    def _fall_back(
+        self,
+        request: DraftRequest,
+        attempts: list[Attempt],
+        best: tuple[Draft, list[Violation]] | None,
+        reason: str | None,
+    ) -> DraftOutcome:
+        result = self._attempt(self.fallback, replace(request, feedback=(), rejected_body=None), attempts)
+        if result is None:  # the composer does not fail on valid input; if it did, say so loudly
+            raise DraftingError(attempts[-1].error or "the composer produced no draft")
+        chosen = _cleaner(result, best) if best is not None else result
+        draft, violations = chosen
+        if violations:
+            logger.info(
+                "drafting.needs_review",
+                extra={"lead_id": request.lead.id, "violations": [v.code for v in violations]},
+            )
+        return DraftOutcome(draft, tuple(violations), tuple(attempts), reason)
+
+    def _attempt(
+        self, drafter: Drafter, request: DraftRequest, attempts: list[Attempt]
+    ) -> tuple[Draft, list[Violation]] | None:
+        started = self.clock()
+        try:
+            draft = drafter.draft(request)
+        except DraftingError as exc:
+            attempts.append(
+                Attempt(
+                    drafter=drafter.kind.value,
+                    model=getattr(drafter, "model_name", None),
+                    violations=(),
+                    error=str(exc),
+                    usage=exc.usage,
+                    elapsed_ms=(self.clock() - started) * 1000,
+                )
+            )
+            logger.warning(
+                "drafting.attempt_failed", extra={"drafter": drafter.kind.value, "error": str(exc)}
+            )
+            return None
+        violations = self.check(draft, request)
+        attempts.append(
+            Attempt(
+                drafter=draft.drafter.value,
+                model=draft.model,
+                violations=tuple(v.code for v in violations),
+                usage=draft.usage,
+                elapsed_ms=(self.clock() - started) * 1000,
+            )
+        )
+        return draft, violations
+
+    def check(self, draft: Draft, request: DraftRequest) -> list[Violation]:
+        text = DraftText(request.channel, draft.body, draft.subject)
+        context = guardrail_context(request)
+        return run_checks(text, context) if self.checks is None else run_checks(text, context, self.checks)
+
+
+def _cleaner(
+    first: tuple[Draft, list[Violation]], second: tuple[Draft, list[Violation]] | None
+) -> tuple[Draft, list[Violation]]:
+    """The attempt with fewer violations; on a tie the first (callers pass the safer one first)."""
+    if second is None or len(first[1]) <= len(second[1]):
+        return first
+    return second

@@ -1,0 +1,68 @@
+"""Record an engagement event once, then let the agent loop react: the one path every event takes.
+
+The events API (``POST /v1/leads/{id}/events``), the inbound webhooks and the tracking links all come
+here, so an open from the pixel, a reply by email and a reply posted by a CRM are treated alike: the
+loop, not the edge that heard it, decides what follows (a reply hands the lead to a person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from agent.db.models import Event, Lead
+from agent.db.repositories import EventRepository
+from agent.domain import Channel, EventType
+from agent.loop import AgentLoop
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    type: EventType
+    channel: Channel | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    event: Event
+    created: bool  # False: the key was already stored (possibly for another lead: the caller checks)
+
+
+def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
+    """Store ``new`` for ``lead`` unless its idempotency key is known, then run one loop step.
+
+    A concurrent delivery of the same key loses the insert inside a savepoint and is answered with
+    the winner's event, so a retried webhook is stored once even when both copies arrive together.
+    """
+    events = EventRepository(session)
+    if new.idempotency_key is not None:
+        existing = events.by_idempotency_key(new.idempotency_key)
+        if existing is not None:
+            return Recorded(existing, created=False)
+    try:
+        with session.begin_nested():
+            event = events.add(
+                Event(
+                    lead_id=lead.id,
+                    type=new.type,
+                    channel=new.channel,
+                    payload=new.payload,
+                    occurred_at=new.occurred_at or now,
+                    recorded_at=now,
+                    idempotency_key=new.idempotency_key,
+                )
+            )
+    except IntegrityError:
+        winner = events.by_idempotency_key(new.idempotency_key) if new.idempotency_key else None
+        if winner is None:
+            raise
+        return Recorded(winner, created=False)
+    loop.step(session, lead, now)
+    return Recorded(event, created=True)

@@ -1,0 +1,240 @@
+"""Text primitives shared by the checks: sentences with spans, words, syllables, the allowed corpus.
+
+Spans always index the original body, so the review page can underline exactly what a check found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property, lru_cache
+
+from agent.guardrails.base import GuardrailContext
+
+WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*")
+URL = re.compile(r"\bhttps?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+", re.IGNORECASE)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PHONE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{6,}\d(?!\w)(?!\.\d)")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
+# A full stop after these is not the end of a sentence ("Fade & Co. Barbers", "Dr. Reyes").
+ABBREVIATIONS = frozenset(
+    {"co", "inc", "ltd", "llc", "corp", "dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "no"}
+)
+GREETING = re.compile(
+    r"^(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^.!?]{0,60}[,!]?$", re.I
+)
+SIGNOFF = re.compile(
+    r"^(best|thanks|thank you|many thanks|cheers|regards|kind regards|best regards|warm regards|"
+    r"all the best|talk soon|sincerely|speak soon|warmly)\b[^.!?]{0,40}[,.!]?$",
+    re.IGNORECASE,
+)
+OPT_OUT = re.compile(r"\b(reply|text|send)\s+[\"“'‘]?stop\b", re.IGNORECASE)  # Reply STOP, Reply "STOP"
+POSTSCRIPT = re.compile(r"^p\.?\s?s\.?(?:[:,]\s*|\s+)", re.IGNORECASE)  # "P.S. ", "PS: "
+TRAILING_PUNCTUATION = ".,;:!?)]}\"'’”"
+
+
+class Part(StrEnum):
+    GREETING = "greeting"
+    BODY = "body"
+    SIGNOFF = "signoff"
+    OPT_OUT = "opt_out"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    part: Part
+
+
+def sentences(body: str) -> list[Sentence]:
+    """The body's sentences, each tagged as greeting, body, sign-off or SMS opt-out line.
+
+    Lines are split first (a greeting or signature line has no full stop), then sentences within a
+    line. Everything after a sign-off line ("Best,") is signature, except a postscript: "P.S." is read
+    as part of the message (its "P.S." left out of the sentence), because it is, and is read first.
+    """
+    found: list[Sentence] = []
+    in_signature = False
+    offset = 0
+    for line in body.splitlines(keepends=True):
+        stripped = line.strip()
+        line_start = offset + (len(line) - len(line.lstrip()))
+        offset += len(line)
+        if not stripped:
+            continue
+        postscript = POSTSCRIPT.match(stripped)
+        if postscript:
+            in_signature = False
+            found.extend(_split_line(stripped[postscript.end() :], line_start + postscript.end()))
+            continue
+        if in_signature or (SIGNOFF.match(stripped) and len(stripped.split()) <= 5):
+            in_signature = True
+            found.append(Sentence(stripped, line_start, line_start + len(stripped), Part.SIGNOFF))
+            continue
+        if not found and GREETING.match(stripped):
+            found.append(Sentence(stripped, line_start, line_start + len(stripped), Part.GREETING))
+            continue
+        found.extend(_split_line(stripped, line_start))
+    return found
+
+
+def _split_line(line: str, line_start: int) -> Iterator[Sentence]:
+    position = 0
+    for match in SENTENCE_END.finditer(line):
+        before = line[position : match.start()].rsplit(maxsplit=1)
+        if before and before[-1].rstrip(".").lower() in ABBREVIATIONS:
+            continue
+        yield _sentence(line[position : match.start()], line_start + position)
+        position = match.end()
+    if position < len(line):
+        yield _sentence(line[position:], line_start + position)
+
+
+def _sentence(text: str, start: int) -> Sentence:
+    stripped = text.strip()
+    start += len(text) - len(text.lstrip())
+    if GREETING.match(stripped) and stripped.endswith(","):
+        part = Part.GREETING
+    elif OPT_OUT.search(stripped) and len(stripped.split()) <= 8:
+        part = Part.OPT_OUT
+    else:
+        part = Part.BODY
+    return Sentence(stripped, start, start + len(stripped), part)
+
+
+def body_sentences(body: str) -> list[Sentence]:
+    return [s for s in sentences(body) if s.part is Part.BODY]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly quotes and dashes made plain, whitespace collapsed: for substring matching."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
+    return " ".join(text.lower().split())
+
+
+def strip_url(url: str) -> str:
+    return url.rstrip(TRAILING_PUNCTUATION)
+
+
+def syllables(word: str) -> int:
+    """A vowel-group estimate, good enough for a reading grade (within a grade of the dictionaries)."""
+    word = word.lower().strip("'’-")
+    if len(word) <= 3:
+        return 1
+    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
+    word = re.sub(r"^y", "", word)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", word)))
+
+
+def reading_grade(text_sentences: list[str]) -> float | None:
+    """Flesch-Kincaid grade level; None for text too short to grade fairly."""
+    counted = [words(URL.sub(" ", EMAIL.sub(" ", s))) for s in text_sentences]
+    counted = [w for w in counted if w]
+    total_words = sum(len(w) for w in counted)
+    if len(counted) < 2 or total_words < 30:
+        return None
+    total_syllables = sum(syllables(word) for sentence in counted for word in sentence)
+    return 0.39 * (total_words / len(counted)) + 11.8 * (total_syllables / total_words) - 15.59
+
+
+class Corpus:
+    """All text a draft may draw facts from, split into parts whose derived facts are cached.
+
+    Most parts repeat from draft to draft (the company's facts, its identity, popular sources), so
+    what is extracted from a part (its normalised text, links, addresses, numbers) is computed once
+    per process, and a draft's check run only pays for what is new about it.
+    """
+
+    def __init__(self, context: GuardrailContext) -> None:
+        parts: list[str] = []
+        lead = context.lead
+        if lead is not None:
+            parts += [
+                value
+                for value in (
+                    lead.first_name,
+                    lead.last_name,
+                    lead.email,
+                    lead.phone,
+                    lead.company,
+                    lead.role,
+                    lead.industry,
+                    lead.need,
+                    lead.inquiry_text,
+                    lead.timezone,
+                )
+                if value
+            ]
+            if lead.deal_value is not None:
+                parts.append(str(lead.deal_value))
+        for source in context.sources:
+            parts += [source.title, source.text, source.url or "", source.customer or "", *source.figures]
+        parts += context.company_facts
+        identity = context.identity
+        if identity is not None:
+            parts += [identity.name, identity.sender_name, identity.sender_email, identity.postal_address]
+            parts += [identity.reply_to or ""]
+        parts += context.allowed_phrases
+        self.parts = tuple(part for part in parts if part)
+
+    @cached_property
+    def raw(self) -> str:
+        return "\n".join(self.parts)
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(_normalised(part) for part in self.parts)
+
+    @cached_property
+    def urls(self) -> set[str]:
+        return set().union(*(_urls(part) for part in self.parts))
+
+    @cached_property
+    def emails(self) -> set[str]:
+        return set().union(*(_emails(part) for part in self.parts))
+
+    @cached_property
+    def phone_digits(self) -> set[str]:
+        return set().union(*(_phones(part) for part in self.parts))
+
+    def contains_phrase(self, phrase: str) -> bool:
+        """Whole-word, case-insensitive: "Maple Grove" is in "Maple Grove Family Dentistry"."""
+        needle = normalise(phrase).strip(TRAILING_PUNCTUATION + " ")
+        if not needle:
+            return True
+        return re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", self.text) is not None
+
+
+@lru_cache(maxsize=64)
+def corpus_for(context: GuardrailContext) -> Corpus:
+    """One corpus per context: the checks of one run share it."""
+    return Corpus(context)
+
+
+@lru_cache(maxsize=8192)
+def _normalised(part: str) -> str:
+    return normalise(part)
+
+
+@lru_cache(maxsize=8192)
+def _urls(part: str) -> frozenset[str]:
+    return frozenset(normalise(strip_url(url)) for url in URL.findall(part))
+
+
+@lru_cache(maxsize=8192)
+def _emails(part: str) -> frozenset[str]:
+    return frozenset(email.lower() for email in EMAIL.findall(part))
+
+
+@lru_cache(maxsize=8192)
+def _phones(part: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\D", "", phone) for phone in PHONE.findall(part))

@@ -1,0 +1,132 @@
+"""The one way to reach a language model: any OpenAI-compatible endpoint, through LangChain.
+
+OpenAI, Azure, vLLM, Ollama and llama.cpp's server all speak the same chat-completions API, so one
+client built from settings serves them all. Retries (jittered exponential backoff on 429, 5xx,
+timeouts and dropped connections), a per-call timeout and a concurrency limit live here, once, for the
+drafter, the reply classifier and the eval judge alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from agent.settings import Settings
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+LOCAL_KEY = "not-needed"
+OPENAI_HOSTS = frozenset({"api.openai.com"})  # local servers ignore the key, but the client insists on one
+
+
+class ModelUnavailable(Exception):
+    """The model could not be reached or kept failing: the caller falls back (composer, rules)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4
+    max_wait_seconds: float = 8.0
+    total_seconds: float = 60.0
+    initial_wait_seconds: float = 0.5
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth another try: rate limits, server errors, timeouts, dropped connections."""
+    if isinstance(error, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+        return True
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code == 429 or error.status_code >= 500
+    return False
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, openai.APIStatusError):
+        return f"the model API answered {error.status_code}: {error.message[:200]}"
+    if isinstance(error, openai.APITimeoutError):
+        return "the model API timed out"
+    if isinstance(error, openai.APIConnectionError):
+        return "could not connect to the model API"
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+class ModelGate:
+    """Bounded concurrency and retries around calls to one model endpoint."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrency: int,
+        policy: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._slots = threading.BoundedSemaphore(max_concurrency)
+        self.policy = policy
+        self._sleep = sleep  # tests pass a recorder: backoff is asserted, never waited out
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` with retries on transient errors; raise ``ModelUnavailable`` when it gives up."""
+        policy = self.policy
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            wait=wait_random_exponential(multiplier=policy.initial_wait_seconds, max=policy.max_wait_seconds),
+            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.total_seconds),
+            reraise=True,
+            before_sleep=_note_retry,
+            sleep=self._sleep,
+        )
+        try:
+            with self._slots:
+                return retrying(fn)
+        except (openai.OpenAIError, ConnectionError, TimeoutError) as exc:
+            raise ModelUnavailable(describe(exc)) from exc
+
+
+def _note_retry(state: RetryCallState) -> None:
+    outcome = state.outcome
+    error = outcome.exception() if outcome is not None else None
+    logger.info(
+        "llm.retry", extra={"attempt": state.attempt_number, "error": describe(error) if error else None}
+    )
+
+
+def build_chat_model(
+    settings: Settings, *, model: str | None = None, temperature: float = 0.4
+) -> BaseChatModel:
+    """The chat model for ``settings`` (retries are the gate's job, so the client itself does none)."""
+    if settings.llm_base_url is None:
+        raise ValueError("no LLM is configured: set TOUCHPOINT_LLM_BASE_URL or TOUCHPOINT_LLM_API_KEY")
+    key = settings.llm_api_key or SecretStr(LOCAL_KEY)
+    base_url = str(settings.llm_base_url)
+    limit = settings.llm_max_output_tokens
+    # LangChain sends the limit as OpenAI's `max_completion_tokens`; compatible servers (llama.cpp,
+    # vLLM, Ollama) read the older `max_tokens`, and without it a small model may ramble for minutes.
+    extra = None if urlsplit(base_url).hostname in OPENAI_HOSTS else {"max_tokens": limit}
+    return ChatOpenAI(
+        model=model or settings.llm_model,
+        base_url=base_url,
+        api_key=key,
+        timeout=settings.llm_timeout_seconds,
+        max_retries=0,
+        temperature=temperature,
+        max_tokens=limit,
+        extra_body=extra,
+    )

@@ -1,0 +1,205 @@
+"""The handoff inbox page (``/handoffs``): each handed-off lead with its brief and a timer against the
+response-time target; claim it, log the reply you made elsewhere, resume automation or close the lead."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from agent import review
+from agent.container import Services
+from agent.db.repositories import LeadRepository
+from agent.db.reviews import HandoffInbox, QueueFilter, users_by_id
+from agent.domain import Channel
+from agent.users import SignedIn, may_act_on
+from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
+from api.routes.leads import get_lead
+from api.routes.queue import STATUS_BY_KIND
+from api.web.templating import display_name, render
+from api.web.views import Notice
+
+router = APIRouter(include_in_schema=False)
+
+
+def _context(
+    session: Session, services: Services, signed_in: SignedIn, scope: str, focus: uuid.UUID | None
+) -> dict[str, Any]:
+    principal = signed_in.principal
+    inbox = HandoffInbox(session)
+    page = inbox.open(QueueFilter(user_id=principal.id, scope=scope), limit=100)
+    focus = focus or (page.data[0][0].id if page.data else None)
+    handoff = inbox.get(focus) if focus else None
+    chosen: dict[str, Any] | None = None
+    if handoff is not None:
+        lead = LeadRepository(session).get(handoff.lead_id)
+        assert lead is not None  # a handoff goes with its lead
+        detail = get_lead(lead.id, session, principal)
+        people = users_by_id(session, [handoff.claimed_by] if handoff.claimed_by else [])
+        chosen = {
+            "handoff": handoff,
+            "lead": detail,
+            "name": display_name(lead),
+            "brief": handoff.brief,
+            "claimed_by": people.get(handoff.claimed_by) if handoff.claimed_by else None,
+            "can_act": may_act_on(principal, lead.owner_id),
+            "timeline": list(reversed(detail.timeline))[:25],
+        }
+    return {
+        "scope": scope,
+        "handoffs": page,
+        "chosen": chosen,
+        "channels": [c.value for c in Channel],
+        "names": {lead.id: display_name(lead) for _, lead in page.data},
+    }
+
+
+def _page(
+    request: Request,
+    session: Session,
+    services: Services,
+    signed_in: SignedIn,
+    *,
+    scope: str = "mine",
+    focus: uuid.UUID | None = None,
+    notice: Notice | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = _context(session, services, signed_in, scope, focus)
+    return render(
+        request, services, signed_in, "handoffs.html", status_code=status_code, notice=notice, **context
+    )
+
+
+@router.get("/handoffs", response_class=HTMLResponse)
+def inbox(
+    request: Request, session: SessionDep, services: ServicesDep, signed_in: PageUserDep
+) -> HTMLResponse:
+    scope = "team" if request.query_params.get("scope") == "team" else "mine"
+    focus = request.query_params.get("focus")
+    try:
+        chosen = uuid.UUID(focus) if focus else None
+    except ValueError:
+        chosen = None
+    return _page(request, session, services, signed_in, scope=scope, focus=chosen)
+
+
+def _act(
+    request: Request,
+    session: Session,
+    services: Services,
+    signed_in: SignedIn,
+    handoff_id: uuid.UUID,
+    scope: str,
+    action: Callable[[], Notice],
+) -> HTMLResponse:
+    scope = "team" if scope == "team" else "mine"
+    try:
+        with session.begin_nested():
+            notice = action()
+    except review.ReviewError as exc:
+        return _page(
+            request,
+            session,
+            services,
+            signed_in,
+            scope=scope,
+            focus=handoff_id,
+            notice=Notice("error", f"Not done: {exc}."),
+            status_code=STATUS_BY_KIND[exc.kind],
+        )
+    return _page(request, session, services, signed_in, scope=scope, focus=handoff_id, notice=notice)
+
+
+@router.post("/handoffs/{handoff_id}/claim", response_class=HTMLResponse)
+def claim(
+    handoff_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    scope: Annotated[str, Form()] = "mine",
+) -> HTMLResponse:
+    def action() -> Notice:
+        review.claim_handoff(session, handoff_id, actor=signed_in.principal, now=services.clock())
+        return Notice("ok", "Claimed: this lead is yours to answer.")
+
+    return _act(request, session, services, signed_in, handoff_id, scope, action)
+
+
+@router.post("/handoffs/{handoff_id}/reply", response_class=HTMLResponse)
+def log_reply(
+    handoff_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    channel: Annotated[Channel, Form()],
+    message: Annotated[str, Form(min_length=1, max_length=2000)],
+    scope: Annotated[str, Form()] = "mine",
+) -> HTMLResponse:
+    def action() -> Notice:
+        review.log_reply(
+            session,
+            services.loop,
+            handoff_id,
+            channel=channel,
+            message=message.strip(),
+            actor=signed_in.principal,
+            now=services.clock(),
+        )
+        return Notice("ok", f"Logged your {channel.value} reply: the handoff counts as answered.")
+
+    return _act(request, session, services, signed_in, handoff_id, scope, action)
+
+
+@router.post("/handoffs/{handoff_id}/resume", response_class=HTMLResponse)
+def resume(
+    handoff_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    note: Annotated[str, Form(max_length=500)] = "",
+    scope: Annotated[str, Form()] = "mine",
+) -> HTMLResponse:
+    def action() -> Notice:
+        lead = review.resume_lead(
+            session,
+            services.loop,
+            review.handoff_lead(session, handoff_id),
+            actor=signed_in.principal,
+            now=services.clock(),
+            note=note.strip() or None,
+        )
+        return Notice("ok", f"Automation resumed for {display_name(lead)}; the handoff is closed.")
+
+    return _act(request, session, services, signed_in, handoff_id, scope, action)
+
+
+@router.post("/handoffs/{handoff_id}/close", response_class=HTMLResponse)
+def close(
+    handoff_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    reason: Annotated[str, Form(min_length=1, max_length=2000)],
+    scope: Annotated[str, Form()] = "mine",
+) -> HTMLResponse:
+    def action() -> Notice:
+        lead = review.close_lead(
+            session,
+            services.loop,
+            review.handoff_lead(session, handoff_id),
+            actor=signed_in.principal,
+            now=services.clock(),
+            reason=reason.strip(),
+        )
+        return Notice("ok", f"Closed {display_name(lead)}: nothing more goes out to them.")
+
+    return _act(request, session, services, signed_in, handoff_id, scope, action)

@@ -1,0 +1,70 @@
+"""SMS rules: carriers' keywords, and the opt-out line every text carries."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.channels.sms import OPT_OUT_LINE, Keyword, classify_keyword, keyword_reply, with_opt_out
+from tests.agent.channels.messages import IDENTITY
+
+
+class TestKeywords:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "STOP",
+            "stop",
+            " Stop. ",
+            "STOPALL",
+            "UNSUBSCRIBE",
+            "cancel",
+            "END",
+            "quit",
+            "REVOKE",
+            "OPT OUT",
+            "opt-out",
+            "optout",
+            "Stop!",
+        ],
+    )
+    def test_opt_out_keywords_stop(self, text: str) -> None:
+        assert classify_keyword(text) is Keyword.STOP
+
+    @pytest.mark.parametrize("text", ["START", "unstop", "Start."])
+    def test_start_and_unstop_resume(self, text: str) -> None:
+        assert classify_keyword(text) is Keyword.START
+
+    @pytest.mark.parametrize("text", ["HELP", "help?", "INFO"])
+    def test_help_asks_who_we_are(self, text: str) -> None:
+        assert classify_keyword(text) is Keyword.HELP
+
+    @pytest.mark.parametrize("text", ["Please stop texting me", "stop by tomorrow?", "", "Yes"])
+    def test_a_sentence_is_not_a_keyword(self, text: str) -> None:
+        assert classify_keyword(text) is None
+
+
+class TestOptOutLine:
+    def test_added_when_the_text_lacks_it(self) -> None:
+        assert with_opt_out("Hi Dana, your calculator: https://x.example") == (
+            f"Hi Dana, your calculator: https://x.example\n{OPT_OUT_LINE}"
+        )
+
+    def test_not_repeated_when_the_drafter_wrote_it(self) -> None:
+        body = "Hi Dana! Text STOP to opt out."
+
+        assert with_opt_out(body) == body
+
+
+class TestReplies:
+    def test_stop_confirms_and_says_how_to_come_back(self) -> None:
+        reply = keyword_reply(Keyword.STOP, IDENTITY)
+
+        assert reply.startswith("Northstar Bookings:")
+        assert "no more texts" in reply
+        assert "START" in reply
+
+    def test_help_names_the_sender_and_the_way_out(self) -> None:
+        reply = keyword_reply(Keyword.HELP, IDENTITY)
+
+        assert IDENTITY.sender_email in reply
+        assert OPT_OUT_LINE in reply

@@ -1,0 +1,212 @@
+"""Groundedness: figures, dates, times, names, links and contacts must come from the lead or the sources."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from agent.guardrails import check_grounded, check_urgency
+from tests.agent.guardrails.drafts import CASE_STUDY, OFFER, codes, context, email
+
+OPEN = "Hi Dana,\n\n"
+CLOSE = "\n\nWhich day hurts most?\n\nBest,\nMaya"
+
+
+def body(middle: str) -> str:
+    return OPEN + middle + CLOSE
+
+
+def fired(middle: str, **overrides: object) -> list[tuple[str, str]]:
+    text = body(middle)
+    return [(v.code, text[v.start : v.end]) for v in check_grounded(email(body=text), context(**overrides))]
+
+
+class TestGoodDrafts:
+    def test_the_good_email_is_grounded(self) -> None:
+        assert check_grounded(email(), context()) == []
+
+    def test_figures_may_be_written_another_way(self) -> None:
+        assert fired("No-shows fell 34 percent and they recovered $1,450 a month.") == []
+
+    def test_the_slots_we_offered_are_grounded(self) -> None:
+        assert fired("I am free Tuesday at 10:00 or Wednesday at 14:00.") == []
+
+    def test_the_lead_own_words_and_company_are_grounded(self) -> None:
+        assert fired("Saturday bookings at Luna Hair Studio matter most to you.") == []
+
+    def test_ordinary_capitalised_words_starting_a_sentence_are_not_names(self) -> None:
+        assert fired("Reminders help. Absolutely everyone forgets sometimes. Imagine a full Saturday.") == []
+
+
+class TestInventedClaims:
+    def test_an_invented_percentage_fires_with_its_span(self) -> None:
+        assert fired("No-shows fell 38% in a month.") == [("grounded.number", "38%")]
+
+    def test_an_invented_amount_fires(self) -> None:
+        assert fired("They saved $2,000 a month.") == [("grounded.number", "$2,000")]
+
+    def test_a_spelled_out_percentage_fires(self) -> None:
+        assert fired("No-shows fell forty percent.") == [("grounded.number", "forty percent")]
+
+    def test_a_near_miss_of_a_customer_name_fires(self) -> None:
+        assert ("grounded.name", "Fade & Co. Salon") in fired("Fade & Co. Salon cut no-shows by a third.")
+
+    def test_an_invented_customer_fires(self) -> None:
+        assert fired("Maple Grove Dentistry saw the same.") == [("grounded.name", "Maple Grove Dentistry")]
+
+    def test_an_invented_person_mid_sentence_fires(self) -> None:
+        assert fired("I spoke with Sarah about this.") == [("grounded.name", "Sarah")]
+
+    def test_an_invented_date_fires(self) -> None:
+        assert fired("The price goes up on March 3.") == [("grounded.date", "March 3")]
+
+    def test_an_invented_time_fires(self) -> None:
+        assert fired("I can call at 4pm.") == [("grounded.time", "4pm")]
+
+    def test_a_changed_link_fires(self) -> None:
+        link = CASE_STUDY.url + "-2026" if CASE_STUDY.url else ""
+
+        assert fired(f"The story: {link}.") == [("grounded.url", link)]
+
+    def test_a_bare_domain_not_in_the_sources_fires(self) -> None:
+        assert fired("See bookingwins.com for details.") == [("grounded.url", "bookingwins.com")]
+
+    def test_a_wrong_name_in_the_greeting_fires(self) -> None:
+        text = "Hi Tina,\n\nFade & Co. Barbers cut no-shows by a third." + CLOSE
+
+        assert [(v.code, text[v.start : v.end]) for v in check_grounded(email(body=text), context())] == [
+            ("grounded.name", "Tina")
+        ]
+
+
+class TestFiguresWithUnits:
+    """A figure is grounded by the same figure with the same unit, however it is written."""
+
+    @pytest.mark.parametrize(
+        "middle",
+        [
+            "No-shows fell 34 per cent in 60 days.",
+            "They recovered $1.45k a month.",
+            "They recovered 1,450 dollars a month within 60 days.",
+        ],
+    )
+    def test_the_same_figure_written_another_way_is_grounded(self, middle: str) -> None:
+        assert fired(middle) == []
+
+    @pytest.mark.parametrize(
+        ("middle", "figure"),
+        [
+            ("Reminders cut no-shows by 60%.", "60%"),  # 60 is in the source, as days
+            ("Each barber saves 34 hours a week.", "34"),  # 34 is a percentage there
+            ("They recovered £1,450 a month.", "£1,450"),  # the source's money is dollars
+        ],
+    )
+    def test_a_number_with_another_unit_is_not_grounded(self, middle: str, figure: str) -> None:
+        assert fired(middle) == [("grounded.number", figure)]
+
+    def test_a_range_shares_its_unit(self) -> None:
+        facts = ("Rollouts take 2 to 4 weeks.",)
+
+        assert fired("Rollouts take 2 weeks at the least.", company_facts=facts) == []
+        assert fired("Rollouts take 2 days.", company_facts=facts) == [("grounded.number", "2")]
+
+
+class TestDaysAndMonths:
+    def test_an_offered_day_that_nobody_offered_fires_as_a_date(self) -> None:
+        assert fired("I could call on Thursday at 10:00 instead.") == [("grounded.date", "Thursday")]
+
+    def test_the_offered_slot_is_grounded(self) -> None:
+        assert fired("Tuesday at 10:00 suits me too.") == []
+
+    @pytest.mark.parametrize(
+        "middle",
+        ["Saturdays are the worst.", "On Friday evenings the chairs fill up.", "Deposits help in January."],
+    )
+    def test_days_and_months_used_in_general_are_not_names_or_dates(self, middle: str) -> None:
+        assert fired(middle) == []
+
+
+class TestNotNames:
+    @pytest.mark.parametrize(
+        "middle",
+        [
+            "Don't worry about the regulars.",
+            "Organising deposits is simpler than it sounds.",
+            "Waitlists fill the gaps.",
+            "Walk-ins still work.",
+            "It was a HUGE help.",  # shouting is for spam.caps, not a name
+        ],
+    )
+    def test_ordinary_words_at_a_sentence_start_or_in_capitals_are_not_names(self, middle: str) -> None:
+        assert fired(middle) == []
+
+    def test_a_placeholder_is_not_reported_as_a_name(self) -> None:
+        assert fired("Teams like [Company] and %COMPANY_NAME% saw XX% fewer no-shows.") == []
+
+    def test_an_ordinary_word_and_a_generic_one_make_up_a_name(self) -> None:
+        assert fired("Sharp Barbers did the same.") == [("grounded.name", "Sharp Barbers")]
+
+
+class TestContactData:
+    def test_another_person_address_fires(self) -> None:
+        assert fired("Write to carla@lunahair.example if needed.") == [
+            ("privacy.contact", "carla@lunahair.example")
+        ]
+
+    def test_another_phone_number_fires(self) -> None:
+        assert fired("Call Carla on +1 512 555 0199.")[-1] == ("privacy.contact", "+1 512 555 0199")
+
+    def test_the_lead_own_and_our_address_are_fine(self) -> None:
+        assert fired("I will write to dana@lunahair.example from maya@northstar-bookings.example.") == []
+
+
+class TestCheckUrgency:
+    @pytest.mark.parametrize(
+        "phrase", ["Act now", "only 3 spots left", "This offer ends Friday", "Last chance", "Hurry"]
+    )
+    def test_urgency_without_a_live_offer_fires(self, phrase: str) -> None:
+        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
+
+        assert codes(violations) == ["urgency.unbacked"]
+
+    def test_urgency_citing_a_live_offer_passes(self) -> None:
+        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
+        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
+
+        assert check_urgency(email(body=text), ctx) == []
+
+    @pytest.mark.parametrize(
+        "phrase",
+        [
+            "Setup spots for January are filling up fast",
+            "Our prices are going up in the new year",
+            "Now is a good time to lock in your rate",
+            "Don't miss out",
+        ],
+    )
+    def test_urgency_in_other_words_fires(self, phrase: str) -> None:
+        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
+
+        assert codes(violations) == ["urgency.unbacked"]
+
+    def test_a_live_offer_backs_its_deadline_but_not_invented_scarcity(self) -> None:
+        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
+        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
+
+        violations = check_urgency(email(body=text), ctx)
+
+        assert codes(violations) == ["urgency.unbacked"]
+        assert text[violations[0].start : violations[0].end] == "Spots are filling up fast"
+
+    def test_an_offer_that_limits_places_backs_scarcity(self) -> None:
+        limited = replace(OFFER, text=OFFER.text + " Limited availability: the first 20 practices only.")
+        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
+        ctx = context(sources=(limited,), live_offer_ids=frozenset({OFFER.id}))
+
+        assert check_urgency(email(body=text), ctx) == []
+
+    def test_an_expired_offer_backs_nothing(self) -> None:
+        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
+
+        assert codes(check_urgency(email(body=text), context(sources=(OFFER,)))) == ["urgency.unbacked"]

@@ -1,0 +1,99 @@
+"""The handoff inbox over the API: list with targets, claim, log a reply, resume or close; authorised."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from agent.container import Services
+from tests.conftest import Caller, FakeClock, make_caller
+from tests.factories import submit
+
+
+def _handed_off(client: TestClient, services: Services, rep: Caller, clock: FakeClock) -> tuple[str, str]:
+    lead_id = str(submit(services).lead_id)
+    services.outbox.drain()
+    clock.advance(hours=1)
+    client.post(
+        f"/v1/leads/{lead_id}/events",
+        json={"type": "reply", "channel": "email", "payload": {"message": "Can someone call me?"}},
+        headers=rep.headers,
+    )
+    (entry,) = client.get("/v1/handoffs", headers=rep.headers).json()["data"]
+    return lead_id, entry["handoff"]["id"]
+
+
+class TestInbox:
+    def test_open_handoffs_come_with_their_brief_and_target(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+
+        entry = client.get(f"/v1/handoffs/{handoff_id}", headers=rep.headers).json()
+
+        assert entry["lead"]["id"] == lead_id
+        assert entry["handoff"]["brief"]["talking_points"]
+        assert entry["overdue"] is False
+        clock.now = clock.now.replace(year=clock.now.year + 1)
+        assert client.get(f"/v1/handoffs/{handoff_id}", headers=rep.headers).json()["overdue"] is True
+
+    def test_without_a_key_401(self, client: TestClient) -> None:
+        assert client.get("/v1/handoffs").status_code == 401
+
+
+class TestActions:
+    def test_claim_reply_then_resume_hands_the_lead_back_to_automation(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+
+        claimed = client.post(f"/v1/handoffs/{handoff_id}/claim", headers=rep.headers)
+        replied = client.post(
+            f"/v1/handoffs/{handoff_id}/reply",
+            json={"channel": "phone", "message": "Called, demo on Tuesday"},
+            headers=rep.headers,
+        )
+        resumed = client.post(
+            f"/v1/handoffs/{handoff_id}/resume", json={"note": "after the demo"}, headers=rep.headers
+        )
+
+        assert claimed.status_code == 200 and claimed.json()["claimed_by"] == str(rep.user_id)
+        assert replied.status_code == 201 and replied.json()["payload"]["kind"] == "rep_reply"
+        assert resumed.status_code == 200 and resumed.json()["status"] == "active"
+        assert client.get("/v1/handoffs", headers=rep.headers).json()["count"] == 0
+        lead = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()
+        (handoff,) = lead["handoffs"]
+        assert handoff["status"] == "closed"
+
+    def test_close_ends_the_lead(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        _, handoff_id = _handed_off(client, services, rep, clock)
+
+        closed = client.post(
+            f"/v1/handoffs/{handoff_id}/close", json={"reason": "not a fit"}, headers=rep.headers
+        )
+        again = client.post(f"/v1/handoffs/{handoff_id}/close", json={"reason": "twice"}, headers=rep.headers)
+
+        assert closed.status_code == 200 and closed.json()["status"] == "closed"
+        assert again.status_code == 409
+
+    def test_another_reps_lead_is_403(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        _, handoff_id = _handed_off(client, services, rep, clock)
+        client.post(f"/v1/handoffs/{handoff_id}/claim", headers=rep.headers)  # the lead is rep's now
+        other = make_caller(services, email="other-rep@example.com")
+
+        response = client.post(
+            f"/v1/handoffs/{handoff_id}/reply",
+            json={"channel": "email", "message": "hi"},
+            headers=other.headers,
+        )
+
+        assert response.status_code == 403
+        assert "another rep" in response.json()["detail"]
+
+    def test_an_unknown_handoff_is_404(self, client: TestClient, rep: Caller) -> None:
+        response = client.post("/v1/handoffs/00000000-0000-0000-0000-000000000000/claim", headers=rep.headers)
+
+        assert response.status_code == 404

