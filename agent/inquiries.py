@@ -20,6 +20,7 @@ from agent.db.repositories import EventRepository, LeadRepository, normalise_ema
 from agent.domain import Channel, EventType, TouchState
 from agent.loop import StepResult
 from agent.policy import Stop
+from knowledge.retrieval import RetrievalQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,11 @@ def submit_inquiry(services: Services, inquiry: Inquiry) -> InquiryOutcome:
 
 
 def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
+    # Embed what the acknowledgment will search for before the transaction takes the lead's row (on
+    # SQLite, the one write lock): the slow part of retrieval then overlaps with other inquiries' writes.
+    services.knowledge.prepare(
+        RetrievalQuery.for_lead(need=inquiry.need, inquiry=inquiry.message, purpose="acknowledgment")
+    )
     now = services.clock()
     with services.session_factory.begin() as session:
         existing = EventRepository(session).by_idempotency_key(inquiry.key())

@@ -95,10 +95,11 @@ class StepResult:
 
 @dataclass(frozen=True, slots=True)
 class PendingDraft:
-    """A decision to draft, with everything the drafter needs, taken out of the transaction."""
+    """A decision to draft, taken out of the transaction with the snapshot it was made on."""
 
     action: DraftTouch
-    request: DraftRequest
+    snapshot: LeadSnapshot
+    now: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,11 +222,13 @@ class AgentLoop:
         raise AssertionError("unreachable: the last attempt reads and drafts inside the step")
 
     def draft_outside(self, pending: PendingDraft, *, deadline: float | None = None) -> Drafted:
+        """Retrieve and draft with no transaction open: both take time (an embedding, a model call)."""
+        request = self.draft_request(pending.snapshot, pending.action, pending.now)
         if deadline is None:
-            outcome = self.drafting.produce(pending.request)
+            outcome = self.drafting.produce(request)
         else:
-            outcome, _late = self.drafting.produce_within(pending.request, deadline)
-        return Drafted(pending.action, pending.request, outcome)
+            outcome, _late = self.drafting.produce_within(request, deadline)
+        return Drafted(pending.action, request, outcome)
 
     def decide(self, snapshot: LeadSnapshot, now: datetime) -> tuple[Score, Action]:
         """The pure part of a step: the engagement score and the policy's decision."""
@@ -292,9 +295,7 @@ class AgentLoop:
                 touch = self.record_touch(session, lead, action, drafted.request, drafted.outcome, now)
             elif defer_drafting:
                 lead.next_action_at = now  # whoever drafts it (the caller, or the worker) may start now
-                return StepResult(
-                    action, pending=PendingDraft(action, self.draft_request(snapshot, action, now))
-                )
+                return StepResult(action, pending=PendingDraft(action, snapshot, now))
             else:
                 touch = self._draft(session, lead, snapshot, action, now)
             if touch.state == TouchState.QUEUED:

@@ -104,6 +104,10 @@ class Retriever(Protocol):
     def retrieve(self, query: RetrievalQuery) -> list[Source]: ...
 
 
+def _search_text(query: RetrievalQuery) -> str:
+    return query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
+
+
 def _slug(value: str) -> str:
     return value.strip().lower().replace("-", "_").replace(" ", "_")
 
@@ -159,6 +163,10 @@ class KnowledgeBase:
             if d.type is DocType.OFFER and (d.expires is None or d.expires >= today)
         ]
 
+    def prepare(self, query: RetrievalQuery) -> None:
+        """Do the slow part of ``retrieve(query)`` (embedding its text) now, before a lock is taken."""
+        self._store.prepare(_search_text(query))
+
     def retrieve(self, query: RetrievalQuery) -> list[Source]:
         """Top ``k`` documents (best chunk each) of the purpose's types, the lead's industry first.
 
@@ -177,7 +185,7 @@ class KnowledgeBase:
         if query.k <= 0:
             return []
         documents = self.documents  # one snapshot for the whole call (see the class docstring)
-        text = query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
+        text = _search_text(query)
         fetch = min(MAX_FETCH, (query.k + len(query.exclude_document_ids)) * 3)
         industry = _slug(query.industry) if query.industry else None
         bonus = SERVICE_BONUS if query.services else 0.0

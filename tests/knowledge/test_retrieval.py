@@ -199,6 +199,9 @@ class RecordingStore:
     def count(self) -> int:
         return self.inner.count()
 
+    def prepare(self, query: str) -> None:
+        self.inner.prepare(query)
+
     def search(
         self, query: str, *, k: int, where: Mapping[str, str | int | float | bool] | None = None
     ) -> list[Hit]:
@@ -264,6 +267,9 @@ class ScoredStore:
 
     def count(self) -> int:
         return len(self.chunks)
+
+    def prepare(self, query: str) -> None:
+        pass  # nothing to embed: scores are given
 
     def search(
         self, query: str, *, k: int, where: Mapping[str, str | int | float | bool] | None = None
