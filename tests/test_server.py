@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,16 +20,9 @@ from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Touch
 from agent.settings import Settings
 from tests.factories import inquiry_payload
+from tests.loopback import TOUCHPOINT, free_port, touchpoint_serving
 from tests.smtp_server import loopback_smtp
 from tests.waiting import wait_for
-
-TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _environment(tmp_path: Path, chroma_path: Path, base_url: str, name: str = "chroma") -> dict[str, str]:
@@ -50,33 +41,12 @@ def _environment(tmp_path: Path, chroma_path: Path, base_url: str, name: str = "
 @contextmanager
 def _serving(tmp_path: Path, chroma_path: Path, **extra_env: str) -> Iterator[tuple[str, dict[str, str]]]:
     """`touchpoint serve --no-worker` on a free loopback port; yields its URL and environment."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _environment(tmp_path, chroma_path, base_url) | extra_env
     subprocess.run([TOUCHPOINT, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [TOUCHPOINT, "serve", "--port", str(port), "--no-worker"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-
-        def ready() -> bool:
-            assert process.poll() is None, (
-                f"the server exited: {process.stdout.read() if process.stdout else ''!r}"
-            )
-            try:
-                return httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200
-            except httpx.TransportError:
-                return False
-
-        wait_for(ready, timeout=120, what="the server to become ready")
+    with touchpoint_serving(env, tmp_path, port):
         yield base_url, env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

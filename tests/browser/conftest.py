@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,28 +29,14 @@ from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Event, Lead, ReviewAction, Touch
 from knowledge.retrieval import KnowledgeBase
 from tests.http_recorder import Recorder, Request, recording_server
-from tests.waiting import wait_for
+from tests.loopback import TOUCHPOINT, free_port, launch_chromium, touchpoint_serving
 
-TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PASSWORD = "correct horse battery staple"
 REPS = ("ana@northstar.example", "ben@northstar.example")
 SHORTER = (
     "Hi {name},\n\nShort version: a deposit taken at booking is what stops most Saturday no-shows, and "
     "you choose the amount for each service.\n\nShall I send you the deposit policy template?\n\nMaya"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _model_answer(request: Request) -> tuple[int, dict[str, Any]]:
@@ -247,7 +231,7 @@ def site(
     root = tmp_path_factory.mktemp("site")
     shots = tmp_path_factory.mktemp("screenshots")
     shutil.copytree(chroma_path, root / "chroma")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with recording_server() as webhook, recording_server(_model_answer) as model:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOUCHPOINT_")}
@@ -304,25 +288,7 @@ def site(
                 assert user is not None
                 users[email] = user.id
         engine.dispose()
-        process = subprocess.Popen(
-            [TOUCHPOINT, "serve", "--port", str(port), "--no-worker"],
-            env=env,
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-
-            def ready() -> bool:
-                assert process.poll() is None, (
-                    f"the server exited: {process.stdout.read() if process.stdout else ''!r}"
-                )
-                try:
-                    return httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            wait_for(ready, timeout=120, what="the server to become ready")
+        with touchpoint_serving(env, root, port):
             yield Site(
                 url=base_url,
                 env=env,
@@ -334,16 +300,12 @@ def site(
                 users=users,
                 shots=shots,
             )
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium (see .ci/run)"
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

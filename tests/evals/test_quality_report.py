@@ -11,14 +11,7 @@ from playwright.sync_api import Route, sync_playwright
 
 from evals.quality.junit import junit_xml
 from evals.quality.report import marked, render_html
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+from tests.loopback import launch_chromium
 
 
 class Anchors(HTMLParser):
@@ -78,7 +71,6 @@ class TestHtmlReport:
         )
 
     def test_it_looks_right_in_a_real_browser(self, default_result: dict[str, Any], tmp_path: Path) -> None:
-        assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium (see .ci/run)"
         report = tmp_path / "report.html"
         report.write_text(render_html(default_result), encoding="utf-8")
         requested: list[str] = []
@@ -91,7 +83,7 @@ class TestHtmlReport:
                 route.abort()
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.route("**/*", only_the_file)
