@@ -248,6 +248,9 @@ class LeadSnapshot:
     touches: tuple[TouchRecord, ...]
     suppressed_channels: frozenset[Channel] = frozenset()
     handoffs: tuple[HandoffRecord, ...] = ()
+    # Of the suppressed channels, those blocked only because the address is dead (a hard bounce, a
+    # permanent failure), not because the person asked: such a lead is unreachable, not unsubscribed.
+    unreachable_channels: frozenset[Channel] = frozenset()
 
     @property
     def sent_source_ids(self) -> frozenset[str]:

@@ -713,6 +713,9 @@ class _Decision:
         channel, channel_rules = self._channel(step, cold)
         if channel is None:
             if any(rule.startswith("suppression.") for rule in channel_rules):
+                if self.snapshot.suppressed_channels <= self.snapshot.unreachable_channels:
+                    rules = (*rules, *channel_rules, "suppression.address_dead")
+                    return Stop(reason="unreachable", rules=rules, status=LeadStatus.CLOSED)
                 return Stop(
                     reason="unsubscribed", rules=(*rules, *channel_rules), status=LeadStatus.UNSUBSCRIBED
                 )

@@ -43,6 +43,8 @@ from agent.domain import (
 )
 
 ALL_CHANNELS = "all"
+# Suppression reasons that say the address is dead, not that its owner opted out.
+DEAD_ADDRESS_REASONS = frozenset({"hard_bounce", "bounce_reply", "permanent_failure"})
 T = TypeVar("T")
 
 
@@ -355,17 +357,19 @@ class SuppressionRepository:
         addresses = [address for address in (normalise_email(email), phone) if address]
         if not addresses:
             return frozenset()
-        return _suppressed(self.by_address(addresses), email=email, phone=phone)
+        return _suppressed(self.by_address(addresses), email=email, phone=phone)[0]
 
-    def by_address(self, addresses: Iterable[str]) -> dict[str, set[str]]:
-        """The suppressed channels of each of ``addresses`` (only those with any)."""
-        found: dict[str, set[str]] = {}
+    def by_address(self, addresses: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The suppressed channels of each of ``addresses``, with each one's reason (only those with any)."""
+        found: dict[str, dict[str, str]] = {}
         for chunk in _chunks(list(addresses)):
             rows = self.session.execute(
-                select(Suppression.address, Suppression.channel).where(_among(Suppression.address, chunk))
+                select(Suppression.address, Suppression.channel, Suppression.reason).where(
+                    _among(Suppression.address, chunk)
+                )
             )
-            for address, channel in rows:
-                found.setdefault(address, set()).add(channel)
+            for address, channel, reason in rows:
+                found.setdefault(address, {})[channel] = reason
         return found
 
     def lift(self, *, channel: str, address: str) -> bool:
@@ -612,39 +616,38 @@ def load_snapshots(session: Session, leads: Sequence[Lead]) -> dict[uuid.UUID, L
             handoffs[row.lead_id].append(HandoffRecord(row.reason, row.created_at, row.status, row.closed_at))
     addresses = [a for lead in leads for a in (normalise_email(lead.email), lead.phone) if a]
     suppressed = SuppressionRepository(session).by_address(addresses) if addresses else {}
-    return {
-        lead.id: LeadSnapshot(
+    snapshots: dict[uuid.UUID, LeadSnapshot] = {}
+    for lead in leads:
+        own = {a: suppressed[a] for a in (normalise_email(lead.email), lead.phone) if a and a in suppressed}
+        blocked, dead = _suppressed(own, email=lead.email, phone=lead.phone)
+        snapshots[lead.id] = LeadSnapshot(
             lead=lead_context(lead, inquiry_text=inquiry_texts.get(lead.id) or None),
             events=tuple(events[lead.id]),
             touches=tuple(touches[lead.id]),
-            suppressed_channels=_suppressed(
-                {
-                    a: suppressed[a]
-                    for a in (normalise_email(lead.email), lead.phone)
-                    if a and a in suppressed
-                },
-                email=lead.email,
-                phone=lead.phone,
-            ),
+            suppressed_channels=blocked,
             handoffs=tuple(handoffs[lead.id]),
+            unreachable_channels=dead,
         )
-        for lead in leads
-    }
+    return snapshots
 
 
 def _suppressed(
-    by_address: dict[str, set[str]], *, email: str | None, phone: str | None
-) -> frozenset[Channel]:
-    """What suppressions of a lead's addresses block: "all" everything, an SMS opt-out calls too."""
-    channels: set[Channel] = set()
+    by_address: dict[str, dict[str, str]], *, email: str | None, phone: str | None
+) -> tuple[frozenset[Channel], frozenset[Channel]]:
+    """What suppressions of a lead's addresses block ("all" everything, an SMS opt-out calls too), and
+    which of those only because the address is dead: the policy tells an unreachable lead from one who
+    opted out."""
+    reasons: dict[Channel, set[str]] = {}
     for address, kinds in by_address.items():
         if ALL_CHANNELS in kinds:
-            return frozenset(Channel)
+            return frozenset(Channel), frozenset()
         if Channel.EMAIL in kinds and address == normalise_email(email):
-            channels.add(Channel.EMAIL)
+            reasons.setdefault(Channel.EMAIL, set()).add(kinds[Channel.EMAIL])
         if Channel.SMS in kinds and address == phone:
-            channels.update({Channel.SMS, Channel.PHONE})
-    return frozenset(channels)
+            for channel in (Channel.SMS, Channel.PHONE):
+                reasons.setdefault(channel, set()).add(kinds[Channel.SMS])
+    dead = frozenset(channel for channel, why in reasons.items() if why <= DEAD_ADDRESS_REASONS)
+    return frozenset(reasons), dead
 
 
 def _among(column: Any, values: list[Any]) -> Any:

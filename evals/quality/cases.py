@@ -81,8 +81,14 @@ class CaseRunner:
     # --- one moment: a touch, a reply, or a decision ------------------------------------------------
     def _single(self, scenario: Scenario, case: dict[str, Any], metrics: dict[str, list[float]]) -> None:
         model = scenario.model
-        reply_event, suppressed = self._read_reply(scenario, case, metrics)
-        snapshot = scenario.snapshot(self.start, self.env.sequences, reply=reply_event, suppressed=suppressed)
+        reply_event, (suppressed, unreachable) = self._read_reply(scenario, case, metrics)
+        snapshot = scenario.snapshot(
+            self.start,
+            self.env.sequences,
+            reply=reply_event,
+            suppressed=suppressed,
+            unreachable=unreachable,
+        )
         now = scenario.now(self.start)
         action = next_action(snapshot, self.env.sequences, now, self.env.config)
         case["decisions"].append(self._decision(action, now, metrics, case, model.expect.decision))
@@ -95,11 +101,11 @@ class CaseRunner:
 
     def _read_reply(
         self, scenario: Scenario, case: dict[str, Any], metrics: dict[str, list[float]]
-    ) -> tuple[EventRecord | None, frozenset[Channel]]:
+    ) -> tuple[EventRecord | None, tuple[frozenset[Channel], frozenset[Channel]]]:
         """The reply classified as the loop classifies it, and what its reading suppresses."""
         reply = scenario.model.reply
         if reply is None:
-            return None, frozenset()
+            return None, (frozenset(), frozenset())
         arrived = self.start + timedelta(days=reply.day)
         reading = self.env.classifier.classify(
             InboundReply(reply.message, reply.subject, reply.sender, reply.channel),
@@ -361,13 +367,14 @@ class CaseRunner:
             case["failures"].append(f"retrieval: {', '.join(result.missing)} not in the top 3")
 
 
-def _suppressed_by(intent: ReplyIntent, channel: Channel) -> frozenset[Channel]:
-    """What the loop suppresses when it reads a reply (``AgentLoop._read_replies``): the store's side."""
+def _suppressed_by(intent: ReplyIntent, channel: Channel) -> tuple[frozenset[Channel], frozenset[Channel]]:
+    """What the loop suppresses when it reads a reply (``AgentLoop._read_replies``): the store's side;
+    and of that, what is a dead address rather than an opt-out."""
     if intent is ReplyIntent.UNSUBSCRIBE:
-        return frozenset(Channel)
+        return frozenset(Channel), frozenset()
     if intent is ReplyIntent.BOUNCE_LIKE and channel is Channel.EMAIL:
-        return frozenset({Channel.EMAIL})
-    return frozenset()
+        return frozenset({Channel.EMAIL}), frozenset({Channel.EMAIL})
+    return frozenset(), frozenset()
 
 
 def retrieval_case(scenario: Scenario, suite: Suite) -> RetrievalCase | None:

@@ -295,8 +295,10 @@ class Scenario:
         reply: EventRecord | None = None,
         extra_touches: tuple[TouchRecord, ...] = (),
         suppressed: frozenset[Channel] = frozenset(),
+        unreachable: frozenset[Channel] = frozenset(),
     ) -> LeadSnapshot:
-        """The lead as the store would hand it to the policy: events, sent touches, suppressions."""
+        """The lead as the store would hand it to the policy: events, sent touches, suppressions
+        (``unreachable``: those of ``suppressed`` that are a dead address, not an opt-out)."""
         ids = (f"{self.id}-{n}" for n in itertools.count(1))
         touches = list(_sent_touches(self.model.history, start, sequences, ids)) + list(extra_touches)
         events: list[EventRecord] = []
@@ -310,11 +312,13 @@ class Scenario:
         if reply is not None:
             events.append(reply)
         events.sort(key=lambda e: e.occurred_at)
+        opted_out, bounced = _suppressed(events)
         return LeadSnapshot(
             lead=self.lead(start, touched=bool(touches)),
             events=tuple(events),
             touches=tuple(touches),
-            suppressed_channels=_suppressed(events) | suppressed,
+            suppressed_channels=opted_out | bounced | suppressed,
+            unreachable_channels=(bounced | unreachable) - opted_out - (suppressed - unreachable),
         )
 
     def reply_event(self, start: datetime, reading: ReplyReading | None) -> EventRecord | None:
@@ -495,15 +499,17 @@ def _event(
     )
 
 
-def _suppressed(events: list[EventRecord]) -> frozenset[Channel]:
-    """What the store would have suppressed: a bounced address, an unsubscribe (one channel, or all)."""
-    suppressed: set[Channel] = set()
+def _suppressed(events: list[EventRecord]) -> tuple[frozenset[Channel], frozenset[Channel]]:
+    """What the store would have suppressed: opt-outs (an unsubscribe, one channel or all; a complaint),
+    and bounced addresses."""
+    opted_out: set[Channel] = set()
+    bounced: set[Channel] = set()
     for event in events:
         if event.type is EventType.BOUNCE:
-            suppressed.add(event.channel or Channel.EMAIL)
+            bounced.add(event.channel or Channel.EMAIL)
         elif event.type in {EventType.UNSUBSCRIBE, EventType.COMPLAINT}:
-            suppressed.update({event.channel} if event.channel else set(Channel))
-    return frozenset(suppressed)
+            opted_out.update({event.channel} if event.channel else set(Channel))
+    return frozenset(opted_out), frozenset(bounced)
 
 
 def _read_yaml(path: Path) -> object:

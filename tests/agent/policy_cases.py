@@ -154,6 +154,7 @@ def snapshot(
     suppressed: frozenset[Channel] = frozenset(),
     handoffs: tuple[HandoffRecord, ...] = (),
     with_inquiry: bool = True,
+    unreachable: frozenset[Channel] = frozenset(),
 ) -> LeadSnapshot:
     all_events = ((inquiry(),) if with_inquiry else ()) + events
     return LeadSnapshot(
@@ -162,4 +163,5 @@ def snapshot(
         touches=touches,
         suppressed_channels=suppressed,
         handoffs=handoffs,
+        unreachable_channels=unreachable,
     )

@@ -131,7 +131,8 @@ class TestReplies:
         with services.session_factory() as session:
             suppressed = [(s.channel, s.reason) for s in session.scalars(select(Suppression))]
         assert suppressed == [("email", "bounce_reply")]
-        assert lead_row(services, lead_id).status == LeadStatus.UNSUBSCRIBED  # no other channel to use
+        lead = lead_row(services, lead_id)
+        assert lead.status == LeadStatus.CLOSED  # no other channel to use: unreachable, not an opt-out
 
     def test_a_hostile_reply_changes_nothing_but_its_own_lead(
         self, services: Services, clock: FakeClock

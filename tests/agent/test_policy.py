@@ -245,6 +245,29 @@ class TestStatusAndSuppression:
         assert action.status is LeadStatus.UNSUBSCRIBED
         assert "suppression.email" in action.rules and "consent.sms.missing" in action.rules
 
+    def test_a_dead_address_closes_the_lead_as_unreachable_not_unsubscribed(self) -> None:
+        bounced = frozenset({Channel.EMAIL})
+        given = snapshot(of=lead(), touches=(acknowledged(),), suppressed=bounced, unreachable=bounced)
+
+        action = decide(given, day(1))
+
+        assert isinstance(action, Stop)
+        assert (action.reason, action.status) == ("unreachable", LeadStatus.CLOSED)
+        assert "suppression.email" in action.rules and action.rules[-1] == "suppression.address_dead"
+
+    def test_a_dead_email_and_an_sms_opt_out_is_an_unsubscribe(self) -> None:
+        given = snapshot(
+            of=lead(phone="+13125550100", consent_sms=True),
+            touches=(acknowledged(),),
+            suppressed=frozenset({Channel.EMAIL, Channel.SMS, Channel.PHONE}),
+            unreachable=frozenset({Channel.EMAIL}),
+        )
+
+        action = decide(given, day(1, hours=1))
+
+        assert isinstance(action, Stop)
+        assert action.status is LeadStatus.UNSUBSCRIBED
+
     def test_email_suppressed_falls_back_to_sms_when_the_lead_consented(self) -> None:
         given = snapshot(
             of=lead(phone="+13125550100", consent_sms=True),
