@@ -46,6 +46,13 @@ PURPOSE_TYPES: Final[Mapping[str, tuple[DocType, ...]]] = MappingProxyType(
     }
 )
 
+# A touch whose topic is fixed whatever the lead asked: the topic leads the query, then the lead's own
+# words, or a pricing touch to a lead who asked about reminders cites the reminders FAQ, not the prices
+# (measured: with it, recall@3 of the retrieval eval 0.911 -> 0.919, of the quality suite 0.800 -> 0.818).
+PURPOSE_TOPICS: Final[Mapping[str, str]] = MappingProxyType(
+    {"pricing": "How much does it cost? Prices, plans and what is included."}
+)
+
 Where = Mapping[str, str | int | float | bool]
 
 MAX_FETCH: Final = 100
@@ -87,8 +94,11 @@ class RetrievalQuery:
         k: int = 3,
         today: date | None = None,
     ) -> RetrievalQuery:
-        """The query for one touch to one lead: their stated need, then their inquiry in their own words."""
-        text = " ".join(part.strip() for part in (need, inquiry) if part and part.strip())
+        """The query for one touch to one lead: the touch's fixed topic if it has one (``PURPOSE_TOPICS``),
+        their stated need, then their inquiry in their own words."""
+        topic = PURPOSE_TOPICS.get(purpose)
+        parts = (topic, need, inquiry)
+        text = " ".join(part.strip() for part in parts if part and part.strip())
         return cls(
             text=text,
             purpose=purpose,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from knowledge.documents import DocType, KnowledgeDocument, LoadResult
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import chunk_metadata, ingest
 from knowledge.retrieval import (
+    PURPOSE_TOPICS,
     PURPOSE_TYPES,
     KnowledgeBase,
     RetrievalQuery,
@@ -461,6 +463,18 @@ class TestForLead:
         assert query.text == "fewer no-shows We lose 5 bookings a week."
         assert (query.purpose, query.industry, query.k, query.today) == ("social_proof", "beauty", 3, TODAY)
         assert query.exclude_document_ids == frozenset({"cs-beauty"})
+
+    def test_a_pricing_touch_asks_about_prices_whatever_the_lead_wrote(self, kb: KnowledgeBase) -> None:
+        asked = "fewer no-shows Do your reminders actually work?"
+        query = RetrievalQuery.for_lead(
+            need="fewer no-shows", inquiry="Do your reminders actually work?", purpose="pricing", k=5
+        )
+
+        assert query.text == f"{PURPOSE_TOPICS['pricing']} {asked}"
+        with_topic = [s.id for s in kb.retrieve(query)]
+        without_topic = [s.id for s in kb.retrieve(replace(query, text=asked))]
+        assert "faq-pricing" in with_topic[:3]
+        assert with_topic.index("faq-pricing") < without_topic.index("faq-pricing")
 
     def test_a_lead_who_said_nothing_still_gets_their_industry_s_sources(self, kb: KnowledgeBase) -> None:
         query = RetrievalQuery.for_lead(
