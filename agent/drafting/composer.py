@@ -186,6 +186,8 @@ def _tidy(text: str) -> str:
 
 def _seed(request: DraftRequest) -> int:
     material = "|".join([request.lead.id, request.purpose.value, *request.previous_bodies])
+    if request.variant:
+        material += f"|variant {request.variant}"
     return int.from_bytes(hashlib.sha256(material.encode()).digest()[:4], "big")
 
 
@@ -245,7 +247,13 @@ def _source_values(
         "source_title_sentence": f'"{source.title}"'
         if source.title.endswith((".", "?", "!"))
         else f'"{source.title}."',
-        "source_summary": _summary(source, summary_words, figures_first=figures_first),
+        "source_summary": _summary(
+            source,
+            summary_words,
+            figures_first=figures_first,
+            # Each later wording (the first broke a rule) leaves out one more of the hardest sentences.
+            drop_hardest=request.variant,
+        ),
         "source_url": source.url or "",
         "customer": source.customer or "",
         "figure": source.figures[0] if source.figures else "",
@@ -256,10 +264,11 @@ def _source_values(
     return {key: value for key, value in values.items() if value}
 
 
-def _summary(source: Source, max_words: int, *, figures_first: bool = False) -> str:
+def _summary(source: Source, max_words: int, *, figures_first: bool = False, drop_hardest: int = 0) -> str:
     """Sentences of the source's own text: quoted, never paraphrased into new claims.
 
-    For a lead who wants figures first, the sentences that carry a figure are quoted first.
+    For a lead who wants figures first, the sentences that carry a figure are quoted first. With
+    ``drop_hardest``, that many of the sentences hardest to read are left out (one always remains).
     """
     lines = source.text.strip().splitlines()
     if lines and lines[0].strip().lstrip("# ").rstrip(".") == source.title.rstrip("."):
@@ -272,6 +281,10 @@ def _summary(source: Source, max_words: int, *, figures_first: bool = False) -> 
     text = re.sub(r"[*_`#]", "", text)
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     readable = [s for s in sentences if len(s.split()) <= MAX_SENTENCE_WORDS and not s.endswith("?")]
+    if drop_hardest and len(readable) > 1:
+        hardest = sorted(readable, key=lambda s: reading_grade([s]) or 0.0, reverse=True)
+        dropped = set(hardest[: min(drop_hardest, len(readable) - 1)])
+        readable = [s for s in readable if s not in dropped]
     if figures_first:
         readable.sort(key=lambda sentence: not re.search(r"\d", sentence))  # stable: order kept within
     summary: list[str] = []

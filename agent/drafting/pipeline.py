@@ -2,7 +2,8 @@
 
 The primary drafter (the LLM when one is configured) writes; the guardrails judge; on violations the
 drafter gets them back as feedback and tries again, a bounded number of times; then the composer
-writes; and if even that breaks a rule, the cleanest attempt goes to the review queue with its
+writes (in up to ``COMPOSER_WORDINGS`` wordings); and if even that breaks a rule, the cleanest attempt
+goes to the review queue with its
 violations shown. Every attempt is recorded (drafter, model, violation codes, error, tokens, time) so
 a rep, an eval or an engineer can see how the final text came to be.
 """
@@ -23,6 +24,10 @@ from agent.guardrails import Check, DraftText, Violation, run_checks
 logger = logging.getLogger(__name__)
 
 DEFAULT_REPAIRS = 2
+# The composer's wordings to try before a draft goes to review: the same facts with another opening,
+# ask and sign-off can pass where the first wording breaks a rule (a reading grade just over the
+# lead's limit, say). Each try costs about a millisecond.
+COMPOSER_WORDINGS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +158,17 @@ class DraftingPipeline:
         best: tuple[Draft, list[Violation]] | None,
         reason: str | None,
     ) -> DraftOutcome:
-        result = self._attempt(self.fallback, replace(request, feedback=(), rejected_body=None), attempts)
-        if result is None:  # the composer does not fail on valid input; if it did, say so loudly
-            raise DraftingError(attempts[-1].error or "the composer produced no draft")
-        chosen = _cleaner(result, best) if best is not None else result
+        composed: tuple[Draft, list[Violation]] | None = None
+        for variant in range(COMPOSER_WORDINGS):
+            fallback_request = replace(request, feedback=(), rejected_body=None, variant=variant)
+            result = self._attempt(self.fallback, fallback_request, attempts)
+            if result is None:  # the composer does not fail on valid input; if it did, say so loudly
+                raise DraftingError(attempts[-1].error or "the composer produced no draft")
+            composed = _cleaner(composed, result) if composed is not None else result
+            if not result[1]:
+                break
+        assert composed is not None
+        chosen = _cleaner(composed, best) if best is not None else composed
         draft, violations = chosen
         if violations:
             logger.info(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -543,3 +544,34 @@ class TestComposerAsks:
         ]
 
         assert any(slots(draft.call_to_action) for draft in asked)
+
+
+class TestLaterWordings:
+    TEMPLATES = Source(
+        id="resources/reminder-templates",
+        type=DocType.RESOURCE,
+        title="Reminder message templates that clients answer",
+        url="https://northstar-bookings.example/resources/reminder-templates",
+        text=(
+            "Thirty ready-to-use confirmation and reminder messages for email and SMS, grouped by industry: "
+            "salons and spas, dental, veterinary, fitness, home services and professional services. "
+            "It's for whoever sets up reminders and wants them to sound like the business. "
+            "Each one fits in a single text."
+        ),
+        score=0.8,
+    )
+    HARDEST = "Thirty ready-to-use confirmation and reminder messages"
+
+    def test_the_first_wording_quotes_the_source_as_it_is(self) -> None:
+        draft = Composer().draft(request(sources=(self.TEMPLATES,)))
+
+        assert self.HARDEST in draft.body
+
+    def test_a_later_wording_leaves_out_the_sentence_hardest_to_read(self) -> None:
+        later = replace(request(sources=(self.TEMPLATES,)), variant=1)
+
+        draft = Composer().draft(later)
+
+        assert self.HARDEST not in draft.body
+        assert "It's for whoever sets up reminders" in draft.body  # still quoted, never paraphrased
+        assert draft.body != Composer().draft(request(sources=(self.TEMPLATES,))).body

@@ -13,7 +13,8 @@ from agent.domain import DrafterKind
 from agent.drafting.base import Draft, DraftingError, DraftRequest
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, load_drafter_prompts
-from agent.drafting.pipeline import DraftingPipeline
+from agent.drafting.pipeline import COMPOSER_WORDINGS, DraftingPipeline
+from agent.guardrails import DraftText, GuardrailContext, Violation
 from agent.llm import ModelGate, RetryPolicy
 from tests.agent.drafting.llm_api import BASE_URL, COMPLETIONS, draft_answer, error, sent_messages
 from tests.agent.drafting.requests import BAD_BODY, CASE_STUDY, GOOD_BODY, draft_request
@@ -95,6 +96,32 @@ class TestRepair:
 
         assert outcome.clean and outcome.fallback_reason is None
         assert [a.drafter for a in outcome.attempts] == ["composer"]
+
+    def test_a_composer_wording_that_breaks_a_rule_is_followed_by_another(self) -> None:
+        composer = Composer()
+        first = composer.draft(draft_request()).body
+
+        def rejects_the_first_wording(draft: DraftText, _: GuardrailContext) -> list[Violation]:
+            return [Violation("test.first_wording", "not this one")] if draft.body == first else []
+
+        outcome = DraftingPipeline(composer, composer, checks=(rejects_the_first_wording,)).produce(
+            draft_request()
+        )
+
+        assert outcome.clean and outcome.draft.body != first
+        assert [a.violations for a in outcome.attempts] == [("test.first_wording",), ()]
+
+    def test_the_composer_tries_a_bounded_number_of_wordings_then_goes_to_review(self) -> None:
+        composer = Composer()
+
+        def rejects_everything(draft: DraftText, _: GuardrailContext) -> list[Violation]:
+            return [Violation("test.never", "nothing passes")]
+
+        outcome = DraftingPipeline(composer, composer, checks=(rejects_everything,)).produce(draft_request())
+
+        assert not outcome.clean
+        assert len(outcome.attempts) == COMPOSER_WORDINGS
+        assert outcome.draft.body == composer.draft(draft_request()).body  # a tie keeps the first wording
 
 
 class BlockedDrafter:
