@@ -79,8 +79,9 @@ def requests(chroma: Path) -> list[DraftRequest]:
             inquiry_text=row["message"] or None,
         )
         for purpose in TouchPurpose:
-            query = RetrievalQuery(
-                text=" ".join(p for p in (lead.need, lead.inquiry_text) if p) or purpose.value,
+            query = RetrievalQuery.for_lead(
+                need=lead.need,
+                inquiry=lead.inquiry_text,
                 purpose=purpose.value,
                 industry=lead.industry,
                 today=NOW.date(),
