@@ -602,7 +602,7 @@ def demo(
     leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
 ) -> None:
     """Load the demo knowledge base and leads, run the loop over them, and print what it did."""
-    from agent.demo import run_demo
+    from agent.demo import DEMO_ADMIN, run_demo
 
     settings = _settings()
     from agent.db.migrate import upgrade
@@ -617,6 +617,11 @@ def demo(
     console.print(result.summary)
     if result.api_key:
         console.print(f"Demo admin API key (shown once): [bold]{result.api_key}[/]")
+    if result.password:
+        console.print(
+            f"Review queue sign-in (shown once): [bold]{DEMO_ADMIN}[/] / [bold]{result.password}[/] "
+            f"(change it: touchpoint users create {DEMO_ADMIN})"
+        )
 
 
 def _safe_url(url: str) -> str:

@@ -6,6 +6,7 @@ demo shows (acknowledgments in ``var/outbox``, drafts waiting for review) is wha
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from agent.domain import UserRole
 from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.leads_import import LeadRow, read_rows
 from agent.settings import Settings
-from agent.users import ensure_user, issue_key
+from agent.users import ensure_user, hash_password, issue_key
 from knowledge.chroma_store import build_vector_store
 from knowledge.documents import load_folder
 from knowledge.embeddings import build_embedder
@@ -34,6 +35,7 @@ class DemoResult:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     summary: str = ""
     api_key: str | None = None
+    password: str | None = None  # the demo admin's, for the review page: shown once, like the key
 
 
 def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress) -> DemoResult:
@@ -41,7 +43,7 @@ def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress)
     services = build_services(settings)
     result = DemoResult()
     try:
-        result.api_key = _demo_admin_key(services)
+        result.api_key, result.password = _demo_admin_access(services)
         rows = list(read_rows(leads_file or DEMO_LEADS))
         task = progress.add_task("inquiries", total=len(rows))
         latencies: list[float] = []
@@ -72,7 +74,8 @@ def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress)
             f"{len(rows)} inquiries handled (median {median_ms:.0f} ms each), "
             f"{replayed} of them already handled by an earlier run; "
             f"{sum(sent.values())} message(s) sent to {settings.resolved_outbox_dir}/ as .eml files.\n"
-            "Next: `touchpoint serve`, then open http://127.0.0.1:8000/docs"
+            "Next: `touchpoint serve`, then open http://127.0.0.1:8000/ (the review queue) and "
+            "http://127.0.0.1:8000/docs (the API)"
         )
     finally:
         services.close()
@@ -115,12 +118,17 @@ def _ingest_with_progress(settings: Settings, progress: Progress) -> None:
     )
 
 
-def _demo_admin_key(services: Services) -> str | None:
-    """A key for the demo admin the first time the demo runs; later runs reuse the one shown then."""
+def _demo_admin_access(services: Services) -> tuple[str | None, str | None]:
+    """An API key and a review-page password for the demo admin the first time the demo runs (both
+    random, shown once); later runs keep what was shown then."""
     with services.session_factory.begin() as session:
         admin = ensure_user(
             session, email=DEMO_ADMIN, name="Demo Admin", role=UserRole.ADMIN, now=services.clock()
         )
+        password = None
+        if admin.password_hash is None:
+            password = secrets.token_urlsafe(12)
+            admin.password_hash = hash_password(password)
         if UserRepository(session).has_keys(admin.id):
-            return None
-        return issue_key(session, admin, name="demo", now=services.clock())
+            return None, password
+        return issue_key(session, admin, name="demo", now=services.clock()), password

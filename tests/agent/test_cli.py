@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from agent.cli import app
+from agent.db.engine import build_engine, build_session_factory
+from agent.users import check_password
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
@@ -120,6 +123,15 @@ class TestDemo:
         assert "24 inquiries handled" in result.stdout
         assert "Demo admin API key (shown once): tp_" in result.stdout
         assert len(list((tmp_path / "var" / "outbox").glob("*.eml"))) >= 20
+        printed = " ".join(result.stdout.split())  # rich wraps long lines at the terminal's width
+        shown = re.search(r"Review queue sign-in \(shown once\): (\S+) / (\S+)", printed)
+        assert shown is not None, result.stdout
+        engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
+        try:
+            with build_session_factory(engine)() as session:
+                assert check_password(session, shown[1], shown[2]) is not None  # it signs in
+        finally:
+            engine.dispose()
 
     def test_running_the_demo_twice_adds_nothing(self, env: dict[str, str], tmp_path: Path) -> None:
         _touchpoint("demo", env=env, cwd=tmp_path)
@@ -130,4 +142,5 @@ class TestDemo:
         assert second.returncode == 0, second.stderr
         assert "24 of them already handled by an earlier run" in " ".join(second.stdout.split())
         assert "API key" not in second.stdout
+        assert "sign-in" not in second.stdout  # the password shown the first time still works
         assert sorted((tmp_path / "var" / "outbox").glob("*.eml")) == before
