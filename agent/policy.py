@@ -793,6 +793,10 @@ class _Decision:
             problems.append(problem)
         return None, tuple(problems)
 
+    def _texted_in(self) -> bool:
+        """The lead's latest inquiry came by text message."""
+        return bool(self.inquiries) and self.inquiries[-1].channel is Channel.SMS
+
     def earliest(
         self, due: datetime, channel: Channel, purpose: TouchPurpose
     ) -> tuple[datetime, tuple[str, ...]]:
@@ -808,6 +812,9 @@ class _Decision:
         rules.extend(caps)
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.EMAIL:
             return earliest, (*rules, "timing.acknowledgment_any_hour")
+        if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.SMS and self._texted_in():
+            # They texted us this minute: the answer to their own text is not an unsolicited one.
+            return earliest, (*rules, "timing.acknowledgment_answers_their_text")
         hours = (
             self.config.email_hours if channel in {Channel.EMAIL, Channel.LINKEDIN} else self.config.sms_hours
         )

@@ -138,9 +138,12 @@ def receive_sms(services: Services, sms: InboundSms) -> InboundResult:
     if not _E164.match(sms.from_number):
         return InboundResult(Handled.IGNORED)
     message = sms.body.strip()[:5000] or "(empty text)"
-    return _inquiry(
-        services, Inquiry(message=message, phone=sms.from_number, source="sms", idempotency_key=key)
+    # Texting the business is asking to be texted back: the acknowledgment answers on SMS, with the
+    # opt-out line, and STOP withdraws the consent as for anyone else.
+    texted = Inquiry(
+        message=message, phone=sms.from_number, source="sms", idempotency_key=key, consent_sms=True
     )
+    return _inquiry(services, texted)
 
 
 def _sms_keyword(services: Services, sms: InboundSms, keyword: Keyword) -> InboundResult:

@@ -169,6 +169,28 @@ class TestALeadsLife:
         assert (drafts[0][0], drafts[0][1].purpose) == (night, TouchPurpose.ACKNOWLEDGMENT)
         assert "timing.acknowledgment_any_hour" in drafts[0][1].rules
 
+    @pytest.mark.parametrize(
+        ("inquiry_channel", "expected"),
+        [
+            (Channel.SMS, "timing.acknowledgment_answers_their_text"),  # they texted: answer at once
+            (None, "timing.quiet_hours.sms"),  # a web form with SMS consent: a text waits for 09:00
+        ],
+    )
+    def test_a_text_acknowledgment_at_night_goes_only_to_a_lead_who_texted(
+        self, inquiry_channel: Channel | None, expected: str
+    ) -> None:
+        night = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 02:00 in Chicago
+        texter = lead(email=None, phone="+13125550100", consent_sms=True)
+        texted = event(EventType.INQUIRY, night, channel=inquiry_channel, message="group bookings?")
+
+        action = decide(snapshot(of=texter, events=(texted,), with_inquiry=False), night)
+
+        assert expected in action.rules
+        if inquiry_channel is Channel.SMS:
+            assert isinstance(action, DraftTouch) and action.channel is Channel.SMS
+        else:
+            assert isinstance(action, Wait)
+
     def test_the_steps_go_out_at_the_same_local_time_across_a_dst_change(self) -> None:
         # Monday 2 March 2026, 09:00 in New York (EST); clocks go forward on Sunday 8 March.
         start = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)

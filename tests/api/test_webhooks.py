@@ -7,6 +7,7 @@ import hmac
 import json
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -364,12 +365,33 @@ class TestSmsKeywords:
             "Can we talk tomorrow?",
         )
 
-    def test_an_unknown_number_becomes_a_new_inquiry(self, client: TestClient, services: Services) -> None:
+    def test_an_unknown_number_becomes_a_new_inquiry_answered_by_text_at_once(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        clock.now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 3 a.m. where the lead is (UTC by default)
+
         twilio(client, "/webhooks/sms/twilio", sms_from("Do you do group bookings?", sid="SM7"))
 
         with services.session_factory() as session:
             lead = session.query(Lead).one()
-        assert (lead.phone, lead.source) == (PHONE, "sms")
+            (ack,) = session.query(Touch).all()
+        assert (lead.phone, lead.source, lead.consent_sms) == (PHONE, "sms", True)
+        assert (ack.purpose, ack.channel, ack.state) == ("acknowledgment", "sms", "sent")
+        assert "timing.acknowledgment_answers_their_text" in ack.decision_rules
+        sent = json.loads((services.settings.resolved_outbox_dir / f"{ack.id}.sms.json").read_text())
+        assert sent["to"] == PHONE and "STOP" in sent["body"]
+
+    def test_after_stop_the_texted_lead_gets_no_more_texts(
+        self, client: TestClient, services: Services
+    ) -> None:
+        twilio(client, "/webhooks/sms/twilio", sms_from("Do you do group bookings?", sid="SM7"))
+
+        twilio(client, "/webhooks/sms/twilio", sms_from("STOP", sid="SM8"))
+
+        with services.session_factory() as session:
+            lead = session.query(Lead).one()
+        assert lead.consent_sms is False
+        assert Channel.SMS in suppressed(services, phone=PHONE)
 
 
 def status(**overrides: Any) -> dict[str, Any]:
