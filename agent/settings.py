@@ -167,6 +167,11 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_inbound_email_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Body limit of the inbound email webhooks (replies come with HTML and attachments)",
+    )
 
     # The agent loop (agent/policy.py, agent/scoring.py, agent/worker.py); times are the lead's own
     auto_send_max_risk: Literal["none", "low", "medium", "high"] = Field(

@@ -41,5 +41,9 @@ def create_app(services: Services, *, lifespan: Lifespan[FastAPI] | None = None)
     for module in (*routes, webhooks):
         app.include_router(module.router)
     web.install(app)  # the reps' pages: /, /handoffs, /metrics, /login
-    app.add_middleware(BodySizeLimit, max_bytes=services.settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=services.settings.max_request_bytes,
+        larger={"/webhooks/email/": services.settings.max_inbound_email_bytes},
+    )
     return app

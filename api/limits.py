@@ -1,8 +1,14 @@
-"""Refuse oversized bodies before they are read into memory, declared or streamed."""
+"""Refuse oversized bodies before they are read into memory, declared or streamed.
+
+One limit for everything a person or an integration sends, and larger ones for paths whose senders
+cannot shorten what they send: an email provider posting a reply with its HTML and attachments gets one
+answer, and a refusal would lose the reply after its retries.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,17 +20,24 @@ class BodyTooLarge(Exception):
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})  # path prefix -> its own limit
+
+    def limit_for(self, path: str) -> int:
+        return next(
+            (limit for prefix, limit in self.larger.items() if path.startswith(prefix)), self.max_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send, scope["path"])
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._reject(send, scope["path"], max_bytes)
             return
         received = 0
         started = False
@@ -34,7 +47,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge
             return message
 
@@ -47,15 +60,15 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(send, scope["path"])
+                await self._reject(send, scope["path"], max_bytes)
 
-    async def _reject(self, send: Send, path: str) -> None:
+    async def _reject(self, send: Send, path: str, max_bytes: int) -> None:
         body = json.dumps(
             {
                 "type": TYPE_BASE + "payload-too-large",
                 "title": "Payload too large",
                 "status": 413,
-                "detail": f"the request body is over the {self.max_bytes}-byte limit; send less",
+                "detail": f"the request body is over the {max_bytes}-byte limit; send less",
                 "instance": path,
             }
         ).encode()

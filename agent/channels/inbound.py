@@ -43,6 +43,9 @@ from agent.events import NewEvent, record_event
 from agent.inquiries import Inquiry, is_sendable, submit_inquiry
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# Characters of an email kept on the event: the sender's own words come first, and a long quoted thread
+# is cut rather than the email refused (a refused reply is lost once the provider stops retrying).
+MAX_EMAIL_TEXT = 100_000
 
 
 class Handled(StrEnum):
@@ -84,7 +87,7 @@ def receive_email(services: Services, mail: InboundEmail) -> InboundResult:
         )
         if lead is not None:
             payload: dict[str, Any] = {
-                "message": mail.text,
+                "message": mail.text[:MAX_EMAIL_TEXT],
                 "subject": mail.subject,
                 "from": address,
                 "touch_id": str(thread.id) if thread else None,
@@ -96,7 +99,8 @@ def receive_email(services: Services, mail: InboundEmail) -> InboundResult:
             new = NewEvent(EventType.REPLY, Channel.EMAIL, payload, mail.received_at, key)
             return _recorded(services, session, lead, new, thread)
     first, _, last = (mail.from_name or name).strip().partition(" ")
-    message = "\n\n".join(part for part in (mail.subject, mail.text.strip()) if part) or "(empty email)"
+    text = mail.text.strip()[:MAX_EMAIL_TEXT]
+    message = "\n\n".join(part for part in (mail.subject, text) if part) or "(empty email)"
     return _inquiry(
         services,
         Inquiry(

@@ -63,7 +63,7 @@ class EmailIn(Lenient):
     """The generic inbound email: what any relay or script can post (signed with our HMAC)."""
 
     from_: str = Field(validation_alias=AliasChoices("from", "from_"), min_length=3, max_length=400)
-    text: str = Field(default="", max_length=100_000)
+    text: str = ""
     subject: str | None = Field(default=None, max_length=1000)
     message_id: str | None = Field(default=None, max_length=1000)
     in_reply_to: str | None = Field(default=None, max_length=1000)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from agent.channels.inbound import MAX_EMAIL_TEXT
 from agent.channels.twilio import SIGNATURE_HEADER, twilio_signature
 from agent.container import Services, build_services
 from agent.db.models import Event, Lead, Suppression, Touch
@@ -195,6 +196,35 @@ class TestEmailReplies:
             ack = session.query(Touch).filter(Touch.message_id == message_id).one()
         assert event.payload["touch_id"] == str(ack.id)
         assert lead_row(services, lead_id).status == "handed_off"
+
+    def test_a_long_reply_with_its_html_is_taken_where_other_bodies_would_be_refused(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id, message_id = acknowledged(services)
+        long_html = "<p>" + "Earlier in this thread we talked about deposits. " * 4000 + "</p>"  # ~200 KB
+        body = reply(message_id, html=long_html)
+
+        response = signed(client, clock, "/webhooks/email/inbound", body)
+        elsewhere = client.post("/v1/inquiries", content=b"x" * len(json.dumps(body)))
+
+        assert response.status_code == 200, response.text
+        assert len(json.dumps(body)) > services.settings.max_request_bytes
+        (event,) = events(services, type="reply")
+        assert event.lead_id == lead_id
+        assert elsewhere.status_code == 413
+
+    def test_a_very_long_thread_is_cut_not_refused(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        _, message_id = acknowledged(services)
+        text = "Yes, Tuesday works.\n\n" + "> an old quoted line\n" * 8000  # ~170,000 characters
+
+        response = signed(client, clock, "/webhooks/email/inbound", reply(message_id, text=text))
+
+        assert response.status_code == 200, response.text
+        (event,) = events(services, type="reply")
+        assert event.payload["message"].startswith("Yes, Tuesday works.")
+        assert len(event.payload["message"]) == MAX_EMAIL_TEXT
 
     def test_a_reply_from_another_address_still_finds_its_thread(
         self, client: TestClient, services: Services, clock: FakeClock
