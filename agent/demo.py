@@ -21,10 +21,7 @@ from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.leads_import import LeadRow, read_rows
 from agent.settings import Settings
 from agent.users import ensure_user, hash_password, issue_key
-from knowledge.chroma_store import build_vector_store
-from knowledge.documents import load_folder
-from knowledge.embeddings import build_embedder
-from knowledge.ingest import ingest
+from knowledge.retrieval import build_knowledge_base
 
 DEMO_LEADS = Path(__file__).with_name("demo_leads.csv")
 DEMO_ADMIN = "admin@demo.touchpoint.local"
@@ -39,8 +36,11 @@ class DemoResult:
 
 
 def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress) -> DemoResult:
-    _ingest_with_progress(settings, progress)
-    services = build_services(settings)
+    task = progress.add_task("knowledge base", total=None)
+    knowledge = build_knowledge_base(
+        settings, on_progress=lambda done, total: progress.update(task, completed=done, total=total)
+    )
+    services = build_services(settings, knowledge=knowledge)
     result = DemoResult()
     try:
         result.api_key, result.password = _demo_admin_access(services)
@@ -104,17 +104,6 @@ def _inquiry(lead: LeadRow, message: str) -> Inquiry:
         timezone=lead.timezone,
         deal_value=lead.deal_value,
         consent_sms=lead.consent_sms,
-    )
-
-
-def _ingest_with_progress(settings: Settings, progress: Progress) -> None:
-    loaded = load_folder(settings.knowledge_dir)
-    store = build_vector_store(settings, build_embedder(settings))
-    task = progress.add_task("knowledge base", total=None)
-    ingest(
-        loaded.documents,
-        store,
-        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
     )
 
 

@@ -20,7 +20,7 @@ from agent.settings import Settings
 from knowledge.chroma_store import build_vector_store
 from knowledge.documents import DocType, KnowledgeDocument, LoadError, load_folder
 from knowledge.embeddings import build_embedder
-from knowledge.ingest import ingest
+from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
 
 logger = logging.getLogger(__name__)
@@ -297,11 +297,14 @@ def _source(document: KnowledgeDocument, hit: Hit, score: float) -> Source:
     )
 
 
-def build_knowledge_base(settings: Settings, *, ingest_missing: bool = True) -> KnowledgeBase:
+def build_knowledge_base(
+    settings: Settings, *, ingest_missing: bool = True, on_progress: ProgressCallback | None = None
+) -> KnowledgeBase:
     """Load the knowledge folder and, unless told not to, bring the vector store up to date with it.
 
     Ingestion is idempotent and cheap when nothing changed, so every process may run it at start-up;
-    ``ingest_missing=False`` is for processes that must not write to a shared store.
+    ``ingest_missing=False`` is for processes that must not write to a shared store. ``on_progress``
+    counts the chunks embedded, for a command that shows it.
     """
     root = settings.knowledge_dir
     loaded = load_folder(root)
@@ -309,7 +312,7 @@ def build_knowledge_base(settings: Settings, *, ingest_missing: bool = True) -> 
         logger.warning("knowledge.load.error", extra={"error": str(error)})
     store = build_vector_store(settings, build_embedder(settings))
     if ingest_missing:
-        report = ingest(loaded.documents, store)
+        report = ingest(loaded.documents, store, on_progress=on_progress)
         for message in report.errors:
             logger.warning("knowledge.ingest.error", extra={"error": message})
     return KnowledgeBase(loaded.documents, store, root=root, errors=loaded.errors)
