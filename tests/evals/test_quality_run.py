@@ -72,8 +72,10 @@ class TestDeterministicDefaultSuite:
         assert ack["body"].startswith("Hi Jasmine")
         assert ack["sources"] and ack["final"]["drafter"] == "composer"
         unsubscribe = cases["reply-unsubscribe-polite-no-keyword"]
-        assert unsubscribe["reply"]["reading"]["intent"] == "other"  # the rules miss it, and the run says so
-        assert any("expected unsubscribe" in f for f in unsubscribe["failures"])
+        assert unsubscribe["reply"]["reading"]["intent"] == "unsubscribe"
+        assert unsubscribe["reply"]["expected"] == "unsubscribe" and unsubscribe["failures"] == []
+        german = cases["german-dental-ack"]  # the model does not link a German GDPR question to the FAQ
+        assert "retrieval: faqs/gdpr not in the top 3" in german["failures"]
         sequence = cases["sequence-salon-casual"]
         assert len(sequence["drafts"]) == 5 and sequence["sequence"]["pairs"] == 10
 
