@@ -73,7 +73,12 @@ def charts(m: Metrics) -> dict[str, Any]:
         ),
         "touches": bars(
             [
-                Bar(f"{label} touches", (count,), f"{count} leads", touches_most)
+                Bar(
+                    f"{label} {'touch' if label == '1' else 'touches'}",
+                    (count,),
+                    f"{count} {'lead' if count == 1 else 'leads'}",
+                    touches_most,
+                )
                 for label, count in m.touches.histogram
             ],
             title="Touches per lead",
