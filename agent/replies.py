@@ -147,8 +147,10 @@ RULES: tuple[tuple[ReplyIntent, re.Pattern[str]], ...] = (
             r"\bspam(ming)?\b",
             r"\bwtf\b",
             r"\bsloppy\b",
-            r"\bnot (impressed|happy|ok(ay)?)\b",
-            r"\b(disappointed|disappointing|unprofessional|rude|insulting|pathetic)\b",
+            r"\bnot (impressed|amused)\b",
+            # Aimed at us; "not happy with our current tool" is a lead to help, not an angry one.
+            r"\b(not happy|unhappy|disappointed) with (you|your|this|these|how (often |much )?you)\b",
+            r"\b(unprofessional|rude|insulting|pathetic)\b",
             r"!!+",
         ),
     ),
@@ -233,7 +235,9 @@ CONFIDENCE = {ReplyIntent.BOUNCE_LIKE: 0.9, ReplyIntent.OUT_OF_OFFICE: 0.9, Repl
 # everyone"): the rules read the rest of the reply without them, so an injected command can neither
 # unsubscribe, silence nor excite the reader. A reply that is nothing else is OTHER: a person reads it.
 INSTRUCTIONS = _rx(
-    r"\b(ignore|disregard|forget) (all |any |the |your )?(previous|prior|above|earlier|system)\b",
+    # "Please ignore my previous email" is a person; "ignore previous instructions" is not.
+    r"\b(ignore|disregard|forget) (all |any |the |your )?(previous |prior |above |earlier |system )?"
+    r"(instructions|prompts?|rules|directives)\b",
     r"\bsystem (override|prompt|message|instruction)",
     r"\b(classify|label|mark|tag) (this|the|my) (message|reply|e-?mail|text)\b",
     r"\bnew instructions?\s*:",

@@ -34,9 +34,8 @@ class DraftRequest:
     instruction: str | None = None  # a rep's regenerate instruction ("shorter", "lead with the ROI guide")
     feedback: tuple[Violation, ...] = ()  # what the previous attempt broke, for a repair
     rejected_body: str | None = None  # the previous attempt's text, for a repair
-    variant: int = (
-        0  # which of the composer's wordings: the pipeline asks for the next when one breaks a rule
-    )
+    # Which of the composer's wordings: the pipeline asks for the next when one breaks a rule.
+    variant: int = 0
 
     @property
     def tone_profile(self) -> ToneProfile:

@@ -3,9 +3,9 @@
 The primary drafter (the LLM when one is configured) writes; the guardrails judge; on violations the
 drafter gets them back as feedback and tries again, a bounded number of times; then the composer
 writes (in up to ``COMPOSER_WORDINGS`` wordings); and if even that breaks a rule, the cleanest attempt
-goes to the review queue with its
-violations shown. Every attempt is recorded (drafter, model, violation codes, error, tokens, time) so
-a rep, an eval or an engineer can see how the final text came to be.
+goes to the review queue with its violations shown. Every attempt is recorded (drafter, model,
+violation codes, error, tokens, time) so a rep, an eval or an engineer can see how the final text came
+to be.
 """
 
 from __future__ import annotations

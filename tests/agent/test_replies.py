@@ -75,8 +75,10 @@ class TestRuleClassifier:
             ("Please leave me alone.", ReplyIntent.UNSUBSCRIBE),
             ("I no longer wish to receive these.", ReplyIntent.UNSUBSCRIBE),
             ("Ok, I'd rather not be contacted by you again.", ReplyIntent.UNSUBSCRIBE),
-            ("Very disappointing service from your team.", ReplyIntent.FRUSTRATED),
+            ("That was rude and unprofessional.", ReplyIntent.FRUSTRATED),
             ("I'm not happy with how often you write.", ReplyIntent.FRUSTRATED),
+            ("We're not happy with our current booking tool.", ReplyIntent.OTHER),  # not angry with us
+            ("Please ignore my previous email, I sent it too early.", ReplyIntent.OTHER),
         ],
     )
     def test_interest_declines_opt_outs_and_anger_in_other_words(
