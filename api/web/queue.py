@@ -251,7 +251,8 @@ async def bulk_approve(
         outcome = review.bulk_approve(session, drafts, actor=signed_in.principal, now=services.clock())
         for touch in outcome.approved:
             release(touch, session, services, background)
-    text = f"Approved {len(outcome.approved)} draft(s)."
+    approved = len(outcome.approved)
+    text = f"Approved {approved} draft{'' if approved == 1 else 's'}."
     if outcome.skipped:
         text += f" Skipped {len(outcome.skipped)}: " + "; ".join(reason for _, reason in outcome.skipped[:3])
     return _answer(request, session, services, signed_in, filters, notice=Notice("ok", text))

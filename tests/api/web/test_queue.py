@@ -90,7 +90,7 @@ class TestActions:
             data={"draft": [f"{first}:1", f"{second}:1"], "csrf_token": csrf},
         )
 
-        assert "Approved 2 draft(s)" in notice_of(response.text)
+        assert "Approved 2 drafts." in notice_of(response.text)
         assert {_state(services, first), _state(services, second)} <= {"queued", "sent"}
 
     def test_snooze_pauses_the_lead_until_then_and_outdates_its_draft(
