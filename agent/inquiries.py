@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from agent.container import Services
 from agent.db.models import Event, Lead
 from agent.db.repositories import EventRepository, LeadRepository, normalise_email
-from agent.domain import Channel, EventType, TouchState
+from agent.domain import Channel, EventType, TouchPurpose, TouchState
 from agent.loop import StepResult
 from agent.policy import Stop
 from knowledge.retrieval import RetrievalQuery
@@ -79,12 +79,18 @@ def submit_inquiry(services: Services, inquiry: Inquiry) -> InquiryOutcome:
 
 
 def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
-    # Embed what the acknowledgment will search for before the transaction takes the lead's row (on
-    # SQLite, the one write lock): the slow part of retrieval then overlaps with other inquiries' writes.
-    services.knowledge.prepare(
-        RetrievalQuery.for_lead(need=inquiry.need, inquiry=inquiry.message, purpose="acknowledgment")
-    )
     now = services.clock()
+    # Retrieve for the acknowledgment before the transaction takes the lead's row (on SQLite, the one
+    # write lock): the step's own query for a new lead is this one, and finds the answer ready.
+    services.knowledge.prepare(
+        RetrievalQuery.for_lead(
+            need=(inquiry.need or "").strip(),
+            inquiry=inquiry.message,
+            purpose=TouchPurpose.ACKNOWLEDGMENT.value,
+            industry=(inquiry.industry or "").strip() or None,
+            today=now.date(),
+        )
+    )
     with services.session_factory.begin() as session:
         existing = EventRepository(session).by_idempotency_key(inquiry.key())
         if existing is not None:

@@ -100,9 +100,6 @@ class ChromaVectorStore:
                 return result
             offset += _PAGE
 
-    def prepare(self, query: str) -> None:
-        self._embedder.embed_query(query)  # the embedders keep recent query vectors
-
     def search(self, query: str, *, k: int, where: Mapping[str, Scalar] | None = None) -> list[Hit]:
         if k <= 0:
             return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +57,7 @@ PURPOSE_TOPICS: Final[Mapping[str, str]] = MappingProxyType(
 Where = Mapping[str, str | int | float | bool]
 
 MAX_FETCH: Final = 100
+PREPARED_MAX: Final = 256  # answers worked out ahead and not yet asked for (a lead's details changed)
 SERVICE_BONUS: Final = 0.02  # enough to win a near-tie, never to beat a clearly better match
 
 
@@ -145,6 +147,10 @@ class KnowledgeBase:
         self.lock = threading.RLock()  # held by whoever changes the folder, the store and this object
         self.documents: Mapping[str, KnowledgeDocument] = MappingProxyType({})
         self.errors: tuple[LoadError, ...] = ()
+        # Answers worked out ahead by ``prepare``, each with the documents it was computed on.
+        self._prepared: OrderedDict[RetrievalQuery, tuple[Mapping[str, KnowledgeDocument], list[Source]]]
+        self._prepared = OrderedDict()
+        self._prepared_lock = threading.Lock()
         self.reload(documents, errors)
 
     @property
@@ -174,10 +180,28 @@ class KnowledgeBase:
         ]
 
     def prepare(self, query: RetrievalQuery) -> None:
-        """Do the slow part of ``retrieve(query)`` (embedding its text) now, before a lock is taken."""
-        self._store.prepare(_search_text(query))
+        """Work out ``retrieve(query)`` now, before the caller takes a lock (on SQLite a transaction
+        holds the one write lock), and keep the answer for the caller's own ``retrieve(query)`` inside
+        it: the embedding and the vector searches then overlap other writers instead of queueing them.
+        """
+        documents = self.documents
+        sources = self._search(query, documents)
+        with self._prepared_lock:
+            self._prepared[query] = (documents, sources)
+            while len(self._prepared) > PREPARED_MAX:
+                self._prepared.popitem(last=False)
 
     def retrieve(self, query: RetrievalQuery) -> list[Source]:
+        """The answer ``prepare`` worked out for this very query (once, and only if the documents have
+        not been reloaded since), or ``_search``'s."""
+        with self._prepared_lock:
+            ready = self._prepared.pop(query, None)
+        documents = self.documents
+        if ready is not None and ready[0] is documents:
+            return list(ready[1])
+        return self._search(query, documents)
+
+    def _search(self, query: RetrievalQuery, documents: Mapping[str, KnowledgeDocument]) -> list[Source]:
         """Top ``k`` documents (best chunk each) of the purpose's types, the lead's industry first.
 
         A document applies to the lead if tagged with their industry or with none (that means "any
@@ -194,8 +218,7 @@ class KnowledgeBase:
             raise ValueError(f"unknown touch purpose {query.purpose!r}; known: {', '.join(PURPOSE_TYPES)}")
         if query.k <= 0:
             return []
-        documents = self.documents  # one snapshot for the whole call (see the class docstring)
-        text = _search_text(query)
+        text = _search_text(query)  # ``documents``: one snapshot for the whole call (see the class docstring)
         fetch = min(MAX_FETCH, (query.k + len(query.exclude_document_ids)) * 3)
         industry = _slug(query.industry) if query.industry else None
         bonus = SERVICE_BONUS if query.services else 0.0

@@ -54,12 +54,4 @@ class VectorStore(Protocol):
         self, query: str, *, k: int, where: Mapping[str, str | int | float | bool] | None = None
     ) -> list[Hit]: ...
 
-    def prepare(self, query: str) -> None:
-        """Embed ``query`` now, so that a search for it later finds the vector ready.
-
-        Embedding is the slow part of a search; a caller about to hold a lock (a database transaction)
-        prepares its query before taking it.
-        """
-        ...
-
     def count(self) -> int: ...

@@ -166,3 +166,23 @@ class TestNoModelCallInsideARequest:
         tick(llm_services)  # the worker drafts it, with the model, outside any transaction
         assert route.call_count > calls_after_ack
         assert len(touches_of(llm_services, outcome.lead_id)) == 2
+
+
+class TestRetrievalBeforeTheTransaction:
+    def test_a_new_leads_acknowledgment_uses_the_answer_worked_out_before_the_transaction(
+        self, services: Services, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        searches: list[str] = []
+        search = services.knowledge._search
+
+        def counted(query: Any, documents: Any) -> Any:
+            searches.append(query.purpose)
+            return search(query, documents)
+
+        monkeypatch.setattr(services.knowledge, "_search", counted)
+
+        outcome = submit(services, industry=" beauty ", need=" fewer no-shows ")
+
+        assert searches == ["acknowledgment"]  # once, ahead of the lock; the step found it ready
+        (ack,) = touches_of(services, outcome.lead_id)
+        assert ack.purpose == TouchPurpose.ACKNOWLEDGMENT and ack.sources

@@ -23,8 +23,6 @@ from knowledge.embeddings import (
     cosine,
     default_tokenizer_path,
 )
-from knowledge.store import Chunk
-from tests.knowledge.conftest import make_store
 
 PRICING = "The Team plan costs $99 per month for up to 10 staff members, billed monthly; cancel any time."
 HIPAA = (
@@ -173,20 +171,3 @@ def test_build_embedder_local_by_default(tmp_path: Path, embedder: LocalMiniLMEm
 def test_build_embedder_refuses_a_model_it_cannot_run_locally(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="all-MiniLM-L6-v2 only"):
         build_embedder(_settings(tmp_path, embedding_model="text-embedding-3-large"))
-
-
-@respx.mock
-def test_a_prepared_query_is_searched_without_embedding_it_again(tmp_path: Path) -> None:
-    route = respx.post("https://llm.example.test/v1/embeddings").mock(side_effect=_embedding_response)
-    store = make_store(
-        tmp_path / "chroma", OpenAIEmbedder(base_url="https://llm.example.test/v1", api_key="k", model="m")
-    )
-    store.upsert([Chunk("c1", "pricing", "The Team plan costs $99 a month.", {"type": "faq"})])
-    before = route.call_count
-
-    store.prepare("What does the Team plan cost?")
-    assert route.call_count == before + 1  # embedded now, before any lock is taken
-    hits = store.search("What does the Team plan cost?", k=1)
-
-    assert route.call_count == before + 1  # the search found the vector ready
-    assert hits[0].chunk.id == "c1"

@@ -201,9 +201,6 @@ class RecordingStore:
     def count(self) -> int:
         return self.inner.count()
 
-    def prepare(self, query: str) -> None:
-        self.inner.prepare(query)
-
     def search(
         self, query: str, *, k: int, where: Mapping[str, str | int | float | bool] | None = None
     ) -> list[Hit]:
@@ -269,9 +266,6 @@ class ScoredStore:
 
     def count(self) -> int:
         return len(self.chunks)
-
-    def prepare(self, query: str) -> None:
-        pass  # nothing to embed: scores are given
 
     def search(
         self, query: str, *, k: int, where: Mapping[str, str | int | float | bool] | None = None
@@ -483,3 +477,42 @@ class TestForLead:
 
         assert query.text == ""
         assert [s.id for s in kb.retrieve(query)] == ["cs-fitness"]
+
+
+class TestPrepare:
+    QUERY = RetrievalQuery(text="fewer no-shows at the salon", purpose="value_add", industry="beauty", k=2)
+
+    def test_a_prepared_query_is_answered_without_searching_again(self, store: ChromaVectorStore) -> None:
+        recording = RecordingStore(store)
+        kb = KnowledgeBase(CORPUS, recording)
+
+        kb.prepare(self.QUERY)
+        searched = len(recording.filters)
+        answer = kb.retrieve(self.QUERY)
+
+        assert searched > 0 and len(recording.filters) == searched  # the search ran ahead, not again
+        assert answer == KnowledgeBase(CORPUS, store).retrieve(self.QUERY)
+
+    def test_the_answer_is_used_once_and_another_query_searches(self, store: ChromaVectorStore) -> None:
+        recording = RecordingStore(store)
+        kb = KnowledgeBase(CORPUS, recording)
+        kb.prepare(self.QUERY)
+        kb.retrieve(self.QUERY)
+        searched = len(recording.filters)
+
+        kb.retrieve(self.QUERY)
+        kb.retrieve(replace(self.QUERY, industry="dental"))
+
+        assert len(recording.filters) > searched + 1
+
+    def test_an_answer_prepared_before_a_reload_is_not_used_after_it(self, store: ChromaVectorStore) -> None:
+        recording = RecordingStore(store)
+        kb = KnowledgeBase(CORPUS, recording)
+        kb.prepare(self.QUERY)
+        searched = len(recording.filters)
+
+        kb.reload([d for d in CORPUS if d.id != "res-guide"])
+        answer = kb.retrieve(self.QUERY)
+
+        assert len(recording.filters) > searched
+        assert "res-guide" not in [s.id for s in answer]
