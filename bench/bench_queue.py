@@ -30,21 +30,18 @@ import json
 import os
 import platform
 import re
-import secrets
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_databases import fresh_database
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.container import build_services
@@ -83,24 +80,6 @@ class Figure:
     p95_ms: float
     max_ms: float
     bytes: int
-
-
-@contextmanager
-def fresh_database(server: str) -> Iterator[str]:
-    if server == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    name = f"touchpoint_bench_queue_{secrets.token_hex(4)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def fill(url: str, *, drafts: int, now: datetime) -> None:
@@ -274,7 +253,7 @@ def measure(
 def run(server: str, *, drafts: int, requests: int, var_dir: Path) -> list[Figure]:
     label = "SQLite" if server == "sqlite" else "PostgreSQL"
     now = datetime.now(UTC)
-    with fresh_database(server) as url:
+    with fresh_database(server, "touchpoint_bench_queue") as url:
         upgrade(url)
         fill(url, drafts=drafts, now=now)
         settings = Settings.load(

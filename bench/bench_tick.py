@@ -30,20 +30,17 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_databases import fresh_database
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 
 from agent.container import build_services
 from agent.db.migrate import upgrade
@@ -86,25 +83,6 @@ class TickFigure:
     @property
     def per_lead_ms(self) -> float:
         return self.seconds / max(self.claimed, 1) * 1000
-
-
-@contextmanager
-def fresh_database(server: str) -> Iterator[str]:
-    """A database of our own: a new PostgreSQL database on ``server``, or a SQLite file."""
-    if server == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    name = f"touchpoint_bench_tick_{secrets.token_hex(4)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def midday_zone(now: datetime) -> str:
@@ -178,7 +156,7 @@ def fill(url: str, *, leads: int, due: int, scenario: str, now: datetime) -> Non
 
 
 def run_tick(server: str, *, leads: int, due: int, scenario: str, var_dir: Path) -> TickFigure:
-    with fresh_database(server) as url:
+    with fresh_database(server, "touchpoint_bench_tick") as url:
         upgrade(url)
         now = datetime.now(UTC)
         started = time.perf_counter()
