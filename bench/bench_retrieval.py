@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a 
 
 import chromadb
 import yaml
+from bench_speed_to_lead import make_inquiry
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chroma_store import ChromaVectorStore
@@ -164,6 +166,32 @@ def timings_ms(run: Callable[[str], object], queries: list[str]) -> tuple[float,
     return statistics.median(samples), cuts[94]
 
 
+def acknowledgment_queries(count: int, rng: random.Random) -> list[str]:
+    """The texts a new lead's acknowledgment embeds, for the speed-to-lead benchmark's inquiries."""
+    texts = []
+    for n in range(count):
+        inquiry = make_inquiry(n, rng)
+        query = RetrievalQuery.for_lead(
+            need=inquiry["need"],
+            inquiry=inquiry["message"],
+            purpose="acknowledgment",
+            industry=inquiry["industry"],
+        )
+        texts.append(query.text)
+    return texts
+
+
+def embedding_cpu_ms(texts: list[str], threads: int) -> tuple[float, float]:
+    """CPU and wall milliseconds per uncached query embedding, the model's threads all counted."""
+    embedder = LocalMiniLMEmbedder(threads=threads, query_cache_size=0)
+    for text in texts[:5]:
+        embedder.embed_query(text)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for text in texts:
+        embedder.embed_query(text)
+    return (time.process_time() - cpu) * 1000 / len(texts), (time.perf_counter() - wall) * 1000 / len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chunks", type=int, default=1000)
@@ -232,8 +260,23 @@ def main() -> None:
     print(f"{'load_folder, whole folder':<50} {load_seconds * 1000:>8.0f} ms total")
     name = f"upload of a one-chunk FAQ (p50, p95 of {args.uploads})"
     print(f"{name:<50} {upload[0]:>8.0f} {upload[1]:>8.0f} ms")
+    # The speed-to-lead budget: every new lead's acknowledgment embeds what they wrote; on its own this
+    # bounds how many inquiries a second the machine's cores can take.
+    acks = acknowledgment_queries(args.queries, rng)
+    words = statistics.mean(len(text.split()) for text in acks)
+    print(f"\nacknowledgment queries of the speed-to-lead mix ({len(acks)}, {words:.0f} words on average):")
+    ack_cpu = {}
+    for threads in (1, 2):
+        cpu_ms, wall_ms = embedding_cpu_ms(acks, threads)
+        ack_cpu[threads] = {"cpu_ms": cpu_ms, "wall_ms": wall_ms}
+        cores = os.cpu_count() or 1
+        print(
+            f"  {threads} thread(s): {cpu_ms:.1f} ms CPU, {wall_ms:.1f} ms wall per query; "
+            f"the {cores} cores can embed at most {cores * 1000 / cpu_ms:.0f} a second"
+        )
     if args.json:
         figures = {
+            "acknowledgment_embedding": {"queries": len(acks), "mean_words": words, "by_threads": ack_cpu},
             "chunks": report.chunks_written,
             "queries": args.queries,
             "latency_ms": {name: {"p50": p50, "p95": p95} for name, p50, p95 in rows},

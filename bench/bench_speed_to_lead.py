@@ -278,6 +278,8 @@ class LevelResult:
     eml_missing: int
     failure_examples: list[str] = field(default_factory=list)
     rate: float | None = None  # open loop: inquiries per second arriving (None: closed loop)
+    server_cpu_ms: float = math.nan  # CPU the server's processes used per measured request
+    client_cpu_ms: float = math.nan  # CPU this benchmark used per measured request (same cores)
 
     @property
     def label(self) -> str:
@@ -335,6 +337,53 @@ def tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no output)"
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and all its descendants (uvicorn's worker processes), from /proc.
+
+    NaN where /proc is not there: the figure is then reported as unknown rather than guessed.
+    """
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    if pid not in times:
+        return math.nan
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent and child not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times[p] for p in tree)
+
+
+@dataclass
+class CpuMeter:
+    """CPU per request of the server (its process tree) and of this client, over one measured phase."""
+
+    server_pid: int | None
+
+    def read(self) -> tuple[float, float]:
+        server = process_tree_cpu_seconds(self.server_pid) if self.server_pid else math.nan
+        return server, time.process_time()
+
+    @staticmethod
+    def per_request(
+        before: tuple[float, float], after: tuple[float, float], requests: int
+    ) -> tuple[float, float]:
+        """Milliseconds of CPU per request: (server, client)."""
+        if requests <= 0:
+            return math.nan, math.nan
+        return (after[0] - before[0]) * 1000.0 / requests, (after[1] - before[1]) * 1000.0 / requests
 
 
 class Server:
@@ -529,6 +578,7 @@ async def run_level(
     outbox: Path,
     numbers: Iterator[int],
     rng: random.Random,
+    meter: CpuMeter,
 ) -> LevelResult:
     async def drive(payloads: list[dict[str, Any]], watcher: EmlWatcher | None) -> tuple[list[Sample], float]:
         queue: asyncio.Queue[tuple[int, dict[str, Any]]] = asyncio.Queue()
@@ -553,8 +603,10 @@ async def run_level(
     watcher = EmlWatcher(outbox)
     watching = asyncio.create_task(watcher.run())
     payloads = [make_inquiry(next(numbers), rng) for _ in range(requests)]
+    cpu_before = meter.read()
     try:
         samples, wall = await drive(payloads, watcher)
+        cpu = CpuMeter.per_request(cpu_before, meter.read(), len(samples))
     finally:
         watcher.finish()
         await watching
@@ -572,6 +624,8 @@ async def run_level(
         eml_after_response=LatencySummary.of(watcher.after_response),
         eml_missing=watcher.missing,
         failure_examples=errors[:5],
+        server_cpu_ms=cpu[0],
+        client_cpu_ms=cpu[1],
     )
 
 
@@ -586,6 +640,7 @@ async def run_rate_level(
     outbox: Path,
     numbers: Iterator[int],
     rng: random.Random,
+    meter: CpuMeter,
 ) -> LevelResult:
     """Open loop: inquiries arrive at ``rate`` per second (Poisson), as web forms do, whatever the server's
     pace; at most ``clients`` are in flight. Latency counts from the arrival, so any wait for a free
@@ -617,8 +672,10 @@ async def run_rate_level(
     watcher = EmlWatcher(outbox)
     watching = asyncio.create_task(watcher.run())
     payloads = [make_inquiry(next(numbers), rng) for _ in range(requests)]
+    cpu_before = meter.read()
     try:
         samples, wall = await drive(payloads, watcher)
+        cpu = CpuMeter.per_request(cpu_before, meter.read(), len(samples))
     finally:
         watcher.finish()
         await watching
@@ -635,6 +692,8 @@ async def run_rate_level(
         eml_after_response=LatencySummary.of(watcher.after_response),
         eml_missing=watcher.missing,
         failure_examples=errors[:5],
+        server_cpu_ms=cpu[0],
+        client_cpu_ms=cpu[1],
         rate=rate,
     )
 
@@ -649,10 +708,12 @@ async def run_load(
     seed: int,
     rates: Sequence[float] = (),
     clients: int = 20,
+    server_pid: int | None = None,
 ) -> list[LevelResult]:
     rng = random.Random(seed)
     numbers = iter(range(1, sys.maxsize))
     results: list[LevelResult] = []
+    meter = CpuMeter(server_pid)
     connections = max([*levels, clients])
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits) as client:
@@ -667,6 +728,7 @@ async def run_load(
                 outbox=outbox,
                 numbers=numbers,
                 rng=rng,
+                meter=meter,
             )
             results.append(result)
             print(
@@ -686,6 +748,7 @@ async def run_load(
                 outbox=outbox,
                 numbers=numbers,
                 rng=rng,
+                meter=meter,
             )
             results.append(result)
             print(
@@ -708,14 +771,16 @@ def format_table(results: Sequence[LevelResult]) -> str:
     lines = [
         "Commit latency (response = lead, event and acknowledgment committed, touch `queued`):",
         f"{'conc':>5} {'requests':>8} {'failed':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'max ms':>8}",
+        f"{'p99 ms':>8} {'max ms':>8} {'server CPU':>10} {'client CPU':>10}",
     ]
     for r in results:
         c = r.commit
         lines.append(
             f"{r.label:>5} {r.requests:>8} {r.failures:>6} {r.throughput_rps:>8.1f} {ms(c.p50_ms):>8} "
-            f"{ms(c.p95_ms):>8} {ms(c.p99_ms):>8} {ms(c.max_ms):>8}"
+            f"{ms(c.p95_ms):>8} {ms(c.p99_ms):>8} {ms(c.max_ms):>8} {ms(r.server_cpu_ms):>10} "
+            f"{ms(r.client_cpu_ms):>10}"
         )
+    lines.append("(server CPU, client CPU: milliseconds of CPU per request, both on the same cores)")
     lines += [
         "",
         ".eml on disk (sample; from sending the request / after the response):",
@@ -732,6 +797,17 @@ def format_table(results: Sequence[LevelResult]) -> str:
         for example in r.failure_examples:
             lines.append(f"failure at {r.label}: {example}")
     return "\n".join(lines)
+
+
+def without_nan(value: Any) -> Any:
+    """``value`` with NaN (a figure not measured: no .eml sample, no /proc) as null, which JSON has."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: without_nan(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nan(item) for item in value]
+    return value
 
 
 def git_commit() -> str | None:
@@ -853,6 +929,7 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], list[Level
                 args.seed,
                 args.rates,
                 args.clients,
+                server.pid,
             )
         )
         exit_code = server.stop()
@@ -904,7 +981,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\ntarget: p95 < {TARGET_P95_MS:.0f} ms at every level: {verdict} (worst p95 {worst:.1f} ms)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2, allow_nan=False, default=str) + "\n")
+        args.json.write_text(json.dumps(without_nan(report), indent=2, allow_nan=False, default=str) + "\n")
         print(f"results written to {args.json}")
     failures = sum(r.failures + r.eml_missing for r in results)
     return 1 if failures else 0

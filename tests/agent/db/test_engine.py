@@ -1,0 +1,59 @@
+"""The SQLite writers' queue: one holder at a time, granted in the order the writers arrived."""
+
+from __future__ import annotations
+
+import threading
+
+from agent.db.engine import FifoLock
+from tests.waiting import wait_for
+
+
+def test_waiting_writers_get_the_lock_in_the_order_they_arrived() -> None:
+    lock = FifoLock()
+    lock.acquire()
+    granted: list[int] = []
+
+    def writer(n: int) -> None:
+        lock.acquire()
+        granted.append(n)
+        lock.release()
+
+    threads = []
+    for n in range(8):
+        thread = threading.Thread(target=writer, args=(n,), daemon=True)
+        thread.start()
+        threads.append(thread)
+        # The next writer starts only once this one is queued, so the arrival order is 0, 1, 2, ...
+        # (the holder drew ticket 0; writer n draws ticket n + 1)
+        wait_for(lambda n=n: lock._next_ticket == n + 2, timeout=10, what=f"writer {n} to queue")
+    assert granted == []  # all wait while the lock is held
+    lock.release()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert granted == list(range(8))
+
+
+def test_only_one_holder_at_a_time() -> None:
+    lock = FifoLock()
+    holders = 0
+    most = 0
+    guard = threading.Lock()
+
+    def writer() -> None:
+        nonlocal holders, most
+        for _ in range(200):
+            lock.acquire()
+            with guard:
+                holders += 1
+                most = max(most, holders)
+            with guard:
+                holders -= 1
+            lock.release()
+
+    threads = [threading.Thread(target=writer, daemon=True) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert most == 1
+    assert lock._serving == lock._next_ticket == 6 * 200  # every ticket served: free again
