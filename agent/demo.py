@@ -16,7 +16,7 @@ from rich.progress import Progress
 from agent.container import Services, build_services
 from agent.db.models import Touch
 from agent.db.repositories import UserRepository
-from agent.domain import UserRole
+from agent.domain import LeadContext, LeadStatus, UserRole
 from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.leads_import import LeadRow, read_rows
 from agent.settings import Settings
@@ -25,6 +25,33 @@ from knowledge.retrieval import build_knowledge_base
 
 DEMO_LEADS = Path(__file__).with_name("demo_leads.csv")
 DEMO_ADMIN = "admin@demo.touchpoint.local"
+
+
+def demo_lead_contexts(limit: int | None = None, *, id_prefix: str = "demo") -> list[LeadContext]:
+    """The demo leads as a drafter sees a new lead who wrote in: realistic leads for benchmarks and
+    tests that draft without a database (ids ``<id_prefix>-0``, ``-1``, ...)."""
+    rows = [raw for _line, raw in read_rows(DEMO_LEADS)][:limit]
+    return [
+        LeadContext(
+            id=f"{id_prefix}-{index}",
+            first_name=row["first_name"] or None,
+            last_name=row["last_name"] or None,
+            email=row["email"] or None,
+            phone=row["phone"] or None,
+            company=row["company"] or None,
+            role=row["role"] or None,
+            industry=row["industry"] or None,
+            source=row["source"] or None,
+            need=row["need"] or None,
+            deal_value=None,
+            timezone=row["timezone"] or "UTC",
+            consent_email=True,
+            consent_sms=True,
+            status=LeadStatus.NEW,
+            inquiry_text=row["message"] or None,
+        )
+        for index, row in enumerate(rows)
+    ]
 
 
 @dataclass

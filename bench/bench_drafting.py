@@ -15,7 +15,6 @@ Run: ``.venv/bin/python bench/bench_drafting.py [--rounds 3] [--json results.jso
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import statistics
 import sys
@@ -33,7 +32,8 @@ from langchain_openai import ChatOpenAI
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose  # noqa: E402
+from agent.demo import demo_lead_contexts  # noqa: E402
+from agent.domain import Channel, CompanyIdentity, TouchPurpose  # noqa: E402
 from agent.drafting.base import DraftRequest, guardrail_context  # noqa: E402
 from agent.drafting.composer import Composer  # noqa: E402
 from agent.drafting.llm import LLMDrafter, load_drafter_prompts  # noqa: E402
@@ -57,27 +57,7 @@ def requests(chroma: Path) -> list[DraftRequest]:
     kb = build_knowledge_base(settings)
     facts = tuple(d.body for d in kb.company_facts())
     built = []
-    with (ROOT / "agent" / "demo_leads.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for index, row in enumerate(rows):
-        lead = LeadContext(
-            id=f"bench-{index}",
-            first_name=row["first_name"] or None,
-            last_name=row["last_name"] or None,
-            email=row["email"] or None,
-            phone=row["phone"] or None,
-            company=row["company"] or None,
-            role=row["role"] or None,
-            industry=row["industry"] or None,
-            source=row["source"] or None,
-            need=row["need"] or None,
-            deal_value=None,
-            timezone=row["timezone"] or "UTC",
-            consent_email=True,
-            consent_sms=True,
-            status=LeadStatus.NEW,
-            inquiry_text=row["message"] or None,
-        )
+    for lead in demo_lead_contexts(id_prefix="bench"):
         for purpose in TouchPurpose:
             query = RetrievalQuery.for_lead(
                 need=lead.need,

@@ -4,12 +4,13 @@ and checks the database and the outbox, not only what the page says."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import httpx
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from agent.db.models import Event, Handoff
+from agent.db.models import Event, Handoff, ReviewAction
 from tests.browser.conftest import REPS, Site, sign_in
 from tests.waiting import wait_for
 
@@ -272,6 +273,13 @@ class TestHandoffs:
 class TestPhoneWidth:
     def test_the_queue_is_readable_at_390_pixels(self, site: Site, browser: Browser) -> None:
         _, touch_id = site.seed_draft(first_name="Phone")
+        reviewed_lead, reviewed = site.seed_draft(first_name="Reviewed")
+        with site.session() as session, session.begin():  # a decision, so the acceptance table shows
+            session.add(
+                ReviewAction(
+                    lead_id=reviewed_lead, touch_id=reviewed, action="approve", created_at=datetime.now(UTC)
+                )
+            )
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
         )
@@ -283,6 +291,12 @@ class TestPhoneWidth:
             assert overflow <= 390
             box = page.locator("#draft-body").bounding_box()
             assert box is not None and box["width"] > 300
+            table = page.locator("section.acceptance")
+            expect(table.locator("thead")).to_be_hidden()  # no header row: each figure carries its label
+            label = table.locator("td").nth(1).evaluate("td => getComputedStyle(td, '::before').content")
+            assert label == '"approved as drafted: "'
+            # the table fits the phone: nothing to scroll sideways inside its box either
+            assert table.evaluate("el => el.scrollWidth <= el.clientWidth")
             site.shot(page, "queue-phone-390")
             page.goto(f"{site.url}/metrics")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390

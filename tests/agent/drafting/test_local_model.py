@@ -8,16 +8,15 @@ routed text independently of the guardrails, and reports how often repair succee
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose
+from agent.demo import demo_lead_contexts
+from agent.domain import Channel, CompanyIdentity, LeadContext, TouchPurpose
 from agent.drafting.base import DraftRequest
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, load_drafter_prompts
@@ -27,7 +26,6 @@ from agent.settings import Settings
 from knowledge.retrieval import KnowledgeBase, RetrievalQuery
 from tests.local_llm import llama_server
 
-ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 IDENTITY = CompanyIdentity(
     "Northstar Bookings",
@@ -44,32 +42,6 @@ URL = re.compile(r"https?://[^\s)\"'>]+")
 def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
         yield base_url
-
-
-def demo_leads(count: int) -> list[LeadContext]:
-    with (ROOT / "agent" / "demo_leads.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))[:count]
-    return [
-        LeadContext(
-            id=f"local-{index}",
-            first_name=row["first_name"] or None,
-            last_name=row["last_name"] or None,
-            email=row["email"] or None,
-            phone=row["phone"] or None,
-            company=row["company"] or None,
-            role=row["role"] or None,
-            industry=row["industry"] or None,
-            source=row["source"] or None,
-            need=row["need"] or None,
-            deal_value=None,
-            timezone=row["timezone"] or "UTC",
-            consent_email=True,
-            consent_sms=True,
-            status=LeadStatus.NEW,
-            inquiry_text=row["message"] or None,
-        )
-        for index, row in enumerate(rows)
-    ]
 
 
 def request_for(lead: LeadContext, purpose: TouchPurpose, knowledge: KnowledgeBase) -> DraftRequest:
@@ -134,7 +106,7 @@ def test_nothing_ungrounded_or_over_long_is_routed_to_send(
     tally: Counter[str] = Counter()
     violations_seen: Counter[str] = Counter()
     routed_problems = []
-    for index, lead in enumerate(demo_leads(12)):
+    for index, lead in enumerate(demo_lead_contexts(12, id_prefix="local")):
         request = request_for(lead, PURPOSES[index % len(PURPOSES)], knowledge_base)
         outcome = pipeline.produce(request)
         llm_attempts = [a for a in outcome.attempts if a.drafter == "llm"]
