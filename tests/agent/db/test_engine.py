@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 from agent.db.engine import FifoLock
 from tests.waiting import wait_for
+
+
+def queued(lock: FifoLock, waiters: int) -> bool:
+    """``waiters`` threads wait behind the holder (each draws a ticket on arrival; the holder drew one)."""
+    return lock._next_ticket - lock._serving == waiters + 1
 
 
 def test_waiting_writers_get_the_lock_in_the_order_they_arrived() -> None:
@@ -24,8 +30,7 @@ def test_waiting_writers_get_the_lock_in_the_order_they_arrived() -> None:
         thread.start()
         threads.append(thread)
         # The next writer starts only once this one is queued, so the arrival order is 0, 1, 2, ...
-        # (the holder drew ticket 0; writer n draws ticket n + 1)
-        wait_for(lambda n=n: lock._next_ticket == n + 2, timeout=10, what=f"writer {n} to queue")
+        wait_for(partial(queued, lock, n + 1), timeout=10, what=f"writer {n} to queue")
     assert granted == []  # all wait while the lock is held
     lock.release()
     for thread in threads:
