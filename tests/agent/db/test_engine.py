@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import partial
 
 from agent.db.engine import FifoLock
@@ -51,6 +52,9 @@ def test_only_one_holder_at_a_time() -> None:
             with guard:
                 holders += 1
                 most = max(most, holders)
+            # Give the other threads the interpreter while holding the lock (a yield, not a wait): a lock
+            # that let two in would show it here. Without it, a lock that excludes nothing also passed.
+            time.sleep(0)
             with guard:
                 holders -= 1
             lock.release()
