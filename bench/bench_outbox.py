@@ -45,7 +45,8 @@ sys.path.insert(0, str(REPO_ROOT))
 import trustme  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from bench_databases import fresh_database  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from agent.clock import utcnow  # noqa: E402
@@ -228,36 +229,27 @@ def main() -> int:
         controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
         controller.start()
 
-        admin_url = None
-        if args.database_url:
-            admin_url = make_url(args.database_url)
-            name = f"touchpoint_bench_{secrets.token_hex(4)}"
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            database_url = admin_url.set(database=name).render_as_string(hide_password=False)
-        else:
-            database_url = f"sqlite:///{tmp / 'bench.db'}"
         try:
-            upgrade(database_url)
-            settings = Settings.load(_env_file=None, database_url=database_url, var_dir=tmp / "var", **smtp)
-            runs = []
-            for workers in (int(w) for w in args.workers.split(",")):
-                repeats = []
-                for _ in range(args.repeat):
-                    run = _run(database_url, settings, handler, workers=workers, messages=args.messages)
-                    repeats.append(run)
-                    runs.append(run)
-                    print(_line(run), flush=True)
-                rates = sorted(r.messages_per_second for r in repeats)
-                median = statistics.median(rates)
-                print(f"  median {median:.1f} msg/s (min {rates[0]:.1f}, max {rates[-1]:.1f})", flush=True)
+            with fresh_database(args.database_url or "sqlite", "touchpoint_bench") as database_url:
+                upgrade(database_url)
+                settings = Settings.load(
+                    _env_file=None, database_url=database_url, var_dir=tmp / "var", **smtp
+                )
+                runs = []
+                for workers in (int(w) for w in args.workers.split(",")):
+                    repeats = []
+                    for _ in range(args.repeat):
+                        run = _run(database_url, settings, handler, workers=workers, messages=args.messages)
+                        repeats.append(run)
+                        runs.append(run)
+                        print(_line(run), flush=True)
+                    rates = sorted(r.messages_per_second for r in repeats)
+                    median = statistics.median(rates)
+                    print(
+                        f"  median {median:.1f} msg/s (min {rates[0]:.1f}, max {rates[-1]:.1f})", flush=True
+                    )
         finally:
             controller.stop()
-            if admin_url is not None:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-                admin.dispose()
 
     if args.json:
         machine = {"python": platform.python_version(), "platform": platform.platform()}

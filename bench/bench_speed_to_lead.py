@@ -37,7 +37,6 @@ import math
 import os
 import platform
 import random
-import secrets
 import shutil
 import signal
 import socket
@@ -51,9 +50,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-from psycopg import sql
-from sqlalchemy.engine import URL, make_url
+from bench_databases import fresh_database
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150.0
@@ -483,10 +482,6 @@ def run_checked(command: Sequence[str], env: dict[str, str], cwd: Path) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _conninfo(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 @contextlib.contextmanager
 def postgres_database(server_url: str) -> Iterator[str]:
     """Create ``touchpoint_bench_<random>`` on the server of ``server_url``; yield its URL; drop it."""
@@ -496,16 +491,8 @@ def postgres_database(server_url: str) -> Iterator[str]:
             "--database-url must be a PostgreSQL URL (SQLite is the default, in a temporary folder)"
         )
     maintenance = url.set(drivername="postgresql+psycopg", database=url.database or "postgres")
-    name = f"touchpoint_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(_conninfo(maintenance), autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield maintenance.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(_conninfo(maintenance), autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_database(maintenance.render_as_string(hide_password=False), "touchpoint_bench") as database:
+        yield database
 
 
 # --------------------------------------------------------------------------------------------------
@@ -961,7 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="touchpoint-bench-"))
     try:
         report, results = run(args, tmp)
-    except (RuntimeError, TimeoutError, psycopg.Error) as exc:
+    except (RuntimeError, TimeoutError, SQLAlchemyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

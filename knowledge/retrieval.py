@@ -212,13 +212,15 @@ class KnowledgeBase:
         asked for may have cut off documents, but none scoring above its last hit. While that score could
         still make the top ``k``, the search is split into narrower ones (by type, then by the industry
         and "any industry" flags, as the store filters by equality only). Usually one search suffices.
+
+        ``documents`` is one snapshot for the whole call (see the class docstring).
         """
         types = PURPOSE_TYPES.get(query.purpose)
         if types is None:
             raise ValueError(f"unknown touch purpose {query.purpose!r}; known: {', '.join(PURPOSE_TYPES)}")
         if query.k <= 0:
             return []
-        text = _search_text(query)  # ``documents``: one snapshot for the whole call (see the class docstring)
+        text = _search_text(query)
         fetch = min(MAX_FETCH, (query.k + len(query.exclude_document_ids)) * 3)
         industry = _slug(query.industry) if query.industry else None
         bonus = SERVICE_BONUS if query.services else 0.0
