@@ -20,7 +20,7 @@ from agent.db.repositories import EventRepository, LeadRepository, normalise_ema
 from agent.domain import Channel, EventType, TouchPurpose, TouchState
 from agent.loop import StepResult
 from agent.policy import Stop
-from knowledge.retrieval import RetrievalQuery
+from knowledge.types import RetrievalQuery
 
 
 @dataclass(frozen=True, slots=True)

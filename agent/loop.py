@@ -10,8 +10,8 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,8 +66,7 @@ from agent.replies import InboundReply, ReplyClassifier, RuleClassifier
 from agent.scoring import Score, score
 from agent.sequences import Sequence
 from agent.timing import zone
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import RetrievalQuery, Retriever, Source
+from knowledge.types import KnowledgeSource, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
 
@@ -75,14 +74,6 @@ logger = logging.getLogger(__name__)
 DELIVERED_OR_PENDING = frozenset(
     {TouchState.SENT, TouchState.SENDING, TouchState.QUEUED, TouchState.PENDING_REVIEW}
 )
-
-
-class KnowledgeSource(Retriever, Protocol):
-    """What the loop needs of the knowledge base: retrieval, the company's facts, live offers."""
-
-    def company_facts(self) -> list[KnowledgeDocument]: ...
-
-    def live_offers(self, today: date) -> list[KnowledgeDocument]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +327,7 @@ class AgentLoop:
             today=now.date(),
         )
         sources = tuple(self.knowledge.retrieve(query))
-        live_offers = {document.id for document in self.knowledge.live_offers(now.date())}
+        live_offers = self.knowledge.live_offer_ids(now.date())
         return DraftRequest(
             lead=context,
             purpose=action.purpose,
@@ -349,7 +340,7 @@ class AgentLoop:
                 for touch in snapshot.touches
                 if touch.state in DELIVERED_OR_PENDING
             ),
-            company_facts=tuple(document.body for document in self.knowledge.company_facts()),
+            company_facts=self.knowledge.company_facts(),
             live_offer_ids=frozenset(s.id for s in sources if s.id in live_offers),
             signals=action.signals,
             angle=action.angle,

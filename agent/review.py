@@ -55,8 +55,7 @@ from agent.policy import DraftTouch
 from agent.sequences import PURPOSE_RISK
 from agent.settings import Settings
 from agent.users import Principal, may_act_on
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 
 APPROVED_STATES = {TouchState.QUEUED, TouchState.SENDING, TouchState.SENT}
 ENDED = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.CLOSED, LeadStatus.CONVERTED})

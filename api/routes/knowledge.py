@@ -24,7 +24,7 @@ from agent.users import Principal
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.problems import Problem
 from api.schemas import ListOf, Slug
-from knowledge.documents import DocType, InvalidDocument, KnowledgeDocument
+from knowledge.documents import InvalidDocument, KnowledgeDocument
 from knowledge.library import (
     DocumentNotFound,
     InvalidDocumentId,
@@ -33,7 +33,7 @@ from knowledge.library import (
     ReadOnlyKnowledgeBase,
     UploadStatus,
 )
-from knowledge.retrieval import PURPOSE_TYPES, RetrievalQuery, Source
+from knowledge.types import PURPOSE_TYPES, DocType, RetrievalQuery, Source
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 

@@ -175,7 +175,7 @@ def edit_draft(
         subject=payload.subject,
         now=services.clock(),
         identity=services.identity,
-        company_facts=tuple(d.body for d in services.knowledge.company_facts()),
+        company_facts=services.knowledge.company_facts(),
         actor=principal,
     )
 

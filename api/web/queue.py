@@ -170,7 +170,7 @@ async def edit(
             subject=subject.strip() or None,
             now=services.clock(),
             identity=services.identity,
-            company_facts=tuple(d.body for d in services.knowledge.company_facts()),
+            company_facts=services.knowledge.company_facts(),
             actor=signed_in.principal,
         )
         release(touch, session, services, background)

@@ -19,6 +19,7 @@ from agent.db.models import Decision, Event, Handoff, Lead, ReviewAction, Suppre
 from agent.db.repositories import LeadRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
 from agent.events import NewEvent, record_event
+from agent.llm import ModelGate
 from agent.loop import LoopError
 from agent.replies import LlmReplyClassifier
 from agent.review import ReviewError, approve
@@ -163,7 +164,9 @@ class TestReplies:
             max_retries=0,
             http_client=httpx.Client(),
         )
-        services.loop.classifier = LlmReplyClassifier(model, company_name="Northstar Bookings")
+        services.loop.classifier = LlmReplyClassifier(
+            model, company_name="Northstar Bookings", gate=ModelGate(max_concurrency=1)
+        )
         clock.advance(hours=1)
 
         with respx.mock(assert_all_called=True) as llm:

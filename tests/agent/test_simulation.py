@@ -44,8 +44,8 @@ from agent.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.policy import PolicyConfig
 from agent.timing import breaches, is_open
 from agent.worker import tick
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery, Source
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery, Source
 from tests.conftest import Caller, FakeClock, _empty_tables
 
 LEADS = 500
@@ -118,11 +118,11 @@ class CachedKnowledge:
             self.answers[query] = self.inner.retrieve(query)
         return self.answers[query]
 
-    def company_facts(self) -> list[KnowledgeDocument]:
+    def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offers(self, today: date) -> list[KnowledgeDocument]:
-        return self.inner.live_offers(today)
+    def live_offer_ids(self, today: date) -> frozenset[str]:
+        return self.inner.live_offer_ids(today)
 
 
 @dataclass

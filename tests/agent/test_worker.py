@@ -25,8 +25,8 @@ from agent.db.repositories import LeadRepository, TouchRepository
 from agent.domain import EventType, LeadStatus, TouchState
 from agent.settings import Settings
 from agent.worker import RETRY_FAILED_AFTER, tick
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery, Source
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery, Source
 from tests.conftest import FakeClock, _empty_tables
 from tests.factories import add_touch, lead_row, submit
 from tests.waiting import wait_for
@@ -150,11 +150,11 @@ class Exploding:
             raise RuntimeError("the vector store is on fire")
         return self.inner.retrieve(query)
 
-    def company_facts(self) -> list[KnowledgeDocument]:
+    def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offers(self, today: date) -> list[KnowledgeDocument]:
-        return self.inner.live_offers(today)
+    def live_offer_ids(self, today: date) -> frozenset[str]:
+        return self.inner.live_offer_ids(today)
 
 
 class TestClaims:
