@@ -15,10 +15,10 @@ from rich.progress import Progress
 
 from agent.container import Services, build_knowledge_base, build_services
 from agent.db.models import Touch
-from agent.db.repositories import UserRepository
+from agent.db.repositories.users import UserRepository
 from agent.domain import LeadContext, LeadStatus, UserRole
-from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.leads_import import LeadRow, read_rows
+from agent.services.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.settings import Settings
 from agent.users import ensure_user, hash_password, issue_key
 

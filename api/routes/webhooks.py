@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from agent.channels.inbound import InboundResult, receive_email, receive_sms, receive_status
 from agent.channels.mailgun import MalformedPayload, parse_event, parse_route, verify_mailgun_signature
 from agent.channels.received import DeliveryKind, DeliveryStatus, InboundEmail
 from agent.channels.twilio import (
@@ -29,6 +28,7 @@ from agent.channels.twilio import (
 )
 from agent.container import Services
 from agent.domain import Channel
+from agent.services.inbound import InboundResult, receive_email, receive_sms, receive_status
 from agent.signing import WEBHOOK_SIGNATURE_HEADER, BadSignature, verify_webhook_signature
 from api.deps import ServicesDep
 from api.problems import Problem

@@ -37,11 +37,11 @@ from sqlalchemy import select
 
 from agent.container import Services
 from agent.db.models import Event, Handoff, Lead, ReviewAction, Suppression, Touch
-from agent.db.repositories import LeadRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, LeadStatus, ReplyIntent, TouchPurpose, TouchState
-from agent.events import NewEvent, record_event
-from agent.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.policy import PolicyConfig
+from agent.services.events import NewEvent, record_event
+from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.timing import breaches, is_open
 from agent.worker import tick
 from knowledge.retrieval import KnowledgeBase

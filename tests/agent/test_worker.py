@@ -21,8 +21,9 @@ from agent.clock import utcnow
 from agent.container import Services, build_services
 from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Decision, Event, Lead, Touch
-from agent.db.repositories import LeadRepository, TouchRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import EventType, LeadStatus, TouchState
+from agent.services import touches as touch_states
 from agent.settings import Settings
 from agent.worker import RETRY_FAILED_AFTER, tick
 from knowledge.retrieval import KnowledgeBase
@@ -194,10 +195,10 @@ class TestClaims:
             )
 
         with services.session_factory.begin() as session:
-            early = TouchRepository(session).claim(touch_id, clock.now)
+            early = touch_states.claim(session, touch_id, clock.now)
         clock.advance(hours=9)
         with services.session_factory.begin() as session:
-            on_time = TouchRepository(session).claim(touch_id, clock.now)
+            on_time = touch_states.claim(session, touch_id, clock.now)
 
         assert (early, on_time) == (False, True)
 

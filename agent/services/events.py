@@ -7,17 +7,22 @@ loop, not the edge that heard it, decides what follows (a reply hands the lead t
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agent.db.models import Event, Lead
-from agent.db.repositories import EventRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType
-from agent.loop import AgentLoop
+
+if TYPE_CHECKING:
+    from agent.loop import AgentLoop
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +71,21 @@ def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, n
         return Recorded(winner, created=False)
     loop.step(session, lead, now)
     return Recorded(event, created=True)
+
+
+def record_tracking(
+    session: Session,
+    loop: AgentLoop,
+    touch_id: uuid.UUID,
+    event_type: EventType,
+    details: dict[str, Any],
+    now: datetime,
+) -> Recorded | None:
+    """An open or a click on one of our emails, as the tracking link saw it (user agent and IP as they
+    came: the loop's bot filter decides what they mean). None when the lead asked to be forgotten."""
+    touch = TouchRepository(session).get(touch_id)
+    lead = LeadRepository(session).get(touch.lead_id) if touch is not None else None
+    if lead is None:
+        return None
+    payload = {"touch_id": str(touch_id), **details}
+    return record_event(session, loop, lead, NewEvent(event_type, Channel.EMAIL, payload), now)

@@ -1,10 +1,9 @@
-"""Reps' decisions: approve, edit then approve, reject, regenerate, bulk approve; the lead and handoff
-actions of the review page (snooze, pause, resume, claim, log a reply, close); tasks marked done.
+"""Reps' decisions on drafts: approve, edit then approve, reject, regenerate, bulk approve.
 
-The API (``api/routes/queue.py``, ``handoffs.py``) and the page (``api/web/``) both call these, so a
-decision means the same wherever it is made. Each function authorises the actor (a rep acts on their
-own leads and unowned ones, an admin on any: ``agent.users.may_act_on``), writes the audit trail, and
-only flushes: the request owns the transaction.
+The API (``api/routes/queue.py``) and the page (``api/web/``) both call these, so a decision means the
+same wherever it is made. Each function authorises the actor (``agent.services.access``: a rep acts on
+their own leads and unowned ones, an admin on any), writes the audit trail, and only flushes: the
+request owns the transaction.
 
 Optimistic locking: each draft decision names the version the rep looked at. The draft's row is
 locked first, so of two reps deciding at once the second waits for the first, then sees the version
@@ -22,43 +21,34 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from agent.db.models import Event, Handoff, Lead, Task, Touch
-from agent.db.repositories import (
-    AuditRepository,
-    DecisionRepository,
-    HandoffRepository,
-    LeadRepository,
-    TaskRepository,
-    TouchRepository,
-    lead_context,
-    load_snapshot,
-)
-from agent.db.reviews import HandoffInbox, QueueRepository
-from agent.domain import (
-    Channel,
-    CompanyIdentity,
-    EventType,
-    LeadStatus,
-    RiskTier,
-    TouchPurpose,
-    TouchState,
-)
+from agent.db.models import Lead, Touch
+from agent.db.repositories.audit import AuditRepository
+from agent.db.repositories.base import Page
+from agent.db.repositories.decisions import DecisionRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.queue import QueueFilter as QueueFilter
+from agent.db.repositories.queue import QueueRepository
+from agent.db.repositories.queue import QueueRow as QueueRow
+from agent.db.repositories.snapshots import lead_context, load_snapshot
+from agent.db.repositories.touches import TouchRepository
+from agent.domain import APPROVED_STATES, Channel, CompanyIdentity, RiskTier, TouchPurpose, TouchState
 from agent.drafting.slots import call_slots
-from agent.events import NewEvent, record_event
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage, check_placeholders, run_checks
-from agent.loop import AgentLoop, LoopError
+from agent.loop import AgentLoop
 from agent.policy import DraftTouch
 from agent.sequences import PURPOSE_RISK
+from agent.services import leads, touches
+from agent.services.access import Operation
+from agent.services.errors import Conflict, DomainError, Invalid, NotFound, OutOfDate
 from agent.settings import Settings
-from agent.users import Principal, may_act_on
+from agent.users import Principal
 from knowledge.types import DocType, Source
 
-APPROVED_STATES = {TouchState.QUEUED, TouchState.SENDING, TouchState.SENT}
-ENDED = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.CLOSED, LeadStatus.CONVERTED})
 STATE_WORDS = {
     TouchState.QUEUED: "already approved (waiting to be sent)",
     TouchState.SENDING: "already approved and being sent",
@@ -69,38 +59,20 @@ STATE_WORDS = {
 }
 
 
-class ReviewError(Exception):
-    """An expected refusal; ``kind`` maps to an HTTP status (not_found 404, forbidden 403, conflict and
-    out_of_date 409, invalid 422). ``touch`` is the fresh state, when there is one to show."""
-
-    def __init__(self, kind: str, message: str, touch: Touch | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind  # not_found | forbidden | conflict | out_of_date | invalid
-        self.touch = touch
+def _snapshot(touch: Touch) -> dict[str, Any]:
+    """The draft as it is now, copied out of the session: a refusal outlives the rolled-back request."""
+    return {column.key: getattr(touch, column.key) for column in Touch.__table__.columns}
 
 
-# --- who may act --------------------------------------------------------------------------------------
+def _actor_id(actor: Principal | None) -> uuid.UUID | None:
+    return actor.id if actor is not None else None
 
 
-def authorise(actor: Principal | None, lead: Lead) -> None:
-    """Refuse a rep acting on another rep's lead (``actor`` None: the system itself, always allowed)."""
-    if actor is not None and not may_act_on(actor, lead.owner_id):
-        raise ReviewError("forbidden", "this lead belongs to another rep; ask them or an admin")
-
-
-def _actor_id(user_id: uuid.UUID | None, actor: Principal | None) -> uuid.UUID | None:
-    return actor.id if actor is not None else user_id
-
-
-def _lead(session: Session, lead_id: uuid.UUID, actor: Principal | None) -> Lead:
-    lead = LeadRepository(session).get(lead_id)
-    if lead is None:
-        raise ReviewError("not_found", f"no lead {lead_id}")
-    authorise(actor, lead)
-    return lead
-
-
-# --- drafts -------------------------------------------------------------------------------------------
+def _queue(session: Session, loop: AgentLoop, touch: Touch, now: datetime) -> None:
+    """An approved draft goes to the outbox; at night or past a cap it waits for the lead's hours (the
+    outbox claims nothing before ``send_after``)."""
+    touches.move(touch, TouchState.QUEUED, now)
+    touch.send_after = loop.send_time(session, touch, now)
 
 
 def _load(
@@ -111,42 +83,44 @@ def _load(
     allow_approved: bool,
     actor: Principal | None = None,
 ) -> Touch | None:
-    touch = QueueRepository(session).lock_touch(touch_id)
+    """The draft, locked, if ``actor`` may decide it now; None if it is approved already (a double
+    click is a no-op). A refusal carries the draft as it now is (``current``)."""
+    touch = TouchRepository(session).lock(touch_id)
     if touch is None:
-        raise ReviewError("not_found", f"no draft {touch_id}")
-    _lead(session, touch.lead_id, actor)
+        raise NotFound(f"no draft {touch_id}", code="review-not-found")
+    leads.get(session, touch.lead_id, actor, Operation.ACT)
     if allow_approved and touch.state in APPROVED_STATES:
-        return None  # already approved: a double click is a no-op
+        return None
     if touch.state == TouchState.SUPERSEDED:
-        raise ReviewError(
-            "out_of_date",
+        raise OutOfDate(
             "this draft is out of date and can no longer be approved (superseded: "
             f"{touch.superseded_reason or 'something newer happened'})",
-            touch,
+            code="review-out-of-date",
+            current=_snapshot(touch),
         )
     if touch.state != TouchState.PENDING_REVIEW:
-        raise ReviewError(
-            "conflict",
+        raise Conflict(
             f"this draft is {STATE_WORDS.get(TouchState(touch.state), touch.state)}, not waiting for review",
-            touch,
+            code="review-conflict",
+            current=_snapshot(touch),
         )
     if touch.version != version:
-        raise ReviewError(
-            "conflict",
+        raise Conflict(
             f"this draft changed since you opened it (version {touch.version}, you had {version}): "
             "read it again before deciding",
-            touch,
+            code="review-conflict",
+            current=_snapshot(touch),
         )
     return touch
 
 
 def approve(
     session: Session,
+    loop: AgentLoop,
     touch_id: uuid.UUID,
     *,
     version: int,
     now: datetime,
-    user_id: uuid.UUID | None = None,
     actor: Principal | None = None,
     bulk: bool = False,
 ) -> Touch:
@@ -156,13 +130,12 @@ def approve(
         assert existing is not None
         return existing
     _block_placeholders(touch)
-    touch.state = TouchState.QUEUED
-    touch.updated_at = now
+    _queue(session, loop, touch, now)
     AuditRepository(session).record(
         action="approve",
         lead_id=touch.lead_id,
         touch_id=touch.id,
-        user_id=_actor_id(user_id, actor),
+        user_id=_actor_id(actor),
         details={"version": version, "bulk": bulk},
         now=now,
     )
@@ -172,15 +145,13 @@ def approve(
 
 def edit_and_approve(
     session: Session,
+    loop: AgentLoop,
     touch_id: uuid.UUID,
     *,
     version: int,
     body: str,
     subject: str | None,
     now: datetime,
-    identity: CompanyIdentity,
-    company_facts: tuple[str, ...] = (),
-    user_id: uuid.UUID | None = None,
     actor: Principal | None = None,
 ) -> Touch:
     """The rep's text replaces the draft; the guardrails run again and are shown, but a person may
@@ -191,18 +162,19 @@ def edit_and_approve(
     touch.body = body
     if subject is not None:
         touch.subject = subject
-    context = touch_context(session, touch, identity=identity, company_facts=company_facts, now=now)
+    context = touch_context(
+        session, touch, identity=loop.identity, company_facts=loop.knowledge.company_facts(), now=now
+    )
     touch.guardrails = [
         v.as_dict() for v in run_checks(DraftText(Channel(touch.channel), body, touch.subject), context)
     ]
     _block_placeholders(touch)
-    touch.state = TouchState.QUEUED
-    touch.updated_at = now
+    _queue(session, loop, touch, now)
     AuditRepository(session).record(
         action="edit_approve",
         lead_id=touch.lead_id,
         touch_id=touch.id,
-        user_id=_actor_id(user_id, actor),
+        user_id=_actor_id(actor),
         details={"before": before, "after": {"subject": touch.subject, "body": touch.body}},
         now=now,
     )
@@ -217,19 +189,17 @@ def reject(
     version: int,
     reason: str,
     now: datetime,
-    user_id: uuid.UUID | None = None,
     actor: Principal | None = None,
 ) -> Touch:
     touch = _load(session, touch_id, version, allow_approved=False, actor=actor)
     assert touch is not None
-    touch.state = TouchState.REJECTED
-    touch.updated_at = now
+    touches.move(touch, TouchState.REJECTED, now)
     LeadRepository(session).wake(touch.lead_id, now)
     AuditRepository(session).record(
         action="reject",
         lead_id=touch.lead_id,
         touch_id=touch.id,
-        user_id=_actor_id(user_id, actor),
+        user_id=_actor_id(actor),
         reason=reason,
         details={"body": touch.body, "subject": touch.subject},
         now=now,
@@ -255,9 +225,7 @@ def regenerate(
     assert old is not None
     lead = LeadRepository(session).lock(old.lead_id)
     assert lead is not None
-    old.state = TouchState.SUPERSEDED
-    old.superseded_reason = f"regenerated by a rep: {instruction}"[:300]
-    old.updated_at = now
+    touches.move(old, TouchState.SUPERSEDED, now, reason=f"regenerated by a rep: {instruction}")
     session.flush()
     action = _draft_action(session, old)
     snapshot = load_snapshot(session, lead)  # without the old draft: the new one need not differ from it
@@ -304,6 +272,33 @@ def _draft_action(session: Session, touch: Touch) -> DraftTouch:
     )
 
 
+def is_approved(session: Session, touch_id: uuid.UUID) -> bool:
+    """Whether the draft is approved already (locked: a double click then sees the first click's work)."""
+    touch = TouchRepository(session).lock(touch_id)
+    return touch is not None and touch.state in APPROVED_STATES
+
+
+def is_waiting(session: Session, touch_id: uuid.UUID) -> bool:
+    """Whether the draft still waits for a rep (the page moves on to the next one that does)."""
+    touch = TouchRepository(session).lock(touch_id)
+    return touch is not None and touch.state == TouchState.PENDING_REVIEW
+
+
+def draft(session: Session, touch_id: uuid.UUID, actor: Principal) -> tuple[Touch, leads.History] | None:
+    """A draft beside its lead's whole history (the queue page's focus); None if there is no such draft."""
+    touch = TouchRepository(session).get(touch_id)
+    if touch is None:
+        return None
+    return touch, leads.history(session, touch.lead_id, actor)
+
+
+def queue(
+    session: Session, where: QueueFilter, *, hot_score: float, limit: int = 50, offset: int = 0
+) -> Page[QueueRow]:
+    """Drafts waiting for review, most urgent first (``QueueRepository.page``)."""
+    return QueueRepository(session).page(where, hot_score=hot_score, limit=limit, offset=offset)
+
+
 def review_due(touch: Touch, settings: Settings) -> datetime:
     """When a rep should have decided on the draft (``TOUCHPOINT_REVIEW_TARGET_MINUTES``)."""
     return touch.created_at + timedelta(minutes=settings.review_target_minutes)
@@ -330,7 +325,12 @@ class BulkOutcome:
 
 
 def bulk_approve(
-    session: Session, drafts: Sequence[tuple[uuid.UUID, int]], *, actor: Principal, now: datetime
+    session: Session,
+    loop: AgentLoop,
+    drafts: Sequence[tuple[uuid.UUID, int]],
+    *,
+    actor: Principal,
+    now: datetime,
 ) -> BulkOutcome:
     """Approve several low-risk clean drafts at once; each is checked as if approved alone, and one
     that is not eligible (or changed, or is not this rep's) is skipped with the reason."""
@@ -342,197 +342,11 @@ def bulk_approve(
             continue
         try:
             outcome.approved.append(
-                approve(session, touch_id, version=version, now=now, actor=actor, bulk=True)
+                approve(session, loop, touch_id, version=version, now=now, actor=actor, bulk=True)
             )
-        except ReviewError as exc:
+        except DomainError as exc:
             outcome.skipped.append((touch_id, str(exc)))
     return outcome
-
-
-# --- leads --------------------------------------------------------------------------------------------
-
-
-def pause_lead(
-    session: Session,
-    loop: AgentLoop,
-    lead_id: uuid.UUID,
-    *,
-    actor: Principal,
-    now: datetime,
-    until: datetime | None = None,
-    reason: str | None = None,
-) -> Lead:
-    """Pause automation for the lead (with ``until``: a snooze that ends by itself)."""
-    lead = _lead(session, lead_id, actor)
-    if until is not None and until <= now:
-        raise ReviewError("invalid", "pick a time in the future to snooze until")
-    try:
-        loop.pause(session, lead, now, user_id=actor.id, until=until, reason=reason)
-    except LoopError as exc:
-        raise ReviewError("conflict", str(exc)) from None
-    return lead
-
-
-def resume_lead(
-    session: Session,
-    loop: AgentLoop,
-    lead_id: uuid.UUID,
-    *,
-    actor: Principal,
-    now: datetime,
-    note: str | None,
-) -> Lead:
-    """Hand the lead back to automation; its open handoffs are closed."""
-    lead = _lead(session, lead_id, actor)
-    try:
-        loop.resume(session, lead, now, user_id=actor.id, note=note)
-    except LoopError as exc:
-        raise ReviewError("conflict", str(exc)) from None
-    return lead
-
-
-def close_lead(
-    session: Session, loop: AgentLoop, lead_id: uuid.UUID, *, actor: Principal, now: datetime, reason: str
-) -> Lead:
-    """The rep is done with this lead: closed, its handoffs closed, its unsent drafts out of date."""
-    lead = _lead(session, lead_id, actor)
-    LeadRepository(session).lock(lead.id)
-    if LeadStatus(lead.status) in ENDED:
-        raise ReviewError("conflict", f"the lead is already {lead.status}")
-    previous = lead.status
-    lead.status = LeadStatus.CLOSED
-    lead.updated_at = now
-    closed = HandoffRepository(session).close_open(lead.id, by=actor.id, now=now)
-    AuditRepository(session).record(
-        action="lead.close",
-        lead_id=lead.id,
-        user_id=actor.id,
-        reason=reason,
-        details={"from": previous, "handoffs_closed": closed},
-        now=now,
-    )
-    loop.edited(session, lead, {"status"}, now)  # the loop stops it and supersedes unsent drafts
-    return lead
-
-
-# --- handoffs -----------------------------------------------------------------------------------------
-
-
-def _handoff(session: Session, handoff_id: uuid.UUID, actor: Principal) -> tuple[Handoff, Lead]:
-    handoff = HandoffInbox(session).lock(handoff_id)
-    if handoff is None:
-        raise ReviewError("not_found", f"no handoff {handoff_id}")
-    lead = _lead(session, handoff.lead_id, actor)
-    return handoff, lead
-
-
-def handoff_lead(session: Session, handoff_id: uuid.UUID) -> uuid.UUID:
-    """The lead a handoff is about (the inbox's resume and close act on the lead)."""
-    handoff = HandoffInbox(session).get(handoff_id)
-    if handoff is None:
-        raise ReviewError("not_found", f"no handoff {handoff_id}")
-    return handoff.lead_id
-
-
-def claim_handoff(session: Session, handoff_id: uuid.UUID, *, actor: Principal, now: datetime) -> Handoff:
-    """Take the handoff: it is yours to answer, and an unowned lead becomes yours. Claiming your own
-    claim again changes nothing; another rep's claim is refused (an admin may take it over)."""
-    handoff, lead = _handoff(session, handoff_id, actor)
-    if handoff.status != "open":
-        raise ReviewError("conflict", "this handoff is closed already")
-    if handoff.claimed_by == actor.id:
-        return handoff
-    if handoff.claimed_by is not None and not actor.is_admin:
-        raise ReviewError("conflict", "another rep has claimed this handoff already")
-    handoff.claimed_by = actor.id
-    handoff.claimed_at = now
-    if lead.owner_id is None:
-        lead.owner_id = actor.id
-    AuditRepository(session).record(
-        action="handoff.claim",
-        lead_id=lead.id,
-        user_id=actor.id,
-        details={"handoff_id": str(handoff.id)},
-        now=now,
-    )
-    session.flush()
-    return handoff
-
-
-def log_reply(
-    session: Session,
-    loop: AgentLoop,
-    handoff_id: uuid.UUID,
-    *,
-    channel: Channel,
-    message: str,
-    actor: Principal,
-    now: datetime,
-) -> Event:
-    """Record a reply the rep made outside the tool (a call, their own mailbox): the lead's timeline
-    shows it, and the handoff counts as answered now (response-time compliance is measured on it)."""
-    handoff, lead = _handoff(session, handoff_id, actor)
-    if handoff.status != "open":
-        raise ReviewError("conflict", "this handoff is closed already")
-    if handoff.claimed_by is None:
-        handoff.claimed_by, handoff.claimed_at = actor.id, now
-    handoff.responded_at = handoff.responded_at or now
-    if lead.owner_id is None:
-        lead.owner_id = actor.id
-    recorded = record_event(
-        session,
-        loop,
-        lead,
-        NewEvent(
-            type=EventType.NOTE,
-            channel=channel,
-            payload={
-                "kind": "rep_reply",
-                "message": message,
-                "by": actor.email,
-                "handoff_id": str(handoff.id),
-            },
-        ),
-        now,
-    )
-    AuditRepository(session).record(
-        action="handoff.reply_logged",
-        lead_id=lead.id,
-        user_id=actor.id,
-        details={"handoff_id": str(handoff.id), "channel": channel.value, "message": message},
-        now=now,
-    )
-    session.flush()
-    return recorded.event
-
-
-# --- tasks --------------------------------------------------------------------------------------------
-
-
-def complete_task(
-    session: Session, task_id: uuid.UUID, *, outcome: str, actor: Principal, now: datetime
-) -> Task:
-    """Mark a phone or LinkedIn task done with what happened."""
-    task = TaskRepository(session).get(task_id)
-    if task is None:
-        raise ReviewError("not_found", f"no task {task_id}")
-    _lead(session, task.lead_id, actor)
-    if task.status == "done":
-        raise ReviewError("conflict", "this task is already done")
-    task.status = "done"
-    task.completed_at = now
-    task.completed_by = actor.id
-    task.outcome = outcome
-    AuditRepository(session).record(
-        action="task.done",
-        lead_id=task.lead_id,
-        touch_id=task.touch_id,
-        user_id=actor.id,
-        details={"task_id": str(task.id), "outcome": outcome},
-        now=now,
-    )
-    session.flush()
-    return task
 
 
 # --- guardrails on a rep's text -----------------------------------------------------------------------
@@ -580,6 +394,8 @@ def _block_placeholders(touch: Touch) -> None:
     """A person may overrule style checks, but never send a message with an unfilled placeholder."""
     placeholders = check_placeholders(DraftText(Channel(touch.channel), touch.body, touch.subject))
     if placeholders:
-        raise ReviewError(
-            "invalid", "; ".join(v.message for v in placeholders) + ": fill them in first", touch
+        raise Invalid(
+            "; ".join(v.message for v in placeholders) + ": fill them in first",
+            code="review-invalid",
+            current=_snapshot(touch),
         )
