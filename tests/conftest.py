@@ -107,10 +107,10 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url: str = request.getfixturevalue(f"{request.param}_database")
     yield url
-    _empty_tables(url)
+    empty_tables(url)
 
 
-def _empty_tables(url: str) -> None:
+def empty_tables(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:  # DELETE beats TRUNCATE on tables this small
         for table in reversed(Base.metadata.sorted_tables):

@@ -21,8 +21,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -46,7 +46,7 @@ from agent.timing import breaches, is_open
 from agent.worker import tick
 from knowledge.retrieval import KnowledgeBase
 from knowledge.types import RetrievalQuery, Source
-from tests.conftest import Caller, FakeClock, _empty_tables
+from tests.conftest import Caller, FakeClock, empty_tables
 
 LEADS = 500
 DAYS = 60  # the last leads arrive on day 10: everyone lives through new_lead and into nurture
@@ -422,7 +422,7 @@ class World:
 def database_url(sqlite_database: str) -> Iterator[str]:
     """SQLite only (see the module's docstring); the tables are emptied after, as for every test."""
     yield sqlite_database
-    _empty_tables(sqlite_database)
+    empty_tables(sqlite_database)
 
 
 @pytest.fixture

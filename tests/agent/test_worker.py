@@ -28,7 +28,7 @@ from agent.settings import Settings
 from agent.worker import RETRY_FAILED_AFTER, tick
 from knowledge.retrieval import KnowledgeBase
 from knowledge.types import RetrievalQuery, Source
-from tests.conftest import FakeClock, _empty_tables
+from tests.conftest import FakeClock, empty_tables
 from tests.factories import add_touch, lead_row, submit
 from tests.waiting import wait_for
 
@@ -215,7 +215,7 @@ def pg_services(
     )
     yield built
     built.close()
-    _empty_tables(postgres_database)
+    empty_tables(postgres_database)
 
 
 class TestRowLocksOnPostgres:
@@ -318,7 +318,7 @@ class TestManyWorkersOnPostgres:
             )
         finally:
             engine.dispose()
-            _empty_tables(postgres_database)
+            empty_tables(postgres_database)
 
 
 def _start_worker(settings: Settings, chroma_path: Path, tmp_path: Path, n: int) -> subprocess.Popen[bytes]:
