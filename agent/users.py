@@ -65,11 +65,6 @@ class Principal:
         return self.role is UserRole.ADMIN
 
 
-def may_act_on(principal: Principal, owner_id: uuid.UUID | None) -> bool:
-    """A rep acts on their own leads and on leads nobody owns; an admin on any."""
-    return principal.is_admin or owner_id is None or str(owner_id) == principal.user_id
-
-
 def users_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
     """The users behind these ids (owners, claimers), to show their names."""
     return UserRepository(session).by_ids(ids)

@@ -3,9 +3,10 @@
 Provider-neutral: ``api/routes/webhooks.py`` verifies each provider's signature and parses its format
 into these plain records; here they are deduplicated, matched to a lead and a thread (In-Reply-To and
 References against the Message-IDs we sent, then the sender's address), and recorded through
-``agent/events.py``, so the agent loop reacts exactly as to an event posted by the API. A sender we do
-not know becomes a new inquiry. Carrier keywords (STOP, START, HELP) are handled here, in the same
-transaction as the suppression they cause; plain-language opt-outs are the loop's classifier's job.
+``agent/services/events.py``, so the agent loop reacts exactly as to an event posted by the API. A
+sender we do not know becomes a new inquiry. Carrier keywords (STOP, START, HELP) are handled here, in
+the same transaction as the suppression they cause (``agent/services/suppression.py``); plain-language
+opt-outs are the reply reader's job.
 """
 
 from __future__ import annotations

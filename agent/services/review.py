@@ -12,8 +12,8 @@ second approve of an approved draft changes nothing, and the outbox's claim send
 newer event made out of date (superseded by the agent loop) says why and can never be approved.
 
 What reps teach: the audit trail keeps the original and final text of every edit, every reject
-reason and every regenerate instruction (``agent.db.reviews.ReviewHistory`` reads them back for the
-acceptance rates and ``touchpoint eval export-reviews``).
+reason and every regenerate instruction (``agent.db.repositories.reviews.ReviewHistory`` reads them
+back for the acceptance rates and ``touchpoint eval export-reviews``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Public (providers cannot log in) but never open: each request is verified before
 into the database, by our HMAC (``X-Touchpoint-Signature``), Mailgun's signature or Twilio's
 ``X-Twilio-Signature``, with secrets from settings; an endpoint whose secret is not set answers 503.
 A bad signature gets 401 and stores nothing; a redelivered webhook is stored once (200, "duplicate").
-What a message means is decided by ``agent/channels/inbound.py`` and the agent loop, not here.
+What a message means is decided by ``agent/services/inbound.py`` and the agent loop, not here.
 """
 
 from __future__ import annotations
