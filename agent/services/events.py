@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,8 +21,13 @@ from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType
 
-if TYPE_CHECKING:
-    from agent.loop import AgentLoop
+
+class Reacts(Protocol):
+    """What recording an event needs of the agent loop: one step for the lead, in the same transaction
+    (``agent.loop.AgentLoop`` is the one implementation; naming only this keeps the loop's own imports
+    of the services free of a circle)."""
+
+    def step(self, session: Session, lead: Lead, now: datetime) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +45,7 @@ class Recorded:
     created: bool  # False: the key was already stored (possibly for another lead: the caller checks)
 
 
-def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
+def record_event(session: Session, loop: Reacts, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
     """Store ``new`` for ``lead`` unless its idempotency key is known, then run one loop step.
 
     A concurrent delivery of the same key loses the insert inside a savepoint and is answered with
@@ -75,7 +80,7 @@ def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, n
 
 def record_tracking(
     session: Session,
-    loop: AgentLoop,
+    loop: Reacts,
     touch_id: uuid.UUID,
     event_type: EventType,
     details: dict[str, Any],

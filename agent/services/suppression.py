@@ -10,7 +10,6 @@ very next message, everywhere.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,15 +17,10 @@ from agent.db.models import Lead
 from agent.db.repositories.snapshots import ALL_CHANNELS
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel, EventType, LeadStatus
-from agent.services.events import NewEvent, Recorded, record_event
-
-if TYPE_CHECKING:
-    from agent.loop import AgentLoop
+from agent.services.events import NewEvent, Reacts, Recorded, record_event
 
 
-def unsubscribe_by_link(
-    session: Session, loop: AgentLoop, lead: Lead, channel: Channel, now: datetime
-) -> None:
+def unsubscribe_by_link(session: Session, loop: Reacts, lead: Lead, channel: Channel, now: datetime) -> None:
     """The lead used the unsubscribe link of a message on ``channel`` (RFC 8058 one-click, or the page)."""
     address = lead.email if channel is Channel.EMAIL else lead.phone
     if address:
@@ -68,7 +62,7 @@ def sms_start(session: Session, number: str) -> None:
 
 def record_sms_keyword(
     session: Session,
-    loop: AgentLoop,
+    loop: Reacts,
     lead: Lead,
     *,
     stop: bool,
