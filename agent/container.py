@@ -6,6 +6,7 @@ an edge by passing it in, never by patching the logic.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,16 +27,22 @@ from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, Pricing, load_drafter_prompts
 from agent.drafting.pipeline import DraftingPipeline
 from agent.handoff import HandoffTarget
-from agent.llm import ModelGate, RetryPolicy, build_chat_model
+from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
 from agent.notify import Notifier
 from agent.outbox import Outbox
 from agent.policy import PolicyConfig
-from agent.replies import build_reply_classifier
+from agent.replies import LlmReplyClassifier, ReplyClassifier, RuleClassifier
 from agent.sequences import load_sequences
-from agent.settings import EmailChannelKind, Settings, SmsChannelKind
+from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
 from agent.signing import LinkSigner
-from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from knowledge.chroma_store import ChromaVectorStore, chroma_client
+from knowledge.embeddings import LOCAL_MODEL_NAMES, LocalMiniLMEmbedder
+from knowledge.ingest import ProgressCallback
+from knowledge.retrieval import KnowledgeBase, open_knowledge_base
+from knowledge.store import Embedder
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +57,7 @@ class Services:
     identity: CompanyIdentity
     clock: Clock
     notifier: Notifier
+    models: ModelAccess | None  # the process's one way to its model; None with no model configured
 
     def close(self) -> None:
         self.outbox.close()
@@ -74,13 +82,14 @@ def build_services(
     session_factory = build_session_factory(engine)
     identity = company_identity(settings)
     knowledge = knowledge or build_knowledge_base(settings)
+    models = build_model_access(settings)
     loop = AgentLoop(
         knowledge=knowledge,
-        drafting=build_drafting(settings),
+        drafting=build_drafting(settings, models),
         sequences=load_sequences(),
         identity=identity,
         config=PolicyConfig.from_settings(settings),
-        classifier=build_reply_classifier(settings),
+        classifier=build_reply_classifier(settings, models),
         handoff_target=HandoffTarget.from_settings(settings),
     )
     links = LinkSigner(str(settings.public_base_url), settings.signing_secret.get_secret_value())
@@ -97,6 +106,7 @@ def build_services(
         identity=identity,
         clock=clock,
         notifier=notifier,
+        models=models,
     )
 
 
@@ -118,17 +128,31 @@ def build_notifier(
     )
 
 
-def build_drafting(settings: Settings) -> DraftingPipeline:
-    """The composer alone with no LLM configured; otherwise the LLM, repaired, with the composer behind it."""
-    composer = Composer()
-    if not settings.llm_configured:
-        return DraftingPipeline(composer, composer)
+def build_model_access(settings: Settings) -> ModelAccess | None:
+    """The one model gate and chat-model factory of this process (None with no model configured)."""
+    if settings.llm_base_url is None:
+        return None
+    endpoint = ModelEndpoint(
+        base_url=str(settings.llm_base_url),
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        model=settings.llm_model,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_output_tokens=settings.llm_max_output_tokens,
+    )
     gate = ModelGate(
         max_concurrency=settings.llm_max_concurrency,
         policy=RetryPolicy(
             attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 3
         ),
     )
+    return ModelAccess(endpoint, gate)
+
+
+def build_drafting(settings: Settings, models: ModelAccess | None) -> DraftingPipeline:
+    """The composer alone with no model; otherwise the LLM, repaired, with the composer behind it."""
+    composer = Composer()
+    if models is None:
+        return DraftingPipeline(composer, composer)
     pricing = None
     if settings.llm_input_price_per_mtok is not None and settings.llm_output_price_per_mtok is not None:
         pricing = Pricing(
@@ -136,14 +160,75 @@ def build_drafting(settings: Settings) -> DraftingPipeline:
             output_per_mtok=settings.llm_output_price_per_mtok,
         )
     drafter = LLMDrafter(
-        build_chat_model(settings),
-        model_name=settings.llm_model,
+        models.chat_model(),
+        model_name=models.model_name,
         prompts=load_drafter_prompts(settings.prompt_version),
-        gate=gate,
+        gate=models.gate,
         method=settings.llm_structured_output,
         pricing=pricing,
     )
     return DraftingPipeline(drafter, composer, repairs=settings.draft_repairs)
+
+
+def build_reply_classifier(settings: Settings, models: ModelAccess | None) -> ReplyClassifier:
+    """The LLM reader when a model is configured (and not switched off), otherwise the rules."""
+    wants_llm = settings.reply_classifier == "llm" or settings.reply_classifier == "auto"
+    if models is None or not wants_llm:
+        return RuleClassifier()
+    return LlmReplyClassifier(
+        models.chat_model(temperature=0.0),
+        company_name=settings.company_name,
+        model_name=models.model_name,
+        gate=models.gate,
+        retry=RetryPolicy(attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 2),
+    )
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for; the local model unless ``embedding_provider=openai``."""
+    if settings.embedding_provider is EmbeddingProvider.OPENAI:
+        if settings.llm_base_url is None or settings.llm_api_key is None:
+            raise SettingsError("TOUCHPOINT_EMBEDDING_PROVIDER=openai needs TOUCHPOINT_LLM_API_KEY")
+        from knowledge.openai_embeddings import OpenAIEmbedder  # the SDK only when it is wanted
+
+        return OpenAIEmbedder(
+            base_url=str(settings.llm_base_url),
+            api_key=settings.llm_api_key.get_secret_value(),
+            model=settings.embedding_model,
+            timeout=settings.llm_timeout_seconds,
+        )
+    if settings.embedding_model not in LOCAL_MODEL_NAMES:
+        raise SettingsError(
+            f"TOUCHPOINT_EMBEDDING_MODEL={settings.embedding_model!r} is not available locally: the local "
+            "provider ships all-MiniLM-L6-v2 only. Unset the variable, or set "
+            "TOUCHPOINT_EMBEDDING_PROVIDER=openai to use a model served by your LLM endpoint."
+        )
+    return LocalMiniLMEmbedder()
+
+
+def build_vector_store(settings: Settings, embedder: Embedder) -> ChromaVectorStore:
+    """Chroma on local disk under ``var/``, or the Chroma server ``TOUCHPOINT_CHROMA_URL`` names."""
+    url = str(settings.chroma_url) if settings.chroma_url is not None else None
+    store = ChromaVectorStore(chroma_client(url=url, path=settings.resolved_chroma_path), embedder)
+    logger.info(
+        "knowledge.store.ready",
+        extra={
+            "collection": store.collection_name,
+            "location": url or str(settings.resolved_chroma_path),
+            "chunks": store.count(),
+        },
+    )
+    return store
+
+
+def build_knowledge_base(
+    settings: Settings, *, ingest_missing: bool = True, on_progress: ProgressCallback | None = None
+) -> KnowledgeBase:
+    """The settings' knowledge folder, embedded into their vector store (``open_knowledge_base``)."""
+    store = build_vector_store(settings, build_embedder(settings))
+    return open_knowledge_base(
+        settings.knowledge_dir, store, ingest_missing=ingest_missing, on_progress=on_progress
+    )
 
 
 def build_outbox(

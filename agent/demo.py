@@ -13,15 +13,14 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from agent.container import Services, build_services
+from agent.container import Services, build_knowledge_base, build_services
 from agent.db.models import Touch
-from agent.db.repositories import UserRepository
+from agent.db.repositories.users import UserRepository
 from agent.domain import LeadContext, LeadStatus, UserRole
-from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.leads_import import LeadRow, read_rows
+from agent.services.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 from agent.settings import Settings
 from agent.users import ensure_user, hash_password, issue_key
-from knowledge.retrieval import build_knowledge_base
 
 DEMO_LEADS = Path(__file__).with_name("demo_leads.csv")
 DEMO_ADMIN = "admin@demo.touchpoint.local"

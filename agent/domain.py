@@ -13,6 +13,11 @@ from enum import StrEnum
 from typing import Any
 
 
+def normalise_email(email: str | None) -> str | None:
+    """Addresses are compared (and stored) trimmed and lower-cased: one person, one address."""
+    return email.strip().lower() if email else None
+
+
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
@@ -51,6 +56,10 @@ class LeadStatus(StrEnum):
     UNSUBSCRIBED = "unsubscribed"
 
 
+# The lead statuses automation never leaves by itself: a person (or the lead) ended the conversation.
+ENDED_STATUSES = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.CLOSED, LeadStatus.CONVERTED})
+
+
 class TouchPurpose(StrEnum):
     ACKNOWLEDGMENT = "acknowledgment"
     VALUE_ADD = "value_add"
@@ -77,6 +86,21 @@ class TouchState(StrEnum):
     CANCELLED = "cancelled"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A touch's move from one state to another (the allowed ones: ``agent/services/touches.py``)."""
+
+    source: TouchState
+    target: TouchState
+
+
+# Groups of touch states, named once (the transitions between states: agent/services/touches.py).
+UNSENT_STATES = frozenset({TouchState.PENDING_REVIEW, TouchState.QUEUED})  # nobody started sending it
+IN_FLIGHT_STATES = UNSENT_STATES | {TouchState.SENDING}  # a message on its way: nothing else for now
+APPROVED_STATES = frozenset({TouchState.QUEUED, TouchState.SENDING, TouchState.SENT})  # a rep's yes
+RECEIVED_STATES = IN_FLIGHT_STATES | {TouchState.SENT}  # received or about to be: a new draft must differ
 
 
 class ReplyIntent(StrEnum):

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agent.db.models import Lead
-from agent.db.repositories import LeadRepository, normalise_email
-from agent.domain import LeadStatus
+from agent.domain import normalise_email
+from agent.services import leads
 
 REQUIRED_COLUMNS = {"email", "phone"}
 TRUE_WORDS = {"true", "yes", "y", "1"}
@@ -113,7 +112,6 @@ def import_leads(
     session: Session, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, valid_timezones: set[str]
 ) -> ImportReport:
     report = ImportReport()
-    leads = LeadRepository(session)
     for line, raw in rows:
         try:
             row = LeadRow.model_validate(raw)
@@ -133,7 +131,7 @@ def import_leads(
         try:
             with session.begin_nested():
                 report.rows.append(
-                    _upsert(leads, line, fields, given={k for k, v in raw.items() if v.strip()}, now=now)
+                    _upsert(session, line, fields, given={k for k, v in raw.items() if v.strip()}, now=now)
                 )
         except IntegrityError:
             report.rows.append(
@@ -143,11 +141,11 @@ def import_leads(
 
 
 def _upsert(
-    leads: LeadRepository, line: int, fields: dict[str, object], *, given: set[str], now: datetime
+    session: Session, line: int, fields: dict[str, Any], *, given: set[str], now: datetime
 ) -> RowResult:
-    existing = leads.find_by_contact(email=fields["email"], phone=fields["phone"])  # type: ignore[arg-type]
+    existing = leads.find_by_contact(session, email=fields["email"], phone=fields["phone"])
     if existing is None:
-        leads.add(Lead(**fields, status=LeadStatus.NEW, created_at=now, updated_at=now, next_action_at=now))
+        leads.add(session, fields, now=now)
         return RowResult(line, "created")
     # Only columns the file actually filled in change an existing lead: a missing consent column must
     # never turn a lead's "no" back into the default "yes".
@@ -155,5 +153,5 @@ def _upsert(
     for name in changed:
         setattr(existing, name, fields[name])
     existing.updated_at = now
-    leads.session.flush()
+    session.flush()
     return RowResult(line, "updated", ", ".join(changed) or "no changes")

@@ -3,7 +3,9 @@
 OpenAI, Azure, vLLM, Ollama and llama.cpp's server all speak the same chat-completions API, so one
 client built from settings serves them all. Retries (jittered exponential backoff on 429, 5xx,
 timeouts and dropped connections), a per-call timeout and a concurrency limit live here, once, for the
-drafter, the reply classifier and the eval judge alike.
+drafter, the reply classifier and the eval judge alike: a process builds one ``ModelAccess`` (in
+``agent/container.py``) and hands it to all three, so ``TOUCHPOINT_LLM_MAX_CONCURRENCY`` bounds every
+model call the process makes, whoever makes it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -28,8 +31,6 @@ from tenacity import (
     stop_after_delay,
     wait_random_exponential,
 )
-
-from agent.settings import Settings
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -69,7 +70,11 @@ def describe(error: BaseException) -> str:
 
 
 class ModelGate:
-    """Bounded concurrency and retries around calls to one model endpoint."""
+    """Bounded concurrency and retries around calls to one model endpoint.
+
+    ``in_flight`` and ``waiting`` are what the gate is doing now (calls holding a slot, calls queued for
+    one): the health of the model's queue, and what a test of the limit watches.
+    """
 
     def __init__(
         self,
@@ -78,13 +83,21 @@ class ModelGate:
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.max_concurrency = max_concurrency
         self._slots = threading.BoundedSemaphore(max_concurrency)
+        self._count_lock = threading.Lock()
+        self.in_flight = 0
+        self.waiting = 0
         self.policy = policy
         self._sleep = sleep  # tests pass a recorder: backoff is asserted, never waited out
 
-    def call(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` with retries on transient errors; raise ``ModelUnavailable`` when it gives up."""
-        policy = self.policy
+    def call(self, fn: Callable[[], T], *, policy: RetryPolicy | None = None) -> T:
+        """Run ``fn`` with retries on transient errors; raise ``ModelUnavailable`` when it gives up.
+
+        ``policy`` overrides the gate's retries for one caller (a reply reader gives up sooner than a
+        drafter); the slots are the same for every caller.
+        """
+        policy = policy or self.policy
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             wait=wait_random_exponential(multiplier=policy.initial_wait_seconds, max=policy.max_wait_seconds),
@@ -94,10 +107,25 @@ class ModelGate:
             sleep=self._sleep,
         )
         try:
-            with self._slots:
+            with self._slot():
                 return retrying(fn)
         except (openai.OpenAIError, ConnectionError, TimeoutError) as exc:
             raise ModelUnavailable(describe(exc)) from exc
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._count_lock:
+            self.waiting += 1
+        self._slots.acquire()
+        with self._count_lock:
+            self.waiting -= 1
+            self.in_flight += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self.in_flight -= 1
+            self._slots.release()
 
 
 def _note_retry(state: RetryCallState) -> None:
@@ -108,25 +136,42 @@ def _note_retry(state: RetryCallState) -> None:
     )
 
 
-def build_chat_model(
-    settings: Settings, *, model: str | None = None, temperature: float = 0.4
-) -> BaseChatModel:
-    """The chat model for ``settings`` (retries are the gate's job, so the client itself does none)."""
-    if settings.llm_base_url is None:
-        raise ValueError("no LLM is configured: set TOUCHPOINT_LLM_BASE_URL or TOUCHPOINT_LLM_API_KEY")
-    key = settings.llm_api_key or SecretStr(LOCAL_KEY)
-    base_url = str(settings.llm_base_url)
-    limit = settings.llm_max_output_tokens
-    # LangChain sends the limit as OpenAI's `max_completion_tokens`; compatible servers (llama.cpp,
-    # vLLM, Ollama) read the older `max_tokens`, and without it a small model may ramble for minutes.
-    extra = None if urlsplit(base_url).hostname in OPENAI_HOSTS else {"max_tokens": limit}
-    return ChatOpenAI(
-        model=model or settings.llm_model,
-        base_url=base_url,
-        api_key=key,
-        timeout=settings.llm_timeout_seconds,
-        max_retries=0,
-        temperature=temperature,
-        max_tokens=limit,
-        extra_body=extra,
-    )
+@dataclass(frozen=True, slots=True)
+class ModelEndpoint:
+    """Where the model is and how to talk to it: plain values, read from settings by the container."""
+
+    base_url: str
+    api_key: str | None
+    model: str
+    timeout_seconds: float
+    max_output_tokens: int
+
+
+class ModelAccess:
+    """A process's one way to its model: chat models for any caller, all behind one ``ModelGate``."""
+
+    def __init__(self, endpoint: ModelEndpoint, gate: ModelGate) -> None:
+        self.endpoint = endpoint
+        self.gate = gate
+
+    @property
+    def model_name(self) -> str:
+        return self.endpoint.model
+
+    def chat_model(self, *, model: str | None = None, temperature: float = 0.4) -> BaseChatModel:
+        """A chat model on this endpoint (retries are the gate's job, so the client itself does none)."""
+        endpoint = self.endpoint
+        limit = endpoint.max_output_tokens
+        # LangChain sends the limit as OpenAI's `max_completion_tokens`; compatible servers (llama.cpp,
+        # vLLM, Ollama) read the older `max_tokens`, and without it a small model may ramble for minutes.
+        extra = None if urlsplit(endpoint.base_url).hostname in OPENAI_HOSTS else {"max_tokens": limit}
+        return ChatOpenAI(
+            model=model or endpoint.model,
+            base_url=endpoint.base_url,
+            api_key=SecretStr(endpoint.api_key or LOCAL_KEY),
+            timeout=endpoint.timeout_seconds,
+            max_retries=0,
+            temperature=temperature,
+            max_tokens=limit,
+            extra_body=extra,
+        )

@@ -10,25 +10,21 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.db.models import Decision, Handoff, Lead, Touch
-from agent.db.repositories import (
-    ALL_CHANNELS,
-    AuditRepository,
-    DecisionRepository,
-    EventRepository,
-    HandoffRepository,
-    LeadRepository,
-    SuppressionRepository,
-    TouchRepository,
-    load_snapshot,
-    load_snapshots,
-)
+from agent.db.repositories.audit import AuditRepository
+from agent.db.repositories.decisions import DecisionRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.handoffs import HandoffRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.snapshots import load_snapshot, load_snapshots
+from agent.db.repositories.touches import TouchRepository
 from agent.domain import (
+    RECEIVED_STATES,
     Channel,
     CompanyIdentity,
     EventRecord,
@@ -65,24 +61,11 @@ from agent.policy import (
 from agent.replies import InboundReply, ReplyClassifier, RuleClassifier
 from agent.scoring import Score, score
 from agent.sequences import Sequence
+from agent.services import suppression, touches
 from agent.timing import zone
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import RetrievalQuery, Retriever, Source
+from knowledge.types import KnowledgeSource, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
-
-# Touches the lead has received or is about to: what a new draft must not repeat.
-DELIVERED_OR_PENDING = frozenset(
-    {TouchState.SENT, TouchState.SENDING, TouchState.QUEUED, TouchState.PENDING_REVIEW}
-)
-
-
-class KnowledgeSource(Retriever, Protocol):
-    """What the loop needs of the knowledge base: retrieval, the company's facts, live offers."""
-
-    def company_facts(self) -> list[KnowledgeDocument]: ...
-
-    def live_offers(self, today: date) -> list[KnowledgeDocument]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +269,7 @@ class AgentLoop:
         self._store_score(lead, engagement)
         stale = outdated_by(action)
         if stale is not None:
-            self._supersede(session, lead, stale, now)
+            self.supersede(session, lead, stale, now)
         if isinstance(action, Wait | DraftTouch) and action.enroll is not None:
             self._enrol(lead, action.enroll)
         touch = None
@@ -336,7 +319,7 @@ class AgentLoop:
             today=now.date(),
         )
         sources = tuple(self.knowledge.retrieve(query))
-        live_offers = {document.id for document in self.knowledge.live_offers(now.date())}
+        live_offers = self.knowledge.live_offer_ids(now.date())
         return DraftRequest(
             lead=context,
             purpose=action.purpose,
@@ -347,9 +330,9 @@ class AgentLoop:
             previous=tuple(
                 PriorMessage(touch.body, touch.purpose.value)
                 for touch in snapshot.touches
-                if touch.state in DELIVERED_OR_PENDING
+                if touch.state in RECEIVED_STATES
             ),
-            company_facts=tuple(document.body for document in self.knowledge.company_facts()),
+            company_facts=self.knowledge.company_facts(),
             live_offer_ids=frozenset(s.id for s in sources if s.id in live_offers),
             signals=action.signals,
             angle=action.angle,
@@ -366,7 +349,7 @@ class AgentLoop:
     ) -> Touch:
         """Store the draft with everything that produced it; only a clean auto-send step is queued."""
         draft = outcome.draft
-        state = TouchState.QUEUED if action.auto_send and outcome.clean else TouchState.PENDING_REVIEW
+        state = touches.initial_state(auto_send=action.auto_send, clean=outcome.clean)
         touch = TouchRepository(session).add(
             Touch(
                 lead_id=lead.id,
@@ -428,66 +411,6 @@ class AgentLoop:
             now=now,
         )
 
-    # --- what reps do to a lead's automation -------------------------------------------------------
-    def pause(
-        self,
-        session: Session,
-        lead: Lead,
-        now: datetime,
-        *,
-        user_id: uuid.UUID | None,
-        until: datetime | None = None,
-        reason: str | None = None,
-    ) -> StepResult:
-        """Pause automation for a lead (until ``until``: a snooze). Unsent drafts are superseded."""
-        LeadRepository(session).lock(lead.id)
-        if LeadStatus(lead.status) in ENDED:
-            raise LoopError(f"the lead is {lead.status}: there is no automation to pause")
-        lead.status = LeadStatus.PAUSED
-        lead.paused_until = until
-        AuditRepository(session).record(
-            action="lead.pause",
-            lead_id=lead.id,
-            user_id=user_id,
-            reason=reason,
-            details={"until": until.isoformat() if until else None},
-            now=now,
-        )
-        return self.step(session, lead, now)
-
-    def resume(
-        self,
-        session: Session,
-        lead: Lead,
-        now: datetime,
-        *,
-        user_id: uuid.UUID | None,
-        note: str | None = None,
-    ) -> StepResult | None:
-        """Hand a paused or handed-off lead back to automation; None if it was not paused (nothing to do).
-
-        Open handoffs are closed: what the lead said before now has been dealt with by a person.
-        """
-        LeadRepository(session).lock(lead.id)
-        status = LeadStatus(lead.status)
-        if status in ENDED:
-            raise LoopError(f"the lead is {lead.status}: automation cannot resume")
-        if status not in {LeadStatus.PAUSED, LeadStatus.HANDED_OFF}:
-            return None
-        self._reactivate(session, lead, now, user_id=user_id, reason=note or f"resumed from {status.value}")
-        return self.step(session, lead, now)
-
-    def edited(self, session: Session, lead: Lead, changed: set[str], now: datetime) -> StepResult | None:
-        """A rep changed the lead: drafts written from the old details are superseded and redrafted; a
-        status set by hand (paused, closed...) takes effect at once."""
-        if not changed & (DRAFT_FIELDS | {"status"}):
-            return None
-        LeadRepository(session).lock(lead.id)
-        if changed & DRAFT_FIELDS:
-            fields = ", ".join(sorted(changed & DRAFT_FIELDS))
-            self._supersede(session, lead, f"the lead's details changed ({fields})", now)
-        return self.step(session, lead, now)
-
     def send_time(self, session: Session, touch: Touch, now: datetime) -> datetime:
         """When an approved touch may go out: now, or when the lead's hours and caps next allow it."""
         lead = LeadRepository(session).get(touch.lead_id)
@@ -519,30 +442,11 @@ class AgentLoop:
             if event is None:
                 continue
             event.reading = reading.as_dict()
-            suppressions = SuppressionRepository(session)
             source = f"reply {record.id}"
             if reading.intent is ReplyIntent.UNSUBSCRIBE:
-                for address in (lead.email, lead.phone):
-                    if address:
-                        suppressions.suppress(
-                            channel=ALL_CHANNELS,
-                            address=address,
-                            reason="unsubscribe_reply",
-                            source=source,
-                            now=now,
-                        )
-            elif (
-                reading.intent is ReplyIntent.BOUNCE_LIKE
-                and lead.email
-                and record.channel in {None, Channel.EMAIL}
-            ):
-                suppressions.suppress(
-                    channel=Channel.EMAIL.value,
-                    address=lead.email,
-                    reason="bounce_reply",
-                    source=source,
-                    now=now,
-                )
+                suppression.unsubscribe_by_reply(session, lead, source=source, now=now)
+            elif reading.intent is ReplyIntent.BOUNCE_LIKE and record.channel in {None, Channel.EMAIL}:
+                suppression.dead_address_by_reply(session, lead, source=source, now=now)
         session.flush()
         return bool(unread)
 
@@ -553,12 +457,13 @@ class AgentLoop:
     def _end_snooze(self, session: Session, lead: Lead, now: datetime) -> bool:
         if not self._snooze_over(lead, now):
             return False
-        self._reactivate(session, lead, now, user_id=None, reason="the snooze ended")
+        self.reactivate(session, lead, now, user_id=None, reason="the snooze ended")
         return True
 
-    def _reactivate(
+    def reactivate(
         self, session: Session, lead: Lead, now: datetime, *, user_id: uuid.UUID | None, reason: str
     ) -> None:
+        """Automation takes the lead back (a rep resumed it, or its snooze ended): open handoffs close."""
         previous = lead.status
         lead.status = LeadStatus.ACTIVE
         lead.paused_until = None
@@ -572,15 +477,12 @@ class AgentLoop:
             now=now,
         )
 
-    def _supersede(self, session: Session, lead: Lead, reason: str, now: datetime) -> int:
+    @staticmethod
+    def supersede(session: Session, lead: Lead, reason: str, now: datetime) -> int:
         """Unsent drafts that no longer fit are marked out of date: never approved, never sent."""
-        touches = TouchRepository(session).unsent(lead.id)
-        for touch in touches:
-            touch.state = TouchState.SUPERSEDED
-            touch.superseded_reason = reason[:300]
-            touch.updated_at = now
+        count = touches.supersede(TouchRepository(session).unsent(lead.id), reason, now)
         session.flush()
-        return len(touches)
+        return count
 
     @staticmethod
     def _enrol(lead: Lead, enrollment: Enrollment) -> None:
@@ -604,18 +506,6 @@ class AgentLoop:
             return
         lead.decision_key = key
         DecisionRepository(session).add(_decision(lead.id, action, now, touch))
-
-
-class LoopError(Exception):
-    """A rep asked for something the lead's state does not allow (resume an unsubscribed lead...)."""
-
-
-ENDED = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.CLOSED, LeadStatus.CONVERTED})
-# The lead's details a draft is written from: changing one makes unsent drafts out of date.
-DRAFT_FIELDS = frozenset(
-    {"first_name", "last_name", "company", "role", "industry", "need", "email", "phone", "timezone"}
-    | {"consent_email", "consent_sms", "deal_value"}
-)
 
 
 def _decision(lead_id: uuid.UUID, action: Action, now: datetime, touch: Touch | None = None) -> Decision:

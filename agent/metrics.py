@@ -93,7 +93,7 @@ class CoverageFact:
 
 @dataclass(frozen=True, slots=True)
 class ReviewFact:
-    """A rep's decision on a draft (``agent.db.reviews.REVIEW_ACTIONS``)."""
+    """A rep's decision on a draft (``agent.db.repositories.reviews.REVIEW_ACTIONS``)."""
 
     action: str  # approve | edit_approve | reject | regenerate
     purpose: str

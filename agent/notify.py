@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.channels.base import OutgoingMessage, PermanentSendError, Sender, TransientSendError
 from agent.db.models import Handoff, Lead, Notification, User
-from agent.db.reviews import HandoffInbox, NotificationRepository
+from agent.db.repositories.handoffs import HandoffRepository
+from agent.db.repositories.notifications import NotificationRepository
 from agent.domain import Channel
 from agent.timing import zone
 
@@ -129,7 +130,7 @@ class Notifier:
         now = self.clock()
         for via in self.channels:
             with self.session_factory.begin() as session:
-                inbox = HandoffInbox(session)
+                inbox = HandoffRepository(session)
                 due = [
                     (Kind.NEW, h.id)
                     for h in inbox.unnotified(Kind.NEW, via, due_before=None, limit=limit)

@@ -38,8 +38,13 @@ from agent.channels.base import (
 )
 from agent.channels.email_message import find_urls
 from agent.db.models import Event, Lead, Touch
-from agent.db.repositories import EventRepository, LeadRepository, SuppressionRepository, TouchRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.suppressions import SuppressionRepository
+from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
+from agent.services import suppression
+from agent.services import touches as touch_states
 from agent.signing import LinkSigner
 
 logger = logging.getLogger(__name__)
@@ -108,7 +113,7 @@ class Outbox:
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
         with self.session_factory.begin() as session:
             touches = TouchRepository(session)
-            if not touches.claim(touch_id, self.clock()):
+            if not touch_states.claim(session, touch_id, self.clock()):
                 return Outcome.NOT_CLAIMED
             touch = touches.get(touch_id)
             assert touch is not None  # it was just claimed
@@ -176,7 +181,7 @@ class Outbox:
         now = self.clock()
         with self.session_factory.begin() as session:
             touches = TouchRepository(session)
-            released = touches.release_stale_claims(now - self.claim_timeout, now)
+            released = touch_states.release_stale_claims(session, now - self.claim_timeout, now)
             if released:
                 logger.warning("outbox.released_stale_claims", extra={"count": released})
             return touches.stale_handed_over_ids(now - self.claim_timeout, limit=limit)
@@ -227,10 +232,7 @@ class Outbox:
         )
 
     def _finish(self, session: Session, touch: Touch, state: TouchState, error: str | None = None) -> None:
-        touch.state = state
-        touch.updated_at = self.clock()
-        if error is not None:
-            touch.last_error = error
+        touch_states.move(touch, state, self.clock(), error=error)
         if state is not TouchState.QUEUED:
             LeadRepository(session).wake(touch.lead_id, touch.updated_at)
 
@@ -303,11 +305,11 @@ class Outbox:
                 return Outcome.NOT_CLAIMED
             self._finish(session, touch, TouchState.FAILED, error=str(error))
             if error.suppress_address and message.to_address:
-                SuppressionRepository(session).suppress(
-                    channel=message.channel.value,
+                suppression.permanent_failure(
+                    session,
+                    channel=message.channel,
                     address=message.to_address,
-                    reason="permanent_failure",
-                    source=str(error)[:200],
+                    source=str(error),
                     now=self.clock(),
                 )
         logger.warning("outbox.failed", extra={"touch_id": str(touch_id), "error": str(error)})

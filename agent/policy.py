@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from agent.domain import (
+    IN_FLIGHT_STATES,
     Channel,
     ContactFrequency,
     EventRecord,
@@ -54,7 +55,6 @@ TERMINAL_STATUSES = {
     LeadStatus.CLOSED: "lead.closed",
     LeadStatus.UNSUBSCRIBED: "lead.unsubscribed",
 }
-OPEN_TOUCH_STATES = frozenset({TouchState.PENDING_REVIEW, TouchState.QUEUED, TouchState.SENDING})
 NO_HANDOFF_INTENTS = frozenset({ReplyIntent.UNSUBSCRIBE, ReplyIntent.OUT_OF_OFFICE, ReplyIntent.BOUNCE_LIKE})
 # Milestone events that enrol a lead in the sequence that declares them (the first inquiry enrols in
 # new_lead when the lead is created; a later one hands off instead).
@@ -499,7 +499,7 @@ class _Decision:
         return not any(h.reason == "high_value" for h in self.snapshot.handoffs)
 
     def _in_flight(self) -> Action | None:
-        if any(t.state in OPEN_TOUCH_STATES for t in self.snapshot.touches):
+        if any(t.state in IN_FLIGHT_STATES for t in self.snapshot.touches):
             return Wait(until=None, rules=("touch.in_flight",))
         return None
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,9 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent.domain import Channel, ReplyIntent, ReplyReading
 from agent.llm import ModelGate, RetryPolicy
 from prompts.loader import PromptFile, load_prompt_file
-
-if TYPE_CHECKING:
-    from agent.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -430,10 +427,12 @@ class LlmReplyClassifier:
         model_name: str | None = None,
         fallback: ReplyClassifier | None = None,
         prompt: PromptFile | None = None,
-        gate: ModelGate | None = None,
+        gate: ModelGate,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.structured = model.with_structured_output(ReplyVerdict)
-        self.gate = gate or ModelGate(max_concurrency=4, policy=RetryPolicy(attempts=2))
+        self.gate = gate
+        self.retry = retry  # None: the gate's own
         self.company_name = company_name
         self.model_name = model_name or str(getattr(model, "model_name", "") or "") or None
         self.fallback = fallback or RuleClassifier()
@@ -448,7 +447,7 @@ class LlmReplyClassifier:
         rules = self.fallback.classify(reply, today=today)
         try:
             messages = self.messages(reply, today=today)
-            verdict = self.gate.call(lambda: self.structured.invoke(messages))
+            verdict = self.gate.call(lambda: self.structured.invoke(messages), policy=self.retry)
             if not isinstance(verdict, ReplyVerdict):
                 raise TypeError(f"the model answered {type(verdict).__name__}, not a ReplyVerdict")
         except Exception as exc:  # any failure at all: the rules answer, and the reading says why
@@ -474,25 +473,3 @@ def _parse_iso(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def build_reply_classifier(settings: Settings) -> ReplyClassifier:
-    """The LLM classifier when a model is configured (and not switched off), otherwise the rules."""
-    wants_llm = settings.reply_classifier == "llm" or (
-        settings.reply_classifier == "auto" and settings.llm_configured
-    )
-    if not wants_llm:
-        return RuleClassifier()
-    from agent.llm import build_chat_model
-
-    return LlmReplyClassifier(
-        build_chat_model(settings, temperature=0.0),
-        company_name=settings.company_name,
-        model_name=settings.llm_model,
-        gate=ModelGate(
-            max_concurrency=settings.llm_max_concurrency,
-            policy=RetryPolicy(
-                attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 2
-            ),
-        ),
-    )

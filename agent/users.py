@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -25,9 +26,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from agent.db.models import ApiKey, User, WebSession
-from agent.db.repositories import UserRepository, normalise_email
-from agent.db.reviews import WebSessionRepository
-from agent.domain import UserRole
+from agent.db.repositories.users import UserRepository, WebSessionRepository
+from agent.domain import UserRole, normalise_email
 
 KEY_PREFIX = "tp_"
 MIN_PASSWORD_LENGTH = 12
@@ -65,9 +65,9 @@ class Principal:
         return self.role is UserRole.ADMIN
 
 
-def may_act_on(principal: Principal, owner_id: uuid.UUID | None) -> bool:
-    """A rep acts on their own leads and on leads nobody owns; an admin on any."""
-    return principal.is_admin or owner_id is None or str(owner_id) == principal.user_id
+def users_by_id(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+    """The users behind these ids (owners, claimers), to show their names."""
+    return UserRepository(session).by_ids(ids)
 
 
 def ensure_user(session: Session, *, email: str, name: str, role: UserRole, now: datetime) -> User:
@@ -161,7 +161,7 @@ def start_session(session: Session, user: User, *, now: datetime, lifetime: time
         expires_at=now + lifetime,
         last_seen_at=now,
     )
-    WebSessionRepository(session).add(row, now=now)
+    WebSessionRepository(session).start(row, now=now)
     return token
 
 

@@ -26,7 +26,8 @@ from datetime import timedelta
 
 from agent.container import Services
 from agent.db.models import Lead
-from agent.db.repositories import LeadRepository, TouchRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.touches import TouchRepository
 from agent.outbox import Outcome
 
 logger = logging.getLogger(__name__)

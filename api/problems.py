@@ -10,6 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agent.services.errors import DomainError
+from api.schemas import TouchPublic
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -53,6 +56,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(
             exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path, **exc.extra
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if exc.current is not None:  # the fresh state of what the caller tried to change
+            extra["current"] = TouchPublic.model_validate(exc.current).model_dump(mode="json")
+        return problem_response(
+            exc.status, exc.title, exc.message, code=exc.code, instance=request.url.path, **extra
         )
 
     @app.exception_handler(RequestValidationError)

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from agent.domain import Channel, EventType, LeadStatus
+from agent.services.leads import History
 
 T = TypeVar("T")
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{6,14}$")]
@@ -232,6 +233,20 @@ class LeadDetail(LeadPublic):
     timeline: list[TimelineItem]
     touches: list[TouchPublic]
     handoffs: list[HandoffPublic]
+
+    @classmethod
+    def of(cls, history: History) -> LeadDetail:
+        lead = history.lead
+        return cls(
+            **LeadPublic.model_validate(lead).model_dump(),
+            score_breakdown=lead.score_breakdown,
+            timeline=[
+                TimelineItem(at=e.at, kind=e.kind, summary=e.summary, id=e.id, rules=list(e.rules))
+                for e in history.timeline()
+            ],
+            touches=[TouchPublic.model_validate(t) for t in history.touches],
+            handoffs=[HandoffPublic.model_validate(h) for h in history.handoffs],
+        )
 
 
 class PauseIn(Strict):

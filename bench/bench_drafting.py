@@ -32,6 +32,7 @@ from langchain_openai import ChatOpenAI
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from agent.container import build_knowledge_base  # noqa: E402
 from agent.demo import demo_lead_contexts  # noqa: E402
 from agent.domain import Channel, CompanyIdentity, TouchPurpose  # noqa: E402
 from agent.drafting.base import DraftRequest, guardrail_context  # noqa: E402
@@ -41,7 +42,7 @@ from agent.drafting.pipeline import DraftingPipeline  # noqa: E402
 from agent.guardrails import DraftText, run_checks  # noqa: E402
 from agent.llm import ModelGate, RetryPolicy  # noqa: E402
 from agent.settings import Settings  # noqa: E402
-from knowledge.retrieval import RetrievalQuery, build_knowledge_base  # noqa: E402
+from knowledge.types import RetrievalQuery  # noqa: E402
 
 IDENTITY = CompanyIdentity(
     "Northstar Bookings",
@@ -55,7 +56,7 @@ NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 def requests(chroma: Path) -> list[DraftRequest]:
     settings = Settings.load(knowledge_dir=ROOT / "knowledge" / "content", chroma_path=chroma, _env_file=None)
     kb = build_knowledge_base(settings)
-    facts = tuple(d.body for d in kb.company_facts())
+    facts = kb.company_facts()
     built = []
     for lead in demo_lead_contexts(id_prefix="bench"):
         for purpose in TouchPurpose:

@@ -26,11 +26,12 @@ from bench_speed_to_lead import make_inquiry
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument, load_folder
+from knowledge.documents import KnowledgeDocument, load_folder
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import chunk_document, ingest
 from knowledge.library import KnowledgeLibrary
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import DocType, RetrievalQuery
 
 INDUSTRIES = ["beauty", "dental", "fitness", "home_services", "veterinary", "professional_services"]
 SERVICES = ["online_booking", "reminders", "payments", "memberships", "intake_forms", "reporting"]

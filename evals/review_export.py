@@ -23,8 +23,10 @@ import yaml
 from sqlalchemy.orm import Session
 
 from agent.db.models import Event, Lead, Touch
-from agent.db.repositories import EventRepository, LeadRepository, TouchRepository
-from agent.db.reviews import ReviewHistory, ReviewRecord
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.reviews import ReviewHistory, ReviewRecord
+from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType, TouchPurpose, TouchState
 from evals.quality.scenarios import HistoryEvent, ScenarioFile, ScenarioModel
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -19,7 +20,6 @@ from chromadb.api import ClientAPI
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
-from agent.settings import Settings
 from knowledge.store import Chunk, Embedder, Hit
 
 logger = logging.getLogger(__name__)
@@ -127,32 +127,18 @@ class ChromaVectorStore:
         return int(self._collection.count())
 
 
-def chroma_client(settings: Settings) -> ClientAPI:
-    """A Chroma server client when ``chroma_url`` is set, else an on-disk client under ``var/``."""
+def chroma_client(*, url: str | None, path: Path) -> ClientAPI:
+    """A Chroma server client when ``url`` is given, else an on-disk client in ``path``."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    url = settings.chroma_url
     if url is not None:
+        parts = urlsplit(url)
         # A URL with a path (a server behind a reverse proxy) goes whole; chromadb then keeps the path.
-        root = url.path in (None, "", "/")
+        root = parts.path in ("", "/")
         return chromadb.HttpClient(
-            host=(url.host or "localhost") if root else str(url).rstrip("/"),
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
+            host=(parts.hostname or "localhost") if root else url.rstrip("/"),
+            port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https",
             settings=chroma_settings,
         )
-    path: Path = settings.resolved_chroma_path
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-
-def build_vector_store(settings: Settings, embedder: Embedder) -> ChromaVectorStore:
-    store = ChromaVectorStore(chroma_client(settings), embedder)
-    logger.info(
-        "knowledge.store.ready",
-        extra={
-            "collection": store.collection_name,
-            "location": str(settings.chroma_url or settings.resolved_chroma_path),
-            "chunks": store.count(),
-        },
-    )
-    return store

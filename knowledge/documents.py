@@ -13,21 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-
-class DocType(StrEnum):
-    CASE_STUDY = "case_study"
-    FAQ = "faq"
-    OBJECTION = "objection"
-    RESOURCE = "resource"
-    OFFER = "offer"
-    COMPANY_FACT = "company_fact"
+from knowledge.types import DocType
 
 
 @dataclass(frozen=True, slots=True)

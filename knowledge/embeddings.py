@@ -21,11 +21,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
-from openai import OpenAI
 from tokenizers import Encoding, Tokenizer
-
-from agent.settings import EmbeddingProvider, Settings, SettingsError
-from knowledge.store import Embedder
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +73,7 @@ def _normalise(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return normalised
 
 
-class _QueryCache:
+class QueryCache:
     """A small thread-safe LRU: agents ask for the same need ("pricing", "no-shows") over and over."""
 
     def __init__(self, size: int) -> None:
@@ -143,7 +139,7 @@ class LocalMiniLMEmbedder:
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._input_names = {node.name for node in self._session.get_inputs()}
-        self._query_cache = _QueryCache(query_cache_size)
+        self._query_cache = QueryCache(query_cache_size)
         logger.info(
             "knowledge.embeddings.loaded",
             extra={"model": self.name, "path": str(model_path), "inputs": sorted(self._input_names)},
@@ -205,73 +201,6 @@ class LocalMiniLMEmbedder:
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return _normalise(pooled)
-
-
-class OpenAIEmbedder:
-    """Any OpenAI-compatible ``/embeddings`` endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server)."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        api_key: str,
-        model: str,
-        timeout: float = 20.0,
-        batch_size: int = 256,
-        query_cache_size: int = QUERY_CACHE_SIZE,
-        client: OpenAI | None = None,
-    ) -> None:
-        self._model = model
-        self._batch_size = max(1, batch_size)
-        self._client = client or OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=2)
-        self._query_cache = _QueryCache(query_cache_size)
-
-    @property
-    def name(self) -> str:
-        return f"openai-{self._model}"
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), self._batch_size):
-            vectors.extend(self._request(list(texts[start : start + self._batch_size])))
-        return vectors
-
-    def embed_query(self, text: str) -> list[float]:
-        cached = self._query_cache.get(text)
-        if cached is not None:
-            return cached
-        (vector,) = self._request([text])
-        self._query_cache.put(text, vector)
-        return vector
-
-    def _request(self, texts: list[str]) -> list[list[float]]:
-        # encoding_format="float": the SDK otherwise asks for base64, which several OpenAI-compatible
-        # servers (llama.cpp, older vLLM/Ollama) do not implement.
-        response = self._client.embeddings.create(model=self._model, input=texts, encoding_format="float")
-        data = sorted(response.data, key=lambda item: item.index)
-        if len(data) != len(texts):
-            raise RuntimeError(f"the embeddings endpoint returned {len(data)} vectors for {len(texts)} texts")
-        return [[float(x) for x in item.embedding] for item in data]
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for; the local model unless ``embedding_provider=openai``."""
-    if settings.embedding_provider is EmbeddingProvider.OPENAI:
-        if settings.llm_base_url is None or settings.llm_api_key is None:
-            raise SettingsError("TOUCHPOINT_EMBEDDING_PROVIDER=openai needs TOUCHPOINT_LLM_API_KEY")
-        return OpenAIEmbedder(
-            base_url=str(settings.llm_base_url),
-            api_key=settings.llm_api_key.get_secret_value(),
-            model=settings.embedding_model,
-            timeout=settings.llm_timeout_seconds,
-        )
-    if settings.embedding_model not in LOCAL_MODEL_NAMES:
-        raise SettingsError(
-            f"TOUCHPOINT_EMBEDDING_MODEL={settings.embedding_model!r} is not available locally: the local "
-            "provider ships all-MiniLM-L6-v2 only. Unset the variable, or set "
-            "TOUCHPOINT_EMBEDDING_PROVIDER=openai to use a model served by your LLM endpoint."
-        )
-    return LocalMiniLMEmbedder()
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

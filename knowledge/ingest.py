@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from knowledge.documents import DocType, KnowledgeDocument
+from knowledge.documents import KnowledgeDocument
 from knowledge.store import Chunk, VectorStore
+from knowledge.types import DocType
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,10 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from knowledge.documents import DocType, KnowledgeDocument, LoadResult, load_folder, parse_upload
+from knowledge.documents import KnowledgeDocument, LoadResult, load_folder, parse_upload
 from knowledge.ingest import IngestReport, ingest
 from knowledge.retrieval import KnowledgeBase
+from knowledge.types import DocType
 
 logger = logging.getLogger(__name__)
 

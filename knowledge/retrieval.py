@@ -10,110 +10,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Protocol
+from typing import Final
 
-from agent.settings import Settings
-from knowledge.chroma_store import build_vector_store
-from knowledge.documents import DocType, KnowledgeDocument, LoadError, load_folder
-from knowledge.embeddings import build_embedder
+from knowledge.documents import KnowledgeDocument, LoadError, load_folder
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
+from knowledge.types import PURPOSE_TYPES, DocType, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
 
-_NURTURE: Final = (DocType.RESOURCE, DocType.CASE_STUDY, DocType.FAQ)
-
-PURPOSE_TYPES: Final[Mapping[str, tuple[DocType, ...]]] = MappingProxyType(
-    {
-        "acknowledgment": (DocType.RESOURCE, DocType.FAQ),
-        "value_add": (DocType.RESOURCE, DocType.FAQ),
-        "social_proof": (DocType.CASE_STUDY,),
-        "faq": (DocType.FAQ, DocType.OBJECTION),
-        "objection": (DocType.FAQ, DocType.OBJECTION),
-        "pricing": (DocType.FAQ, DocType.OFFER, DocType.RESOURCE),
-        "check_in": _NURTURE,
-        "breakup": _NURTURE,
-        "nurture": _NURTURE,
-        "re_engagement": _NURTURE,
-        "post_meeting": (DocType.RESOURCE, DocType.CASE_STUDY, DocType.FAQ, DocType.OBJECTION),
-        "personal_response": (DocType.FAQ, DocType.RESOURCE, DocType.CASE_STUDY, DocType.OBJECTION),
-        # Not a touch: what a person searching the knowledge base means by "anything a draft may cite".
-        "any": (DocType.CASE_STUDY, DocType.FAQ, DocType.OBJECTION, DocType.RESOURCE, DocType.OFFER),
-    }
-)
-
-# A touch whose topic is fixed whatever the lead asked: the topic leads the query, then the lead's own
-# words, or a pricing touch to a lead who asked about reminders cites the reminders FAQ, not the prices
-# (measured: with it, recall@3 of the retrieval eval 0.911 -> 0.919, of the quality suite 0.800 -> 0.818).
-PURPOSE_TOPICS: Final[Mapping[str, str]] = MappingProxyType(
-    {"pricing": "How much does it cost? Prices, plans and what is included."}
-)
-
 Where = Mapping[str, str | int | float | bool]
-
 MAX_FETCH: Final = 100
 PREPARED_MAX: Final = 256  # answers worked out ahead and not yet asked for (a lead's details changed)
 SERVICE_BONUS: Final = 0.02  # enough to win a near-tie, never to beat a clearly better match
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    id: str  # KnowledgeDocument.id
-    type: DocType
-    title: str
-    url: str | None
-    text: str  # the exact chunk text: drafts cite it, guardrails check claims against it
-    score: float  # cosine similarity, + SERVICE_BONUS if the document covers one of the lead's services
-    customer: str | None = None
-    figures: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RetrievalQuery:
-    text: str  # the lead's need / what they asked, in their words
-    purpose: str  # a key of PURPOSE_TYPES
-    industry: str | None = None
-    services: tuple[str, ...] = ()  # documents covering one of these win near-ties (SERVICE_BONUS)
-    exclude_document_ids: frozenset[str] = frozenset()  # already sent to this lead: never again
-    k: int = 3
-    today: date | None = None  # when given, offers that expired before it are dropped
-
-    @classmethod
-    def for_lead(
-        cls,
-        *,
-        need: str | None,
-        inquiry: str | None,
-        purpose: str,
-        industry: str | None = None,
-        services: Sequence[str] = (),
-        already_sent: Iterable[str] = (),
-        k: int = 3,
-        today: date | None = None,
-    ) -> RetrievalQuery:
-        """The query for one touch to one lead: the touch's fixed topic if it has one (``PURPOSE_TOPICS``),
-        their stated need, then their inquiry in their own words."""
-        topic = PURPOSE_TOPICS.get(purpose)
-        parts = (topic, need, inquiry)
-        text = " ".join(part.strip() for part in parts if part and part.strip())
-        return cls(
-            text=text,
-            purpose=purpose,
-            industry=industry,
-            services=tuple(services),
-            exclude_document_ids=frozenset(already_sent),
-            k=k,
-            today=today,
-        )
-
-
-class Retriever(Protocol):
-    def retrieve(self, query: RetrievalQuery) -> list[Source]: ...
 
 
 def _search_text(query: RetrievalQuery) -> str:
@@ -168,16 +81,17 @@ class KnowledgeBase:
     def get(self, document_id: str) -> KnowledgeDocument | None:
         return self.documents.get(document_id)
 
-    def company_facts(self) -> list[KnowledgeDocument]:
-        return [d for d in self.documents.values() if d.type is DocType.COMPANY_FACT]
+    def company_facts(self) -> tuple[str, ...]:
+        """The bodies of the company's own facts: always true, always citable."""
+        return tuple(d.body for d in self.documents.values() if d.type is DocType.COMPANY_FACT)
 
-    def live_offers(self, today: date) -> list[KnowledgeDocument]:
+    def live_offer_ids(self, today: date) -> frozenset[str]:
         """Offers still valid on ``today`` (an offer is valid through its ``expires`` date)."""
-        return [
-            d
+        return frozenset(
+            d.id
             for d in self.documents.values()
             if d.type is DocType.OFFER and (d.expires is None or d.expires >= today)
-        ]
+        )
 
     def prepare(self, query: RetrievalQuery) -> None:
         """Work out ``retrieve(query)`` now, before the caller takes a lock (on SQLite a transaction
@@ -322,8 +236,12 @@ def _source(document: KnowledgeDocument, hit: Hit, score: float) -> Source:
     )
 
 
-def build_knowledge_base(
-    settings: Settings, *, ingest_missing: bool = True, on_progress: ProgressCallback | None = None
+def open_knowledge_base(
+    root: Path,
+    store: VectorStore,
+    *,
+    ingest_missing: bool = True,
+    on_progress: ProgressCallback | None = None,
 ) -> KnowledgeBase:
     """Load the knowledge folder and, unless told not to, bring the vector store up to date with it.
 
@@ -331,11 +249,9 @@ def build_knowledge_base(
     ``ingest_missing=False`` is for processes that must not write to a shared store. ``on_progress``
     counts the chunks embedded, for a command that shows it.
     """
-    root = settings.knowledge_dir
     loaded = load_folder(root)
     for error in loaded.errors:
         logger.warning("knowledge.load.error", extra={"error": str(error)})
-    store = build_vector_store(settings, build_embedder(settings))
     if ingest_missing:
         report = ingest(loaded.documents, store, on_progress=on_progress)
         for message in report.errors:

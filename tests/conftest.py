@@ -21,14 +21,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from agent.container import Services, build_services
+from agent.container import Services, build_knowledge_base, build_services
 from agent.db.migrate import upgrade
 from agent.db.models import Base
 from agent.domain import UserRole
 from agent.settings import Settings
 from agent.users import ensure_user, issue_key
 from api.app import create_app
-from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from knowledge.retrieval import KnowledgeBase
 
 POSTGRES_URL = os.environ.get(
     "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -107,10 +107,10 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url: str = request.getfixturevalue(f"{request.param}_database")
     yield url
-    _empty_tables(url)
+    empty_tables(url)
 
 
-def _empty_tables(url: str) -> None:
+def empty_tables(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:  # DELETE beats TRUNCATE on tables this small
         for table in reversed(Base.metadata.sorted_tables):

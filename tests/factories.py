@@ -6,7 +6,7 @@ from typing import Any
 
 from agent.container import Services
 from agent.db.models import Lead
-from agent.inquiries import Inquiry, InquiryOutcome, submit_inquiry
+from agent.services.inquiries import Inquiry, InquiryOutcome, submit_inquiry
 
 
 def inquiry_payload(**overrides: Any) -> dict[str, Any]:

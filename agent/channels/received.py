@@ -1,7 +1,7 @@
 """What providers tell us, as plain records: an inbound email, an inbound text, a delivery report.
 
 Each provider's webhook format is parsed into these (``agent/channels/mailgun.py``, ``twilio.py``, the
-generic JSON in ``api/routes/webhooks.py``); ``agent/channels/inbound.py`` acts on them.
+generic JSON in ``api/routes/webhooks.py``); ``agent/services/inbound.py`` acts on them.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.channels.base import Handover, OutgoingMessage, Recovery, SendResult
 from agent.db.models import Lead, Task
-from agent.db.repositories import TaskRepository
+from agent.db.repositories.tasks import TaskRepository
 from agent.domain import Channel
 
 GREETINGS = ("hi ", "hello", "hey ", "dear ", "good morning", "good afternoon")

@@ -246,7 +246,7 @@ class Handoff(Base):
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    # The review page's (agent/review.py): when a rep took it, and when the lead first heard from a
+    # The review page's (agent/services/handoffs.py): when a rep took it, and when the lead first heard from a
     # person (a reply logged from outside the tool), which response-time compliance is measured on.
     claimed_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]

@@ -14,7 +14,7 @@ from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, Tou
 from agent.drafting.slots import call_slots
 from agent.drafting.tone import ToneProfile, tone_for
 from agent.guardrails import GuardrailContext, PriorMessage, Violation
-from knowledge.retrieval import Source
+from knowledge.types import Source
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.domain import Channel, DrafterKind
 from agent.drafting.base import Draft, DraftingError, DraftRequest, Usage
 from agent.drafting.prompting import render
-from agent.llm import ModelGate, ModelUnavailable
+from agent.llm import ModelGate, ModelUnavailable, RetryPolicy
 from prompts.loader import PromptFile, load_prompt_file
 
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
@@ -61,10 +61,12 @@ class LLMDrafter:
         method: StructuredMethod = "json_schema",
         pricing: Pricing | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.model_name = model_name
         self.prompts = prompts
         self.gate = gate
+        self.retry = retry  # None: the gate's own
         self.pricing = pricing
         self.clock = clock
         self._structured = model.with_structured_output(DraftOutput, method=method, include_raw=True)
@@ -74,7 +76,7 @@ class LLMDrafter:
         chat = [SystemMessage(messages.system), HumanMessage(messages.user)]
         started = self.clock()
         try:
-            answer = self.gate.call(lambda: self._structured.invoke(chat))
+            answer = self.gate.call(lambda: self._structured.invoke(chat), policy=self.retry)
         except ModelUnavailable as exc:
             raise DraftingError(str(exc), usage=Usage(latency_ms=self._ms(started))) from exc
         except (ValidationError, OutputParserException, ValueError) as exc:

@@ -10,12 +10,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, StringConstraints
 
-from agent import review
-from agent.db.models import Handoff, Lead
-from agent.db.reviews import HandoffInbox, QueueFilter
 from agent.domain import Channel
+from agent.services import handoffs, leads
+from agent.services.records import Handoff, Lead
+from agent.services.review import QueueFilter
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.routes.queue import DECISION_ERRORS, decide
+from api.routes.queue import DECISION_ERRORS
 from api.schemas import EventPublic, HandoffPublic, LeadPublic, ListOf, Strict
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
@@ -67,35 +67,26 @@ def list_handoffs(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ListOf[HandoffEntry]:
     """Open handoffs, the soonest response-time target first."""
-    page = HandoffInbox(session).open(
-        QueueFilter(user_id=principal.id, scope=scope), limit=limit, offset=offset
-    )
+    page = handoffs.inbox(session, QueueFilter(user_id=principal.id, scope=scope), limit=limit, offset=offset)
     now = services.clock()
     return ListOf[HandoffEntry](data=[_entry(h, lead, now) for h, lead in page.data], count=page.count)
 
 
-@router.get("/{handoff_id}", response_model=HandoffEntry, responses=DECISION_ERRORS)
+@router.get("/{handoff_id}", response_model=HandoffEntry, responses={404: {"description": "No such handoff"}})
 def get_handoff(
     handoff_id: uuid.UUID, session: SessionDep, services: ServicesDep, principal: PrincipalDep
 ) -> HandoffEntry:
-    def found() -> tuple[Handoff, Lead]:
-        handoff = HandoffInbox(session).get(handoff_id)
-        if handoff is None:
-            raise review.ReviewError("not_found", f"no handoff {handoff_id}")
-        lead = session.get(Lead, handoff.lead_id)
-        assert lead is not None
-        return handoff, lead
-
-    handoff, lead = decide(found)
+    """One handoff with its brief; every rep may read the team's (acting on one is another matter)."""
+    handoff, lead = handoffs.get(session, handoff_id, principal)
     return _entry(handoff, lead, services.clock())
 
 
 @router.post("/{handoff_id}/claim", response_model=HandoffOut, responses=DECISION_ERRORS)
 def claim(
     handoff_id: uuid.UUID, session: SessionDep, services: ServicesDep, principal: PrincipalDep
-) -> Handoff:
+) -> object:
     """Take it: the handoff is yours to answer (and an unowned lead becomes yours)."""
-    return decide(lambda: review.claim_handoff(session, handoff_id, actor=principal, now=services.clock()))
+    return handoffs.claim(session, handoff_id, actor=principal, now=services.clock())
 
 
 @router.post("/{handoff_id}/reply", response_model=EventPublic, status_code=201, responses=DECISION_ERRORS)
@@ -107,16 +98,14 @@ def log_reply(
     principal: PrincipalDep,
 ) -> object:
     """Log a reply you made outside Touchpoint; the handoff counts as answered now."""
-    return decide(
-        lambda: review.log_reply(
-            session,
-            services.loop,
-            handoff_id,
-            channel=payload.channel,
-            message=payload.message,
-            actor=principal,
-            now=services.clock(),
-        )
+    return handoffs.log_reply(
+        session,
+        services.loop,
+        handoff_id,
+        channel=payload.channel,
+        message=payload.message,
+        actor=principal,
+        now=services.clock(),
     )
 
 
@@ -127,18 +116,16 @@ def resume(
     session: SessionDep,
     services: ServicesDep,
     principal: PrincipalDep,
-) -> Lead:
+) -> object:
     """Hand the lead back to automation; its open handoffs are closed and the loop decides what is next."""
 
-    return decide(
-        lambda: review.resume_lead(
-            session,
-            services.loop,
-            review.handoff_lead(session, handoff_id),
-            actor=principal,
-            now=services.clock(),
-            note=payload.note,
-        )
+    return leads.resume(
+        session,
+        services.loop,
+        handoffs.lead_of(session, handoff_id),
+        actor=principal,
+        now=services.clock(),
+        note=payload.note,
     )
 
 
@@ -149,16 +136,14 @@ def close(
     session: SessionDep,
     services: ServicesDep,
     principal: PrincipalDep,
-) -> Lead:
+) -> object:
     """Close the lead: no more automation, its handoffs closed, its unsent drafts out of date."""
 
-    return decide(
-        lambda: review.close_lead(
-            session,
-            services.loop,
-            review.handoff_lead(session, handoff_id),
-            actor=principal,
-            now=services.clock(),
-            reason=payload.reason,
-        )
+    return leads.close(
+        session,
+        services.loop,
+        handoffs.lead_of(session, handoff_id),
+        actor=principal,
+        now=services.clock(),
+        reason=payload.reason,
     )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Header, Response, status
 
-from agent.inquiries import Inquiry, is_sendable, submit_inquiry
+from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 from api.deps import ServicesDep
 from api.schemas import InquiryAccepted, InquiryIn
 

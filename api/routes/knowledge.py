@@ -6,25 +6,22 @@ written, then written, embedded and served (``knowledge/library.py``). Changes a
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import AfterValidator, BaseModel
-from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from agent.container import Services
-from agent.db.models import ReviewAction
-from agent.db.repositories import AuditRepository
 from agent.domain import UserRole
+from agent.services import knowledge as knowledge_changes
 from agent.users import Principal
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.problems import Problem
 from api.schemas import ListOf, Slug
-from knowledge.documents import DocType, InvalidDocument, KnowledgeDocument
+from knowledge.documents import InvalidDocument, KnowledgeDocument
 from knowledge.library import (
     DocumentNotFound,
     InvalidDocumentId,
@@ -33,7 +30,7 @@ from knowledge.library import (
     ReadOnlyKnowledgeBase,
     UploadStatus,
 )
-from knowledge.retrieval import PURPOSE_TYPES, RetrievalQuery, Source
+from knowledge.types import PURPOSE_TYPES, DocType, RetrievalQuery, Source
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 
@@ -341,7 +338,9 @@ def upload_document(
             chunks_deleted=0,
         )
     # Recorded (and flushed) first: if the change then fails, the request's rollback takes the entry back.
-    entry = _audit(session, services, admin, "knowledge.upload", checked.document)
+    entry = knowledge_changes.record_change(
+        session, actor=admin, action="knowledge.upload", document=checked.document, now=services.clock()
+    )
     try:
         result = library.put(upload.raw, document_id=checked.document_id)
     except (InvalidDocumentId, InvalidDocument) as exc:  # the folder changed since the check
@@ -378,7 +377,14 @@ def delete_document(
     except DocumentNotFound as exc:
         raise _not_found(services, document_id) from exc
     document = services.knowledge.get(document_id)
-    _audit(session, services, admin, "knowledge.delete", document, document_id=document_id)
+    knowledge_changes.record_change(
+        session,
+        actor=admin,
+        action="knowledge.delete",
+        document=document,
+        document_id=document_id,
+        now=services.clock(),
+    )
     try:
         library.delete(document_id)
     except DocumentNotFound as exc:  # deleted by someone else since
@@ -389,27 +395,6 @@ def delete_document(
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _audit(
-    session: Session,
-    services: Services,
-    admin: Principal,
-    action: str,
-    document: KnowledgeDocument | None,
-    *,
-    document_id: str | None = None,
-) -> ReviewAction:
-    details: dict[str, Any] = {"document_id": document.id if document else document_id}
-    if document is not None:
-        details |= {
-            "type": document.type.value,
-            "title": document.title,
-            "content_hash": document.content_hash,
-        }
-    return AuditRepository(session).record(
-        action=action, user_id=uuid.UUID(admin.user_id), details=details, now=services.clock()
-    )
 
 
 def _invalid(exc: InvalidDocumentId | InvalidDocument) -> Problem:

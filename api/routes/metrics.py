@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from agent.db.reviews import metrics_input
-from agent.metrics import Metrics, Period, compute
+from agent.services import reports
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.problems import Problem
 
 router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
 
-PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "90d": timedelta(days=90)}
 
-
-def parse_period(period: str, start: date | None, end: date | None, now: datetime) -> Period:
-    """The last 7, 30 or 90 days to ``now``, or whole days from ``start`` to ``end`` (UTC, inclusive)."""
-    if start is not None or end is not None:
-        first = datetime.combine(start or (now - PERIODS["30d"]).date(), time(), UTC)
-        last = datetime.combine(end, time(), UTC) + timedelta(days=1) if end else now
-        if last <= first:
-            raise Problem(422, "Invalid request", "end must be on or after start", code="validation")
-        if last - first > timedelta(days=366):
-            raise Problem(422, "Invalid request", "pick a period of at most a year", code="validation")
-        return Period(first, last)
-    if period not in PERIODS:
-        raise Problem(
-            422,
-            "Invalid request",
-            f"period: use one of {', '.join(PERIODS)}, or start/end",
-            code="validation",
-        )
-    return Period(now - PERIODS[period], now)
-
-
-def measure(session: SessionDep, services: ServicesDep, period: Period) -> Metrics:
-    scoring = services.loop.config.scoring
-    return compute(metrics_input(session, period, now=services.clock(), scoring=scoring))
-
-
-@router.get("")
+@router.get("", responses={422: {"description": "A period that cannot be measured"}})
 def get_metrics(
     session: SessionDep,
     services: ServicesDep,
@@ -54,5 +25,6 @@ def get_metrics(
     """Time to first response (p50/p95), follow-up coverage, touches per lead, open/click/reply rates by
     sequence and step, handoffs and response-time compliance, conversions, drop-off per step, reps'
     acceptance per purpose, and the 0-100 follow-up score with its breakdown."""
-    chosen = parse_period(period, start, end, services.clock())
-    return measure(session, services, chosen).as_dict()
+    now = services.clock()
+    chosen = reports.period(period, start, end, now)
+    return reports.measure(session, chosen, now=now, scoring=services.loop.config.scoring).as_dict()

@@ -13,9 +13,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.db.repositories import AuditRepository, TaskRepository
+from agent.services import tasks
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.problems import Problem
 from api.schemas import ListOf
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
@@ -55,8 +54,9 @@ def list_tasks(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ListOf[TaskPublic]:
-    page = TaskRepository(session).page(
-        owner_id=None if everyone else uuid.UUID(principal.user_id),
+    page = tasks.page(
+        session,
+        owner_id=None if everyone else principal.id,
         status=None if status == "all" else status,
         limit=limit,
         offset=offset,
@@ -64,26 +64,16 @@ def list_tasks(
     return ListOf[TaskPublic](data=[TaskPublic.model_validate(t) for t in page.data], count=page.count)
 
 
-@router.post("/{task_id}/done", response_model=TaskPublic)
+@router.post(
+    "/{task_id}/done",
+    response_model=TaskPublic,
+    responses={
+        403: {"description": "A task of another rep's lead"},
+        404: {"description": "No such task"},
+        409: {"description": "Already done"},
+    },
+)
 def complete_task(
     task_id: uuid.UUID, payload: TaskDone, session: SessionDep, services: ServicesDep, principal: PrincipalDep
-) -> TaskPublic:
-    task = TaskRepository(session).get(task_id)
-    if task is None:
-        raise Problem(404, "Not found", f"no task with id {task_id}", code="task-not-found")
-    if task.status == "done":
-        raise Problem(409, "Conflict", "this task is already done", code="task-done")
-    now = services.clock()
-    task.status = "done"
-    task.completed_at = now
-    task.completed_by = uuid.UUID(principal.user_id)
-    task.outcome = payload.outcome
-    AuditRepository(session).record(
-        action="task.done",
-        lead_id=task.lead_id,
-        touch_id=task.touch_id,
-        user_id=uuid.UUID(principal.user_id),
-        details={"task_id": str(task.id), "outcome": payload.outcome},
-        now=now,
-    )
-    return TaskPublic.model_validate(task)
+) -> object:
+    return tasks.complete(session, task_id, outcome=payload.outcome, actor=principal, now=services.clock())

@@ -17,9 +17,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from agent.container import Services
-from agent.db.models import Lead, Touch
-from agent.domain import Channel, EventType
-from agent.events import NewEvent, record_event
+from agent.domain import EventType
+from agent.services.events import record_tracking
 from agent.signing import BadSignature
 from api.deps import ServicesDep
 from api.problems import Problem
@@ -69,13 +68,8 @@ def _record(
 ) -> None:
     try:
         with services.session_factory.begin() as session:
-            touch = session.get(Touch, touch_id)
-            lead = session.get(Lead, touch.lead_id) if touch is not None else None
-            if lead is None:
-                return  # the lead asked to be forgotten: nothing to record, the link still works
-            now = services.clock()
-            payload = {"touch_id": str(touch_id), **details}
-            record_event(session, services.loop, lead, NewEvent(event_type, Channel.EMAIL, payload), now)
+            # A forgotten lead records nothing; the link still works.
+            record_tracking(session, services.loop, touch_id, event_type, details, services.clock())
     except Exception:
         logger.exception(
             "tracking.record_failed", extra={"touch_id": str(touch_id), "type": event_type.value}

@@ -18,10 +18,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from agent.container import Services
-from agent.db.models import Lead
-from agent.db.repositories import AuditRepository, SuppressionRepository
-from agent.domain import Channel, ContactFrequency, EventType, LeadStatus
-from agent.events import NewEvent, record_event
+from agent.domain import Channel, ContactFrequency
+from agent.services import leads, suppression
+from agent.services.records import Lead
 from agent.signing import BadSignature
 from api.deps import ServicesDep, SessionDep
 from api.problems import Problem
@@ -81,34 +80,10 @@ def one_click(token: str, request: Request, services: ServicesDep, session: Sess
         lead_id, channel = services.links.read_unsubscribe(token)
     except BadSignature:
         raise _bad_link() from None
-    lead = session.get(Lead, lead_id)
-    if lead is not None:
-        _unsubscribe(session, services, lead, channel)
+    lead = leads.find(session, lead_id)
+    if lead is not None:  # a forgotten lead: nothing to stop, and the page says it is done
+        suppression.unsubscribe_by_link(session, services.loop, lead, channel, services.clock())
     return _page(request, services, "unsubscribed.html", what=STOPS.get(channel, "contact you"))
-
-
-def _unsubscribe(session: Session, services: Services, lead: Lead, channel: Channel) -> None:
-    now = services.clock()
-    address = lead.email if channel is Channel.EMAIL else lead.phone
-    if address:
-        SuppressionRepository(session).suppress(
-            channel=channel.value, address=address, reason="unsubscribe", source="one_click_link", now=now
-        )
-    if channel is Channel.EMAIL and not lead.phone:
-        lead.status = LeadStatus.UNSUBSCRIBED
-        lead.next_action_at = None
-    record_event(
-        session,
-        services.loop,
-        lead,
-        NewEvent(
-            EventType.UNSUBSCRIBE,
-            channel,
-            {"via": "one_click_link"},
-            idempotency_key=f"unsubscribe:{lead.id}:{channel.value}",
-        ),
-        now,
-    )
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)
@@ -140,17 +115,7 @@ def save_preferences(
             error="Please pick one of the options below.",
             status_code=422,
         )
-    before = {"contact_frequency": lead.contact_frequency, "preferred_channel": lead.preferred_channel}
-    lead.contact_frequency = frequency
-    lead.preferred_channel = channel or None
-    lead.updated_at = services.clock()
-    after = {"contact_frequency": lead.contact_frequency, "preferred_channel": lead.preferred_channel}
-    AuditRepository(session).record(
-        action="lead.preferences",
-        lead_id=lead.id,
-        details={"before": before, "after": after, "via": "preference_page"},
-        now=lead.updated_at,
-    )
+    leads.set_preferences(session, lead, frequency=frequency, channel=channel or None, now=services.clock())
     summary = (
         f"{FREQUENCIES[ContactFrequency(frequency)]}; {choices[channel][0].lower()}{choices[channel][1:]}."
     )
@@ -162,7 +127,7 @@ def _lead_for_preferences(session: Session, services: Services, token: str) -> L
         lead_id = services.links.read_preferences(token)
     except BadSignature:
         raise _bad_link() from None
-    lead = session.get(Lead, lead_id)
+    lead = leads.find(session, lead_id)
     if lead is None:
         raise Problem(404, "Not found", "we no longer hold any details for you", code="lead-not-found")
     return lead
@@ -170,7 +135,7 @@ def _lead_for_preferences(session: Session, services: Services, token: str) -> L
 
 def _channel_choices(session: Session, lead: Lead) -> list[tuple[str, str]]:
     """Only channels we may use: SMS needs the lead's consent, and nothing suppressed is offered."""
-    suppressed = SuppressionRepository(session).suppressed_channels(email=lead.email, phone=lead.phone)
+    suppressed = suppression.suppressed_channels(session, lead)
     choices = [("", "Whatever suits the conversation")]
     if lead.email and Channel.EMAIL not in suppressed:
         choices.append((Channel.EMAIL.value, "Email only"))

@@ -4,7 +4,7 @@ Public (providers cannot log in) but never open: each request is verified before
 into the database, by our HMAC (``X-Touchpoint-Signature``), Mailgun's signature or Twilio's
 ``X-Twilio-Signature``, with secrets from settings; an endpoint whose secret is not set answers 503.
 A bad signature gets 401 and stores nothing; a redelivered webhook is stored once (200, "duplicate").
-What a message means is decided by ``agent/channels/inbound.py`` and the agent loop, not here.
+What a message means is decided by ``agent/services/inbound.py`` and the agent loop, not here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from agent.channels.inbound import InboundResult, receive_email, receive_sms, receive_status
 from agent.channels.mailgun import MalformedPayload, parse_event, parse_route, verify_mailgun_signature
 from agent.channels.received import DeliveryKind, DeliveryStatus, InboundEmail
 from agent.channels.twilio import (
@@ -29,6 +28,7 @@ from agent.channels.twilio import (
 )
 from agent.container import Services
 from agent.domain import Channel
+from agent.services.inbound import InboundResult, receive_email, receive_sms, receive_status
 from agent.signing import WEBHOOK_SIGNATURE_HEADER, BadSignature, verify_webhook_signature
 from api.deps import ServicesDep
 from api.problems import Problem

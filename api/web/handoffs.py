@@ -11,15 +11,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from agent import review
 from agent.container import Services
-from agent.db.repositories import LeadRepository
-from agent.db.reviews import HandoffInbox, QueueFilter, users_by_id
 from agent.domain import Channel
-from agent.users import SignedIn, may_act_on
+from agent.services import handoffs, leads
+from agent.services.access import Operation, may
+from agent.services.errors import DomainError
+from agent.services.review import QueueFilter
+from agent.users import SignedIn, users_by_id
 from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
-from api.routes.leads import get_lead
-from api.routes.queue import STATUS_BY_KIND
+from api.schemas import LeadDetail
 from api.web.templating import display_name, render
 from api.web.views import Notice
 
@@ -30,15 +30,12 @@ def _context(
     session: Session, services: Services, signed_in: SignedIn, scope: str, focus: uuid.UUID | None
 ) -> dict[str, Any]:
     principal = signed_in.principal
-    inbox = HandoffInbox(session)
-    page = inbox.open(QueueFilter(user_id=principal.id, scope=scope), limit=100)
+    page = handoffs.inbox(session, QueueFilter(user_id=principal.id, scope=scope), limit=100)
     focus = focus or (page.data[0][0].id if page.data else None)
-    handoff = inbox.get(focus) if focus else None
     chosen: dict[str, Any] | None = None
-    if handoff is not None:
-        lead = LeadRepository(session).get(handoff.lead_id)
-        assert lead is not None  # a handoff goes with its lead
-        detail = get_lead(lead.id, session, principal)
+    if focus is not None:
+        handoff, lead = handoffs.get(session, focus, principal)
+        detail = LeadDetail.of(leads.history(session, lead.id, principal))
         people = users_by_id(session, [handoff.claimed_by] if handoff.claimed_by else [])
         chosen = {
             "handoff": handoff,
@@ -46,7 +43,7 @@ def _context(
             "name": display_name(lead),
             "brief": handoff.brief,
             "claimed_by": people.get(handoff.claimed_by) if handoff.claimed_by else None,
-            "can_act": may_act_on(principal, lead.owner_id),
+            "can_act": may(principal, Operation.ACT, lead.owner_id),
             "timeline": list(reversed(detail.timeline))[:25],
         }
     return {
@@ -101,7 +98,7 @@ def _act(
     try:
         with session.begin_nested():
             notice = action()
-    except review.ReviewError as exc:
+    except DomainError as exc:
         return _page(
             request,
             session,
@@ -110,7 +107,7 @@ def _act(
             scope=scope,
             focus=handoff_id,
             notice=Notice("error", f"Not done: {exc}."),
-            status_code=STATUS_BY_KIND[exc.kind],
+            status_code=exc.status,
         )
     return _page(request, session, services, signed_in, scope=scope, focus=handoff_id, notice=notice)
 
@@ -125,7 +122,7 @@ def claim(
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
-        review.claim_handoff(session, handoff_id, actor=signed_in.principal, now=services.clock())
+        handoffs.claim(session, handoff_id, actor=signed_in.principal, now=services.clock())
         return Notice("ok", "Claimed: this lead is yours to answer.")
 
     return _act(request, session, services, signed_in, handoff_id, scope, action)
@@ -143,7 +140,7 @@ def log_reply(
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
-        review.log_reply(
+        handoffs.log_reply(
             session,
             services.loop,
             handoff_id,
@@ -168,10 +165,10 @@ def resume(
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
-        lead = review.resume_lead(
+        lead = leads.resume(
             session,
             services.loop,
-            review.handoff_lead(session, handoff_id),
+            handoffs.lead_of(session, handoff_id),
             actor=signed_in.principal,
             now=services.clock(),
             note=note.strip() or None,
@@ -192,10 +189,10 @@ def close(
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
-        lead = review.close_lead(
+        lead = leads.close(
             session,
             services.loop,
-            review.handoff_lead(session, handoff_id),
+            handoffs.lead_of(session, handoff_id),
             actor=signed_in.principal,
             now=services.clock(),
             reason=reason.strip(),

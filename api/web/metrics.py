@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from agent.metrics import Metrics
+from agent.services import reports
+from agent.services.errors import Invalid
 from api.deps import PageUserDep, ServicesDep, SessionDep
-from api.problems import Problem
-from api.routes.metrics import PERIODS, measure, parse_period
 from api.web.charts import Bar, bars, share
 from api.web.templating import duration, render
 
@@ -33,12 +33,13 @@ def metrics_page(
     chosen = params.get("period", "30d")
     start, end = _day(params.get("start")), _day(params.get("end"))
     error = None
+    now = services.clock()
     try:
-        period = parse_period(chosen if chosen in PERIODS else "30d", start, end, services.clock())
-    except Problem as exc:
-        error = exc.detail
-        period = parse_period("30d", None, None, services.clock())
-    figures = measure(session, services, period)
+        period = reports.period(chosen if chosen in reports.PERIODS else "30d", start, end, now)
+    except Invalid as exc:
+        error = exc.message
+        period = reports.period("30d", None, None, now)
+    figures = reports.measure(session, period, now=now, scoring=services.loop.config.scoring)
     return render(
         request,
         services,
@@ -46,7 +47,7 @@ def metrics_page(
         "metrics.html",
         m=figures,
         charts=charts(figures),
-        periods=list(PERIODS),
+        periods=list(reports.PERIODS),
         chosen=chosen,
         start=start,
         end=end,

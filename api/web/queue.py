@@ -18,14 +18,13 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from agent import review
 from agent.container import Services
-from agent.db.models import Touch
-from agent.db.reviews import QueueRepository
-from agent.domain import TouchState
+from agent.services import leads, review, tasks
+from agent.services.errors import Conflict, DomainError, Invalid, OutOfDate
+from agent.services.records import Touch
 from agent.users import SignedIn
 from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
-from api.routes.queue import STATUS_BY_KIND, release
+from api.routes.queue import release
 from api.web.templating import display_name, render
 from api.web.views import Filters, Notice, queue_context
 
@@ -86,7 +85,7 @@ def _act(
     try:
         with session.begin_nested():
             done = action()
-    except review.ReviewError as exc:
+    except DomainError as exc:
         return _answer(
             request,
             session,
@@ -95,14 +94,13 @@ def _act(
             filters,
             focus=touch_id,
             notice=Notice("error", _refusal(exc)),
-            status_code=STATUS_BY_KIND[exc.kind],
+            status_code=exc.status,
         )
     if isinstance(done, Done):
         return _answer(request, session, services, signed_in, filters, focus=done.focus, notice=done.notice)
     following = _uuid(next_id)
-    if following is not None:
-        touch = QueueRepository(session).lock_touch(following)
-        following = following if touch is not None and touch.state == TouchState.PENDING_REVIEW else None
+    if following is not None and not review.is_waiting(session, following):
+        following = None
     return _answer(request, session, services, signed_in, filters, focus=following, notice=done)
 
 
@@ -114,10 +112,10 @@ class Done:
     focus: uuid.UUID | None
 
 
-def _refusal(exc: review.ReviewError) -> str:
-    if exc.kind == "out_of_date":
+def _refusal(exc: DomainError) -> str:
+    if isinstance(exc, OutOfDate):
         return f"Not approved: {exc}."
-    if exc.kind == "conflict" and exc.touch is not None:
+    if isinstance(exc, Conflict) and exc.current is not None:
         return f"Someone else got there first: {exc}. Here is the draft as it is now."
     return f"Not done: {exc}."
 
@@ -134,14 +132,13 @@ async def approve(
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
-        before = QueueRepository(session).lock_touch(touch_id)
-        already = before is not None and before.state in review.APPROVED_STATES
+        already = review.is_approved(session, touch_id)
         touch = review.approve(
-            session, touch_id, version=version, now=services.clock(), actor=signed_in.principal
+            session, services.loop, touch_id, version=version, now=services.clock(), actor=signed_in.principal
         )
         if already:
             return Notice("info", f"This draft was already approved ({touch.state}): it is sent once.")
-        release(touch, session, services, background)
+        release(touch, services, background)
         return Notice("ok", _sent(services, touch, "Approved"))
 
     filters = await _filters(request, services)
@@ -164,16 +161,15 @@ async def edit(
     def action() -> Notice:
         touch = review.edit_and_approve(
             session,
+            services.loop,
             touch_id,
             version=version,
             body=body.replace("\r\n", "\n").strip(),
             subject=subject.strip() or None,
             now=services.clock(),
-            identity=services.identity,
-            company_facts=tuple(d.body for d in services.knowledge.company_facts()),
             actor=signed_in.principal,
         )
-        release(touch, session, services, background)
+        release(touch, services, background)
         return Notice("ok", _sent(services, touch, "Edited and approved"))
 
     filters = await _filters(request, services)
@@ -248,9 +244,11 @@ async def bulk_approve(
         notice = Notice("error", "Tick the low-risk drafts to approve first.")
         return _answer(request, session, services, signed_in, filters, notice=notice, status_code=422)
     with session.begin_nested():
-        outcome = review.bulk_approve(session, drafts, actor=signed_in.principal, now=services.clock())
+        outcome = review.bulk_approve(
+            session, services.loop, drafts, actor=signed_in.principal, now=services.clock()
+        )
         for touch in outcome.approved:
-            release(touch, session, services, background)
+            release(touch, services, background)
     approved = len(outcome.approved)
     text = f"Approved {approved} draft{'' if approved == 1 else 's'}."
     if outcome.skipped:
@@ -274,9 +272,9 @@ async def snooze(
 
     def action() -> Notice:
         if length is None:
-            raise review.ReviewError("invalid", f"pick one of: {', '.join(SNOOZES)}")
+            raise Invalid(f"pick one of: {', '.join(SNOOZES)}", code="validation")
         until = services.clock() + length
-        lead = review.pause_lead(
+        lead = leads.pause(
             session, services.loop, lead_id, actor=signed_in.principal, now=services.clock(), until=until
         )
         return Notice("ok", f"Snoozed {display_name(lead)} until {until:%a %d %b %H:%M} UTC.")
@@ -296,9 +294,7 @@ async def pause(
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
-        lead = review.pause_lead(
-            session, services.loop, lead_id, actor=signed_in.principal, now=services.clock()
-        )
+        lead = leads.pause(session, services.loop, lead_id, actor=signed_in.principal, now=services.clock())
         return Notice("ok", f"Paused automation for {display_name(lead)} until you resume it.")
 
     filters = await _filters(request, services)
@@ -315,7 +311,7 @@ async def resume(
     touch: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
-        lead = review.resume_lead(
+        lead = leads.resume(
             session, services.loop, lead_id, actor=signed_in.principal, now=services.clock(), note=None
         )
         return Notice("ok", f"Automation resumed for {display_name(lead)}.")
@@ -334,7 +330,7 @@ async def task_done(
     outcome: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> HTMLResponse:
     def action() -> Notice:
-        task = review.complete_task(
+        task = tasks.complete(
             session, task_id, outcome=outcome.strip(), actor=signed_in.principal, now=services.clock()
         )
         return Notice("ok", f"Marked done: {task.title}.")

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from agent.container import Services
-from agent.db.models import Lead
+from agent.services.records import Lead
 from agent.users import SignedIn, csrf_token
 from api.schemas import LeadPublic
 

@@ -6,34 +6,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
 from agent.container import Services
-from agent.db.models import Handoff, Lead, Touch, User
-from agent.db.repositories import LeadRepository, TaskRepository, TouchRepository
-from agent.db.reviews import (
-    HandoffInbox,
-    QueueFilter,
-    QueueRepository,
-    leads_by_id,
-    review_counts,
-    users_by_id,
-)
-from agent.domain import Channel, TouchPurpose, TouchState
-from agent.metrics import Acceptance, acceptance_from_counts
-from agent.review import APPROVED_STATES, bulk_eligible, is_hot, review_due
-from agent.users import Principal, may_act_on
-from api.routes.leads import get_lead
+from agent.domain import APPROVED_STATES, Channel, TouchPurpose, TouchState
+from agent.services import handoffs, leads, reports, review, tasks
+from agent.services.access import Operation, may
+from agent.services.records import Handoff, Lead, Touch, User
+from agent.services.review import QueueFilter, bulk_eligible, is_hot, review_due
+from agent.users import Principal, users_by_id
 from api.schemas import LeadDetail
 from api.web.templating import display_name
 
 PAGE_SIZE = 50
 SCOPES = ("mine", "team")
-ACCEPTANCE_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +146,12 @@ def queue_context(
     notice: Notice | None = None,
 ) -> dict[str, Any]:
     where = filters.where(principal)
-    page = QueueRepository(session).page(
-        where, hot_score=services.settings.hot_score_threshold, limit=PAGE_SIZE, offset=filters.offset
+    page = review.queue(
+        session,
+        where,
+        hot_score=services.settings.hot_score_threshold,
+        limit=PAGE_SIZE,
+        offset=filters.offset,
     )
     items = [
         Item(
@@ -169,9 +163,9 @@ def queue_context(
         )
         for row in page.data
     ]
-    handoffs = HandoffInbox(session).open(where, limit=5)
-    tasks = TaskRepository(session).page(
-        owner_id=None if filters.scope == "team" else principal.id, status="open", limit=10
+    waiting = handoffs.inbox(session, where, limit=5)
+    work = tasks.page(
+        session, owner_id=None if filters.scope == "team" else principal.id, status="open", limit=10
     )
     focus = focus or (items[0].touch.id if items else None)
     draft = draft_view(session, services, principal, focus) if focus else None
@@ -182,49 +176,44 @@ def queue_context(
         "items": items,
         "count": page.count,
         "page_size": PAGE_SIZE,
-        "handoffs": handoffs,
-        "tasks": tasks,
-        "lead_names": _lead_names(session, [t.lead_id for t in tasks.data]),
+        "handoffs": waiting,
+        "tasks": work,
+        "lead_names": _lead_names(session, [t.lead_id for t in work.data]),
         "draft": draft,
         "next_id": following.get(focus) if focus else None,
         "notice": notice,
         "sequences": sorted(services.loop.sequences),
         "channels": [c.value for c in Channel],
         "purposes": [p.value for p in TouchPurpose],
-        "acceptance": acceptance(session, services),
+        "acceptance": reports.acceptance(session, now=services.clock()),
     }
 
 
 def draft_view(
     session: Session, services: Services, principal: Principal, touch_id: uuid.UUID
 ) -> DraftView | None:
-    touch = TouchRepository(session).get(touch_id)
-    if touch is None:
+    found = review.draft(session, touch_id, principal)
+    if found is None:
         return None
-    lead = LeadRepository(session).get(touch.lead_id)
-    assert lead is not None  # a touch goes with its lead
-    detail = get_lead(lead.id, session, principal)
-    touches = TouchRepository(session).for_lead(lead.id)
-    replaced_by = next((t for t in touches if t.drafting.get("regenerated_from") == str(touch.id)), None)
+    touch, history = found
+    lead = history.lead
+    replaced_by = next(
+        (t for t in history.touches if t.drafting.get("regenerated_from") == str(touch.id)), None
+    )
     owners = users_by_id(session, [lead.owner_id] if lead.owner_id else [])
     return DraftView(
         touch=touch,
         lead=lead,
-        detail=detail,
+        detail=LeadDetail.of(history),
         owner=owners.get(lead.owner_id) if lead.owner_id else None,
-        can_act=may_act_on(principal, lead.owner_id),
+        can_act=may(principal, Operation.ACT, lead.owner_id),
         hot=is_hot(lead, services.settings),
         due_at=review_due(touch, services.settings),
         bulk=bulk_eligible(touch),
         replaced_by=replaced_by,
-        open_handoffs=HandoffInbox(session).open_for_lead(lead.id),
+        open_handoffs=handoffs.open_for_lead(session, lead.id),
     )
 
 
-def acceptance(session: Session, services: Services) -> list[Acceptance]:
-    """How reps received each purpose's drafts over the last 30 days."""
-    return list(acceptance_from_counts(review_counts(session, since=services.clock() - ACCEPTANCE_WINDOW)))
-
-
 def _lead_names(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    return {lead_id: display_name(lead) for lead_id, lead in leads_by_id(session, lead_ids).items()}
+    return {lead_id: display_name(lead) for lead_id, lead in leads.by_ids(session, lead_ids).items()}

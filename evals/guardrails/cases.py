@@ -26,8 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose
 from agent.drafting.base import DraftRequest, guardrail_context
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 
 HERE: Final = Path(__file__).parent
 DEFAULT_CASES_DIR: Final = HERE / "cases"

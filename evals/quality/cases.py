@@ -40,7 +40,7 @@ from evals.quality.scenarios import Scenario, Suite, SuiteError
 from evals.retrieval.runner import Case as RetrievalCase
 from evals.retrieval.runner import LeadSituation
 from evals.retrieval.runner import evaluate as evaluate_retrieval
-from knowledge.retrieval import Source
+from knowledge.types import Source
 
 # A sequence step that must wait (quiet hours, a weekend) is retried when the policy says, this often at most.
 MAX_WAKE_UPS = 6

@@ -1,6 +1,6 @@
 """The LLM judge: a versioned rubric, scored by a model through the project's one model client.
 
-The judge asks the configured OpenAI-compatible endpoint (``agent.llm.build_chat_model``, behind a
+The judge asks the configured OpenAI-compatible endpoint (``agent.llm.ModelAccess``, behind a
 ``ModelGate`` with its retries, timeout and concurrency limit) for a score per rubric criterion, with
 structured output. Each draft is judged ``samples`` times (3 by default) with a different seed, and
 the result is the per-criterion majority with the spread (max - min): one sample is an opinion, three
@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from agent.domain import Channel, CompanyIdentity, LeadContext, TouchPurpose
 from agent.drafting.prompting import block
 from agent.guardrails import SourceLike
-from agent.llm import ModelGate, ModelUnavailable
+from agent.llm import ModelGate, ModelUnavailable, RetryPolicy
 from evals.quality.stats import majority, spread
 from prompts.loader import PromptError, PromptFile, load_prompt_file
 
@@ -175,11 +175,13 @@ class Judge:
         gate: ModelGate,
         method: StructuredMethod = "json_schema",
         samples: int = 3,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.model_name = model_name
         self.rubric = rubric
         self.identity = identity
         self.gate = gate
+        self.retry = retry  # None: the gate's own
         self.samples = samples
         self.schema = verdict_schema(rubric)
         # A seed per sample: different samples, yet each one the same on every run (and in the cache).
@@ -229,7 +231,7 @@ class Judge:
 
     def _sample(self, runnable: Runnable[Any, Any], chat: list[SystemMessage | HumanMessage]) -> Sample:
         try:
-            answer = self.gate.call(lambda: runnable.invoke(chat))
+            answer = self.gate.call(lambda: runnable.invoke(chat), policy=self.retry)
         except ModelUnavailable as exc:
             return Sample(None, error=str(exc))
         except (ValidationError, OutputParserException, ValueError) as exc:

@@ -3,8 +3,9 @@
 The drafter is the product's pipeline (``build_drafting``) with the requested prompt version, or the
 composer alone; the reply classifier and the policy settings are the product's; the knowledge base is
 the suite's folder in a vector store of its own under ``var/evals/`` (so an eval never rewrites the
-store the agent serves from). The judge talks to the same OpenAI-compatible endpoint through
-``build_chat_model`` and a ``ModelGate``. Every model call goes through the disk cache.
+store the agent serves from). The drafter, the reply classifier and the judge share the run's one
+``ModelAccess`` (one gate, so the concurrency limit holds for the whole run). Every model call goes
+through the disk cache.
 """
 
 from __future__ import annotations
@@ -16,11 +17,16 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl
 
-from agent.container import build_drafting
+from agent.container import (
+    build_drafting,
+    build_knowledge_base,
+    build_model_access,
+    build_reply_classifier,
+)
 from agent.drafting.llm import load_drafter_prompts
-from agent.llm import ModelGate, RetryPolicy, build_chat_model
+from agent.llm import RetryPolicy
 from agent.policy import PolicyConfig
-from agent.replies import LlmReplyClassifier, build_reply_classifier
+from agent.replies import LlmReplyClassifier
 from agent.sequences import load_sequences
 from agent.settings import Settings
 from evals.quality.agreement import load_labels
@@ -28,7 +34,7 @@ from evals.quality.cache import CacheMode, DiskCache
 from evals.quality.environment import Environment
 from evals.quality.judge import Judge, load_rubric
 from evals.quality.scenarios import Suite, SuiteError
-from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from knowledge.retrieval import KnowledgeBase
 from prompts.loader import load_prompt_file
 
 VERSION = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -74,17 +80,17 @@ def build_environment(
         )
     drafting_settings = settings.model_copy(
         update={"prompt_version": options.prompts or settings.prompt_version}
-        | ({"llm_base_url": None, "llm_api_key": None} if drafter == "composer" else {})
     )
+    models = build_model_access(settings)
     if drafter == "llm":
         prompts = load_drafter_prompts(drafting_settings.prompt_version)  # a clear error for a missing file
         prompt_version, model = prompts.version, settings.llm_model
     else:
         prompt_version, model = load_prompt_file("composer").version, None
-    classifier = build_reply_classifier(settings)
+    classifier = build_reply_classifier(settings, models)
     environment = Environment(
         knowledge=knowledge or suite_knowledge(settings, suite),
-        drafting=build_drafting(drafting_settings),
+        drafting=build_drafting(drafting_settings, models if drafter == "llm" else None),
         classifier=classifier,
         sequences=load_sequences(),
         config=PolicyConfig.from_settings(settings),
@@ -98,19 +104,17 @@ def build_environment(
     )
     if not options.judge:
         environment.judge_skipped = "switched off with --no-judge"
-    elif settings.llm_configured:
+    elif models is not None:
         rubric = load_rubric(suite.model.judge.rubric)
         judge_model = options.judge_model or settings.llm_model
         environment.judge = Judge(
-            build_chat_model(settings, model=judge_model, temperature=suite.model.judge.temperature),
+            models.chat_model(model=judge_model, temperature=suite.model.judge.temperature),
             model_name=judge_model,
             rubric=rubric,
             identity=suite.identity,
-            gate=ModelGate(
-                max_concurrency=settings.llm_max_concurrency,
-                policy=RetryPolicy(
-                    attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 3
-                ),
+            gate=models.gate,
+            retry=RetryPolicy(
+                attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 3
             ),
             method=settings.llm_structured_output,
             samples=suite.model.judge.samples,

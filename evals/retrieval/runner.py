@@ -19,7 +19,7 @@ from typing import Any, Final
 import yaml
 
 from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import PURPOSE_TYPES, RetrievalQuery, Retriever
+from knowledge.types import PURPOSE_TYPES, RetrievalQuery, Retriever
 
 DEFAULT_CASES: Final = Path(__file__).with_name("cases.yaml")
 K: Final = 3

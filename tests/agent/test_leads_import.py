@@ -9,7 +9,7 @@ import pytest
 
 from agent.container import Services
 from agent.db.models import Lead
-from agent.db.repositories import LeadRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.leads_import import ImportFileError, ImportReport, import_leads, read_rows
 
 HEADER = "email,phone,first_name,company,industry,deal_value,timezone,consent_email\n"

@@ -16,13 +16,16 @@ from sqlalchemy import select
 
 from agent.container import Services
 from agent.db.models import Decision, Event, Handoff, Lead, ReviewAction, Suppression, Touch
-from agent.db.repositories import LeadRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
-from agent.events import NewEvent, record_event
-from agent.loop import LoopError
+from agent.llm import ModelGate
 from agent.replies import LlmReplyClassifier
-from agent.review import ReviewError, approve
+from agent.services import leads
+from agent.services.errors import Conflict, OutOfDate
+from agent.services.events import NewEvent, record_event
+from agent.services.review import approve
 from agent.worker import tick
+from tests.agent.services.support import principal
 from tests.conftest import FakeClock
 from tests.factories import add_touch, lead_row, submit
 
@@ -163,7 +166,9 @@ class TestReplies:
             max_retries=0,
             http_client=httpx.Client(),
         )
-        services.loop.classifier = LlmReplyClassifier(model, company_name="Northstar Bookings")
+        services.loop.classifier = LlmReplyClassifier(
+            model, company_name="Northstar Bookings", gate=ModelGate(max_concurrency=1)
+        )
         clock.advance(hours=1)
 
         with respx.mock(assert_all_called=True) as llm:
@@ -201,8 +206,8 @@ class TestStaleWork:
         assert states[queued] == (TouchState.SUPERSEDED, "handed off to a person (question)")
         assert states[pending][0] == TouchState.SUPERSEDED
         assert sent == {}
-        with services.session_factory.begin() as session, pytest.raises(ReviewError, match="superseded"):
-            approve(session, pending, version=2, user_id=uuid.uuid4(), now=clock.now)
+        with services.session_factory.begin() as session, pytest.raises(OutOfDate, match="superseded"):
+            approve(session, services.loop, pending, version=2, now=clock.now)
 
     def test_a_reps_edit_supersedes_the_draft_and_the_same_step_is_drafted_again(
         self, services: Services, clock: FakeClock
@@ -211,11 +216,16 @@ class TestStaleWork:
         clock.advance(days=1, hours=1)  # the value-add (step 1) is due
         old = add_touch(services, lead_id=lead_id, state="pending_review", step=1)
 
+        rep = principal(services, "rep@example.com")
         with services.session_factory.begin() as session:
-            lead = LeadRepository(session).get(lead_id)
-            assert lead is not None
-            lead.need = "fill last-minute cancellations"
-            services.loop.edited(session, lead, {"need"}, clock.now)
+            leads.update(
+                session,
+                services.loop,
+                lead_id,
+                {"need": "fill last-minute cancellations"},
+                actor=rep,
+                now=clock.now,
+            )
 
         steps = [(t.step, t.state, t.id == old) for t in touches(services, lead_id)]
         assert (1, TouchState.SUPERSEDED, True) in steps
@@ -231,16 +241,14 @@ class TestPauseAndResume:
     ) -> None:
         lead_id = acknowledged(services)
         with services.session_factory.begin() as session:
-            services.loop.pause(
-                session, lead_row_locked(session, lead_id), clock.now, user_id=None, reason="on holiday"
-            )
+            leads.pause(session, services.loop, lead_id, actor=None, now=clock.now, reason="on holiday")
 
         for _ in range(5):
             clock.advance(days=3)
             tick(services)
         before_resume = len(touches(services, lead_id))
         with services.session_factory.begin() as session:
-            services.loop.resume(session, lead_row_locked(session, lead_id), clock.now, user_id=None)
+            leads.resume(session, services.loop, lead_id, actor=None, now=clock.now)
 
         assert before_resume == 1
         assert lead_row(services, lead_id).status == LeadStatus.ACTIVE
@@ -252,9 +260,7 @@ class TestPauseAndResume:
         lead_id = acknowledged(services)
         until = clock.now + timedelta(days=4)
         with services.session_factory.begin() as session:
-            services.loop.pause(
-                session, lead_row_locked(session, lead_id), clock.now, user_id=None, until=until
-            )
+            leads.pause(session, services.loop, lead_id, actor=None, now=clock.now, until=until)
         assert lead_row(services, lead_id).next_action_at == until
 
         clock.now = until + timedelta(minutes=1)
@@ -274,7 +280,7 @@ class TestPauseAndResume:
         clock.advance(hours=2)
 
         with services.session_factory.begin() as session:
-            services.loop.resume(session, lead_row_locked(session, lead_id), clock.now, user_id=None)
+            leads.resume(session, services.loop, lead_id, actor=None, now=clock.now)
 
         [handoff] = rows(services, Handoff, lead_id)
         assert (handoff.status, handoff.closed_at) == ("closed", clock.now)
@@ -286,9 +292,9 @@ class TestPauseAndResume:
 
         with (
             services.session_factory.begin() as session,
-            pytest.raises(LoopError, match="automation cannot resume"),
+            pytest.raises(Conflict, match="automation cannot resume"),
         ):
-            services.loop.resume(session, lead_row_locked(session, lead_id), clock.now, user_id=None)
+            leads.resume(session, services.loop, lead_id, actor=None, now=clock.now)
 
 
 class TestDecisions:

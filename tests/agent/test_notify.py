@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from agent.container import Services
 from agent.db.models import Handoff, Lead, Notification
-from agent.db.repositories import LeadRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType
-from agent.events import NewEvent, record_event
 from agent.notify import Notifier
+from agent.services.events import NewEvent, record_event
 from tests.conftest import FakeClock, make_caller
 from tests.factories import submit
 from tests.http_recorder import Recorder, Request, recording_server

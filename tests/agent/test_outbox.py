@@ -26,9 +26,12 @@ from agent.channels.base import (
 )
 from agent.container import Services, build_services
 from agent.db.models import Event, Lead, Touch
-from agent.db.repositories import EventRepository, SuppressionRepository, TaskRepository, TouchRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.suppressions import SuppressionRepository
+from agent.db.repositories.tasks import TaskRepository
 from agent.domain import Channel
 from agent.outbox import MAX_ATTEMPTS, Outbox, Outcome
+from agent.services import touches as touch_states
 from agent.settings import Settings
 from knowledge.retrieval import KnowledgeBase
 from tests.conftest import FakeClock
@@ -278,8 +281,8 @@ class TestFailures:
             def send(self, message: OutgoingMessage, handover: Handover) -> SendResult:
                 # Meanwhile this worker was taken for dead and its claim given to another one.
                 with services.session_factory.begin() as session:
-                    TouchRepository(session).release_stale_claims(clock.now + timedelta(hours=1), clock.now)
-                    TouchRepository(session).claim(touch_id, clock.now)
+                    touch_states.release_stale_claims(session, clock.now + timedelta(hours=1), clock.now)
+                    touch_states.claim(session, touch_id, clock.now)
                 return super().send(message, handover)
 
         sender = SlowSender()
@@ -363,7 +366,7 @@ class TestCrashAndRetry:
         outcome = submit(smtp_services)
         assert outcome.touch_id is not None
         with smtp_services.session_factory.begin() as session:
-            assert TouchRepository(session).claim(outcome.touch_id, clock.now)  # then the process dies
+            assert touch_states.claim(session, outcome.touch_id, clock.now)  # then the process dies
         assert smtp_services.outbox.drain() == {}  # the claim is not yet stale
 
         clock.advance(minutes=11)

@@ -15,16 +15,15 @@ import respx
 from langchain_openai import ChatOpenAI
 
 from agent.domain import ReplyIntent
+from agent.llm import ModelGate, RetryPolicy
 from agent.replies import (
     InboundReply,
     LlmReplyClassifier,
     RuleClassifier,
-    build_reply_classifier,
     fresh_text,
     render_reply,
     return_date,
 )
-from agent.settings import Settings, SettingsError
 
 TODAY = date(2026, 11, 23)  # a Monday
 BASE_URL = "https://llm.test/v1"
@@ -190,7 +189,12 @@ def classifier() -> LlmReplyClassifier:
         timeout=5,
         http_client=httpx.Client(),
     )
-    return LlmReplyClassifier(model, company_name="Northstar Bookings", model_name="gpt-4o-mini")
+    return LlmReplyClassifier(
+        model,
+        company_name="Northstar Bookings",
+        model_name="gpt-4o-mini",
+        gate=ModelGate(max_concurrency=4, policy=RetryPolicy(attempts=2)),
+    )
 
 
 def sent_body(route: respx.Route) -> dict[str, Any]:
@@ -333,24 +337,3 @@ class TestRendering:
             "subject": "&lt;x&gt;",
             "sender": '"Eve" &lt;eve@x.example&gt;',
         }
-
-
-class TestBuildReplyClassifier:
-    def test_without_a_model_the_rules_classify(self) -> None:
-        assert isinstance(build_reply_classifier(Settings.load(_env_file=None)), RuleClassifier)
-
-    def test_with_a_model_the_llm_classifies(self) -> None:
-        settings = Settings.load(_env_file=None, llm_base_url="http://127.0.0.1:9/v1")
-
-        assert isinstance(build_reply_classifier(settings), LlmReplyClassifier)
-
-    def test_rules_can_be_forced_with_a_model_configured(self) -> None:
-        settings = Settings.load(
-            _env_file=None, llm_base_url="http://127.0.0.1:9/v1", reply_classifier="rules"
-        )
-
-        assert isinstance(build_reply_classifier(settings), RuleClassifier)
-
-    def test_asking_for_the_llm_without_one_is_a_settings_error(self) -> None:
-        with pytest.raises(SettingsError, match="TOUCHPOINT_REPLY_CLASSIFIER=llm needs a model"):
-            Settings.load(_env_file=None, reply_classifier="llm")

@@ -37,16 +37,16 @@ from sqlalchemy import select
 
 from agent.container import Services
 from agent.db.models import Event, Handoff, Lead, ReviewAction, Suppression, Touch
-from agent.db.repositories import LeadRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, LeadStatus, ReplyIntent, TouchPurpose, TouchState
-from agent.events import NewEvent, record_event
-from agent.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.policy import PolicyConfig
+from agent.services.events import NewEvent, record_event
+from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.timing import breaches, is_open
 from agent.worker import tick
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery, Source
-from tests.conftest import Caller, FakeClock, _empty_tables
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery, Source
+from tests.conftest import Caller, FakeClock, empty_tables
 
 LEADS = 500
 DAYS = 60  # the last leads arrive on day 10: everyone lives through new_lead and into nurture
@@ -118,11 +118,11 @@ class CachedKnowledge:
             self.answers[query] = self.inner.retrieve(query)
         return self.answers[query]
 
-    def company_facts(self) -> list[KnowledgeDocument]:
+    def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offers(self, today: date) -> list[KnowledgeDocument]:
-        return self.inner.live_offers(today)
+    def live_offer_ids(self, today: date) -> frozenset[str]:
+        return self.inner.live_offer_ids(today)
 
 
 @dataclass
@@ -422,7 +422,7 @@ class World:
 def database_url(sqlite_database: str) -> Iterator[str]:
     """SQLite only (see the module's docstring); the tables are emptied after, as for every test."""
     yield sqlite_database
-    _empty_tables(sqlite_database)
+    empty_tables(sqlite_database)
 
 
 @pytest.fixture

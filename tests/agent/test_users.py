@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,13 +11,11 @@ from agent.db.models import User, WebSession
 from agent.domain import UserRole
 from agent.users import (
     PasswordError,
-    Principal,
     check_password,
     csrf_token,
     csrf_valid,
     end_session,
     hash_key,
-    may_act_on,
     resume_session,
     set_password,
     start_session,
@@ -129,16 +126,3 @@ class TestCsrf:
         assert not csrf_valid("another secret", "session-a", token)
         assert not csrf_valid("secret", "session-a", "")
         assert not csrf_valid("secret", "session-a", None)
-
-
-class TestMayActOn:
-    REP = Principal(user_id=str(uuid.uuid4()), email="rep@example.com", role=UserRole.REP)
-    ADMIN = Principal(user_id=str(uuid.uuid4()), email="admin@example.com", role=UserRole.ADMIN)
-
-    def test_a_rep_acts_on_their_own_and_unowned_leads_only(self) -> None:
-        assert may_act_on(self.REP, self.REP.id)
-        assert may_act_on(self.REP, None)
-        assert not may_act_on(self.REP, uuid.uuid4())
-
-    def test_an_admin_acts_on_any_lead(self) -> None:
-        assert may_act_on(self.ADMIN, uuid.uuid4())

@@ -21,13 +21,14 @@ from agent.clock import utcnow
 from agent.container import Services, build_services
 from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Decision, Event, Lead, Touch
-from agent.db.repositories import LeadRepository, TouchRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import EventType, LeadStatus, TouchState
+from agent.services import touches as touch_states
 from agent.settings import Settings
 from agent.worker import RETRY_FAILED_AFTER, tick
-from knowledge.documents import KnowledgeDocument
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery, Source
-from tests.conftest import FakeClock, _empty_tables
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery, Source
+from tests.conftest import FakeClock, empty_tables
 from tests.factories import add_touch, lead_row, submit
 from tests.waiting import wait_for
 
@@ -150,11 +151,11 @@ class Exploding:
             raise RuntimeError("the vector store is on fire")
         return self.inner.retrieve(query)
 
-    def company_facts(self) -> list[KnowledgeDocument]:
+    def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offers(self, today: date) -> list[KnowledgeDocument]:
-        return self.inner.live_offers(today)
+    def live_offer_ids(self, today: date) -> frozenset[str]:
+        return self.inner.live_offer_ids(today)
 
 
 class TestClaims:
@@ -194,10 +195,10 @@ class TestClaims:
             )
 
         with services.session_factory.begin() as session:
-            early = TouchRepository(session).claim(touch_id, clock.now)
+            early = touch_states.claim(session, touch_id, clock.now)
         clock.advance(hours=9)
         with services.session_factory.begin() as session:
-            on_time = TouchRepository(session).claim(touch_id, clock.now)
+            on_time = touch_states.claim(session, touch_id, clock.now)
 
         assert (early, on_time) == (False, True)
 
@@ -214,7 +215,7 @@ def pg_services(
     )
     yield built
     built.close()
-    _empty_tables(postgres_database)
+    empty_tables(postgres_database)
 
 
 class TestRowLocksOnPostgres:
@@ -317,7 +318,7 @@ class TestManyWorkersOnPostgres:
             )
         finally:
             engine.dispose()
-            _empty_tables(postgres_database)
+            empty_tables(postgres_database)
 
 
 def _start_worker(settings: Settings, chroma_path: Path, tmp_path: Path, n: int) -> subprocess.Popen[bytes]:

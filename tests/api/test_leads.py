@@ -291,7 +291,7 @@ class TestPauseResume:
         if field is not None:
             assert response.json()["errors"][0]["field"] == field
         else:
-            assert response.json()["detail"] == "until must be in the future"
+            assert response.json()["detail"] == "pick a time in the future to snooze until"
 
     def test_pause_and_resume_need_a_key(self, client: TestClient) -> None:
         lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from agent.container import Services
 from agent.db.models import Task
-from agent.db.repositories import AuditRepository
+from agent.db.repositories.audit import AuditRepository
 from agent.outbox import Outcome
 from tests.conftest import Caller, make_caller
 from tests.factories import add_touch, submit

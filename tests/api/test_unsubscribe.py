@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 
 from agent.container import Services
 from agent.db.models import ReviewAction
-from agent.db.repositories import AuditRepository, EventRepository, SuppressionRepository
+from agent.db.repositories.audit import AuditRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import Outcome
 from tests.factories import add_touch, lead_row, submit

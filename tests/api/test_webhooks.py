@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.channels.inbound import MAX_EMAIL_TEXT
 from agent.channels.twilio import SIGNATURE_HEADER, twilio_signature
 from agent.container import Services, build_services
 from agent.db.models import Event, Lead, Suppression, Touch
-from agent.db.repositories import SuppressionRepository
+from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import Outcome
+from agent.services.inbound import MAX_EMAIL_TEXT
 from agent.settings import Settings
 from agent.signing import WEBHOOK_SIGNATURE_HEADER, webhook_signature
 from api.app import create_app

@@ -281,7 +281,7 @@ def site(
         )
         engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
         with build_session_factory(engine)() as session:
-            from agent.db.repositories import UserRepository
+            from agent.db.repositories.users import UserRepository
 
             for email in REPS:
                 user = UserRepository(session).by_email(email)

@@ -22,7 +22,7 @@ def composer_environment(knowledge_base: KnowledgeBase) -> Environment:
     settings = Settings.load(_env_file=None, llm_base_url=None, llm_api_key=None)  # whatever the shell says
     return Environment(
         knowledge=knowledge_base,
-        drafting=build_drafting(settings),
+        drafting=build_drafting(settings, None),
         classifier=RuleClassifier(),
         sequences=load_sequences(),
         describe={"drafter": "composer", "model": None, "prompt_version": "composer", "classifier": "rules"},

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose
 from agent.drafting.base import DraftRequest
 from evals.quality.metrics import aggregate, duplicate_pairs, measure_draft, personalisation
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 IDENTITY = CompanyIdentity(

@@ -25,8 +25,8 @@ from evals.retrieval.runner import (
     evaluate,
     load_cases,
 )
-from knowledge.documents import DocType
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery, Source
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import DocType, RetrievalQuery, Source
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 TODAY = date(2026, 11, 23)

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import yaml
 
-from agent import review
 from agent.container import Services
 from agent.domain import UserRole
+from agent.services import review
 from agent.users import Principal
 from evals.quality.environment import Environment
 from evals.quality.runner import run_suite
 from evals.quality.scenarios import load_suite
 from evals.review_export import export_reviews
-from tests.agent.test_review import _reply  # the one way to post a reply in these tests
+from tests.agent.services.support import reply
 from tests.conftest import FakeClock, make_caller
 from tests.evals.commands import TOUCHPOINT
 from tests.factories import add_touch, submit
@@ -47,17 +47,17 @@ def _reviewed(services: Services, clock: FakeClock) -> dict[str, uuid.UUID]:
         clock.advance(minutes=1)
         drafts[outcome] = add_touch(services, lead_id=lead_id)
     clock.advance(hours=2)
-    _reply(services, submit(services, email="replied@example.com").lead_id, "Thanks!")  # history with a reply
+    reply(services, submit(services, email="replied@example.com").lead_id, "Thanks!")  # history with a reply
     with services.session_factory.begin() as session:
-        review.approve(session, drafts["approve"], version=1, now=clock.now, actor=ana)
+        review.approve(session, services.loop, drafts["approve"], version=1, now=clock.now, actor=ana)
         review.edit_and_approve(
             session,
+            services.loop,
             drafts["edit"],
             version=1,
             body="Hi Dana,\n\nThe no-show calculator, as promised.\n\nShall I walk you through it?\n\nMaya",
             subject=None,
             now=clock.now,
-            identity=services.identity,
             actor=ana,
         )
         review.reject(session, drafts["reject"], version=1, reason="wrong resource", now=clock.now, actor=ana)

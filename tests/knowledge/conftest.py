@@ -13,10 +13,11 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument, load_folder
+from knowledge.documents import KnowledgeDocument, load_folder
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import ingest
 from knowledge.store import Embedder
+from knowledge.types import DocType
 
 
 class CountingEmbedder:

@@ -8,8 +8,9 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
+from agent.container import build_vector_store
 from agent.settings import Settings
-from knowledge.chroma_store import ChromaVectorStore, build_vector_store, chroma_client, collection_name
+from knowledge.chroma_store import ChromaVectorStore, chroma_client, collection_name
 from knowledge.embeddings import LocalMiniLMEmbedder, cosine
 from knowledge.store import Chunk, VectorStore
 from tests.knowledge.conftest import CountingEmbedder, make_store
@@ -113,7 +114,8 @@ def test_build_vector_store_on_local_disk(tmp_path: Path, counting: CountingEmbe
     store.upsert(_chunks()[:1])
     assert (tmp_path / "var" / "chroma").is_dir()
     assert store.count() == 1
-    assert chroma_client(settings).get_settings().anonymized_telemetry is False
+    client = chroma_client(url=None, path=settings.resolved_chroma_path)
+    assert client.get_settings().anonymized_telemetry is False
 
 
 @pytest.mark.parametrize(

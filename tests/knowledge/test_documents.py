@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.documents import DocType, InvalidDocument, LoadResult, load_folder, parse_document
+from knowledge.documents import InvalidDocument, LoadResult, load_folder, parse_document
+from knowledge.types import DocType
 
 CONTENT = Path(__file__).resolve().parents[2] / "knowledge" / "content"
 INDUSTRIES = {"beauty", "dental", "fitness", "home_services", "veterinary", "professional_services"}

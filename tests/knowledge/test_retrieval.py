@@ -8,21 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import Settings
 from knowledge import retrieval
-from knowledge.chroma_store import ChromaVectorStore
-from knowledge.documents import DocType, KnowledgeDocument, LoadResult
+from knowledge.chroma_store import ChromaVectorStore, chroma_client
+from knowledge.documents import KnowledgeDocument, LoadResult
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import chunk_metadata, ingest
-from knowledge.retrieval import (
-    PURPOSE_TOPICS,
-    PURPOSE_TYPES,
-    KnowledgeBase,
-    RetrievalQuery,
-    Retriever,
-    build_knowledge_base,
-)
+from knowledge.retrieval import KnowledgeBase, open_knowledge_base
 from knowledge.store import Chunk, Hit
+from knowledge.types import PURPOSE_TOPICS, PURPOSE_TYPES, DocType, RetrievalQuery, Retriever
 from tests.knowledge.conftest import CountingEmbedder, doc, make_store
 
 LONG_STORY = "\n\n".join(
@@ -386,13 +379,13 @@ def test_vectors_of_documents_no_longer_loaded_are_never_cited(store: ChromaVect
 
 
 def test_company_facts_live_offers_and_get(kb: KnowledgeBase) -> None:
-    assert [d.id for d in kb.company_facts()] == ["fact-founded"]
-    assert [d.id for d in kb.live_offers(TODAY)] == ["offer-live"]
-    assert [d.id for d in kb.live_offers(date(2025, 1, 31))] == ["offer-expired", "offer-live"]
+    assert kb.company_facts() == tuple(d.body for d in CORPUS if d.id == "fact-founded")
+    assert kb.live_offer_ids(TODAY) == {"offer-live"}
+    assert kb.live_offer_ids(date(2025, 1, 31)) == {"offer-expired", "offer-live"}
     assert kb.get("faq-hipaa") is not None and kb.get("nope") is None
 
 
-def test_build_knowledge_base_ingests_idempotently(
+def test_open_knowledge_base_ingests_idempotently(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: CountingEmbedder
 ) -> None:
     folders: list[Path] = []
@@ -402,20 +395,19 @@ def test_build_knowledge_base_ingests_idempotently(
         return LoadResult(documents=list(CORPUS[:3]))
 
     monkeypatch.setattr(retrieval, "load_folder", load_folder)
-    monkeypatch.setattr(retrieval, "build_embedder", lambda settings: counting)
-    settings = Settings(_env_file=None, var_dir=tmp_path, knowledge_dir=tmp_path / "content")
+    store = ChromaVectorStore(chroma_client(url=None, path=tmp_path / "chroma"), counting)
 
-    kb = build_knowledge_base(settings)
+    kb = open_knowledge_base(tmp_path / "content", store)
     assert folders == [tmp_path / "content"]
     assert set(kb.documents) == {"cs-dental", "cs-beauty", "cs-fitness"}
     assert kb.retrieve(RetrievalQuery(text="gym", purpose="social_proof", k=1))[0].id == "cs-fitness"
 
     counting.reset()
-    build_knowledge_base(settings)
+    open_knowledge_base(tmp_path / "content", store)
     assert counting.document_calls == 0
 
     monkeypatch.setattr(retrieval, "load_folder", lambda root: LoadResult(documents=list(CORPUS[:4])))
-    build_knowledge_base(settings, ingest_missing=False)
+    open_knowledge_base(tmp_path / "content", store, ingest_missing=False)
     assert counting.document_calls == 0
 
 

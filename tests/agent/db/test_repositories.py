@@ -11,8 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from agent.container import Services
 from agent.db.models import Event, Lead
-from agent.db.repositories import EventRepository, LeadRepository, SuppressionRepository, TouchRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
+from agent.services import touches as touch_states
 from tests.factories import add_touch, submit
 
 
@@ -25,7 +28,7 @@ class TestTouchClaim:
         def claim() -> bool:
             barrier.wait()
             with services.session_factory.begin() as session:
-                return TouchRepository(session).claim(touch_id, services.clock())
+                return touch_states.claim(session, touch_id, services.clock())
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda _: claim(), range(4)))
@@ -37,7 +40,7 @@ class TestTouchClaim:
         touch_id = add_touch(services, lead_id=lead_id, state="pending_review")
 
         with services.session_factory.begin() as session:
-            assert TouchRepository(session).claim(touch_id, services.clock()) is False
+            assert touch_states.claim(session, touch_id, services.clock()) is False
 
 
 class TestEvents:

@@ -19,8 +19,7 @@ from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.composer import Composer
 from agent.drafting.tone import Formality
 from agent.guardrails import DraftText, PriorMessage, is_hard_ask, run_checks
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 IDENTITY = CompanyIdentity(

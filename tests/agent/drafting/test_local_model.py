@@ -15,15 +15,17 @@ from datetime import UTC, datetime
 
 import pytest
 
+from agent.container import build_model_access
 from agent.demo import demo_lead_contexts
 from agent.domain import Channel, CompanyIdentity, LeadContext, TouchPurpose
 from agent.drafting.base import DraftRequest
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, load_drafter_prompts
 from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
-from agent.llm import ModelGate, RetryPolicy, build_chat_model
+from agent.llm import ModelGate, RetryPolicy
 from agent.settings import Settings
-from knowledge.retrieval import KnowledgeBase, RetrievalQuery
+from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery
 from tests.local_llm import llama_server
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -58,7 +60,7 @@ def request_for(lead: LeadContext, purpose: TouchPurpose, knowledge: KnowledgeBa
         sources=tuple(knowledge.retrieve(query)),
         identity=IDENTITY,
         now=NOW,
-        company_facts=tuple(document.body for document in knowledge.company_facts()),
+        company_facts=knowledge.company_facts(),
     )
 
 
@@ -94,7 +96,9 @@ def test_nothing_ungrounded_or_over_long_is_routed_to_send(
     settings = Settings.load(
         llm_base_url=local_llm, llm_model="smollm2-135m", llm_timeout_seconds=180, _env_file=None
     )
-    model = build_chat_model(settings)
+    models = build_model_access(settings)
+    assert models is not None
+    model = models.chat_model()
     drafter = LLMDrafter(
         model,
         model_name="smollm2-135m",

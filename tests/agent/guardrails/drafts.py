@@ -7,8 +7,7 @@ from typing import Any
 
 from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage, Violation
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 
 IDENTITY = CompanyIdentity(
     name="Northstar Bookings",

@@ -9,8 +9,7 @@ import pytest
 from agent.domain import LeadContext
 from agent.guardrails import PriorMessage, check_call_to_action, check_value_first, check_value_per_ask
 from agent.guardrails.asks import is_ask, is_hard_ask
-from knowledge.documents import DocType
-from knowledge.retrieval import Source
+from knowledge.types import DocType, Source
 from tests.agent.guardrails.drafts import CASE_STUDY, LEAD, codes, context, email, sms, value_touches
 
 VALUE = "Fade & Co. Barbers cut no-shows by a third with an SMS reminder the day before."

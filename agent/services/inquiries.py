@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
-from agent.container import Services
 from agent.db.models import Event, Lead
-from agent.db.repositories import EventRepository, LeadRepository, normalise_email
-from agent.domain import Channel, EventType, TouchPurpose, TouchState
+from agent.db.repositories.events import EventRepository
+from agent.domain import Channel, EventType, TouchPurpose, TouchState, normalise_email
 from agent.loop import StepResult
 from agent.policy import Stop
-from knowledge.retrieval import RetrievalQuery
+from agent.services import leads
+from agent.services.edges import Edges
+from knowledge.types import RetrievalQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ SOURCE_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS}
 UPDATABLE = ("first_name", "last_name", "company", "role", "industry", "need")
 
 
-def submit_inquiry(services: Services, inquiry: Inquiry) -> InquiryOutcome:
+def submit_inquiry(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
     """Commit the inquiry and its acknowledgment; the caller hands ``touch_id`` to the outbox after."""
     try:
         return _submit(services, inquiry)
@@ -78,7 +79,7 @@ def submit_inquiry(services: Services, inquiry: Inquiry) -> InquiryOutcome:
             return _replay(existing)
 
 
-def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
+def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
     now = services.clock()
     # Retrieve for the acknowledgment before the transaction takes the lead's row (on SQLite, the one
     # write lock): the step's own query for a new lead is this one, and finds the answer ready.
@@ -95,23 +96,18 @@ def _submit(services: Services, inquiry: Inquiry) -> InquiryOutcome:
         existing = EventRepository(session).by_idempotency_key(inquiry.key())
         if existing is not None:
             return _replay(existing)
-        leads = LeadRepository(session)
-        lead = leads.find_by_contact(email=inquiry.email, phone=inquiry.phone)
+        lead = leads.find_by_contact(session, email=inquiry.email, phone=inquiry.phone)
         created = lead is None
         if lead is None:
-            lead = leads.add(
-                Lead(
-                    email=normalise_email(inquiry.email),
-                    phone=inquiry.phone,
-                    timezone=inquiry.timezone or services.settings.default_timezone,
-                    source=inquiry.source,
-                    deal_value=inquiry.deal_value,
-                    consent_sms=inquiry.consent_sms,
-                    status="new",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            fields = {
+                "email": inquiry.email,
+                "phone": inquiry.phone,
+                "timezone": inquiry.timezone or services.settings.default_timezone,
+                "source": inquiry.source,
+                "deal_value": inquiry.deal_value,
+                "consent_sms": inquiry.consent_sms,
+            }
+            lead = leads.add(session, fields, now=now, due=False)  # its first step runs right here
         _update_lead(lead, inquiry, now)
         event = EventRepository(session).add(
             Event(

@@ -3,9 +3,10 @@
 Provider-neutral: ``api/routes/webhooks.py`` verifies each provider's signature and parses its format
 into these plain records; here they are deduplicated, matched to a lead and a thread (In-Reply-To and
 References against the Message-IDs we sent, then the sender's address), and recorded through
-``agent/events.py``, so the agent loop reacts exactly as to an event posted by the API. A sender we do
-not know becomes a new inquiry. Carrier keywords (STOP, START, HELP) are handled here, in the same
-transaction as the suppression they cause; plain-language opt-outs are the loop's classifier's job.
+``agent/services/events.py``, so the agent loop reacts exactly as to an event posted by the API. A
+sender we do not know becomes a new inquiry. Carrier keywords (STOP, START, HELP) are handled here, in
+the same transaction as the suppression they cause (``agent/services/suppression.py``); plain-language
+opt-outs are the reply reader's job.
 """
 
 from __future__ import annotations
@@ -29,18 +30,15 @@ from agent.channels.received import (
     normalise_message_id,
 )
 from agent.channels.sms import Keyword, classify_keyword, keyword_reply
-from agent.container import Services
 from agent.db.models import Lead, Touch
-from agent.db.repositories import (
-    EventRepository,
-    LeadRepository,
-    SuppressionRepository,
-    TouchRepository,
-    normalise_email,
-)
-from agent.domain import Channel, EventType
-from agent.events import NewEvent, record_event
-from agent.inquiries import Inquiry, is_sendable, submit_inquiry
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.touches import TouchRepository
+from agent.domain import Channel, EventType, normalise_email
+from agent.services import suppression
+from agent.services.edges import Edges
+from agent.services.events import NewEvent, record_event
+from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # Characters of an email kept on the event: the sender's own words come first, and a long quoted thread
@@ -67,7 +65,7 @@ class InboundResult:
     acknowledgment_id: uuid.UUID | None = None  # a new inquiry's acknowledgment, for the outbox
 
 
-def receive_email(services: Services, mail: InboundEmail) -> InboundResult:
+def receive_email(services: Edges, mail: InboundEmail) -> InboundResult:
     name, address = parseaddr(mail.from_address)
     address = normalise_email(address) or ""
     if "@" not in address or address == normalise_email(services.identity.sender_email):
@@ -114,7 +112,7 @@ def receive_email(services: Services, mail: InboundEmail) -> InboundResult:
     )
 
 
-def receive_sms(services: Services, sms: InboundSms) -> InboundResult:
+def receive_sms(services: Edges, sms: InboundSms) -> InboundResult:
     keyword = classify_keyword(sms.body)
     if keyword is Keyword.HELP:
         return InboundResult(Handled.ANSWERED, reply=keyword_reply(keyword, services.identity))
@@ -150,48 +148,35 @@ def receive_sms(services: Services, sms: InboundSms) -> InboundResult:
     return _inquiry(services, texted)
 
 
-def _sms_keyword(services: Services, sms: InboundSms, keyword: Keyword) -> InboundResult:
+def _sms_keyword(services: Edges, sms: InboundSms, keyword: Keyword) -> InboundResult:
     """STOP suppresses the number (every lead, every path) and withdraws consent; START undoes both."""
     now = services.clock()
     stop = keyword is Keyword.STOP
     with services.session_factory.begin() as session:
-        suppressions = SuppressionRepository(session)
         if stop:
-            suppressions.suppress(
-                channel=Channel.SMS.value,
-                address=sms.from_number,
-                reason="sms_stop",
-                source=f"SMS keyword {sms.body.strip()[:40]!r}",
-                now=now,
-            )
+            suppression.sms_stop(session, sms.from_number, keyword=sms.body.strip(), now=now)
         else:
-            suppressions.lift(channel=Channel.SMS.value, address=sms.from_number)
+            suppression.sms_start(session, sms.from_number)
         lead = LeadRepository(session).find_by_contact(email=None, phone=sms.from_number)
         if lead is None:
             return InboundResult(Handled.SUPPRESSED if stop else Handled.IGNORED)
-        lead.consent_sms = not stop
-        lead.updated_at = now
-        payload = {"keyword": sms.body.strip(), "provider_message_id": sms.sid}
-        if stop:
-            new = NewEvent(
-                EventType.UNSUBSCRIBE,
-                Channel.SMS,
-                {"via": "sms_keyword", **payload},
-                None,
-                idempotency_key("sms-in", sms.sid),
-            )
-        else:
-            new = NewEvent(
-                EventType.NOTE,
-                Channel.SMS,
-                {"kind": "sms_resubscribed", **payload},
-                None,
-                idempotency_key("sms-in", sms.sid),
-            )
-        return _recorded(services, session, lead, new, None)
+        recorded = suppression.record_sms_keyword(
+            session,
+            services.loop,
+            lead,
+            stop=stop,
+            payload={"keyword": sms.body.strip(), "provider_message_id": sms.sid},
+            key=idempotency_key("sms-in", sms.sid),
+            now=now,
+        )
+        return InboundResult(
+            Handled.RECORDED if recorded.created else Handled.DUPLICATE,
+            lead_id=recorded.event.lead_id,
+            event_id=recorded.event.id,
+        )
 
 
-def receive_status(services: Services, status: DeliveryStatus) -> InboundResult:
+def receive_status(services: Edges, status: DeliveryStatus) -> InboundResult:
     """Record a delivery report; a hard bounce or a complaint also blocks the address for good."""
     now = services.clock()
     with services.session_factory.begin() as session:
@@ -207,11 +192,12 @@ def receive_status(services: Services, status: DeliveryStatus) -> InboundResult:
         )
         suppressed = False
         if blocks and address:
-            suppressed = SuppressionRepository(session).suppress(
-                channel=status.channel.value,
+            suppressed = suppression.delivery_failure(
+                session,
+                channel=status.channel,
                 address=address,
-                reason="complaint" if status.kind is DeliveryKind.COMPLAINT else "hard_bounce",
-                source=f"{status.provider}: {status.reason or status.kind.value}"[:200],
+                complaint=status.kind is DeliveryKind.COMPLAINT,
+                source=f"{status.provider}: {status.reason or status.kind.value}",
                 now=now,
             )
         if touch is not None and status.kind is not DeliveryKind.DELIVERED:
@@ -241,7 +227,7 @@ STATUS_EVENTS = {
 
 
 def _recorded(
-    services: Services, session: Session, lead: Lead, new: NewEvent, touch: Touch | None
+    services: Edges, session: Session, lead: Lead, new: NewEvent, touch: Touch | None
 ) -> InboundResult:
     recorded = record_event(session, services.loop, lead, new, services.clock())
     return InboundResult(
@@ -263,7 +249,7 @@ def _delivered_before(session: Session, key: str) -> InboundResult | None:
     return InboundResult(Handled.DUPLICATE, lead_id=first.lead_id, event_id=first.id)
 
 
-def _inquiry(services: Services, inquiry: Inquiry) -> InboundResult:
+def _inquiry(services: Edges, inquiry: Inquiry) -> InboundResult:
     """An unknown sender is a new lead: the same path, and the same instant acknowledgment, as a web form."""
     outcome = submit_inquiry(services, inquiry)
     return InboundResult(

@@ -7,17 +7,27 @@ loop, not the edge that heard it, decides what follows (a reply hands the lead t
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agent.db.models import Event, Lead
-from agent.db.repositories import EventRepository
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType
-from agent.loop import AgentLoop
+
+
+class Reacts(Protocol):
+    """What recording an event needs of the agent loop: one step for the lead, in the same transaction
+    (``agent.loop.AgentLoop`` is the one implementation; naming only this keeps the loop's own imports
+    of the services free of a circle)."""
+
+    def step(self, session: Session, lead: Lead, now: datetime) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +45,7 @@ class Recorded:
     created: bool  # False: the key was already stored (possibly for another lead: the caller checks)
 
 
-def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
+def record_event(session: Session, loop: Reacts, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
     """Store ``new`` for ``lead`` unless its idempotency key is known, then run one loop step.
 
     A concurrent delivery of the same key loses the insert inside a savepoint and is answered with
@@ -66,3 +76,21 @@ def record_event(session: Session, loop: AgentLoop, lead: Lead, new: NewEvent, n
         return Recorded(winner, created=False)
     loop.step(session, lead, now)
     return Recorded(event, created=True)
+
+
+def record_tracking(
+    session: Session,
+    loop: Reacts,
+    touch_id: uuid.UUID,
+    event_type: EventType,
+    details: dict[str, Any],
+    now: datetime,
+) -> Recorded | None:
+    """An open or a click on one of our emails, as the tracking link saw it (user agent and IP as they
+    came: the loop's bot filter decides what they mean). None when the lead asked to be forgotten."""
+    touch = TouchRepository(session).get(touch_id)
+    lead = LeadRepository(session).get(touch.lead_id) if touch is not None else None
+    if lead is None:
+        return None
+    payload = {"touch_id": str(touch_id), **details}
+    return record_event(session, loop, lead, NewEvent(event_type, Channel.EMAIL, payload), now)

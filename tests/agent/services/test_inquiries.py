@@ -19,8 +19,8 @@ from sqlalchemy import select
 from agent.container import Services, build_services
 from agent.db.models import Lead, Touch
 from agent.domain import DrafterKind, EventType, TouchPurpose, TouchState
-from agent.events import NewEvent, record_event
 from agent.policy import DEADLINE_MISSED
+from agent.services.events import NewEvent, record_event
 from agent.settings import Settings
 from agent.worker import tick
 from knowledge.retrieval import KnowledgeBase

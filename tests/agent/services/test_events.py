@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from agent.container import Services
 from agent.db.models import Lead
-from agent.db.repositories import EventRepository
+from agent.db.repositories.events import EventRepository
 from agent.domain import Channel, EventType
-from agent.events import NewEvent, record_event
+from agent.services.events import NewEvent, record_event
 from tests.factories import lead_row, submit
 
 REPLY = NewEvent(EventType.REPLY, Channel.EMAIL, {"message": "Call me?"}, idempotency_key="email-in:<r1@x>")
