@@ -41,7 +41,11 @@ def main() -> int:
             target.mkdir(parents=True, exist_ok=True)
             shutil.move(str(path), target / path.name)
     for company_dir in HERE.iterdir():
-        if company_dir.name not in {"dev", "test"} and company_dir.is_dir() and not any(company_dir.iterdir()):
+        if (
+            company_dir.name not in {"dev", "test"}
+            and company_dir.is_dir()
+            and not any(company_dir.iterdir())
+        ):
             company_dir.rmdir()
     for split, (total, clean) in counts.items():
         print(f"{split}: {total} drafts, {clean} clean")

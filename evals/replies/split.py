@@ -43,7 +43,10 @@ def main() -> int:
                 handle.write(json.dumps(case, ensure_ascii=False) + "\n")
         intents = Counter(str(c["intent"]) for c in members)
         spanish = sum(1 for c in members if c["language"] == "es")
-        print(f"{name}: {len(members)} cases, {spanish} Spanish; " + ", ".join(f"{k} {v}" for k, v in sorted(intents.items())))
+        print(
+            f"{name}: {len(members)} cases, {spanish} Spanish; "
+            + ", ".join(f"{k} {v}" for k, v in sorted(intents.items()))
+        )
     return 0
 
 
