@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -44,12 +45,21 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 leads_app = typer.Typer(help="Leads.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+replies_app = typer.Typer(help="The reply reader.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(users_app, name="users")
+app.add_typer(replies_app, name="replies")
 PLUGINS = Plugins(
-    app=app, groups={"db": db_app, "leads": leads_app, "knowledge": knowledge_app, "users": users_app}
+    app=app,
+    groups={
+        "db": db_app,
+        "leads": leads_app,
+        "knowledge": knowledge_app,
+        "users": users_app,
+        "replies": replies_app,
+    },
 )
 
 T = TypeVar("T")
@@ -197,6 +207,66 @@ def users_create(
     console.print(f"{email} ({role}) can sign in at {str(settings.public_base_url).rstrip('/')}/login")
 
 
+@replies_app.command("train")
+def replies_train(
+    corpus: Annotated[
+        Path, typer.Option(help="Labelled replies: train.jsonl, extra.jsonl and dev.jsonl")
+    ] = Path("evals/replies/corpus"),
+    out: Annotated[Path | None, typer.Option(help="Where the model goes [default: the package's]")] = None,
+) -> None:
+    """Train the learned reply reader from labelled replies; its confidence is calibrated on dev.jsonl.
+
+    The model is written with its version, which every reading records; commit it to ship it.
+    """
+    from agent.replies.model import MODEL_DIR
+    from agent.replies.training import train
+
+    if not (corpus / "dev.jsonl").is_file():
+        raise CliError(f"{corpus} has no dev.jsonl: point --corpus at a folder of labelled replies")
+    with progress_bar() as progress:
+        task = progress.add_task("training", total=None)
+
+        def show(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        model = train(corpus, out or MODEL_DIR, on_progress=show)
+    figures = model.meta.get("dev", {})
+    console.print(
+        f"reply reader {model.version}: {model.meta['training_cases']} training replies; "
+        f"dev intent accuracy {figures.get('intent_accuracy')}; written to {out or MODEL_DIR}"
+    )
+
+
+@replies_app.command("export-corrections")
+def replies_export_corrections(
+    out: Annotated[Path, typer.Option(help="The JSON-lines file to write")] = Path(
+        "var/replies/corrections.jsonl"
+    ),
+    days: Annotated[int, typer.Option(min=1, help="Corrections of the last DAYS days")] = 90,
+) -> None:
+    """Write the replies reps corrected (POST /v1/replies/{id}/correction) as labelled replies.
+
+    Append them to evals/replies/corpus/extra.jsonl (never to the test split), then run
+    `touchpoint replies train`.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from agent.db.engine import build_engine, build_session_factory
+    from agent.services.replies import corrections
+
+    settings = load_settings()
+    ensure_schema(settings)
+    engine = build_engine(settings.database_url)
+    try:
+        with build_session_factory(engine)() as session:
+            lines = [c.line for c in corrections(session, since=datetime.now(UTC) - timedelta(days=days))]
+    finally:
+        engine.dispose()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    console.print(f"{len(lines)} corrected repl{'y' if len(lines) == 1 else 'ies'} written to {out}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -341,11 +411,21 @@ def _run(func: Callable[[], T]) -> T | None:
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from agent.leads_import import ImportFileError
+    from agent.replies.model import ModelFileError
+    from agent.replies.training import CorpusError
     from agent.sequences import SequenceError
     from knowledge.embeddings import EmbeddingModelError
     from prompts.loader import PromptError
 
-    return (ImportFileError, SequenceError, PromptError, EmbeddingModelError, *PLUGINS.user_errors)
+    return (
+        ImportFileError,
+        SequenceError,
+        PromptError,
+        EmbeddingModelError,
+        ModelFileError,
+        CorpusError,
+        *PLUGINS.user_errors,
+    )
 
 
 def load_plugins() -> None:

@@ -32,7 +32,10 @@ from agent.loop import AgentLoop
 from agent.notify import Notifier
 from agent.outbox import Outbox
 from agent.policy import PolicyConfig
-from agent.replies import LlmReplyClassifier, ReplyClassifier, RuleClassifier
+from agent.replies.llm import LlmReplyClassifier
+from agent.replies.protocol import ReplyClassifier
+from agent.replies.reader import shipped_reader
+from agent.replies.rules import RuleClassifier
 from agent.sequences import load_sequences
 from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
 from agent.signing import LinkSigner
@@ -171,10 +174,13 @@ def build_drafting(settings: Settings, models: ModelAccess | None) -> DraftingPi
 
 
 def build_reply_classifier(settings: Settings, models: ModelAccess | None) -> ReplyClassifier:
-    """The LLM reader when a model is configured (and not switched off), otherwise the rules."""
-    wants_llm = settings.reply_classifier == "llm" or settings.reply_classifier == "auto"
-    if models is None or not wants_llm:
+    """The reader ``TOUCHPOINT_REPLY_CLASSIFIER`` asks for: with ``auto``, the LLM reader when a model is
+    configured (the learned reader behind it), otherwise the learned reader shipped in the package."""
+    choice = settings.reply_classifier
+    if choice == "rules":
         return RuleClassifier()
+    if models is None or choice == "learned":
+        return shipped_reader()
     return LlmReplyClassifier(
         models.chat_model(temperature=0.0),
         company_name=settings.company_name,

@@ -104,19 +104,28 @@ RECEIVED_STATES = IN_FLIGHT_STATES | {TouchState.SENT}  # received or about to b
 
 
 class ReplyIntent(StrEnum):
-    """What an inbound reply means for the loop: every intent but the last three hands off to a person."""
+    """What an inbound reply means for the loop (the labelling guide: evals/replies/GUIDE.md)."""
 
     INTERESTED = "interested"
     QUESTION = "question"
     OBJECTION = "objection"
     NOT_NOW = "not_now"
     ASKS_FOR_PERSON = "asks_for_person"
-    WRONG_PERSON = "wrong_person"
     FRUSTRATED = "frustrated"
+    COMPLAINT = "complaint"  # an existing customer unhappy with the product, a bill, a visit
+    WRONG_PERSON = "wrong_person"  # stops this address; hands off only with someone else to try
+    UNSUBSCRIBE = "unsubscribe"  # suppresses every channel
+    OUT_OF_OFFICE = "out_of_office"  # an automatic away notice: waits until the return date
+    BOUNCE_LIKE = "bounce_like"  # the address is dead: suppresses it
+    AUTO_REPLY = "auto_reply"  # a ticket receipt, an automatic "we got your message"
     OTHER = "other"
-    UNSUBSCRIBE = "unsubscribe"  # suppresses every channel, no handoff
-    OUT_OF_OFFICE = "out_of_office"  # waits until the return date, no handoff
-    BOUNCE_LIKE = "bounce_like"  # the address is dead: suppresses email, no handoff
+
+
+# Replies written by a machine: nobody needs to answer them.
+MACHINE_INTENTS = frozenset({ReplyIntent.OUT_OF_OFFICE, ReplyIntent.BOUNCE_LIKE, ReplyIntent.AUTO_REPLY})
+# Replies that, alone, need no person: a machine, a plain request to stop (older readings carry no
+# ``handoff`` of their own and are judged by this).
+NO_HANDOFF_INTENTS = MACHINE_INTENTS | {ReplyIntent.UNSUBSCRIBE}
 
 
 class RiskTier(StrEnum):
@@ -179,6 +188,7 @@ class LeadContext:
     # What the lead chose on the preference page (the policy honours both).
     contact_frequency: ContactFrequency = ContactFrequency.NORMAL
     preferred_channel: Channel | None = None
+    language: str | None = None  # ISO 639-1 of what they write in (None: not known yet)
 
     @property
     def display_name(self) -> str:
@@ -187,15 +197,31 @@ class LeadContext:
 
 @dataclass(frozen=True, slots=True)
 class ReplyReading:
-    """How a classifier read an inbound reply; kept on the reply event and shown to reps."""
+    """How a reader read an inbound reply; kept on the reply event and shown to reps.
+
+    ``handoff`` and ``suppress`` are the reader's decisions (a silencing action only when it is sure);
+    readings stored before the reader made them carry None and False, and the intent decides.
+    """
 
     intent: ReplyIntent
     confidence: float
-    classifier: str  # "rules" or "llm"
+    classifier: str  # "rules", "learned:<version>" or "llm"
     evidence: str = ""  # the words that decided it, quoted from the reply
-    return_date: date | None = None  # out of office: when they are back, if they said
+    return_date: date | None = None  # out of office (or not now): when to write again, if they said
     model: str | None = None
     fallback_reason: str | None = None  # why the LLM's reading was not used, when it was not
+    other_intents: tuple[ReplyIntent, ...] = ()
+    language: str | None = None  # ISO 639-1 of the reply's own words
+    handoff: bool | None = None  # a person must read it (None: decided by the intent)
+    suppress: bool = False  # the reader is sure the address (or every channel) must be silenced
+    injection: bool = False  # text addressed to a model was found and set aside
+    alternate_contact: str | None = None  # an away notice's "for urgent matters, contact ..."
+    referral: str | None = None  # a wrong person's "try ... instead"
+    objection_kind: str | None = None  # price, timing, competitor, trust, authority, none
+
+    @property
+    def needs_person(self) -> bool:
+        return self.handoff if self.handoff is not None else self.intent not in NO_HANDOFF_INTENTS
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -206,11 +232,20 @@ class ReplyReading:
             "return_date": self.return_date.isoformat() if self.return_date else None,
             "model": self.model,
             "fallback_reason": self.fallback_reason,
+            "other_intents": [i.value for i in self.other_intents],
+            "language": self.language,
+            "handoff": self.handoff,
+            "suppress": self.suppress,
+            "injection": self.injection,
+            "alternate_contact": self.alternate_contact,
+            "referral": self.referral,
+            "objection_kind": self.objection_kind,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReplyReading:
         returns = data.get("return_date")
+        handoff = data.get("handoff")
         return cls(
             intent=ReplyIntent(data["intent"]),
             confidence=float(data.get("confidence", 0.0)),
@@ -219,6 +254,14 @@ class ReplyReading:
             return_date=date.fromisoformat(returns) if returns else None,
             model=data.get("model"),
             fallback_reason=data.get("fallback_reason"),
+            other_intents=tuple(ReplyIntent(i) for i in data.get("other_intents") or ()),
+            language=data.get("language"),
+            handoff=bool(handoff) if handoff is not None else None,
+            suppress=bool(data.get("suppress", False)),
+            injection=bool(data.get("injection", False)),
+            alternate_contact=data.get("alternate_contact"),
+            referral=data.get("referral"),
+            objection_kind=data.get("objection_kind"),
         )
 
 

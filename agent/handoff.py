@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from agent.domain import EventType, LeadSnapshot, ReplyIntent, TouchState
+from agent.domain import NO_HANDOFF_INTENTS, EventType, LeadSnapshot, ReplyIntent, ReplyReading, TouchState
 from agent.policy import HandOff
 from agent.scoring import Activity, Score, ScoringConfig, read_activity
 from agent.timing import Hours, next_open, zone
@@ -130,16 +130,36 @@ def _said(snapshot: LeadSnapshot) -> list[dict[str, Any]]:
         if event.type not in {EventType.INQUIRY, EventType.REPLY}:
             continue
         text = str(event.payload.get("message") or "").strip()
-        said.append(
-            {
-                "at": event.occurred_at.isoformat(),
-                "kind": event.type.value,
-                "channel": event.channel.value if event.channel else None,
-                "text": text[:SAID_CHARS] + ("…" if len(text) > SAID_CHARS else ""),
-                "intent": event.reading.intent.value if event.reading else None,
-            }
-        )
+        item: dict[str, Any] = {
+            "at": event.occurred_at.isoformat(),
+            "kind": event.type.value,
+            "channel": event.channel.value if event.channel else None,
+            "text": text[:SAID_CHARS] + ("…" if len(text) > SAID_CHARS else ""),
+            "intent": event.reading.intent.value if event.reading else None,
+        }
+        if event.reading is not None:
+            item["reading"] = _suggestion(event.reading)
+            item["event_id"] = event.id  # a rep who reads it otherwise corrects the reader from here
+        said.append(item)
     return said[:5]
+
+
+def _suggestion(reading: ReplyReading) -> str:
+    """How the reader read a reply, in words a rep acts on: sure, or only a suggestion to check."""
+    intent = reading.intent.value.replace("_", " ")
+    also = ", ".join(i.value.replace("_", " ") for i in reading.other_intents)
+    words = f"read as {intent} ({reading.confidence:.0%})" + (f", also {also}" if also else "")
+    if reading.intent in NO_HANDOFF_INTENTS and reading.needs_person:
+        words += ": the reader was not sure enough to act alone; please decide"
+    if reading.injection:
+        words += "; it held instructions written to a machine, set aside unread"
+    if reading.referral:
+        words += f"; they point to {reading.referral}"
+    if reading.alternate_contact:
+        words += f"; alternate contact: {reading.alternate_contact}"
+    if reading.language and reading.language != "en":
+        words += f"; written in {reading.language}"
+    return words
 
 
 def _questions(said: list[dict[str, Any]]) -> list[str]:

@@ -24,6 +24,7 @@ from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.snapshots import load_snapshot, load_snapshots
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import (
+    MACHINE_INTENTS,
     RECEIVED_STATES,
     Channel,
     CompanyIdentity,
@@ -58,7 +59,9 @@ from agent.policy import (
     next_action,
     outdated_by,
 )
-from agent.replies import InboundReply, ReplyClassifier, RuleClassifier
+from agent.replies.message import InboundReply
+from agent.replies.protocol import ReplyClassifier
+from agent.replies.rules import RuleClassifier
 from agent.scoring import Score, score
 from agent.sequences import Sequence
 from agent.services import suppression, touches
@@ -431,7 +434,9 @@ class AgentLoop:
         now: datetime,
         readings: Mapping[str, ReplyReading],
     ) -> bool:
-        """Classify replies not read yet; an unsubscribe in words suppresses, a bounce-like one the email."""
+        """Read replies not read yet and carry out what the reader was sure of: a request to stop
+        suppresses every channel, a dead mailbox its address, a wrong person the address they wrote
+        from. The language of the reply becomes the lead's, for the drafts that follow."""
         unread = _unread_replies(snapshot)
         events = EventRepository(session)
         today = now.astimezone(zone(lead.timezone)).date()
@@ -442,11 +447,18 @@ class AgentLoop:
             if event is None:
                 continue
             event.reading = reading.as_dict()
+            if reading.language and reading.intent not in MACHINE_INTENTS:
+                lead.language = reading.language
+            if not reading.suppress:
+                continue
             source = f"reply {record.id}"
             if reading.intent is ReplyIntent.UNSUBSCRIBE:
                 suppression.unsubscribe_by_reply(session, lead, source=source, now=now)
             elif reading.intent is ReplyIntent.BOUNCE_LIKE and record.channel in {None, Channel.EMAIL}:
                 suppression.dead_address_by_reply(session, lead, source=source, now=now)
+            elif reading.intent is ReplyIntent.WRONG_PERSON:
+                channel = record.channel or Channel.EMAIL
+                suppression.wrong_person(session, lead, channel, source=source, now=now)
         session.flush()
         return bool(unread)
 

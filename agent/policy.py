@@ -55,7 +55,6 @@ TERMINAL_STATUSES = {
     LeadStatus.CLOSED: "lead.closed",
     LeadStatus.UNSUBSCRIBED: "lead.unsubscribed",
 }
-NO_HANDOFF_INTENTS = frozenset({ReplyIntent.UNSUBSCRIBE, ReplyIntent.OUT_OF_OFFICE, ReplyIntent.BOUNCE_LIKE})
 # Milestone events that enrol a lead in the sequence that declares them (the first inquiry enrols in
 # new_lead when the lead is created; a later one hands off instead).
 MILESTONES = frozenset(
@@ -136,7 +135,7 @@ class PolicyConfig:
     hot_visits_within: timedelta = timedelta(days=7)
     trigger_freshness: timedelta = timedelta(days=7)
     out_of_office_default: timedelta = timedelta(days=7)
-    out_of_office_max: timedelta = timedelta(days=30)
+    out_of_office_max: timedelta = timedelta(days=120)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
     @classmethod
@@ -378,10 +377,12 @@ class _Decision:
                 event.type is EventType.UNSUBSCRIBE and event.channel is None
             ):
                 return True
+            reading = event.reading
             if (
                 event.type is EventType.REPLY
-                and event.reading
-                and event.reading.intent is ReplyIntent.UNSUBSCRIBE
+                and reading is not None
+                and reading.intent is ReplyIntent.UNSUBSCRIBE
+                and (reading.suppress or reading.handoff is None)  # the reader was sure (or read it before)
             ):
                 return True
         return False
@@ -390,7 +391,7 @@ class _Decision:
         for reply in reversed(self._unhandled(EventType.REPLY)):
             reading = reply.reading
             intent = reading.intent if reading else ReplyIntent.OTHER
-            if intent in NO_HANDOFF_INTENTS:
+            if reading is not None and not reading.needs_person:
                 continue
             reason = "direct_reply" if intent in {ReplyIntent.INTERESTED, ReplyIntent.OTHER} else intent.value
             quoted = str(reply.payload.get("message") or "").strip().replace("\n", " ")
@@ -425,9 +426,10 @@ class _Decision:
         if not replies:
             return None
         latest = max(replies, key=lambda e: e.occurred_at)
-        if latest.reading is None or latest.reading.intent is not ReplyIntent.OUT_OF_OFFICE:
+        reading = latest.reading
+        if reading is None or reading.intent is not ReplyIntent.OUT_OF_OFFICE or reading.needs_person:
             return None
-        back = self._back_at(latest, latest.reading.return_date)
+        back = self._back_at(latest, reading.return_date)
         if back <= self.now:
             return None
         return Wait(until=back, rules=("reply.out_of_office",))

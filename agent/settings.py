@@ -208,10 +208,12 @@ class Settings(BaseSettings):
     team_timezone: str = Field(default="UTC", description="The reps' time zone, for response-time targets")
     team_hours: str = Field(default="09:00-17:00", description="The reps' working hours, Monday-Friday")
     out_of_office_max_days: int = Field(
-        default=30, ge=1, le=180, description="Longest wait for an out-of-office return date"
+        default=120, ge=1, le=365, description="Longest wait for an away notice's return date"
     )
-    reply_classifier: Literal["auto", "rules", "llm"] = Field(
-        default="auto", description="auto: the LLM when one is configured (rules as its fallback), else rules"
+    reply_classifier: Literal["auto", "learned", "rules", "llm"] = Field(
+        default="auto",
+        description="auto: the LLM when one is configured (the learned reader as its fallback), else the "
+        "learned reader; rules: the old phrase rules",
     )
     worker_lease_seconds: float = Field(
         default=300.0, ge=1, le=3600, description="A worker's claim on a lead expires after this if it dies"

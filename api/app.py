@@ -17,6 +17,7 @@ from api.routes import (
     leads,
     metrics,
     queue,
+    replies,
     tasks,
     tracking,
     unsubscribe,
@@ -37,7 +38,19 @@ def create_app(services: Services, *, lifespan: Lifespan[FastAPI] | None = None)
     app = FastAPI(title="Touchpoint", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.services = services
     install_problem_handlers(app)
-    routes = (health, inquiries, leads, queue, handoffs, metrics, unsubscribe, knowledge, tasks, tracking)
+    routes = (
+        health,
+        inquiries,
+        leads,
+        queue,
+        handoffs,
+        replies,
+        metrics,
+        unsubscribe,
+        knowledge,
+        tasks,
+        tracking,
+    )
     for module in (*routes, webhooks):
         app.include_router(module.router)
     web.install(app)  # the reps' pages: /, /handoffs, /metrics, /login

@@ -21,6 +21,7 @@ from agent.cli_common import (
     load_settings,
     progress_bar,
 )
+from agent.replies.protocol import ReplyClassifier
 
 eval_app = typer.Typer(help="Offline evaluations of message quality.", no_args_is_help=True)
 
@@ -33,7 +34,9 @@ def register(plugins: Plugins) -> None:
     plugins.app.add_typer(eval_app, name="eval")
     plugins.app.add_typer(eval_app, name="evals", hidden=True)  # `touchpoint evals export-reviews` works too
     plugins.groups["knowledge"].command("evaluate")(knowledge_evaluate)
-    plugins.user_errors.extend([CaseFileError, LabelledSetError, SuiteError])
+    from evals.replies.runner import CaseFileError as ReplyCaseError
+
+    plugins.user_errors.extend([CaseFileError, LabelledSetError, SuiteError, ReplyCaseError])
 
 
 def knowledge_evaluate(
@@ -297,3 +300,68 @@ def eval_export_reviews(
     for reason in exported.skipped:
         errors.print(f"[yellow]skipped[/] {reason}")
     console.print(f"{exported.scenarios} scenario(s) written to {out}")
+
+
+@eval_app.command("replies")
+def eval_replies(
+    split: Annotated[
+        str, typer.Option(help="A split of evals/replies/corpus: train, dev, test, extra")
+    ] = "test",
+    cases: Annotated[
+        Path | None,
+        typer.Option(help="A JSON-lines file of replies instead of a split (id, text, channel...)"),
+    ] = None,
+    reader: Annotated[
+        str, typer.Option(help="learned, rules or llm (llm needs TOUCHPOINT_LLM_*)")
+    ] = "learned",
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write every reading and the totals to this JSON file")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the report with charts to this HTML file")
+    ] = None,
+) -> None:
+    """Score a reply reader on labelled replies: accuracy per intent, confusion, handoff recall and precision,
+    false suppressions, injection successes, the Spanish subset.
+
+    Exits with status 1 when a target is missed (accuracy 0.90, Spanish 0.85, handoff recall 1.0, no false
+    suppression, no injection success).
+    """
+    from agent.container import build_model_access, build_reply_classifier
+    from agent.replies.reader import shipped_reader
+    from agent.replies.rules import RuleClassifier
+    from evals.replies.report import print_report, write_html
+    from evals.replies.runner import evaluate, load_cases, split_path
+
+    labelled = load_cases(cases or split_path(split))
+    chosen: ReplyClassifier
+    if reader == "learned":
+        chosen = shipped_reader()
+    elif reader == "rules":
+        chosen = RuleClassifier()
+    elif reader == "llm":
+        settings = load_settings()
+        models = build_model_access(settings)
+        if models is None:
+            raise CliError(
+                "--reader llm needs a model: set TOUCHPOINT_LLM_BASE_URL (or TOUCHPOINT_LLM_API_KEY)"
+            )
+        chosen = build_reply_classifier(settings.model_copy(update={"reply_classifier": "llm"}), models)
+    else:
+        raise CliError(f"--reader {reader!r}: use learned, rules or llm")
+    name = getattr(chosen, "name", reader)
+    with progress_bar() as progress:
+        task = progress.add_task("reading", total=len(labelled))
+        report = evaluate(
+            chosen, labelled, name=name, on_progress=lambda d, t: progress.update(task, completed=d)
+        )
+    print_report(report, console)
+    if json_path is not None:
+        report.write_json(json_path)
+        console.print(f"report written to {json_path}")
+    if html is not None:
+        write_html(report, html)
+        console.print(f"HTML report written to {html}")
+    if not report.passed:
+        errors.print("[red]targets missed: " + "; ".join(report.misses) + "[/]")
+        raise typer.Exit(1)

@@ -116,6 +116,7 @@ class Lead(Base):
     need: Mapped[str | None] = mapped_column(Text)
     deal_value: Mapped[Decimal | None]
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str | None] = mapped_column(String(8))  # ISO 639-1: what they write in, drafts follow
     consent_email: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set by the lead on the preference page (agent/domain.py ContactFrequency; a Channel or none).

@@ -97,6 +97,15 @@ def dead_address_by_reply(session: Session, lead: Lead, *, source: str, now: dat
         )
 
 
+def wrong_person(session: Session, lead: Lead, channel: Channel, *, source: str, now: datetime) -> None:
+    """The person behind this address is not the one we meant to write to: that address, that channel."""
+    address = lead.email if channel is Channel.EMAIL else lead.phone
+    if address:
+        SuppressionRepository(session).suppress(
+            channel=channel.value, address=address, reason="wrong_person", source=source, now=now
+        )
+
+
 def delivery_failure(
     session: Session, *, channel: Channel, address: str, complaint: bool, source: str, now: datetime
 ) -> bool:

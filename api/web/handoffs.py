@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from agent.container import Services
-from agent.domain import Channel
-from agent.services import handoffs, leads
+from agent.domain import Channel, ReplyIntent
+from agent.services import handoffs, leads, replies
 from agent.services.access import Operation, may
 from agent.services.errors import DomainError
 from agent.services.review import QueueFilter
@@ -51,6 +51,7 @@ def _context(
         "handoffs": page,
         "chosen": chosen,
         "channels": [c.value for c in Channel],
+        "intents": [i.value for i in ReplyIntent],
         "names": {lead.id: display_name(lead) for _, lead in page.data},
     }
 
@@ -150,6 +151,33 @@ def log_reply(
             now=services.clock(),
         )
         return Notice("ok", f"Logged your {channel.value} reply: the handoff counts as answered.")
+
+    return _act(request, session, services, signed_in, handoff_id, scope, action)
+
+
+@router.post("/handoffs/{handoff_id}/reading", response_class=HTMLResponse)
+def correct_reading(
+    handoff_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    event_id: Annotated[uuid.UUID, Form()],
+    intent: Annotated[ReplyIntent, Form()],
+    scope: Annotated[str, Form()] = "mine",
+) -> HTMLResponse:
+    def action() -> Notice:
+        replies.correct(
+            session,
+            event_id,
+            intent=intent,
+            actor=signed_in.principal,
+            now=services.clock(),
+            lead_id=handoffs.lead_of(session, handoff_id),
+        )
+        return Notice(
+            "ok", f"Noted: that reply was {intent.value.replace('_', ' ')}. The reader learns from it."
+        )
 
     return _act(request, session, services, signed_in, handoff_id, scope, action)
 

@@ -31,7 +31,7 @@ from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
 from agent.drafting.tone import tone_for
 from agent.loop import AgentLoop
 from agent.policy import Action, DraftTouch, HandOff, Stop, Wait, action_kind, describe, next_action
-from agent.replies import InboundReply
+from agent.replies.message import InboundReply
 from agent.timing import zone
 from evals.quality.environment import Environment, RecordingDrafter
 from evals.quality.judge import JudgeInput, Judgement

@@ -9,7 +9,7 @@ from typing import Any
 from agent.drafting.base import Draft, Drafter, DraftRequest
 from agent.drafting.pipeline import DraftingPipeline
 from agent.policy import PolicyConfig
-from agent.replies import ReplyClassifier
+from agent.replies.protocol import ReplyClassifier
 from agent.sequences import Sequence
 from evals.quality.agreement import Labels
 from evals.quality.judge import Judge

@@ -26,7 +26,7 @@ from agent.container import (
 from agent.drafting.llm import load_drafter_prompts
 from agent.llm import RetryPolicy
 from agent.policy import PolicyConfig
-from agent.replies import LlmReplyClassifier
+from agent.replies.llm import LlmReplyClassifier
 from agent.sequences import load_sequences
 from agent.settings import Settings
 from evals.quality.agreement import load_labels

@@ -16,7 +16,10 @@ from openai import OpenAI
 from agent.container import build_drafting, build_embedder, build_model_access, build_reply_classifier
 from agent.drafting.base import DraftingError
 from agent.drafting.llm import LLMDrafter
-from agent.replies import InboundReply, LlmReplyClassifier, RuleClassifier
+from agent.replies.llm import LlmReplyClassifier
+from agent.replies.message import InboundReply
+from agent.replies.reader import LearnedReader
+from agent.replies.rules import RuleClassifier
 from agent.settings import EmbeddingProvider, Settings, SettingsError
 from knowledge import openai_embeddings
 from knowledge.embeddings import LocalMiniLMEmbedder
@@ -72,8 +75,15 @@ def test_build_embedder_refuses_a_model_it_cannot_run_locally(tmp_path: Path) ->
 
 
 class TestBuildReplyClassifier:
-    def test_without_a_model_the_rules_classify(self) -> None:
-        assert isinstance(build_reply_classifier(Settings.load(_env_file=None), None), RuleClassifier)
+    def test_without_a_model_the_shipped_learned_reader_classifies(self) -> None:
+        assert isinstance(build_reply_classifier(Settings.load(_env_file=None), None), LearnedReader)
+
+    def test_learned_reader_can_be_forced_with_a_model_configured(self) -> None:
+        settings = Settings.load(
+            _env_file=None, llm_base_url="http://127.0.0.1:9/v1", reply_classifier="learned"
+        )
+
+        assert isinstance(build_reply_classifier(settings, build_model_access(settings)), LearnedReader)
 
     def test_with_a_model_the_llm_classifies(self) -> None:
         settings = Settings.load(_env_file=None, llm_base_url="http://127.0.0.1:9/v1")
@@ -131,7 +141,9 @@ class TestOneModelGate:
 
         def read() -> None:
             reading = reader.classify(InboundReply("Can we talk on Tuesday?"), today=date(2026, 11, 23))
-            outcomes.append(f"read by {reading.classifier}")  # not a verdict: the rules read it
+            outcomes.append(
+                f"read by {reading.classifier.split(':')[0]}"
+            )  # no verdict: the learned reader read it
 
         with respx.mock(assert_all_called=True) as llm:
             llm.post("https://llm.test/v1/chat/completions").mock(side_effect=model)
@@ -151,7 +163,7 @@ class TestOneModelGate:
 
         assert seen["most"] == 2
         assert (seen["drafts"], seen["readings"]) == (3, 3)
-        assert sorted(outcomes) == ["draft refused"] * 3 + ["read by rules"] * 3
+        assert sorted(outcomes) == ["draft refused"] * 3 + ["read by learned"] * 3
 
 
 NOT_A_DRAFT = {

@@ -19,7 +19,8 @@ from agent.db.models import Decision, Event, Handoff, Lead, ReviewAction, Suppre
 from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
 from agent.llm import ModelGate
-from agent.replies import LlmReplyClassifier
+from agent.replies.llm import LlmReplyClassifier
+from agent.replies.reader import shipped_reader
 from agent.services import leads
 from agent.services.errors import Conflict, OutOfDate
 from agent.services.events import NewEvent, record_event
@@ -89,10 +90,8 @@ class TestReplies:
         assert handoff.brief["open_questions"][0] == "How long does setup take?"
         assert handoff.brief["already_sent"][0]["purpose"] == "acknowledgment"
         [reply] = [e for e in rows(services, Event, lead_id) if e.type == EventType.REPLY]
-        assert reply.reading is not None and (reply.reading["intent"], reply.reading["classifier"]) == (
-            "question",
-            "rules",
-        )
+        assert reply.reading is not None and reply.reading["intent"] == "question"
+        assert reply.reading["classifier"] == shipped_reader().name  # the model version, on every reading
 
     def test_an_unsubscribe_in_plain_words_suppresses_every_channel(
         self, services: Services, clock: FakeClock
@@ -120,7 +119,9 @@ class TestReplies:
 
         lead = lead_row(services, lead_id)
         assert lead.status in {LeadStatus.NEW, LeadStatus.ACTIVE}
-        assert lead.next_action_at == datetime(2026, 12, 3, 0, 0, tzinfo=UTC)  # the lead's zone is UTC
+        # "until December 2" is the last day away: back on the 3rd, written to from the day after (the lead's
+        # zone is UTC), once the returning inbox has been cleared.
+        assert lead.next_action_at == datetime(2026, 12, 4, 0, 0, tzinfo=UTC)
         assert rows(services, Handoff, lead_id) == []
 
     def test_a_bounce_like_reply_suppresses_the_email_address(
@@ -182,11 +183,12 @@ class TestReplies:
             assert lead_row(services, attacker).status != LeadStatus.UNSUBSCRIBED  # no model in the request
             tick(services)  # the worker has the model read the reply, outside any transaction
 
-        assert lead_row(services, attacker).status == LeadStatus.UNSUBSCRIBED
+        # The model obeyed the injection; the local reader, which must agree before anything is silenced,
+        # read no human words: a person sees the attempt, and nobody is suppressed.
+        assert lead_row(services, attacker).status == LeadStatus.HANDED_OFF
         assert lead_row(services, victim).status != LeadStatus.UNSUBSCRIBED
         with services.session_factory() as session:
-            addresses = {s.address for s in session.scalars(select(Suppression))}
-        assert addresses == {"eve@example.com"}
+            assert list(session.scalars(select(Suppression))) == []
         assert [(t.id, t.state) for t in touches(services, victim)] == before
 
 
@@ -203,7 +205,7 @@ class TestStaleWork:
         sent = services.outbox.drain()
 
         states = {t.id: (t.state, t.superseded_reason) for t in touches(services, lead_id)}
-        assert states[queued] == (TouchState.SUPERSEDED, "handed off to a person (question)")
+        assert states[queued] == (TouchState.SUPERSEDED, "handed off to a person (asks for person)")
         assert states[pending][0] == TouchState.SUPERSEDED
         assert sent == {}
         with services.session_factory.begin() as session, pytest.raises(OutOfDate, match="superseded"):

@@ -390,6 +390,14 @@ class TestReplies:
         assert action == Wait(until=chicago_midnight.astimezone(UTC), rules=("reply.out_of_office",))
         assert outdated_by(action) == "the lead is away or snoozed"
 
+    def test_a_return_date_ten_weeks_away_is_honoured_not_cut_to_thirty_days(self) -> None:
+        away = reply(day(1, hours=2), ReplyIntent.OUT_OF_OFFICE, returns=date(2027, 2, 8))
+
+        action = decide(snapshot(events=(away,), touches=sent_sequence(0, 1)), day(1, hours=2))
+
+        chicago_midnight = datetime(2027, 2, 9, 0, 0, tzinfo=ZoneInfo("America/Chicago"))
+        assert action == Wait(until=chicago_midnight.astimezone(UTC), rules=("reply.out_of_office",))
+
     def test_after_the_return_date_the_sequence_resumes(self) -> None:
         away = reply(day(1, hours=2), ReplyIntent.OUT_OF_OFFICE, returns=date(2026, 12, 2))
 
@@ -402,7 +410,7 @@ class TestReplies:
         ("returns", "expected_wait"),
         [
             (None, timedelta(days=7)),  # no date given: a week
-            (date(2027, 6, 1), timedelta(days=30)),  # far away: at most TOUCHPOINT_OUT_OF_OFFICE_MAX_DAYS
+            (date(2027, 6, 1), timedelta(days=120)),  # far away: at most TOUCHPOINT_OUT_OF_OFFICE_MAX_DAYS
         ],
     )
     def test_out_of_office_without_a_usable_date_waits_a_bounded_time(

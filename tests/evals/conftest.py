@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from agent.container import build_drafting
-from agent.replies import RuleClassifier
+from agent.replies.rules import RuleClassifier
 from agent.sequences import load_sequences
 from agent.settings import Settings
 from evals.quality.environment import Environment

@@ -38,6 +38,14 @@ class AuditRepository(RepositoryBase[ReviewAction]):
             )
         )
 
+    def of_action(self, action: str, *, since: datetime) -> list[ReviewAction]:
+        query = (
+            select(ReviewAction)
+            .where(ReviewAction.action == action, ReviewAction.created_at >= since)
+            .order_by(ReviewAction.created_at)
+        )
+        return list(self.session.scalars(query))
+
     def for_lead(self, lead_id: uuid.UUID) -> list[ReviewAction]:
         query = select(ReviewAction).where(ReviewAction.lead_id == lead_id).order_by(ReviewAction.created_at)
         return list(self.session.scalars(query))

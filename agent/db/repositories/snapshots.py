@@ -31,8 +31,9 @@ from agent.domain import (
 )
 
 ALL_CHANNELS = "all"
-# Suppression reasons that say the address is dead, not that its owner opted out.
-DEAD_ADDRESS_REASONS = frozenset({"hard_bounce", "bounce_reply", "permanent_failure"})
+# Suppression reasons that say the address is no way to the lead (dead, or someone else's), not that
+# its owner opted out.
+DEAD_ADDRESS_REASONS = frozenset({"hard_bounce", "bounce_reply", "permanent_failure", "wrong_person"})
 T = TypeVar("T")
 
 
@@ -61,6 +62,7 @@ def lead_context(lead: Lead, *, inquiry_text: str | None = None) -> LeadContext:
         paused_until=lead.paused_until,
         contact_frequency=ContactFrequency(lead.contact_frequency or ContactFrequency.NORMAL),
         preferred_channel=Channel(lead.preferred_channel) if lead.preferred_channel else None,
+        language=lead.language,
     )
 
 

@@ -1,0 +1,25 @@
+"""Who a reply points to, as written: for the rep, never written to automatically."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.replies.contacts import mentioned_contact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "For urgent matters please contact Priya Shah, priya@acme.example.",
+            "Priya Shah, priya@acme.example",
+        ),
+        ("I no longer handle IT. Try jorge@acme.example instead.", "jorge@acme.example"),
+        ("Wrong person, you want to speak with Dana Ruiz in procurement.", "Dana Ruiz"),
+        ("Para asuntos urgentes, contacte a María López al +34 600 123 456.", "María López, +34 600 123 456"),
+        ("I'm away until 2027-01-05 with limited access.", None),
+        ("Wrong number.", None),
+    ],
+)
+def test_the_person_or_address_named(text: str, expected: str | None) -> None:
+    assert mentioned_contact(text) == expected
