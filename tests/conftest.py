@@ -30,6 +30,7 @@ from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase, build_knowledge_base
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
 POSTGRES_URL = os.environ.get(
     "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -75,8 +76,8 @@ def clock() -> FakeClock:
 
 @contextmanager
 def scratch_postgres(prefix: str) -> Iterator[str]:
-    """A new, empty database ``<prefix>_<random>`` on the test PostgreSQL server, dropped at the end."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    """A new, empty database ``<prefix>_<worker>_<random>`` on the test PostgreSQL server, then dropped."""
+    name = f"{prefix}_{WORKER}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -90,7 +91,7 @@ def scratch_postgres(prefix: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL server for this test session, dropped at the end."""
+    """A fresh database on the local PostgreSQL server for this worker's session, dropped at the end."""
     with scratch_postgres("touchpoint_test") as url:
         upgrade(url)
         yield url
