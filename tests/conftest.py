@@ -6,7 +6,9 @@ Every database test runs twice, on SQLite and on the PostgreSQL named by TOUCHPO
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -125,13 +127,34 @@ def knowledge_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def chroma_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("chroma")
+def embedded_demo(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path) -> Path:
+    """A Chroma folder holding the demo knowledge embedded by the real model: made once per run, by the
+    first worker to get here (the others wait on the lock), in the folder all the workers' temporary
+    folders are in. Nobody opens it afterwards: each worker takes a copy (``chroma_path``)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if WORKER != "main" else base  # pytest-N/, beside popen-gw0/, popen-gw1/, ...
+    folder, ready = shared / "demo-chroma", shared / "demo-chroma.ready"
+    with (shared / "demo-chroma.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            build_knowledge_base(Settings.load(knowledge_dir=knowledge_dir, chroma_path=folder))
+            ready.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chroma_path(tmp_path_factory: pytest.TempPathFactory, embedded_demo: Path) -> Path:
+    """This worker's Chroma folder, the demo knowledge already in it (Chroma on disk is one process's).
+    Tests that start `touchpoint` processes give each a copy of it, so none of them embeds again."""
+    path = tmp_path_factory.mktemp("chroma")
+    shutil.copytree(embedded_demo, path, dirs_exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
 def knowledge_base(knowledge_dir: Path, chroma_path: Path) -> KnowledgeBase:
-    """The demo knowledge base on the real embedding model and a real Chroma, built once per session."""
+    """The demo knowledge base on the real embedding model and a real Chroma, opened once per worker
+    (on its copy of ``embedded_demo``: ingestion finds every chunk already there)."""
     return build_knowledge_base(Settings.load(knowledge_dir=knowledge_dir, chroma_path=chroma_path))
 
 
