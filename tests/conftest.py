@@ -31,6 +31,7 @@ from agent.settings import Settings
 from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase, build_knowledge_base
+from tests.local_llm import llama_server
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
 POSTGRES_URL = os.environ.get(
@@ -119,6 +120,14 @@ def _empty_tables(url: str) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama.cpp's server with SmolLM2-135M on loopback (tests/local_llm.py), started once per worker that
+    runs a test needing it; yields its OpenAI-compatible base URL."""
+    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

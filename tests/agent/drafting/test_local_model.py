@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -24,7 +23,6 @@ from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
 from agent.llm import ModelGate, RetryPolicy, build_chat_model
 from agent.settings import Settings
 from knowledge.retrieval import KnowledgeBase, RetrievalQuery
-from tests.local_llm import llama_server
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 IDENTITY = CompanyIdentity(
@@ -36,12 +34,6 @@ IDENTITY = CompanyIdentity(
 PURPOSES = (TouchPurpose.VALUE_ADD, TouchPurpose.SOCIAL_PROOF, TouchPurpose.FAQ, TouchPurpose.ACKNOWLEDGMENT)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 URL = re.compile(r"https?://[^\s)\"'>]+")
-
-
-@pytest.fixture(scope="module")
-def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
-        yield base_url
 
 
 def request_for(lead: LeadContext, purpose: TouchPurpose, knowledge: KnowledgeBase) -> DraftRequest:
