@@ -10,9 +10,10 @@ import fcntl
 import os
 import shutil
 import socket
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,6 +106,23 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'touchpoint.db'}"
     upgrade(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the latest schema, as `touchpoint db upgrade` leaves it; never written to. A test
+    whose command needs a migrated database takes ``copy_sqlite`` of it rather than start a process to
+    migrate (the migration itself is tested in tests/agent/db/test_migrations.py)."""
+    path = tmp_path_factory.mktemp("migrated") / "touchpoint.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def copy_sqlite(source: Path, destination: Path) -> None:
+    """A consistent copy of an SQLite database (SQLite's backup API), its folder created."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(destination)) as copy:
+        original.backup(copy)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
