@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from agent.container import Services, build_services
@@ -99,6 +99,8 @@ def postgres_database() -> Iterator[str]:
     with scratch_postgres("touchpoint_test") as url:
         upgrade(url)
         yield url
+        if url in _cleaners:
+            _cleaners.pop(url).dispose()
 
 
 @pytest.fixture(scope="session")
@@ -132,12 +134,14 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     _empty_tables(url)
 
 
+_cleaners: dict[str, Engine] = {}  # one engine per database for the whole session, not one per test
+
+
 def _empty_tables(url: str) -> None:
-    engine = create_engine(url)
+    engine = _cleaners.get(url) or _cleaners.setdefault(url, create_engine(url))
     with engine.begin() as connection:  # DELETE beats TRUNCATE on tables this small
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")
