@@ -2,6 +2,12 @@
 
 Every database test runs twice, on SQLite and on the PostgreSQL named by TOUCHPOINT_TEST_POSTGRES_URL
 (default: the local server on 127.0.0.1:5432). Tables are emptied after each test.
+
+`make test` runs the suite on every core with pytest-xdist (`-n auto --dist loadfile`). Each worker is
+its own pytest session, so every session fixture here is per worker: its own PostgreSQL database (named
+with the worker's id), its own SQLite file and Chroma folder (under the worker's temporary folder), its
+own ports (tests/loopback.py) and its own llama.cpp server. A file runs whole on one worker, so module
+fixtures are built once; the longest files are handed out first (``RUN_FIRST``).
 """
 
 from __future__ import annotations
@@ -39,6 +45,37 @@ POSTGRES_URL = os.environ.get(
     "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # a Monday afternoon
+
+
+# `make test` hands whole files to the workers (pytest-xdist's --dist loadfile: a module's fixtures are
+# built once, as in a serial run) in the order of collection (--no-loadscope-reorder), the longest files
+# first, so that no worker starts one while the others are nearly done. A worker is also handed the next
+# file while it has two tests or fewer left, so the first four pair up: the local model's evals (the
+# longest) with the browser tests on one worker, the simulation with the local model's drafting on the
+# other. Each worker then takes the rest as it frees up.
+RUN_FIRST = (
+    "tests/evals/test_quality_local_model.py",
+    "tests/agent/test_simulation.py",
+    "tests/browser/test_review_page.py",
+    "tests/agent/drafting/test_local_model.py",
+    "tests/agent/test_worker.py",
+    "tests/test_server.py",
+    "tests/agent/test_cli.py",
+    "tests/evals/test_quality_cli.py",
+    "tests/evals/test_retrieval_eval.py",
+    "tests/agent/test_outbox.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """RUN_FIRST first, in that order; every other test keeps its place. Every worker computes the same
+    order (xdist requires it)."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return RUN_FIRST.index(path) if path in RUN_FIRST else len(RUN_FIRST)
+
+    items.sort(key=rank)  # stable
 
 
 @pytest.fixture(autouse=True)
