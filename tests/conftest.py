@@ -2,15 +2,24 @@
 
 Every database test runs twice, on SQLite and on the PostgreSQL named by TOUCHPOINT_TEST_POSTGRES_URL
 (default: the local server on 127.0.0.1:5432). Tables are emptied after each test.
+
+`make test` runs the suite on every core with pytest-xdist (`-n auto --dist loadfile`). Each worker is
+its own pytest session, so every session fixture here is per worker: its own PostgreSQL database (named
+with the worker's id), its own SQLite file and Chroma folder (under the worker's temporary folder), its
+own ports (tests/loopback.py) and its own llama.cpp server. A file runs whole on one worker, so module
+fixtures are built once; the longest files are handed out first (``RUN_FIRST``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +27,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from agent.container import Services, build_knowledge_base, build_services
@@ -29,11 +38,44 @@ from agent.settings import Settings
 from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
+from tests.local_llm import llama_server
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
 POSTGRES_URL = os.environ.get(
     "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # a Monday afternoon
+
+
+# `make test` hands whole files to the workers (pytest-xdist's --dist loadfile: a module's fixtures are
+# built once, as in a serial run) in the order of collection (--no-loadscope-reorder), the longest files
+# first, so that no worker starts one while the others are nearly done. A worker is also handed the next
+# file while it has two tests or fewer left, so the first four pair up: the local model's evals (the
+# longest) with the browser tests on one worker, the simulation with the local model's drafting on the
+# other. Each worker then takes the rest as it frees up.
+RUN_FIRST = (
+    "tests/evals/test_quality_local_model.py",
+    "tests/agent/test_simulation.py",
+    "tests/browser/test_review_page.py",
+    "tests/agent/drafting/test_local_model.py",
+    "tests/agent/test_worker.py",
+    "tests/test_server.py",
+    "tests/agent/test_cli.py",
+    "tests/evals/test_quality_cli.py",
+    "tests/evals/test_retrieval_eval.py",
+    "tests/agent/test_outbox.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """RUN_FIRST first, in that order; every other test keeps its place. Every worker computes the same
+    order (xdist requires it)."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return RUN_FIRST.index(path) if path in RUN_FIRST else len(RUN_FIRST)
+
+    items.sort(key=rank)  # stable
 
 
 @pytest.fixture(autouse=True)
@@ -75,8 +117,8 @@ def clock() -> FakeClock:
 
 @contextmanager
 def scratch_postgres(prefix: str) -> Iterator[str]:
-    """A new, empty database ``<prefix>_<random>`` on the test PostgreSQL server, dropped at the end."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    """A new, empty database ``<prefix>_<worker>_<random>`` on the test PostgreSQL server, then dropped."""
+    name = f"{prefix}_{WORKER}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -90,10 +132,12 @@ def scratch_postgres(prefix: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL server for this test session, dropped at the end."""
+    """A fresh database on the local PostgreSQL server for this worker's session, dropped at the end."""
     with scratch_postgres("touchpoint_test") as url:
         upgrade(url)
         yield url
+        if url in _cleaners:
+            _cleaners.pop(url).dispose()
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +147,23 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the latest schema, as `touchpoint db upgrade` leaves it; never written to. A test
+    whose command needs a migrated database takes ``copy_sqlite`` of it rather than start a process to
+    migrate (the migration itself is tested in tests/agent/db/test_migrations.py)."""
+    path = tmp_path_factory.mktemp("migrated") / "touchpoint.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def copy_sqlite(source: Path, destination: Path) -> None:
+    """A consistent copy of an SQLite database (SQLite's backup API), its folder created."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(destination)) as copy:
+        original.backup(copy)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url: str = request.getfixturevalue(f"{request.param}_database")
@@ -110,12 +171,22 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     empty_tables(url)
 
 
+_cleaners: dict[str, Engine] = {}  # one engine per database for the whole session, not one per test
+
+
 def empty_tables(url: str) -> None:
-    engine = create_engine(url)
+    engine = _cleaners.get(url) or _cleaners.setdefault(url, create_engine(url))
     with engine.begin() as connection:  # DELETE beats TRUNCATE on tables this small
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
-    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama.cpp's server with SmolLM2-135M on loopback (tests/local_llm.py), started once per worker that
+    runs a test needing it; yields its OpenAI-compatible base URL."""
+    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -124,13 +195,34 @@ def knowledge_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def chroma_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("chroma")
+def embedded_demo(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path) -> Path:
+    """A Chroma folder holding the demo knowledge embedded by the real model: made once per run, by the
+    first worker to get here (the others wait on the lock), in the folder all the workers' temporary
+    folders are in. Nobody opens it afterwards: each worker takes a copy (``chroma_path``)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if WORKER != "main" else base  # pytest-N/, beside popen-gw0/, popen-gw1/, ...
+    folder, ready = shared / "demo-chroma", shared / "demo-chroma.ready"
+    with (shared / "demo-chroma.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            build_knowledge_base(Settings.load(knowledge_dir=knowledge_dir, chroma_path=folder))
+            ready.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chroma_path(tmp_path_factory: pytest.TempPathFactory, embedded_demo: Path) -> Path:
+    """This worker's Chroma folder, the demo knowledge already in it (Chroma on disk is one process's).
+    Tests that start `touchpoint` processes give each a copy of it, so none of them embeds again."""
+    path = tmp_path_factory.mktemp("chroma")
+    shutil.copytree(embedded_demo, path, dirs_exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
 def knowledge_base(knowledge_dir: Path, chroma_path: Path) -> KnowledgeBase:
-    """The demo knowledge base on the real embedding model and a real Chroma, built once per session."""
+    """The demo knowledge base on the real embedding model and a real Chroma, opened once per worker
+    (on its copy of ``embedded_demo``: ingestion finds every chunk already there)."""
     return build_knowledge_base(Settings.load(knowledge_dir=knowledge_dir, chroma_path=chroma_path))
 
 

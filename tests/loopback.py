@@ -6,6 +6,9 @@ Tests that need a server start the real command, not an in-process app, so that 
 
 from __future__ import annotations
 
+import itertools
+import os
+import random
 import socket
 import subprocess
 import sys
@@ -31,10 +34,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Ports for servers the tests start. A port the kernel hands out (bind to 0) is free only until the probe
+# closes it: before the server binds it, another xdist worker probing at the same moment, or any outgoing
+# connection (its local port comes from the same ephemeral range), may take it. So each worker takes its
+# ports from its own block below the ephemeral range (Linux: 32768 and up), where no outgoing connection
+# and no other worker ever lands; within the block it starts at a random place and skips ports in use
+# (another checkout's suite running at the same time).
+FIRST_PORT = 20_000
+PORTS_PER_WORKER = 400
+WORKER_BLOCKS = 30  # 20000-31999
+
+
+def _worker_index() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return int(worker) % WORKER_BLOCKS if worker.isdigit() else 0
+
+
+_offsets = itertools.count(random.SystemRandom().randrange(PORTS_PER_WORKER))  # never the same twice in a row
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A loopback port nobody listens on, from this worker's own block (see FIRST_PORT)."""
+    block = FIRST_PORT + _worker_index() * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = block + next(_offsets) % PORTS_PER_WORKER
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {block}-{block + PORTS_PER_WORKER - 1}")
 
 
 @contextmanager

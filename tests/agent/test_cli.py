@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from agent.cli import app
 from agent.db.engine import build_engine, build_session_factory
 from agent.users import check_password
+from tests.conftest import copy_sqlite
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
@@ -81,8 +82,10 @@ class TestErrors:
         assert "touchpoint db upgrade" in result.stderr
         assert "Traceback" not in result.stderr
 
-    def test_importing_a_missing_file_says_so(self, env: dict[str, str], tmp_path: Path) -> None:
-        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+    def test_importing_a_missing_file_says_so(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")  # as `db upgrade` leaves it
 
         result = _touchpoint("leads", "import", str(tmp_path / "missing.csv"), env=env, cwd=tmp_path)
 
@@ -92,20 +95,22 @@ class TestErrors:
 
 
 class TestLeadsImport:
-    def test_import_prints_a_report_per_row(self, env: dict[str, str], tmp_path: Path) -> None:
+    def test_import_prints_a_report_per_row(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
         csv = tmp_path / "crm.csv"
         csv.write_text("email,first_name\nana@fit.example,Ana\nbroken,Bo\n", encoding="utf-8")
-        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
 
         result = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)
 
         assert result.returncode == 0, result.stderr
         assert "1 created, 0 updated, 1 rejected" in result.stdout
 
-    def test_dry_run_writes_nothing(self, env: dict[str, str], tmp_path: Path) -> None:
+    def test_dry_run_writes_nothing(self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path) -> None:
         csv = tmp_path / "crm.csv"
         csv.write_text("email\nana@fit.example\n", encoding="utf-8")
-        _touchpoint("db", "upgrade", env=env, cwd=tmp_path)
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
 
         _touchpoint("leads", "import", str(csv), "--dry-run", env=env, cwd=tmp_path)
         again = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import copy_sqlite
+
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, migrated_sqlite: Path) -> dict[str, str]:
+    """A database as `touchpoint db upgrade` leaves it (a copy of one migrated once per worker)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TOUCHPOINT_")}
-    env = {**clean, "TOUCHPOINT_DATABASE_URL": f"sqlite:///{tmp_path / 'touchpoint.db'}"}
-    subprocess.run([TOUCHPOINT, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
-    return env
+    copy_sqlite(migrated_sqlite, tmp_path / "touchpoint.db")
+    return {**clean, "TOUCHPOINT_DATABASE_URL": f"sqlite:///{tmp_path / 'touchpoint.db'}"}
 
 
 def _create(env: dict[str, str], cwd: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from agent.db.models import Event
 from agent.db.repositories.events import EventRepository
 from agent.domain import Channel
 from agent.signing import sign
-from tests.conftest import Caller
+from tests.conftest import Caller, FakeClock
 from tests.factories import add_touch, submit
 
 LINK = "https://northstar-bookings.example/calculator?utm=1"
@@ -51,11 +51,14 @@ class TestOpenPixel:
         assert event.payload == {"touch_id": str(touch_id), "user_agent": UA, "ip": "testclient"}
         assert event.channel == "email"
 
-    def test_every_load_is_recorded_bots_included(self, client: TestClient, services: Services) -> None:
+    def test_every_load_is_recorded_bots_included(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
         lead_id, touch_id = _sent_touch(services)
         path = _path(services.links.open_url(touch_id))
 
         client.get(path, headers={"user-agent": "GoogleImageProxy"})
+        clock.advance(minutes=1)  # a minute apart: events at one instant have no order on PostgreSQL
         client.get(path, headers={"user-agent": UA})
 
         # Both loads carry the same (fake) time, so the store may give them back in either order.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,13 @@ def touchpoint(*args: str, var: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def composer_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def composer_run(
+    tmp_path_factory: pytest.TempPathFactory, chroma_path: Path
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     var = tmp_path_factory.mktemp("var")
+    # The suite's knowledge is the demo content, already embedded for the session: a copy of it, where
+    # the run keeps its vector store, spares this process embedding it all again.
+    shutil.copytree(chroma_path, var / "evals" / "chroma")
     out = var / "run"
     return touchpoint("eval", "run", "--suite", "default", "--out", str(out), var=var), out
 

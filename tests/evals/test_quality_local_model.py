@@ -14,12 +14,10 @@ its context for minutes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from langchain_openai import ChatOpenAI
 
 from agent.drafting.composer import Composer
@@ -33,16 +31,9 @@ from evals.quality.environment import Environment
 from evals.quality.judge import MAX_TOKENS, Judge, load_rubric
 from evals.quality.runner import run_suite
 from evals.quality.scenarios import load_suite
-from tests.local_llm import llama_server
 
 MODEL = "smollm2-135m"
 GATE = ModelGate(max_concurrency=1, policy=RetryPolicy(attempts=2, total_seconds=900))
-
-
-@pytest.fixture(scope="module")
-def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
-        yield base_url
 
 
 def chat(base_url: str, *, max_tokens: int, **settings: Any) -> ChatOpenAI:
