@@ -223,6 +223,18 @@ class ReplyReading:
     def needs_person(self) -> bool:
         return self.handoff if self.handoff is not None else self.intent not in NO_HANDOFF_INTENTS
 
+    def silences(self, channel: Channel) -> tuple[frozenset[Channel], frozenset[Channel]]:
+        """The channels reading this reply (received on ``channel``) silences, and of those the ones now
+        unreachable rather than opted out: every channel for a request to stop; the channel it came on
+        for a dead address or a wrong person. Nothing unless the reader was sure."""
+        if not self.suppress:
+            return frozenset(), frozenset()
+        if self.intent is ReplyIntent.UNSUBSCRIBE:
+            return frozenset(Channel), frozenset()
+        if self.intent in (ReplyIntent.BOUNCE_LIKE, ReplyIntent.WRONG_PERSON):
+            return frozenset({channel}), frozenset({channel})
+        return frozenset(), frozenset()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "intent": self.intent.value,

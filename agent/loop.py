@@ -454,8 +454,9 @@ class AgentLoop:
             source = f"reply {record.id}"
             if reading.intent is ReplyIntent.UNSUBSCRIBE:
                 suppression.unsubscribe_by_reply(session, lead, source=source, now=now)
-            elif reading.intent is ReplyIntent.BOUNCE_LIKE and record.channel in {None, Channel.EMAIL}:
-                suppression.dead_address_by_reply(session, lead, source=source, now=now)
+            elif reading.intent is ReplyIntent.BOUNCE_LIKE:
+                channel = record.channel or Channel.EMAIL
+                suppression.dead_address_by_reply(session, lead, channel, source=source, now=now)
             elif reading.intent is ReplyIntent.WRONG_PERSON:
                 channel = record.channel or Channel.EMAIL
                 suppression.wrong_person(session, lead, channel, source=source, now=now)

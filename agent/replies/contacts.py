@@ -16,7 +16,7 @@ POINTERS = re.compile(
     r"contactez|veuillez contacter|wenden Sie sich an|kontaktieren Sie|contatte|falar com|"
     r"you(?:'re| are)? (?:want|need|looking for|mean)|(?:he|she|they)(?:'s| is| are) the one)\s*:?\s*"
     # "try our COO, Dana Whitfield", "you want my son Liam", "hable con mi socia Marta"
-    r"(?:(?i:my|our|his|her|their|the|mi|nuestr[oa]|su|el|la)\s+(?:[a-zé]+\s+){0,3}(?:[A-Z]{2,5},?\s+)?)?"
+    r"(?:(?i:my|our|his|her|their|the|mi|nuestr[oa]|su|el|la)\s+(?:[a-zé]+,?\s+){0,3}(?:[A-Z]{2,5},?\s+)?)?"
     rf"(?P<name>{NAME})",
 )
 

@@ -89,11 +89,15 @@ def unsubscribe_by_reply(session: Session, lead: Lead, *, source: str, now: date
             )
 
 
-def dead_address_by_reply(session: Session, lead: Lead, *, source: str, now: datetime) -> None:
-    """A reply saying the mailbox does not exist (a bounce that came back as a message)."""
-    if lead.email:
+def dead_address_by_reply(
+    session: Session, lead: Lead, channel: Channel, *, source: str, now: datetime
+) -> None:
+    """A reply saying the mailbox or the number does not exist (a bounce that came back as a message):
+    that address, on the channel it came back on."""
+    address = lead.email if channel is Channel.EMAIL else lead.phone
+    if address:
         SuppressionRepository(session).suppress(
-            channel=Channel.EMAIL.value, address=lead.email, reason="bounce_reply", source=source, now=now
+            channel=channel.value, address=address, reason="bounce_reply", source=source, now=now
         )
 
 

@@ -21,7 +21,6 @@ from agent.domain import (
     Channel,
     EventRecord,
     LeadSnapshot,
-    ReplyIntent,
     TouchPurpose,
     TouchRecord,
     TouchState,
@@ -124,7 +123,7 @@ class CaseRunner:
             add(metrics, {"reply.intent_accuracy": (float(right), 1.0)})
             if not right:
                 case["failures"].append(f"reply read as {reading.intent.value}, expected {expected.value}")
-        return scenario.reply_event(self.start, reading), _suppressed_by(reading.intent, reply.channel)
+        return scenario.reply_event(self.start, reading), reading.silences(reply.channel)
 
     # --- a whole sequence, step by step ----------------------------------------------------------------
     def _sequence(self, scenario: Scenario, case: dict[str, Any], metrics: dict[str, list[float]]) -> None:
@@ -365,16 +364,6 @@ class CaseRunner:
         )
         if result.missing:
             case["failures"].append(f"retrieval: {', '.join(result.missing)} not in the top 3")
-
-
-def _suppressed_by(intent: ReplyIntent, channel: Channel) -> tuple[frozenset[Channel], frozenset[Channel]]:
-    """What the loop suppresses when it reads a reply (``AgentLoop._read_replies``): the store's side;
-    and of that, what is a dead address rather than an opt-out."""
-    if intent is ReplyIntent.UNSUBSCRIBE:
-        return frozenset(Channel), frozenset()
-    if intent is ReplyIntent.BOUNCE_LIKE and channel is Channel.EMAIL:
-        return frozenset({Channel.EMAIL}), frozenset({Channel.EMAIL})
-    return frozenset(), frozenset()
 
 
 def retrieval_case(scenario: Scenario, suite: Suite) -> RetrievalCase | None:

@@ -31,12 +31,15 @@ from tests.conftest import FakeClock
 from tests.factories import add_touch, lead_row, submit
 
 
-def post(services: Services, lead_id: uuid.UUID, kind: EventType, **payload: Any) -> None:
+def post(
+    services: Services, lead_id: uuid.UUID, kind: EventType, channel: Channel | None = None, **payload: Any
+) -> None:
     """An event through the one path every event takes (the API, the webhooks, the tracking links)."""
     with services.session_factory.begin() as session:
         lead = LeadRepository(session).get(lead_id)
         assert lead is not None
-        channel = Channel.EMAIL if kind in {EventType.REPLY, EventType.OPEN, EventType.CLICK} else None
+        if channel is None and kind in {EventType.REPLY, EventType.OPEN, EventType.CLICK}:
+            channel = Channel.EMAIL
         record_event(
             session,
             services.loop,
@@ -137,6 +140,24 @@ class TestReplies:
         assert suppressed == [("email", "bounce_reply")]
         lead = lead_row(services, lead_id)
         assert lead.status == LeadStatus.CLOSED  # no other channel to use: unreachable, not an opt-out
+
+    def test_a_bounce_like_text_message_suppresses_the_phone_number(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id = acknowledged(services, phone="+15125550147")
+        clock.advance(hours=1)
+
+        post(
+            services,
+            lead_id,
+            EventType.REPLY,
+            channel=Channel.SMS,
+            message="Message delivery failed: the number you texted is not in service.",
+        )
+
+        with services.session_factory() as session:
+            suppressed = [(s.channel, s.address, s.reason) for s in session.scalars(select(Suppression))]
+        assert suppressed == [("sms", "+15125550147", "bounce_reply")]
 
     def test_a_hostile_reply_changes_nothing_but_its_own_lead(
         self, services: Services, clock: FakeClock

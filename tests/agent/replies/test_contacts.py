@@ -19,6 +19,11 @@ from agent.replies.contacts import mentioned_contact
         ("Para asuntos urgentes, contacte a María López al +34 600 123 456.", "María López, +34 600 123 456"),
         ("I'm away until 2027-01-05 with limited access.", None),
         ("Wrong number.", None),
+        ("Not the right person. You should contact our office manager, Linda Park.", "Linda Park"),
+        ("Not me. Try our COO, Dana Whitfield; she owns anything ops-related.", "Dana Whitfield"),
+        ("You want my son Liam, he's the one learning to drive.", "Liam"),
+        ("Please remove me from the cc, but keep Ana on it.", "Ana"),
+        ("Contact Us today for a quote.", None),
     ],
 )
 def test_the_person_or_address_named(text: str, expected: str | None) -> None:
