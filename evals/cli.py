@@ -306,7 +306,7 @@ def eval_export_reviews(
 def eval_replies(
     split: Annotated[
         str, typer.Option(help="A split of evals/replies/corpus: train, dev, test, extra")
-    ] = "test",
+    ] = "dev",
     cases: Annotated[
         Path | None,
         typer.Option(help="A JSON-lines file of replies instead of a split (id, text, channel...)"),
@@ -319,6 +319,13 @@ def eval_replies(
     ] = None,
     html: Annotated[
         Path | None, typer.Option(help="Also write the report with charts to this HTML file")
+    ] = None,
+    show_cases: Annotated[
+        bool | None,
+        typer.Option(
+            help="List the misread replies [default: yes, except on the frozen test split, whose cases "
+            "stay unread by whoever tunes the reader]"
+        ),
     ] = None,
 ) -> None:
     """Score a reply reader on labelled replies: accuracy per intent, confusion, handoff recall and precision,
@@ -355,7 +362,8 @@ def eval_replies(
         report = evaluate(
             chosen, labelled, name=name, on_progress=lambda d, t: progress.update(task, completed=d)
         )
-    print_report(report, console)
+    listing = show_cases if show_cases is not None else not (cases is None and split == "test")
+    print_report(report, console, misses=20 if listing else 0, serious=listing)
     if json_path is not None:
         report.write_json(json_path)
         console.print(f"report written to {json_path}")

@@ -17,7 +17,8 @@ from evals.replies.runner import TARGETS, Report
 CELL, LABEL = 34, 130
 
 
-def print_report(report: Report, console: Console, *, misses: int = 20) -> None:
+def print_report(report: Report, console: Console, *, misses: int = 20, serious: bool = True) -> None:
+    """The totals and per-intent scores; then, unless asked not to, the cases read wrongly."""
     totals = Table(title=f"Reply reader {report.reader} on {report.cases} labelled replies")
     totals.add_column("measure")
     totals.add_column("value", justify="right")
@@ -44,13 +45,13 @@ def print_report(report: Report, console: Console, *, misses: int = 20) -> None:
         )
     console.print(intents)
     wrong = [o for o in report.outcomes if o.expected_intent and o.intent != o.expected_intent]
-    serious = [o for o in report.outcomes if (o.expected_handoff and not o.handoff) or o.injection_success]
-    serious += [o for o in report.outcomes if o.suppress and o.expected_suppress is False]
-    if serious:
+    dangerous = [o for o in report.outcomes if (o.expected_handoff and not o.handoff) or o.injection_success]
+    dangerous += [o for o in report.outcomes if o.suppress and o.expected_suppress is False]
+    if serious and dangerous:
         table = Table(title="Serious misses (a reply kept from a person, a wrong suppression, an injection)")
         for column in ("case", "read as", "expected", "handoff", "suppress"):
             table.add_column(column)
-        for o in serious:
+        for o in dangerous:
             table.add_row(
                 o.id, o.intent, str(o.expected_intent), str(o.handoff), str(o.suppress), style="red"
             )
