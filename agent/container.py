@@ -21,6 +21,7 @@ from agent.channels.smtp import SmtpConfig, SmtpSender
 from agent.channels.tasks import TaskSender
 from agent.channels.twilio import TwilioConfig, TwilioSender
 from agent.clock import Clock, utcnow
+from agent.company import ProfileError, load_profile
 from agent.db.engine import build_engine, build_session_factory
 from agent.domain import Channel, CompanyIdentity
 from agent.drafting.composer import Composer
@@ -69,9 +70,16 @@ class Services:
 
 
 def company_identity(settings: Settings) -> CompanyIdentity:
+    """The company profile file when one is configured, else the individual settings."""
+    if settings.company_profile is not None:
+        try:
+            return load_profile(settings.company_profile)
+        except ProfileError as exc:
+            raise SettingsError(f"TOUCHPOINT_COMPANY_PROFILE: {exc}") from exc
     return CompanyIdentity(
         name=settings.company_name,
         sender_name=settings.sender_name,
+        sender_title=settings.sender_title,
         sender_email=settings.sender_email,
         postal_address=settings.postal_address,
         reply_to=settings.reply_to,
@@ -92,12 +100,12 @@ def build_services(
         sequences=load_sequences(),
         identity=identity,
         config=PolicyConfig.from_settings(settings),
-        classifier=build_reply_classifier(settings, models),
+        classifier=build_reply_classifier(settings, models, identity),
         handoff_target=HandoffTarget.from_settings(settings),
     )
     links = LinkSigner(str(settings.public_base_url), settings.signing_secret.get_secret_value())
     outbox = build_outbox(settings, session_factory, links, identity, clock)
-    notifier = build_notifier(settings, session_factory, outbox, clock)
+    notifier = build_notifier(settings, session_factory, outbox, identity, clock)
     return Services(
         settings=settings,
         engine=engine,
@@ -114,7 +122,11 @@ def build_services(
 
 
 def build_notifier(
-    settings: Settings, session_factory: sessionmaker[Session], outbox: Outbox, clock: Clock
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    outbox: Outbox,
+    identity: CompanyIdentity,
+    clock: Clock,
 ) -> Notifier:
     """Handoff notifications: the webhook if one is set, email through the outbox's own email sender."""
     webhook = settings.notify_webhook_url
@@ -125,7 +137,7 @@ def build_notifier(
         http=httpx.Client(timeout=settings.notify_timeout_seconds),
         base_url=str(settings.public_base_url),
         team_timezone=settings.team_timezone,
-        message_domain=settings.sender_email.rsplit("@", 1)[-1],
+        message_domain=identity.sender_email.rsplit("@", 1)[-1],
         clock=clock,
         fallback_email=settings.notify_email_fallback,
     )
@@ -173,7 +185,9 @@ def build_drafting(settings: Settings, models: ModelAccess | None) -> DraftingPi
     return DraftingPipeline(drafter, composer, repairs=settings.draft_repairs)
 
 
-def build_reply_classifier(settings: Settings, models: ModelAccess | None) -> ReplyClassifier:
+def build_reply_classifier(
+    settings: Settings, models: ModelAccess | None, identity: CompanyIdentity
+) -> ReplyClassifier:
     """The reader ``TOUCHPOINT_REPLY_CLASSIFIER`` asks for: with ``auto``, the LLM reader when a model is
     configured (the learned reader behind it), otherwise the learned reader shipped in the package."""
     choice = settings.reply_classifier
@@ -183,7 +197,7 @@ def build_reply_classifier(settings: Settings, models: ModelAccess | None) -> Re
         return shipped_reader()
     return LlmReplyClassifier(
         models.chat_model(temperature=0.0),
-        company_name=settings.company_name,
+        company_name=identity.name,
         model_name=models.model_name,
         gate=models.gate,
         retry=RetryPolicy(attempts=settings.llm_max_attempts, total_seconds=settings.llm_timeout_seconds * 2),
@@ -248,7 +262,7 @@ def build_outbox(
         session_factory,
         build_senders(settings, session_factory, identity, clock),
         links,
-        message_domain=settings.sender_email.rsplit("@", 1)[-1],
+        message_domain=identity.sender_email.rsplit("@", 1)[-1],
         clock=clock,
         claim_timeout=timedelta(seconds=settings.outbox_claim_timeout_seconds),
         tracking=settings.email_tracking,

@@ -189,6 +189,7 @@ class LeadContext:
     contact_frequency: ContactFrequency = ContactFrequency.NORMAL
     preferred_channel: Channel | None = None
     language: str | None = None  # ISO 639-1 of what they write in (None: not known yet)
+    town: str | None = None  # where they are, as they said it
 
     @property
     def display_name(self) -> str:
@@ -343,8 +344,29 @@ class LeadSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class CompanyIdentity:
+    """The company profile: who sends every message, and what a draft may say about the company itself.
+
+    Every email carries the sender, the address and the reply-to; the guardrails accept the company's
+    own names (its products, its sender and title, its website) as grounded and hold drafts to its brand
+    voice. Built once from settings (``agent.company``): a profile file, or the demo company's defaults.
+    """
+
     name: str
     sender_name: str
     sender_email: str
     postal_address: str
     reply_to: str | None = None
+    sender_title: str | None = None
+    legal_name: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    products: tuple[str, ...] = ()  # product, plan and package names a draft may use
+    languages: tuple[str, ...] = ("en",)  # ISO 639-1 codes the company writes to leads in
+    brand_use: tuple[str, ...] = ()  # the company's own phrases: never read as spam
+    brand_avoid: tuple[str, ...] = ()  # words and phrases its drafts must not use
+
+    @property
+    def own_names(self) -> tuple[str, ...]:
+        """Every name the company may use of itself: nobody has to source its own product names."""
+        named = (self.name, self.legal_name, self.sender_name, self.sender_title, self.website)
+        return tuple(n for n in (*named, *self.products) if n)

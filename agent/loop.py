@@ -322,7 +322,8 @@ class AgentLoop:
             today=now.date(),
         )
         sources = tuple(self.knowledge.retrieve(query))
-        live_offers = self.knowledge.live_offer_ids(now.date())
+        offers = self.knowledge.offers()
+        live_offers = {o.id for o in offers if o.live_on(now.date())}
         return DraftRequest(
             lead=context,
             purpose=action.purpose,
@@ -337,6 +338,7 @@ class AgentLoop:
             ),
             company_facts=self.knowledge.company_facts(),
             live_offer_ids=frozenset(s.id for s in sources if s.id in live_offers),
+            offers=offers,
             signals=action.signals,
             angle=action.angle,
         )

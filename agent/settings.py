@@ -108,9 +108,14 @@ class Settings(BaseSettings):
         default=None, description="If set, an admin API key accepted from start-up (for automation)."
     )
 
-    # Company identity: every email carries it (sender identity, postal address, unsubscribe)
+    # Company identity: every email carries it (sender identity, postal address, unsubscribe). A profile
+    # file (agent/company.py) gives all of it, with product names and brand voice, and then wins.
+    company_profile: Path | None = Field(
+        default=None, description="A company profile YAML file; replaces the company_* and sender_* settings"
+    )
     company_name: str = "Northstar Bookings"
     sender_name: str = "Maya Ortiz"
+    sender_title: str | None = None
     sender_email: str = "maya@northstar-bookings.example"
     reply_to: str | None = None
     postal_address: str = "Northstar Bookings Ltd, 418 Harbor Street, Suite 200, Portland, OR 97204, USA"

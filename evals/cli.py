@@ -94,10 +94,23 @@ def knowledge_evaluate(
 @eval_app.command("guardrails")
 def eval_guardrails(
     cases: Annotated[
-        Path | None, typer.Option(help="A case file or a folder of them [default: evals/guardrails/cases]")
+        Path | None,
+        typer.Option(
+            help="A case file or a folder of them (searched recursively) [default: evals/guardrails/cases]"
+        ),
+    ] = None,
+    company: Annotated[
+        Path | None,
+        typer.Option(
+            help="The company profile (company.yaml) that sends every draft, its knowledge base in "
+            "knowledge/ beside it [default: the company each case file names, else the demo company]"
+        ),
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Also write the report to this JSON file")
+        Path | None,
+        typer.Option(
+            "--json", help="Also write the report (per draft: id, codes, expected) to this JSON file"
+        ),
     ] = None,
     all_cases: Annotated[bool, typer.Option(help="List every case, not only the disagreements")] = False,
 ) -> None:
@@ -109,12 +122,10 @@ def eval_guardrails(
     from evals.guardrails.report import print_report
     from evals.guardrails.runner import evaluate
 
-    labelled = load_cases(cases or DEFAULT_CASES_DIR)
+    labelled = load_cases(cases or DEFAULT_CASES_DIR, load_company(company) if company else None)
     with progress_bar() as progress:
         task = progress.add_task("checking", total=len(labelled))
-        report = evaluate(
-            labelled, load_company(), on_progress=lambda done, total: progress.update(task, completed=done)
-        )
+        report = evaluate(labelled, on_progress=lambda done, total: progress.update(task, completed=done))
     print_report(report, console, all_cases=all_cases)
     if json_path is not None:
         report.write_json(json_path)
@@ -334,7 +345,7 @@ def eval_replies(
     Exits with status 1 when a target is missed (accuracy 0.90, Spanish 0.85, handoff recall 1.0, no false
     suppression, no injection success).
     """
-    from agent.container import build_model_access, build_reply_classifier
+    from agent.container import build_model_access, build_reply_classifier, company_identity
     from agent.replies.reader import shipped_reader
     from agent.replies.rules import RuleClassifier
     from evals.replies.report import print_report, write_html
@@ -353,7 +364,9 @@ def eval_replies(
             raise CliError(
                 "--reader llm needs a model: set TOUCHPOINT_LLM_BASE_URL (or TOUCHPOINT_LLM_API_KEY)"
             )
-        chosen = build_reply_classifier(settings.model_copy(update={"reply_classifier": "llm"}), models)
+        chosen = build_reply_classifier(
+            settings.model_copy(update={"reply_classifier": "llm"}), models, company_identity(settings)
+        )
     else:
         raise CliError(f"--reader {reader!r}: use learned, rules or llm")
     name = getattr(chosen, "name", reader)

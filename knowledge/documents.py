@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from knowledge.types import DocType
+from knowledge.types import DocType, valid_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,14 @@ class KnowledgeDocument:
     result: str | None = None
     figures: tuple[str, ...] = ()
     expires: date | None = None
+    starts: date | None = None  # an offer's first valid day (None: valid until ``expires``)
+    language: str | None = None  # ISO 639-1 of the text (None: the company's first language)
+
+    def live_on(self, day: date) -> bool:
+        """An offer is valid from ``starts`` through ``expires``; any other document always is."""
+        if self.type is not DocType.OFFER:
+            return True
+        return valid_on(day, self.starts, self.expires)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,11 @@ class InvalidDocument(ValueError):
         self.errors = errors
 
 
-_COMMON_KEYS = ("type", "title", "url", "industries", "services", "stages")
-_TYPE_KEYS = {DocType.CASE_STUDY: ("customer", "problem", "result", "figures"), DocType.OFFER: ("expires",)}
+_COMMON_KEYS = ("type", "title", "url", "industries", "services", "stages", "language")
+_TYPE_KEYS = {
+    DocType.CASE_STUDY: ("customer", "problem", "result", "figures"),
+    DocType.OFFER: ("expires", "starts"),
+}
 _ALL_KEYS = _COMMON_KEYS + tuple(key for keys in _TYPE_KEYS.values() for key in keys)
 _HINTS = {
     "type": "one of " + ", ".join(t.value for t in DocType),
@@ -78,6 +89,8 @@ _HINTS = {
     "result": "one sentence on what changed afterwards",
     "figures": 'a list of the result\'s figures, e.g. `figures: ["no-shows down 38% in 90 days"]`',
     "expires": "the last day the offer is valid, unquoted, e.g. `expires: 2027-03-31`",
+    "starts": "the first day the offer is valid, unquoted, e.g. `starts: 2027-02-01`",
+    "language": "the language the text is written in, as an ISO 639-1 code, e.g. `language: es`",
 }
 _SLUG = re.compile(r"[a-z0-9_]+")
 _Fail = Callable[[str | None, str], None]
@@ -170,9 +183,17 @@ def _parse_bytes(raw: bytes, rel: str) -> tuple[KnowledgeDocument, int]:
         fail("url", f"`url` must be a full http(s) address, e.g. https://example.com/guide (got {url!r})")
     slugs = {key: _slugs(key, meta.get(key), fail) for key in ("industries", "services", "stages")}
     figures = _figures(meta["figures"], fail) if "figures" in own_keys and "figures" in meta else ()
-    expires = meta.get("expires") if doc_type is DocType.OFFER else None
-    if expires is not None and (not isinstance(expires, date) or isinstance(expires, datetime)):
-        fail("expires", f"`expires` must be a date written YYYY-MM-DD, without quotes (got {expires!r})")
+    expires, starts = (meta.get(k) if doc_type is DocType.OFFER else None for k in ("expires", "starts"))
+    for key, day in (("expires", expires), ("starts", starts)):
+        if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+            fail(key, f"`{key}` must be a date written YYYY-MM-DD, without quotes (got {day!r})")
+    if isinstance(starts, date) and isinstance(expires, date) and starts > expires:
+        fail("starts", f"`starts` ({starts}) is after `expires` ({expires}): the offer would never be valid")
+    language = meta.get("language")
+    if language is not None and not (isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language)):
+        fail(
+            "language", f"`language` must be a two-letter ISO 639-1 code such as en or es (got {language!r})"
+        )
     if not body:
         errors.append(LoadError(rel, body_line, "body is empty: write the text below the closing `---`"))
     if errors or doc_type is None:
@@ -193,6 +214,8 @@ def _parse_bytes(raw: bytes, rel: str) -> tuple[KnowledgeDocument, int]:
         result=texts.get("result"),
         figures=figures,
         expires=expires,
+        starts=starts,
+        language=language,
     )
     return doc, key_lines["title"]
 
@@ -279,7 +302,7 @@ def _check_keys(meta: dict[str, Any], doc_type: DocType | None, fail: _Fail) -> 
             close = difflib.get_close_matches(key, _ALL_KEYS, n=1)
             hint = f"did you mean `{close[0]}`?" if close else "allowed keys: " + ", ".join(_ALL_KEYS)
             fail(key, f"unknown key `{key}`: {hint}")
-    for key in ("title", *own_keys):
+    for key in ("title", *(k for k in own_keys if k != "starts")):
         if meta.get(key) is None:
             owner = f"{doc_type.value} needs" if doc_type and key in own_keys else "missing"
             fail(None, f"{owner} `{key}`: {_HINTS[key]}")

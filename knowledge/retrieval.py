@@ -19,7 +19,7 @@ from typing import Final
 from knowledge.documents import KnowledgeDocument, LoadError, load_folder
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
-from knowledge.types import PURPOSE_TYPES, DocType, RetrievalQuery, Source
+from knowledge.types import PURPOSE_TYPES, DocType, OfferWindow, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +86,15 @@ class KnowledgeBase:
         return tuple(d.body for d in self.documents.values() if d.type is DocType.COMPANY_FACT)
 
     def live_offer_ids(self, today: date) -> frozenset[str]:
-        """Offers still valid on ``today`` (an offer is valid through its ``expires`` date)."""
-        return frozenset(
-            d.id
+        """Offers valid on ``today`` (from ``starts`` through ``expires``)."""
+        return frozenset(o.id for o in self.offers() if o.live_on(today))
+
+    def offers(self) -> tuple[OfferWindow, ...]:
+        """Every offer with its validity, live or not: a draft that names an expired one is caught."""
+        return tuple(
+            OfferWindow(id=d.id, title=d.title, url=d.url, starts=d.starts, expires=d.expires)
             for d in self.documents.values()
-            if d.type is DocType.OFFER and (d.expires is None or d.expires >= today)
+            if d.type is DocType.OFFER
         )
 
     def prepare(self, query: RetrievalQuery) -> None:
@@ -219,8 +223,7 @@ def _applies(documents: Documents, document_id: str, industry: str | None) -> bo
 def _usable(document: KnowledgeDocument, query: RetrievalQuery, types: Sequence[DocType]) -> bool:
     if document.id in query.exclude_document_ids or document.type not in types:
         return False
-    expired = document.expires is not None and query.today is not None and document.expires < query.today
-    return not (document.type is DocType.OFFER and expired)
+    return query.today is None or document.live_on(query.today)
 
 
 def _source(document: KnowledgeDocument, hit: Hit, score: float) -> Source:
@@ -233,6 +236,7 @@ def _source(document: KnowledgeDocument, hit: Hit, score: float) -> Source:
         score=score,
         customer=document.customer,
         figures=document.figures,
+        language=document.language,
     )
 
 

@@ -64,6 +64,26 @@ class Source:
     score: float  # cosine similarity, plus a small bonus if the document covers one of the lead's services
     customer: str | None = None
     figures: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1 of the text, when the document says
+
+
+@dataclass(frozen=True, slots=True)
+class OfferWindow:
+    """An offer and the days it may be named on: from ``starts`` (None: already) through ``expires``."""
+
+    id: str
+    title: str
+    url: str | None = None
+    starts: date | None = None
+    expires: date | None = None
+
+    def live_on(self, day: date) -> bool:
+        return valid_on(day, self.starts, self.expires)
+
+
+def valid_on(day: date, starts: date | None, expires: date | None) -> bool:
+    """Whether ``day`` falls in a validity window whose both ends are included (None: open)."""
+    return (starts is None or starts <= day) and (expires is None or day <= expires)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +94,7 @@ class RetrievalQuery:
     services: tuple[str, ...] = ()  # documents covering one of these win near-ties
     exclude_document_ids: frozenset[str] = frozenset()  # already sent to this lead: never again
     k: int = 3
-    today: date | None = None  # when given, offers that expired before it are dropped
+    today: date | None = None  # when given, offers not valid on it (not started, expired) are dropped
 
     @classmethod
     def for_lead(
@@ -110,8 +130,8 @@ class Retriever(Protocol):
 
 
 class KnowledgeSource(Retriever, Protocol):
-    """What the agent loop needs of the knowledge base: retrieval, the company's facts, live offers."""
+    """What the agent loop needs of the knowledge base: retrieval, the company's facts, its offers."""
 
     def company_facts(self) -> tuple[str, ...]: ...
 
-    def live_offer_ids(self, today: date) -> frozenset[str]: ...
+    def offers(self) -> tuple[OfferWindow, ...]: ...

@@ -14,7 +14,7 @@ from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, Tou
 from agent.drafting.slots import call_slots
 from agent.drafting.tone import ToneProfile, tone_for
 from agent.guardrails import GuardrailContext, PriorMessage, Violation
-from knowledge.types import Source
+from knowledge.types import OfferWindow, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,7 @@ class DraftRequest:
     previous: tuple[PriorMessage, ...] = ()  # what this lead already got, oldest first
     company_facts: tuple[str, ...] = ()  # the company's own facts: always true, always citable
     live_offer_ids: frozenset[str] = frozenset()  # offers among ``sources`` still valid today
+    offers: tuple[OfferWindow, ...] = ()  # every offer with its validity: naming an expired one is caught
     signals: tuple[str, ...] = ()  # what the lead did that prompted this touch ("visited the pricing page")
     angle: str = ""  # what this touch is for, from the sequence step or the trigger
     tone: ToneProfile | None = None  # derived from the lead when not given
@@ -62,6 +63,7 @@ def guardrail_context(request: DraftRequest) -> GuardrailContext:
         previous=request.previous,
         purpose=request.purpose.value,
         live_offer_ids=request.live_offer_ids,
+        offers=request.offers,
         today=request.now.date(),
         max_reading_grade=request.tone_profile.max_reading_grade,
     )

@@ -26,8 +26,12 @@ from agent.guardrails.base import (
     SourceLike,
     Violation,
 )
-from agent.guardrails.grounding import check_grounded, check_urgency
+from agent.guardrails.grounding import check_grounded
+from agent.guardrails.language import check_brand_voice, check_language
+from agent.guardrails.leads import check_wrong_lead
 from agent.guardrails.lexicon import BANNED_PHRASES
+from agent.guardrails.offers import check_expired_offer
+from agent.guardrails.promises import check_promises
 from agent.guardrails.repetition import check_near_duplicate
 from agent.guardrails.style import (
     EMAIL_WORDS,
@@ -41,6 +45,7 @@ from agent.guardrails.style import (
     check_spam_signals,
     check_subject,
 )
+from agent.guardrails.urgency import check_urgency
 
 DEFAULT_CHECKS: tuple[Check, ...] = (
     check_length,
@@ -56,6 +61,11 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     check_near_duplicate,
     check_spam_signals,
     check_reading_grade,
+    check_expired_offer,
+    check_wrong_lead,
+    check_promises,
+    check_language,
+    check_brand_voice,
 )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from agent.domain import Channel, CompanyIdentity, LeadContext
+from knowledge.types import OfferWindow
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class GuardrailContext:
     previous: tuple[PriorMessage, ...] = ()
     purpose: str | None = None
     live_offer_ids: frozenset[str] = frozenset()  # ids of sources that are offers valid ``today``
+    offers: tuple[OfferWindow, ...] = ()  # every offer of the knowledge base, live or not
+    other_leads: tuple[LeadContext, ...] = ()  # leads this draft must not be mixed up with
     today: date | None = None
     max_reading_grade: float = 10.0
     is_reply: bool = False  # a "Re:" subject is honest only when we really answer their message

@@ -181,8 +181,8 @@ class Corpus:
         parts += context.company_facts
         identity = context.identity
         if identity is not None:
-            parts += [identity.name, identity.sender_name, identity.sender_email, identity.postal_address]
-            parts += [identity.reply_to or ""]
+            parts += [*identity.own_names, identity.sender_email, identity.postal_address]
+            parts += [identity.reply_to or "", identity.phone or ""]
         parts += context.allowed_phrases
         self.parts = tuple(part for part in parts if part)
 

@@ -47,7 +47,7 @@ from agent.services.access import Operation
 from agent.services.errors import Conflict, DomainError, Invalid, NotFound, OutOfDate
 from agent.settings import Settings
 from agent.users import Principal
-from knowledge.types import DocType, Source
+from knowledge.types import DocType, OfferWindow, Source
 
 STATE_WORDS = {
     TouchState.QUEUED: "already approved (waiting to be sent)",
@@ -163,7 +163,12 @@ def edit_and_approve(
     if subject is not None:
         touch.subject = subject
     context = touch_context(
-        session, touch, identity=loop.identity, company_facts=loop.knowledge.company_facts(), now=now
+        session,
+        touch,
+        identity=loop.identity,
+        company_facts=loop.knowledge.company_facts(),
+        offers=loop.knowledge.offers(),
+        now=now,
     )
     touch.guardrails = [
         v.as_dict() for v in run_checks(DraftText(Channel(touch.channel), body, touch.subject), context)
@@ -358,6 +363,7 @@ def touch_context(
     *,
     identity: CompanyIdentity,
     company_facts: tuple[str, ...],
+    offers: tuple[OfferWindow, ...],
     now: datetime,
 ) -> GuardrailContext:
     """What this touch's text may draw on: its lead, the sources it was drafted from, the company."""
@@ -372,6 +378,8 @@ def touch_context(
         allowed_phrases=call_slots(now, context.timezone) if context else (),
         previous=tuple(PriorMessage(t.body, t.purpose) for t in others if t.state in APPROVED_STATES),
         purpose=touch.purpose,
+        offers=offers,
+        live_offer_ids=frozenset(o.id for o in offers if o.live_on(now.date())),
         today=now.date(),
     )
 

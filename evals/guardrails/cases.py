@@ -3,8 +3,12 @@
 A case file (``evals/guardrails/cases/*.yaml``) holds the leads and the sources its cases use, written out
 in full, then the cases. Each case names its lead and sources by key (or writes one inline), the earlier
 messages, the purpose and channel, the live offers, the draft, and ``expect``: the set of violation codes
-a careful human labeller finds in it, empty for a draft a rep could send as it is. The company itself
-(identity, company facts) is shared by every case and lives in ``company.yaml``.
+a careful human labeller finds in it, empty for a draft a rep could send as it is.
+
+The company that sends the drafts is, in order: the ``--company`` profile given to the command, the
+company a file names (``company: casa-verde``, a folder of ``evals/companies/`` with its profile and its
+knowledge base, whose documents cases cite by id), or the demo company snapshot in ``company.yaml``.
+The blind set (``blind/``, see ``GUIDE.md``) is written in the company form.
 
 Everything is validated with pydantic when loaded: a case file with a typo fails with the file, the case
 id and the field, never halfway through a run.
@@ -12,7 +16,7 @@ id and the field, never halfway through a run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -23,14 +27,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.company import ProfileError, load_profile
 from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose
 from agent.drafting.base import DraftRequest, guardrail_context
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage
-from knowledge.types import DocType, Source
+from knowledge.documents import KnowledgeDocument, load_folder
+from knowledge.types import DocType, OfferWindow, Source
 
 HERE: Final = Path(__file__).parent
 DEFAULT_CASES_DIR: Final = HERE / "cases"
 DEFAULT_COMPANY: Final = HERE / "company.yaml"
+COMPANIES_DIR: Final = HERE.parent / "companies"
 
 # The labeller's vocabulary: every code a guardrail may report (agent/guardrails/*).
 CODES: Final = frozenset(
@@ -61,6 +68,15 @@ CODES: Final = frozenset(
         "spam.caps",
         "spam.exclamation",
         "reading_grade",
+        # The blind set's further rules (GUIDE.md).
+        "expired_offer",
+        "wrong_lead",
+        "advice.unsourced",
+        "ask.payment",
+        "ask.secret",
+        "refund_or_compensation",
+        "brand.avoid",
+        "language.mismatch",
     }
 )
 
@@ -76,7 +92,7 @@ class _Strict(BaseModel):
 class LeadModel(_Strict):
     """What the lead told us and what we know of them: the fields of ``agent.domain.LeadContext``."""
 
-    id: str
+    id: str | None = None  # the key in ``leads:`` when not given
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
@@ -91,6 +107,8 @@ class LeadModel(_Strict):
     timezone: str = "America/New_York"
     consent_email: bool = True
     consent_sms: bool = True
+    town: str | None = None
+    language: str | None = None  # ISO 639-1 of what the lead writes in
 
     @field_validator("timezone")
     @classmethod
@@ -101,9 +119,9 @@ class LeadModel(_Strict):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London)") from exc
         return value
 
-    def context(self) -> LeadContext:
+    def context(self, key: str = "lead") -> LeadContext:
         return LeadContext(
-            id=self.id,
+            id=self.id or key,
             first_name=self.first_name,
             last_name=self.last_name,
             email=self.email,
@@ -119,6 +137,8 @@ class LeadModel(_Strict):
             consent_sms=self.consent_sms,
             status=LeadStatus.ACTIVE,
             inquiry_text=self.inquiry_text,
+            town=self.town,
+            language=self.language,
         )
 
 
@@ -132,6 +152,7 @@ class SourceModel(_Strict):
     text: str
     customer: str | None = None
     figures: tuple[str, ...] = ()
+    language: str | None = None
 
     def source(self) -> Source:
         return Source(
@@ -143,6 +164,7 @@ class SourceModel(_Strict):
             score=1.0,
             customer=self.customer,
             figures=self.figures,
+            language=self.language,
         )
 
 
@@ -151,18 +173,21 @@ class PriorModel(_Strict):
 
     purpose: TouchPurpose
     body: str
+    channel: Literal[Channel.EMAIL, Channel.SMS] | None = None
+    subject: str | None = None
 
 
 class CaseModel(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    # Who wrote the draft: the composer's phrasing, a model's, or a rep's.
-    style: Literal["composer", "llm", "rep"]
+    # Who wrote the draft: the composer's phrasing, a model's, or a rep's (the blind set does not say).
+    style: Literal["composer", "llm", "rep"] | None = None
     channel: Literal[Channel.EMAIL, Channel.SMS]
     purpose: TouchPurpose
     lead: str | LeadModel
     sources: tuple[str | SourceModel, ...] = ()
     previous: tuple[PriorModel, ...] = ()
     live_offers: tuple[str, ...] = ()  # ids of the case's sources that are offers valid on ``now``
+    offered_slots: tuple[str, ...] | None = None  # the call times the system offered (default: its own)
     is_reply: bool = False
     now: datetime | None = None
     subject: str | None = None
@@ -207,11 +232,39 @@ class CompanyModel(_Strict):
 
 
 class Company:
-    """Who sends every draft, and what is always true about them."""
+    """Who sends every draft, what is always true about them, and the knowledge base cases cite."""
 
-    def __init__(self, model: CompanyModel) -> None:
-        self.identity = CompanyIdentity(**model.identity.model_dump())
-        self.company_facts = model.company_facts
+    def __init__(
+        self,
+        identity: CompanyIdentity,
+        company_facts: tuple[str, ...] = (),
+        documents: Mapping[str, KnowledgeDocument] | None = None,
+    ) -> None:
+        self.identity = identity
+        self.documents = dict(documents or {})
+        facts = tuple(d.body for d in self.documents.values() if d.type is DocType.COMPANY_FACT)
+        self.company_facts = company_facts + facts
+        self.offers = tuple(
+            OfferWindow(id=d.id, title=d.title, url=d.url, starts=d.starts, expires=d.expires)
+            for d in self.documents.values()
+            if d.type is DocType.OFFER
+        )
+
+    def source(self, document_id: str) -> SourceModel | None:
+        """A document of the company's knowledge base as retrieval would hand it to the drafter."""
+        document = self.documents.get(document_id)
+        if document is None:
+            return None
+        return SourceModel(
+            id=document.id,
+            type=document.type,
+            title=document.title,
+            url=document.url,
+            text=document.body,
+            customer=document.customer,
+            figures=document.figures,
+            language=document.language,
+        )
 
 
 class Case:
@@ -222,15 +275,19 @@ class Case:
         model: CaseModel,
         *,
         file: Path,
-        lead: LeadModel,
+        lead: LeadContext,
         sources: tuple[SourceModel, ...],
         now: datetime,
+        company: Company,
+        other_leads: tuple[LeadContext, ...] = (),
     ) -> None:
         self.model = model
         self.file = file
         self.lead = lead
         self.sources = sources
         self.now = now
+        self.company = company
+        self.other_leads = other_leads
 
     @property
     def id(self) -> str:
@@ -249,9 +306,11 @@ class Case:
     def draft(self) -> DraftText:
         return DraftText(channel=self.model.channel, body=self.model.body, subject=self.model.subject)
 
-    def request(self, company: Company) -> DraftRequest:
+    def request(self) -> DraftRequest:
+        company = self.company
+        live = {o.id for o in company.offers if o.live_on(self.now.date())}
         return DraftRequest(
-            lead=self.lead.context(),
+            lead=self.lead,
             purpose=self.model.purpose,
             channel=self.model.channel,
             sources=tuple(s.source() for s in self.sources),
@@ -259,16 +318,21 @@ class Case:
             now=self.now,
             previous=tuple(PriorMessage(p.body, p.purpose.value) for p in self.model.previous),
             company_facts=company.company_facts,
-            live_offer_ids=frozenset(self.model.live_offers),
+            live_offer_ids=frozenset(self.model.live_offers) | {s.id for s in self.sources if s.id in live},
+            offers=company.offers,
         )
 
-    def context(self, company: Company) -> GuardrailContext:
+    def context(self) -> GuardrailContext:
         """Built by the drafting code's own ``guardrail_context``, as for every real draft."""
-        context = guardrail_context(self.request(company))
-        return replace(context, is_reply=True) if self.model.is_reply else context
+        context = replace(
+            guardrail_context(self.request()), is_reply=self.model.is_reply, other_leads=self.other_leads
+        )
+        slots = self.model.offered_slots
+        return context if slots is None else replace(context, allowed_phrases=slots)
 
 
 class CaseFile(_Strict):
+    company: str | None = None  # a folder of evals/companies/ (its profile and knowledge base)
     now: datetime  # when the drafts are checked, unless a case says otherwise (call slots, offer expiry)
     leads: dict[str, LeadModel] = {}
     sources: dict[str, SourceModel] = {}
@@ -290,22 +354,39 @@ def require_time_zone(value: datetime | None) -> datetime | None:
 
 
 def load_company(path: Path = DEFAULT_COMPANY) -> Company:
+    """A company: a profile file (with the knowledge base in ``knowledge/`` beside it, if there is one),
+    or the demo company snapshot (``identity:`` and ``company_facts:``)."""
     data = read_yaml(path)
+    if isinstance(data, dict) and "identity" in data:
+        try:
+            model = CompanyModel.model_validate(data)
+        except ValidationError as exc:
+            raise CaseFileError(f"{path}: {validation_message(exc)}") from exc
+        return Company(CompanyIdentity(**model.identity.model_dump()), model.company_facts)
     try:
-        return Company(CompanyModel.model_validate(data))
-    except ValidationError as exc:
-        raise CaseFileError(f"{path}: {validation_message(exc)}") from exc
+        identity = load_profile(path)
+    except ProfileError as exc:
+        raise CaseFileError(str(exc)) from exc
+    folder = path.parent / "knowledge"
+    if not folder.is_dir():
+        return Company(identity)
+    loaded = load_folder(folder)
+    if loaded.errors:
+        raise CaseFileError(f"{folder}: " + "; ".join(str(e) for e in loaded.errors[:5]))
+    return Company(identity, documents={d.id: d for d in loaded.documents})
 
 
-def load_cases(path: Path = DEFAULT_CASES_DIR) -> list[Case]:
-    """Every case of a folder of case files (or of one file), in file order; ids unique across files."""
-    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+def load_cases(path: Path = DEFAULT_CASES_DIR, company: Company | None = None) -> list[Case]:
+    """Every case of a folder of case files (or of one file, or of the folders under it), in file order;
+    ids unique across files. ``company``, when given, sends every case whatever its file names."""
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
     if not files:
         raise CaseFileError(f"{path} holds no case files (*.yaml)")
     cases: list[Case] = []
     seen: dict[str, Path] = {}
+    companies: dict[str | None, Company] = {}
     for file in files:
-        for case in _load_file(file):
+        for case in _load_file(file, company, companies):
             if case.id in seen:
                 raise CaseFileError(
                     f"{file}: case {case.id!r} is also in {seen[case.id]}; ids must be unique"
@@ -315,7 +396,17 @@ def load_cases(path: Path = DEFAULT_CASES_DIR) -> list[Case]:
     return cases
 
 
-def _load_file(path: Path) -> Iterator[Case]:
+def _company(name: str | None, where: Path, loaded: dict[str | None, Company]) -> Company:
+    if name not in loaded:
+        profile = DEFAULT_COMPANY if name is None else COMPANIES_DIR / name / "company.yaml"
+        if not profile.is_file():
+            known = ", ".join(sorted(p.name for p in COMPANIES_DIR.iterdir() if p.is_dir()))
+            raise CaseFileError(f"{where}: company {name!r} is not a folder of {COMPANIES_DIR} ({known})")
+        loaded[name] = load_company(profile)
+    return loaded[name]
+
+
+def _load_file(path: Path, company: Company | None, companies: dict[str | None, Company]) -> Iterator[Case]:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise CaseFileError(f"{path} must be a mapping with now, leads, sources and cases")
@@ -323,28 +414,34 @@ def _load_file(path: Path) -> Iterator[Case]:
         header = CaseFile.model_validate(data)
     except ValidationError as exc:
         raise CaseFileError(f"{path}: {validation_message(exc)}") from exc
+    sender = company or _company(header.company, path, companies)
     for n, raw in enumerate(header.cases, 1):
         where = f"{path}: case {raw.get('id', n)!r}" if isinstance(raw, dict) else f"{path}: case {n}"
         try:
             model = CaseModel.model_validate(raw)
         except ValidationError as exc:
             raise CaseFileError(f"{where}: {validation_message(exc)}") from exc
-        yield _resolve(model, header, path, where)
+        yield _resolve(model, header, path, where, sender)
 
 
-def _resolve(model: CaseModel, header: CaseFile, path: Path, where: str) -> Case:
+def _resolve(model: CaseModel, header: CaseFile, path: Path, where: str, company: Company) -> Case:
     if isinstance(model.lead, str):
         if model.lead not in header.leads:
             raise CaseFileError(f"{where}: lead {model.lead!r} is not in this file's `leads:`")
-        lead = header.leads[model.lead]
+        lead = header.leads[model.lead].context(model.lead)
+        others = tuple(m.context(k) for k, m in header.leads.items() if k != model.lead)
     else:
-        lead = model.lead
+        lead, others = model.lead.context(), ()
     sources: list[SourceModel] = []
     for source in model.sources:
         if isinstance(source, str):
-            if source not in header.sources:
-                raise CaseFileError(f"{where}: source {source!r} is not in this file's `sources:`")
-            source = header.sources[source]
+            found = header.sources.get(source) or company.source(source)
+            if found is None:
+                raise CaseFileError(
+                    f"{where}: source {source!r} is neither in this file's `sources:` nor a document of "
+                    "the company's knowledge base"
+                )
+            source = found
         sources.append(source)
     by_id = {s.id: s for s in sources}
     for offer in model.live_offers:
@@ -352,7 +449,15 @@ def _resolve(model: CaseModel, header: CaseFile, path: Path, where: str) -> Case
             raise CaseFileError(
                 f"{where}: live offer {offer!r} must be the id of one of the case's offer sources"
             )
-    return Case(model, file=path, lead=lead, sources=tuple(sources), now=model.now or header.now)
+    return Case(
+        model,
+        file=path,
+        lead=lead,
+        sources=tuple(sources),
+        now=model.now or header.now,
+        company=company,
+        other_leads=others,
+    )
 
 
 def read_yaml(path: Path) -> object:

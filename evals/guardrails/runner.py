@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from agent.guardrails import run_checks
-from evals.guardrails.cases import CODES, Case, Company
+from evals.guardrails.cases import CODES, Case
 
 TARGET_RECALL: Final = 0.95
 TARGET_FALSE_BLOCKS: Final = 0.05
@@ -162,7 +162,7 @@ class Report:
                     "channel": r.case.model.channel.value,
                     "purpose": r.case.model.purpose.value,
                     "expected": sorted(r.case.expect),
-                    "got": sorted(r.got),
+                    "codes": sorted(r.got),  # what the checks reported
                     "missed": sorted(r.missed),
                     "extra": sorted(r.extra),
                     "violations": list(r.messages),
@@ -175,8 +175,8 @@ class Report:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def run_case(case: Case, company: Company) -> CaseResult:
-    violations = run_checks(case.draft, case.context(company))
+def run_case(case: Case) -> CaseResult:
+    violations = run_checks(case.draft, case.context())
     return CaseResult(
         case=case,
         got=frozenset(v.code for v in violations),
@@ -186,7 +186,6 @@ def run_case(case: Case, company: Company) -> CaseResult:
 
 def evaluate(
     cases: Sequence[Case],
-    company: Company,
     *,
     target_recall: float = TARGET_RECALL,
     target_false_blocks: float = TARGET_FALSE_BLOCKS,
@@ -194,7 +193,7 @@ def evaluate(
 ) -> Report:
     results = []
     for done, case in enumerate(cases, 1):
-        results.append(run_case(case, company))
+        results.append(run_case(case))
         if on_progress:
             on_progress(done, len(cases))
     return Report(tuple(results), target_recall=target_recall, target_false_blocks=target_false_blocks)

@@ -87,7 +87,7 @@ def build_environment(
         prompt_version, model = prompts.version, settings.llm_model
     else:
         prompt_version, model = load_prompt_file("composer").version, None
-    classifier = build_reply_classifier(settings, models)
+    classifier = build_reply_classifier(settings, models, suite.identity)
     environment = Environment(
         knowledge=knowledge or suite_knowledge(settings, suite),
         drafting=build_drafting(drafting_settings, models if drafter == "llm" else None),

@@ -13,7 +13,13 @@ import pytest
 import respx
 from openai import OpenAI
 
-from agent.container import build_drafting, build_embedder, build_model_access, build_reply_classifier
+from agent.container import (
+    build_drafting,
+    build_embedder,
+    build_model_access,
+    build_reply_classifier,
+    company_identity,
+)
 from agent.drafting.base import DraftingError
 from agent.drafting.llm import LLMDrafter
 from agent.replies.llm import LlmReplyClassifier
@@ -76,26 +82,40 @@ def test_build_embedder_refuses_a_model_it_cannot_run_locally(tmp_path: Path) ->
 
 class TestBuildReplyClassifier:
     def test_without_a_model_the_shipped_learned_reader_classifies(self) -> None:
-        assert isinstance(build_reply_classifier(Settings.load(_env_file=None), None), LearnedReader)
+        assert isinstance(
+            build_reply_classifier(
+                Settings.load(_env_file=None), None, company_identity(Settings.load(_env_file=None))
+            ),
+            LearnedReader,
+        )
 
     def test_learned_reader_can_be_forced_with_a_model_configured(self) -> None:
         settings = Settings.load(
             _env_file=None, llm_base_url="http://127.0.0.1:9/v1", reply_classifier="learned"
         )
 
-        assert isinstance(build_reply_classifier(settings, build_model_access(settings)), LearnedReader)
+        assert isinstance(
+            build_reply_classifier(settings, build_model_access(settings), company_identity(settings)),
+            LearnedReader,
+        )
 
     def test_with_a_model_the_llm_classifies(self) -> None:
         settings = Settings.load(_env_file=None, llm_base_url="http://127.0.0.1:9/v1")
 
-        assert isinstance(build_reply_classifier(settings, build_model_access(settings)), LlmReplyClassifier)
+        assert isinstance(
+            build_reply_classifier(settings, build_model_access(settings), company_identity(settings)),
+            LlmReplyClassifier,
+        )
 
     def test_rules_can_be_forced_with_a_model_configured(self) -> None:
         settings = Settings.load(
             _env_file=None, llm_base_url="http://127.0.0.1:9/v1", reply_classifier="rules"
         )
 
-        assert isinstance(build_reply_classifier(settings, build_model_access(settings)), RuleClassifier)
+        assert isinstance(
+            build_reply_classifier(settings, build_model_access(settings), company_identity(settings)),
+            RuleClassifier,
+        )
 
     def test_asking_for_the_llm_without_one_is_a_settings_error(self) -> None:
         with pytest.raises(SettingsError, match="TOUCHPOINT_REPLY_CLASSIFIER=llm needs a model"):
@@ -113,7 +133,7 @@ class TestOneModelGate:
         models = build_model_access(settings)
         assert models is not None
         drafter = build_drafting(settings, models).primary
-        reader = build_reply_classifier(settings, models)
+        reader = build_reply_classifier(settings, models, company_identity(settings))
         assert isinstance(drafter, LLMDrafter) and isinstance(reader, LlmReplyClassifier)
         release = threading.Event()
         lock = threading.Lock()

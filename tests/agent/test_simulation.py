@@ -24,7 +24,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -45,7 +45,7 @@ from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 from agent.timing import breaches, is_open
 from agent.worker import tick
 from knowledge.retrieval import KnowledgeBase
-from knowledge.types import RetrievalQuery, Source
+from knowledge.types import OfferWindow, RetrievalQuery, Source
 from tests.conftest import Caller, FakeClock, empty_tables
 
 LEADS = 500
@@ -121,8 +121,8 @@ class CachedKnowledge:
     def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offer_ids(self, today: date) -> frozenset[str]:
-        return self.inner.live_offer_ids(today)
+    def offers(self) -> tuple[OfferWindow, ...]:
+        return self.inner.offers()
 
 
 @dataclass

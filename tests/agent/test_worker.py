@@ -27,7 +27,7 @@ from agent.services import touches as touch_states
 from agent.settings import Settings
 from agent.worker import RETRY_FAILED_AFTER, tick
 from knowledge.retrieval import KnowledgeBase
-from knowledge.types import RetrievalQuery, Source
+from knowledge.types import OfferWindow, RetrievalQuery, Source
 from tests.conftest import FakeClock, empty_tables
 from tests.factories import add_touch, lead_row, submit
 from tests.waiting import wait_for
@@ -154,8 +154,8 @@ class Exploding:
     def company_facts(self) -> tuple[str, ...]:
         return self.inner.company_facts()
 
-    def live_offer_ids(self, today: date) -> frozenset[str]:
-        return self.inner.live_offer_ids(today)
+    def offers(self) -> tuple[OfferWindow, ...]:
+        return self.inner.offers()
 
 
 class TestClaims:

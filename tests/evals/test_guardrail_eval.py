@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.guardrails.cases import CODES, DEFAULT_CASES_DIR, Case, CaseFileError, load_cases, load_company
+from evals.guardrails.cases import CODES, DEFAULT_CASES_DIR, Case, CaseFileError, load_cases
 from evals.guardrails.runner import (
     TARGET_FALSE_BLOCKS,
     TARGET_RECALL,
@@ -44,6 +44,9 @@ GOOD_BODY = (
     "clients answer, when to send each reminder, and what to do when someone still does not turn up, so "
     "you can set it up in an afternoon.\\n\\nWhich day of the week hurts most?\\n\\nBest,\\nMaya"
 )
+
+
+BLIND = DEFAULT_CASES_DIR.parent / "blind"
 
 
 def case_file(tmp_path: Path, cases: str, name: str = "cases.yaml", header: str = HEADER) -> Path:
@@ -82,7 +85,8 @@ class TestTheLabelledSet:
         assert 0.35 <= good / len(cases) <= 0.5
 
     def test_every_check_code_is_labelled_somewhere(self, cases: list[Case]) -> None:
-        labelled = {code for case in cases for code in case.expect}
+        blind_dev = load_cases(BLIND / "dev")
+        labelled = {code for case in [*cases, *blind_dev] for code in case.expect}
 
         assert labelled == CODES
 
@@ -116,12 +120,12 @@ class TestLoading:
 
         assert case.lead.first_name == "Dana"
         assert [s.id for s in case.sources] == ["resources/guide"]
-        assert case.good and case.context(load_company()).lead == case.lead.context()
+        assert case.good and case.context().lead == case.lead
 
     def test_the_context_is_the_drafting_code_s_own(self, tmp_path: Path) -> None:
         path = case_file(tmp_path, good_case(live_offers="[offers/spring]", sources="[guide, offer]"))
 
-        context = load_cases(path)[0].context(load_company())
+        context = load_cases(path)[0].context()
 
         assert context.allowed_phrases == ("Tuesday at 10:00", "Wednesday at 14:00")  # the lead's own time
         assert context.live_offer_ids == frozenset({"offers/spring"})
@@ -135,7 +139,7 @@ class TestLoading:
             ({"expect": "[grounded.nmae]"}, "expect: Value error, unknown violation code(s) grounded.nmae"),
             ({"expcet": "[]"}, "expcet: Extra inputs are not permitted"),
             ({"lead": "bella"}, "lead 'bella' is not in this file's `leads:`"),
-            ({"sources": "[guid]"}, "source 'guid' is not in this file's `sources:`"),
+            ({"sources": "[guid]"}, "source 'guid' is neither in this file's `sources:`"),
             ({"live_offers": "[resources/guide]"}, "live offer 'resources/guide' must be the id of one"),
             ({"channel": "sms"}, "an SMS has no subject"),
             ({"now": "2026-11-23T15:00:00"}, "now: Value error, give a time zone"),
@@ -210,7 +214,7 @@ class TestScoring:
         assert not report.passed
 
     def test_the_json_carries_every_figure_and_case(self, three: list[Case], tmp_path: Path) -> None:
-        report = evaluate(three, load_company())
+        report = evaluate(three)
         path = tmp_path / "report.json"
 
         report.write_json(path)
@@ -218,18 +222,18 @@ class TestScoring:
         figures = json.loads(path.read_text(encoding="utf-8"))
         assert figures["cases"] == 4 and figures["good_cases"] == 2
         assert set(figures["by_code"]) >= CODES
-        assert figures["results"][0]["id"] == "good-1" and figures["results"][0]["got"] == []
+        assert figures["results"][0]["id"] == "good-1" and figures["results"][0]["codes"] == []
         assert figures["results"][2]["missed"] == ["cta.multiple", "grounded.number"]
 
     def test_a_case_is_checked_by_every_guardrail(self, three: list[Case]) -> None:
-        result = run_case(three[0], load_company())
+        result = run_case(three[0])
 
         assert result.got == frozenset() and result.exact
 
 
 class TestTheChecksOnTheLabelledSet:
     def test_recall_and_false_blocks_meet_the_targets(self, cases: list[Case]) -> None:
-        report = evaluate(cases, load_company())
+        report = evaluate(cases)
 
         disagreements = {
             r.case.id: (sorted(r.missed), sorted(r.extra)) for r in report.results if not r.exact

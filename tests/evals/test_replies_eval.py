@@ -77,7 +77,11 @@ class TestTheCommand:
 
     def test_unlabelled_replies_are_read_but_not_scored(self, tmp_path: Path) -> None:
         out = tmp_path / "report.json"
-        unlabelled = {"id": "u-1", "channel": "email", "text": "Please take me off your list."}
+        unlabelled: dict[str, object] = {
+            "id": "u-1",
+            "channel": "email",
+            "text": "Please take me off your list.",
+        }
 
         run_cli("eval", "replies", "--cases", str(write(tmp_path, unlabelled)), "--json", str(out))
 
