@@ -16,7 +16,7 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.domain import Channel, DrafterKind
+from agent.domain import Channel, CompanyIdentity, DrafterKind
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
@@ -202,10 +202,18 @@ def _values(request: DraftRequest) -> dict[str, str]:
         "company_name": request.identity.name,
         "sender_first": request.identity.sender_name.split()[0],
         "sender_name": request.identity.sender_name,
+        "sender_signature": _signature(request.identity),
         "slot_a": slot_a,
         "slot_b": slot_b,
     }
     return {key: value for key, value in values.items() if value}
+
+
+def _signature(identity: CompanyIdentity) -> str:
+    """A formal sign-off names the sender's role when the company profile gives one."""
+    if not identity.sender_title:
+        return identity.sender_name
+    return f"{identity.sender_name}\n{identity.sender_title}, {identity.name}"
 
 
 def _readable(paragraphs: Sequence[str], tone: ToneProfile) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.guardrails.cases import CODES, DEFAULT_CASES_DIR, Case, CaseFileError, load_cases
+from evals.guardrails.cases import CODES, DEFAULT_CASES_DIR, Case, CaseFileError, load_cases, load_company
 from evals.guardrails.runner import (
     TARGET_FALSE_BLOCKS,
     TARGET_RECALL,
@@ -273,3 +273,94 @@ class TestCommand:
     def test_has_help(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert run_cli("eval", "guardrails", "--help") == 0
         assert "--json" in capsys.readouterr().out
+
+
+COMPANY_HEADER = """\
+company: casa-verde
+now: 2026-12-08T10:15:00-06:00
+leads:
+  rosa: {first_name: Rosa, town: Pasadena, language: es, timezone: America/Chicago, need: una regadera}
+  kevin: {first_name: Kevin, town: Katy, language: en, timezone: America/Chicago}
+history:
+  rosa-ack: &rosa-ack {purpose: acknowledgment, channel: email, subject: Hola, body: "Gracias, Rosa."}
+cases:
+"""
+COMPANY_CASE = """\
+- id: cv-1
+  lead: rosa
+  channel: email
+  purpose: value_add
+  sources: [offers/fall-kitchen-event-2026]
+  offered_slots: ["martes 15 de diciembre a las 10:00"]
+  previous: [*rosa-ack]
+  subject: Su regadera
+  body: "Hola, Rosa: ..."
+  expect: []
+"""
+
+
+class TestAnotherCompany:
+    def test_a_case_file_names_its_company_and_cites_its_knowledge_base_by_id(self, tmp_path: Path) -> None:
+        path = case_file(tmp_path, COMPANY_CASE, header=COMPANY_HEADER)
+
+        [case] = load_cases(path)
+        context = case.context()
+
+        assert context.identity is not None and context.identity.name == "Casa Verde Remodeling"
+        assert [s.id for s in context.sources] == ["offers/fall-kitchen-event-2026"]
+        assert "$1,500 off a Full Kitchen Remodel" in context.sources[0].text
+        assert any("6120 Westview Drive" in fact or "Houston" in fact for fact in context.company_facts)
+
+    def test_the_lead_s_town_language_and_the_other_leads_reach_the_checks(self, tmp_path: Path) -> None:
+        [case] = load_cases(case_file(tmp_path, COMPANY_CASE, header=COMPANY_HEADER))
+        context = case.context()
+
+        assert context.lead is not None and (context.lead.town, context.lead.language) == ("Pasadena", "es")
+        assert [lead.first_name for lead in context.other_leads] == ["Kevin"]
+        assert context.previous[0].purpose == "acknowledgment"
+
+    def test_offered_slots_are_the_only_call_times_and_offers_carry_their_window(
+        self, tmp_path: Path
+    ) -> None:
+        [case] = load_cases(case_file(tmp_path, COMPANY_CASE, header=COMPANY_HEADER))
+        context = case.context()
+
+        assert context.allowed_phrases == ("martes 15 de diciembre a las 10:00",)
+        fall = next(o for o in context.offers if o.id == "offers/fall-kitchen-event-2026")
+        assert not fall.live_on(case.now.date())  # expired on November 30
+        assert "offers/fall-kitchen-event-2026" not in context.live_offer_ids
+
+    def test_an_unknown_company_names_the_companies_there_are(self, tmp_path: Path) -> None:
+        header = COMPANY_HEADER.replace("company: casa-verde", "company: casa-roja")
+
+        with pytest.raises(CaseFileError, match=r"casa-roja.*alta-vista, casa-verde"):
+            load_cases(case_file(tmp_path, COMPANY_CASE, header=header))
+
+    def test_the_blind_dev_split_loads_with_both_companies(self) -> None:
+        cases = load_cases(BLIND / "dev")
+
+        assert len(cases) >= 150
+        assert {case.company.identity.name for case in cases} == {
+            "Casa Verde Remodeling",
+            "Alta Vista Physical Therapy",
+        }
+
+    def test_company_option_sends_every_case_as_that_company(self, tmp_path: Path) -> None:
+        profile = tmp_path / "company.yaml"
+        profile.write_text(
+            "name: Harbor Dental\npostal_address: 1 Quay St\n"
+            "sender: {name: Ana Silva, email: ana@harbor.example}\n",
+            encoding="utf-8",
+        )
+        body = GOOD_BODY.replace("Maya", "Ana")  # signed by the profile's sender, not the demo's
+        path = case_file(tmp_path, good_case("harbor", body=f'"{body}"'))
+        out = tmp_path / "report.json"
+
+        code = run_cli(
+            "eval", "guardrails", "--cases", str(path), "--company", str(profile), "--json", str(out)
+        )
+
+        [result] = json.loads(out.read_text(encoding="utf-8"))["results"]
+        assert code == 0 and result["id"] == "harbor" and result["codes"] == []
+        identity = load_cases(path, load_company(profile))[0].context().identity
+        assert identity is not None and identity.name == "Harbor Dental"

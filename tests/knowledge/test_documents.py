@@ -175,6 +175,13 @@ class TestLoadFolder:
         (doc,) = load_folder(tmp_path).documents
         assert doc.expires == date(2027, 3, 31)
 
+    def test_an_offer_may_start_later_and_any_document_names_its_language(self, tmp_path: Path) -> None:
+        text = "---\ntype: offer\ntitle: Ahorro de primavera\nstarts: 2027-02-01\nexpires: 2027-03-31\n"
+        write(tmp_path, "oferta.md", text + "language: es\n---\nTérminos.\n")
+        (doc,) = load_folder(tmp_path).documents
+        assert (doc.starts, doc.expires, doc.language) == (date(2027, 2, 1), date(2027, 3, 31), "es")
+        assert not doc.live_on(date(2027, 1, 31)) and doc.live_on(date(2027, 2, 1))
+
     def test_ids_are_sorted_and_stable_across_edits(self, tmp_path: Path) -> None:
         for rel in ("b/z.md", "a.md", "b/a/deep.md", "c.md"):
             write(tmp_path, rel, FAQ.replace("How much does it cost?", rel))
@@ -275,6 +282,18 @@ class TestLoadErrors:
         path, line, message = self.load(tmp_path, "offer.md", text)
         assert (path, line) == ("offer.md", 4)
         assert "expires" in message
+
+    def test_an_offer_that_starts_after_it_expires_is_an_error(self, tmp_path: Path) -> None:
+        text = "---\ntype: offer\ntitle: Half price\nstarts: 2027-04-01\nexpires: 2027-03-31\n---\nTerms.\n"
+        path, line, message = self.load(tmp_path, "offer.md", text)
+        assert (path, line) == ("offer.md", 4)
+        assert "after `expires`" in message
+
+    def test_a_language_is_a_two_letter_code(self, tmp_path: Path) -> None:
+        text = FAQ.replace("---\n\n", "language: Spanish\n---\n\n")
+        path, line, message = self.load(tmp_path, "bad.md", text)
+        assert (path, line) == ("bad.md", 4)
+        assert "ISO 639-1" in message
 
     def test_bad_slug_points_at_its_key(self, tmp_path: Path) -> None:
         text = FAQ.replace("---\n\n", "services:\n  - reminders\n  - {a: 1}\n---\n\n")

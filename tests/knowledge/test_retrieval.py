@@ -378,6 +378,25 @@ def test_vectors_of_documents_no_longer_loaded_are_never_cited(store: ChromaVect
     assert "faq-pricing" not in _ids(smaller, text="How much is the Team plan?", purpose="faq", k=5)
 
 
+def test_an_offer_is_live_from_its_start_through_its_expiry(kb: KnowledgeBase) -> None:
+    spring = replace(
+        doc("offer-spring", DocType.OFFER, "Spring savings", "10% off.", expires=date(2025, 3, 31)),
+        starts=date(2025, 3, 1),
+    )
+    both = KnowledgeBase([*CORPUS, spring], kb.store)
+
+    assert "offer-spring" not in both.live_offer_ids(date(2025, 2, 28))
+    assert "offer-spring" in both.live_offer_ids(date(2025, 3, 1))
+    assert "offer-spring" in both.live_offer_ids(date(2025, 3, 31))
+    assert "offer-spring" not in both.live_offer_ids(date(2025, 4, 1))
+    window = next(o for o in both.offers() if o.id == "offer-spring")
+    assert (window.title, window.starts, window.expires) == (
+        "Spring savings",
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+    )
+
+
 def test_company_facts_live_offers_and_get(kb: KnowledgeBase) -> None:
     assert kb.company_facts() == tuple(d.body for d in CORPUS if d.id == "fact-founded")
     assert kb.live_offer_ids(TODAY) == {"offer-live"}

@@ -113,6 +113,7 @@ def lead(
     )
 
 
+TITLED = replace(IDENTITY, sender_title="Customer Success")
 LEADS: dict[str, LeadContext] = {
     "full": lead(),
     "no company, no need": lead(id="lead-imported", company=None, need=None, timezone="Asia/Tokyo"),
@@ -520,6 +521,16 @@ class TestComposerTone:
         assert formal.body.splitlines()[-1] == "Maya Ortiz"  # a full name under "Kind regards,"
         assert casual.body.splitlines()[-1] == "Maya"
         assert len(formal.body.split()) < len(casual.body.split())
+
+    def test_a_formal_sign_off_names_the_sender_s_title_from_the_company_profile(self) -> None:
+        titled = replace(request(to=CFO, purpose=TouchPurpose.VALUE_ADD, sources=(FAQ,)), identity=TITLED)
+
+        draft = Composer().draft(titled)
+
+        assert draft.body.splitlines()[-2:] == ["Maya Ortiz", "Customer Success, Northstar Bookings"]
+        assert (
+            run_checks(DraftText(Channel.EMAIL, draft.body, draft.subject), guardrail_context(titled)) == []
+        )
 
     def test_the_tone_is_derived_from_the_lead(self) -> None:
         assert request(to=CFO).tone_profile.formality is Formality.FORMAL
