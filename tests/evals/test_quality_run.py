@@ -15,6 +15,7 @@ from agent.domain import Channel
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, load_drafter_prompts
 from agent.drafting.pipeline import DraftingPipeline
+from agent.guardrails import DEFAULT_CHECKS
 from agent.llm import ModelGate, RetryPolicy
 from evals.quality.environment import Environment
 from evals.quality.judge import Judge, load_rubric
@@ -63,7 +64,9 @@ class TestDeterministicDefaultSuite:
             "reading_grade", "banned_phrases", "near_duplicate_rate", "handoff.precision", "handoff.recall",
             "decision.purpose", "reply.intent_accuracy", "retrieval.recall_at_3", "retrieval.mrr",
         } <= measured  # fmt: skip
-        assert len([name for name in measured if name.startswith("check.")]) == 13
+        assert {name for name in measured if name.startswith("check.")} == {
+            f"check.{check.__name__.removeprefix('check_')}" for check in DEFAULT_CHECKS
+        }  # every guardrail check, one metric each
 
     def test_every_case_keeps_its_draft_sources_and_failures(self, default_result: dict[str, Any]) -> None:
         cases = {c["id"]: c for c in default_result["cases"]}
