@@ -23,6 +23,7 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """Lower case without accents, same length as ``text`` (so offsets carry over)."""
     return "".join(_fold_char(char) for char in text)
@@ -45,9 +46,8 @@ def _last_word_forms(word: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
-@lru_cache(maxsize=2048)
-def phrase_pattern(phrase: str, inflect: bool = True) -> re.Pattern[str]:
-    """A whole-word pattern for ``phrase`` on folded text.
+def _phrase_regex(phrase: str, inflect: bool) -> str:
+    """A whole-word regex for ``phrase`` on folded text.
 
     A space or a hyphen in the phrase matches either ("risk-free", "risk free"), an apostrophe matches
     a curly one, and with ``inflect`` the last word may take a simple inflection ("cures", "hurried").
@@ -55,15 +55,38 @@ def phrase_pattern(phrase: str, inflect: bool = True) -> re.Pattern[str]:
     words = re.split(r"[\s-]+", fold(phrase).strip())
     parts = [re.escape(word) for word in words if word]
     if not parts:
-        return re.compile(r"(?!x)x")
+        return r"(?!x)x"
     if inflect and parts[-1][-1:].isalpha():
         parts[-1] = _last_word_forms(parts[-1])
     body = r"[\s-]+".join(parts)
     start = r"(?<![\w$])" if phrase[:1].isalnum() else ""
     end = r"(?![\w])" if phrase[-1:].isalnum() else ""
-    return re.compile(start + body + end)
+    return start + body + end
 
 
-def find_phrase(phrase: str, folded_text: str, inflect: bool = True) -> list[tuple[int, int]]:
-    """Spans of ``phrase`` in text already folded with :func:`fold`."""
-    return [m.span() for m in phrase_pattern(phrase, inflect).finditer(folded_text)]
+@lru_cache(maxsize=256)
+def _compiled(phrases: tuple[str, ...], inflect: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each phrase, longest first, with a literal part it cannot match without (a cheap first test:
+    most drafts contain none of most phrases) and its pattern."""
+    compiled = []
+    for phrase in sorted({p for p in phrases if p.strip()}, key=len, reverse=True):
+        words = re.split(r"[\s-]+", fold(phrase).strip())
+        needle = max(words[:-1], key=len) if len(words) > 1 else words[0]
+        needle = needle[:-1] if inflect and len(words) == 1 and len(needle) > 3 else needle
+        compiled.append((needle, re.compile(_phrase_regex(phrase, inflect))))
+    return tuple(compiled)
+
+
+def find_phrases(phrases: tuple[str, ...], text: str, inflect: bool = True) -> list[tuple[int, int]]:
+    """Spans in ``text`` (folded here) where any of ``phrases`` stands, longest phrases first: a phrase
+    inside a longer one found ("guaranteed" in "100% guaranteed") is not found again."""
+    folded = fold(text)
+    taken: list[tuple[int, int]] = []
+    for needle, pattern in _compiled(phrases, inflect):
+        if needle not in folded:
+            continue
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if not any(s <= start < e or s < end <= e for s, e in taken):
+                taken.append((start, end))
+    return sorted(taken)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.languages import OTHER, SUPPORTED
-from agent.guardrails.phrases import occurrences
+from agent.guardrails.phrases import occurrences, spans
 from agent.guardrails.style import draft_language
 
 NAMES = {"en": "English", "es": "Spanish", OTHER: "a language other than English or Spanish"}
@@ -37,13 +37,18 @@ def check_brand_voice(draft: DraftText, context: GuardrailContext) -> list[Viola
     """No word or phrase the company's brand voice lists under ``avoid``, in the subject or the body.
 
     Whole words, whatever the case and accents, with simple inflections ("cures", "hurried", "amigos").
+    The company's own names and ``use`` phrases are its own words even when they contain one.
     """
-    avoid = context.identity.brand_avoid if context.identity is not None else ()
-    if not avoid:
+    identity = context.identity
+    if identity is None or not identity.brand_avoid:
         return []
+    own = (*identity.brand_use, *identity.own_names)
     found: list[Violation] = []
     for text, in_body in ((draft.body, True), (draft.subject or "", False)):
-        for _, start, end in occurrences(avoid, text):
+        allowed = spans(own, text)
+        for _, start, end in occurrences(identity.brand_avoid, text):
+            if any(s <= start and end <= e for s, e in allowed):
+                continue  # the company's own product and phrases may contain the word
             message = f'"{text[start:end]}" is a word the brand voice avoids'
             if in_body:
                 found.append(Violation("brand.avoid", message, start, end))

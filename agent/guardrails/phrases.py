@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from agent.guardrails.folding import find_phrase, fold
+from agent.guardrails.folding import find_phrases, fold
 from agent.guardrails.lexicon import BANNED_PHRASES as ENGLISH_BANNED
 from agent.guardrails.lexicon import SPAM_PHRASES as ENGLISH_SPAM
 
@@ -32,17 +32,11 @@ REPLY_PREFIX = re.compile(
 
 
 def occurrences(phrases: Iterable[str], text: str, inflect: bool = True) -> Iterator[tuple[str, int, int]]:
-    """Each phrase found in ``text`` with its span; a phrase inside a longer one found is not repeated."""
-    folded = fold(text)
-    taken: list[tuple[int, int]] = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        for start, end in find_phrase(phrase, folded, inflect):
-            if any(s <= start and end <= e for s, e in taken):
-                continue
-            taken.append((start, end))
-            yield phrase, start, end
+    """Each phrase found in ``text``, as written there, with its span."""
+    for start, end in find_phrases(tuple(phrases), text, inflect):
+        yield text[start:end], start, end
 
 
 def spans(phrases: Iterable[str], text: str) -> list[tuple[int, int]]:
     """Where any of ``phrases`` stands in ``text``."""
-    return [(start, end) for _, start, end in occurrences(phrases, text)]
+    return find_phrases(tuple(phrases), text)

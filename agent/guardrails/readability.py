@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from agent.guardrails.optout import instructions
 from agent.guardrails.text import EMAIL, URL, words
@@ -30,6 +31,7 @@ _SPANISH_STARTS = re.compile(r"(?<=[.!?…])\s+(?=[¿¡\"“«(]?[A-ZÁÉÍÓÚ�
 _TERMINAL = re.compile(r"[.!?…][\"”’»)]*$")
 
 
+@lru_cache(maxsize=16384)
 def syllables(word: str) -> int:
     """English: a vowel-group estimate, good enough for a reading grade (within a grade of dictionaries)."""
     word = word.lower().strip("'’-")
@@ -45,6 +47,7 @@ _ACCENTED_WEAK = frozenset("íú")
 _VOWELS = frozenset("aeiouáéíóúü")
 
 
+@lru_cache(maxsize=16384)
 def spanish_syllables(word: str) -> int:
     """Spanish syllables: one per vowel group, plus one per hiatus inside it.
 

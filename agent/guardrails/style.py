@@ -125,8 +125,10 @@ def check_spam_signals(draft: DraftText, context: GuardrailContext = NO_CONTEXT)
 
 
 def _spam_phrases(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    """A phrase the company's brand voice lists under ``use`` is its own voice, never spam."""
-    own = context.identity.brand_use if context.identity is not None else ()
+    """A phrase the company's brand voice lists under ``use`` is its own voice, never spam; nor is a
+    word of its own names (a product called "Winner's Circle")."""
+    identity = context.identity
+    own = (*identity.brand_use, *identity.own_names) if identity is not None else ()
     found: list[Violation] = []
     for text, in_body in ((draft.body, True), (draft.subject or "", False)):
         allowed = spans(own, text)

@@ -125,3 +125,9 @@ class TestCheckBrandVoice:
 
     def test_a_company_without_an_avoid_list_is_quiet(self) -> None:
         assert check_brand_voice(email(body="Hi Dana, it is cheap."), context()) == []
+
+    def test_the_companys_own_product_may_contain_an_avoided_word(self) -> None:
+        identity = replace(self.AVOIDING, products=("Last Chance Tune-Up",))
+        draft = email(body="Hi Dana,\n\nOur Last Chance Tune-Up checks every chair.\n\nBest,\nMaya")
+
+        assert check_brand_voice(draft, context(identity=identity)) == []

@@ -462,3 +462,11 @@ class TestDeceptiveSubjectsInSpanish:
     )
     def test_plain_spanish_subjects_pass(self, subject: str) -> None:
         assert check_subject(email(subject=subject), context()) == []
+
+
+class TestOwnNamesAreNotSpam:
+    def test_a_product_name_containing_a_spam_word_is_not_spam(self) -> None:
+        identity = replace(IDENTITY, products=("Winner's Circle Plan",))
+        draft = email(body="Hi Dana,\n\nThe Winner's Circle Plan includes reminders for every chair.")
+
+        assert check_spam_signals(draft, context(identity=identity)) == []
