@@ -40,6 +40,10 @@ ALL_CAPS = re.compile(r"(?<![\w'’-])[A-ZÁÉÍÓÚÑÜ]{3,}(?![\w'’-])")
 SPANISH_LETTERS = re.compile(r"[ÁÉÍÓÚÑÜ]")
 # A long sentence's own grade (or the whole text's) must pass the limit by this much to be clearly hard.
 HARD_SENTENCE_MARGIN = 15.0
+NEGATIONS = frozenset(
+    {"not", "no", "never", "cannot", "can't", "isn't", "aren't", "won't", "don't", "doesn't", "wasn't"}
+    | {"nunca", "ni", "tampoco", "jamas"}  # Spanish, folded ("jamás")
+)
 OPT_OUT_EXAMPLES = {
     "en": "Reply STOP to opt out.",
     "es": "Responda STOP para no recibir más mensajes.",
@@ -133,7 +137,7 @@ def _spam_phrases(draft: DraftText, context: GuardrailContext) -> list[Violation
     for text, in_body in ((draft.body, True), (draft.subject or "", False)):
         allowed = spans(own, text)
         for _, start, end in occurrences(SPAM_PHRASES, text):
-            if any(s <= start and end <= e for s, e in allowed):
+            if any(s <= start and end <= e for s, e in allowed) or _negated(text, start):
                 continue
             words = text[start:end]
             if in_body:
@@ -143,6 +147,13 @@ def _spam_phrases(draft: DraftText, context: GuardrailContext) -> list[Violation
             else:
                 found.append(Violation("spam.phrase", f'"{words}" in the subject reads like spam'))
     return found
+
+
+def _negated(text: str, start: int) -> bool:
+    """ "Results are not guaranteed" is honest, not a promise: a negation just before the phrase, in
+    the same clause, takes it back ("no obligation, no strings attached" does not)."""
+    before = re.split(r"[.,!?¿¡;:\n]", fold(text[max(0, start - 40) : start]))[-1]
+    return any(word in NEGATIONS for word in re.findall(r"[a-z']+", before)[-3:])
 
 
 def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:

@@ -470,3 +470,17 @@ class TestOwnNamesAreNotSpam:
         draft = email(body="Hi Dana,\n\nThe Winner's Circle Plan includes reminders for every chair.")
 
         assert check_spam_signals(draft, context(identity=identity)) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        ["No result is guaranteed, and we say so up front.", "Los resultados no están garantizados."],
+    )
+    def test_guaranteed_taken_back_by_a_negation_is_not_a_promise(self, sentence: str) -> None:
+        draft = email(body=f"Hi Dana,\n\nEvery client is different. {sentence}")
+
+        assert check_spam_signals(draft, context()) == []
+
+    def test_a_negation_in_an_earlier_clause_takes_nothing_back(self) -> None:
+        draft = sms(body="Hi Dana! The visit has no obligation, no strings attached. Reply STOP to opt out.")
+
+        assert codes(check_spam_signals(draft, context())) == ["spam.phrase"]
