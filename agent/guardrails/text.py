@@ -1,4 +1,4 @@
-"""Text primitives shared by the checks: sentences with spans, words, the allowed corpus.
+"""Text primitives shared by the checks: sentences with spans, words, syllables, the allowed corpus.
 
 Spans always index the original body, so the review page can underline exactly what a check found.
 """
