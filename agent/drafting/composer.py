@@ -20,7 +20,8 @@ from agent.domain import Channel, CompanyIdentity, DrafterKind
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
-from agent.guardrails.text import body_sentences, reading_grade
+from agent.guardrails.readability import reading_grade
+from agent.guardrails.text import body_sentences
 from knowledge.types import Source
 from prompts.loader import PromptError, PromptFile, load_prompt_file
 

@@ -125,27 +125,6 @@ def strip_url(url: str) -> str:
     return url.rstrip(TRAILING_PUNCTUATION)
 
 
-def syllables(word: str) -> int:
-    """A vowel-group estimate, good enough for a reading grade (within a grade of the dictionaries)."""
-    word = word.lower().strip("'’-")
-    if len(word) <= 3:
-        return 1
-    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
-    word = re.sub(r"^y", "", word)
-    return max(1, len(re.findall(r"[aeiouy]{1,2}", word)))
-
-
-def reading_grade(text_sentences: list[str]) -> float | None:
-    """Flesch-Kincaid grade level; None for text too short to grade fairly."""
-    counted = [words(URL.sub(" ", EMAIL.sub(" ", s))) for s in text_sentences]
-    counted = [w for w in counted if w]
-    total_words = sum(len(w) for w in counted)
-    if len(counted) < 2 or total_words < 30:
-        return None
-    total_syllables = sum(syllables(word) for sentence in counted for word in sentence)
-    return 0.39 * (total_words / len(counted)) + 11.8 * (total_syllables / total_words) - 15.59
-
-
 class Corpus:
     """All text a draft may draw facts from, split into parts whose derived facts are cached.
 

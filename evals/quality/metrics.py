@@ -22,8 +22,9 @@ from agent.domain import Channel, LeadContext
 from agent.drafting.base import DraftRequest, guardrail_context
 from agent.guardrails import DEFAULT_CHECKS, DraftText, Violation
 from agent.guardrails.lexicon import COMMON_WORDS
+from agent.guardrails.readability import reading_grade
 from agent.guardrails.repetition import NEAR_DUPLICATE, repeated_share
-from agent.guardrails.text import body_sentences, reading_grade, words
+from agent.guardrails.text import body_sentences, words
 
 CHECKS = {check.__name__.removeprefix("check_"): check for check in DEFAULT_CHECKS}
 Direction = Literal["higher", "lower"] | None

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from agent.guardrails.text import URL, Part, reading_grade, sentences, words
+from agent.guardrails.readability import reading_grade
+from agent.guardrails.text import URL, Part, sentences, words
 
 GREETING_LEVELS: Final = (("hey", 0), ("hi", 1), ("hello", 2), ("good morning", 2), ("good afternoon", 2),
                           ("dear", 3))  # fmt: skip

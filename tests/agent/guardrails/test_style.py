@@ -1,6 +1,9 @@
-"""The form checks: length, filler, placeholders, SMS opt-out, spam tells, reading grade, subject."""
+"""The form checks: length, filler, placeholders, SMS opt-out, spam tells, subject (reading grade:
+test_readability.py), in English and Spanish, in the subject as in the body."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -11,12 +14,18 @@ from agent.guardrails import (
     check_banned_phrases,
     check_length,
     check_placeholders,
-    check_reading_grade,
     check_sms_opt_out,
     check_spam_signals,
     check_subject,
 )
-from tests.agent.guardrails.drafts import codes, context, email, sms, words
+from tests.agent.guardrails.drafts import IDENTITY, LEAD, codes, context, email, sms, words
+
+SPANISH_LEAD = replace(LEAD, language="es")
+ENGLISH_LEAD = replace(LEAD, language="en")
+SPANISH_SMS = (
+    "Hola Dana, soy Maya de Northstar Bookings. Fade & Co. Barbers redujo las ausencias con un recordatorio "
+    "por SMS el día anterior. ¿Le mando los detalles? Responda STOP para no recibir más mensajes."
+)
 
 
 class TestCheckLength:
@@ -226,7 +235,7 @@ class TestCheckSpamSignals:
         assert check_spam_signals(sms(), context()) == []
 
     @pytest.mark.parametrize(
-        "phrase", ["100% free", "risk-free", "Click here", "no obligation", "guaranteed"]
+        "phrase", ["100% free", "risk-free", "Click here", "act now", "guaranteed", "no strings attached"]
     )
     def test_spam_phrases_fire_with_a_span(self, phrase: str) -> None:
         draft = email(body=f"Hi Dana,\n\nOur setup is {phrase} for salons.")
@@ -267,43 +276,6 @@ class TestCheckSpamSignals:
         assert check_spam_signals(quoted, context()) == []
 
 
-class TestCheckReadingGrade:
-    SIMPLE = (
-        "Hi Dana,\n\nThanks for your note. No-shows hurt. A reminder the day before helps a lot. "
-        "Clients can reply to confirm. Most salons see fewer gaps in a month. Want the guide? "
-        "It is short and free to read. You can try it this week.\n\nBest,\nMaya"
-    )
-    DENSE = (
-        "Hi Dana,\n\nOperationalising comprehensive appointment-confirmation methodologies necessitates "
-        "considerable organisational commitment, particularly regarding communication infrastructure "
-        "modernisation initiatives. Administrative simplification consequently facilitates substantially "
-        "improved utilisation characteristics throughout appointment-dependent establishments. "
-        "Comprehensive implementation documentation accompanies every organisational configuration."
-        "\n\nBest,\nMaya"
-    )
-
-    def test_plain_writing_passes(self) -> None:
-        assert check_reading_grade(email(body=self.SIMPLE), context(max_reading_grade=8)) == []
-
-    def test_dense_writing_fires_with_the_grade_and_the_limit(self) -> None:
-        violations = check_reading_grade(email(body=self.DENSE), context(max_reading_grade=12))
-
-        assert codes(violations) == ["reading_grade"]
-        assert "limit is 12" in violations[0].message
-
-    def test_the_limit_follows_the_audience(self) -> None:
-        body = self.SIMPLE.replace(
-            "A reminder the day before helps a lot.",
-            "Automated confirmation reminders considerably improve attendance reliability.",
-        )
-
-        assert check_reading_grade(email(body=body), context(max_reading_grade=14)) == []
-        assert codes(check_reading_grade(email(body=body), context(max_reading_grade=4))) == ["reading_grade"]
-
-    def test_text_too_short_to_grade_is_not_judged(self) -> None:
-        assert check_reading_grade(email(body="Hi Dana, extraordinarily comprehensive."), context()) == []
-
-
 class TestCheckSubject:
     def test_a_plain_subject_passes(self) -> None:
         assert check_subject(email(), context()) == []
@@ -324,3 +296,191 @@ class TestCheckSubject:
 
     def test_sms_needs_no_subject(self) -> None:
         assert check_subject(sms(), context()) == []
+
+
+class TestBannedPhrasesInSpanishAndInTheSubject:
+    @pytest.mark.parametrize(
+        ("sentence", "filler"),
+        [
+            ("Solo quería dar seguimiento a mi correo anterior.", "Solo quería dar seguimiento"),
+            ("SOLO QUERIA DAR SEGUIMIENTO a su consulta.", "SOLO QUERIA DAR SEGUIMIENTO"),
+            ("Espero que se encuentre bien.", "Espero que se encuentre bien"),
+            ("Disculpe la molestia, le escribo otra vez.", "Disculpe la molestia"),
+            ("¿Tuvo oportunidad de revisar la guía?", "Tuvo oportunidad de"),
+        ],
+    )
+    def test_spanish_filler_fires_with_a_span_whatever_its_accents_and_case(
+        self, sentence: str, filler: str
+    ) -> None:
+        draft = email(body=f"Hola, Dana:\n\n{sentence} Le comparto la guía.\n\nSaludos,\nMaya")
+
+        violations = check_banned_phrases(draft)
+
+        assert codes(violations) == ["banned_phrase"]
+        assert draft.body[violations[0].start : violations[0].end] == filler
+
+    def test_filler_in_the_subject_fires_without_a_span(self) -> None:
+        violations = check_banned_phrases(email(subject="Solo quería dar seguimiento"))
+
+        assert codes(violations) == ["banned_phrase"]
+        assert violations[0].start is None
+
+    def test_ordinary_spanish_follow_up_words_are_quiet(self) -> None:
+        body = "Hola, Dana:\n\nLe doy seguimiento a su proyecto con una guía de precios.\n\nSaludos,\nMaya"
+
+        assert check_banned_phrases(email(body=body)) == []
+
+
+class TestOptOutInTheLeadsLanguage:
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Responda STOP para no recibir más mensajes.",
+            "Responde BAJA para darte de baja.",
+            'Envíe "ALTO" si ya no quiere mensajes.',
+            "Conteste con la palabra CANCELAR para no recibir más.",
+        ],
+    )
+    def test_spanish_instructions_satisfy_a_spanish_lead(self, line: str) -> None:
+        body = f"Hola Dana, ¿qué día le queda mejor? {line}"
+
+        assert check_sms_opt_out(sms(body=body), context(lead=SPANISH_LEAD)) == []
+
+    def test_an_english_opt_out_does_not_serve_a_spanish_lead(self) -> None:
+        body = "Hola Dana, ¿qué día le queda mejor para la llamada? Reply STOP to opt out."
+
+        violations = check_sms_opt_out(sms(body=body), context(lead=SPANISH_LEAD))
+
+        assert codes(violations) == ["sms.opt_out"]
+        assert "Responda STOP" in violations[0].message
+
+    def test_a_spanish_opt_out_does_not_serve_an_english_lead(self) -> None:
+        body = "Hi Dana, which day suits you for the call? Responda STOP para no recibir más mensajes."
+
+        assert codes(check_sms_opt_out(sms(body=body), context(lead=ENGLISH_LEAD))) == ["sms.opt_out"]
+
+    def test_without_the_leads_language_the_drafts_language_decides(self) -> None:
+        assert check_sms_opt_out(sms(body=SPANISH_SMS), context()) == []
+        english_opt_out = SPANISH_SMS.replace("Responda STOP para no recibir más mensajes.", "Reply STOP.")
+        assert codes(check_sms_opt_out(sms(body=english_opt_out), context())) == ["sms.opt_out"]
+
+
+class TestSpamSignalsInSpanishAndInTheSubject:
+    @pytest.mark.parametrize("phrase", ["Haga clic aquí", "100% gratis", "sin riesgo", "garantizados"])
+    def test_spanish_spam_phrases_fire_with_a_span(self, phrase: str) -> None:
+        draft = email(body=f"Hola, Dana:\n\nLa guía es {phrase} para su salón.")
+
+        violations = check_spam_signals(draft, context(lead=SPANISH_LEAD))
+
+        assert codes(violations) == ["spam.phrase"]
+        assert draft.body[violations[0].start : violations[0].end] == phrase
+
+    def test_a_phrase_of_the_brand_voice_is_never_spam(self) -> None:
+        draft = email(body="Hi Dana,\n\nEvery quote is risk-free: you sign nothing until you are sure.")
+        own = context(identity=replace(IDENTITY, brand_use=("risk-free",)))
+
+        assert codes(check_spam_signals(draft, context())) == ["spam.phrase"]
+        assert check_spam_signals(draft, own) == []
+
+    def test_no_obligation_states_a_plain_term(self) -> None:
+        draft = email(body="Hi Dana,\n\nThe consultation comes with no obligation to sign anything.")
+
+        assert check_spam_signals(draft, context()) == []
+
+    def test_spam_in_the_subject_fires(self) -> None:
+        assert codes(check_spam_signals(email(subject="Click here for your guide"), context())) == [
+            "spam.phrase"
+        ]
+
+    @pytest.mark.parametrize("word", ["GRATIS", "POCOS", "ÚLTIMOS", "HOY"])
+    def test_spanish_words_in_capitals_are_shouting(self, word: str) -> None:
+        draft = sms(body=f"Hola Dana, la guía es {word} para su salón. Responda STOP para no recibir más.")
+
+        assert codes(check_spam_signals(draft, context(lead=SPANISH_LEAD))) == ["spam.caps"]
+
+    @pytest.mark.parametrize("word", ["HEPA", "PPO", "APR", "HMO"])
+    def test_capitals_that_are_no_word_are_acronyms(self, word: str) -> None:
+        draft = email(body=f"Hi Dana, the {word} details are in the guide.")
+
+        assert check_spam_signals(draft, context()) == []
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Responda STOP para no recibir más mensajes.",
+            "Responde BAJA para darte de baja.",
+            "Envíe ALTO si ya no quiere mensajes.",
+        ],
+    )
+    def test_opt_out_keywords_are_not_shouting_in_spanish(self, line: str) -> None:
+        draft = sms(body=f"Hola Dana, ¿qué día le queda mejor? {line}")
+
+        assert check_spam_signals(draft, context(lead=SPANISH_LEAD)) == []
+
+    def test_capitals_inside_a_placeholder_are_the_placeholders_problem(self) -> None:
+        draft = email(body="Hi Dana, our designer [DESIGNER NAME] will call you.")
+
+        assert check_spam_signals(draft, context()) == []
+
+    def test_two_exclamation_marks_fire(self) -> None:
+        draft = sms(
+            body="Hi Dana! Fade & Co. cut no-shows by a third! Want the details? Reply STOP to opt out."
+        )
+
+        assert codes(check_spam_signals(draft, context())) == ["spam.exclamation"]
+
+    def test_a_spanish_exclamation_opens_with_an_inverted_mark_and_counts_once(self) -> None:
+        one = sms(body="¡Hola, Dana! Fade & Co. redujo las ausencias. ¿Le mando los detalles? Responda STOP.")
+        two = sms(body="¡Hola, Dana! ¡Fade & Co. redujo las ausencias! ¿Le mando detalles? Responda STOP.")
+
+        assert check_spam_signals(one, context(lead=SPANISH_LEAD)) == []
+        assert codes(check_spam_signals(two, context(lead=SPANISH_LEAD))) == ["spam.exclamation"]
+
+    def test_exclamations_in_the_subject_are_counted_like_the_body(self) -> None:
+        violations = check_spam_signals(email(subject="Great news! Your guide!"), context())
+
+        assert codes(violations) == ["spam.exclamation"]
+        assert violations[0].start is None
+
+
+class TestDeceptiveSubjectsInSpanish:
+    @pytest.mark.parametrize(
+        "subject",
+        [
+            "RE: su cocina",
+            "RV: ideas para su baño",
+            "Su factura de Casa Verde",
+            "Pedido confirmado",
+            "Your invoice",
+        ],
+    )
+    def test_subjects_that_pretend_fire(self, subject: str) -> None:
+        assert codes(check_subject(email(subject=subject), context())) == ["subject.deceptive"]
+
+    @pytest.mark.parametrize(
+        "subject", ["Qué incluye el precio de su cocina", "Una idea para su pedido de gabinetes", "Repisas"]
+    )
+    def test_plain_spanish_subjects_pass(self, subject: str) -> None:
+        assert check_subject(email(subject=subject), context()) == []
+
+
+class TestOwnNamesAreNotSpam:
+    def test_a_product_name_containing_a_spam_word_is_not_spam(self) -> None:
+        identity = replace(IDENTITY, products=("Winner's Circle Plan",))
+        draft = email(body="Hi Dana,\n\nThe Winner's Circle Plan includes reminders for every chair.")
+
+        assert check_spam_signals(draft, context(identity=identity)) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        ["No result is guaranteed, and we say so up front.", "Los resultados no están garantizados."],
+    )
+    def test_guaranteed_taken_back_by_a_negation_is_not_a_promise(self, sentence: str) -> None:
+        draft = email(body=f"Hi Dana,\n\nEvery client is different. {sentence}")
+
+        assert check_spam_signals(draft, context()) == []
+
+    def test_a_negation_in_an_earlier_clause_takes_nothing_back(self) -> None:
+        draft = sms(body="Hi Dana! The visit has no obligation, no strings attached. Reply STOP to opt out.")
+
+        assert codes(check_spam_signals(draft, context())) == ["spam.phrase"]
