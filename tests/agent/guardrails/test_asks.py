@@ -199,20 +199,28 @@ class TestCheckValuePerAsk:
         violations = check_value_per_ask(email(body=self.CALL), context(previous=value_touches(1)))
 
         assert codes(violations) == ["value.per_ask"]
-        assert "2 value touch(es)" in violations[0].message
+        assert "after 1 value message(s)" in violations[0].message
 
-    def test_a_call_after_three_value_touches_passes(self) -> None:
-        assert check_value_per_ask(email(body=self.CALL), context(previous=value_touches(2))) == []
+    def test_the_value_this_message_gives_does_not_earn_its_own_ask(self) -> None:
+        violations = check_value_per_ask(email(body=self.CALL), context(previous=value_touches(2)))
 
-    def test_every_earlier_ask_raises_the_bar(self) -> None:
+        assert codes(violations) == ["value.per_ask"]
+
+    def test_a_call_after_three_value_messages_passes(self) -> None:
+        assert check_value_per_ask(email(body=self.CALL), context(previous=value_touches(3))) == []
+
+    def test_the_count_starts_again_after_each_hard_ask(self) -> None:
         earlier_ask = PriorMessage("Would a call on Monday at 10:00 work?", "faq")
         previous = (*value_touches(3), earlier_ask)
 
         assert codes(check_value_per_ask(email(body=self.CALL), context(previous=previous))) == [
             "value.per_ask"
         ]
+        assert codes(
+            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(2))))
+        ) == ["value.per_ask"]
         assert (
-            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(2)))) == []
+            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(3)))) == []
         )
 
     def test_a_lead_who_asked_for_a_call_may_be_offered_one(self) -> None:
