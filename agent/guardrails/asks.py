@@ -100,16 +100,19 @@ CHANNEL_ALTERNATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=speech.CACHE)
 def is_ask(sentence: str) -> bool:
     """A question or request the lead is meant to answer; polite formulas and rhetorical questions are not."""
     return speech.is_primary_ask(sentence) or _is_slot_offer(sentence)
 
 
+@lru_cache(maxsize=speech.CACHE)
 def _is_slot_offer(sentence: str) -> bool:
     text = speech.core(sentence)
     return SLOT_OFFER.search(text) is not None and CLOCK.search(text) is not None
 
 
+@lru_cache(maxsize=speech.CACHE)
 def is_hard_ask(sentence: str) -> bool:
     return is_ask(sentence) and HARD_ASK.search(QUOTED.sub("", sentence)) is not None
 
@@ -137,6 +140,7 @@ def asks(body: str) -> list[Sentence]:
     return found
 
 
+@lru_cache(maxsize=speech.CACHE)
 def _only_chooses(text: str) -> bool:
     """A short question after offered times ("Would either of those work?") only picks one of them."""
     return (
@@ -159,6 +163,7 @@ def invitations(body: str) -> list[Sentence]:
     return [s for s in speech.clauses(body) if speech.is_invitation(s.text)]
 
 
+@lru_cache(maxsize=speech.CACHE)
 def two_asks_in_one(sentence: str) -> bool:
     """ "Want a quote, or shall I send the guide?" asks two things; "Tuesday or Wednesday?" asks one."""
     parts = OR_SPLIT.split(speech.core(sentence).strip("¿?"))
@@ -177,6 +182,7 @@ def _drop_lead_in(part: str) -> str:
     return re.sub(r"^(?:you can|puede|pueden|just|simplemente)\s+", "", part, flags=re.IGNORECASE)
 
 
+@lru_cache(maxsize=speech.CACHE)
 def has_hard_ask(body: str) -> bool:
     return any(is_hard_ask(s.text) for s in speech.clauses(body))
 
@@ -209,6 +215,7 @@ def value_since_last_hard_ask(previous: Sequence[PriorMessage]) -> int:
     return count
 
 
+@lru_cache(maxsize=speech.CACHE)
 def _gave_value(message: PriorMessage) -> bool:
     """A value touch by purpose, or any message (an acknowledgment) that told the lead something."""
     if message.purpose in VALUE_PURPOSES:
@@ -235,7 +242,7 @@ def value_sentences(
         s
         for s in speech.clauses(body)
         if (URL.search(s.text) or not is_ask(s.text))
-        and (gives_value(s.text, sources) or speech.is_informative(s.text, loose=loose, familiar=familiar))
+        and (speech.is_informative(s.text, loose=loose, familiar=familiar) or gives_value(s.text, sources))
     ]
 
 

@@ -10,6 +10,7 @@ first-person openers), so they hold for any company and any trade.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agent.guardrails.lexicon import BANNED_PHRASES, COMMON_WORDS
 from agent.guardrails.text import URL, Sentence, body_sentences, words
@@ -28,7 +29,7 @@ OPT_OUT = re.compile(
 )
 _OPT_OUT_WORDS = 10
 # A link without a full stop after it runs into the next sentence: "...: example.com/page Worth a look?"
-_AFTER_LINK = re.compile(r"\S*/\S*\s+(?=[A-ZÁÉÍÓÚ¿][^.!?]*\?$)")
+_AFTER_LINK = re.compile(r"(?<!\S)[^\s/]*/\S*\s+(?=[A-ZÁÉÍÓÚ¿][^.!?]*\?$)")
 # A line with no sentence punctuation at the end of a short run of words is a label: "Hola, Marta:",
 # "Lucía Herrera", "Project Consultant, Casa Verde Remodeling". It neither asks nor informs.
 _LABEL_WORDS = 7
@@ -90,7 +91,7 @@ IMPERATIVE_ASK = re.compile(
 # Spanish requests: usted/tú imperatives, mostly with a pronoun attached ("respóndame", "mándeme",
 # "dígame", "escríbanos", "avísame") or at the head of a clause ("Envíe...", "Responda...").
 SPANISH_IMPERATIVE = re.compile(
-    r"\b[a-zñ]*[áéíó][a-zñ]*[aeií](?:me|nos|melo|mela|noslo)\b"
+    r"\b[a-zñ]*[áéíó][a-zñ]*[ae](?:me|nos|melo|mela|noslo)\b"
     r"|(?:^|[,:;]\s*|\by\s+)(?:envíe|envíen|mande|manden|responda|respondan|escriba|escriban|llame|"
     r"llamen|reserve|reserven|agende|agenden|confirme|confirmen|comparta|compartan|cuénteme|díganos|"
     r"pase|elija|elijan|avise|avisen|conteste|contesten)\b",
@@ -160,14 +161,18 @@ PROPER_NAME = re.compile(r"(?<![.!?:¿¡]\s)(?<=\s)(?!I\b)[A-ZÁÉÍÓÚÑ][a-z�
 NAMED_RESOURCE = re.compile(r"[\"“‘][^\"”’]*(?:\s+[^\"”’\s]+){2,}[\"”’]")
 
 
-def clauses(body: str) -> list[Sentence]:
+CACHE = 16384  # sentences repeat across a run (earlier messages, composer phrases): classify each once
+
+
+@lru_cache(maxsize=1024)
+def clauses(body: str) -> tuple[Sentence, ...]:
     """The body's sentences, Spanish questions split off, address and signature lines left out."""
     found: list[Sentence] = []
     for sentence in body_sentences(body):
         text = sentence.text
         cuts = sorted(
             [(m.start(), m.end()) for m in _INNER_START.finditer(text)]
-            + [(m.end(), m.end()) for m in _AFTER_LINK.finditer(text)]
+            + ([(m.end(), m.end()) for m in _AFTER_LINK.finditer(text)] if "/" in text else [])
         )
         position = 0
         for end, next_start in [*cuts, (len(text), len(text))]:
@@ -176,11 +181,11 @@ def clauses(body: str) -> list[Sentence]:
                 start = sentence.start + position + (len(piece) - len(piece.lstrip()))
                 found.append(Sentence(piece.strip(), start, start + len(piece.strip()), sentence.part))
             position = max(position, next_start)
-    return [
+    return tuple(
         s
         for s in found
         if not _is_label(body, s) and not (OPT_OUT.search(s.text) and len(s.text.split()) <= _OPT_OUT_WORDS)
-    ]
+    )
 
 
 def _is_label(body: str, sentence: Sentence) -> bool:
@@ -193,6 +198,7 @@ def _is_label(body: str, sentence: Sentence) -> bool:
     return line == text and text[-1:] not in ".?!…" and len(text.split()) <= _LABEL_WORDS
 
 
+@lru_cache(maxsize=CACHE)
 def core(sentence: str) -> str:
     """The sentence without quoted titles and without its opening address or self-introduction."""
     text = QUOTED.sub("", sentence).strip()
@@ -201,12 +207,14 @@ def core(sentence: str) -> str:
     return stripped
 
 
+@lru_cache(maxsize=CACHE)
 def is_generic(sentence: str) -> bool:
     """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes"."""
     text = core(sentence)
     return GENERIC.search(text) is not None or BARE_QUESTION.match(text) is not None
 
 
+@lru_cache(maxsize=CACHE)
 def is_invitation(sentence: str) -> bool:
     """A generic invitation phrased as a request ("let me know if you have any questions", "no dude en
     escribirnos"): beside a real ask it is a second thing for the lead to answer."""
@@ -214,15 +222,18 @@ def is_invitation(sentence: str) -> bool:
     return GENERIC.search(text) is not None and INVITING.search(text) is not None
 
 
+@lru_cache(maxsize=CACHE)
 def is_bare_question(sentence: str) -> bool:
     return BARE_QUESTION.match(core(sentence)) is not None
 
 
+@lru_cache(maxsize=CACHE)
 def is_question(sentence: str) -> bool:
     text = core(sentence)
     return text.endswith("?") or "? " in text or "¿" in text
 
 
+@lru_cache(maxsize=CACHE)
 def is_request(sentence: str) -> bool:
     """An imperative that asks the lead to do or send something, in English or Spanish."""
     text = core(sentence)
@@ -234,6 +245,7 @@ def is_request(sentence: str) -> bool:
     )
 
 
+@lru_cache(maxsize=CACHE)
 def is_primary_ask(sentence: str) -> bool:
     """A real ask: a question or a request the lead is meant to answer (not a polite formula)."""
     text = core(sentence)
@@ -246,6 +258,7 @@ def is_primary_ask(sentence: str) -> bool:
     return DESIRE_CONDITION.match(text) is not None or SITUATION_CONDITION.match(text) is None
 
 
+@lru_cache(maxsize=CACHE)
 def is_option(sentence: str) -> bool:
     """A next step offered but not asked for: "you can book here", "If you use a walker, tell us"."""
     text = core(sentence)
@@ -256,6 +269,7 @@ def is_option(sentence: str) -> bool:
     return is_request(sentence) and not POINTER.match(text)
 
 
+@lru_cache(maxsize=CACHE)
 def is_pleasantry(sentence: str) -> bool:
     """Chat about the writer (hopes, thanks, wishes) or filler that says "nothing new from me"."""
     text = core(sentence)
@@ -271,6 +285,7 @@ SPANISH_MARKERS = _word_set(
 ENGLISH_MARKERS = _word_set("the and of to you your is are for with we our it this that")
 
 
+@lru_cache(maxsize=CACHE)
 def language_of(text: str) -> str:
     """ "es" or "en", by function words: enough to know whether two texts can be matched word for word."""
     tokens = [w.lower() for w in words(text)]
@@ -287,6 +302,7 @@ def content_words(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=CACHE)
 def is_informative(sentence: str, *, loose: bool = False, familiar: frozenset[str] = frozenset()) -> bool:
     """A statement that tells the lead something: a figure, a link, or a substantial fact in any words.
 
