@@ -33,7 +33,8 @@ RECOMMENDS = re.compile(
 IMPERATIVE = re.compile(
     r"(?:^|[,;:]\s*|\b(?:and|y|then|luego)\s+)(?:try|take"
     r"|put|apply|use|avoid|stop|keep|rest|ice|stretch|walk|"
-    r"sleep|drink|wear|deduct|claim|refinance|pay off|invest|borrow|skip|póngase|pónganse|tome|tomen|use|"
+    r"sleep|drink|wear|deduct|claim|refinance|pay off|invest|borrow|skip|switch to|cut back|limit|eat|brush|"
+    r"floss|cambie a|deje de|coma|beba|cepíllese|póngase|pónganse|tome|tomen|use|"
     r"usen|evite|eviten|camine|caminen|descanse|descansen|estire|duerma|aplique|deduzca|pida|invierta|"
     r"p[áa]guelo|no se)\b",
     re.IGNORECASE,
@@ -62,7 +63,12 @@ SUBJECTS: dict[str, re.Pattern[str]] = {
         "exercise": r"\bexercis\w*|\bworkout\w*|\bejercicio\w*",
         "bathing": r"\bshower(?:ing)?\b|\bbath(?:e|ing)?\b|\bbañ(?:ar|arse|o|e)\w*|\bducha\w*",
         "lifting": r"\blift(?:ing)?\b|\bcarg(?:ar|ue|a)\b|\blevant(?:ar|e)\b",
-        "diet": r"\bdiet\b|\bdrink\b|\bwater\b|\bdieta\b|\bhidrat\w*",
+        "diet": r"\bdiet\b|\bdrink\w*|\bwater\b|\bcoffee\b|\bcaffeine\b|\balcohol\b|\bsugar\w*"
+        r"|\beat(?:ing)?\b|\bdieta\b|\bhidrat\w*|\bcaf[ée]\b|\bcafe[íi]na\b|\baz[úu]car\b"
+        r"|\bcom(?:er|a|ida)\b|\bbeb(?:er|a)\b",
+        "products": r"\btoothpaste\b|\bmouthwash\b|\bfloss\w*|\bcream\b|\bointment\b|\blotion\b"
+        r"|\bsupplement\w*|\bvitamin\w*|\bpasta de dientes\b|\benjuague\b|\bcrema\b|\bpomada\b"
+        r"|\bsuplemento\w*|\bvitamina\w*",
         "sleep": r"\bsleep\w*|\bdorm(?:ir|ir|a)\b|\bsueño\b",
         "tax": r"\btax\w*|\bdeduct\w*|\bwrite[- ]off\b|\birs\b|\bimpuesto\w*|\bdeduc\w*|\bdeclaraci[óo]n\b",
         "debt": r"\bdebt\w*|\bloan\w*|\bborrow\w*|\brefinanc\w*|\bmortgage\w*|\bdeuda\w*|\bendeud\w*"
@@ -74,6 +80,8 @@ SUBJECTS: dict[str, re.Pattern[str]] = {
         r"|\bdemand(?:ar|e|a)\b|\bjuicio\b",
     }.items()
 }
+
+ANY_SUBJECT = re.compile("|".join(f"(?:{p.pattern})" for p in SUBJECTS.values()), re.IGNORECASE)
 
 
 def check_unsourced_advice(draft: DraftText, context: GuardrailContext) -> list[Violation]:
@@ -102,6 +110,8 @@ def advised_subjects(sentence: str) -> frozenset[str]:
     """The subjects a sentence advises the lead on; empty when it only states facts."""
     text = speech.core(sentence).replace("’", "'")
     if not (RECOMMENDS.search(text) or IMPERATIVE.search(text) or PREDICTS.search(text)):
+        return frozenset()
+    if not ANY_SUBJECT.search(text):
         return frozenset()
     return frozenset(name for name, pattern in SUBJECTS.items() if pattern.search(text))
 

@@ -53,6 +53,78 @@ HARD_ASK = re.compile(
     rf"|\b{_DAY}\b[^.?!]{{0,30}}\ba las \d",
     re.IGNORECASE,
 )
+# Every hard ask contains one of these (a day name ends in "day", Spanish ones are listed).
+HARD_ANCHORS = (
+    "call",
+    "chat",
+    "demo",
+    "meet",
+    "zoom",
+    "walk",
+    "visit",
+    "appointment",
+    "consult",
+    "talk",
+    "speak",
+    "hop on",
+    "jump on",
+    "set up",
+    "phone",
+    "ring",
+    "take you",
+    "took you",
+    "show you",
+    "book",
+    "schedul",
+    "hold",
+    "reserve",
+    "save",
+    "come",
+    "stop",
+    "drop",
+    "day",
+    "sign up",
+    "trial",
+    "buy",
+    "purchase",
+    "upgrade",
+    "subscribe",
+    "go ahead",
+    "order",
+    "move forward",
+    "get started",
+    "quote",
+    "proposal",
+    "contract",
+    "pricing",
+    "numbers",
+    "card",
+    "pay",
+    "llam",
+    "cita",
+    "visita",
+    "reuni",
+    "consulta",
+    "evaluaci",
+    "agendar",
+    "reservar",
+    "apartar",
+    "programar",
+    "paso a",
+    "venir a",
+    "comprar",
+    "contratar",
+    "firmar",
+    "pagar",
+    "tarjeta",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+)
 # Offering times is a next step even without a question mark: "I can offer Tuesday at 5:00 p.m."
 SLOT_OFFER = re.compile(
     r"^(?:i|we) (?:can|could) (?:offer|do|hold|book)|^(?:i|we) (?:have|'ve got)\b|^puedo|^podemos|"
@@ -114,7 +186,9 @@ def _is_slot_offer(sentence: str) -> bool:
 
 @lru_cache(maxsize=speech.CACHE)
 def is_hard_ask(sentence: str) -> bool:
-    return is_ask(sentence) and HARD_ASK.search(QUOTED.sub("", sentence)) is not None
+    if not is_ask(sentence) or not speech.has_any(sentence, HARD_ANCHORS):
+        return False
+    return HARD_ASK.search(QUOTED.sub("", sentence)) is not None
 
 
 def asks(body: str) -> list[Sentence]:
@@ -279,13 +353,16 @@ def gives_value(sentence: str, sources: Sequence[SourceLike]) -> bool:
     if URL.search(sentence):
         return True
     text = normalise(sentence)
-    stated = {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE}
+    has_digit = any(ch.isdigit() for ch in sentence)
+    stated = (
+        {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE} if has_digit else set()
+    )
     for source in sources:
         if len(source.title) >= 12 and normalise(source.title) in text:
             return True
         if source.customer and any(_contains(text, name) for name in _customer_names(source.customer)):
             return True
-        if stated & figures(source.text):
+        if stated and stated & figures(source.text):
             return True
         if _shares_run(text, source.text):
             return True

@@ -51,52 +51,38 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:cover|pay for|absorb)\b"
         r"|\bcompensaci[óo]n\b(?! laboral| de (?:los )?trabajadores)|\bcompensar\w*"
         r"|\bindemniz\w*|\bbuena voluntad\b|\b(?:cubrimos|cubriremos|absorbemos)\b"
-        r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b|\bde cortes[íi]a\b",
+        r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b|\bcortes[íi]a\b|\bcourtesy\b",
         re.IGNORECASE,
     ),
 }
-# Every concession above contains one of these; a sentence with none is skipped without the regexes.
-ANCHORS = (
-    "refund",
-    "reimburs",
-    "money back",
-    "reembols",
-    "devol",
-    "credit",
-    "crédit",
-    "discount",
-    "off",
-    "match",
-    "beat",
-    "descuento",
-    "rebaja",
-    "iguala",
-    "mejoramos",
-    "waiv",
-    "charge",
-    "house",
-    "perdon",
-    "condon",
-    "exoner",
-    "cobra",
-    "compens",
-    "goodwill",
-    "make up",
-    "make it up",
-    "on us",
-    "cover",
-    "pay for",
-    "absorb",
-    "indemn",
-    "voluntad",
-    "cubrimos",
-    "cubriremos",
-    "regalamos",
-    "pagamos",
-    "pagaremos",
-    "bonific",
-    "cortes",
-)
+# Every concession of a kind contains one of its anchors; a sentence with none skips the pattern.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "refund": ("refund", "reimburs", "money back", "reembols", "devol"),
+    "credit": ("credit", "crédit", "credit"),
+    "discount": ("discount", "off", "match", "beat", "descuento", "rebaja", "iguala", "mejoramos"),
+    "waiver": ("waiv", "charge", "house", "perdon", "condon", "exoner", "cobra"),
+    "compensation": (
+        "compens",
+        "goodwill",
+        "make up",
+        "make it up",
+        "on us",
+        "cover",
+        "pay for",
+        "absorb",
+        "indemn",
+        "voluntad",
+        "cubrimos",
+        "cubriremos",
+        "absorbemos",
+        "regalamos",
+        "pagamos",
+        "pagaremos",
+        "bonific",
+        "cortes",
+        "courtesy",
+    ),
+}
 NEGATION = re.compile(
     r"\b(?:no|not|never|without|nor|cannot|can't|doesn't|does not|isn't|is not|ni|sin|nunca)\b", re.IGNORECASE
 )
@@ -133,9 +119,11 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
 def concessions(sentence: str) -> frozenset[str]:
     sentence = sentence.translate(APOSTROPHES)
     lowered = sentence.lower()
-    if not any(anchor in lowered for anchor in ANCHORS):
-        return frozenset()
-    return frozenset(kind for kind, pattern in KINDS.items() if pattern.search(sentence))
+    return frozenset(
+        kind
+        for kind, pattern in KINDS.items()
+        if any(anchor in lowered for anchor in ANCHORS[kind]) and pattern.search(sentence)
+    )
 
 
 def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:

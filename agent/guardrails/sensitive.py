@@ -23,6 +23,9 @@ NEGATED = re.compile(
     re.IGNORECASE,
 )
 CARD_OR_BANK = re.compile(
+    r"\b(?:number|digits) on (?:your|the) (?:card|visa|mastercard|amex)\b|\bdigits on the back\b"
+    r"|\b(?:visa|mastercard|amex|american express|discover) (?:number|details|info)\b|\bcard info\b"
+    r"|\bn[úu]mero (?:de|en) (?:su|la) (?:visa|mastercard)\b|\bd[íi]gitos de atr[áa]s\b|"
     r"\b(?:credit |debit )?card(?:'s)? (?:number|details|info|information|digits|expir\w*|cvv|cvc)\b"
     r"|\b(?:expiration|expiry) date\b|\bcvv\b|\bcvc\b|\bsecurity code (?:on|of) (?:the|your) card\b"
     r"|\b(?:bank|banking) (?:details|account|info|information|login)\b|\b(?:account|routing) number\b"
@@ -46,6 +49,8 @@ BY_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 SECRET = re.compile(
+    r"\b\d[- ]digit code\b|\b(?:sent|texted|emailed) you (?:a|the) (?:\w+ )?code\b"
+    r"|\bc[óo]digo de \d d[íi]gitos\b|\b(?:le|te) (?:enviamos|mandamos|lleg[óo]) (?:un|el) c[óo]digo\b|"
     r"\bpassword\b|\bpasscode\b|\bpin(?: number| code)?\b(?!-)"
     r"|\bverification code\b|\bone[- ]time (?:pass)?code\b"
     r"|\b(?:login|log-in|sign-in) (?:details|credentials|info)\b|\bsecurity (?:question|answer)s?\b"

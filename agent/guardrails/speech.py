@@ -61,6 +61,27 @@ GENERIC = re.compile(
     r"|si tiene (?:alguna )?(?:duda|pregunta)s?|otra (?:duda|pregunta))",
     re.IGNORECASE,
 )
+GENERIC_ANCHORS = (
+    "feel free",
+    "hesitat",
+    "question",
+    "help",
+    "here if",
+    "here for",
+    "anything",
+    "reach out",
+    "dude",
+    "órdenes",
+    "cualquier",
+    "aquí",
+    "disposición",
+    "servirle",
+    "necesite",
+    "algo más",
+    "sirva",
+    "duda",
+    "pregunta",
+)
 # An elliptical question with no verb ("Any questions?", "¿Dudas?", "Questions about the protocol?"): the
 # lead can answer it, so a message ending on it has a (weak) next step, but it never competes as a second ask.
 BARE_QUESTION = re.compile(r"^¿?(?:any |more |other )?(?:questions?|dudas?|preguntas?)\b[^?]{0,40}\?$", re.I)
@@ -78,13 +99,16 @@ RHETORICAL = re.compile(
     re.IGNORECASE,
 )
 
+RHETORICAL_ANCHORS = ("who", "why would", "quién", "ask", "wonder")
+
 _EN_ASK_VERBS = (
     r"reply|respond|hit reply|book|schedule|(?:grab|pick|choose) (?:a|any|one|the)|sign up|get started|"
     r"give (?:me|us) a (?:call|ring)|call (?:me|us)|text (?:me|us)|email (?:me|us)|reach out|drop (?:me|us)|"
     r"tell me|tell us|send (?:me|us)|share|let's|let me know|forward|confirm|write (?:back|to)"
 )
 IMPERATIVE_ASK = re.compile(
-    rf"^(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
+    rf"^(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?(?:(?:please|just|simply|so|then|and|or|now|also|"
+    rf"if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
     r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text))\b",
     re.IGNORECASE,
 )
@@ -143,7 +167,8 @@ PLEASANTRY = re.compile(
 _FILLER = (*BANNED_PHRASES, "dar seguimiento", "darle seguimiento", "saber cómo va", "saludarl")
 NUMBER = re.compile(
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|half|dozen|dos|tres|cuatro|"
-    r"cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte|treinta)\b",
+    r"cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte|treinta|once a|twice|daily|weekly|monthly|yearly|"
+    r"annually|diario|diaria|semanal|mensual|anual)\b",
     re.IGNORECASE,
 )
 _SPANISH_COMMON = _word_set(
@@ -184,7 +209,10 @@ def clauses(body: str) -> tuple[Sentence, ...]:
     return tuple(
         s
         for s in found
-        if not _is_label(body, s) and not (OPT_OUT.search(s.text) and len(s.text.split()) <= _OPT_OUT_WORDS)
+        if not _is_label(body, s)
+        and not (
+            "stop" in s.text.lower() and OPT_OUT.search(s.text) and len(s.text.split()) <= _OPT_OUT_WORDS
+        )
     )
 
 
@@ -211,6 +239,8 @@ def core(sentence: str) -> str:
 def is_generic(sentence: str) -> bool:
     """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes"."""
     text = core(sentence)
+    if not has_any(text, GENERIC_ANCHORS):
+        return False
     return GENERIC.search(text) is not None or BARE_QUESTION.match(text) is not None
 
 
@@ -219,7 +249,7 @@ def is_invitation(sentence: str) -> bool:
     """A generic invitation phrased as a request ("let me know if you have any questions", "no dude en
     escribirnos"): beside a real ask it is a second thing for the lead to answer."""
     text = core(sentence)
-    return GENERIC.search(text) is not None and INVITING.search(text) is not None
+    return is_generic(sentence) and INVITING.search(text) is not None
 
 
 @lru_cache(maxsize=CACHE)
@@ -249,7 +279,7 @@ def is_request(sentence: str) -> bool:
 def is_primary_ask(sentence: str) -> bool:
     """A real ask: a question or a request the lead is meant to answer (not a polite formula)."""
     text = core(sentence)
-    if is_generic(sentence) or RHETORICAL.search(text):
+    if is_generic(sentence) or (has_any(text, RHETORICAL_ANCHORS) and RHETORICAL.search(text)):
         return False
     if is_question(sentence):
         return True
@@ -294,6 +324,16 @@ def language_of(text: str) -> str:
     return "es" if spanish > english else "en"
 
 
+def _has_number(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) or NUMBER.search(text) is not None
+
+
+def has_any(text: str, anchors: tuple[str, ...]) -> bool:
+    """A cheap literal test before a costly pattern: every match of the pattern contains an anchor."""
+    lowered = text.lower()
+    return any(anchor in lowered for anchor in anchors)
+
+
 def content_words(text: str) -> list[str]:
     return [
         w
@@ -315,7 +355,7 @@ def is_informative(sentence: str, *, loose: bool = False, familiar: frozenset[st
     if is_primary_ask(sentence) or is_generic(sentence):
         return False
     text = core(sentence)
-    if URL.search(text) or NUMBER.search(text) or NAMED_RESOURCE.search(sentence):
+    if URL.search(text) or _has_number(text) or NAMED_RESOURCE.search(sentence):
         return True
     if is_pleasantry(sentence) or len(text.split()) <= VOCATIVE_WORDS:
         return False

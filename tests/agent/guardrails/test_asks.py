@@ -360,6 +360,13 @@ class TestValueInOtherWords:
 
         assert codes(violations) == ["value.after_ask"]
 
+    def test_a_recommended_frequency_is_a_useful_fact(self) -> None:
+        body = (
+            "Hi Dana,\n\nWe recommend a tune-up twice a year, in spring and fall.\n\nWhen was the last one?"
+        )
+
+        assert check_value_first(email(body=body), context()) == []
+
     def test_filler_about_teams_in_general_is_not_value(self) -> None:
         body = (
             "Hi Dana,\n\nIt can help to hear how a team in a similar spot handled it. Most teams have a few "

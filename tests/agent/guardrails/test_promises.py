@@ -54,6 +54,7 @@ class TestPaymentRequests:
             "Si le interesa, respóndame con el número de su tarjeta y la fecha de vencimiento.",
             "Me pueden pagar el depósito respondiendo a este correo con los datos de su tarjeta.",
             "Please send your bank account and routing number so we can set up the payments.",
+            "To hold your spot, text me the long number on your Visa and the 3 digits on the back.",
         ],
     )
     def test_asking_for_card_or_bank_details_fires(self, sentence: str) -> None:
@@ -95,6 +96,7 @@ class TestSecretRequests:
             "Could you text me the verification code we just sent?",
             "Please reply with your password so I can set up the account.",
             "¿Me puede enviar el número de Seguro Social completo de usted y de su esposo?",
+            "Our portal just sent you a 6-digit code; could you text it back to me?",
         ],
     )
     def test_asking_for_a_secret_fires(self, sentence: str) -> None:
@@ -122,6 +124,7 @@ class TestCompensation:
             "Como es paciente nueva, le podemos perdonar el copago de la evaluación inicial.",
             "We'll cover the rental of the portable restroom for you.",
             "If another contractor quotes less, send it over and we'll match it.",
+            "El blanqueamiento cuesta $450, pero a usted se lo dejamos en $400 como cortesía.",
         ],
     )
     def test_a_concession_no_source_gives_fires(self, sentence: str) -> None:
@@ -172,6 +175,7 @@ class TestUnsourcedAdvice:
             "Mi consejo: no le conviene endeudarse, mejor páguelo con sus ahorros del retiro.",
             "I'd suggest you refinance first and use the difference for the kitchen.",
             "Le aconsejo usar un bastón siempre que camine dentro de la casa.",
+            "Before your visit, switch to a sensitivity toothpaste and skip coffee for a week.",
         ],
     )
     def test_health_money_and_tax_advice_no_source_gives_fires(self, sentence: str) -> None:
