@@ -156,7 +156,7 @@ POINTER = re.compile(
 PLEASANTRY = re.compile(
     r"^(?:(?:i|we) (?:just |really |also )?(?:wanted|want|was|were|am|'m|are|'re|thought|think|hope|"
     r"'d love|would love|'d like|would like|look forward|wish|enjoyed|loved|'ll be|will be|"
-    r"can't wait|am writing|'m writing|remember)|i'm|i’m|we're|hope|hoping|thanks|thank you|"
+    r"can't wait|am writing|'m writing|remember)|i (?:send|write)|i'm|i’m|we're|hope|hoping|thanks|thank you|"
     r"great|happy|wishing|just (?:wanted|checking|following|reaching|a)|sorry|so sorry|"
     r"(?:solo |sólo |nada más )?(?:quería|quise|quiero|queríamos|pensé|pensamos|espero|esperamos|"
     r"me (?:encantaría|gustaría|alegra|da gusto|acordé)|nos (?:encantaría|gustaría|alegra)|gracias|"
@@ -167,7 +167,7 @@ PLEASANTRY = re.compile(
 _FILLER = (*BANNED_PHRASES, "dar seguimiento", "darle seguimiento", "saber cómo va", "saludarl")
 NUMBER = re.compile(
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|half|dozen|dos|tres|cuatro|"
-    r"cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte|treinta|once a|twice|daily|weekly|monthly|yearly|"
+    r"cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte|treinta|twice|daily|weekly|monthly|yearly|"
     r"annually|diario|diaria|semanal|mensual|anual)\b",
     re.IGNORECASE,
 )
