@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from agent.guardrails.advice import check_unsourced_advice
 from agent.guardrails.asks import (
     check_call_to_action,
     check_value_first,
@@ -31,8 +32,9 @@ from agent.guardrails.language import check_brand_voice, check_language
 from agent.guardrails.leads import check_wrong_lead
 from agent.guardrails.lexicon import BANNED_PHRASES
 from agent.guardrails.offers import check_expired_offer
-from agent.guardrails.promises import check_promises
+from agent.guardrails.promises import check_compensation
 from agent.guardrails.repetition import check_near_duplicate
+from agent.guardrails.sensitive import check_payment_request, check_secret_request
 from agent.guardrails.style import (
     EMAIL_WORDS,
     SMS_MAX_CHARS,
@@ -63,7 +65,10 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     check_reading_grade,
     check_expired_offer,
     check_wrong_lead,
-    check_promises,
+    check_compensation,
+    check_payment_request,
+    check_secret_request,
+    check_unsourced_advice,
     check_language,
     check_brand_voice,
 )
@@ -90,14 +95,18 @@ __all__ = [
     "Violation",
     "check_banned_phrases",
     "check_call_to_action",
+    "check_compensation",
     "check_grounded",
     "check_length",
     "check_near_duplicate",
+    "check_payment_request",
     "check_placeholders",
     "check_reading_grade",
+    "check_secret_request",
     "check_sms_opt_out",
     "check_spam_signals",
     "check_subject",
+    "check_unsourced_advice",
     "check_urgency",
     "check_value_first",
     "check_value_per_ask",

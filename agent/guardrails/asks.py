@@ -12,49 +12,131 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from agent.guardrails import speech
 from agent.guardrails.base import DraftText, GuardrailContext, PriorMessage, SourceLike, Violation
 from agent.guardrails.grounding import figures
 from agent.guardrails.lexicon import COMMON_WORDS
-from agent.guardrails.text import URL, Sentence, body_sentences, normalise, words
+from agent.guardrails.speech import QUOTED
+from agent.guardrails.text import URL, Sentence, normalise, words
 
-QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*\?'(?!\w)|‘[^’]*’")  # a quoted title is not an ask
-IMPERATIVE_ASK = re.compile(
-    r"^(?:(?:please|just|simply|so|then|and|or|now|if you like),?\s+)*"
-    r"(?:reply|hit reply|book|schedule|(?:grab|pick) (?:a|any|one of the) (?:time|slot|day)|click|sign up|"
-    r"get started|start|give (?:me|us) a call|call (?:me|us)|reach out|drop (?:me|us)|tell me|send (?:me|us)|"
-    r"let's|use (?:this|the) link)\b"
-    r"|\b(?:let me know|feel free to|you can (?:book|reply|schedule|(?:grab|pick) (?:a|any) (?:time|slot))|"
-    r"just reply|hit reply)\b",
-    re.IGNORECASE,
+# Asking for the lead's time (a call, a meeting, a visit, one of the offered slots) or money.
+_COMMIT = r"sign up|start (?:a|your|the) (?:free )?trial|buy|purchase|upgrade|subscribe|go ahead"
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
 )
-# A question the writer poses and answers ("A question teams ask: is the data safe? It is..."), or one
-# nobody is meant to answer ("Who doesn't want a full book?"), asks the lead nothing. "Quick question:
-# would...?" and "Let me ask: would...?" are real asks.
-RHETORICAL = re.compile(
-    r"^(?:who (?:doesn't|does not|wouldn't|would not|isn't|is not|wants|likes|enjoys|loves|has time|needs)|"
-    r"why would anyone)\b"
-    r"|(?<!\bi )(?<!\bme )(?<!\bwe )(?<!\bus )\b(?:ask|asks|asked|wonder|wonders)\b[^?:]*:\s*[^?]+\?$",
-    re.IGNORECASE,
-)
-# Asking for the lead's time (a call, a meeting, a walk-through, one of the offered slots) or money.
-_COMMIT = r"sign up|start (?:a|your|the) (?:free )?trial|buy|purchase|upgrade|subscribe"
+_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|\b\d{1,2}:\d{2}\b"
 HARD_ASK = re.compile(
     r"\b(?:a|an|one|quick|short|brief|\d+[- ]minute)\s+(?:\w+\s+)?"
-    r"(?:call|chat|demo|meeting|zoom|video call|phone call|walk-?through)\b"
+    r"(?:call|chat|demo|meeting|zoom|video call|phone call|walk-?through|visit|appointment|consultation)\b"
     r"|\b(?:talk|speak|meet|chat) (?:with|to) (?:me|us|someone|our)\b"
     r"|\b(?:can|could|shall|should) we (?:talk|speak|meet|chat|hop on|jump on|set up)\b"
     r"|\b(?:call|phone|ring) (?:me|us|you)\b|\bgive (?:me|us|you) a (?:call|ring)\b"
     r"|\b(?:walk|walked|walking|take|took) you through\b|\bshow you (?:around|how)\b"
-    r"|\bbook(?:ing)? (?:a|some|time|in)\b|\bschedule (?:a|some|time|your|it)\b|\bset up (?:a|some) time\b"
-    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) at \d"
+    r"|\bbook(?:ing)? (?:a|an|some|time|in|you|your|the)\b|\bschedule (?:a|an|some|time|your|it|you)\b"
+    r"|\bset up (?:a|an|some|your) (?:time|call|meeting|visit|appointment|consultation|payments?)\b"
+    r"|\b(?:hold|reserve|save) (?:a|an|your|you a) (?:\w+ )?(?:spot|slot|visit|appointment|time)\b"
+    r"|\b(?:come|stop|drop) (?:in|by)\b|\bcome (?:to|see) (?:our|the) \w+"
+    rf"|\b{_DAY}\b[^.?!]{{0,24}}\bat \d"
     rf"|\b(?:you|we) (?:like to |want to |be ready to )?(?:{_COMMIT}|place an order|move forward)\b"
     rf"|^(?:{_COMMIT})\b|\b(?:want|like|ready) to (?:{_COMMIT}|get started)\b"
     r"|\b(?:send|put together|prepare) (?:you )?(?:a|the) (?:quote|proposal|contract)\b"
-    r"|\bpricing for\b|\bput the numbers together\b|\bgo through the numbers\b",
+    r"|\bpricing for\b|\bput the numbers together\b|\bgo through the numbers\b"
+    r"|\bcard number\b|\bpay (?:the|your|a) (?:deposit|balance)\b"
+    # Spanish: a call, a visit, an appointment, booking, buying or paying.
+    r"|\b(?:una|la|su|otra) (?:llamada|videollamada|cita|visita|reunión|consulta|evaluación)\b"
+    r"|\b(?:agendar|agendarle|agendarles|reservar|reservarle|reservarles|apartar|apartarle|programar|"
+    r"programarle)\b|\b(?:le|les|lo|la) (?:puedo |podemos )?(?:llamo|llame|llamaría|llamamos|llamar)\b"
+    r"|\b(?:puedo|podemos|podría|podríamos) (?:llamarl[eoa]s?|visitarl[eoa]s?)\b"
+    r"|\bpaso a (?:medir|ver|visitar)|\bvenir a (?:la|nuestr[oa]|ver)"
+    r"|\b(?:comprar|contratar|firmar|pagar) (?:el|la|su|los|las)\b|\b(?:número|datos) de (?:su )?tarjeta\b"
+    rf"|\b{_DAY}\b[^.?!]{{0,30}}\ba las \d",
     re.IGNORECASE,
 )
+# Every hard ask contains one of these (a day name ends in "day", Spanish ones are listed).
+HARD_ANCHORS = (
+    "call",
+    "chat",
+    "demo",
+    "meet",
+    "zoom",
+    "walk",
+    "visit",
+    "appointment",
+    "consult",
+    "talk",
+    "speak",
+    "hop on",
+    "jump on",
+    "set up",
+    "phone",
+    "ring",
+    "take you",
+    "took you",
+    "show you",
+    "book",
+    "schedul",
+    "hold",
+    "reserve",
+    "save",
+    "come",
+    "stop",
+    "drop",
+    "day",
+    "sign up",
+    "trial",
+    "buy",
+    "purchase",
+    "upgrade",
+    "subscribe",
+    "go ahead",
+    "order",
+    "move forward",
+    "get started",
+    "quote",
+    "proposal",
+    "contract",
+    "pricing",
+    "numbers",
+    "card",
+    "pay",
+    "llam",
+    "cita",
+    "visita",
+    "reuni",
+    "consulta",
+    "evaluaci",
+    "agendar",
+    "reservar",
+    "apartar",
+    "programar",
+    "paso a",
+    "venir a",
+    "comprar",
+    "contratar",
+    "firmar",
+    "pagar",
+    "tarjeta",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+)
+# Offering times is a next step even without a question mark: "I can offer Tuesday at 5:00 p.m."
+SLOT_OFFER = re.compile(
+    r"^(?:i|we) (?:can|could) (?:offer|do|hold|book)|^(?:i|we) (?:have|'ve got)\b|^puedo|^podemos|"
+    r"^tengo|^tenemos|^le (?:ofrezco|propongo)|^how about",
+    re.IGNORECASE,
+)
+CLOCK = re.compile(_CLOCK, re.IGNORECASE)
+CHOICE_WORDS = 8
+WHICH = re.compile(r"^¿?(?:which|cuál|cual|qué (?:día|hora|horario|opción))\b", re.IGNORECASE)
 MEETING_REQUEST = re.compile(
-    r"\b(call|demo|meeting|meet|talk|speak|chat|phone|zoom|quote|proposal|walk ?through|show me)\b",
+    r"\b(call|demo|meeting|meet|talk|speak|chat|phone|zoom|quote|proposal|walk ?through|show me|"
+    r"llamada|llámenme|llamar|cita|visita|reunión)\b",
     re.IGNORECASE,
 )
 # Sequence purposes whose messages are value touches by design (their own drafts had to give value).
@@ -67,27 +149,63 @@ QUOTE_WORDS = 5
 MIN_BARE_FIGURE = 10  # a bare "3" proves nothing; "38%", "$79" or "1,150" come from somewhere
 REWORDED_WORDS = 4  # content words a reworded answer shares with its source...
 REWORDED_SHARE = 0.6  # ...and the share of the sentence's content words they make up
-CONTINUED_ASK = re.compile(r"^or\b", re.IGNORECASE)
+CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
+# Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
+OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
+# An alternative that is a clause of its own (a new verb and subject) is a different ask...
+CLAUSE_ALTERNATIVE = re.compile(
+    r"^(?:(?:shall|should|can|could|may) (?:i|we)\b|(?:want|like) me to\b"
+    r"|(?:would|do) you (?:want|like|prefer|rather) (?:me|us|to)\b|(?:i|we) (?:can|could)\b|would it help\b"
+    r"|(?:prefer|prefers) (?:that |to )?(?:i|we)\b"
+    r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
+    r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
+    r"|(?:le|les|me|nos) (?:mando|envío|preparo|llamo|paso|reservo|agendo|escribo|ayudo|doy)\b"
+    r"|(?:puedo|podemos)\b)",
+    re.IGNORECASE,
+)
+# ...unless the alternatives are ways of doing one thing: reply here or call us; two times for one call.
+CHANNEL_ALTERNATIVE = re.compile(
+    r"^(?:(?:just |simply )?(?:reply|respond|call|ring|text|email|write|phone|message)|"
+    r"(?:responda|respóndame|llame|llámenos|llámeme|escriba|escríbanos|escríbame|mande un mensaje)|"
+    r"(?:give|dar) (?:us|me|nos) (?:a )?(?:call|ring|llamada))\b[^?]{0,40}\??$",
+    re.IGNORECASE,
+)
 
 
+@lru_cache(maxsize=speech.CACHE)
 def is_ask(sentence: str) -> bool:
-    unquoted = QUOTED.sub("", sentence).strip()
-    if RHETORICAL.search(unquoted):
-        return False
-    return unquoted.endswith("?") or "? " in unquoted or IMPERATIVE_ASK.search(unquoted) is not None
+    """A question or request the lead is meant to answer; polite formulas and rhetorical questions are not."""
+    return speech.is_primary_ask(sentence) or _is_slot_offer(sentence)
 
 
+@lru_cache(maxsize=speech.CACHE)
+def _is_slot_offer(sentence: str) -> bool:
+    text = speech.core(sentence)
+    return SLOT_OFFER.search(text) is not None and CLOCK.search(text) is not None
+
+
+@lru_cache(maxsize=speech.CACHE)
 def is_hard_ask(sentence: str) -> bool:
-    return is_ask(sentence) and HARD_ASK.search(QUOTED.sub("", sentence)) is not None
+    if not is_ask(sentence) or not speech.has_any(sentence, HARD_ANCHORS):
+        return False
+    return HARD_ASK.search(QUOTED.sub("", sentence)) is not None
 
 
 def asks(body: str) -> list[Sentence]:
-    """The asks of a body; "Would Tuesday work? Or is Wednesday better?" is one ask, two options."""
+    """The asks of a body; "Would Tuesday work? Or is Wednesday better?" is one ask, two options.
+
+    Offered times followed by "Which works for you?" are one ask too: the question only picks an option.
+    """
     found: list[Sentence] = []
-    for sentence in body_sentences(body):
+    for sentence in speech.clauses(body):
         if not is_ask(sentence.text):
             continue
-        if found and CONTINUED_ASK.match(sentence.text) and not body[found[-1].end : sentence.start].strip():
+        text = speech.core(sentence.text)
+        adjacent = bool(found) and not body[found[-1].end : sentence.start].strip()
+        if found and (
+            (adjacent and CONTINUED_ASK.match(text))
+            or (_is_slot_offer(found[-1].text) and _only_chooses(text))
+        ):
             found[-1] = Sentence(
                 body[found[-1].start : sentence.end], found[-1].start, sentence.end, found[-1].part
             )
@@ -96,8 +214,51 @@ def asks(body: str) -> list[Sentence]:
     return found
 
 
+@lru_cache(maxsize=speech.CACHE)
+def _only_chooses(text: str) -> bool:
+    """A short question after offered times ("Would either of those work?") only picks one of them."""
+    return (
+        speech.is_question(text)
+        and len(text.split()) <= (CHOICE_WORDS + 6 if WHICH.match(text) else CHOICE_WORDS)
+        and not OR_SPLIT.search(text)
+        and not HARD_ASK.search(text)
+    )
+
+
+def options(body: str) -> list[Sentence]:
+    """Next steps the lead may take without being asked: "you can reply here", "avísenos al reservar".
+
+    A bare "Any questions?" counts here too: weak, but something the lead can answer.
+    """
+    return [s for s in speech.clauses(body) if speech.is_option(s.text) or speech.is_bare_question(s.text)]
+
+
+def invitations(body: str) -> list[Sentence]:
+    return [s for s in speech.clauses(body) if speech.is_invitation(s.text)]
+
+
+@lru_cache(maxsize=speech.CACHE)
+def two_asks_in_one(sentence: str) -> bool:
+    """ "Want a quote, or shall I send the guide?" asks two things; "Tuesday or Wednesday?" asks one."""
+    parts = OR_SPLIT.split(speech.core(sentence).strip("¿?"))
+    if len(parts) < 2:
+        return False
+    rest = [part.strip(" ,¿?") for part in parts[1:]]
+    if not any(CLAUSE_ALTERNATIVE.match(part) for part in rest):
+        return False
+    every = [parts[0].strip(" ,¿?"), *rest]
+    if all(CLOCK.search(part) for part in every):
+        return False
+    return not all(CHANNEL_ALTERNATIVE.match(_drop_lead_in(part)) for part in every)
+
+
+def _drop_lead_in(part: str) -> str:
+    return re.sub(r"^(?:you can|puede|pueden|just|simplemente)\s+", "", part, flags=re.IGNORECASE)
+
+
+@lru_cache(maxsize=speech.CACHE)
 def has_hard_ask(body: str) -> bool:
-    return any(is_hard_ask(s.text) for s in body_sentences(body))
+    return any(is_hard_ask(s.text) for s in speech.clauses(body))
 
 
 def lead_asked_to_meet(context: GuardrailContext) -> bool:
@@ -107,21 +268,79 @@ def lead_asked_to_meet(context: GuardrailContext) -> bool:
 
 
 def hard_ask_allowed(context: GuardrailContext, *, gives_value: bool = True) -> bool:
-    """Whether this message may ask for time or money: at least 3 value touches per ask, over the sequence."""
+    """Whether this message may ask for time or money: 3 value messages since the last hard ask.
+
+    Counted over ``previous`` only, as the labelling guide does: the value this message gives does not
+    earn its own ask. ``gives_value`` is kept for callers that ask before the draft exists.
+    """
+    del gives_value
     if lead_asked_to_meet(context) or context.purpose in AFTER_A_MEETING:
         return True
-    value, hard = _sequence_counts(context.previous)
-    return value + int(gives_value) >= VALUE_PER_ASK * (hard + 1)
+    return value_since_last_hard_ask(context.previous) >= VALUE_PER_ASK
+
+
+def value_since_last_hard_ask(previous: Sequence[PriorMessage]) -> int:
+    """Earlier messages that gave value, counted back to the last one that asked for time or money."""
+    count = 0
+    for message in reversed(previous):
+        if has_hard_ask(message.body):
+            break
+        count += int(_gave_value(message))
+    return count
+
+
+@lru_cache(maxsize=speech.CACHE)
+def _gave_value(message: PriorMessage) -> bool:
+    """A value touch by purpose, or any message (an acknowledgment) that told the lead something."""
+    if message.purpose in VALUE_PURPOSES:
+        return True
+    return any(speech.is_informative(s.text) for s in speech.clauses(message.body))
 
 
 def _sequence_counts(previous: Sequence[PriorMessage]) -> tuple[int, int]:
-    value = sum(1 for message in previous if message.purpose in VALUE_PURPOSES)
+    value = sum(1 for message in previous if _gave_value(message))
     hard = sum(1 for message in previous if has_hard_ask(message.body))
     return value, hard
 
 
-def value_sentences(body: str, sources: Sequence[SourceLike]) -> list[Sentence]:
-    return [s for s in body_sentences(body) if gives_value(s.text, sources)]
+def value_sentences(
+    body: str, sources: Sequence[SourceLike], familiar: frozenset[str] = frozenset()
+) -> list[Sentence]:
+    """Sentences that give the lead something: a source's content, or a fact stated in other words.
+
+    The second half matters for a Spanish draft drawing on an English source, and for a useful fact
+    about the lead's situation that no source words.
+    """
+    loose = _across_languages(body, sources)
+    return [
+        s
+        for s in speech.clauses(body)
+        if (URL.search(s.text) or not is_ask(s.text))
+        and (speech.is_informative(s.text, loose=loose, familiar=familiar) or gives_value(s.text, sources))
+    ]
+
+
+def familiar_names(context: GuardrailContext) -> frozenset[str]:
+    """Words of the lead's and the sender's own names: naming them is not telling the lead anything."""
+    names: list[str | None] = []
+    if context.lead is not None:
+        names += [context.lead.first_name, context.lead.last_name, context.lead.company]
+    if context.identity is not None:
+        names += [context.identity.name, context.identity.legal_name, context.identity.sender_name]
+    return frozenset(word.lower() for name in names if name for word in words(name))
+
+
+def _across_languages(body: str, sources: Sequence[SourceLike]) -> bool:
+    """A draft in one language drawing on a source in another cannot be matched word for word."""
+    language = speech.language_of(body)
+    return any(
+        (getattr(source, "language", None) or _source_language(source.text)) != language for source in sources
+    )
+
+
+@lru_cache(maxsize=4096)
+def _source_language(text: str) -> str:
+    return speech.language_of(text)
 
 
 def gives_value(sentence: str, sources: Sequence[SourceLike]) -> bool:
@@ -134,13 +353,16 @@ def gives_value(sentence: str, sources: Sequence[SourceLike]) -> bool:
     if URL.search(sentence):
         return True
     text = normalise(sentence)
-    stated = {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE}
+    has_digit = any(ch.isdigit() for ch in sentence)
+    stated = (
+        {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE} if has_digit else set()
+    )
     for source in sources:
         if len(source.title) >= 12 and normalise(source.title) in text:
             return True
         if source.customer and any(_contains(text, name) for name in _customer_names(source.customer)):
             return True
-        if stated & figures(source.text):
+        if stated and stated & figures(source.text):
             return True
         if _shares_run(text, source.text):
             return True
@@ -199,28 +421,34 @@ def _runs(tokens: list[str]) -> set[tuple[str, ...]]:
 
 
 def check_call_to_action(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+    """One concrete next step: a question about their situation, a request, or times to choose from."""
     found = asks(draft.body)
-    if not found:
+    if not found and not options(draft.body):
         return [
             Violation(
                 "cta.missing",
-                "no clear next step: end with one concrete question or two time options",
+                "no concrete next step (a polite 'let me know if you have questions' is not one): end with "
+                "one specific question about their situation or two time options",
             )
         ]
+    extra = [*found[1:], *(s for s in found if two_asks_in_one(s.text))]
+    if found:  # "Let me know if you have any questions" beside a real ask is a second thing to answer
+        extra += invitations(draft.body)
     return [
         Violation(
             "cta.multiple",
-            f"{len(found)} asks in one message; keep exactly one clear next step",
-            extra.start,
-            extra.end,
+            f"{len(found) + len(extra) - len(found[1:])} asks in one message; keep exactly one clear next "
+            "step (options of one ask, like two times, are fine)",
+            ask.start,
+            ask.end,
         )
-        for extra in found[1:]
+        for ask in extra
     ]
 
 
 def check_value_first(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    """Something useful from the knowledge base, before the first ask (acknowledgments may skip it)."""
-    value = value_sentences(draft.body, context.sources)
+    """Something useful before the first ask (acknowledgments may skip it)."""
+    value = value_sentences(draft.body, context.sources, familiar_names(context))
     first_ask = next(iter(asks(draft.body)), None)
     if not value:
         if context.purpose == "acknowledgment":
@@ -228,8 +456,8 @@ def check_value_first(draft: DraftText, context: GuardrailContext) -> list[Viola
         return [
             Violation(
                 "value.missing",
-                "the message gives nothing before it asks: quote a cited source (an answer, a resource, "
-                "a customer result)",
+                "the message gives nothing and only asks or chats: add an answer from a cited source, a "
+                "resource, a customer result or a useful fact about their situation",
             )
         ]
     if first_ask is not None and first_ask.start < value[0].start:
@@ -245,18 +473,16 @@ def check_value_first(draft: DraftText, context: GuardrailContext) -> list[Viola
 
 
 def check_value_per_ask(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    hard = next((s for s in body_sentences(draft.body) if is_hard_ask(s.text)), None)
-    if hard is None:
+    """A call, meeting, visit, purchase or payment only after 3 value messages since the last such ask."""
+    hard = next((s for s in speech.clauses(draft.body) if is_hard_ask(s.text)), None)
+    if hard is None or hard_ask_allowed(context):
         return []
-    gives = bool(value_sentences(draft.body, context.sources))
-    if hard_ask_allowed(context, gives_value=gives):
-        return []
-    value, asked = _sequence_counts(context.previous)
+    value = value_since_last_hard_ask(context.previous)
     return [
         Violation(
             "value.per_ask",
-            f"asks for time or money after {value + int(gives)} value touch(es) and {asked} earlier ask(s); "
-            f"give {VALUE_PER_ASK} value touches per ask: ask about their situation instead",
+            f"asks for time or money after {value} value message(s) since the last such ask; send "
+            f"{VALUE_PER_ASK} value messages per ask: ask about their situation instead",
             hard.start,
             hard.end,
         )

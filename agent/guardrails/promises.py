@@ -1,9 +1,195 @@
-"""Asks and promises only a person may make: payment, secrets, refunds, advice."""
+"""Money only a person may promise: refunds, credits, discounts, waived fees, compensation.
+
+A draft that offers "we'll take something off your quote" or "le puedo perdonar el copago" commits the
+company to money nobody approved. Such an offer is fine only when the allowed material gives it: a cited
+source or a company fact that grants the same kind of thing (a discount, a credit, a refund...), with
+the same figures, and not in the negative ("there is no cash or credit" grounds only a draft that says
+so too). The kinds are bilingual, so a Spanish draft can rest on an English source and vice versa.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from agent.guardrails import speech
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.text import normalise, words
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+
+# Each kind of concession, in English and Spanish.
+KINDS: dict[str, re.Pattern[str]] = {
+    "refund": re.compile(
+        r"\brefund\w*|\breimburs\w*|\bmoney back\b|\breembols\w*|\bdevoluci[óo]n\b"
+        r"|\bdevol(?:ver|vemos|veremos|verle|verles)\b(?: \w+){0,3} (?:dinero|dep[óo]sito|pago)",
+        re.IGNORECASE,
+    ),
+    "credit": re.compile(
+        r"\bcredit(?:s|ed)?\b(?! (?:card|check|score|approval|history|report|union|line|limit|rating))"
+        r"|(?<!tarjeta de )(?<!puntaje de )(?<!consulta de )(?<!aprobación de )(?<!historial de )"
+        r"(?<!solicitud de )\bcr[ée]ditos?\b(?! (?:suave|hipotecario))",
+        re.IGNORECASE,
+    ),
+    "discount": re.compile(
+        r"\bdiscount\w*|\b\d+(?:\.\d+)?\s?% off\b|\$[\d,]+(?:\.\d\d)? off\b|\b(?:take|knock|shave)\w* "
+        r"(?:\w+ ){0,4}off\b|\boff (?:your|the) (?:quote|bill|invoice|price|total|contract|first)\b"
+        r"|\bprice[- ]match\w*|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:match|beat)\b"
+        r"|\bdescuento\w*|\brebaja\w*|\b(?:igualamos|igualaremos|mejoramos) (?:el|su|ese) precio\b",
+        re.IGNORECASE,
+    ),
+    "waiver": re.compile(
+        r"\bwaiv\w*|\bwon't charge\b|\bwill not charge\b|\bno charge for\b|\bon the house\b"
+        r"|\bperdon(?:ar|amos|aremos|arle|arles)\b|\bcondon\w*"
+        r"|\bexoner\w*|\bno (?:le|les) cobra(?:mos|remos|ré)\b",
+        re.IGNORECASE,
+    ),
+    "compensation": re.compile(
+        r"(?<!workers' )(?<!worker's )\bcompensat\w*|\bgoodwill\b"
+        r"|\bmake (?:it )?up (?:to you|for)\b|\bon us\b"
+        r"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:cover|pay for|absorb)\b"
+        r"|\bcompensaci[óo]n\b(?! laboral| de (?:los )?trabajadores)|\bcompensar\w*"
+        r"|\bindemniz\w*|\bbuena voluntad\b|\b(?:cubrimos|cubriremos|absorbemos)\b"
+        r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b|\bcortes[íi]a\b|\bcourtesy\b",
+        re.IGNORECASE,
+    ),
+}
+# Every concession of a kind contains one of its anchors; a sentence with none skips the pattern.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "refund": ("refund", "reimburs", "money back", "reembols", "devol"),
+    "credit": ("credit", "crédit", "credit"),
+    "discount": ("discount", "off", "match", "beat", "descuento", "rebaja", "iguala", "mejoramos"),
+    "waiver": ("waiv", "charge", "house", "perdon", "condon", "exoner", "cobra"),
+    "compensation": (
+        "compens",
+        "goodwill",
+        "make up",
+        "make it up",
+        "on us",
+        "cover",
+        "pay for",
+        "absorb",
+        "indemn",
+        "voluntad",
+        "cubrimos",
+        "cubriremos",
+        "absorbemos",
+        "regalamos",
+        "pagamos",
+        "pagaremos",
+        "bonific",
+        "cortes",
+        "courtesy",
+    ),
+}
+NEGATION = re.compile(
+    r"\b(?:no|not|never|without|nor|cannot|can't|doesn't|does not|isn't|is not|ni|sin|nunca)\b", re.IGNORECASE
+)
+EXCLUSION = re.compile(
+    r"(?:does not|doesn't|do not|don't|will not|won't"
+    r"|cannot) (?:apply|cover|include)\w*(?: to)? (?P<items>[^.;:]+)"
+    r"|\bexclud\w* (?P<items2>[^.;:]+)",
+    re.IGNORECASE,
+)
+MIN_HEAD = 4
+MONEY = re.compile(r"[$€£]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?\s?%")
 
 
-def check_promises(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    return []  # TODO(issue 15): being written
+def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+    """``refund_or_compensation``: a concession (refund, credit, discount, waiver...) no source gives."""
+    allowed = _allowed_text(context)
+    violations: list[Violation] = []
+    for text, start, end in _units(draft):
+        kinds = concessions(text)
+        if kinds and not all(_grounded(text, kind, allowed) for kind in kinds):
+            violations.append(
+                Violation(
+                    "refund_or_compensation",
+                    f"offers or raises a {' / '.join(sorted(kinds))} that no cited source gives: remove it; "
+                    "only a person may decide refunds, credits, discounts or goodwill gestures",
+                    start,
+                    end,
+                )
+            )
+    return violations
+
+
+@lru_cache(maxsize=speech.CACHE)
+def concessions(sentence: str) -> frozenset[str]:
+    sentence = sentence.translate(APOSTROPHES)
+    lowered = sentence.lower()
+    return frozenset(
+        kind
+        for kind, pattern in KINDS.items()
+        if any(anchor in lowered for anchor in ANCHORS[kind]) and pattern.search(sentence)
+    )
+
+
+def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
+    if draft.subject:
+        yield draft.subject, None, None
+    for sentence in speech.clauses(draft.body):
+        yield sentence.text, sentence.start, sentence.end
+
+
+def _allowed_text(context: GuardrailContext) -> tuple[str, ...]:
+    return (*(source.text for source in context.sources), *context.company_facts)
+
+
+def _grounded(sentence: str, kind: str, allowed: tuple[str, ...]) -> bool:
+    """A source sentence grants the same kind of thing, with the same polarity, and the figures are given.
+
+    The figures may come from any allowed text: "$1,500 off a remodel that runs $45,000 to $95,000"
+    joins an offer and a price list.
+    """
+    negated = _negated(sentence, kind)
+    figures = {normalise(m.group(0)).replace(" ", "") for m in MONEY.finditer(sentence)}
+    if not figures <= frozenset().union(*(_money(text) for text in allowed)):
+        return False
+    granting = [text for text in allowed if negated in _grants(text, kind)]
+    return bool(granting) and (negated or not any(_excluded(sentence, text) for text in granting))
+
+
+def _excluded(sentence: str, source_text: str) -> bool:
+    """The draft applies the concession to something its source excludes ("...not apply to vanities")."""
+    mentioned = {_stem(w) for w in words(sentence.lower())}
+    return any(item in mentioned for item in _exclusions(source_text))
+
+
+@lru_cache(maxsize=4096)
+def _exclusions(text: str) -> frozenset[str]:
+    """Head nouns of what a source says its concession does not apply to."""
+    heads: set[str] = set()
+    for match in EXCLUSION.finditer(text):
+        listed = match.group("items") or match.group("items2") or ""
+        for item in re.split(r",|\bor\b|\band\b", listed):
+            tokens = words(item.lower())
+            if tokens and len(tokens[-1]) >= MIN_HEAD:
+                heads.add(_stem(tokens[-1]))
+    return frozenset(heads)
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"ies$", "y", word) if word.endswith("ies") else re.sub(r"(?:es|s)$", "", word)
+
+
+@lru_cache(maxsize=4096)
+def _grants(text: str, kind: str) -> frozenset[bool]:
+    """How a source text speaks of a kind of concession: granting it (False), denying it (True), or both."""
+    return frozenset(_negated(part, kind) for part in _sentences(text) if KINDS[kind].search(part))
+
+
+def _negated(sentence: str, kind: str) -> bool:
+    match = KINDS[kind].search(sentence)
+    return match is not None and NEGATION.search(sentence[: match.start()]) is not None
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(part for part in re.split(r"(?<=[.!?;])\s+|\n+", text) if part.strip())
+
+
+@lru_cache(maxsize=4096)
+def _money(text: str) -> frozenset[str]:
+    return frozenset(normalise(m.group(0)).replace(" ", "") for m in MONEY.finditer(text))

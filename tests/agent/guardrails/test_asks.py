@@ -199,20 +199,28 @@ class TestCheckValuePerAsk:
         violations = check_value_per_ask(email(body=self.CALL), context(previous=value_touches(1)))
 
         assert codes(violations) == ["value.per_ask"]
-        assert "2 value touch(es)" in violations[0].message
+        assert "after 1 value message(s)" in violations[0].message
 
-    def test_a_call_after_three_value_touches_passes(self) -> None:
-        assert check_value_per_ask(email(body=self.CALL), context(previous=value_touches(2))) == []
+    def test_the_value_this_message_gives_does_not_earn_its_own_ask(self) -> None:
+        violations = check_value_per_ask(email(body=self.CALL), context(previous=value_touches(2)))
 
-    def test_every_earlier_ask_raises_the_bar(self) -> None:
+        assert codes(violations) == ["value.per_ask"]
+
+    def test_a_call_after_three_value_messages_passes(self) -> None:
+        assert check_value_per_ask(email(body=self.CALL), context(previous=value_touches(3))) == []
+
+    def test_the_count_starts_again_after_each_hard_ask(self) -> None:
         earlier_ask = PriorMessage("Would a call on Monday at 10:00 work?", "faq")
         previous = (*value_touches(3), earlier_ask)
 
         assert codes(check_value_per_ask(email(body=self.CALL), context(previous=previous))) == [
             "value.per_ask"
         ]
+        assert codes(
+            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(2))))
+        ) == ["value.per_ask"]
         assert (
-            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(2)))) == []
+            check_value_per_ask(email(body=self.CALL), context(previous=(*previous, *value_touches(3)))) == []
         )
 
     def test_a_lead_who_asked_for_a_call_may_be_offered_one(self) -> None:
@@ -225,3 +233,180 @@ class TestCheckValuePerAsk:
 
     def test_a_soft_question_is_always_fine(self) -> None:
         assert check_value_per_ask(email(), context()) == []
+
+
+SPANISH_FAQ = Source(
+    id="faqs/plazos-es",
+    type=DocType.FAQ,
+    title="¿Cuánto tarda una obra?",
+    url=None,
+    text="Una Walk-In Shower Conversion toma de 5 a 8 días hábiles de obra, después del diseño.",
+    score=0.7,
+)
+ENGLISH_PARKING = Source(
+    id="faqs/parking",
+    type=DocType.FAQ,
+    title="Is there parking at your clinics?",
+    url=None,
+    text="Parking is free at all three clinics. Every clinic has accessible spaces and step-free entry.",
+    score=0.7,
+)
+
+
+class TestCallsToActionByMeaning:
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "Feel free to reach out.",
+            "Let me know if you have any questions.",
+            "Happy to help with anything.",
+            "Hope this helps.",
+            "Quedo a sus órdenes para cualquier duda.",
+            "Cualquier cosa, aquí estoy.",
+            "No dude en escribirnos.",
+            "Aquí estamos para lo que necesite.",
+        ],
+    )
+    def test_a_generic_invitation_is_not_a_call_to_action(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.missing"]
+
+    @pytest.mark.parametrize(
+        "ask",
+        [
+            "¿Qué día de la semana le cuesta más?",
+            "Respóndame con los dos horarios que le queden mejor.",
+            "Si le interesa, mándeme la medida de su baño.",
+            "If you reply with a few lines about your symptoms, a therapist will tell you whether PT fits.",
+        ],
+    )
+    def test_spanish_questions_requests_and_offers_are_calls_to_action(self, ask: str) -> None:
+        body = f"Hola, Dana:\n\n{VALUE}\n\n{ask}\n\nLucía"
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "ask",
+        [
+            "Would you like me to send the guide, or shall I book you a visit?",
+            "¿Le preparo una cotización, o prefiere que la llame el martes?",
+            "¿Quiere que le mande más detalles, o prefiere venir a la sala de exhibición?",
+        ],
+    )
+    def test_two_asks_joined_by_or_are_two(self, ask: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{ask}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
+
+    @pytest.mark.parametrize(
+        "ask",
+        [
+            "¿Le queda mejor el martes o el miércoles?",
+            "You can reply here or call us at the studio.",
+            "Will the new bathroom keep a tub, or are you thinking shower only?",
+            "Would Thursday at 8:00 or Friday at 16:30 work for you?",
+        ],
+    )
+    def test_options_of_one_ask_are_one_ask(self, ask: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{ask}\n\nBest,\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_offered_times_and_which_works_are_one_ask(self) -> None:
+        body = (
+            f"Hola, Dana:\n\n{VALUE}\n\nTengo dos horarios: el martes a las 10:00 a.m. o el jueves a las "
+            "5:30 p.m. ¿Cuál les queda mejor a usted y a su socia?\n\nLucía"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_a_generic_invitation_beside_a_real_ask_is_a_second_ask(self) -> None:
+        body = f"Hi Dana,\n\n{VALUE} Let me know if you have any questions.\n\nWhich day hurts most?\n\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
+
+    def test_the_spanish_opt_out_is_not_an_ask(self) -> None:
+        body = f"Hola Dana, {VALUE} ¿Qué día le cuesta más? Responda STOP para no recibir más mensajes."
+
+        assert check_call_to_action(sms(body=body), context()) == []
+
+
+class TestValueInOtherWords:
+    def test_a_spanish_answer_from_an_english_source_is_value(self) -> None:
+        body = (
+            "Carmen, las tres clínicas tienen estacionamiento gratis y entrada sin escalones. "
+            "¿Quién la llevaría a las visitas? Responda STOP para no recibir más mensajes."
+        )
+
+        assert check_value_first(sms(body=body), context(sources=(ENGLISH_PARKING,))) == []
+
+    def test_a_spanish_greeting_and_chat_only_give_nothing(self) -> None:
+        body = (
+            "Buenos días doña Yolanda, soy Lucía de Casa Verde. "
+            "Pensé en usted esta mañana y quise saludarla. ¿Ya platicó con su hija sobre la regadera? "
+            "Responda STOP para no recibir más mensajes."
+        )
+
+        assert codes(check_value_first(sms(body=body), context(sources=(SPANISH_FAQ,)))) == ["value.missing"]
+
+    def test_a_spanish_request_before_the_facts_is_value_after_ask(self) -> None:
+        body = (
+            "Hola Dana, mándeme por aquí una foto de su baño. Una Walk-In Shower Conversion toma de 5 a 8 "
+            "días hábiles de obra. Responda STOP para no recibir más mensajes."
+        )
+
+        violations = check_value_first(sms(body=body), context(sources=(SPANISH_FAQ,)))
+
+        assert codes(violations) == ["value.after_ask"]
+
+    def test_a_recommended_frequency_is_a_useful_fact(self) -> None:
+        body = (
+            "Hi Dana,\n\nWe recommend a tune-up twice a year, in spring and fall.\n\nWhen was the last one?"
+        )
+
+        assert check_value_first(email(body=body), context()) == []
+
+    def test_filler_about_teams_in_general_is_not_value(self) -> None:
+        body = (
+            "Hi Dana,\n\nIt can help to hear how a team in a similar spot handled it. Most teams have a few "
+            "practical questions before they decide.\n\nWhich day hurts most?\n\nBest,\nMaya"
+        )
+
+        assert codes(check_value_first(email(body=body), context())) == ["value.missing"]
+
+
+class TestHardAsksInSpanish:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "¿Le puedo llamar el jueves a las 6:00 p.m.?",
+            "¿Le aparto una visita para medir su cocina?",
+            "¿Le parece si paso a medir su baño este jueves a las 11:00 a.m.?",
+            "Can I book your evaluation at our Kendall clinic?",
+        ],
+    )
+    def test_calls_visits_and_bookings_are_hard_asks(self, sentence: str) -> None:
+        assert is_hard_ask(sentence)
+
+    @pytest.mark.parametrize(
+        "sentence", ["¿Qué clínica le queda más cerca?", "¿Me pasa el teléfono de Teresa para llamarla?"]
+    )
+    def test_questions_about_their_situation_are_soft(self, sentence: str) -> None:
+        assert not is_hard_ask(sentence)
+
+    def test_offered_slots_without_a_question_mark_are_a_hard_ask(self) -> None:
+        body = (
+            f"Hola, Dana:\n\n{VALUE}\n\nPuedo reservarles el jueves 21 de enero a las 6:00 p.m. o el sábado "
+            "23 de enero a las 10:00 a.m. ¿Cuál les queda mejor?\n\nLucía"
+        )
+
+        assert codes(check_value_per_ask(email(body=body), context(previous=value_touches(2)))) == [
+            "value.per_ask"
+        ]
+
+    def test_an_acknowledgment_that_gave_facts_counts_as_value(self) -> None:
+        ack = PriorMessage("Hola Dana, una regadera toma de 5 a 8 días hábiles. ¿Cuántos baños tiene?", None)
+        previous = (ack, *value_touches(2))
+
+        assert check_value_per_ask(email(body=TestCheckValuePerAsk.CALL), context(previous=previous)) == []

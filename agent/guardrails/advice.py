@@ -1,0 +1,128 @@
+"""Advice only a professional may give: health, money, taxes, the law.
+
+"Put ice on it", "you can deduct it", "pay it from your retirement savings" are advice about the lead's
+body, money or legal position. A sales follow-up may relay such advice only when the sources give it;
+anything more is a risk to the lead and a liability to the company. A sentence is advice when it
+*recommends* (an imperative, "I recommend", "you should", "le aconsejo", "trate de", "mejor...") or
+*predicts* an outcome for them ("this will fix", "you can deduct"), and it is about one of those
+subjects. It is sourced when every subject it advises on appears in the allowed material, in either
+language (the subjects are bilingual concepts, so a Spanish draft can rest on an English source).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from agent.guardrails import speech
+from agent.guardrails.base import DraftText, GuardrailContext, Violation
+
+RECOMMENDS = re.compile(
+    r"\b(?:i|we) (?:would |'d )?(?:recommend|suggest|advise|encourage)\b|\bmy (?:advice|tip|recommendation)\b"
+    r"|\byou (?:should|shouldn't|should not|ought to|must|need to|'d better|had better)\b|\b(?:it's|it is) "
+    r"(?:best|better|wise|smart) to\b|\bthe best thing (?:is|would be) to\b|\bmake sure (?:to|you)\b"
+    r"|\b(?:try|remember) to\b|\bin the meantime,? (?:try|take|put|use|avoid|keep|apply)\b"
+    r"|\ble (?:aconsejo|recomiendo|sugiero)\b|\bles (?:aconsejo|recomiendo|sugiero)\b|\bmi (?:consejo|"
+    r"recomendaci[óo]n)\b|\bdeber[íi]a(?:n)?\b|\btrate de\b|\btraten de\b|\bprocure\b|\blo mejor es\b"
+    r"|\b(?:no )?(?:le|les) conviene\b|\bmejor (?:no |p[áa]guelo|h[áa]galo|evite|use|espere|tome)\w*"
+    r"|\bes (?:mejor|recomendable|importante) que\b",
+    re.IGNORECASE,
+)
+# Imperatives that act on the body or the money: "ice it", "take ibuprofen", "póngase hielo", "evite".
+IMPERATIVE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|y|then|luego)\s+)(?:try|take"
+    r"|put|apply|use|avoid|stop|keep|rest|ice|stretch|walk|"
+    r"sleep|drink|wear|deduct|claim|refinance|pay off|invest|borrow|skip|switch to|cut back|limit|eat|brush|"
+    r"floss|cambie a|deje de|coma|beba|cepíllese|póngase|pónganse|tome|tomen|use|"
+    r"usen|evite|eviten|camine|caminen|descanse|descansen|estire|duerma|aplique|deduzca|pida|invierta|"
+    r"p[áa]guelo|no se)\b",
+    re.IGNORECASE,
+)
+PREDICTS = re.compile(
+    r"\b(?:this|that|it|therapy|the program|these exercises) will (?:fix|cure|heal|get rid of|take care of)\b"
+    r"|\byou (?:can|could|'ll be able to|will be able to) (?:deduct|write (?:it )?off|claim|sue|get (?:it )?"
+    r"reimbursed)\b|\b(?:es|son|será) deducible\b|\b(?:puede|pueden|podrá|podrán) (?:deducir|demandar|"
+    r"reclamar)\b|\b(?:le|les|lo|la) (?:va a|van a) (?:curar|arreglar|quitar|sanar)\b",
+    re.IGNORECASE,
+)
+# Subjects of advice, each a bilingual concept. A source that names the concept grounds advice on it.
+SUBJECTS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "ice": r"\bic(?:e|ing)\b|\bhielo\b",
+        "heat": r"\bheat(?:ing pad)?\b|\bwarm compress|\bcalor\b|\bcompresas? calientes?\b",
+        "medication": r"\bibuprofen\w*|\badvil\b|\btylenol\b|\baspirin\w*|\bpainkiller\w*|\bmedicat\w*"
+        r"|\bmedicine\b|\banti-?inflammator\w*|\bmedicamento\w*|\banalg[ée]sico\w*|\bpastilla\w*"
+        r"|\bantiinflamatorio\w*|\bpills?\b",
+        "rest": r"\brest(?:ing)?\b|\breposo\b|\bdescans\w*",
+        "support": r"\bbrace\b|\bcane\b|\bwalker\b|\bcrutch\w*|\bsling\b|\bfaja\b|\bbast[óo]n\b|\bandador\b"
+        r"|\bmuletas?\b|\bcabestrillo\b|\brodillera\b",
+        "walking": r"\bwalk(?:ing)?\b|\bcamin(?:ar|e|en|ando|ata)\b",
+        "stretching": r"\bstretch\w*|\bestir\w*",
+        "exercise": r"\bexercis\w*|\bworkout\w*|\bejercicio\w*",
+        "bathing": r"\bshower(?:ing)?\b|\bbath(?:e|ing)?\b|\bbañ(?:ar|arse|o|e)\w*|\bducha\w*",
+        "lifting": r"\blift(?:ing)?\b|\bcarg(?:ar|ue|a)\b|\blevant(?:ar|e)\b",
+        "diet": r"\bdiet\b|\bdrink\w*|\bwater\b|\bcoffee\b|\bcaffeine\b|\balcohol\b|\bsugar\w*"
+        r"|\beat(?:ing)?\b|\bdieta\b|\bhidrat\w*|\bcaf[ée]\b|\bcafe[íi]na\b|\baz[úu]car\b"
+        r"|\bcom(?:er|a|ida)\b|\bbeb(?:er|a)\b",
+        "products": r"\btoothpaste\b|\bmouthwash\b|\bfloss\w*|\bcream\b|\bointment\b|\blotion\b"
+        r"|\bsupplement\w*|\bvitamin\w*|\bpasta de dientes\b|\benjuague\b|\bcrema\b|\bpomada\b"
+        r"|\bsuplemento\w*|\bvitamina\w*",
+        "sleep": r"\bsleep\w*|\bdorm(?:ir|ir|a)\b|\bsueño\b",
+        "tax": r"\btax\w*|\bdeduct\w*|\bwrite[- ]off\b|\birs\b|\bimpuesto\w*|\bdeduc\w*|\bdeclaraci[óo]n\b",
+        "debt": r"\bdebt\w*|\bloan\w*|\bborrow\w*|\brefinanc\w*|\bmortgage\w*|\bdeuda\w*|\bendeud\w*"
+        r"|\bpr[ée]stamo\w*|\bhipoteca\w*",
+        "savings": r"\bsavings\b|\bretirement\b|\b401\(?k\)?|\bira\b"
+        r"|\bahorro\w*|\bretiro\b|\bjubilaci[óo]n\b",
+        "investing": r"\binvest\w*|\binvert\w*|\binversi[óo]n\w*",
+        "legal": r"\blawyer\w*|\battorney\w*|\bsue\b|\blawsuit\w*|\bliabilit\w*|\blegal(?:ly)?\b|\babogad\w*"
+        r"|\bdemand(?:ar|e|a)\b|\bjuicio\b",
+    }.items()
+}
+
+ANY_SUBJECT = re.compile("|".join(f"(?:{p.pattern})" for p in SUBJECTS.values()), re.IGNORECASE)
+
+
+def check_unsourced_advice(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+    """``advice.unsourced``: advice on health, money, taxes or the law that the sources do not give."""
+    allowed = "\n".join((*(source.text for source in context.sources), *context.company_facts))
+    violations: list[Violation] = []
+    for text, start, end in _units(draft):
+        subjects = advised_subjects(text)
+        missing = sorted(subject for subject in subjects if not _named_in(subject, allowed))
+        if missing:
+            violations.append(
+                Violation(
+                    "advice.unsourced",
+                    f"advises the lead ({', '.join(missing)}) beyond what the sources say: remove the advice "
+                    "or quote the source that gives it; health, money, tax and legal advice is for a "
+                    "professional",
+                    start,
+                    end,
+                )
+            )
+    return violations
+
+
+@lru_cache(maxsize=speech.CACHE)
+def advised_subjects(sentence: str) -> frozenset[str]:
+    """The subjects a sentence advises the lead on; empty when it only states facts."""
+    text = speech.core(sentence).replace("’", "'")
+    if not (RECOMMENDS.search(text) or IMPERATIVE.search(text) or PREDICTS.search(text)):
+        return frozenset()
+    if not ANY_SUBJECT.search(text):
+        return frozenset()
+    return frozenset(name for name, pattern in SUBJECTS.items() if pattern.search(text))
+
+
+def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
+    if draft.subject:
+        yield draft.subject, None, None
+    for sentence in speech.clauses(draft.body):
+        yield sentence.text, sentence.start, sentence.end
+
+
+@lru_cache(maxsize=1024)
+def _named_in(subject: str, allowed: str) -> bool:
+    return SUBJECTS[subject].search(allowed) is not None

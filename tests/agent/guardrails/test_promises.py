@@ -1,0 +1,207 @@
+"""What only a person may ask for or promise: payment, secrets, refunds and discounts, professional advice."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.guardrails import (
+    check_compensation,
+    check_payment_request,
+    check_secret_request,
+    check_unsourced_advice,
+)
+from knowledge.types import DocType, Source
+from tests.agent.guardrails.drafts import codes, context, email, sms
+
+OFFER = Source(
+    id="offers/spring-cabinet-savings",
+    type=DocType.OFFER,
+    title="Spring Cabinet Savings",
+    url=None,
+    text=(
+        "For contracts signed from February 1 through March 31: 10% off the cabinets in a kitchen remodel, "
+        "up to $3,000 per project. It does not apply to countertops, labor or bathroom vanities."
+    ),
+    score=0.7,
+)
+REFERRAL = Source(
+    id="offers/referral-thank-you",
+    type=DocType.OFFER,
+    title="Referral thank-you",
+    url=None,
+    text="We send a handwritten card and a set of resistance bands. There is no cash, credit or discount.",
+    score=0.7,
+)
+EXERCISE_FAQ = Source(
+    id="faqs/home-exercise-program",
+    type=DocType.FAQ,
+    title="Home exercise program",
+    url=None,
+    text="Every patient gets a home exercise program: 3 to 5 exercises that take 10 to 15 minutes a day.",
+    score=0.7,
+)
+
+
+def body(sentence: str) -> str:
+    return f"Hi Dana,\n\nThe kitchen guide is attached. {sentence}\n\nWhich room comes first?\n\nBest,\nMaya"
+
+
+class TestPaymentRequests:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "If you'd like it, just reply with your card number and expiration date.",
+            "Si le interesa, respóndame con el número de su tarjeta y la fecha de vencimiento.",
+            "Me pueden pagar el depósito respondiendo a este correo con los datos de su tarjeta.",
+            "Please send your bank account and routing number so we can set up the payments.",
+            "To hold your spot, text me the long number on your Visa and the 3 digits on the back.",
+        ],
+    )
+    def test_asking_for_card_or_bank_details_fires(self, sentence: str) -> None:
+        assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
+
+    def test_asking_to_pay_by_text_fires_in_an_sms(self) -> None:
+        text = (
+            "Hi Dana, you can pay the deposit by text: just reply PAY and the amount. Reply STOP to opt out."
+        )
+
+        assert codes(check_payment_request(sms(body=text), context())) == ["ask.payment"]
+
+    def test_a_request_in_the_subject_fires(self) -> None:
+        draft = email(subject="Reply with your card number to hold the price", body=body("It is $79."))
+
+        violations = check_payment_request(draft, context())
+
+        assert codes(violations) == ["ask.payment"]
+        assert violations[0].start is None
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Card details never touch our servers; Stripe holds them.",
+            "Payouts arrive in your bank account 2 business days after the payment.",
+            "Nunca le pediremos el número de su tarjeta por mensaje.",
+            "She used to chase payment over WhatsApp.",
+        ],
+    )
+    def test_describing_how_payment_works_is_not_a_request(self, sentence: str) -> None:
+        assert check_payment_request(email(body=body(sentence)), context()) == []
+
+
+class TestSecretRequests:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Para el cheque necesito su número de Seguro Social completo: ¿me lo manda por aquí?",
+            "Could you text me the verification code we just sent?",
+            "Please reply with your password so I can set up the account.",
+            "¿Me puede enviar el número de Seguro Social completo de usted y de su esposo?",
+            "Our portal just sent you a 6-digit code; could you text it back to me?",
+        ],
+    )
+    def test_asking_for_a_secret_fires(self, sentence: str) -> None:
+        assert codes(check_secret_request(email(body=body(sentence)), context())) == ["ask.secret"]
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Clients book in three steps, with no password to remember.",
+            "Could you confirm the last four digits of your Social Security number when you call?",
+            "We will never ask for your PIN.",
+        ],
+    )
+    def test_mentioning_a_secret_without_asking_for_it_passes(self, sentence: str) -> None:
+        assert check_secret_request(email(body=body(sentence)), context()) == []
+
+
+class TestCompensation:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "If you're ever unhappy, we'll refund your deposit in full, no questions asked.",
+            "Because of what happened, we'll take a goodwill amount off your quote.",
+            "Y como son tres niños en un solo baño, le puedo hacer un descuento de $1,000.",
+            "Como es paciente nueva, le podemos perdonar el copago de la evaluación inicial.",
+            "We'll cover the rental of the portable restroom for you.",
+            "If another contractor quotes less, send it over and we'll match it.",
+            "El blanqueamiento cuesta $450, pero a usted se lo dejamos en $400 como cortesía.",
+        ],
+    )
+    def test_a_concession_no_source_gives_fires(self, sentence: str) -> None:
+        violations = check_compensation(email(body=body(sentence)), context())
+
+        assert codes(violations) == ["refund_or_compensation"]
+        assert "only a person may decide" in violations[0].message
+
+    def test_a_discount_the_cited_offer_gives_passes_in_either_language(self) -> None:
+        english = body("Spring Cabinet Savings takes 10% off the cabinets, up to $3,000.")
+        spanish = body("Con Spring Cabinet Savings tiene 10% de descuento en los gabinetes, hasta $3,000.")
+
+        assert check_compensation(email(body=english), context(sources=(OFFER,))) == []
+        assert check_compensation(email(body=spanish), context(sources=(OFFER,))) == []
+
+    def test_a_real_discount_applied_to_what_the_offer_excludes_fires(self) -> None:
+        draft = email(body=body("Spring Cabinet Savings gets you 10% off the vanity cabinet, up to $3,000."))
+
+        assert codes(check_compensation(draft, context(sources=(OFFER,)))) == ["refund_or_compensation"]
+
+    def test_a_credit_the_source_rules_out_fires_and_saying_so_passes(self) -> None:
+        promised = email(body=body("Le pondremos un crédito de $25 en su cuenta."))
+        honest = email(body=body("El agradecimiento no incluye dinero ni créditos en su cuenta."))
+
+        assert codes(check_compensation(promised, context(sources=(REFERRAL,)))) == ["refund_or_compensation"]
+        assert check_compensation(honest, context(sources=(REFERRAL,))) == []
+
+    def test_a_discount_in_the_subject_fires(self) -> None:
+        draft = email(subject="A $500 discount, just for you", body=body("It is $79."))
+
+        assert codes(check_compensation(draft, context())) == ["refund_or_compensation"]
+
+    def test_financing_words_are_not_credit(self) -> None:
+        draft = email(
+            body=body("Pre-qualifying is a soft credit check; approval depends on your credit score.")
+        )
+
+        assert check_compensation(draft, context()) == []
+
+
+class TestUnsourcedAdvice:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Mientras tanto, póngase hielo en el hombro varias veces al día.",
+            "Take ibuprofen before the session so it hurts less.",
+            "Pueden deducir el costo completo en su declaración de impuestos como gasto médico.",
+            "Mi consejo: no le conviene endeudarse, mejor páguelo con sus ahorros del retiro.",
+            "I'd suggest you refinance first and use the difference for the kitchen.",
+            "Le aconsejo usar un bastón siempre que camine dentro de la casa.",
+            "Before your visit, switch to a sensitivity toothpaste and skip coffee for a week.",
+        ],
+    )
+    def test_health_money_and_tax_advice_no_source_gives_fires(self, sentence: str) -> None:
+        violations = check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
+
+        assert codes(violations) == ["advice.unsourced"]
+
+    def test_advice_the_source_gives_passes_in_either_language(self) -> None:
+        english = body("Try to do your home exercises for 10 to 15 minutes a day.")
+        spanish = body("Trate de hacer sus ejercicios en casa de 10 a 15 minutos al día.")
+
+        assert check_unsourced_advice(email(body=english), context(sources=(EXERCISE_FAQ,))) == []
+        assert check_unsourced_advice(email(body=spanish), context(sources=(EXERCISE_FAQ,))) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Every patient gets a home exercise program written by their therapist.",
+            "Bring your surgeon's notes and wear shorts to the first visit.",
+            "La evaluación dura 60 minutos y sale con ejercicios para la casa.",
+        ],
+    )
+    def test_facts_and_practical_instructions_are_not_advice(self, sentence: str) -> None:
+        assert check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,))) == []
+
+    def test_advice_in_the_subject_fires(self) -> None:
+        draft = email(subject="Put ice on that knee tonight", body=body("It is $79."))
+
+        assert codes(check_unsourced_advice(draft, context(sources=(EXERCISE_FAQ,)))) == ["advice.unsourced"]
