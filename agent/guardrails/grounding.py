@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word
+from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
-from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, Part, corpus_for, normalise, sentences, strip_url
+from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -67,28 +67,38 @@ UNITS = (
 )  # fmt: skip
 RANGE = re.compile(r"\s*(?:to|-|–|or|and)\s*", re.IGNORECASE)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-CALENDAR_WORDS = frozenset(WEEKDAYS + MONTHS)
 # A day used as a date ("on Thursday", "Thursday at 10:00"), not a habit ("on Friday evenings", "Saturdays").
 WEEKDAY = re.compile(
     rf"\b(?:(on|this|next|by|until|before|coming)\s+)?({'|'.join(WEEKDAYS)})\b"
     r"(?!\s+(?:mornings?|afternoons?|evenings?|nights?)\b)(\s+at\s+\d)?",
     re.IGNORECASE,
 )
-NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÿ0-9][\wÀ-ÿ'’&-]*\.?")
-CONNECTORS = {"&", "and", "of", "de", "la", "van", "von", "du", "del", "the"}
-ABBREVIATIONS = {"co.", "inc.", "ltd.", "dr.", "st.", "corp.", "llc.", "llp."}
-ALWAYS_FINE = {"I", "I'm", "I'll", "I've", "I'd", "I’m", "I’ll", "I’ve", "I’d", "OK", "Ok"}
 
 
 def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    """Figures, dates, times, names and links in the body that no context or source backs."""
+    """Figures, dates, times, names and links that no context or source backs, in the body and subject.
+
+    The subject is judged like the body (a price in the subject is a claim too); its violations have no
+    span, since spans index the body.
+    """
     corpus = corpus_for(context)
-    body = draft.body
+    violations = _check_text(draft.body, context, corpus)
+    if draft.subject:
+        violations += [
+            replace(v, message=f"in the subject, {v.message}", start=None, end=None)
+            for v in _check_text(draft.subject, context, corpus)
+        ]
+    return sorted(violations, key=lambda v: (v.start or 0, v.code))
+
+
+def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Violation]:
     violations: list[Violation] = []
     masked = body
 
     def mask(match: re.Match[str]) -> str:
-        return " " * len(match.group())
+        """Blank out what was checked, keeping a closing full stop: "at 10:00 a.m. Would" ends a sentence."""
+        text = match.group()
+        return " " * (len(text) - 1) + "." if text.endswith(".") else " " * len(text)
 
     for match in URL.finditer(body):
         if normalise(strip_url(match.group())).rstrip("/") not in {u.rstrip("/") for u in corpus.urls}:
@@ -129,8 +139,17 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
     masked = TIME.sub(mask, masked)
     masked = PLACEHOLDER.sub(mask, masked)  # reported by the placeholder check, not as names or figures
     violations += _numbers(masked, corpus)
-    violations += _names(masked, corpus)
-    return sorted(violations, key=lambda v: (v.start or 0, v.code))
+    violations += [
+        Violation(
+            "grounded.name",
+            f'"{name.text}" is not in the lead\'s details or the cited sources: use only names that '
+            "appear there",
+            name.start,
+            name.end,
+        )
+        for name in ungrounded_names(masked, corpus, context)
+    ]
+    return violations
 
 
 def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Violation:
@@ -245,112 +264,6 @@ def _time_key(text: str) -> str:
     if match.group(3) == "am" and hour == 12:
         hour = 0
     return f"{hour:02d}:{minute:02d}"
-
-
-def _names(body: str, corpus: Corpus) -> list[Violation]:
-    """Capitalised runs of words ("Maple Grove Family Dentistry") must appear in the corpus as written.
-
-    A capital at the start of a sentence, a line or a quotation is grammar, not a name, when the word
-    is an ordinary English word; greeting and signature lines are checked too (a wrong name there is the
-    worst kind). Matching is whole-phrase: "Maple Grove Dentistry" is not "Maple Grove Family Dentistry".
-    """
-    found: list[Violation] = []
-    for sentence in sentences(body):
-        if sentence.part is Part.OPT_OUT:
-            continue
-        for run, initial in _capitalised_runs(sentence.text):
-            ungrounded = _ungrounded(sentence.text, run, initial, corpus)
-            if ungrounded is None:
-                continue
-            start, end = ungrounded[0][0], ungrounded[-1][1]
-            name = sentence.text[start:end]
-            found.append(
-                Violation(
-                    "grounded.name",
-                    f'"{name}" is not in the lead\'s details or the cited sources: use only names that '
-                    "appear there",
-                    sentence.start + start,
-                    sentence.start + end,
-                )
-            )
-    return found
-
-
-Token = tuple[int, int, str]
-
-
-def _ungrounded(text: str, run: list[Token], initial: bool, corpus: Corpus) -> list[Token] | None:
-    def phrase(tokens: list[Token]) -> str:
-        return text[tokens[0][0] : tokens[-1][1]]
-
-    while run and run[0][2].lower() in COMMON_WORDS and (initial or len(run) > 1):
-        run, initial = run[1:], False  # "Thanks Dana", "Our Team plan": grammar, then the name
-    if not run or corpus.contains_phrase(phrase(run)):
-        return None
-    for cut, (_, _, token) in enumerate(run[:-1], start=1):
-        # "... for Bella Hair Co. A real person will reply": the abbreviation's full stop ended a sentence.
-        if (
-            token.endswith(".")
-            and run[cut][2].lower() in COMMON_WORDS
-            and corpus.contains_phrase(phrase(run[:cut]))
-        ):
-            return _ungrounded(text, run[cut:], True, corpus)
-    if initial and is_ordinary_word(run[0][2]):
-        rest = run[1:]  # "Imagine Luna Hair Studio": the first word may be grammar, the rest a name
-        if not rest:
-            return None
-        # ...but "Sharp Barbers" is one made-up name, not "Sharp" and the "Barbers" of Fade & Co. Barbers.
-        generic = len(rest) == 1 and is_ordinary_word(rest[0][2])
-        if corpus.contains_phrase(phrase(rest)) and not generic:
-            return None
-    return run
-
-
-def _not_a_name(token: str) -> bool:
-    """Days and months are dates (checked as such), and "HUGE" is shouting (spam.caps), not names."""
-    word = token.lower()
-    if word.rstrip("s") in CALENDAR_WORDS:
-        return True
-    return token.isupper() and len(token) > 2 and is_ordinary_word(word)
-
-
-def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
-    """Runs of capitalised words (joined by "&", "of", "and"...), each with whether it starts a sentence."""
-    runs: list[tuple[list[Token], bool]] = []
-    current: list[Token] = []
-    current_initial = False
-    previous_end = 0
-    for index, match in enumerate(NAME_TOKEN.finditer(text)):
-        start, token = match.start(), match.group()
-        if token.lower() not in ABBREVIATIONS:
-            token = token.rstrip(".")
-        token = re.sub(r"['’]s$", "", token)
-        end = start + len(token)
-        between = text[previous_end:start]
-        initial = index == 0 or re.search(r"[:\"“(\[—–]\s*$|\s-\s*$", between) is not None
-        adjacent = bool(current) and re.fullmatch(r"\s+(?:&\s+)?", between) is not None
-        capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
-        if capitalised and adjacent:
-            current.append((start, end, token))
-        elif capitalised:
-            if current:
-                runs.append((current, current_initial))
-            current, current_initial = [(start, end, token)], initial
-        elif current and adjacent and token.lower() in CONNECTORS:
-            current.append((start, end, token))
-        elif current:
-            runs.append((current, current_initial))
-            current = []
-        previous_end = match.end()
-    if current:
-        runs.append((current, current_initial))
-    trimmed = []
-    for run, initial in runs:
-        while run and run[-1][2].lower() in CONNECTORS:
-            run = run[:-1]
-        if run:
-            trimmed.append((run, initial))
-    return trimmed
 
 
 # A deadline: true only of a live offer, which always has an expiry date.

@@ -167,6 +167,7 @@ class Corpus:
                     lead.phone,
                     lead.company,
                     lead.role,
+                    lead.town,
                     lead.industry,
                     lead.need,
                     lead.inquiry_text,
