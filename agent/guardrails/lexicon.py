@@ -18,6 +18,11 @@ COMMON_WORDS: frozenset[str] = frozenset(_DATA["common_words"].split())
 TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"].split())
 
 
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one string: short lists of function words read better that way."""
+    return frozenset(words.split())
+
+
 @cache
 def _dictionary() -> frozenset[str]:
     """Words Webster's lists in lower case (public domain, via the english-words package): ordinary words.

@@ -16,26 +16,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agent.guardrails.base import GuardrailContext
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_proper_noun, is_spanish_word
+from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_proper_noun, is_spanish_word, word_set
 from agent.guardrails.text import Corpus, Part, normalise, sentences
-
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
-SPANISH_CALENDAR = _set(
+SPANISH_CALENDAR = word_set(
     "lunes martes miércoles miercoles jueves viernes sábado sabado domingo enero febrero marzo abril "
     "mayo junio julio agosto septiembre setiembre octubre noviembre diciembre"
 )
 CALENDAR_WORDS = frozenset((*WEEKDAYS, *MONTHS, *SPANISH_CALENDAR))
 # Words that open a greeting or stand before a name: never part of the name itself.
-GREETING_WORDS = _set(
+GREETING_WORDS = word_set(
     "hi hello hey dear hola buenos buenas estimado estimada estimados querido querida saludos gracias "
     "thanks mr mrs ms miss dr sr sra srta don doña prof"
 )
@@ -70,8 +65,8 @@ INTRODUCED = re.compile(
     r"|\s+(?:from|de)\s+(?:our|nuestr[oa])\b",
     re.IGNORECASE,
 )
-SPANISH_MARKERS = _set("de la que el en los su para con por una las del se le usted es más")
-ENGLISH_MARKERS = _set("the and to of you your for is in with on we our it this that")
+SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se le usted es más")
+ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
 
 Token = tuple[int, int, str]
 

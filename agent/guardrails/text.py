@@ -212,7 +212,20 @@ class Corpus:
         needle = normalise(phrase).strip(TRAILING_PUNCTUATION + " ")
         if not needle:
             return True
-        return re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", self.text) is not None
+        found = self._phrases.get(needle)
+        if found is None:  # a plain substring test first: most phrases are not there at all
+            found = needle in self.text and _phrase_pattern(needle).search(self.text) is not None
+            self._phrases[needle] = found
+        return found
+
+    @cached_property
+    def _phrases(self) -> dict[str, bool]:
+        return {}
+
+
+@lru_cache(maxsize=8192)
+def _phrase_pattern(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(needle)}(?![\w])")
 
 
 @lru_cache(maxsize=64)
