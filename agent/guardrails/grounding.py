@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.figures import SCORE, figures, located_figures, scaled
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
@@ -26,46 +26,36 @@ MONTH_PATTERN = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
 DATE = re.compile(
-    rf"\b{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"\b\d{{1,2}}\s+de\s+(?:{'|'.join(SPANISH_MONTHS)}|setiembre)\b(?:\s+(?:de|del)\s+\d{{4}})?"
+    rf"|\b{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_PATTERN}\b(?:,?\s+\d{{4}})?"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
     re.IGNORECASE,
 )
+# A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
+PROPOSAL = re.compile(
+    r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
+    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos)\b",
+    re.IGNORECASE,
+)
+# Opening hours, not a proposal: "from 9:00 to 5:00", "de 10:00 a.m. a 6:00 p.m.", "until 7:00 p.m.".
+HOURS = re.compile(
+    r"\b(?:from|de|desde|until|till|hasta(?: las)?|to|a)\s*$|^\s*(?:to|a|-|–|hasta)\s+\d", re.I
+)
+SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s+[A-ZÁÉÍÓÚ¿¡])")
+BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
-)
-NUMBER = re.compile(
-    r"(?<![\w.])[$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|x|k)?(?!\w)"
-    r"|(?<![\w.])[$€£]?\d+(?:\.\d+)?(?:%|x|k|st|nd|rd|th)?(?![\w])",
-    re.IGNORECASE,
-)
-SPELLED = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-SPELLED_CLAIM = re.compile(
-    rf"\b({'|'.join(SPELLED)})(?:[\s-]+({'|'.join(SPELLED)}))?[\s-]+(percent|per cent|times|fold)\b",
-    re.IGNORECASE,
 )
 DOMAIN = re.compile(
     r"(?<![@\w.])(?:[a-z0-9-]+\.)+(?:com|io|co|org|net|app|dev|ai|us|uk|example)(?:/[^\s<>\"')]*)?(?![\w@])",
     re.IGNORECASE,
 )
-CURRENCY = {"$": "$", "€": "€", "£": "£"}
-UNIT = re.compile(
-    r"\s?-?\s?(¢|(?:percent|per cent|cents?|dollars?|usd|pounds?|euros?|"
-    r"(?:business |working )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?))\b)",
-    re.IGNORECASE,
-)
-UNITS = (
-    (r"percent", "%"), (r"¢|cents?", "¢"), (r"dollars?|usd", "$"), (r"pounds?", "£"), (r"euros?", "€"),
-    (r"minutes?|mins?", "minute"), (r"(?:business |working )?(?:hours?|hrs?)", "hour"),
-    (r"(?:business |working )?days?", "day"),
-    (r"weeks?", "week"), (r"months?", "month"), (r"years?", "year"),
-)  # fmt: skip
-RANGE = re.compile(r"\s*(?:to|-|–|or|and)\s*", re.IGNORECASE)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A day used as a date ("on Thursday", "Thursday at 10:00"), not a habit ("on Friday evenings", "Saturdays").
 WEEKDAY = re.compile(
@@ -124,17 +114,23 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             )
     masked = PHONE.sub(lambda m: mask(m) if len(re.sub(r"\D", "", m.group())) >= 7 else m.group(), masked)
     corpus_dates = set().union(*(_dates(part) for part in corpus.parts))
+    scores = [m.span() for m in SCORE.finditer(masked)]
     for match in DATE.finditer(masked):
+        if any(start <= match.start() < end for start, end in scores):
+            continue  # "de 8/10 a 3/10" is a pain score, read as a figure
         if _date_key(match.group()) not in corpus_dates and not corpus.contains_phrase(match.group()):
             violations.append(_at(match, "grounded.date", f'the date "{match.group()}"'))
-    masked = DATE.sub(mask, masked)
+    masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
         if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
-    corpus_times = set().union(*(_times(part) for part in corpus.parts))
+    corpus_times = set().union(*(_times(part) for part in corpus.parts), _lead_hours(context))
+    slots = set().union(*(_times(phrase) for phrase in context.allowed_phrases))
     for match in TIME.finditer(masked):
-        if _time_key(match.group()) not in corpus_times:
+        key = _time_key(match.group())
+        allowed = slots if _proposed(masked, match) else corpus_times | slots
+        if key not in allowed and not (key.startswith("0") and _afternoon(key) in allowed):
             violations.append(_at(match, "grounded.time", f'the time "{match.group().strip()}"'))
     masked = TIME.sub(mask, masked)
     masked = PLACEHOLDER.sub(mask, masked)  # reported by the placeholder check, not as names or figures
@@ -165,72 +161,43 @@ def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Vi
 def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
     """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days"."""
     known = set().union(*(figures(part) for part in corpus.parts))
+    known_scaled = {scaled(figure) for figure in known}
     known_values = {value for value, _ in known}
     found: list[Violation] = []
-    for match, (value, unit) in _figures(masked):
-        if (value, unit) not in known if unit else value not in known_values:
+    for match, (value, unit) in located_figures(masked):
+        if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
             found.append(_at(match, "grounded.number", f'the figure "{match.group()}"'))
     return found
 
 
-Figure = tuple[Decimal, str | None]  # a value and its unit ("%", "$", "¢", "hour", "day"...), None if bare
+def _proposed(text: str, match: re.Match[str]) -> bool:
+    """Asked or offered (to call, visit or meet) in its sentence, and not a span of opening hours."""
+    if HOURS.search(text[max(0, match.start() - 12) : match.start()]) or HOURS.search(
+        text[match.end() :][:12]
+    ):
+        return False
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, match.start())]
+    start = ends[-1] if ends else 0
+    after = SENTENCE_END.search(text, match.end())
+    end = after.end() if after else len(text)
+    return PROPOSAL.search(text[start:end]) is not None
 
 
-@lru_cache(maxsize=8192)
-def figures(text: str) -> frozenset[Figure]:
-    """Every figure a text states, with its unit: what a draft's figures are checked against."""
-    return frozenset(figure for _, figure in _figures(text))
+def _lead_hours(context: GuardrailContext) -> frozenset[str]:
+    """Hours the lead wrote without minutes ("we close at 3"): a reply may repeat them as "3:00"."""
+    lead = context.lead
+    text = " ".join(v for v in (lead.inquiry_text, lead.need) if v) if lead else ""
+    return frozenset(_time_key(f"{m.group(1)}:{m.group(2) or '00'}") for m in BARE_HOUR.finditer(text))
 
 
-def _figures(text: str) -> list[tuple[re.Match[str], Figure]]:
-    found: list[tuple[re.Match[str], Figure]] = []
-    for match in NUMBER.finditer(text):
-        value = _number_value(match.group())
-        if value is not None:
-            found.append((match, (value, _unit(text, match))))
-    for index in range(len(found) - 2, -1, -1):  # "from 12 to 3 minutes", "5 or 10 sessions": one unit
-        (match, (value, unit)), (following, (_, next_unit)) = found[index], found[index + 1]
-        if unit is None and next_unit and RANGE.fullmatch(text[match.end() : following.start()]):
-            found[index] = (match, (value, next_unit))
-    for match in SPELLED_CLAIM.finditer(text):
-        unit = "%" if match.group(3).lower() in ("percent", "per cent") else None
-        found.append((match, (_spelled_value(match), unit)))
-    return found
-
-
-def _unit(text: str, match: re.Match[str]) -> str | None:
-    written = match.group()
-    if written[0] in CURRENCY:
-        return CURRENCY[written[0]]
-    if written.endswith("%"):
-        return "%"
-    after = UNIT.match(text, match.end())
-    if after is None:
-        return None
-    word = " ".join(after.group(1).lower().split()).replace("per cent", "percent")
-    return next((unit for pattern, unit in UNITS if re.fullmatch(pattern, word)), None)
+def _afternoon(key: str) -> str:
+    """ "3:00" with no am or pm may be 15:00."""
+    return f"{int(key[:2]) + 12:02d}{key[2:]}"
 
 
 @lru_cache(maxsize=8192)
 def _times(part: str) -> frozenset[str]:
     return frozenset(_time_key(t) for t in TIME.findall(part))
-
-
-def _number_value(text: str) -> Decimal | None:
-    """ "$2,100", "2,100" and "$2.1k" are one value."""
-    lowered = text.lower()
-    thousands = lowered.endswith("k")
-    digits = re.sub(r"[^\d.]", "", re.sub(r"(st|nd|rd|th|x|k)$", "", lowered))
-    try:
-        value = Decimal(digits.rstrip(".")) if digits.strip(".") else None
-    except InvalidOperation:
-        return None
-    return None if value is None else (value * 1000 if thousands else value).normalize()
-
-
-def _spelled_value(match: re.Match[str]) -> Decimal:
-    total = SPELLED[match.group(1).lower()] + (SPELLED[match.group(2).lower()] if match.group(2) else 0)
-    return Decimal(total).normalize()
 
 
 @lru_cache(maxsize=8192)
@@ -241,6 +208,10 @@ def _dates(text: str) -> frozenset[tuple[int, int]]:
 def _date_key(text: str) -> tuple[int, int] | None:
     """(month, day) of a date written any of the usual ways; None if it cannot be read."""
     lowered = text.lower()
+    for index, month in enumerate(SPANISH_MONTHS, start=1):
+        if re.search(rf"\bde\s+{month}", lowered) or (index == 9 and "setiembre" in lowered):
+            day = re.match(r"\d{1,2}", lowered)
+            return (index, int(day.group())) if day else None
     for index, month in enumerate(MONTHS, start=1):
         if re.search(rf"\b{month[:3]}", lowered):
             day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", lowered)

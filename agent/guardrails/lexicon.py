@@ -16,6 +16,8 @@ SPAM_PHRASES: tuple[str, ...] = tuple(_DATA["spam_phrases"])
 ACRONYMS: frozenset[str] = frozenset(_DATA["acronyms"])
 COMMON_WORDS: frozenset[str] = frozenset(_DATA["common_words"].split())
 TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"].split())
+# The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
+PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -56,7 +58,7 @@ def is_ordinary_word(word: str) -> bool:
     if word.isupper():
         return False
     if "-" in lowered.strip("-"):
-        return all(is_ordinary_word(part) for part in lowered.split("-") if part)
+        return all(is_ordinary_word(part) or part in PARTICLES for part in lowered.split("-") if part)
     dictionary = _dictionary()
     if any(form in dictionary or form in TRADE_WORDS for form in _forms(lowered)):
         return True
