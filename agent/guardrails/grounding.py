@@ -18,6 +18,8 @@ from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
 
+__all__ = ["check_grounded", "figures"]  # figures: asks.py reads them from here
+
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
