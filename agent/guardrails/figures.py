@@ -69,7 +69,8 @@ def figures(text: str) -> frozenset[Figure]:
     return frozenset(found)
 
 
-def located_figures(text: str) -> list[tuple[re.Match[str], Figure]]:
+@lru_cache(maxsize=8192)
+def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
     """Each figure with the match it was read from (its span), in text order."""
     found: list[tuple[re.Match[str], Figure]] = []
     for match in SCORE.finditer(text):
@@ -87,7 +88,7 @@ def located_figures(text: str) -> list[tuple[re.Match[str], Figure]]:
     for match in SPELLED_CLAIM.finditer(scored):
         numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
     found += numbers
-    return sorted(found, key=lambda item: item[0].start())
+    return tuple(sorted(found, key=lambda item: item[0].start()))
 
 
 def scaled(figure: Figure) -> Figure:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.claims import misattributed
 from agent.guardrails.figures import SCORE, figures, located_figures, scaled
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
@@ -50,6 +51,10 @@ HOURS = re.compile(
     r"\b(?:from|de|desde|until|till|hasta(?: las)?|to|a)\s*$|^\s*(?:to|a|-|–|hasta)\s+\d", re.I
 )
 SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s+[A-ZÁÉÍÓÚ¿¡])")
+INTENSIFIER = re.compile(
+    r"100\s?%\s+(?:free|gratis|gratuit|risk|guarant|garantiz|satisf|sure|segur|honest|committed|comprometid)",
+    re.IGNORECASE,
+)
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
@@ -136,7 +141,10 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             violations.append(_at(match, "grounded.time", f'the time "{match.group().strip()}"'))
     masked = TIME.sub(mask, masked)
     masked = PLACEHOLDER.sub(mask, masked)  # reported by the placeholder check, not as names or figures
-    violations += _numbers(masked, corpus)
+    numbers = _numbers(masked, corpus)
+    flagged = {(v.start, v.end) for v in numbers}
+    numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
+    violations += numbers
     violations += [
         Violation(
             "grounded.name",
@@ -167,6 +175,8 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
     known_values = {value for value, _ in known}
     found: list[Violation] = []
     for match, (value, unit) in located_figures(masked):
+        if INTENSIFIER.match(masked, match.start()):
+            continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
             found.append(_at(match, "grounded.number", f'the figure "{match.group()}"'))
     return found

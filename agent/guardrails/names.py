@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext
 from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_proper_noun, is_spanish_word, word_set
@@ -80,6 +81,7 @@ class Name:
     end: int
 
 
+@lru_cache(maxsize=2048)
 def is_spanish(text: str) -> bool:
     """More Spanish function words than English ones: the language whose grammar explains the capitals."""
     tokens = re.findall(r"[a-záéíóúñ]+", text.lower())

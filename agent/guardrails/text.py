@@ -51,6 +51,12 @@ class Sentence:
 
 
 def sentences(body: str) -> list[Sentence]:
+    """The body's sentences (see ``_sentences``); a new list each time, the split done once per text."""
+    return list(_sentences(body))
+
+
+@lru_cache(maxsize=2048)
+def _sentences(body: str) -> tuple[Sentence, ...]:
     """The body's sentences, each tagged as greeting, body, sign-off or SMS opt-out line.
 
     Lines are split first (a greeting or signature line has no full stop), then sentences within a
@@ -79,7 +85,7 @@ def sentences(body: str) -> list[Sentence]:
             found.append(Sentence(stripped, line_start, line_start + len(stripped), Part.GREETING))
             continue
         found.extend(_split_line(stripped, line_start))
-    return found
+    return tuple(found)
 
 
 def _split_line(line: str, line_start: int) -> Iterator[Sentence]:
