@@ -22,7 +22,9 @@ from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
 from agent.guardrails.figures import Figure, figures, located_figures, scaled
-from agent.guardrails.text import Part, sentences
+from agent.guardrails.lexicon import is_ordinary_word, is_spanish_word
+from agent.guardrails.names import is_spanish
+from agent.guardrails.text import Part, corpus_for, sentences
 
 YOU = re.compile(r"\b(?:you|your|yours|usted|ustedes|tú|tu|tus)\b", re.IGNORECASE)
 THIRD = re.compile(r"\b(?:he|she|his|her|they|their|them|él|ella|ellos|su|sus|le|les)\b", re.IGNORECASE)
@@ -33,6 +35,22 @@ NEW_SUBJECT = re.compile(
     r"[,;:]\s*(?:(?:y|and|but|pero|while|mientras)\s+)?(?:el|la|los|las|the|its|our|their|this|these)\s",
     re.IGNORECASE,
 )
+# A place a story happened at: "at our Kendall clinic", "nuestro equipo de Kendall", "in Sugar Land".
+PLACE = re.compile(
+    r"\b(?:in|at|en|de|from|desde)\s+(?:(?:our|nuestr[oa]|the|la|el)\s+)?"
+    r"((?:[A-ZÁÉÍÓÚ][a-záéíóúñ]+)(?:\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+)?)(?=\s+(?:clinic|clínica|office|oficina|team)|[\s,.])"
+)
+BASED_IN = re.compile(
+    r"\b(?:we(?:'re|’re| are)\s+(?:(?:based|located|headquartered)\s+)?(?:right\s+)?in|"
+    r"(?:based|located|headquartered)\s+(?:right\s+)?in|"
+    r"our (?:office|showroom|clinic|shop|team) is (?:right )?in|"
+    r"(?:estamos|nos encontramos|ubicad[oa]s|con sede)\s+(?:aquí\s+)?en|"
+    r"nuestr[oa] (?:oficina|sala de exhibición|clínica|tienda|equipo) (?:está|queda) en)\s+"
+    r"((?:[A-ZÁÉÍÓÚ][\wáéíóúñ'’-]+)(?:\s+[A-ZÁÉÍÓÚ][\wáéíóúñ'’-]+)*)"
+)
+# "Hola, Raúl:", "Buenos días, Carmen:": a greeting line the sentence splitter reads as body.
+SALUTATION = re.compile(r"^(?:hola|buen[oa]s?\b[^.!?]*|estimad[oa])\b[^.!?]{0,40}[:,]$", re.IGNORECASE)
+ASKS = "?"  # a question is to the reader, not about the customer
 OTHER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")  # "Bath Remodel": the paragraph moves on
 
 
@@ -57,33 +75,99 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         return []
     found: list[Violation] = []
     current: tuple[Subject, ...] = ()
+    spanish = is_spanish(text)
+    corpus = corpus_for(context)
+    lead = context.lead
+    ours = " ".join(context.identity.own_names) if context.identity else ""
+    mine = (
+        " ".join(v for v in (lead.first_name, lead.last_name, lead.company, lead.town) if v) if lead else ""
+    )
+
+    def elsewhere(place: str) -> str:
+        """The place, if a real one from the corpus moved here (not the lead's own, not ours)."""
+        if _mentions((ours, mine), place) or not corpus.contains_phrase(place):
+            return ""
+        named = not any(is_ordinary_word(w) or is_spanish_word(w) for w in place.split())
+        return place if named or _place_in(corpus.text, place.lower()) else ""
+
     for sentence in sentences(masked):
-        if sentence.part is not Part.BODY:
+        if sentence.part is not Part.BODY or SALUTATION.match(sentence.text):
             current = ()
             continue
         named = tuple(c for c in customers if c.pattern.search(sentence.text))
         if named:
             current = named
-        elif YOU.search(sentence.text) or not THIRD.search(sentence.text):
-            current = ()
+        elif YOU.search(sentence.text) or not (
+            THIRD.search(sentence.text) or (spanish and ASKS not in sentence.text)
+        ):
+            current = ()  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
         mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
         for match, figure in located_figures(sentence.text):
-            own = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
-            problem = _unbacked(figure, sentence.text, match.end(), current, own)
-            if problem is None:
-                continue
-            subject, nearest = problem
-            start = sentence.start + match.start()
+            governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
+            problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            if problem is not None:
+                found.append(_violation("grounded.number", text, sentence.start, match, *problem))
+        for match in PLACE.finditer(sentence.text) if current else ():
+            place = match.group(1)
+            if place in elsewhere(place) and not any(_mentions(c.statements, place) for c in current):
+                found.append(_violation("grounded.name", text, sentence.start, match, current[0], "", 1))
+    return found
+
+
+def misplaced_company(text: str, context: GuardrailContext) -> list[Violation]:
+    """ "We're based in Pasadena" when only the lead is in Pasadena: our address is the company's own."""
+    found: list[Violation] = []
+    lead = context.lead
+    mine = (
+        {lead.first_name, lead.last_name, lead.company, lead.town, lead.need, lead.inquiry_text}
+        if lead
+        else set()
+    )
+    ours = [p for p in corpus_for(context).parts if p not in mine]
+    for match in BASED_IN.finditer(text):
+        place = match.group(1)
+        if not _mentions(tuple(ours), place):
             found.append(
                 Violation(
-                    "grounded.number",
-                    f'"{text[start : sentence.start + match.end()]}" is given for {subject.name}, but the '
-                    f'sources do not give it for {subject.name}; nearest: "{nearest}"',
-                    start,
-                    sentence.start + match.end(),
+                    "grounded.name",
+                    f'the company is said to be in "{place}", but nothing of ours puts it there: give '
+                    "our real address or none",
+                    match.start(1),
+                    match.end(1),
                 )
             )
     return found
+
+
+def _violation(
+    code: str, text: str, offset: int, match: re.Match[str], subject: Subject, nearest: str, group: int = 0
+) -> Violation:
+    start, end = offset + match.start(group), offset + match.end(group)
+    if code == "grounded.name":
+        message = (
+            f'"{text[start:end]}" is put in {subject.name}\'s story, but the sources do not put '
+            f"{subject.name} there"
+        )
+    else:
+        message = (
+            f'"{text[start:end]}" is given for {subject.name}, but the sources do not give it for '
+            f'{subject.name}; nearest: "{nearest}"'
+        )
+    return Violation(code, message, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _place_in(corpus: str, name: str) -> bool:
+    """The corpus uses the name as a place somewhere: "in Doral", "at our Kendall clinic", "en Doral"."""
+    return (
+        re.search(rf"\b(?:in|at|en|near|cerca de)\s+(?:our\s+|the\s+)?{re.escape(name)}\b", corpus)
+        is not None
+    )
+
+
+def _mentions(statements: tuple[str, ...], name: str) -> bool:
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return any(pattern.search(statement) for statement in statements)
 
 
 def _governs(product: Subject, sentence: str, at: int) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.claims import misattributed
+from agent.guardrails.claims import misattributed, misplaced_company
 from agent.guardrails.figures import SCORE, figures, located_figures, scaled
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
@@ -85,7 +85,8 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
             replace(v, message=f"in the subject, {v.message}", start=None, end=None)
             for v in _check_text(draft.subject, context, corpus)
         ]
-    return sorted(violations, key=lambda v: (v.start or 0, v.code))
+    unique = {(v.code, v.start, v.end, v.message): v for v in violations}.values()
+    return sorted(unique, key=lambda v: (v.start or 0, v.code))
 
 
 def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Violation]:
@@ -144,7 +145,7 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
     numbers = _numbers(masked, corpus)
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
-    violations += numbers
+    violations += numbers + misplaced_company(masked, context)
     violations += [
         Violation(
             "grounded.name",

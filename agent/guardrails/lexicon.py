@@ -66,13 +66,20 @@ def is_ordinary_word(word: str) -> bool:
 
 
 def _compound(word: str, dictionary: frozenset[str]) -> bool:
-    """Two ordinary words run together ("countertop", "backsplash"): newer than the 1934 dictionary."""
+    """Two ordinary words run together ("backsplash", "rollout"): newer than the 1934 dictionary.
+
+    Both parts have four letters or more, or the second is a particle: "kend" + "all" is not "Kendall".
+    """
     return (
-        len(word) >= 7
+        len(word) >= 6
         and word.isalpha()
         and any(
-            word[:cut] in dictionary and any(form in dictionary for form in _forms(word[cut:]))
-            for cut in range(3, len(word) - 2)
+            word[:cut] in dictionary
+            and (
+                word[cut:] in PARTICLES
+                or (len(word) - cut >= 4 and any(f in dictionary for f in _forms(word[cut:])))
+            )
+            for cut in range(4, len(word) - 1)
         )
     )
 

@@ -96,3 +96,47 @@ class TestProducts:
             "Hi Dana,\n\nThe Bath Remodel is $16,000 to $38,000, and the quartz carries 15 years. Which room?"
         )
         assert numbers(body) == []
+
+
+PALMETTO = Source(
+    id="case-studies/palmetto",
+    type=DocType.CASE_STUDY,
+    title="Palmetto Freight",
+    url=None,
+    text="Palmetto Freight runs a warehouse in Doral. Our Doral team visited every month.",
+    score=0.9,
+    customer="Palmetto Freight",
+)
+CLINICS = "Our clinics: Little Havana, Kendall (opened 2018) and Doral."
+
+
+def names(body: str, **overrides: object) -> list[str]:
+    values: dict[str, object] = {"sources": (PALMETTO,), "company_facts": (CLINICS,), "identity": SHOP}
+    values.update(overrides)
+    found = check_grounded(DraftText(Channel.EMAIL, body), context(**values))
+    return [body[v.start : v.end] for v in found if v.code == "grounded.name" and v.start is not None]
+
+
+class TestPlaces:
+    def test_a_real_clinic_put_in_the_wrong_story_fires_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nPalmetto Freight entró al programa. Nuestro equipo de Kendall los visitaba."
+        assert names(body, lead=replace(LEAD, language="es")) == ["Kendall"]
+
+    def test_the_story_own_place_is_grounded(self) -> None:
+        assert names("Hi Dana,\n\nPalmetto Freight runs a warehouse in Doral. Which shift is busiest?") == []
+
+    def test_the_company_based_in_the_lead_town_fires(self) -> None:
+        lead = replace(LEAD, town="Pasadena")
+        assert names("Hi Dana,\n\nWe're based in Pasadena too. Which shift is busiest?", lead=lead) == [
+            "Pasadena"
+        ]
+
+    def test_the_company_in_spanish_in_the_lead_town_fires(self) -> None:
+        lead = replace(LEAD, town="Pasadena", language="es")
+        assert names("Hola Dana, estamos en Pasadena también. ¿Qué turno es el más ocupado?", lead=lead) == [
+            "Pasadena"
+        ]
+
+    def test_the_lead_in_their_own_town_is_fine(self) -> None:
+        lead = replace(LEAD, town="Pasadena")
+        assert names("Hi Dana,\n\nSince you are in Pasadena, Doral is closest. Which shift?", lead=lead) == []
