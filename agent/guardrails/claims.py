@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
 from agent.guardrails.figures import Figure, figures, located_figures, scaled
 from agent.guardrails.lexicon import is_ordinary_word, is_spanish_word
 from agent.guardrails.names import is_spanish
-from agent.guardrails.text import Part, corpus_for, sentences
+from agent.guardrails.text import Part, Sentence, corpus_for, sentences
 
 YOU = re.compile(r"\b(?:you|your|yours|usted|ustedes|tú|tu|tus)\b", re.IGNORECASE)
 THIRD = re.compile(r"\b(?:he|she|his|her|they|their|them|él|ella|ellos|su|sus|le|les)\b", re.IGNORECASE)
@@ -50,7 +50,8 @@ BASED_IN = re.compile(
 )
 # "Hola, Raúl:", "Buenos días, Carmen:": a greeting line the sentence splitter reads as body.
 SALUTATION = re.compile(r"^(?:hola|buen[oa]s?\b[^.!?]*|estimad[oa])\b[^.!?]{0,40}[:,]$", re.IGNORECASE)
-ASKS = "?"  # a question is to the reader, not about the customer
+ASKS = "?"
+SPANISH_OPENER = re.compile(r"(?<=[.!?])\s+(?=[¿¡])")  # a question is to the reader, not about the customer
 OTHER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")  # "Bath Remodel": the paragraph moves on
 
 
@@ -75,7 +76,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         return []
     found: list[Violation] = []
     current: tuple[Subject, ...] = ()
-    spanish = is_spanish(text)
+    spanish = is_spanish(text)  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
+    previous_end = 0
     corpus = corpus_for(context)
     lead = context.lead
     ours = " ".join(context.identity.own_names) if context.identity else ""
@@ -90,17 +92,19 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         named = not any(is_ordinary_word(w) or is_spanish_word(w) for w in place.split())
         return place if named or _place_in(corpus.text, place.lower()) else ""
 
-    for sentence in sentences(masked):
+    for sentence in _split_questions(sentences(masked)):
         if sentence.part is not Part.BODY or SALUTATION.match(sentence.text):
             current = ()
             continue
         named = tuple(c for c in customers if c.pattern.search(sentence.text))
+        same_paragraph = "\n\n" not in masked[previous_end : sentence.start]
+        previous_end = sentence.end
         if named:
             current = named
-        elif YOU.search(sentence.text) or not (
-            THIRD.search(sentence.text) or (spanish and ASKS not in sentence.text)
-        ):
-            current = ()  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
+        elif YOU.search(sentence.text) or ASKS in sentence.text:
+            current = ()
+        elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
+            current = ()  # "We widened the doorway" in the same paragraph still tells their story
         mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
         for match, figure in located_figures(sentence.text):
             governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
@@ -137,6 +141,27 @@ def misplaced_company(text: str, context: GuardrailContext) -> list[Violation]:
                 )
             )
     return found
+
+
+def _split_questions(found: list[Sentence]) -> list[Sentence]:
+    """ "Su dolor bajó a 3/10. ¿Qué día le duele?" is two sentences: the splitter waits for a capital."""
+    pieces: list[Sentence] = []
+    for sentence in found:
+        start = 0
+        for match in SPANISH_OPENER.finditer(sentence.text):
+            piece = sentence.text[start : match.start()].strip()
+            pieces.append(
+                replace(
+                    sentence,
+                    text=piece,
+                    start=sentence.start + start,
+                    end=sentence.start + start + len(piece),
+                )
+            )
+            start = match.end()
+        rest = sentence.text[start:]
+        pieces.append(replace(sentence, text=rest, start=sentence.start + start))
+    return pieces
 
 
 def _violation(
@@ -183,6 +208,8 @@ def _unbacked(
 ) -> tuple[Subject, str] | None:
     """The subject a figure is given to but not backed for, and the nearest statement about it."""
     value, unit = scaled(figure)
+    if products:
+        customers = ()  # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them
     if customers and unit in BOUND_UNITS:
         backed = any(scaled(figure) in _scaled_figures(c.statements) for c in customers)
     elif customers and unit is None and value >= 2:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
@@ -142,9 +143,17 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             violations.append(_at(match, "grounded.time", f'the time "{match.group().strip()}"'))
     masked = TIME.sub(mask, masked)
     masked = PLACEHOLDER.sub(mask, masked)  # reported by the placeholder check, not as names or figures
+    theirs = {
+        scaled(f)
+        for other in context.other_leads
+        for f in figures(" ".join(v for v in (other.need, other.inquiry_text) if v))
+        if f[1] is not None
+    }
     numbers = _numbers(masked, corpus)
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
+    # Another lead's "9 hours a day" is wrong_lead's to report.
+    numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
     violations += numbers + misplaced_company(masked, context)
     violations += [
         Violation(
@@ -167,6 +176,11 @@ def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Vi
         match.start(),
         end,
     )
+
+
+def _figure_at(text: str, violation: Violation) -> tuple[Decimal, str | None]:
+    found = [f for m, f in located_figures(text) if m.start() == violation.start]
+    return found[0] if found else (Decimal(-1), None)
 
 
 def _numbers(masked: str, corpus: Corpus) -> list[Violation]:

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from agent.domain import LeadContext
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.figures import figures, scaled
 from agent.guardrails.lexicon import COMMON_WORDS, word_set
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
@@ -158,8 +159,12 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
         pairs = _pairs(sentence.text) - own_pairs - known
+        numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
         for other in context.other_leads:
-            if len(pairs & _pairs(_about(other))) >= 2:
+            shared = pairs & _pairs(_about(other))
+            same_numbers = numbers & {scaled(f) for f in figures(_about(other))}
+            # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center").
+            if len(shared) >= 2 or (shared and same_numbers):
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found

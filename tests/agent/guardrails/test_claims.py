@@ -140,3 +140,9 @@ class TestPlaces:
     def test_the_lead_in_their_own_town_is_fine(self) -> None:
         lead = replace(LEAD, town="Pasadena")
         assert names("Hi Dana,\n\nSince you are in Pasadena, Doral is closest. Which shift?", lead=lead) == []
+
+
+class TestProductBeforeCustomer:
+    def test_a_product_price_after_a_customer_story_is_the_product_s(self) -> None:
+        body = "Hi Dana,\n\nAndrea ran again after 9 weeks. A Bath Remodel runs $16,000 to $38,000. Which?"
+        assert numbers(body) == []

@@ -89,3 +89,25 @@ class TestSituations:
 
     def test_the_same_topic_in_general_words_is_fine(self) -> None:
         assert wrong("Hi Dana, your back office will thank you. Which day hurts most?") == []
+
+
+LUZ = replace(
+    LEAD,
+    id="lead-luz",
+    first_name="Luz",
+    last_name="Pérez",
+    company=None,
+    town="Flagami",
+    language="es",
+    need="dolor de cuello por trabajar 9 horas sentada en un call center",
+    inquiry_text="Trabajo en un call center 9 horas sentada y me duele el cuello.",
+)
+
+
+class TestFiguresOfAnotherLead:
+    def test_another_lead_hours_and_workplace_fire_once_as_wrong_lead(self) -> None:
+        body = "Hi Dana, like you after nine hours a day at the call center, salons get tired. Which day?"
+        draft = DraftText(channel=Channel.EMAIL, body=body)
+        ctx = context(other_leads=(LUZ,))
+        assert [v.code for v in check_wrong_lead(draft, ctx)] == ["wrong_lead"]
+        assert [v.code for v in check_grounded(draft, ctx) if v.code == "grounded.number"] == []
