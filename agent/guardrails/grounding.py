@@ -48,9 +48,8 @@ PROPOSAL = re.compile(
     re.IGNORECASE,
 )
 # Opening hours, not a proposal: "from 9:00 to 5:00", "de 10:00 a.m. a 6:00 p.m.", "until 7:00 p.m.".
-HOURS = re.compile(
-    r"\b(?:from|de|desde|until|till|hasta(?: las)?|to|a)\s*$|^\s*(?:to|a|-|–|hasta)\s+\d", re.I
-)
+HOURS_BEFORE = re.compile(r"\b(?:from|de|desde|until|till|hasta(?: las)?|to|a)\s*$", re.IGNORECASE)
+HOURS_AFTER = re.compile(r"^\s*(?:to|a|-|–|hasta)\s+\d", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s+[A-ZÁÉÍÓÚ¿¡])")
 INTENSIFIER = re.compile(
     r"100\s?%\s+(?:free|gratis|gratuit|risk|guarant|garantiz|satisf|sure|segur|honest|committed|comprometid)",
@@ -199,9 +198,8 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
 
 def _proposed(text: str, match: re.Match[str]) -> bool:
     """Asked or offered (to call, visit or meet) in its sentence, and not a span of opening hours."""
-    if HOURS.search(text[max(0, match.start() - 12) : match.start()]) or HOURS.search(
-        text[match.end() :][:12]
-    ):
+    before, after_text = text[max(0, match.start() - 12) : match.start()], text[match.end() :][:12]
+    if HOURS_BEFORE.search(before) or HOURS_AFTER.search(after_text):
         return False
     ends = [m.end() for m in SENTENCE_END.finditer(text, 0, match.start())]
     start = ends[-1] if ends else 0

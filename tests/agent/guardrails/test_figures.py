@@ -83,3 +83,11 @@ class TestTimes:
 
     def test_the_lead_own_hour_written_with_minutes_is_grounded(self) -> None:
         assert codes("Hola Elena, como cierran a las 3:00, trabajaríamos después.") == []
+
+
+class TestProposedTimes:
+    def test_a_spanish_visit_time_asked_after_a_fact_with_de_fires(self) -> None:
+        found = codes(
+            "Hola Elena, abrimos hasta las 6:00 p.m. ¿Le sirve venir a las 4:30 pm, después de su trabajo?"
+        )
+        assert found == ["grounded.time"]
