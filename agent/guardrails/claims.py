@@ -236,9 +236,17 @@ def _scaled_figures(statements: tuple[str, ...]) -> frozenset[Figure]:
     return frozenset(scaled(f) for statement in statements for f in figures(statement))
 
 
+def nearest_statement(sentence: str, parts: Iterable[str]) -> str:
+    """The source sentence sharing most words with the draft's: what the rep should compare it with."""
+    return _nearest(sentence, [s for part in parts for s in _statements(part) if len(s) > 20])
+
+
 def _nearest(sentence: str, statements: Iterable[str]) -> str:
     words = set(WORD.findall(sentence.lower()))
-    best = max(statements, key=lambda s: len(words & set(WORD.findall(s.lower()))), default="")
+    scored = [(len(words & set(WORD.findall(s.lower()))), s) for s in statements]
+    score, best = max(scored, key=lambda pair: pair[0], default=(0, ""))
+    if not score:
+        return ""
     return best if len(best) <= 200 else best[:197] + "..."
 
 

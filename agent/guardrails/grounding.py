@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.claims import misattributed, misplaced_company
+from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
 from agent.guardrails.figures import SCORE, figures, located_figures, scaled
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
@@ -192,8 +192,18 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
         if INTENSIFIER.match(masked, match.start()):
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
-            found.append(_at(match, "grounded.number", f'the figure "{match.group()}"'))
+            violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
+            nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
+            if nearest:
+                violation = replace(violation, message=f'{violation.message}; nearest source: "{nearest}"')
+            found.append(violation)
     return found
+
+
+def _sentence_around(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    ends = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _proposed(text: str, match: re.Match[str]) -> bool:
