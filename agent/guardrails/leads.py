@@ -18,7 +18,7 @@ from itertools import pairwise
 from agent.domain import LeadContext
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.figures import figures, scaled
-from agent.guardrails.lexicon import COMMON_WORDS, word_set
+from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_spanish_word, word_set
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
 
@@ -51,6 +51,7 @@ GREETING = re.compile(
     r"[\s,]+(?:(?:mr|mrs|ms|dr|sr|sra|srta)\.?\s+|doña\s+|don\s+)?([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+)",
     re.IGNORECASE,
 )
+PLACED = re.compile(r"(?:\b(?:in|at|from|near|en|de|desde|hi|hello|dear|hola)|,)\s+$", re.IGNORECASE)
 NOT_A_NAME = word_set("there team all everyone folks friends todos todas equipo familia vecinos amigos")
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
@@ -116,9 +117,12 @@ def _other_names(text: str, lead: LeadContext, context: GuardrailContext) -> lis
         for value in (other.first_name, other.last_name, other.company, other.town):
             if not value or len(value) < 3 or normalise(value) in own:
                 continue
+            word = " " not in value and (is_ordinary_word(value) or is_spanish_word(value))
             for match in re.finditer(rf"(?<![\w]){re.escape(value)}(?![\w])", text):
                 if _allowed_elsewhere(value, corpus.parts, lead):
                     break
+                if word and not PLACED.search(text, 0, match.start()):
+                    continue  # "this Spring", "Rose": an ordinary word unless used as a name or a place
                 found.append(
                     Violation(
                         "wrong_lead",

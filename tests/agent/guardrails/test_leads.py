@@ -111,3 +111,12 @@ class TestFiguresOfAnotherLead:
         ctx = context(other_leads=(LUZ,))
         assert [v.code for v in check_wrong_lead(draft, ctx)] == ["wrong_lead"]
         assert [v.code for v in check_grounded(draft, ctx) if v.code == "grounded.number"] == []
+
+
+class TestOrdinaryWordsThatAreAlsoPlaces:
+    def test_another_lead_town_that_is_an_ordinary_word_fires_only_as_a_place(self) -> None:
+        spring = replace(GARY, town="Spring")
+        assert (
+            wrong("Hi Dana, this Spring is a good time. Which day hurts most?", other_leads=(spring,)) == []
+        )
+        assert len(wrong("Hi Dana, salons in Spring lose Saturdays too.", other_leads=(spring,))) == 1
