@@ -159,7 +159,13 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             continue
         stems = _stems(sentence.text)
         said = THEY_SAID.search(sentence.text)
-        if said is not None and same_language and stems - _stems(said.group()) and not stems & own:
+        if (
+            said is not None
+            and lead.inquiry_text
+            and same_language
+            and stems - _stems(said.group())
+            and not stems & own
+        ):
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
         pairs = _pairs(sentence.text) - own_pairs - known
