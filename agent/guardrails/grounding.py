@@ -55,6 +55,12 @@ INTENSIFIER = re.compile(
     r"100\s?%\s+(?:free|gratis|gratuit|risk|guarant|garantiz|satisf|sure|segur|honest|committed|comprometid)",
     re.IGNORECASE,
 )
+# A date a claim hangs on: prices rising, a last day. Only an offer's own dates may be one.
+DEADLINE = re.compile(
+    r"\b(?:go(?:es)? up|increase|rise|expires?|deadline|last day|ends?|before|by|suben|subirán|"
+    r"aumentan?|vence|termina|antes del?|a más tardar|fecha límite|último día)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
@@ -122,12 +128,33 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             )
     masked = PHONE.sub(lambda m: mask(m) if len(re.sub(r"\D", "", m.group())) >= 7 else m.group(), masked)
     corpus_dates = set().union(*(_dates(part) for part in corpus.parts))
+    offer_ids = context.live_offer_ids | {offer.id for offer in context.offers}
+    offer_dates = {
+        (day.month, day.day) for offer in context.offers for day in (offer.starts, offer.expires) if day
+    }.union(
+        *(_dates(source.text) for source in context.sources if source.id in offer_ids),
+        *(_dates(phrase) for phrase in context.allowed_phrases),
+        *(_dates(text) for text in _lead_words(context)),  # "before your surgery on March 4"
+    )
     scores = [m.span() for m in SCORE.finditer(masked)]
     for match in DATE.finditer(masked):
         if any(start <= match.start() < end for start, end in scores):
             continue  # "de 8/10 a 3/10" is a pain score, read as a figure
-        if _date_key(match.group()) not in corpus_dates and not corpus.contains_phrase(match.group()):
+        day_key = _date_key(match.group())
+        if day_key not in corpus_dates and not corpus.contains_phrase(match.group()):
             violations.append(_at(match, "grounded.date", f'the date "{match.group()}"'))
+        elif (
+            DEADLINE.search(masked[max(0, match.start() - 40) : match.start()]) and day_key not in offer_dates
+        ):
+            violations.append(
+                Violation(
+                    "grounded.date",
+                    f'"{match.group()}" is used as a deadline, but it is the date of no offer: the sources '
+                    "give it for something else",
+                    match.start(),
+                    match.end(),
+                )
+            )
     masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
         if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
@@ -223,6 +250,11 @@ def _lead_hours(context: GuardrailContext) -> frozenset[str]:
     lead = context.lead
     text = " ".join(v for v in (lead.inquiry_text, lead.need) if v) if lead else ""
     return frozenset(_time_key(f"{m.group(1)}:{m.group(2) or '00'}") for m in BARE_HOUR.finditer(text))
+
+
+def _lead_words(context: GuardrailContext) -> tuple[str, ...]:
+    lead = context.lead
+    return tuple(v for v in (lead.need, lead.inquiry_text) if v) if lead else ()
 
 
 def _afternoon(key: str) -> str:

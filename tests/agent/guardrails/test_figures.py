@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -60,7 +61,7 @@ class TestScoresAndDates:
         assert codes("Hola Elena, su dolor bajó de 9/10 a 3/10. ¿Qué le parece?") == ["grounded.number"]
 
     def test_a_spanish_date_from_the_sources_is_grounded(self) -> None:
-        assert codes("Hola Elena, la promoción termina el 31 de enero de 2027. ¿Le interesa?") == []
+        assert codes("Hola Elena, el 31 de enero de 2027 es la fecha de la promoción. ¿Le interesa?") == []
 
     def test_an_invented_spanish_date_fires(self) -> None:
         assert codes("Hola Elena, debe decidir antes del 30 de abril. ¿Le interesa?") == ["grounded.date"]
@@ -91,3 +92,21 @@ class TestProposedTimes:
             "Hola Elena, abrimos hasta las 6:00 p.m. ¿Le sirve venir a las 4:30 pm, después de su trabajo?"
         )
         assert found == ["grounded.time"]
+
+
+class TestDeadlines:
+    def test_a_source_date_used_as_a_price_deadline_fires_in_spanish(self) -> None:
+        assert codes("Hola Elena, los precios suben el 31 de enero de 2027. ¿Le interesa?") == [
+            "grounded.date"
+        ]
+
+    def test_the_live_offer_end_date_stated_plainly_is_fine(self) -> None:
+        from knowledge.types import OfferWindow
+
+        window = OfferWindow(id="offers/x", title="Promo", expires=date(2027, 1, 31))
+        body = "Hola Elena, la promoción termina el 31 de enero de 2027. ¿Le interesa?"
+        assert codes(body, offers=(window,)) == []
+
+    def test_the_lead_own_date_as_a_deadline_is_fine(self) -> None:
+        lead = replace(ELENA, inquiry_text="Me operan el 31 de enero.")
+        assert codes("Hola Elena, antes del 31 de enero le enviamos la guía. ¿Le sirve?", lead=lead) == []
