@@ -275,9 +275,14 @@ def _products(context: GuardrailContext) -> tuple[Subject, ...]:
     if identity is None:
         return ()
     texts = tuple(source.text for source in context.sources) + tuple(context.company_facts)
+    return _product_subjects(texts, tuple(identity.products))
+
+
+@lru_cache(maxsize=64)
+def _product_subjects(texts: tuple[str, ...], products: tuple[str, ...]) -> tuple[Subject, ...]:
     return tuple(
         Subject(product, pattern, about, False)
-        for product, pattern in _product_patterns(tuple(identity.products))
+        for product, pattern in _product_patterns(products)
         if (about := tuple(s for text in texts for s in _about(text, pattern)))
     )
 

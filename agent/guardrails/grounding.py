@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
-from agent.guardrails.figures import SCORE, figures, located_figures, scaled
+from agent.guardrails.figures import SCORE, Figure, figures, located_figures, scaled
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
@@ -127,7 +127,7 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
                 _at(match, "privacy.contact", f'the number "{match.group()}" is not this lead\'s or ours')
             )
     masked = PHONE.sub(lambda m: mask(m) if len(re.sub(r"\D", "", m.group())) >= 7 else m.group(), masked)
-    corpus_dates = set().union(*(_dates(part) for part in corpus.parts))
+    corpus_dates = _all_dates(corpus.parts)
     offer_ids = context.live_offer_ids | {offer.id for offer in context.offers}
     offer_dates = {
         (day.month, day.day) for offer in context.offers for day in (offer.starts, offer.expires) if day
@@ -160,7 +160,7 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
         if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
-    corpus_times = set().union(*(_times(part) for part in corpus.parts), _lead_hours(context))
+    corpus_times = _all_times(corpus.parts) | _lead_hours(context)
     slots = set().union(*(_times(phrase) for phrase in context.allowed_phrases))
     for match in TIME.finditer(masked):
         key = _time_key(match.group())
@@ -211,9 +211,7 @@ def _figure_at(text: str, violation: Violation) -> tuple[Decimal, str | None]:
 
 def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
     """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days"."""
-    known = set().union(*(figures(part) for part in corpus.parts))
-    known_scaled = {scaled(figure) for figure in known}
-    known_values = {value for value, _ in known}
+    known_scaled, known_values = _known_figures(corpus.parts)
     found: list[Violation] = []
     for match, (value, unit) in located_figures(masked):
         if INTENSIFIER.match(masked, match.start()):
@@ -225,6 +223,13 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
                 violation = replace(violation, message=f'{violation.message}; nearest source: "{nearest}"')
             found.append(violation)
     return found
+
+
+@lru_cache(maxsize=64)
+def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
+    """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
+    known = frozenset().union(*(figures(part) for part in parts))
+    return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known)
 
 
 def _sentence_around(text: str, match: re.Match[str]) -> str:
@@ -260,6 +265,16 @@ def _lead_words(context: GuardrailContext) -> tuple[str, ...]:
 def _afternoon(key: str) -> str:
     """ "3:00" with no am or pm may be 15:00."""
     return f"{int(key[:2]) + 12:02d}{key[2:]}"
+
+
+@lru_cache(maxsize=64)
+def _all_dates(parts: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+    return frozenset().union(*(_dates(part) for part in parts))
+
+
+@lru_cache(maxsize=64)
+def _all_times(parts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_times(part) for part in parts))
 
 
 @lru_cache(maxsize=8192)

@@ -35,6 +35,7 @@ GREETING_WORDS = word_set(
     "hi hello hey dear hola buenos buenas estimado estimada estimados querido querida saludos gracias "
     "thanks mr mrs ms miss dr sr sra srta don doña prof"
 )
+JOIN = re.compile(r"\s+(?:&\s+)?")  # what may stand between two words of one name
 NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÿ0-9][\wÀ-ÿ'’&-]*\.?")
 CONNECTORS = frozenset({"&", "and", "of", "de", "la", "van", "von", "du", "del", "the", "y", "at"})
 ABBREVIATIONS = frozenset(
@@ -208,12 +209,13 @@ def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
     for index, match in enumerate(NAME_TOKEN.finditer(text)):
         start, raw = match.start(), match.group()
         token = raw if raw.lower() in ABBREVIATIONS else raw.rstrip(".")
-        token = re.sub(r"['’]s$", "", token)
+        if token.endswith(("'s", "’s")):
+            token = token[:-2]
         end = start + len(token)
         between = text[previous_end:start]
         ended = previous_token.endswith(".") and previous_token.lower() not in ABBREVIATIONS
         initial = index == 0 or SENTENCE_OPENER.search(between) is not None or (ended and between.isspace())
-        adjacent = bool(current) and re.fullmatch(r"\s+(?:&\s+)?", between) is not None and not ended
+        adjacent = bool(current) and JOIN.fullmatch(between) is not None and not ended
         capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
         if capitalised and adjacent:
             current.append((start, end, token))
