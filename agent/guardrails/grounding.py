@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word
+from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
+from agent.guardrails.figures import SCORE, Figure, figures, located_figures, scaled
+from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
-from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, Part, corpus_for, normalise, sentences, strip_url
+from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
+
+__all__ = ["check_grounded", "figures"]  # figures: asks.py reads them from here
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -26,69 +30,79 @@ MONTH_PATTERN = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
 DATE = re.compile(
-    rf"\b{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"\b\d{{1,2}}\s+de\s+(?:{'|'.join(SPANISH_MONTHS)}|setiembre)\b(?:\s+(?:de|del)\s+\d{{4}})?"
+    rf"|\b{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_PATTERN}\b(?:,?\s+\d{{4}})?"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
     re.IGNORECASE,
 )
+# A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
+PROPOSAL = re.compile(
+    r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
+    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos)\b",
+    re.IGNORECASE,
+)
+# Opening hours, not a proposal: "from 9:00 to 5:00", "de 10:00 a.m. a 6:00 p.m.", "until 7:00 p.m.".
+HOURS_BEFORE = re.compile(r"\b(?:from|de|desde|until|till|hasta(?: las)?|to|a)\s*$", re.IGNORECASE)
+HOURS_AFTER = re.compile(r"^\s*(?:to|a|-|–|hasta)\s+\d", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s+[A-ZÁÉÍÓÚ¿¡])")
+INTENSIFIER = re.compile(
+    r"100\s?%\s+(?:free|gratis|gratuit|risk|guarant|garantiz|satisf|sure|segur|honest|committed|comprometid)",
+    re.IGNORECASE,
+)
+# A date a claim hangs on: prices rising, a last day. Only an offer's own dates may be one.
+DEADLINE = re.compile(
+    r"\b(?:go(?:es)? up|increase|rise|expires?|deadline|last day|ends?|before|by|suben|subirán|"
+    r"aumentan?|vence|termina|antes del?|a más tardar|fecha límite|último día)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
-)
-NUMBER = re.compile(
-    r"(?<![\w.])[$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|x|k)?(?!\w)"
-    r"|(?<![\w.])[$€£]?\d+(?:\.\d+)?(?:%|x|k|st|nd|rd|th)?(?![\w])",
-    re.IGNORECASE,
-)
-SPELLED = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-SPELLED_CLAIM = re.compile(
-    rf"\b({'|'.join(SPELLED)})(?:[\s-]+({'|'.join(SPELLED)}))?[\s-]+(percent|per cent|times|fold)\b",
-    re.IGNORECASE,
 )
 DOMAIN = re.compile(
     r"(?<![@\w.])(?:[a-z0-9-]+\.)+(?:com|io|co|org|net|app|dev|ai|us|uk|example)(?:/[^\s<>\"')]*)?(?![\w@])",
     re.IGNORECASE,
 )
-CURRENCY = {"$": "$", "€": "€", "£": "£"}
-UNIT = re.compile(
-    r"\s?-?\s?(¢|(?:percent|per cent|cents?|dollars?|usd|pounds?|euros?|"
-    r"(?:business |working )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?))\b)",
-    re.IGNORECASE,
-)
-UNITS = (
-    (r"percent", "%"), (r"¢|cents?", "¢"), (r"dollars?|usd", "$"), (r"pounds?", "£"), (r"euros?", "€"),
-    (r"minutes?|mins?", "minute"), (r"(?:business |working )?(?:hours?|hrs?)", "hour"),
-    (r"(?:business |working )?days?", "day"),
-    (r"weeks?", "week"), (r"months?", "month"), (r"years?", "year"),
-)  # fmt: skip
-RANGE = re.compile(r"\s*(?:to|-|–|or|and)\s*", re.IGNORECASE)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-CALENDAR_WORDS = frozenset(WEEKDAYS + MONTHS)
 # A day used as a date ("on Thursday", "Thursday at 10:00"), not a habit ("on Friday evenings", "Saturdays").
 WEEKDAY = re.compile(
     rf"\b(?:(on|this|next|by|until|before|coming)\s+)?({'|'.join(WEEKDAYS)})\b"
     r"(?!\s+(?:mornings?|afternoons?|evenings?|nights?)\b)(\s+at\s+\d)?",
     re.IGNORECASE,
 )
-NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÿ0-9][\wÀ-ÿ'’&-]*\.?")
-CONNECTORS = {"&", "and", "of", "de", "la", "van", "von", "du", "del", "the"}
-ABBREVIATIONS = {"co.", "inc.", "ltd.", "dr.", "st.", "corp.", "llc.", "llp."}
-ALWAYS_FINE = {"I", "I'm", "I'll", "I've", "I'd", "I’m", "I’ll", "I’ve", "I’d", "OK", "Ok"}
 
 
 def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    """Figures, dates, times, names and links in the body that no context or source backs."""
+    """Figures, dates, times, names and links that no context or source backs, in the body and subject.
+
+    The subject is judged like the body (a price in the subject is a claim too); its violations have no
+    span, since spans index the body.
+    """
     corpus = corpus_for(context)
-    body = draft.body
+    violations = _check_text(draft.body, context, corpus)
+    if draft.subject:
+        violations += [
+            replace(v, message=f"in the subject, {v.message}", start=None, end=None)
+            for v in _check_text(draft.subject, context, corpus)
+        ]
+    unique = {(v.code, v.start, v.end, v.message): v for v in violations}.values()
+    return sorted(unique, key=lambda v: (v.start or 0, v.code))
+
+
+def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Violation]:
     violations: list[Violation] = []
     masked = body
 
     def mask(match: re.Match[str]) -> str:
-        return " " * len(match.group())
+        """Blank out what was checked, keeping a closing full stop: "at 10:00 a.m. Would" ends a sentence."""
+        text = match.group()
+        return " " * (len(text) - 1) + "." if text.endswith(".") else " " * len(text)
 
     for match in URL.finditer(body):
         if normalise(strip_url(match.group())).rstrip("/") not in {u.rstrip("/") for u in corpus.urls}:
@@ -113,24 +127,71 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
                 _at(match, "privacy.contact", f'the number "{match.group()}" is not this lead\'s or ours')
             )
     masked = PHONE.sub(lambda m: mask(m) if len(re.sub(r"\D", "", m.group())) >= 7 else m.group(), masked)
-    corpus_dates = set().union(*(_dates(part) for part in corpus.parts))
+    corpus_dates = _all_dates(corpus.parts)
+    offer_ids = context.live_offer_ids | {offer.id for offer in context.offers}
+    offer_dates = {
+        (day.month, day.day) for offer in context.offers for day in (offer.starts, offer.expires) if day
+    }.union(
+        *(_dates(source.text) for source in context.sources if source.id in offer_ids),
+        *(_dates(phrase) for phrase in context.allowed_phrases),
+        *(_dates(text) for text in _lead_words(context)),  # "before your surgery on March 4"
+    )
+    scores = [m.span() for m in SCORE.finditer(masked)]
     for match in DATE.finditer(masked):
-        if _date_key(match.group()) not in corpus_dates and not corpus.contains_phrase(match.group()):
+        if any(start <= match.start() < end for start, end in scores):
+            continue  # "de 8/10 a 3/10" is a pain score, read as a figure
+        day_key = _date_key(match.group())
+        if day_key not in corpus_dates and not corpus.contains_phrase(match.group()):
             violations.append(_at(match, "grounded.date", f'the date "{match.group()}"'))
-    masked = DATE.sub(mask, masked)
+        elif (
+            DEADLINE.search(masked[max(0, match.start() - 40) : match.start()]) and day_key not in offer_dates
+        ):
+            violations.append(
+                Violation(
+                    "grounded.date",
+                    f'"{match.group()}" is used as a deadline, but it is the date of no offer: the sources '
+                    "give it for something else",
+                    match.start(),
+                    match.end(),
+                )
+            )
+    masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
         if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
-    corpus_times = set().union(*(_times(part) for part in corpus.parts))
+    corpus_times = _all_times(corpus.parts) | _lead_hours(context)
+    slots = set().union(*(_times(phrase) for phrase in context.allowed_phrases))
     for match in TIME.finditer(masked):
-        if _time_key(match.group()) not in corpus_times:
+        key = _time_key(match.group())
+        allowed = slots if _proposed(masked, match) else corpus_times | slots
+        if key not in allowed and not (key.startswith("0") and _afternoon(key) in allowed):
             violations.append(_at(match, "grounded.time", f'the time "{match.group().strip()}"'))
     masked = TIME.sub(mask, masked)
     masked = PLACEHOLDER.sub(mask, masked)  # reported by the placeholder check, not as names or figures
-    violations += _numbers(masked, corpus)
-    violations += _names(masked, corpus)
-    return sorted(violations, key=lambda v: (v.start or 0, v.code))
+    theirs = {
+        scaled(f)
+        for other in context.other_leads
+        for f in figures(" ".join(v for v in (other.need, other.inquiry_text) if v))
+        if f[1] is not None
+    }
+    numbers = _numbers(masked, corpus)
+    flagged = {(v.start, v.end) for v in numbers}
+    numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
+    # Another lead's "9 hours a day" is wrong_lead's to report.
+    numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
+    violations += numbers + misplaced_company(masked, context)
+    violations += [
+        Violation(
+            "grounded.name",
+            f'"{name.text}" is not in the lead\'s details or the cited sources: use only names that '
+            "appear there",
+            name.start,
+            name.end,
+        )
+        for name in ungrounded_names(masked, corpus, context)
+    ]
+    return violations
 
 
 def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Violation:
@@ -143,75 +204,82 @@ def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Vi
     )
 
 
+def _figure_at(text: str, violation: Violation) -> tuple[Decimal, str | None]:
+    found = [f for m, f in located_figures(text) if m.start() == violation.start]
+    return found[0] if found else (Decimal(-1), None)
+
+
 def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
     """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days"."""
-    known = set().union(*(figures(part) for part in corpus.parts))
-    known_values = {value for value, _ in known}
+    known_scaled, known_values = _known_figures(corpus.parts)
     found: list[Violation] = []
-    for match, (value, unit) in _figures(masked):
-        if (value, unit) not in known if unit else value not in known_values:
-            found.append(_at(match, "grounded.number", f'the figure "{match.group()}"'))
+    for match, (value, unit) in located_figures(masked):
+        if INTENSIFIER.match(masked, match.start()):
+            continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
+        if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
+            violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
+            nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
+            if nearest:
+                violation = replace(violation, message=f'{violation.message}; nearest source: "{nearest}"')
+            found.append(violation)
     return found
 
 
-Figure = tuple[Decimal, str | None]  # a value and its unit ("%", "$", "¢", "hour", "day"...), None if bare
+@lru_cache(maxsize=64)
+def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
+    """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
+    known = frozenset().union(*(figures(part) for part in parts))
+    return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known)
 
 
-@lru_cache(maxsize=8192)
-def figures(text: str) -> frozenset[Figure]:
-    """Every figure a text states, with its unit: what a draft's figures are checked against."""
-    return frozenset(figure for _, figure in _figures(text))
+def _sentence_around(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    ends = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
-def _figures(text: str) -> list[tuple[re.Match[str], Figure]]:
-    found: list[tuple[re.Match[str], Figure]] = []
-    for match in NUMBER.finditer(text):
-        value = _number_value(match.group())
-        if value is not None:
-            found.append((match, (value, _unit(text, match))))
-    for index in range(len(found) - 2, -1, -1):  # "from 12 to 3 minutes", "5 or 10 sessions": one unit
-        (match, (value, unit)), (following, (_, next_unit)) = found[index], found[index + 1]
-        if unit is None and next_unit and RANGE.fullmatch(text[match.end() : following.start()]):
-            found[index] = (match, (value, next_unit))
-    for match in SPELLED_CLAIM.finditer(text):
-        unit = "%" if match.group(3).lower() in ("percent", "per cent") else None
-        found.append((match, (_spelled_value(match), unit)))
-    return found
+def _proposed(text: str, match: re.Match[str]) -> bool:
+    """Asked or offered (to call, visit or meet) in its sentence, and not a span of opening hours."""
+    before, after_text = text[max(0, match.start() - 12) : match.start()], text[match.end() :][:12]
+    if HOURS_BEFORE.search(before) or HOURS_AFTER.search(after_text):
+        return False
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, match.start())]
+    start = ends[-1] if ends else 0
+    after = SENTENCE_END.search(text, match.end())
+    end = after.end() if after else len(text)
+    return PROPOSAL.search(text[start:end]) is not None
 
 
-def _unit(text: str, match: re.Match[str]) -> str | None:
-    written = match.group()
-    if written[0] in CURRENCY:
-        return CURRENCY[written[0]]
-    if written.endswith("%"):
-        return "%"
-    after = UNIT.match(text, match.end())
-    if after is None:
-        return None
-    word = " ".join(after.group(1).lower().split()).replace("per cent", "percent")
-    return next((unit for pattern, unit in UNITS if re.fullmatch(pattern, word)), None)
+def _lead_hours(context: GuardrailContext) -> frozenset[str]:
+    """Hours the lead wrote without minutes ("we close at 3"): a reply may repeat them as "3:00"."""
+    lead = context.lead
+    text = " ".join(v for v in (lead.inquiry_text, lead.need) if v) if lead else ""
+    return frozenset(_time_key(f"{m.group(1)}:{m.group(2) or '00'}") for m in BARE_HOUR.finditer(text))
+
+
+def _lead_words(context: GuardrailContext) -> tuple[str, ...]:
+    lead = context.lead
+    return tuple(v for v in (lead.need, lead.inquiry_text) if v) if lead else ()
+
+
+def _afternoon(key: str) -> str:
+    """ "3:00" with no am or pm may be 15:00."""
+    return f"{int(key[:2]) + 12:02d}{key[2:]}"
+
+
+@lru_cache(maxsize=64)
+def _all_dates(parts: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+    return frozenset().union(*(_dates(part) for part in parts))
+
+
+@lru_cache(maxsize=64)
+def _all_times(parts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_times(part) for part in parts))
 
 
 @lru_cache(maxsize=8192)
 def _times(part: str) -> frozenset[str]:
     return frozenset(_time_key(t) for t in TIME.findall(part))
-
-
-def _number_value(text: str) -> Decimal | None:
-    """ "$2,100", "2,100" and "$2.1k" are one value."""
-    lowered = text.lower()
-    thousands = lowered.endswith("k")
-    digits = re.sub(r"[^\d.]", "", re.sub(r"(st|nd|rd|th|x|k)$", "", lowered))
-    try:
-        value = Decimal(digits.rstrip(".")) if digits.strip(".") else None
-    except InvalidOperation:
-        return None
-    return None if value is None else (value * 1000 if thousands else value).normalize()
-
-
-def _spelled_value(match: re.Match[str]) -> Decimal:
-    total = SPELLED[match.group(1).lower()] + (SPELLED[match.group(2).lower()] if match.group(2) else 0)
-    return Decimal(total).normalize()
 
 
 @lru_cache(maxsize=8192)
@@ -222,6 +290,10 @@ def _dates(text: str) -> frozenset[tuple[int, int]]:
 def _date_key(text: str) -> tuple[int, int] | None:
     """(month, day) of a date written any of the usual ways; None if it cannot be read."""
     lowered = text.lower()
+    for index, month in enumerate(SPANISH_MONTHS, start=1):
+        if re.search(rf"\bde\s+{month}", lowered) or (index == 9 and "setiembre" in lowered):
+            day = re.match(r"\d{1,2}", lowered)
+            return (index, int(day.group())) if day else None
     for index, month in enumerate(MONTHS, start=1):
         if re.search(rf"\b{month[:3]}", lowered):
             day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", lowered)
@@ -245,112 +317,6 @@ def _time_key(text: str) -> str:
     if match.group(3) == "am" and hour == 12:
         hour = 0
     return f"{hour:02d}:{minute:02d}"
-
-
-def _names(body: str, corpus: Corpus) -> list[Violation]:
-    """Capitalised runs of words ("Maple Grove Family Dentistry") must appear in the corpus as written.
-
-    A capital at the start of a sentence, a line or a quotation is grammar, not a name, when the word
-    is an ordinary English word; greeting and signature lines are checked too (a wrong name there is the
-    worst kind). Matching is whole-phrase: "Maple Grove Dentistry" is not "Maple Grove Family Dentistry".
-    """
-    found: list[Violation] = []
-    for sentence in sentences(body):
-        if sentence.part is Part.OPT_OUT:
-            continue
-        for run, initial in _capitalised_runs(sentence.text):
-            ungrounded = _ungrounded(sentence.text, run, initial, corpus)
-            if ungrounded is None:
-                continue
-            start, end = ungrounded[0][0], ungrounded[-1][1]
-            name = sentence.text[start:end]
-            found.append(
-                Violation(
-                    "grounded.name",
-                    f'"{name}" is not in the lead\'s details or the cited sources: use only names that '
-                    "appear there",
-                    sentence.start + start,
-                    sentence.start + end,
-                )
-            )
-    return found
-
-
-Token = tuple[int, int, str]
-
-
-def _ungrounded(text: str, run: list[Token], initial: bool, corpus: Corpus) -> list[Token] | None:
-    def phrase(tokens: list[Token]) -> str:
-        return text[tokens[0][0] : tokens[-1][1]]
-
-    while run and run[0][2].lower() in COMMON_WORDS and (initial or len(run) > 1):
-        run, initial = run[1:], False  # "Thanks Dana", "Our Team plan": grammar, then the name
-    if not run or corpus.contains_phrase(phrase(run)):
-        return None
-    for cut, (_, _, token) in enumerate(run[:-1], start=1):
-        # "... for Bella Hair Co. A real person will reply": the abbreviation's full stop ended a sentence.
-        if (
-            token.endswith(".")
-            and run[cut][2].lower() in COMMON_WORDS
-            and corpus.contains_phrase(phrase(run[:cut]))
-        ):
-            return _ungrounded(text, run[cut:], True, corpus)
-    if initial and is_ordinary_word(run[0][2]):
-        rest = run[1:]  # "Imagine Luna Hair Studio": the first word may be grammar, the rest a name
-        if not rest:
-            return None
-        # ...but "Sharp Barbers" is one made-up name, not "Sharp" and the "Barbers" of Fade & Co. Barbers.
-        generic = len(rest) == 1 and is_ordinary_word(rest[0][2])
-        if corpus.contains_phrase(phrase(rest)) and not generic:
-            return None
-    return run
-
-
-def _not_a_name(token: str) -> bool:
-    """Days and months are dates (checked as such), and "HUGE" is shouting (spam.caps), not names."""
-    word = token.lower()
-    if word.rstrip("s") in CALENDAR_WORDS:
-        return True
-    return token.isupper() and len(token) > 2 and is_ordinary_word(word)
-
-
-def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
-    """Runs of capitalised words (joined by "&", "of", "and"...), each with whether it starts a sentence."""
-    runs: list[tuple[list[Token], bool]] = []
-    current: list[Token] = []
-    current_initial = False
-    previous_end = 0
-    for index, match in enumerate(NAME_TOKEN.finditer(text)):
-        start, token = match.start(), match.group()
-        if token.lower() not in ABBREVIATIONS:
-            token = token.rstrip(".")
-        token = re.sub(r"['’]s$", "", token)
-        end = start + len(token)
-        between = text[previous_end:start]
-        initial = index == 0 or re.search(r"[:\"“(\[—–]\s*$|\s-\s*$", between) is not None
-        adjacent = bool(current) and re.fullmatch(r"\s+(?:&\s+)?", between) is not None
-        capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
-        if capitalised and adjacent:
-            current.append((start, end, token))
-        elif capitalised:
-            if current:
-                runs.append((current, current_initial))
-            current, current_initial = [(start, end, token)], initial
-        elif current and adjacent and token.lower() in CONNECTORS:
-            current.append((start, end, token))
-        elif current:
-            runs.append((current, current_initial))
-            current = []
-        previous_end = match.end()
-    if current:
-        runs.append((current, current_initial))
-    trimmed = []
-    for run, initial in runs:
-        while run and run[-1][2].lower() in CONNECTORS:
-            run = run[:-1]
-        if run:
-            trimmed.append((run, initial))
-    return trimmed
 
 
 # A deadline: true only of a live offer, which always has an expiry date.

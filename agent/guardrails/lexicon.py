@@ -16,6 +16,13 @@ SPAM_PHRASES: tuple[str, ...] = tuple(_DATA["spam_phrases"])
 ACRONYMS: frozenset[str] = frozenset(_DATA["acronyms"])
 COMMON_WORDS: frozenset[str] = frozenset(_DATA["common_words"].split())
 TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"].split())
+# The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
+PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one string: short lists of function words read better that way."""
+    return frozenset(words.split())
 
 
 @cache
@@ -26,6 +33,17 @@ def _dictionary() -> frozenset[str]:
     """
     words = get_english_words_set(["web2"], alpha=True)
     return frozenset(word for word in words if word.islower())
+
+
+@cache
+def _proper_nouns() -> frozenset[str]:
+    """Words Webster's lists capitalised: given names among them ("Will", "Mark", "Grace", "Bill")."""
+    return frozenset(word for word in get_english_words_set(["web2"], alpha=True) if word[:1].isupper())
+
+
+def is_proper_noun(word: str) -> bool:
+    """Also a name: "Will" and "Mark" are ordinary words, and first names too."""
+    return word[:1].upper() + word[1:].lower() in _proper_nouns()
 
 
 def is_ordinary_word(word: str) -> bool:
@@ -40,9 +58,30 @@ def is_ordinary_word(word: str) -> bool:
     if word.isupper():
         return False
     if "-" in lowered.strip("-"):
-        return all(is_ordinary_word(part) for part in lowered.split("-") if part)
+        return all(is_ordinary_word(part) or part in PARTICLES for part in lowered.split("-") if part)
     dictionary = _dictionary()
-    return any(form in dictionary or form in TRADE_WORDS for form in _forms(lowered))
+    if any(form in dictionary or form in TRADE_WORDS for form in _forms(lowered)):
+        return True
+    return _compound(lowered, dictionary)
+
+
+def _compound(word: str, dictionary: frozenset[str]) -> bool:
+    """Two ordinary words run together ("backsplash", "rollout"): newer than the 1934 dictionary.
+
+    Both parts have four letters or more, or the second is a particle: "kend" + "all" is not "Kendall".
+    """
+    return (
+        len(word) >= 6
+        and word.isalpha()
+        and any(
+            word[:cut] in dictionary
+            and (
+                word[cut:] in PARTICLES
+                or (len(word) - cut >= 4 and any(f in dictionary for f in _forms(word[cut:])))
+            )
+            for cut in range(4, len(word) - 1)
+        )
+    )
 
 
 def _forms(word: str) -> list[str]:
@@ -63,3 +102,38 @@ def _forms(word: str) -> list[str]:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             forms += [form[: -len(suffix)] + replacement for form in list(forms[:2])]
     return forms
+
+
+@cache
+def _spanish() -> frozenset[str]:
+    """Common Spanish words (``spanish_words.yaml``, from wordfreq's frequency list, names taken out).
+
+    Spanish capitalises no weekday, month or language, so a capital inside a Spanish sentence is a name;
+    at its start it is grammar whenever the word is one of these.
+    """
+    data = yaml.safe_load((Path(__file__).parent / "spanish_words.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["words"].split())
+
+
+CLITICS = ("me", "te", "le", "lo", "la", "nos", "os", "les", "los", "las", "se")
+UNACCENT = str.maketrans("áéíóú", "aeiou")
+
+
+def is_spanish_word(word: str) -> bool:
+    """A common Spanish word in any capitals ("Qué", "ADEMÁS"), also with pronouns attached to a verb.
+
+    "Respóndame", "Llámenos", "Dígale" are the listed "responda", "llame", "diga" with a pronoun, which
+    adds the accent the bare verb does not have.
+    """
+    lowered = word.lower().replace("’", "'")
+    words = _spanish()
+    if lowered in words:
+        return True
+    stems = [lowered]
+    for _ in range(2):  # "Dígaselo": one or two pronouns
+        stems = [
+            stem[: -len(c)] for stem in stems for c in CLITICS if stem.endswith(c) and len(stem) > len(c) + 2
+        ]
+        if any(stem.translate(UNACCENT) in words or stem in words for stem in stems):
+            return True
+    return False

@@ -51,6 +51,12 @@ class Sentence:
 
 
 def sentences(body: str) -> list[Sentence]:
+    """The body's sentences (see ``_sentences``); a new list each time, the split done once per text."""
+    return list(_sentences(body))
+
+
+@lru_cache(maxsize=2048)
+def _sentences(body: str) -> tuple[Sentence, ...]:
     """The body's sentences, each tagged as greeting, body, sign-off or SMS opt-out line.
 
     Lines are split first (a greeting or signature line has no full stop), then sentences within a
@@ -79,7 +85,7 @@ def sentences(body: str) -> list[Sentence]:
             found.append(Sentence(stripped, line_start, line_start + len(stripped), Part.GREETING))
             continue
         found.extend(_split_line(stripped, line_start))
-    return found
+    return tuple(found)
 
 
 def _split_line(line: str, line_start: int) -> Iterator[Sentence]:
@@ -146,6 +152,7 @@ class Corpus:
                     lead.phone,
                     lead.company,
                     lead.role,
+                    lead.town,
                     lead.industry,
                     lead.need,
                     lead.inquiry_text,
@@ -190,7 +197,20 @@ class Corpus:
         needle = normalise(phrase).strip(TRAILING_PUNCTUATION + " ")
         if not needle:
             return True
-        return re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", self.text) is not None
+        found = self._phrases.get(needle)
+        if found is None:  # a plain substring test first: most phrases are not there at all
+            found = needle in self.text and _phrase_pattern(needle).search(self.text) is not None
+            self._phrases[needle] = found
+        return found
+
+    @cached_property
+    def _phrases(self) -> dict[str, bool]:
+        return {}
+
+
+@lru_cache(maxsize=8192)
+def _phrase_pattern(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(needle)}(?![\w])")
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,317 @@
+"""Claims tied to their subject: a figure true of one customer or product is false of another.
+
+The corpus check (grounding.py) asks whether a figure appears anywhere in the allowed material. That
+passes "Andrea ran 5 km again in 6 weeks" when 6 weeks is another patient's figure, and "a Kitchen
+Refresh runs $16,000 to $38,000" when that is the Bath Remodel's range. So a figure is also checked
+against its subject:
+
+- a sentence that names a customer of a case study (or goes on about them as "she", "su", "they") may
+  only state that customer's figures: the figures of the documents that tell their story;
+- a sentence that names a product may only state, in a unit the sources price or time that product in,
+  a figure the sources give for that product, in a line or sentence that names it.
+
+Violations name the figure, its subject and the source sentence nearest to what the draft says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from agent.guardrails.base import GuardrailContext, SourceLike, Violation
+from agent.guardrails.figures import Figure, figures, located_figures, scaled
+from agent.guardrails.lexicon import is_ordinary_word, is_spanish_word
+from agent.guardrails.names import is_spanish
+from agent.guardrails.text import Part, Sentence, corpus_for, sentences
+
+YOU = re.compile(r"\b(?:you|your|yours|usted|ustedes|tú|tu|tus)\b", re.IGNORECASE)
+THIRD = re.compile(r"\b(?:he|she|his|her|they|their|them|él|ella|ellos|su|sus|le|les)\b", re.IGNORECASE)
+STATEMENT_END = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚ¿¡\d$])")
+BOUND_UNITS = frozenset({"$", "€", "£", "%", "day", "minute", "month", "/10"})
+WORD = re.compile(r"[a-záéíóúñ]{4,}")
+NEW_SUBJECT = re.compile(
+    r"[,;:]\s*(?:(?:y|and|but|pero|while|mientras)\s+)?(?:el|la|los|las|the|its|our|their|this|these)\s",
+    re.IGNORECASE,
+)
+# A place a story happened at: "at our Kendall clinic", "nuestro equipo de Kendall", "in Sugar Land".
+PLACE = re.compile(
+    r"\b(?:in|at|en|de|from|desde)\s+(?:(?:our|nuestr[oa]|the|la|el)\s+)?"
+    r"((?:[A-ZÁÉÍÓÚ][a-záéíóúñ]+)(?:\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+)?)(?=\s+(?:clinic|clínica|office|oficina|team)|[\s,.])"
+)
+BASED_IN = re.compile(
+    r"\b(?:we(?:'re|’re| are)\s+(?:(?:based|located|headquartered)\s+)?(?:right\s+)?in|"
+    r"(?:based|located|headquartered)\s+(?:right\s+)?in|"
+    r"our (?:office|showroom|clinic|shop|team) is (?:right )?in|"
+    r"(?:estamos|nos encontramos|ubicad[oa]s|con sede)\s+(?:aquí\s+)?en|"
+    r"nuestr[oa] (?:oficina|sala de exhibición|clínica|tienda|equipo) (?:está|queda) en)\s+"
+    r"((?:[A-ZÁÉÍÓÚ][\wáéíóúñ'’-]+)(?:\s+[A-ZÁÉÍÓÚ][\wáéíóúñ'’-]+)*)"
+)
+# "Hola, Raúl:", "Buenos días, Carmen:": a greeting line the sentence splitter reads as body.
+SALUTATION = re.compile(r"^(?:hola|buen[oa]s?\b[^.!?]*|estimad[oa])\b[^.!?]{0,40}[:,]$", re.IGNORECASE)
+ASKS = "?"
+SPANISH_OPENER = re.compile(r"(?<=[.!?])\s+(?=[¿¡])")  # a question is to the reader, not about the customer
+OTHER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")  # "Bath Remodel": the paragraph moves on
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A customer or product, how drafts name it, and the source statements that speak of it."""
+
+    name: str
+    pattern: re.Pattern[str]
+    statements: tuple[str, ...]
+    whole_story: bool  # a customer: all of their documents is about them
+
+
+def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Violation]:
+    """Figures the corpus has, but not for the customer or product the sentence gives them to.
+
+    ``masked`` is ``text`` with links, contacts, dates and times blanked, so those are not figures.
+    """
+    customers = _customers(context.sources)
+    products = _products(context)
+    if not customers and not products:
+        return []
+    found: list[Violation] = []
+    current: tuple[Subject, ...] = ()
+    spanish = is_spanish(text)  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
+    previous_end = 0
+    corpus = corpus_for(context)
+    lead = context.lead
+    ours = " ".join(context.identity.own_names) if context.identity else ""
+    mine = (
+        " ".join(v for v in (lead.first_name, lead.last_name, lead.company, lead.town) if v) if lead else ""
+    )
+
+    def elsewhere(place: str) -> str:
+        """The place, if a real one from the corpus moved here (not the lead's own, not ours)."""
+        if _mentions((ours, mine), place) or not corpus.contains_phrase(place):
+            return ""
+        named = not any(is_ordinary_word(w) or is_spanish_word(w) for w in place.split())
+        return place if named or _place_in(corpus.text, place.lower()) else ""
+
+    for sentence in _split_questions(sentences(masked)):
+        if sentence.part is not Part.BODY or SALUTATION.match(sentence.text):
+            current = ()
+            continue
+        named = tuple(c for c in customers if c.pattern.search(sentence.text))
+        same_paragraph = "\n\n" not in masked[previous_end : sentence.start]
+        previous_end = sentence.end
+        if named:
+            current = named
+        elif YOU.search(sentence.text) or ASKS in sentence.text:
+            current = ()
+        elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
+            current = ()  # "We widened the doorway" in the same paragraph still tells their story
+        mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
+        for match, figure in located_figures(sentence.text):
+            governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
+            problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            if problem is not None:
+                found.append(_violation("grounded.number", text, sentence.start, match, *problem))
+        for match in PLACE.finditer(sentence.text) if current else ():
+            place = match.group(1)
+            if place in elsewhere(place) and not any(_mentions(c.statements, place) for c in current):
+                found.append(_violation("grounded.name", text, sentence.start, match, current[0], "", 1))
+    return found
+
+
+def misplaced_company(text: str, context: GuardrailContext) -> list[Violation]:
+    """ "We're based in Pasadena" when only the lead is in Pasadena: our address is the company's own."""
+    found: list[Violation] = []
+    lead = context.lead
+    mine = (
+        {lead.first_name, lead.last_name, lead.company, lead.town, lead.need, lead.inquiry_text}
+        if lead
+        else set()
+    )
+    ours = [p for p in corpus_for(context).parts if p not in mine]
+    for match in BASED_IN.finditer(text):
+        place = match.group(1)
+        if not _mentions(tuple(ours), place):
+            found.append(
+                Violation(
+                    "grounded.name",
+                    f'the company is said to be in "{place}", but nothing of ours puts it there: give '
+                    "our real address or none",
+                    match.start(1),
+                    match.end(1),
+                )
+            )
+    return found
+
+
+def _split_questions(found: list[Sentence]) -> list[Sentence]:
+    """ "Su dolor bajó a 3/10. ¿Qué día le duele?" is two sentences: the splitter waits for a capital."""
+    pieces: list[Sentence] = []
+    for sentence in found:
+        start = 0
+        for match in SPANISH_OPENER.finditer(sentence.text):
+            piece = sentence.text[start : match.start()].strip()
+            pieces.append(
+                replace(
+                    sentence,
+                    text=piece,
+                    start=sentence.start + start,
+                    end=sentence.start + start + len(piece),
+                )
+            )
+            start = match.end()
+        rest = sentence.text[start:]
+        pieces.append(replace(sentence, text=rest, start=sentence.start + start))
+    return pieces
+
+
+def _violation(
+    code: str, text: str, offset: int, match: re.Match[str], subject: Subject, nearest: str, group: int = 0
+) -> Violation:
+    start, end = offset + match.start(group), offset + match.end(group)
+    if code == "grounded.name":
+        message = (
+            f'"{text[start:end]}" is put in {subject.name}\'s story, but the sources do not put '
+            f"{subject.name} there"
+        )
+    else:
+        message = (
+            f'"{text[start:end]}" is given for {subject.name}, but the sources do not give it for '
+            f'{subject.name}; nearest: "{nearest}"'
+        )
+    return Violation(code, message, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _place_in(corpus: str, name: str) -> bool:
+    """The corpus uses the name as a place somewhere: "in Doral", "at our Kendall clinic", "en Doral"."""
+    return (
+        re.search(rf"\b(?:in|at|en|near|cerca de)\s+(?:our\s+|the\s+)?{re.escape(name)}\b", corpus)
+        is not None
+    )
+
+
+def _mentions(statements: tuple[str, ...], name: str) -> bool:
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return any(pattern.search(statement) for statement in statements)
+
+
+def _governs(product: Subject, sentence: str, at: int) -> bool:
+    """The product is what the figure is said of: no new subject ("and the quartz has 15 years") between."""
+    before = [m.end() for m in product.pattern.finditer(sentence, 0, at)]
+    if not before:
+        return True
+    return NEW_SUBJECT.search(sentence, before[-1], at) is None
+
+
+def _unbacked(
+    figure: Figure, sentence: str, end: int, customers: tuple[Subject, ...], products: tuple[Subject, ...]
+) -> tuple[Subject, str] | None:
+    """The subject a figure is given to but not backed for, and the nearest statement about it."""
+    value, unit = scaled(figure)
+    if products:
+        customers = ()  # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them
+    if customers and unit in BOUND_UNITS:
+        backed = any(scaled(figure) in _scaled_figures(c.statements) for c in customers)
+    elif customers and unit is None and value >= 2:
+        # A bare count ("5 grab bars"): the customer's story must at least have the number.
+        backed = any(value in {f[0] for f in _raw(c.statements)} for c in customers)
+    else:
+        backed = True
+    if not backed:
+        return customers[0], _nearest(sentence, customers[0].statements)
+    if products and unit in BOUND_UNITS:
+        given = [p for p in products if any(f[1] == unit for f in _scaled_figures(p.statements))]
+        if given and not any(scaled(figure) in _scaled_figures(p.statements) for p in given):
+            return given[0], _nearest(sentence, given[0].statements)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _raw(statements: tuple[str, ...]) -> frozenset[Figure]:
+    return frozenset(f for statement in statements for f in figures(statement))
+
+
+@lru_cache(maxsize=1024)
+def _scaled_figures(statements: tuple[str, ...]) -> frozenset[Figure]:
+    return frozenset(scaled(f) for statement in statements for f in figures(statement))
+
+
+def nearest_statement(sentence: str, parts: Iterable[str]) -> str:
+    """The source sentence sharing most words with the draft's: what the rep should compare it with."""
+    return _nearest(sentence, [s for part in parts for s in _statements(part) if len(s) > 20])
+
+
+def _nearest(sentence: str, statements: Iterable[str]) -> str:
+    words = set(WORD.findall(sentence.lower()))
+    scored = [(len(words & set(WORD.findall(s.lower()))), s) for s in statements]
+    score, best = max(scored, key=lambda pair: pair[0], default=(0, ""))
+    if not score:
+        return ""
+    return best if len(best) <= 200 else best[:197] + "..."
+
+
+def _customers(sources: tuple[SourceLike, ...]) -> tuple[Subject, ...]:
+    """Each case study's customer, by the first capitalised word of its name ("Okafor", "Bayou")."""
+    by_alias: dict[str, list[str]] = {}
+    for source in sources:
+        alias = _alias(source.customer or "")
+        if alias:
+            by_alias.setdefault(alias, []).extend(_statements(source.text))
+    return tuple(
+        Subject(alias, re.compile(rf"\b{re.escape(alias)}(?:s|'s|’s|s')?\b"), tuple(statements), True)
+        for alias, statements in by_alias.items()
+    )
+
+
+def _alias(customer: str) -> str | None:
+    for match in re.finditer(r"[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+", customer):
+        if match.group().lower() not in {"the", "la", "el", "los", "familia", "family"}:
+            return match.group()
+    return None
+
+
+def _products(context: GuardrailContext) -> tuple[Subject, ...]:
+    identity = context.identity
+    if identity is None:
+        return ()
+    texts = tuple(source.text for source in context.sources) + tuple(context.company_facts)
+    return _product_subjects(texts, tuple(identity.products))
+
+
+@lru_cache(maxsize=64)
+def _product_subjects(texts: tuple[str, ...], products: tuple[str, ...]) -> tuple[Subject, ...]:
+    return tuple(
+        Subject(product, pattern, about, False)
+        for product, pattern in _product_patterns(products)
+        if (about := tuple(s for text in texts for s in _about(text, pattern)))
+    )
+
+
+@lru_cache(maxsize=64)
+def _product_patterns(products: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((p, re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE)) for p in products)
+
+
+@lru_cache(maxsize=4096)
+def _about(text: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """The statements of a text about one product: those naming it and those after them in the same
+    paragraph, until a list item or a statement names something else."""
+    found: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        on = False
+        for line in paragraph.splitlines():
+            item = line.lstrip().startswith(("-", "*", "•", "|"))
+            for statement in _statements(line):
+                if pattern.search(statement):
+                    on = True
+                elif item or OTHER_NAME.search(statement):
+                    on = False
+                if on:
+                    found.append(statement)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _statements(text: str) -> tuple[str, ...]:
+    """Lines and sentences: the unit in which a source says one thing of one subject."""
+    return tuple(s.strip(" -*•\t") for s in STATEMENT_END.split(text) if s.strip(" -*•\t"))

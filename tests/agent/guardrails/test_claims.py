@@ -1,0 +1,148 @@
+"""Claims tied to their subject: one customer's figure credited to another, one product's price on another."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from agent.domain import Channel
+from agent.guardrails import DraftText, check_grounded
+from knowledge.types import DocType, Source
+from tests.agent.guardrails.drafts import IDENTITY, LEAD, context
+
+ANDREA = Source(
+    id="case-studies/andrea",
+    type=DocType.CASE_STUDY,
+    title="Andrea ran again",
+    url=None,
+    text="Andrea S. was running 5 km again after 9 weeks, over 12 visits. Her pain fell from 6/10 to 1/10.",
+    score=0.9,
+    customer="Andrea S.",
+)
+LUIS = Source(
+    id="case-studies/luis",
+    type=DocType.CASE_STUDY,
+    title="Luis went back to work",
+    url=None,
+    text="Luis F. was back to full shifts after 6 weeks. His pain fell from 8/10 to 3/10 over 10 visits.",
+    score=0.9,
+    customer="Luis F.",
+)
+PRICES = Source(
+    id="faqs/prices",
+    type=DocType.FAQ,
+    title="Prices",
+    url=None,
+    text=(
+        "Our typical ranges:\n\n- Kitchen Refresh: $18,000 to $32,000.\n"
+        "- Bath Remodel: $16,000 to $38,000.\n\n"
+        "Every project has our 5-year warranty, and quartz counters carry 15 years from the maker."
+    ),
+    score=0.9,
+)
+SHOP = replace(IDENTITY, products=("Kitchen Refresh", "Bath Remodel"))
+
+
+def numbers(body: str, subject: str | None = None, **overrides: object) -> list[str]:
+    values: dict[str, object] = {"sources": (ANDREA, LUIS, PRICES), "identity": SHOP}
+    values.update(overrides)
+    draft = DraftText(channel=Channel.EMAIL, body=body, subject=subject)
+    found = check_grounded(draft, context(**values))
+    return [
+        body[v.start : v.end] if v.start is not None else v.message
+        for v in found
+        if v.code == "grounded.number"
+    ]
+
+
+class TestCustomers:
+    def test_a_customer_own_figures_are_grounded(self) -> None:
+        assert numbers("Hi Dana,\n\nAndrea was running 5 km again after 9 weeks. Which day hurts most?") == []
+
+    def test_another_customer_figure_fires_even_after_a_pronoun(self) -> None:
+        body = "Hi Dana,\n\nAndrea S. trained for a race. She was running 5 km again in 6 weeks. Which day?"
+        assert numbers(body) == ["6"]
+
+    def test_another_customer_score_fires_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nAndrea volvió a correr. Su dolor bajó de 8/10 a 3/10. ¿Qué día le duele más?"
+        assert numbers(body, lead=replace(LEAD, language="es")) == ["8/10", "3/10"]
+
+    def test_the_same_figure_written_another_way_is_grounded(self) -> None:
+        assert numbers("Hi Dana,\n\nLuis was back to full shifts after 42 days. Which day hurts most?") == []
+
+    def test_a_sentence_about_the_reader_is_not_bound_to_the_story(self) -> None:
+        body = "Hi Dana,\n\nAndrea was running again after 9 weeks. Your plan may take 6 weeks. Which day?"
+        assert numbers(body) == []
+
+    def test_the_violation_names_the_subject_and_the_nearest_sentence(self) -> None:
+        draft = DraftText(Channel.EMAIL, "Hi Dana,\n\nAndrea was running 5 km in 6 weeks. Which day?")
+        found = check_grounded(draft, context(sources=(ANDREA, LUIS), identity=SHOP))
+        assert "Andrea" in found[0].message and "9 weeks" in found[0].message
+
+
+class TestProducts:
+    def test_a_product_own_range_is_grounded(self) -> None:
+        assert numbers("Hi Dana,\n\nA Kitchen Refresh runs $18,000 to $32,000. Which room first?") == []
+
+    def test_another_product_range_fires(self) -> None:
+        body = "Hola Dana, un Kitchen Refresh normalmente sale de $16,000 a $38,000. ¿Qué cuarto primero?"
+        assert numbers(body) == ["$16,000", "$38,000"]
+
+    def test_another_product_price_in_the_subject_fires(self) -> None:
+        found = numbers("Hi Dana,\n\nWhich room first?", subject="Kitchen Refresh from $16,000")
+        assert len(found) == 1 and "in the subject" in found[0]
+
+    def test_a_new_subject_in_the_same_sentence_is_not_the_product(self) -> None:
+        body = (
+            "Hi Dana,\n\nThe Bath Remodel is $16,000 to $38,000, and the quartz carries 15 years. Which room?"
+        )
+        assert numbers(body) == []
+
+
+PALMETTO = Source(
+    id="case-studies/palmetto",
+    type=DocType.CASE_STUDY,
+    title="Palmetto Freight",
+    url=None,
+    text="Palmetto Freight runs a warehouse in Doral. Our Doral team visited every month.",
+    score=0.9,
+    customer="Palmetto Freight",
+)
+CLINICS = "Our clinics: Little Havana, Kendall (opened 2018) and Doral."
+
+
+def names(body: str, **overrides: object) -> list[str]:
+    values: dict[str, object] = {"sources": (PALMETTO,), "company_facts": (CLINICS,), "identity": SHOP}
+    values.update(overrides)
+    found = check_grounded(DraftText(Channel.EMAIL, body), context(**values))
+    return [body[v.start : v.end] for v in found if v.code == "grounded.name" and v.start is not None]
+
+
+class TestPlaces:
+    def test_a_real_clinic_put_in_the_wrong_story_fires_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nPalmetto Freight entró al programa. Nuestro equipo de Kendall los visitaba."
+        assert names(body, lead=replace(LEAD, language="es")) == ["Kendall"]
+
+    def test_the_story_own_place_is_grounded(self) -> None:
+        assert names("Hi Dana,\n\nPalmetto Freight runs a warehouse in Doral. Which shift is busiest?") == []
+
+    def test_the_company_based_in_the_lead_town_fires(self) -> None:
+        lead = replace(LEAD, town="Pasadena")
+        assert names("Hi Dana,\n\nWe're based in Pasadena too. Which shift is busiest?", lead=lead) == [
+            "Pasadena"
+        ]
+
+    def test_the_company_in_spanish_in_the_lead_town_fires(self) -> None:
+        lead = replace(LEAD, town="Pasadena", language="es")
+        assert names("Hola Dana, estamos en Pasadena también. ¿Qué turno es el más ocupado?", lead=lead) == [
+            "Pasadena"
+        ]
+
+    def test_the_lead_in_their_own_town_is_fine(self) -> None:
+        lead = replace(LEAD, town="Pasadena")
+        assert names("Hi Dana,\n\nSince you are in Pasadena, Doral is closest. Which shift?", lead=lead) == []
+
+
+class TestProductBeforeCustomer:
+    def test_a_product_price_after_a_customer_story_is_the_product_s(self) -> None:
+        body = "Hi Dana,\n\nAndrea ran again after 9 weeks. A Bath Remodel runs $16,000 to $38,000. Which?"
+        assert numbers(body) == []

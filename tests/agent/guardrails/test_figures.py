@@ -1,0 +1,112 @@
+"""Figures, dates and times written the Spanish way, or another way, are the same claim."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from agent.domain import Channel
+from agent.guardrails import DraftText, check_grounded
+from knowledge.types import DocType, Source
+from tests.agent.guardrails.drafts import LEAD, context
+
+PRICES = Source(
+    id="faqs/precios",
+    type=DocType.FAQ,
+    title="Precios",
+    url=None,
+    text=(
+        "La Kitchen Refresh cuesta de $18,000 a $32,000 y toma de 5 a 8 días hábiles. "
+        "La evaluación dura 2 weeks. El dolor bajó de 8/10 a 3/10. Abrimos de 10:00 a.m. a 6:00 p.m. "
+        "Cuesta $1.500 al mes. La promoción termina el 31 de enero de 2027."
+    ),
+    score=0.9,
+)
+ELENA = replace(LEAD, first_name="Elena", company=None, language="es", inquiry_text="Cerramos a las 3.")
+
+
+def codes(body: str, subject: str | None = None, **overrides: object) -> list[str]:
+    values: dict[str, object] = {"sources": (PRICES,), "lead": ELENA, "allowed_phrases": ()}
+    values.update(overrides)
+    draft = DraftText(channel=Channel.EMAIL, body=body, subject=subject)
+    return [v.code for v in check_grounded(draft, context(**values))]
+
+
+class TestWrittenAnotherWay:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Cuesta de $18,000 a $32,000.",
+            "Toma de 5 a 8 días hábiles.",
+            "La evaluación dura 14 días.",
+            "La evaluación dura dos semanas.",
+            "Cuesta 1500 dólares al mes.",
+            "Cuesta $1.500 al mes.",
+        ],
+    )
+    def test_spanish_formats_and_equivalent_units_are_grounded(self, sentence: str) -> None:
+        assert codes(f"Hola Elena, {sentence} ¿Qué le parece?") == []
+
+    def test_a_changed_spanish_duration_fires(self) -> None:
+        assert codes("Hola Elena, toma de 5 a 12 días hábiles. ¿Qué le parece?") == ["grounded.number"]
+
+
+class TestScoresAndDates:
+    def test_a_pain_score_is_a_figure_not_a_date(self) -> None:
+        assert codes("Hola Elena, su dolor bajó de 8/10 a 3/10. ¿Qué le parece?") == []
+
+    def test_a_changed_pain_score_fires_as_a_figure(self) -> None:
+        assert codes("Hola Elena, su dolor bajó de 9/10 a 3/10. ¿Qué le parece?") == ["grounded.number"]
+
+    def test_a_spanish_date_from_the_sources_is_grounded(self) -> None:
+        assert codes("Hola Elena, el 31 de enero de 2027 es la fecha de la promoción. ¿Le interesa?") == []
+
+    def test_an_invented_spanish_date_fires(self) -> None:
+        assert codes("Hola Elena, debe decidir antes del 30 de abril. ¿Le interesa?") == ["grounded.date"]
+
+    def test_an_invented_date_in_the_subject_fires(self) -> None:
+        assert codes("Hola Elena, ¿le interesa?", subject="Antes del 30 de abril") == ["grounded.date"]
+
+
+class TestTimes:
+    def test_opening_hours_from_the_sources_are_facts(self) -> None:
+        assert codes("Hola Elena, abrimos de 10:00 a.m. a 6:00 p.m. ¿Qué día le queda mejor?") == []
+
+    def test_a_time_proposed_without_offered_slots_fires_even_if_the_sources_have_it(self) -> None:
+        assert codes("Hola Elena, ¿le puedo llamar a las 6:00 p.m.?") == ["grounded.time"]
+
+    def test_an_offered_slot_may_be_proposed(self) -> None:
+        assert (
+            codes("Hi Elena, can I call you at 6:00 p.m.?", allowed_phrases=("Tuesday at 6:00 p.m.",)) == []
+        )
+
+    def test_the_lead_own_hour_written_with_minutes_is_grounded(self) -> None:
+        assert codes("Hola Elena, como cierran a las 3:00, trabajaríamos después.") == []
+
+
+class TestProposedTimes:
+    def test_a_spanish_visit_time_asked_after_a_fact_with_de_fires(self) -> None:
+        found = codes(
+            "Hola Elena, abrimos hasta las 6:00 p.m. ¿Le sirve venir a las 4:30 pm, después de su trabajo?"
+        )
+        assert found == ["grounded.time"]
+
+
+class TestDeadlines:
+    def test_a_source_date_used_as_a_price_deadline_fires_in_spanish(self) -> None:
+        assert codes("Hola Elena, los precios suben el 31 de enero de 2027. ¿Le interesa?") == [
+            "grounded.date"
+        ]
+
+    def test_the_live_offer_end_date_stated_plainly_is_fine(self) -> None:
+        from knowledge.types import OfferWindow
+
+        window = OfferWindow(id="offers/x", title="Promo", expires=date(2027, 1, 31))
+        body = "Hola Elena, la promoción termina el 31 de enero de 2027. ¿Le interesa?"
+        assert codes(body, offers=(window,)) == []
+
+    def test_the_lead_own_date_as_a_deadline_is_fine(self) -> None:
+        lead = replace(ELENA, inquiry_text="Me operan el 31 de enero.")
+        assert codes("Hola Elena, antes del 31 de enero le enviamos la guía. ¿Le sirve?", lead=lead) == []

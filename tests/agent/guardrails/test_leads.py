@@ -1,0 +1,122 @@
+"""wrong_lead: a draft with another lead's greeting, names or situation, in English and Spanish."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from agent.domain import Channel
+from agent.guardrails import DraftText, check_grounded
+from agent.guardrails.leads import check_wrong_lead
+from tests.agent.guardrails.drafts import LEAD, context
+
+GARY = replace(
+    LEAD,
+    id="lead-gary",
+    first_name="Gary",
+    last_name="Thompson",
+    company=None,
+    town="Kendall",
+    need="low back pain since helping his son move",
+    inquiry_text="My lower back has been bad since I helped my son move in October.",
+)
+HECTOR = replace(
+    LEAD,
+    id="lead-hector",
+    first_name="Héctor",
+    last_name="Cabrera",
+    company=None,
+    town="Spring",
+    language="es",
+    need="remodelar la cocina con gabinetes nuevos",
+    inquiry_text="Queremos quitar la pared entre la cocina y el comedor y poner gabinetes nuevos.",
+)
+ELENA = replace(
+    LEAD,
+    first_name="Elena",
+    last_name="Ríos",
+    company=None,
+    language="es",
+    need="cambiar la tina por una regadera",
+    inquiry_text="Quiero cambiar la tina por una regadera para mi mamá.",
+)
+
+
+def wrong(body: str, subject: str | None = None, **overrides: object) -> list[str]:
+    draft = DraftText(channel=Channel.EMAIL, body=body, subject=subject)
+    values: dict[str, object] = {"other_leads": (GARY, HECTOR)}
+    values.update(overrides)
+    return [v.message for v in check_wrong_lead(draft, context(**values))]
+
+
+class TestAddressee:
+    def test_a_greeting_to_another_lead_fires_once(self) -> None:
+        body = "Hi Gary,\n\nFade & Co. Barbers cut no-shows by a third. Which day hurts most?"
+        assert len(wrong(body)) == 1
+        assert [
+            v.code for v in check_grounded(DraftText(Channel.EMAIL, body), context(other_leads=(GARY,)))
+        ] == []
+
+    def test_a_spanish_greeting_to_someone_else_fires(self) -> None:
+        assert len(wrong("Hola, Marisol:\n\n¿Qué día le queda mejor?", lead=ELENA)) == 1
+
+    def test_the_lead_own_name_and_titles_are_fine(self) -> None:
+        assert wrong("Dear Ms. Lopez,\n\nWhich day hurts most?") == []
+        assert wrong("Hola doña Elena, ¿qué día le queda mejor?", lead=ELENA) == []
+
+
+class TestAnotherLeadsDetails:
+    def test_another_lead_town_fires(self) -> None:
+        assert len(wrong("Hi Dana, salons in Kendall lose Saturdays too. Which day hurts most?")) == 1
+
+    def test_another_lead_name_in_the_subject_fires(self) -> None:
+        found = wrong("Hi Dana, which day hurts most?", subject="A note for Héctor")
+        assert len(found) == 1 and found[0].startswith("in the subject")
+
+
+class TestSituations:
+    def test_another_lead_situation_told_as_this_lead_fires(self) -> None:
+        assert len(wrong("Hi Dana, how has your back been since you helped your son move?")) == 1
+
+    def test_another_lead_spanish_project_fires(self) -> None:
+        body = "Hola Elena, le servirá cuando quite la pared entre la cocina y el comedor. ¿Qué le parece?"
+        assert len(wrong(body, lead=ELENA)) == 1
+
+    def test_something_the_lead_never_said_fires(self) -> None:
+        assert len(wrong("Hi Dana, are you still painting the walls yourself, like you mentioned?")) == 1
+
+    def test_what_the_lead_did_say_is_fine(self) -> None:
+        assert wrong("Hi Dana, like you mentioned, Saturday no-shows hurt. Which day hurts most?") == []
+
+    def test_the_same_topic_in_general_words_is_fine(self) -> None:
+        assert wrong("Hi Dana, your back office will thank you. Which day hurts most?") == []
+
+
+LUZ = replace(
+    LEAD,
+    id="lead-luz",
+    first_name="Luz",
+    last_name="Pérez",
+    company=None,
+    town="Flagami",
+    language="es",
+    need="dolor de cuello por trabajar 9 horas sentada en un call center",
+    inquiry_text="Trabajo en un call center 9 horas sentada y me duele el cuello.",
+)
+
+
+class TestFiguresOfAnotherLead:
+    def test_another_lead_hours_and_workplace_fire_once_as_wrong_lead(self) -> None:
+        body = "Hi Dana, like you after nine hours a day at the call center, salons get tired. Which day?"
+        draft = DraftText(channel=Channel.EMAIL, body=body)
+        ctx = context(other_leads=(LUZ,))
+        assert [v.code for v in check_wrong_lead(draft, ctx)] == ["wrong_lead"]
+        assert [v.code for v in check_grounded(draft, ctx) if v.code == "grounded.number"] == []
+
+
+class TestOrdinaryWordsThatAreAlsoPlaces:
+    def test_another_lead_town_that_is_an_ordinary_word_fires_only_as_a_place(self) -> None:
+        spring = replace(GARY, town="Spring")
+        assert (
+            wrong("Hi Dana, this Spring is a good time. Which day hurts most?", other_leads=(spring,)) == []
+        )
+        assert len(wrong("Hi Dana, salons in Spring lose Saturdays too.", other_leads=(spring,))) == 1
