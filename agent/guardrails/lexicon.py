@@ -104,15 +104,33 @@ def _forms(word: str) -> list[str]:
     return forms
 
 
+SPANISH_WORDS = 25_000  # how many of the most frequent Spanish words count as common
+UNACCENTED = str.maketrans("áéíóúñü", "aeiounu")
+
+
 @cache
 def _spanish() -> frozenset[str]:
-    """Common Spanish words (``spanish_words.yaml``, from wordfreq's frequency list, names taken out).
+    """Common Spanish words: the most frequent of wordfreq's Spanish list, less what reads as a name.
 
     Spanish capitalises no weekday, month or language, so a capital inside a Spanish sentence is a name;
-    at its start it is grammar whenever the word is one of these.
+    at its start it is grammar whenever the word is one of these. Names are taken out: a word Webster's
+    lists capitalised ("carlos", "rosa") unless it is among the 250 most frequent, and an accented
+    surname in -ez ("ramírez"); of single letters only the words y, a, o, e, u stay. The list ships in the
+    wordfreq package (its data is CC-BY-SA 4.0), read once per process.
     """
-    data = yaml.safe_load((Path(__file__).parent / "spanish_words.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["words"].split())
+    from wordfreq import top_n_list  # loaded on the first Spanish check, not on import
+
+    capitalised = {word.lower() for word in get_english_words_set(["web2"], alpha=True) if word[:1].isupper()}
+    common: set[str] = set()
+    for rank, word in enumerate(top_n_list("es", SPANISH_WORDS, wordlist="small")):
+        if not word.isalpha() or (len(word) == 1 and word not in "yaoeu"):
+            continue
+        if rank >= 250 and (word in capitalised or word.translate(UNACCENTED) in capitalised):
+            continue
+        if word.endswith("ez") and any(c in word for c in "áéíóú"):
+            continue
+        common.add(word)
+    return frozenset(common)
 
 
 CLITICS = ("me", "te", "le", "lo", "la", "nos", "os", "les", "los", "las", "se")
