@@ -39,7 +39,8 @@ _SECOND_QUESTION: Final = re.compile(
 )
 MIN_QUESTION_WORDS: Final = 2
 _LEADING: Final = re.compile(
-    r"^[\s,;:\-–—]+|^(?:also|and|plus|oh|ps|p\.s\.|yo|hey|hi|hello|hola|ok|okay|um|so|quick question)[,:!]?\s+",
+    r"^[\s,;:\-–—]+"
+    r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|hey|hi|hello|hola|ok|okay|um|so|quick question)[,:!]?\s+",
     re.IGNORECASE,
 )
 _ABBREVIATIONS: Final = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|p\.ej)\.", re.IGNORECASE)
@@ -117,3 +118,24 @@ def _clean(part: str) -> str:
         previous = part
         part = _LEADING.sub("", part).strip()
     return part.rstrip(",;: ")
+
+
+_SPANISH: Final = re.compile(
+    r"[¿¡ñáéíóú]|\b(?:hola|ustedes|usted|cu[áa]nto|qu[ée]|c[óo]mo|tienen|pueden|para|con|los|las|una|"
+    r"quisiera|saber|gracias|buenas|necesito|puedo|hay|el|la|de|y)\b",
+    re.IGNORECASE,
+)
+
+
+def question_language(questions: tuple[str, ...] | list[str], default: str | None = None) -> str | None:
+    """ "es" when the questions read as Spanish (a few of its commonest words or its marks), else ``default``.
+
+    For a lead whose language is not stored yet: the answer is quoted from a document in their language
+    when the knowledge base has one that answers nearly as well.
+    """
+    text = " ".join(questions)
+    words = len(text.split())
+    if not words:
+        return default
+    hits = len(_SPANISH.findall(text))
+    return "es" if hits / words >= 0.2 else default
