@@ -543,7 +543,7 @@ def lead_answers(knowledge: object, lead: LeadContext, purpose: TouchPurpose, to
     if not questions:
         return Answers()
     language = lead.language or question_language(list(questions))
-    found: Answers = find(questions, language=language, today=today)
+    found: Answers = find(questions, language=language, today=today, context=lead.inquiry_text)
     return found
 
 

@@ -82,7 +82,9 @@ class KnowledgeBase:
         self.documents = MappingProxyType(by_id)
         self.errors = tuple(errors)
 
-    def find_answers(self, questions: Sequence[str], *, language: str | None, today: date) -> Answers:
+    def find_answers(
+        self, questions: Sequence[str], *, language: str | None, today: date, context: str | None = None
+    ) -> Answers:
         """The sentences answering each question (``knowledge/answers.py``); a store without an embedder
         answers none, so every question goes to a person."""
         if not questions:
@@ -94,7 +96,7 @@ class KnowledgeBase:
             self._answers = AnswerFinder(embedder, cache=self.answer_cache)
         documents = self.documents
         index = self._answers.index_for(list(documents.values()), documents)
-        return index.find(questions, language=language, today=today)
+        return index.find(questions, language=language, today=today, context=context)
 
     def get(self, document_id: str) -> KnowledgeDocument | None:
         return self.documents.get(document_id)

@@ -173,4 +173,6 @@ class Answers:
 class AnswerSource(Protocol):
     """A knowledge base that can find the sentences answering a lead's questions (optional for the loop)."""
 
-    def find_answers(self, questions: Sequence[str], *, language: str | None, today: date) -> Answers: ...
+    def find_answers(
+        self, questions: Sequence[str], *, language: str | None, today: date, context: str | None = None
+    ) -> Answers: ...

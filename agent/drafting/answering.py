@@ -47,12 +47,13 @@ def answer_paragraphs(
     seed: int,
     *,
     sentences: int,
+    key: str = "answer",
 ) -> list[str]:
     """One paragraph per answered question (its best ``sentences`` sentences), then one naming the
     questions a person will answer."""
     paragraphs = [
         _pick(
-            bank["answer"],
+            bank[key],
             {"question": echo(a.question), "answer": " ".join(a.quoted[:sentences])},
             seed + i,
         )
@@ -60,8 +61,8 @@ def answer_paragraphs(
     ]
     if unanswered:
         asked = " and ".join(f'"{echo(q)}"' for q in unanswered)
-        key = "unanswered_after" if answers else "unanswered_only"
-        paragraphs.append(_pick(bank[key], {"questions": asked}, seed))
+        frame = "unanswered_after" if answers else "unanswered_only"
+        paragraphs.append(_pick(bank[frame], {"questions": asked}, seed))
     return paragraphs
 
 
@@ -84,13 +85,12 @@ def email_body(
 ) -> str:
     """Greeting, opening, the answers, the ask, the sign-off: as many sentences per answer as fit."""
     body: list[str] = []
-    for sentences in (2, 1):
+    # Two sentences an answer with the opening, then without it, then one sentence an answer.
+    for sentences, with_opening in ((2, True), (2, False), (1, True), (1, False)):
         middle = answer_paragraphs(request.answers, request.unanswered, bank, seed, sentences=sentences)
-        body = [greeting, opening, *middle, ask, signoff]
+        body = [greeting, opening if with_opening else "", *middle, ask, signoff]
         if _words(body) <= MAX_EMAIL_WORDS:
             break
-    else:
-        body = [greeting, *middle, ask, signoff]  # the opening is the first thing to go
     if _words(body) < min_words:
         body[-2:-2] = _more(request.answers, bank, seed)
     return "\n\n".join(p for p in body if p)
@@ -107,10 +107,13 @@ def sms_body(
     answers = list(request.answers)
     later: list[str] = []
     while True:
-        middle = answer_paragraphs(answers, [*request.unanswered, *later], bank, seed, sentences=1)
-        text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
-        if len(text) <= SMS_LIMIT or not answers:
-            return text
+        for sentences in (2, 1):
+            middle = answer_paragraphs(
+                answers, [*request.unanswered, *later], bank, seed, sentences=sentences, key="sms_answer"
+            )
+            text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
+            if len(text) <= SMS_LIMIT or not answers:
+                return text
         # The last answer does not fit: its question is named for a person instead, and the pipeline,
         # seeing its sentence missing from the text, holds the touch for review.
         later.insert(0, answers.pop().question)

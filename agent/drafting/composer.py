@@ -149,7 +149,7 @@ class Composer:
         will answer named, and one ask about what they asked (composer.yaml ``answering``)."""
         bank = self.book.data["answering"]
         seed = _seed(request)
-        ask = self._ask(bank["ask"], values, seed + 3, allow_hard)
+        ask = self._ask(bank["ask" if request.answers else "ask_unanswered"], values, seed + 3, allow_hard)
         if request.channel is Channel.SMS:
             body = answering.sms_body(request, self.book.data, values, ask, seed)
             subject = None
