@@ -38,6 +38,12 @@ _SECOND_QUESTION: Final = re.compile(
     re.IGNORECASE,
 )
 MIN_QUESTION_WORDS: Final = 2
+# A request for help, not for a fact: the whole reply answers "Can you help?", no sentence does.
+_REQUEST_FOR_HELP: Final = re.compile(
+    r"^(?:¿\s*)?(?:(?:can|could|would|will) you(?: guys)? (?:please )?help(?: me| us)?"
+    r"(?: out)?(?: with (?:this|that|it))?|(?:me|nos) (?:pueden|podr[íi]an) ayudar)\s*[?.!]*$",
+    re.IGNORECASE,
+)
 _LEADING: Final = re.compile(
     r"^[\s,;:\-–—]+"
     r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|hey|hi|hello|hola|ok|okay|um|so|quick question)[,:!]?\s+",
@@ -55,7 +61,11 @@ def find_questions(text: str) -> tuple[str, ...]:
             continue
         for part in _split_compound(sentence):
             cleaned = _clean(part)
-            if len(cleaned.split()) >= MIN_QUESTION_WORDS and cleaned not in found:
+            if (
+                len(cleaned.split()) >= MIN_QUESTION_WORDS
+                and not _REQUEST_FOR_HELP.match(cleaned)
+                and cleaned not in found
+            ):
                 found.append(cleaned)
     return tuple(found)
 

@@ -45,6 +45,11 @@ class TestQuestionsAreFound:
 
         assert find_questions(text) == (text,)
 
+    def test_a_request_for_help_is_answered_by_the_whole_reply_not_by_a_sentence(self) -> None:
+        text = "We lose so many Saturday bookings to no-shows. Can you help? ¿Nos pueden ayudar?"
+
+        assert find_questions(text) == ()
+
     def test_statements_are_not_questions(self) -> None:
         assert find_questions("We run two salons in Austin. Thanks for your time.") == ()
 
