@@ -54,7 +54,7 @@ def answer_paragraphs(
     paragraphs = [
         _pick(
             bank[key],
-            {"question": echo(a.question), "answer": " ".join(a.quoted[:sentences])},
+            {"question": echo(a.question), "answer": " ".join(_ended(q) for q in a.quoted[:sentences])},
             seed + i,
         )
         for i, a in enumerate(answers)
@@ -62,8 +62,16 @@ def answer_paragraphs(
     if unanswered:
         asked = " and ".join(f'"{echo(q)}"' for q in unanswered)
         frame = "unanswered_after" if answers else "unanswered_only"
+        if key == "sms_answer":  # a text has no room to repeat them: it says how many
+            frame = f"sms_{frame}"
+            asked = "question" if len(unanswered) == 1 else "questions"
         paragraphs.append(_pick(bank[frame], {"questions": asked}, seed))
     return paragraphs
+
+
+def _ended(sentence: str) -> str:
+    """A list item quoted in running text ends like a sentence ("6 to 10 weeks" -> "6 to 10 weeks.")."""
+    return sentence if sentence.endswith((".", "!", "?", "…", ")", '"')) else f"{sentence}."
 
 
 def _more(answers: Sequence[Answer], bank: Mapping[str, Any], seed: int) -> list[str]:
