@@ -168,11 +168,3 @@ class Answers:
     def to_check(self) -> tuple[str, ...]:
         """Questions a person must look at before the touch goes: unanswered, or answered unsurely."""
         return (*self.unanswered, *(a.question for a in self.found if not a.sure))
-
-
-class AnswerSource(Protocol):
-    """A knowledge base that can find the sentences answering a lead's questions (optional for the loop)."""
-
-    def find_answers(
-        self, questions: Sequence[str], *, language: str | None, today: date, context: str | None = None
-    ) -> Answers: ...

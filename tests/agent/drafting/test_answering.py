@@ -14,8 +14,9 @@ from agent.domain import Channel, TouchPurpose
 from agent.drafting.composer import Composer
 from agent.drafting.pipeline import QUESTION_FOR_A_PERSON, DraftingPipeline
 from agent.drafting.tone import Length
-from knowledge.types import Answer, DocType, Source
-from tests.agent.drafting.requests import draft_request
+from agent.loop import lead_answers
+from knowledge.types import Answer, Answers, DocType, Source
+from tests.agent.drafting.requests import NOW, draft_request
 from tests.agent.guardrails.drafts import LEAD
 
 REMINDERS = Source(
@@ -120,3 +121,31 @@ class TestOpeningsAndClosings:
 
         generic = re.compile(r"anything else|any questions\?|another question", re.IGNORECASE)
         assert [ask for ask in asks if generic.search(ask)] == []
+
+
+class TestTheLoopFindsAnswersOnlyForATouchThatAnswers:
+    class Knowledge:
+        def __init__(self) -> None:
+            self.asked: list[tuple[tuple[str, ...], str | None]] = []
+
+        def find_answers(
+            self, questions: tuple[str, ...], *, language: str | None, today: object, context: str | None
+        ) -> Answers:
+            self.asked.append((tuple(questions), language))
+            return Answers(unanswered=tuple(questions))
+
+    def test_the_personal_response_looks_up_the_lead_s_questions_in_their_language(self) -> None:
+        knowledge = self.Knowledge()
+        lead = replace(LEAD, inquiry_text="Hola. ¿Tienen terapia para el equilibrio? ¿Aceptan Medicare?")
+
+        found = lead_answers(knowledge, lead, TouchPurpose.PERSONAL_RESPONSE, NOW.date())
+
+        assert knowledge.asked == [(("¿Tienen terapia para el equilibrio?", "¿Aceptan Medicare?"), "es")]
+        assert found.unanswered == ("¿Tienen terapia para el equilibrio?", "¿Aceptan Medicare?")
+
+    def test_other_touches_do_not(self) -> None:
+        knowledge = self.Knowledge()
+
+        found = lead_answers(knowledge, LEAD, TouchPurpose.ACKNOWLEDGMENT, NOW.date())
+
+        assert knowledge.asked == [] and found == Answers()
