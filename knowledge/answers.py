@@ -179,13 +179,14 @@ class SentenceIndex:
 
 
 def _candidates(documents: Sequence[KnowledgeDocument]) -> list[_Candidate]:
-    """Sentences fit to quote as an answer: standing alone, a statement, more than "Yes."."""
+    """Sentences fit to quote as an answer: standing alone, a statement (not a question, not the
+    colon that opens a list), more than "Yes."."""
     found: list[_Candidate] = []
     for document in documents:
         for position, sentence in enumerate(split_sentences(document.body)):
             for text in parts(sentence):
                 quoted = stand_alone(text, document.title)
-                if quoted is None or text.endswith("?") or len(text.split()) < MIN_ANSWER_WORDS:
+                if quoted is None or text.endswith(("?", ":")) or len(text.split()) < MIN_ANSWER_WORDS:
                     continue
                 found.append(_Candidate(document, text, quoted, position))
     return found
