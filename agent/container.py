@@ -246,9 +246,12 @@ def build_knowledge_base(
 ) -> KnowledgeBase:
     """The settings' knowledge folder, embedded into their vector store (``open_knowledge_base``)."""
     store = build_vector_store(settings, build_embedder(settings))
-    return open_knowledge_base(
+    knowledge = open_knowledge_base(
         settings.knowledge_dir, store, ingest_missing=ingest_missing, on_progress=on_progress
     )
+    # The sentences answers are quoted from keep their vectors here: a restart embeds only new ones.
+    knowledge.answer_cache = settings.var_dir / "answers"
+    return knowledge
 
 
 def build_outbox(

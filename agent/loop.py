@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +30,7 @@ from agent.domain import (
     CompanyIdentity,
     EventRecord,
     EventType,
+    LeadContext,
     LeadSnapshot,
     LeadStatus,
     ReplyIntent,
@@ -39,6 +40,7 @@ from agent.domain import (
 )
 from agent.drafting.base import DraftRequest
 from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
+from agent.drafting.questions import find_questions, question_language
 from agent.guardrails import PriorMessage
 from agent.handoff import HandoffTarget, build_brief
 from agent.policy import (
@@ -66,7 +68,7 @@ from agent.scoring import Score, score
 from agent.sequences import Sequence
 from agent.services import suppression, touches
 from agent.timing import zone
-from knowledge.types import KnowledgeSource, RetrievalQuery, Source
+from knowledge.types import Answers, KnowledgeSource, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
 
@@ -322,6 +324,8 @@ class AgentLoop:
             today=now.date(),
         )
         sources = tuple(self.knowledge.retrieve(query))
+        answers = lead_answers(self.knowledge, context, action.purpose, now.date())
+        sources = (*sources, *answer_sources(self.knowledge, answers, sources))
         offers = self.knowledge.offers()
         live_offers = {o.id for o in offers if o.live_on(now.date())}
         return DraftRequest(
@@ -341,6 +345,8 @@ class AgentLoop:
             offers=offers,
             signals=action.signals,
             angle=action.angle,
+            answers=answers.found,
+            unanswered=answers.unanswered,
         )
 
     def record_touch(
@@ -521,6 +527,53 @@ class AgentLoop:
             return
         lead.decision_key = key
         DecisionRepository(session).add(_decision(lead.id, action, now, touch))
+
+
+# The touches that answer what the lead asked: the personal reply the acknowledgment promised.
+ANSWERING_PURPOSES = frozenset({TouchPurpose.PERSONAL_RESPONSE})
+
+
+def lead_answers(knowledge: object, lead: LeadContext, purpose: TouchPurpose, today: date) -> Answers:
+    """The lead's questions (found in their inquiry) and the sentences answering them, for a touch that
+    answers; nothing for other touches, or a knowledge base that cannot look for answers."""
+    find = getattr(knowledge, "find_answers", None)
+    if purpose not in ANSWERING_PURPOSES or find is None or not lead.inquiry_text:
+        return Answers()
+    questions = find_questions(lead.inquiry_text)
+    if not questions:
+        return Answers()
+    language = lead.language or question_language(list(questions))
+    found: Answers = find(questions, language=language, today=today, context=lead.inquiry_text)
+    return found
+
+
+def answer_sources(knowledge: object, answers: Answers, sources: tuple[Source, ...]) -> tuple[Source, ...]:
+    """The documents the answers quote, as sources beside the retrieved ones: the guardrails then
+    check the quoted figures and names against the very text they come from."""
+    get = getattr(knowledge, "get", None)
+    if get is None:
+        return ()
+    have = {s.id for s in sources}
+    added: list[Source] = []
+    for answer in answers.found:
+        document = get(answer.document_id)
+        if document is None or document.id in have:
+            continue
+        have.add(document.id)
+        added.append(
+            Source(
+                id=document.id,
+                type=document.type,
+                title=document.title,
+                url=document.url,
+                text=document.body,
+                score=answer.score,
+                customer=document.customer,
+                figures=document.figures,
+                language=document.language,
+            )
+        )
+    return tuple(added)
 
 
 def _decision(lead_id: uuid.UUID, action: Action, now: datetime, touch: Touch | None = None) -> Decision:

@@ -34,9 +34,10 @@ def register(plugins: Plugins) -> None:
     plugins.app.add_typer(eval_app, name="eval")
     plugins.app.add_typer(eval_app, name="evals", hidden=True)  # `touchpoint evals export-reviews` works too
     plugins.groups["knowledge"].command("evaluate")(knowledge_evaluate)
+    from evals.answers.runner import CaseFileError as AnswerCaseError
     from evals.replies.runner import CaseFileError as ReplyCaseError
 
-    plugins.user_errors.extend([CaseFileError, LabelledSetError, SuiteError, ReplyCaseError])
+    plugins.user_errors.extend([CaseFileError, LabelledSetError, SuiteError, ReplyCaseError, AnswerCaseError])
 
 
 def knowledge_evaluate(
@@ -383,6 +384,66 @@ def eval_replies(
     if html is not None:
         write_html(report, html)
         console.print(f"HTML report written to {html}")
+    if not report.passed:
+        errors.print("[red]targets missed: " + "; ".join(report.misses) + "[/]")
+        raise typer.Exit(1)
+
+
+@eval_app.command("answers")
+def eval_answers(
+    split: Annotated[str, typer.Option(help="A split of evals/answers: dev or test")] = "dev",
+    cases: Annotated[
+        Path | None,
+        typer.Option(help="A JSON-lines file of inquiries in the format of evals/answers/GUIDE.md"),
+    ] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write every response, its answers and the totals to this file"),
+    ] = None,
+    show_cases: Annotated[
+        bool | None,
+        typer.Option(
+            help="List the questions missed [default: yes, except on the frozen test split, whose cases "
+            "stay unread by whoever tunes the answers]"
+        ),
+    ] = None,
+) -> None:
+    """Score the personal response on labelled inquiries: the share of answerable questions it answers
+    with a labelled sentence, and the unanswerable ones it would send without a person.
+
+    Each inquiry goes through the product's path (its company's knowledge base on the shipped model,
+    the loop's request, the composer and every guardrail). Exits with status 1 below the targets
+    (0.90 answered, no unanswerable question sent).
+    """
+    from agent.drafting.composer import Composer
+    from agent.drafting.pipeline import DraftingPipeline
+    from evals.answers.report import print_report
+    from evals.answers.runner import evaluate, load_cases, open_companies, split_path
+
+    settings = load_settings()
+    labelled = load_cases(cases or split_path(split))
+    with progress_bar() as progress:
+        task = progress.add_task("loading the knowledge bases", total=None)
+        setups = open_companies(
+            [c.company for c in labelled],
+            settings.var_dir / "evals" / "answers",
+            on_progress=lambda name: progress.update(task, description=f"loading {name}"),
+        )
+    composer = Composer()
+    with progress_bar() as progress:
+        task = progress.add_task("answering", total=len(labelled))
+        report = evaluate(
+            labelled,
+            setups,
+            DraftingPipeline(composer, composer),
+            split=split if cases is None else str(cases),
+            on_progress=lambda done, total: progress.update(task, completed=done),
+        )
+    listing = show_cases if show_cases is not None else not (cases is None and split == "test")
+    print_report(report, console, misses=20 if listing else 0)
+    if json_path is not None:
+        report.write_json(json_path)
+        console.print(f"report written to {json_path}")
     if not report.passed:
         errors.print("[red]targets missed: " + "; ".join(report.misses) + "[/]")
         raise typer.Exit(1)

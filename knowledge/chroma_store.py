@@ -64,6 +64,11 @@ class ChromaVectorStore:
         return self._embedder.name
 
     @property
+    def embedder(self) -> Embedder:
+        """The model the store embeds with: the answer finder embeds sentences with the same one."""
+        return self._embedder
+
+    @property
     def collection_name(self) -> str:
         return str(self._collection.name)
 

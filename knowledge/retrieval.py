@@ -16,10 +16,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from knowledge.answers import AnswerFinder
 from knowledge.documents import KnowledgeDocument, LoadError, load_folder
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
-from knowledge.types import PURPOSE_TYPES, DocType, OfferWindow, RetrievalQuery, Source
+from knowledge.types import PURPOSE_TYPES, Answers, DocType, OfferWindow, RetrievalQuery, Source
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,10 @@ class KnowledgeBase:
         *,
         root: Path | None = None,
         errors: Sequence[LoadError] = (),
+        answer_cache: Path | None = None,
     ) -> None:
         self._store = store
+        self.answer_cache = answer_cache  # where sentence vectors are kept between runs (None: memory only)
         self.root = root  # the folder the documents were loaded from; None for documents built in code
         self.lock = threading.RLock()  # held by whoever changes the folder, the store and this object
         self.documents: Mapping[str, KnowledgeDocument] = MappingProxyType({})
@@ -64,6 +67,7 @@ class KnowledgeBase:
         self._prepared: OrderedDict[RetrievalQuery, tuple[Mapping[str, KnowledgeDocument], list[Source]]]
         self._prepared = OrderedDict()
         self._prepared_lock = threading.Lock()
+        self._answers: AnswerFinder | None = None
         self.reload(documents, errors)
 
     @property
@@ -77,6 +81,22 @@ class KnowledgeBase:
             by_id.setdefault(document.id, document)
         self.documents = MappingProxyType(by_id)
         self.errors = tuple(errors)
+
+    def find_answers(
+        self, questions: Sequence[str], *, language: str | None, today: date, context: str | None = None
+    ) -> Answers:
+        """The sentences answering each question (``knowledge/answers.py``); a store without an embedder
+        answers none, so every question goes to a person."""
+        if not questions:
+            return Answers()
+        embedder = getattr(self._store, "embedder", None)
+        if embedder is None:
+            return Answers(unanswered=tuple(questions))
+        if self._answers is None:
+            self._answers = AnswerFinder(embedder, cache=self.answer_cache)
+        documents = self.documents
+        index = self._answers.index_for(list(documents.values()), documents)
+        return index.find(questions, language=language, today=today, context=context)
 
     def get(self, document_id: str) -> KnowledgeDocument | None:
         return self.documents.get(document_id)

@@ -135,3 +135,36 @@ class KnowledgeSource(Retriever, Protocol):
     def company_facts(self) -> tuple[str, ...]: ...
 
     def offers(self) -> tuple[OfferWindow, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A lead's question and the knowledge base's sentences that answer it, found before drafting.
+
+    The embedding work happens at the edge (``knowledge/answers.py``); drafters get this plain record.
+    ``quoted`` is what a draft says: each sentence as it stands, or with its subject restored from the
+    document's title when it leaned on it ("Ours is..." -> "Our warranty is..."). ``sure`` is False
+    when the best sentence scored in the band where it may not answer: a person checks before it goes.
+    """
+
+    question: str
+    document_id: str
+    document_title: str
+    sentences: tuple[str, ...]  # as they stand in the document, the best first
+    quoted: tuple[str, ...]  # the same sentences, each able to stand alone
+    score: float
+    sure: bool = True
+    language: str | None = None  # of the document the sentences come from
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What the knowledge base says to each of the lead's questions, and the ones it cannot answer."""
+
+    found: tuple[Answer, ...] = ()
+    unanswered: tuple[str, ...] = ()
+
+    @property
+    def to_check(self) -> tuple[str, ...]:
+        """Questions a person must look at before the touch goes: unanswered, or answered unsurely."""
+        return (*self.unanswered, *(a.question for a in self.found if not a.sure))

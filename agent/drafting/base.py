@@ -14,7 +14,7 @@ from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, Tou
 from agent.drafting.slots import call_slots
 from agent.drafting.tone import ToneProfile, tone_for
 from agent.guardrails import GuardrailContext, PriorMessage, Violation
-from knowledge.types import OfferWindow, Source
+from knowledge.types import Answer, OfferWindow, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,15 @@ class DraftRequest:
     rejected_body: str | None = None  # the previous attempt's text, for a repair
     # Which of the composer's wordings: the pipeline asks for the next when one breaks a rule.
     variant: int = 0
+    # The lead's questions and the sentences answering them, found at the edge (knowledge/answers.py),
+    # and the questions no source answers: a person will, so the touch goes to review.
+    answers: tuple[Answer, ...] = ()
+    unanswered: tuple[str, ...] = ()
+
+    @property
+    def to_check(self) -> tuple[str, ...]:
+        """The questions a person must answer or confirm before this touch goes out."""
+        return (*self.unanswered, *(a.question for a in self.answers if not a.sure))
 
     @property
     def tone_profile(self) -> ToneProfile:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agent.domain import Channel, CompanyIdentity, DrafterKind
+from agent.drafting import answering
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
@@ -56,6 +57,8 @@ class Composer:
         tone = request.tone_profile
         values = _values(request)
         allow_hard = hard_ask_allowed(guardrail_context(request))
+        if request.answers or request.unanswered:
+            return self._answering(request, tone, values, allow_hard)
         if request.channel is Channel.SMS:
             body, ask = self._sms(request, {**values, **_source_values(request, 30)}, allow_hard)
             subject = None
@@ -82,7 +85,8 @@ class Composer:
         for summary_words in SUMMARY_WORDS[tone.length]:
             quoted = _source_values(request, summary_words, figures_first=figures_first)
             subject, paragraphs, ask = self._email_parts(request, tone, {**values, **quoted}, allow_hard)
-            if tone.length is Length.SHORT and "source_summary" in quoted:
+            # An acknowledgment's opening is its thanks: it never goes, however short the lead's tone.
+            if tone.length is Length.SHORT and "source_summary" in quoted and not _is_acknowledgment(request):
                 without_opening = [paragraphs[0], *paragraphs[2:]]
                 if _words(without_opening) >= MIN_EMAIL_WORDS and _readable(without_opening, tone):
                     paragraphs = without_opening
@@ -138,6 +142,46 @@ class Composer:
                 f"the composer's sms.{kind}_fallback needs a variant that only uses company values"
             )
         return f"{text} {bank['opt_out']}", text
+
+    def _answering(
+        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+    ) -> Draft:
+        """The reply to what the lead asked: each question answered with its sentence, the ones a person
+        will answer named, and one ask about what they asked (composer.yaml ``answering``)."""
+        bank = self.book.data["answering"]
+        seed = _seed(request)
+        ask = self._ask(bank["ask" if request.answers else "ask_unanswered"], values, seed + 3, allow_hard)
+        if request.channel is Channel.SMS:
+            body = answering.sms_body(request, self.book.data, values, ask, seed)
+            subject = None
+        else:
+            formality = tone.formality.value
+            greeting = _pick(self.book.data["greeting"][formality], values, seed) or _pick(
+                self.book.data["greeting_fallback"][formality], values, seed
+            )
+            signoff = _pick(self.book.data["signoff"][formality], values, seed + 4) or ""
+            opening = _pick(bank["opening"], values, seed + 1) or ""
+            subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
+            subject = _pick(subjects, values, seed + 5) or "Your questions"
+            body = answering.email_body(
+                request, bank, greeting or "", opening, ask, signoff, seed, min_words=MIN_EMAIL_WORDS
+            )
+        cited = body_source_ids(body, request.sources) | {
+            a.document_id for a in request.answers if any(q in body for q in a.quoted)
+        }
+        return Draft(
+            subject=subject,
+            body=body,
+            call_to_action=ask,
+            source_ids=tuple(sorted(cited)),
+            drafter=DrafterKind.COMPOSER,
+            label=str(self.book.data["label"]),
+            prompt_version=self.book.version,
+        )
+
+
+def _is_acknowledgment(request: DraftRequest) -> bool:
+    return request.purpose.value == "acknowledgment"
 
 
 def body_source_ids(body: str, sources: Sequence[Source]) -> set[str]:

@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from agent.domain import DrafterKind
 from agent.drafting.base import Draft, Drafter, DraftingError, DraftRequest, Usage, guardrail_context
 from agent.guardrails import Check, DraftText, Violation, run_checks
 
@@ -105,6 +106,10 @@ class DraftingPipeline:
         return self.primary is not self.fallback
 
     def produce(self, request: DraftRequest) -> DraftOutcome:
+        """The best draft for ``request``, held for a person when a question in it needs one."""
+        return with_questions_to_check(request, self._produce(request))
+
+    def _produce(self, request: DraftRequest) -> DraftOutcome:
         attempts: list[Attempt] = []
         best: tuple[Draft, list[Violation]] | None = None
         reason = None
@@ -148,7 +153,7 @@ class DraftingPipeline:
                 elapsed_ms=(self.clock() - started) * 1000,
             )
             reason = f"the model missed the {seconds:g} s deadline"
-            outcome = self._fall_back(request, [attempt], None, reason)
+            outcome = with_questions_to_check(request, self._fall_back(request, [attempt], None, reason))
             return replace(outcome, deadline_missed=True), future
 
     def _fall_back(
@@ -214,6 +219,43 @@ class DraftingPipeline:
         text = DraftText(request.channel, draft.body, draft.subject)
         context = guardrail_context(request)
         return run_checks(text, context) if self.checks is None else run_checks(text, context, self.checks)
+
+
+QUESTION_FOR_A_PERSON = "answer.person_needed"
+
+
+def with_questions_to_check(request: DraftRequest, outcome: DraftOutcome) -> DraftOutcome:
+    """A question the knowledge base does not answer (or answers unsurely) sends the touch to review,
+    naming the question, whoever drafted it and however clean the text is.
+
+    Added once to the final outcome, never to an attempt: no drafter can write its way past it, so
+    repairing or rewording for it would only waste the model's time.
+    """
+    left_out = (
+        tuple(
+            a.question
+            for a in request.answers
+            if a.sure and not any(quoted in outcome.draft.body for quoted in a.quoted)
+        )
+        if outcome.draft.drafter is DrafterKind.COMPOSER
+        else ()
+    )
+    to_check = (*request.to_check, *left_out)
+    if not to_check:
+        return outcome
+    unanswered = {*request.unanswered, *left_out}
+    flags = tuple(
+        Violation(
+            code=QUESTION_FOR_A_PERSON,
+            message=(
+                f'The lead asked "{question}" and no source answers it: answer it yourself before sending.'
+                if question in unanswered
+                else f'The lead asked "{question}": check that the quoted sentence answers it before sending.'
+            ),
+        )
+        for question in to_check
+    )
+    return replace(outcome, violations=(*outcome.violations, *flags))
 
 
 def _cleaner(

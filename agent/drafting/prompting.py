@@ -86,6 +86,20 @@ def render(prompts: PromptFile, request: DraftRequest) -> ChatMessages:
         parts.append("SOURCES (cite by id):\n" + sources)
     else:
         parts.append("SOURCES: none fit this lead. Give value from the LEAD details only; state no facts.")
+    if request.answers:
+        answers = "\n".join(
+            block("answer", f"Question: {a.question}\nAnswer: {' '.join(a.quoted)}", source=a.document_id)
+            for a in request.answers
+        )
+        parts.append(
+            "The lead's questions and the sentences of the sources that answer them: answer each "
+            "question plainly with its sentence, quoted as it stands:\n" + answers
+        )
+    if request.unanswered:
+        parts.append(
+            "No source answers these questions of the lead: do not answer them; say plainly that a "
+            "colleague will answer them personally:\n" + block("unanswered", "\n".join(request.unanswered))
+        )
     if request.previous:
         earlier = "\n".join(
             block("previous_message", message.body, purpose=message.purpose or "")

@@ -96,3 +96,24 @@ class TestRender:
 
         with pytest.raises(PromptError, match="no template for purpose"):
             render(broken, draft_request())
+
+
+class TestTheLeadsQuestions:
+    def test_the_model_gets_each_answer_and_the_questions_it_must_leave_to_a_person(self) -> None:
+        from knowledge.types import Answer
+
+        answer = Answer(
+            question="Do you work Saturdays?",
+            document_id="faqs/hours",
+            document_title="When do you work?",
+            sentences=("We do not work Saturdays.",),
+            quoted=("We do not work Saturdays.",),
+            score=1.4,
+        )
+        request = draft_request(answers=(answer,), unanswered=("Can you match our <tile>?",))
+
+        user = render(load_drafter_prompts("v1"), request).user
+
+        assert "Question: Do you work Saturdays?\nAnswer: We do not work Saturdays." in user
+        assert "colleague will answer them personally" in user
+        assert "Can you match our ‹tile›?" in user

@@ -1,0 +1,131 @@
+"""The body of a reply that answers the lead's questions: pure text assembly over plain answers.
+
+Each question gets its own short paragraph: the lead's words, then the sentence that answers them,
+quoted as the knowledge base has it (with its subject restored when it leaned on its document). A
+question no source answers is named as one a person will answer; the pipeline then holds the touch for
+review (``pipeline.with_questions_to_check``). Nothing here invents a claim: every fact is a quoted
+sentence, and the phrase bank (``prompts/composer.yaml`` ``answering``) holds only frames.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from agent.drafting.base import DraftRequest
+from knowledge.types import Answer
+
+MAX_EMAIL_WORDS: Final = 150
+SMS_LIMIT: Final = 320
+QUESTION_ECHO_WORDS: Final = 12
+_FORMATTER = string.Formatter()
+
+
+def echo(question: str) -> str:
+    """The lead's question as a short quotation: no ¿ or ?, at most a dozen words."""
+    words = question.strip().strip("¿?¡!. ").split()
+    if len(words) > QUESTION_ECHO_WORDS:
+        words = [*words[: QUESTION_ECHO_WORDS - 2], "…"]
+    return " ".join(words)
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str | None:
+    names = {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+    return template.format_map(values) if names <= values.keys() else None
+
+
+def _pick(variants: Sequence[str], values: Mapping[str, str], seed: int) -> str:
+    usable = [text for v in variants if (text := _fill(v, values)) is not None]
+    return usable[seed % len(usable)] if usable else ""
+
+
+def answer_paragraphs(
+    answers: Sequence[Answer],
+    unanswered: Sequence[str],
+    bank: Mapping[str, Any],
+    seed: int,
+    *,
+    sentences: int,
+    key: str = "answer",
+) -> list[str]:
+    """One paragraph per answered question (its best ``sentences`` sentences), then one naming the
+    questions a person will answer."""
+    paragraphs = [
+        _pick(
+            bank[key],
+            {"question": echo(a.question), "answer": " ".join(_ended(q) for q in a.quoted[:sentences])},
+            seed + i,
+        )
+        for i, a in enumerate(answers)
+    ]
+    if unanswered:
+        asked = " and ".join(f'"{echo(q)}"' for q in unanswered)
+        frame = "unanswered_after" if answers else "unanswered_only"
+        if key == "sms_answer":  # a text has no room to repeat them: it says how many
+            frame = f"sms_{frame}"
+            asked = "question" if len(unanswered) == 1 else "questions"
+        paragraphs.append(_pick(bank[frame], {"questions": asked}, seed))
+    return paragraphs
+
+
+def _ended(sentence: str) -> str:
+    """A list item quoted in running text ends like a sentence ("6 to 10 weeks" -> "6 to 10 weeks.")."""
+    return sentence if sentence.endswith((".", "!", "?", "…", ")", '"')) else f"{sentence}."
+
+
+def _more(answers: Sequence[Answer], bank: Mapping[str, Any], seed: int) -> list[str]:
+    """Where the answers come from, for a reply that would otherwise be too short to be useful."""
+    titles = list(dict.fromkeys(a.document_title for a in answers))
+    return [_pick(bank["more"], {"title": title}, seed) for title in titles[:2]]
+
+
+def email_body(
+    request: DraftRequest,
+    bank: Mapping[str, Any],
+    greeting: str,
+    opening: str,
+    ask: str,
+    signoff: str,
+    seed: int,
+    *,
+    min_words: int,
+) -> str:
+    """Greeting, opening, the answers, the ask, the sign-off: as many sentences per answer as fit."""
+    body: list[str] = []
+    # Two sentences an answer with the opening, then without it, then one sentence an answer.
+    for sentences, with_opening in ((2, True), (2, False), (1, True), (1, False)):
+        middle = answer_paragraphs(request.answers, request.unanswered, bank, seed, sentences=sentences)
+        body = [greeting, opening if with_opening else "", *middle, ask, signoff]
+        if _words(body) <= MAX_EMAIL_WORDS:
+            break
+    if _words(body) < min_words:
+        body[-2:-2] = _more(request.answers, bank, seed)
+    return "\n\n".join(p for p in body if p)
+
+
+def sms_body(
+    request: DraftRequest, book: Mapping[str, Any], values: Mapping[str, str], ask: str, seed: int
+) -> str:
+    """A text: who is writing, the answers (one sentence each, as many as fit), the ask, the opt-out."""
+    sms = book["sms"]
+    bank = book["answering"]
+    opener = _pick(bank["sms_opening"], values, seed)
+    opt_out = sms["opt_out"]
+    answers = list(request.answers)
+    later: list[str] = []
+    while True:
+        for sentences in (2, 1):
+            middle = answer_paragraphs(
+                answers, [*request.unanswered, *later], bank, seed, sentences=sentences, key="sms_answer"
+            )
+            text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
+            if len(text) <= SMS_LIMIT or not answers:
+                return text
+        # The last answer does not fit: its question is named for a person instead, and the pipeline,
+        # seeing its sentence missing from the text, holds the touch for review.
+        later.insert(0, answers.pop().question)
+
+
+def _words(paragraphs: Sequence[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
