@@ -48,11 +48,14 @@ THEY_SAID = re.compile(
 )
 GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|hola|buenos días|buenas tardes|buenas noches|buenas|estimad[oa]|querid[oa])"
-    r"[\s,]+(?:(?:mr|mrs|ms|dr|sr|sra|srta)\.?\s+|doña\s+|don\s+)?([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+)",
+    r"[\s,]+(?:(?:mr|mrs|ms|dr|sr|sra|srta)\.?\s+|doña\s+|don\s+)?((?-i:[A-ZÁÉÍÓÚÑ])[\wáéíóúñ'’-]+)",
     re.IGNORECASE,
 )
 PLACED = re.compile(r"(?:\b(?:in|at|from|near|en|de|desde|hi|hello|dear|hola)|,)\s+$", re.IGNORECASE)
-NOT_A_NAME = word_set("there team all everyone folks friends todos todas equipo familia vecinos amigos")
+NOT_A_NAME = word_set(
+    "there team all everyone folks friends todos todas equipo familia vecinos amigos"
+    " hi hello hey dear hola buenas buenos estimado estimada querido querida thanks gracias"
+)
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
 

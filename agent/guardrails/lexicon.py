@@ -85,7 +85,10 @@ def _compound(word: str, dictionary: frozenset[str]) -> bool:
 
 
 def _forms(word: str) -> list[str]:
-    """The word, its singular and stem, and its American spelling (Webster's lists "color", "organize")."""
+    """The word, its singular and stem, and its American spelling (Webster's lists "color", "organize").
+
+    Comparatives and superlatives are stems too: Webster's lists "few" and "easy", not "fewer", "easiest".
+    """
     american = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", word.replace("our", "or"))
     american = american.replace("tre", "ter") if american.endswith("tre") else american
     forms = [word, american] if american != word else [word]
@@ -98,6 +101,12 @@ def _forms(word: str) -> list[str]:
         ("ing", ""),
         ("ing", "e"),
         ("ly", ""),
+        ("ier", "y"),
+        ("iest", "y"),
+        ("er", ""),
+        ("er", "e"),
+        ("est", ""),
+        ("est", "e"),
     ):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             forms += [form[: -len(suffix)] + replacement for form in list(forms[:2])]

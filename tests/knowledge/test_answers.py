@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -84,7 +85,7 @@ class TestTheAnsweringSentence:
         class Refusing:
             name = LocalMiniLMEmbedder.name
 
-            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
                 raise AssertionError(f"embedded again: {texts[:1]}")
 
             def embed_query(self, text: str) -> list[float]:

@@ -120,3 +120,11 @@ class TestOrdinaryWordsThatAreAlsoPlaces:
             wrong("Hi Dana, this Spring is a good time. Which day hurts most?", other_leads=(spring,)) == []
         )
         assert len(wrong("Hi Dana, salons in Spring lose Saturdays too.", other_leads=(spring,))) == 1
+
+
+def test_a_greeting_without_a_name_is_not_addressed_to_its_next_word() -> None:
+    """'Hi, thanks for contacting us' greets nobody: "thanks" is not a name (a lowercase word never is)."""
+    nameless = replace(LEAD, first_name=None, last_name=None)
+    body = "Hi, thanks for contacting Northstar Bookings. Maya will reply to you personally soon."
+
+    assert check_wrong_lead(DraftText(Channel.SMS, body), context(lead=nameless)) == []
