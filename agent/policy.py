@@ -193,6 +193,10 @@ class Wait:
     until: datetime | None  # None: nothing will happen until something else does (a review, an event)
     rules: tuple[str, ...]
     enroll: Enrollment | None = None  # a new enrolment this decision starts (the loop stores it)
+    # The touch the wait is for, when it is known (a step not due yet, quiet hours, a cap): shown to
+    # reps and scored by the decision evals.
+    purpose: TouchPurpose | None = None
+    channel: Channel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -725,7 +729,13 @@ class _Decision:
         rules = (*rules, *channel_rules)
         earliest, timing_rules = self.earliest(due, channel, step.purpose)
         if earliest > self.now:
-            return Wait(until=earliest, rules=(*rules, *timing_rules), enroll=enroll)
+            return Wait(
+                until=earliest,
+                rules=(*rules, *timing_rules),
+                enroll=enroll,
+                purpose=step.purpose,
+                channel=channel,
+            )
         risk = step.risk_tier
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
