@@ -32,12 +32,12 @@ from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
 from agent.notify import Notifier
 from agent.outbox import Outbox
+from agent.playbook import load_playbook
 from agent.policy import PolicyConfig
 from agent.replies.llm import LlmReplyClassifier
 from agent.replies.protocol import ReplyClassifier
 from agent.replies.reader import shipped_reader
 from agent.replies.rules import RuleClassifier
-from agent.sequences import load_sequences
 from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
 from agent.signing import LinkSigner
 from knowledge.chroma_store import ChromaVectorStore, chroma_client
@@ -94,12 +94,13 @@ def build_services(
     identity = company_identity(settings)
     knowledge = knowledge or build_knowledge_base(settings)
     models = build_model_access(settings)
+    playbook = load_playbook(settings.config_dir, PolicyConfig.from_settings(settings))
     loop = AgentLoop(
         knowledge=knowledge,
         drafting=build_drafting(settings, models),
-        sequences=load_sequences(),
+        sequences=playbook.sequences,
         identity=identity,
-        config=PolicyConfig.from_settings(settings),
+        config=playbook.policy,
         classifier=build_reply_classifier(settings, models, identity),
         handoff_target=HandoffTarget.from_settings(settings),
     )

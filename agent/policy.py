@@ -43,9 +43,9 @@ from agent.domain import (
     TouchRecord,
     TouchState,
 )
-from agent.scoring import Activity, Score, ScoringConfig, page_kind, read_activity, score
+from agent.scoring import Activity, PageRule, Score, ScoringConfig, page_kind, read_activity, score
 from agent.sequences import FIRST_SEQUENCE, QUIET, RETURNED, Sequence, Step, starting_on
-from agent.timing import SATURDAY, Cap, Hours, cap_frees_at, local_days_later, next_open, zone
+from agent.timing import SATURDAY, Cap, Hours, cap_frees_at, next_open, step_due, zone
 
 if TYPE_CHECKING:
     from agent.settings import Settings
@@ -56,7 +56,8 @@ TERMINAL_STATUSES = {
     LeadStatus.UNSUBSCRIBED: "lead.unsubscribed",
 }
 # Milestone events that enrol a lead in the sequence that declares them (the first inquiry enrols in
-# new_lead when the lead is created; a later one hands off instead).
+# new_lead when the lead is created; a later one hands off instead). An event type the business defines
+# (EventType.BUSINESS) is a milestone when one of its sequences starts on it.
 MILESTONES = frozenset(
     {EventType.QUOTE_SENT, EventType.MEETING_BOOKED, EventType.MEETING_HELD, EventType.PURCHASE}
 )
@@ -89,7 +90,7 @@ TRIGGERS = (
     TriggerRule(
         "download",
         frozenset({"download"}),
-        None,
+        "download",
         TouchPurpose.VALUE_ADD,
         "They downloaded something: follow up with a related resource on the same topic.",
     ),
@@ -122,7 +123,8 @@ class PolicyConfig:
         Cap("cap.month", 8, timedelta(days=30)),
     )
     email_hours: Hours = EMAIL_HOURS
-    sms_hours: Hours = SMS_HOURS  # SMS and calls: never outside 08:00-21:00
+    sms_hours: Hours = SMS_HOURS  # SMS: never outside 08:00-21:00
+    phone_hours: Hours = SMS_HOURS  # calls (a task for a rep): as texts unless the business says
     b2b_weekdays_only: bool = True
     auto_send_max_risk: RiskTier | None = RiskTier.LOW  # None: every touch waits for a rep
     hot_score: float = 50.0
@@ -149,6 +151,7 @@ class PolicyConfig:
             ),
             email_hours=Hours.parse(settings.email_hours),
             sms_hours=Hours.parse(settings.sms_hours),
+            phone_hours=Hours.parse(settings.sms_hours),
             b2b_weekdays_only=settings.b2b_weekdays_only,
             auto_send_max_risk=risk,
             hot_score=settings.hot_score_threshold,
@@ -194,9 +197,9 @@ class Wait:
     rules: tuple[str, ...]
     enroll: Enrollment | None = None  # a new enrolment this decision starts (the loop stores it)
     # The touch the wait is for, when it is known (a step not due yet, quiet hours, a cap): shown to
-    # reps and scored by the decision evals.
-    purpose: TouchPurpose | None = None
-    channel: Channel | None = None
+    # reps and scored by the decision evals. Information, not the decision: equal waits stay equal.
+    purpose: TouchPurpose | None = field(default=None, compare=False)
+    channel: Channel | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,7 +545,7 @@ class _Decision:
             )
         step = sequence.step_at(index)
         assert step is not None
-        due = local_days_later(enrollment.started_at, sequence.day_of(index), self.tz)
+        due = step_due(enrollment.started_at, sequence.day_of(index), step.at, self.tz)
         step_rules = (
             *rules,
             f"sequence.{sequence.name}.step_{index}.{'not_due' if due > self.now else 'due'}",
@@ -568,14 +571,13 @@ class _Decision:
         milestones = [
             e
             for e in self.snapshot.events
-            if e.type in MILESTONES and current.started_at < e.occurred_at <= self.now
+            if (e.type in MILESTONES or e.type is EventType.BUSINESS)
+            and current.started_at < e.occurred_at <= self.now
         ]
         for event in sorted(milestones, key=lambda e: e.occurred_at, reverse=True):
-            target = starting_on(self.sequences, event.type.value)
+            target = starting_on(self.sequences, event.name)
             if target is not None:
-                return self._enrol(
-                    target.name, event.occurred_at
-                ), f"enrol.{target.name}.on_{event.type.value}"
+                return self._enrol(target.name, event.occurred_at), f"enrol.{target.name}.on_{event.name}"
         returned = self._returned_after_absence(current)
         if returned is not None:
             return returned
@@ -657,7 +659,9 @@ class _Decision:
             return None
         if index >= len(sequence.steps) - 1 and sequence.repeat_every_days is not None:
             # A repeating step overdue by whole periods (a long pause) is sent once, not once per period.
-            while local_days_later(enrollment.started_at, sequence.day_of(index + 1), self.tz) <= self.now:
+            following = sequence.step_at(index + 1)
+            at = following.at if following is not None else None
+            while step_due(enrollment.started_at, sequence.day_of(index + 1), at, self.tz) <= self.now:
                 index += 1
         return index
 
@@ -683,12 +687,29 @@ class _Decision:
             and sequence.steps[0].purpose is TouchPurpose.ACKNOWLEDGMENT
         ):
             return None  # the acknowledgment comes first
+        returned = starting_on(self.sequences, RETURNED)
+        if (
+            returned is not None
+            and enrollment.sequence == returned.name
+            and self._next_index(sequence, enrollment) == 0
+        ):
+            return None  # the lead came back: the return's own step answers what brought them back
+        pages = self.config.scoring.pages
         for rule in TRIGGERS:
-            seen = [a for a in self.human if a.signal in rule.signals or _clicked_to(a, rule.page)]
+            seen = [
+                a
+                for a in self.human
+                if (a.signal in rule.signals or _clicked_to(a, rule.page, pages))
+                and not self._caused_by_touch(a, rule)
+            ]
             if not seen:
                 continue
             latest = seen[-1].event
-            answered = [t.created_at for t in self.snapshot.touches if f"trigger.{rule.name}" in t.rules]
+            answered = [
+                t.created_at
+                for t in self._live_touches()
+                if f"trigger.{rule.name}" in t.rules or t.purpose is rule.purpose
+            ]
             if answered and latest.occurred_at <= max(answered):
                 continue  # this visit (or download...) was already answered
             if latest.occurred_at < self.now - self.config.trigger_freshness:
@@ -697,6 +718,15 @@ class _Decision:
             step = Step(purpose=rule.purpose, day=0, auto_send=True, angle=rule.angle)
             return min(used, default=0) - 1, step, rule, latest.occurred_at
         return None
+
+    def _caused_by_touch(self, activity: Activity, rule: TriggerRule) -> bool:
+        """A click inside a touch of the trigger's own purpose (the case study in a social-proof email)
+        is the touch working, not a new interest: it never triggers the same touch again."""
+        touch_id = str(activity.event.payload.get("touch_id") or "")
+        if not touch_id:
+            return False
+        touch = next((t for t in self.snapshot.touches if t.id == touch_id), None)
+        return touch is not None and touch.purpose is rule.purpose
 
     def _touch(
         self,
@@ -827,9 +857,11 @@ class _Decision:
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.SMS and self._texted_in():
             # They texted us this minute: the answer to their own text is not an unsolicited one.
             return earliest, (*rules, "timing.acknowledgment_answers_their_text")
-        hours = (
-            self.config.email_hours if channel in {Channel.EMAIL, Channel.LINKEDIN} else self.config.sms_hours
-        )
+        hours = {
+            Channel.EMAIL: self.config.email_hours,
+            Channel.LINKEDIN: self.config.email_hours,
+            Channel.PHONE: self.config.phone_hours,
+        }.get(channel, self.config.sms_hours)
         weekdays = self.config.b2b_weekdays_only and bool(self.lead.company)
         opens = next_open(earliest, self.tz, hours, weekdays_only=weekdays)
         if opens > earliest:
@@ -898,9 +930,9 @@ class _Decision:
         return tuple(lines)
 
 
-def _clicked_to(activity: Activity, page: str | None) -> bool:
+def _clicked_to(activity: Activity, page: str | None, pages: Mapping[str, PageRule]) -> bool:
     """A click on a link to that kind of page (a pricing link in an email counts as a pricing visit)."""
-    return page is not None and activity.signal == "click" and page_kind(activity.event) == page
+    return page is not None and activity.signal == "click" and page_kind(activity.event, pages) == page
 
 
 def _sent_at(touch: TouchRecord) -> datetime:

@@ -118,9 +118,7 @@ def build_snapshot(scenario: Scenario, reader: ReplyClassifier) -> LeadSnapshot:
         elif isinstance(record, UnsubscribeRecord):
             built.suppressed.add(record.channel)
             built.events.append(
-                EventRecord(
-                    EventType.UNSUBSCRIBE, record.channel, record.at, {"via": record.via}, id=ident
-                )
+                EventRecord(EventType.UNSUBSCRIBE, record.channel, record.at, {"via": record.via}, id=ident)
             )
         elif isinstance(record, PreferenceRecord):
             preferred = record.channel or preferred
@@ -223,4 +221,3 @@ def _status(built: _Builder, record: StatusRecord) -> None:
             for h in built.handoffs
         ]
         built.handoffs.append(HandoffRecord("imported_resume", record.at, "closed", record.at))
-
