@@ -24,8 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ from agent.domain import (
     TouchRecord,
     TouchState,
 )
+from agent.replies.channel_words import stated_channel
 from agent.scoring import Activity, PageRule, Score, ScoringConfig, page_kind, read_activity, score
 from agent.sequences import FIRST_SEQUENCE, QUIET, RETURNED, Sequence, Step, starting_on
 from agent.timing import SATURDAY, Cap, Hours, cap_frees_at, next_open, step_due, zone
@@ -184,7 +185,17 @@ class Enrollment:
     step_base: int = 0
 
 
-DEADLINE_MISSED = "drafting.deadline_missed"  # on a touch the composer wrote because the LLM was late
+# How an unsubscribe event says the lead used an email's unsubscribe link.
+LINK_UNSUBSCRIBES = frozenset({"link", "one_click_link", "unsubscribe_link"})
+# A page visit this soon after a click on a link to the same page is that click landing.
+LANDING_WITHIN = timedelta(minutes=10)
+# Touches that answer the lead's own inquiry rather than follow up on it.
+ANSWERS = frozenset({TouchPurpose.ACKNOWLEDGMENT, TouchPurpose.PERSONAL_RESPONSE})
+DEADLINE_MISSED = "drafting.deadline_missed"
+PERSON_WILL_ANSWER = (
+    "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
+    "if they asked for a call); no sales content."
+)  # on a touch the composer wrote because the LLM was late
 PERSONAL_ANGLE = (
     "The personal reply your acknowledgment promised: answer what they asked, in their terms, with the "
     "best source, and propose the next step."
@@ -355,7 +366,7 @@ class _Decision:
 
     # --- the rules, in order ---------------------------------------------------------------------
     def decide(self) -> Action:
-        return (
+        action = (
             self._status()
             or self._reply()
             or self._pause()
@@ -364,6 +375,17 @@ class _Decision:
             or self._in_flight()
             or self._plan()
         )
+        if isinstance(action, Wait) and action.until is not None and action.purpose is None:
+            return self._what_comes_after(action, action.until)
+        return action
+
+    def _what_comes_after(self, wait: Wait, until: datetime) -> Wait:
+        """A snooze or an away notice ends in a touch: name it (purpose, channel), for reps and evals."""
+        then = _Decision(self.snapshot, self.sequences, until, self.config, None)
+        later = then._status() or then._hot() or then._in_flight() or then._plan()
+        if isinstance(later, DraftTouch | Wait) and later.purpose is not None:
+            return replace(wait, purpose=later.purpose, channel=later.channel)
+        return wait
 
     def _status(self) -> Action | None:
         status = self.lead.status
@@ -379,6 +401,8 @@ class _Decision:
         return None
 
     def _opted_out_everywhere(self) -> bool:
+        if self._link_unsubscribe() is not None and not self._reopened():
+            return True  # the email's unsubscribe link stops every sales message, on every channel
         for event in self.snapshot.events:
             if event.type is EventType.COMPLAINT or (
                 event.type is EventType.UNSUBSCRIBE and event.channel is None
@@ -393,6 +417,31 @@ class _Decision:
             ):
                 return True
         return False
+
+    def _link_unsubscribe(self) -> EventRecord | None:
+        """The lead's latest use of an email's unsubscribe link (one click, or the link's page)."""
+        used = [
+            e
+            for e in self.snapshot.events
+            if e.type is EventType.UNSUBSCRIBE
+            and e.channel in {Channel.EMAIL, None}
+            and str(e.payload.get("via") or "") in LINK_UNSUBSCRIBES
+            and e.occurred_at <= self.now
+        ]
+        return max(used, key=lambda e: e.occurred_at, default=None)
+
+    def _reopened(self) -> frozenset[Channel]:
+        """The channels the lead chose on the preference page after unsubscribing by the link."""
+        link = self._link_unsubscribe()
+        if link is None:
+            return frozenset(Channel)
+        return frozenset(
+            e.channel
+            for e in self.snapshot.events
+            if e.type is EventType.PREFERENCE
+            and e.channel is not None
+            and link.occurred_at <= e.occurred_at <= self.now
+        )
 
     def _reply(self) -> Action | None:
         for reply in reversed(self._unhandled(EventType.REPLY)):
@@ -442,11 +491,13 @@ class _Decision:
         return Wait(until=back, rules=("reply.out_of_office",))
 
     def _back_at(self, reply: EventRecord, returns: date | None) -> datetime:
-        """The morning after they said they are back (a day's grace for their inbox), within limits."""
-        latest = reply.occurred_at + self.config.out_of_office_max
+        """The morning after they said they are back (a day's grace for their inbox, from the start of
+        their email hours), within limits counted in days on their calendar."""
+        latest = step_due(reply.occurred_at, self.config.out_of_office_max.days, None, self.tz)
         if returns is None:
-            return reply.occurred_at + self.config.out_of_office_default
-        back = datetime.combine(returns + timedelta(days=1), time(0), tzinfo=self.tz)
+            return step_due(reply.occurred_at, self.config.out_of_office_default.days, None, self.tz)
+        morning = self.config.email_hours.start
+        back = datetime.combine(returns + timedelta(days=1), morning, tzinfo=self.tz).astimezone(UTC)
         return min(max(back, reply.occurred_at), latest)
 
     def _hot(self) -> Action | None:
@@ -460,6 +511,14 @@ class _Decision:
             )
         if self.inquiries and not any(t.purpose is TouchPurpose.ACKNOWLEDGMENT for t in self._live_touches()):
             return None  # the instant acknowledgment goes out first; a person can take over right after
+        asking = self._asks_for_person(inquiries)
+        if asking is not None:
+            quoted = str(asking.payload.get("message") or "").strip().replace("\n", " ")
+            return HandOff(
+                reason="asks_for_person",
+                rules=("handoff.inquiry_asks_for_person",),
+                detail=f'Their inquiry asks for a person: "{quoted[:160]}"',
+            )
         if self._high_value():
             return HandOff(
                 reason="high_value",
@@ -501,11 +560,23 @@ class _Decision:
             )
         return None
 
+    def _asks_for_person(self, inquiries: list[EventRecord]) -> EventRecord | None:
+        """An inquiry (not yet seen by a person) whose words ask for a person, as the reply reader read it."""
+        return next(
+            (
+                e
+                for e in reversed(inquiries)
+                if e.reading is not None and e.reading.intent is ReplyIntent.ASKS_FOR_PERSON
+            ),
+            None,
+        )
+
     def _high_value(self) -> bool:
         threshold, value = self.config.high_value, self.lead.deal_value
         if threshold is None or value is None or value < threshold:
             return False
-        return not any(h.reason == "high_value" for h in self.snapshot.handoffs)
+        # Once: a person who already had the lead (for its value or anything else) has seen the deal.
+        return not self.snapshot.handoffs
 
     def _in_flight(self) -> Action | None:
         if any(t.state in IN_FLIGHT_STATES for t in self.snapshot.touches):
@@ -572,10 +643,16 @@ class _Decision:
             e
             for e in self.snapshot.events
             if (e.type in MILESTONES or e.type is EventType.BUSINESS)
-            and current.started_at < e.occurred_at <= self.now
+            and current.started_at <= e.occurred_at <= self.now
         ]
         for event in sorted(milestones, key=lambda e: e.occurred_at, reverse=True):
             target = starting_on(self.sequences, event.name)
+            if (
+                target is not None
+                and event.occurred_at == current.started_at
+                and target.name == current.sequence
+            ):
+                return None  # the event that started this enrolment
             if target is not None:
                 return self._enrol(target.name, event.occurred_at), f"enrol.{target.name}.on_{event.name}"
         returned = self._returned_after_absence(current)
@@ -623,7 +700,13 @@ class _Decision:
         ), f"enrol.{target.name}.quiet_{self.config.absence.days}_days"
 
     def _enrol(self, name: str, started_at: datetime) -> Enrollment:
-        used = [t.step for t in self.snapshot.touches if t.sequence == name and t.step >= 0]
+        """Steps of an earlier enrolment in the same sequence come before this one's: only touches
+        drafted before it started number its first step (those after it are its own steps)."""
+        used = [
+            t.step
+            for t in self.snapshot.touches
+            if t.sequence == name and t.step >= 0 and t.created_at < started_at
+        ]
         return Enrollment(name, started_at, max(used, default=-1) + 1)
 
     def _anchor(self) -> datetime:
@@ -722,11 +805,26 @@ class _Decision:
     def _caused_by_touch(self, activity: Activity, rule: TriggerRule) -> bool:
         """A click inside a touch of the trigger's own purpose (the case study in a social-proof email)
         is the touch working, not a new interest: it never triggers the same touch again."""
-        touch_id = str(activity.event.payload.get("touch_id") or "")
+        touch_id = str(activity.event.payload.get("touch_id") or "") or self._landed_from(activity.event)
         if not touch_id:
             return False
         touch = next((t for t in self.snapshot.touches if t.id == touch_id), None)
         return touch is not None and touch.purpose is rule.purpose
+
+    def _landed_from(self, visit: EventRecord) -> str:
+        """The touch whose link a page visit landed from: a click on the same page moments before."""
+        if visit.type is not EventType.PAGE_VISIT:
+            return ""
+        page = _page(visit)
+        for event in self.snapshot.events:
+            if (
+                event.type is EventType.CLICK
+                and event.payload.get("touch_id")
+                and _page(event) == page
+                and timedelta(0) <= visit.occurred_at - event.occurred_at <= LANDING_WITHIN
+            ):
+                return str(event.payload["touch_id"])
+        return ""
 
     def _touch(
         self,
@@ -770,6 +868,9 @@ class _Decision:
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
         angle = step.angle
+        if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):
+            angle = PERSON_WILL_ANSWER
+            rules = (*rules, "acknowledgment.person_will_answer")
         if cold and trigger is None:
             angle = (
                 angle + " " if angle else ""
@@ -795,6 +896,8 @@ class _Decision:
         lead = self.lead
         if channel in self.snapshot.suppressed_channels:
             return f"suppression.{channel.value}"
+        if channel not in self._reopened():
+            return f"suppression.unsubscribe_link.{channel.value}"
         if channel is Channel.EMAIL:
             if not lead.email:
                 return "channel.email.no_address"
@@ -807,10 +910,24 @@ class _Decision:
         return None
 
     def _channel(self, step: Step, cold: bool) -> tuple[Channel | None, tuple[str, ...]]:
-        """The step's channel, unless the lead answers elsewhere, has gone cold on it, or cannot get it."""
+        """The step's channel, unless the lead answers elsewhere, has gone cold on it, or cannot get it.
+
+        The acknowledgment answers on the channel the lead wrote on (a text by text). Then what the lead
+        chose: the preference page, or words in a reply ("text me instead"); then the channel they
+        last replied on."""
+        if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self.inquiries:
+            used = self.inquiries[-1].channel or Channel.EMAIL
+            if used in {Channel.EMAIL, Channel.SMS} and self._usable(used) is None:
+                return used, ("channel.acknowledgment_on_their_channel",)
         chosen = self.lead.preferred_channel
         if chosen is not None and chosen is not step.channel and self._usable(chosen) is None:
             return chosen, ("channel.preferred_by_lead",)
+        stated = self._stated_channel()
+        if stated is not None and chosen is None and self._usable(stated) is None:
+            if stated is Channel.PHONE:
+                stated = Channel.SMS if self._usable(Channel.SMS) is None else step.channel
+            if stated is not step.channel:
+                return stated, ("channel.stated_by_lead",)
         replies = [e for e in self.snapshot.events if e.type is EventType.REPLY and e.channel is not None]
         answered_on = replies[-1].channel if replies else None
         if (
@@ -835,6 +952,19 @@ class _Decision:
             problems.append(problem)
         return None, tuple(problems)
 
+    def _stated_channel(self) -> Channel | None:
+        """The channel the lead last asked for in their own words (a reply or an inquiry), if any."""
+        said = [
+            e
+            for e in self.snapshot.events
+            if e.type in {EventType.REPLY, EventType.INQUIRY} and e.occurred_at <= self.now
+        ]
+        for event in sorted(said, key=lambda e: e.occurred_at, reverse=True):
+            channel = stated_channel(str(event.payload.get("message") or ""))
+            if channel is not None:
+                return channel
+        return None
+
     def _texted_in(self) -> bool:
         """The lead's latest inquiry came by text message."""
         return bool(self.inquiries) and self.inquiries[-1].channel is Channel.SMS
@@ -849,9 +979,16 @@ class _Decision:
         if purpose is TouchPurpose.PERSONAL_RESPONSE and channel is Channel.EMAIL:
             # The rest of the day-0 answer the lead is waiting for: no cap, no office hours.
             return max(due, self.now), ("timing.personal_response_with_acknowledgment",)
-        frees, caps = cap_frees_at(sent_times, caps_in_force, max(due, self.now))
-        earliest = max(due, frees)
-        rules.extend(caps)
+        # The acknowledgment answers the lead's own message: it counts in the week and the month, but
+        # it does not use up the day's one follow-up (day 1 comes at the inquiry's time of day).
+        follow_ups = [t.sent_at for t in self.sent if t.sent_at is not None and t.purpose not in ANSWERS]
+        daily = tuple(cap for cap in caps_in_force if cap.window <= timedelta(days=1))
+        longer = tuple(cap for cap in caps_in_force if cap.window > timedelta(days=1))
+        start = max(due, self.now)
+        frees_daily, caps = cap_frees_at(follow_ups, daily, start)
+        frees_longer, caps_longer = cap_frees_at(sent_times, longer, start)
+        earliest = max(due, frees_daily, frees_longer)
+        rules.extend(caps + caps_longer)
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.EMAIL:
             return earliest, (*rules, "timing.acknowledgment_any_hour")
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.SMS and self._texted_in():
@@ -900,7 +1037,7 @@ class _Decision:
         return streak
 
     def _unopened_streak(self) -> int:
-        """How many of the latest emails went unopened in a row (0 if they wrote to us since)."""
+        """How many of the latest emails went unopened in a row (0 if the lead did anything since)."""
         opened = self._opens_by_touch()
         streak = 0
         for touch in reversed(self.sent_emails):
@@ -910,8 +1047,13 @@ class _Decision:
         if streak == 0:
             return 0
         since = _sent_at(self.sent_emails[-streak])
-        replied = any(a.signal == "reply" and a.event.occurred_at > since for a in self.human)
-        return 0 if replied else streak
+        # Anything the lead did since (a reply, a meeting, a visit, a purchase...) shows they are not
+        # cold, whatever their mail client reports about opens (many never report one).
+        active = any(a.signal != "open" and a.event.occurred_at > since for a in self.human) or any(
+            (e.type in MILESTONES or e.type is EventType.BUSINESS) and since < e.occurred_at <= self.now
+            for e in self.snapshot.events
+        )
+        return 0 if active else streak
 
     def _signals(self) -> tuple[str, ...]:
         """What the lead did lately, newest first, in words a drafter can use ("visited the pricing page")."""
@@ -933,6 +1075,12 @@ class _Decision:
 def _clicked_to(activity: Activity, page: str | None, pages: Mapping[str, PageRule]) -> bool:
     """A click on a link to that kind of page (a pricing link in an email counts as a pricing visit)."""
     return page is not None and activity.signal == "click" and page_kind(activity.event, pages) == page
+
+
+def _page(event: EventRecord) -> str:
+    """The page an event is about, without query or fragment, for telling a click and its landing apart."""
+    url = str(event.payload.get("url") or event.payload.get("page") or "")
+    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/").lower()
 
 
 def _sent_at(touch: TouchRecord) -> datetime:

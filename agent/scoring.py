@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from agent.domain import EventRecord, EventType, LeadSnapshot
+from agent.domain import MACHINE_INTENTS, EventRecord, EventType, LeadSnapshot
 
 # Points for one occurrence, fresh; each loses half its weight every ``half_life_days``.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
@@ -233,6 +233,12 @@ def _machine_reason(
     clicks_by_touch: Mapping[str, list[EventRecord]],
     config: ScoringConfig,
 ) -> str | None:
+    if (
+        event.type is EventType.REPLY
+        and event.reading is not None
+        and event.reading.intent in MACHINE_INTENTS
+    ):
+        return f"an automatic reply ({event.reading.intent.value.replace('_', ' ')})"
     if event.type not in {EventType.OPEN, EventType.CLICK, EventType.PAGE_VISIT, EventType.DOWNLOAD}:
         return None  # an inquiry, a reply or a meeting is a person by definition
     agent = str(event.payload.get("user_agent") or "").strip().lower()

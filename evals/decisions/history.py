@@ -75,13 +75,17 @@ def build_snapshot(scenario: Scenario, reader: ReplyClassifier) -> LeadSnapshot:
     for n, record in enumerate(history):
         ident = f"{scenario.id}:{n}"
         if isinstance(record, InquiryRecord):
+            # The inquiry's words are read like a reply's: "can someone call me?" asks for a person.
+            channel = INQUIRY_CHANNELS[record.channel]
+            inquiry = InboundReply(message=record.text, channel=channel)
             built.events.append(
                 EventRecord(
                     EventType.INQUIRY,
-                    INQUIRY_CHANNELS[record.channel],
+                    channel,
                     record.at,
                     {"message": record.text, "source": record.channel},
                     id=ident,
+                    reading=reader.classify(inquiry, today=record.at.astimezone(tz).date()),
                 )
             )
         elif isinstance(record, TouchRecordModel):
@@ -124,7 +128,9 @@ def build_snapshot(scenario: Scenario, reader: ReplyClassifier) -> LeadSnapshot:
             preferred = record.channel or preferred
             frequency = record.frequency or frequency
             payload = {"channel": record.channel, "frequency": record.frequency}
-            built.events.append(EventRecord(EventType.PREFERENCE, None, record.at, payload, id=ident))
+            built.events.append(
+                EventRecord(EventType.PREFERENCE, record.channel, record.at, payload, id=ident)
+            )
         elif isinstance(record, StatusRecord):
             _status(built, record)
             paused_until = record.until if record.status is LeadStatus.PAUSED else None
