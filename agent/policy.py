@@ -264,6 +264,10 @@ def outdated_by(action: Action) -> str | None:
         return f"handed off to a person ({action.reason.replace('_', ' ')})"
     if isinstance(action, Stop):
         return f"automation stopped ({action.reason.removeprefix('lead.').replace('_', ' ')})"
+    if isinstance(action, Wait) and "lead.handed_off" in action.rules:
+        return "automation stopped (handed off)"
+    if isinstance(action, Wait) and "lead.paused" in action.rules:
+        return "automation stopped (paused)"
     if isinstance(action, Wait) and (
         "reply.out_of_office" in action.rules or "lead.paused_until" in action.rules
     ):
@@ -397,7 +401,8 @@ class _Decision:
                 reason="unsubscribed", rules=("suppression.all_channels",), status=LeadStatus.UNSUBSCRIBED
             )
         if status is LeadStatus.HANDED_OFF:
-            return Stop(reason="lead.handed_off", rules=("lead.handed_off",))
+            # A person has the lead: automation waits until a rep resumes it (nothing ends by itself).
+            return Wait(until=None, rules=("lead.handed_off",))
         return None
 
     def _opted_out_everywhere(self) -> bool:
@@ -472,7 +477,7 @@ class _Decision:
             return None
         until = self.lead.paused_until
         if until is None:
-            return Stop(reason="lead.paused", rules=("lead.paused",))
+            return Wait(until=None, rules=("lead.paused",))  # until a rep resumes it
         if until > self.now:
             return Wait(until=until, rules=("lead.paused_until",))
         return None  # the snooze is over: carry on (the loop sets the lead active again)

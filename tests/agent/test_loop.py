@@ -123,8 +123,8 @@ class TestReplies:
         lead = lead_row(services, lead_id)
         assert lead.status in {LeadStatus.NEW, LeadStatus.ACTIVE}
         # "until December 2" is the last day away: back on the 3rd, written to from the day after (the lead's
-        # zone is UTC), once the returning inbox has been cleared.
-        assert lead.next_action_at == datetime(2026, 12, 4, 0, 0, tzinfo=UTC)
+        # zone is UTC), once the returning inbox has been cleared: in the morning, when email hours open.
+        assert lead.next_action_at == datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
         assert rows(services, Handoff, lead_id) == []
 
     def test_a_bounce_like_reply_suppresses_the_email_address(

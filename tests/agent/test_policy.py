@@ -223,12 +223,13 @@ class TestStatusAndSuppression:
             (LeadStatus.UNSUBSCRIBED, Stop(reason="lead.unsubscribed", rules=("lead.unsubscribed",))),
             (LeadStatus.CLOSED, Stop(reason="lead.closed", rules=("lead.closed",))),
             (LeadStatus.CONVERTED, Stop(reason="lead.converted", rules=("lead.converted",))),
-            (LeadStatus.HANDED_OFF, Stop(reason="lead.handed_off", rules=("lead.handed_off",))),
-            (LeadStatus.PAUSED, Stop(reason="lead.paused", rules=("lead.paused",))),
+            # A person has the lead, or paused it: automation waits for a rep, it does not end.
+            (LeadStatus.HANDED_OFF, Wait(until=None, rules=("lead.handed_off",))),
+            (LeadStatus.PAUSED, Wait(until=None, rules=("lead.paused",))),
         ],
     )
     def test_a_lead_out_of_automation_stops_with_its_status_rule(
-        self, status: LeadStatus, expected: Stop
+        self, status: LeadStatus, expected: Stop | Wait
     ) -> None:
         given = snapshot(of=lead(status=status), events=(visit(day(1)),), touches=(acknowledged(),))
 
@@ -438,7 +439,7 @@ class TestPause:
         events = (visit(day(5)), visit(day(5, hours=1)), visit(day(5, hours=2)))
         given = snapshot(of=lead(status=LeadStatus.PAUSED), events=events, touches=sent_sequence(0, 1))
 
-        assert decide(given, day(20)) == Stop(reason="lead.paused", rules=("lead.paused",))
+        assert decide(given, day(20)) == Wait(until=None, rules=("lead.paused",))
 
     def test_a_snoozed_lead_waits_until_the_snooze_ends(self) -> None:
         given = snapshot(of=lead(status=LeadStatus.PAUSED, paused_until=day(9)), touches=sent_sequence(0, 1))
