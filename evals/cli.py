@@ -415,7 +415,7 @@ def eval_decisions(
     action, purpose, channel, timing (the action's time inside the labelled window).
 
     Exits with status 1 when a field is below its target (action 0.95, purpose 0.85, channel and timing
-    0.95).
+    0.95) or when any message would go on a channel without the lead's consent.
     """
     from agent.replies.reader import shipped_reader
     from evals.decisions.cases import load_scenarios, split_files
@@ -438,5 +438,6 @@ def eval_decisions(
         report.write_json(json_path)
         console.print(f"report written to {json_path}")
     if not report.passed:
-        errors.print("[red]targets missed: " + "; ".join(report.missed_targets) + "[/]")
+        missed = report.missed_targets + [f"consent: {v}" for v in report.consent_violations]
+        errors.print("[red]targets missed: " + "; ".join(missed) + "[/]")
         raise typer.Exit(1)

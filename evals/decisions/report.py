@@ -75,3 +75,7 @@ def print_report(report: Report, console: Console, *, misses: bool = True) -> No
         f"{name} {s.accuracy:.3f}" for name in FIELDS for s in [report.field(name)] if s.accuracy is not None
     )
     console.print(f"[bold]{summary}[/]   {len(report.results)} scenarios")
+    if report.consent_violations:
+        console.print("[red]written on a channel without consent: " + "; ".join(report.consent_violations))
+    else:
+        console.print("no message on a channel without consent")

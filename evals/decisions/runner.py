@@ -94,8 +94,18 @@ class Report:
         return out
 
     @property
+    def consent_violations(self) -> list[str]:
+        """Scenarios where the policy would write on a channel the lead has not consented to (must be
+        none, whatever the labels say)."""
+        return [
+            f"{r.scenario.id}: {r.decided.action} by {r.decided.channel}"
+            for r in self.results
+            if r.decided.action == "draft" and not consented(r.scenario, r.decided.channel)
+        ]
+
+    @property
     def passed(self) -> bool:
-        return not self.missed_targets
+        return not self.missed_targets and not self.consent_violations
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +118,7 @@ class Report:
             },
             "targets": TARGETS,
             "passed": self.passed,
+            "consent_violations": self.consent_violations,
             "by_business": {
                 business: {name: {"correct": s.correct, "total": s.total} for name, s in fields.items()}
                 for business, fields in self.by_business().items()
@@ -143,6 +154,19 @@ def _result_dict(result: ScenarioResult) -> dict[str, Any]:
         "correct": result.correct,
         "misses": list(result.misses),
     }
+
+
+def consented(scenario: Scenario, channel: str | None) -> bool:
+    """May a message go to this lead on ``channel``: an address and the lead's consent for it (a call
+    needs a number; a rep makes it)."""
+    lead = scenario.lead
+    if channel == "email":
+        return bool(lead.email) and lead.consent_email
+    if channel == "sms":
+        return bool(lead.phone) and lead.consent_sms
+    if channel == "phone":
+        return bool(lead.phone)
+    return False
 
 
 def reduce(action: Action, now: datetime) -> Decided:
