@@ -214,6 +214,11 @@ def signal_of(event: EventRecord, pages: Mapping[str, PageRule] = DEFAULT_PAGES)
 def read_activity(snapshot: LeadSnapshot, config: ScoringConfig) -> list[Activity]:
     """Every engagement event of the lead, oldest first, each marked human or machine (with why)."""
     sent_at = {touch.id: touch.sent_at for touch in snapshot.touches if touch.id and touch.sent_at}
+    # A message reaches the inbox when it is delivered: a scanner's open "within seconds" counts from then.
+    for event in snapshot.events:
+        touch_id = str(event.payload.get("touch_id") or "")
+        if event.type is EventType.DELIVERED and touch_id in sent_at:
+            sent_at[touch_id] = max(sent_at[touch_id], event.occurred_at)
     clicks_by_touch: dict[str, list[EventRecord]] = {}
     for event in snapshot.events:
         if event.type is EventType.CLICK and event.payload.get("touch_id"):

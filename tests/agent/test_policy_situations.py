@@ -303,6 +303,25 @@ class TestCountingAndEnrolment:
         assert not isinstance(decide(given, day(1, hours=1)), HandOff)
 
 
+class TestMachineActivity:
+    def test_an_open_seconds_after_a_late_delivery_is_a_machine(self) -> None:
+        from agent.scoring import read_activity
+
+        (ack,) = sent_sequence(0)
+        assert ack.sent_at is not None
+        delivered = event(EventType.DELIVERED, ack.sent_at + timedelta(minutes=3), touch_id=ack.id)
+        scanner_open = event(
+            EventType.OPEN,
+            ack.sent_at + timedelta(minutes=3, seconds=2),
+            touch_id=ack.id,
+            user_agent=HUMAN_AGENT,
+        )
+
+        activity = read_activity(snapshot(events=(delivered, scanner_open), touches=(ack,)), ScoringConfig())
+
+        assert [a.human for a in activity if a.signal == "open"] == [False]
+
+
 class TestAwayNotices:
     def test_the_wait_ends_the_morning_after_the_return_date_and_names_the_next_touch(self) -> None:
         from datetime import date
