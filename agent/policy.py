@@ -928,11 +928,14 @@ class _Decision:
         if chosen is not None and chosen is not step.channel and self._usable(chosen) is None:
             return chosen, ("channel.preferred_by_lead",)
         stated = self._stated_channel()
-        if stated is not None and chosen is None and self._usable(stated) is None:
-            if stated is Channel.PHONE:
-                stated = Channel.SMS if self._usable(Channel.SMS) is None else step.channel
-            if stated is not step.channel:
-                return stated, ("channel.stated_by_lead",)
+        if (
+            stated in {Channel.EMAIL, Channel.SMS}
+            and stated is not None
+            and chosen is None
+            and stated is not step.channel
+            and self._usable(stated) is None
+        ):
+            return stated, ("channel.stated_by_lead",)
         replies = [e for e in self.snapshot.events if e.type is EventType.REPLY and e.channel is not None]
         answered_on = replies[-1].channel if replies else None
         if (

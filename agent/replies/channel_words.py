@@ -13,7 +13,8 @@ from agent.domain import Channel
 
 _SMS = (
     r"\btext me\b",
-    r"\b(please|pls|just|rather|better)\b.{0,20}\btext\b",
+    r"\b(please|pls|just)\s+text\b(?!\s+(of|from|in)\b)",
+    r"\b(i'?d|i would|would) rather\b.{0,12}\btext(ing)?\b(?!\s+(of|from|in)\b)",
     r"\bprefer\b.{0,30}\b(texts?|texting|sms|text messages?)\b",
     r"\b(texts?|texting|sms|text messages?)\b.{0,25}\b(is|are|works?)\b.{0,10}\b(better|best|easier)\b",
     r"\b(by|via|over)\s+(text|sms)\b.{0,30}\b(please|instead|better|prefer)",
@@ -27,7 +28,7 @@ _EMAIL = (
     r"\bprefer\b.{0,30}\be-?mails?\b",
     r"\be-?mail\b.{0,25}\b(is|works?)\b.{0,10}\b(better|best|easier)\b",
     r"\b(by|via|over)\s+e-?mail\b.{0,30}\b(please|instead|better|prefer)",
-    r"\b(don'?t|do not|please don'?t|no)\b.{0,15}\b(text|call)\b",
+    r"\b(don'?t|do not|please don'?t|please do not)\s+(text|call)\b",
     r"\bprefiero\b.{0,30}\b(correo|e-?mail)\b",
 )
 _PHONE = (
@@ -44,7 +45,8 @@ PATTERNS = (
 
 
 def stated_channel(text: str) -> Channel | None:
-    """The channel the words ask to be reached on, if they ask for one."""
+    """The channel the words ask to be reached on, if they ask for one (a call is asked of a person:
+    the policy hands such a request off rather than moving messages to another channel)."""
     for channel, pattern in PATTERNS:
         if pattern.search(text):
             return channel
