@@ -657,7 +657,7 @@ class _Decision:
                 and event.occurred_at == current.started_at
                 and target.name == current.sequence
             ):
-                return None  # the event that started this enrolment
+                continue  # the event that started this enrolment
             if target is not None:
                 return self._enrol(target.name, event.occurred_at), f"enrol.{target.name}.on_{event.name}"
         returned = self._returned_after_absence(current)
@@ -667,7 +667,8 @@ class _Decision:
         if sequence is None:
             return None
         if sequence.then is not None and self._next_index(sequence, current) is None:
-            return self._enrol(sequence.then, self.now), f"enrol.{sequence.then}.after_{sequence.name}"
+            ended = self._ended_at(sequence, current)
+            return self._enrol(sequence.then, ended), f"enrol.{sequence.then}.after_{sequence.name}"
         if sequence.repeat_every_days is not None:
             return self._quiet(current)
         return None
@@ -698,11 +699,29 @@ class _Decision:
         last = max(engaged)
         if self.now - last < self.config.absence:
             return None
-        if any(t.sequence == target.name and t.created_at > last for t in self.snapshot.touches):
-            return None  # already re-engaged since they went quiet
-        return self._enrol(
-            target.name, self.now
-        ), f"enrol.{target.name}.quiet_{self.config.absence.days}_days"
+        # Day 0 is the day the silence reached its length (a stable start: deciding again later, or for
+        # an imported history, finds the same enrolment and the steps already sent in it).
+        started = step_due(last, self.config.absence.days, None, self.tz)
+        enrollment = self._enrol(target.name, started)
+        reengaged = any(t.sequence == target.name and t.created_at > last for t in self.snapshot.touches)
+        if reengaged and self._next_index(target, enrollment) is None:
+            return None  # re-engaged since they went quiet, and that is done: nurture goes on
+        return enrollment, f"enrol.{target.name}.quiet_{self.config.absence.days}_days"
+
+    def _ended_at(self, sequence: Sequence, enrollment: Enrollment) -> datetime:
+        """When a finished enrolment ended: its last touch, or its last step's time if none was sent
+        (what follows counts its days from there, not from whenever the policy next looks)."""
+        own = [
+            t.created_at
+            for t in self._live_touches()
+            if t.sequence == sequence.name
+            and t.step >= enrollment.step_base
+            and t.created_at >= enrollment.started_at
+        ]
+        if own:
+            return max(own)
+        last = sequence.steps[-1]
+        return step_due(enrollment.started_at, last.day, last.at, self.tz)
 
     def _enrol(self, name: str, started_at: datetime) -> Enrollment:
         """Steps of an earlier enrolment in the same sequence come before this one's: only touches

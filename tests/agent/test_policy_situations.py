@@ -303,6 +303,32 @@ class TestCountingAndEnrolment:
         assert not isinstance(decide(given, day(1, hours=1)), HandOff)
 
 
+class TestSequencesThatFollowOthers:
+    def test_nurture_after_a_finished_quote_sequence_counts_from_its_last_touch(self) -> None:
+        quoted = event(EventType.QUOTE_SENT, day(1), channel=None)
+        touches = (
+            *sent_sequence(0),
+            *(touch(i, day(1 + d), sequence="post_quote") for i, d in enumerate((2, 5, 9, 14))),
+        )
+        given = snapshot(events=(quoted,), touches=touches)
+
+        action = decide(given, day(20))
+
+        assert isinstance(action, Wait) and action.purpose is TouchPurpose.NURTURE
+        assert action.until == day(15 + 30)
+
+    def test_a_quiet_lead_reengaged_gets_the_next_reengagement_step(self) -> None:
+        touches = sent_sequence(0, 1, 3, 7, 14, 30)
+        clicked = event(EventType.CLICK, day(31), touch_id=touches[-1].id, url="https://x.example/blog")
+        first = touch(0, day(61, hours=1), sequence="re_engagement")
+        given = snapshot(events=(clicked,), touches=(*touches, first))
+
+        action = decide(given, day(64))
+
+        assert isinstance(action, Wait) and action.purpose is TouchPurpose.VALUE_ADD
+        assert "enrol.re_engagement.quiet_30_days" in action.rules
+
+
 class TestMachineActivity:
     def test_an_open_seconds_after_a_late_delivery_is_a_machine(self) -> None:
         from agent.scoring import read_activity
