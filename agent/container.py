@@ -70,10 +70,18 @@ class Services:
 
 
 def company_identity(settings: Settings) -> CompanyIdentity:
-    """The company profile file when one is configured, else the individual settings."""
-    if settings.company_profile is not None:
+    """The company profile file when one is configured (or ``company.yaml`` in the business's
+    configuration folder), else the individual settings."""
+    profile = settings.company_profile
+    if (
+        profile is None
+        and settings.config_dir is not None
+        and (settings.config_dir / "company.yaml").is_file()
+    ):
+        profile = settings.config_dir / "company.yaml"
+    if profile is not None:
         try:
-            return load_profile(settings.company_profile)
+            return load_profile(profile)
         except ProfileError as exc:
             raise SettingsError(f"TOUCHPOINT_COMPANY_PROFILE: {exc}") from exc
     return CompanyIdentity(

@@ -6,7 +6,8 @@ The folder (``TOUCHPOINT_CONFIG_DIR``) may hold, each optional:
   (``project_completed``, ``renewal_due``...); a file with a shipped sequence's name replaces it;
 - ``triggers.yaml``: which pages mean pricing interest, a download, a case study, by URL substring or by
   knowledge document id (a kind the file names replaces the shipped patterns of that kind);
-- ``policy.yaml``: caps, hours, thresholds (a key the file leaves out keeps its setting).
+- ``policy.yaml``: caps, hours, thresholds (a key the file leaves out keeps its setting);
+- ``company.yaml``: the company profile (``agent/company.py``), unless TOUCHPOINT_COMPANY_PROFILE names one.
 
 Loaded once at the edge (the container, the eval harness) into a ``Playbook`` that the pure policy takes;
 the policy never reads a file. Every error names the file and the line, so ``touchpoint config check``
@@ -35,7 +36,10 @@ from agent.yaml_lines import line_of, yaml_error_line
 SEQUENCES: Final = "sequences"
 TRIGGERS_FILE: Final = "triggers.yaml"
 POLICY_FILE: Final = "policy.yaml"
-KNOWN_ENTRIES: Final = frozenset({SEQUENCES, TRIGGERS_FILE, POLICY_FILE, "company.yaml", "README.md"})
+COMPANY_FILE: Final = (
+    "company.yaml"  # the company profile (agent/company.py), when TOUCHPOINT_COMPANY_PROFILE is unset
+)
+KNOWN_ENTRIES: Final = frozenset({SEQUENCES, TRIGGERS_FILE, POLICY_FILE, COMPANY_FILE, "README.md"})
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -123,6 +127,14 @@ def check_folder(folder: Path) -> list[str]:
         load_playbook(folder)
     except ConfigError as exc:
         problems.insert(0, str(exc))
+    company = folder / COMPANY_FILE
+    if company.is_file():
+        from agent.company import ProfileError, load_profile
+
+        try:
+            load_profile(company)
+        except ProfileError as exc:
+            problems.append(str(exc))
     return problems
 
 

@@ -227,6 +227,24 @@ class TestConfigCheck:
 
         assert any("not a file Touchpoint reads" in p for p in check_folder(tmp_path))
 
+    def test_a_broken_company_profile_in_the_folder_is_reported(self, tmp_path: Path) -> None:
+        write(tmp_path, "company.yaml", "name: Casa Verde\n")
+
+        problems = check_folder(tmp_path)
+
+        assert problems and "company.yaml" in problems[0]
+
+    def test_the_company_profile_in_the_folder_sends_the_messages(self, tmp_path: Path) -> None:
+        from agent.container import company_identity
+        from agent.settings import Settings
+
+        source = Path(__file__).parents[2] / "evals/companies/casa-verde/company.yaml"
+        write(tmp_path, "company.yaml", source.read_text(encoding="utf-8"))
+
+        identity = company_identity(Settings(config_dir=tmp_path))
+
+        assert "Casa Verde" in identity.name
+
     def test_the_command_accepts_the_blind_businesses_folders(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
