@@ -66,6 +66,7 @@ MILESTONES = frozenset(
 RETURN_SIGNALS = frozenset({"open", "click", "page_visit", "pricing_visit", "case_study_view", "download"})
 ENGAGED_SIGNALS = RETURN_SIGNALS | {"reply", "meeting_booked", "meeting_held"}
 VISIT_SIGNALS = frozenset({"page_visit", "pricing_visit", "case_study_view"})
+MEETING_SIGNALS = frozenset({"meeting_booked", "meeting_held"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,9 +536,12 @@ class _Decision:
         fresh = [a for a in self.human if self.handled_until is None or a.event.known_at > self.handled_until]
         if not fresh:
             return None
+        # A meeting booked or held is a person already at work with the lead, and its own sequence: it
+        # does not make the lead "hot" for another handoff (the score shown to reps still counts it).
+        counted = [a for a in fresh if a.signal not in MEETING_SIGNALS]
         engagement = self.engagement
-        if self.handled_until is not None:
-            engagement = score(self.snapshot, self.now, self.config.scoring, activity=fresh)
+        if self.handled_until is not None or len(counted) < len(fresh):
+            engagement = score(self.snapshot, self.now, self.config.scoring, activity=counted)
         if engagement.value >= self.config.hot_score:
             return HandOff(
                 reason="hot_score",

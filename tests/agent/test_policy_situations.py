@@ -329,6 +329,19 @@ class TestSequencesThatFollowOthers:
         assert "enrol.re_engagement.quiet_30_days" in action.rules
 
 
+class TestHotLeads:
+    def test_a_meeting_booked_and_held_does_not_make_the_lead_hot_for_another_handoff(self) -> None:
+        booked = event(EventType.MEETING_BOOKED, day(1), channel=None)
+        held = event(EventType.MEETING_HELD, day(3), channel=None)
+        touches = (*sent_sequence(0), touch(0, day(1, hours=1), sequence="meeting_booked"))
+        opens = tuple(opened(t, after=timedelta(hours=2)) for t in touches)
+        given = snapshot(events=(booked, held, *opens), touches=touches)
+
+        action = decide(given, day(3, hours=0.1))
+
+        assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.POST_MEETING
+
+
 class TestMachineActivity:
     def test_an_open_seconds_after_a_late_delivery_is_a_machine(self) -> None:
         from agent.scoring import read_activity
