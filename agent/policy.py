@@ -292,7 +292,7 @@ def describe(action: Action) -> str:
     if isinstance(action, Wait):
         if action.until is None:
             return "wait for what is in flight (a review, a send) or for the lead"
-        return f"wait until {action.until:%Y-%m-%d %H:%M} UTC"
+        return f"wait until {action.until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"  # whatever zone it came in
     if isinstance(action, DraftTouch):
         route = "to send" if action.auto_send else "for review"
         why = f" after {action.trigger.replace('_', ' ')}" if action.trigger else ""

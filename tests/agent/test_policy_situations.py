@@ -342,6 +342,15 @@ class TestHotLeads:
         assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.POST_MEETING
 
 
+class TestTheTimeline:
+    def test_a_wait_in_a_local_zone_is_described_in_utc(self) -> None:
+        from agent.policy import describe
+
+        local = datetime(2027, 3, 1, 9, 0, tzinfo=CHICAGO)
+
+        assert describe(Wait(until=local, rules=())) == "wait until 2027-03-01 15:00 UTC"
+
+
 class TestMachineActivity:
     def test_an_open_seconds_after_a_late_delivery_is_a_machine(self) -> None:
         from agent.scoring import read_activity
