@@ -46,11 +46,15 @@ leads_app = typer.Typer(help="Leads.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
 replies_app = typer.Typer(help="The reply reader.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="The business's configuration folder (TOUCHPOINT_CONFIG_DIR).", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(users_app, name="users")
 app.add_typer(replies_app, name="replies")
+app.add_typer(config_app, name="config")
 PLUGINS = Plugins(
     app=app,
     groups={
@@ -59,6 +63,7 @@ PLUGINS = Plugins(
         "knowledge": knowledge_app,
         "users": users_app,
         "replies": replies_app,
+        "config": config_app,
     },
 )
 
@@ -205,6 +210,34 @@ def users_create(
     finally:
         engine.dispose()
     console.print(f"{email} ({role}) can sign in at {str(settings.public_base_url).rstrip('/')}/login")
+
+
+@config_app.command("check")
+def config_check(
+    folder: Annotated[
+        Path | None, typer.Argument(help="The folder to check [default: TOUCHPOINT_CONFIG_DIR]")
+    ] = None,
+) -> None:
+    """Validate a configuration folder (sequences/, triggers.yaml, policy.yaml) without starting anything:
+    each error names the file and the line. Exits with status 1 when something is wrong."""
+    from agent.playbook import check_folder, load_playbook
+
+    if folder is None:
+        folder = load_settings().config_dir
+        if folder is None:
+            raise CliError("no folder given and TOUCHPOINT_CONFIG_DIR is not set")
+    problems = check_folder(folder)
+    if problems:
+        for problem in problems:
+            errors.print(f"[red]error:[/] {problem}")
+        raise typer.Exit(1)
+    playbook = load_playbook(folder)
+    policy = playbook.policy
+    caps = ", ".join(f"{cap.name.removeprefix('cap.')} {cap.limit}" for cap in policy.caps)
+    console.print(
+        f"{folder}: valid. {len(playbook.sequences)} sequences ({', '.join(sorted(playbook.sequences))}); "
+        f"caps {caps}; email {policy.email_hours}, texts {policy.sms_hours}, calls {policy.phone_hours}"
+    )
 
 
 @replies_app.command("train")
@@ -411,6 +444,7 @@ def _run(func: Callable[[], T]) -> T | None:
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from agent.leads_import import ImportFileError
+    from agent.playbook import ConfigError
     from agent.replies.model import ModelFileError
     from agent.replies.training import CorpusError
     from agent.sequences import SequenceError
@@ -420,6 +454,7 @@ def _known_errors() -> tuple[type[Exception], ...]:
     return (
         ImportFileError,
         SequenceError,
+        ConfigError,
         PromptError,
         EmbeddingModelError,
         ModelFileError,

@@ -32,12 +32,12 @@ from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
 from agent.notify import Notifier
 from agent.outbox import Outbox
+from agent.playbook import load_playbook
 from agent.policy import PolicyConfig
 from agent.replies.llm import LlmReplyClassifier
 from agent.replies.protocol import ReplyClassifier
 from agent.replies.reader import shipped_reader
 from agent.replies.rules import RuleClassifier
-from agent.sequences import load_sequences
 from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
 from agent.signing import LinkSigner
 from knowledge.chroma_store import ChromaVectorStore, chroma_client
@@ -70,10 +70,18 @@ class Services:
 
 
 def company_identity(settings: Settings) -> CompanyIdentity:
-    """The company profile file when one is configured, else the individual settings."""
-    if settings.company_profile is not None:
+    """The company profile file when one is configured (or ``company.yaml`` in the business's
+    configuration folder), else the individual settings."""
+    profile = settings.company_profile
+    if (
+        profile is None
+        and settings.config_dir is not None
+        and (settings.config_dir / "company.yaml").is_file()
+    ):
+        profile = settings.config_dir / "company.yaml"
+    if profile is not None:
         try:
-            return load_profile(settings.company_profile)
+            return load_profile(profile)
         except ProfileError as exc:
             raise SettingsError(f"TOUCHPOINT_COMPANY_PROFILE: {exc}") from exc
     return CompanyIdentity(
@@ -94,12 +102,13 @@ def build_services(
     identity = company_identity(settings)
     knowledge = knowledge or build_knowledge_base(settings)
     models = build_model_access(settings)
+    playbook = load_playbook(settings.config_dir, PolicyConfig.from_settings(settings))
     loop = AgentLoop(
         knowledge=knowledge,
         drafting=build_drafting(settings, models),
-        sequences=load_sequences(),
+        sequences=playbook.sequences,
         identity=identity,
-        config=PolicyConfig.from_settings(settings),
+        config=playbook.policy,
         classifier=build_reply_classifier(settings, models, identity),
         handoff_target=HandoffTarget.from_settings(settings),
     )

@@ -44,6 +44,11 @@ class EventType(StrEnum):
     QUOTE_SENT = "quote_sent"
     MEETING_HELD = "meeting_held"
     PURCHASE = "purchase"
+    # The lead's choice on the preference page (payload: frequency, channel).
+    PREFERENCE = "preference"
+    # An event type the business defines and records ("project_completed", "renewal_due"...): its name
+    # is in the payload (``EventRecord.name``); a sequence of the business's own may start on it.
+    BUSINESS = "business"
 
 
 class LeadStatus(StrEnum):
@@ -287,6 +292,13 @@ class EventRecord:
     id: str | None = None
     recorded_at: datetime | None = None  # when we heard of it (``occurred_at`` is what the sender says)
     reading: ReplyReading | None = None  # replies only, once classified
+
+    @property
+    def name(self) -> str:
+        """The event's type as sequences name it: the business's own name for a business event."""
+        if self.type is EventType.BUSINESS:
+            return str(self.payload.get("name") or EventType.BUSINESS.value)
+        return self.type.value
 
     @property
     def known_at(self) -> datetime:

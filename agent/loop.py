@@ -162,7 +162,9 @@ class AgentLoop:
                     Wait(until=now, rules=("replies.to_read",)),
                     unread=tuple((str(r.id), _inbound(r)) for r in unread),
                 )
-        replies_read = self._read_replies(session, lead, snapshot, now, readings or {})
+        replies_read = self._read_replies(session, lead, snapshot, now, readings or {}) or any(
+            e.type is EventType.INQUIRY and e.reading is None for e in snapshot.events
+        )
         snooze_ended = self._end_snooze(session, lead, now)
         if replies_read or snooze_ended:
             snapshot = load_snapshot(session, lead)
@@ -448,6 +450,7 @@ class AgentLoop:
         unread = _unread_replies(snapshot)
         events = EventRepository(session)
         today = now.astimezone(zone(lead.timezone)).date()
+        self._read_inquiries(events, snapshot, today)
         for record in unread:
             known = readings.get(record.id) if record.id is not None else None
             reading = known or self.classifier.classify(_inbound(record), today=today)
@@ -470,6 +473,18 @@ class AgentLoop:
                 suppression.wrong_person(session, lead, channel, source=source, now=now)
         session.flush()
         return bool(unread)
+
+    def _read_inquiries(self, events: EventRepository, snapshot: LeadSnapshot, today: date) -> None:
+        """An inquiry's words are read like a reply's ("can someone call me?" asks for a person: the
+        policy hands off right after the acknowledgment). Read at once, without a model, so the
+        acknowledgment is never held back for it."""
+        reader = self.classifier if not self.classifier.uses_model else RuleClassifier()
+        for record in snapshot.events:
+            if record.type is not EventType.INQUIRY or record.reading is not None or record.id is None:
+                continue
+            event = events.get(uuid.UUID(str(record.id)))
+            if event is not None:
+                event.reading = reader.classify(_inbound(record), today=today).as_dict()
 
     @staticmethod
     def _snooze_over(lead: Lead, now: datetime) -> bool:

@@ -24,8 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -43,9 +43,10 @@ from agent.domain import (
     TouchRecord,
     TouchState,
 )
-from agent.scoring import Activity, Score, ScoringConfig, page_kind, read_activity, score
+from agent.replies.channel_words import stated_channel
+from agent.scoring import Activity, PageRule, Score, ScoringConfig, page_kind, read_activity, score
 from agent.sequences import FIRST_SEQUENCE, QUIET, RETURNED, Sequence, Step, starting_on
-from agent.timing import SATURDAY, Cap, Hours, cap_frees_at, local_days_later, next_open, zone
+from agent.timing import SATURDAY, Cap, Hours, cap_frees_at, next_open, step_due, zone
 
 if TYPE_CHECKING:
     from agent.settings import Settings
@@ -56,7 +57,8 @@ TERMINAL_STATUSES = {
     LeadStatus.UNSUBSCRIBED: "lead.unsubscribed",
 }
 # Milestone events that enrol a lead in the sequence that declares them (the first inquiry enrols in
-# new_lead when the lead is created; a later one hands off instead).
+# new_lead when the lead is created; a later one hands off instead). An event type the business defines
+# (EventType.BUSINESS) is a milestone when one of its sequences starts on it.
 MILESTONES = frozenset(
     {EventType.QUOTE_SENT, EventType.MEETING_BOOKED, EventType.MEETING_HELD, EventType.PURCHASE}
 )
@@ -64,6 +66,7 @@ MILESTONES = frozenset(
 RETURN_SIGNALS = frozenset({"open", "click", "page_visit", "pricing_visit", "case_study_view", "download"})
 ENGAGED_SIGNALS = RETURN_SIGNALS | {"reply", "meeting_booked", "meeting_held"}
 VISIT_SIGNALS = frozenset({"page_visit", "pricing_visit", "case_study_view"})
+MEETING_SIGNALS = frozenset({"meeting_booked", "meeting_held"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,7 @@ TRIGGERS = (
     TriggerRule(
         "download",
         frozenset({"download"}),
-        None,
+        "download",
         TouchPurpose.VALUE_ADD,
         "They downloaded something: follow up with a related resource on the same topic.",
     ),
@@ -122,7 +125,8 @@ class PolicyConfig:
         Cap("cap.month", 8, timedelta(days=30)),
     )
     email_hours: Hours = EMAIL_HOURS
-    sms_hours: Hours = SMS_HOURS  # SMS and calls: never outside 08:00-21:00
+    sms_hours: Hours = SMS_HOURS  # SMS: never outside 08:00-21:00
+    phone_hours: Hours = SMS_HOURS  # calls (a task for a rep): as texts unless the business says
     b2b_weekdays_only: bool = True
     auto_send_max_risk: RiskTier | None = RiskTier.LOW  # None: every touch waits for a rep
     hot_score: float = 50.0
@@ -149,6 +153,7 @@ class PolicyConfig:
             ),
             email_hours=Hours.parse(settings.email_hours),
             sms_hours=Hours.parse(settings.sms_hours),
+            phone_hours=Hours.parse(settings.sms_hours),
             b2b_weekdays_only=settings.b2b_weekdays_only,
             auto_send_max_risk=risk,
             hot_score=settings.hot_score_threshold,
@@ -181,7 +186,17 @@ class Enrollment:
     step_base: int = 0
 
 
-DEADLINE_MISSED = "drafting.deadline_missed"  # on a touch the composer wrote because the LLM was late
+# How an unsubscribe event says the lead used an email's unsubscribe link.
+LINK_UNSUBSCRIBES = frozenset({"link", "one_click_link", "unsubscribe_link"})
+# A page visit this soon after a click on a link to the same page is that click landing.
+LANDING_WITHIN = timedelta(minutes=10)
+# Touches that answer the lead's own inquiry rather than follow up on it.
+ANSWERS = frozenset({TouchPurpose.ACKNOWLEDGMENT, TouchPurpose.PERSONAL_RESPONSE})
+DEADLINE_MISSED = "drafting.deadline_missed"
+PERSON_WILL_ANSWER = (
+    "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
+    "if they asked for a call); no sales content."
+)  # on a touch the composer wrote because the LLM was late
 PERSONAL_ANGLE = (
     "The personal reply your acknowledgment promised: answer what they asked, in their terms, with the "
     "best source, and propose the next step."
@@ -193,6 +208,10 @@ class Wait:
     until: datetime | None  # None: nothing will happen until something else does (a review, an event)
     rules: tuple[str, ...]
     enroll: Enrollment | None = None  # a new enrolment this decision starts (the loop stores it)
+    # The touch the wait is for, when it is known (a step not due yet, quiet hours, a cap): shown to
+    # reps and scored by the decision evals. Information, not the decision: equal waits stay equal.
+    purpose: TouchPurpose | None = field(default=None, compare=False)
+    channel: Channel | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +265,10 @@ def outdated_by(action: Action) -> str | None:
         return f"handed off to a person ({action.reason.replace('_', ' ')})"
     if isinstance(action, Stop):
         return f"automation stopped ({action.reason.removeprefix('lead.').replace('_', ' ')})"
+    if isinstance(action, Wait) and "lead.handed_off" in action.rules:
+        return "automation stopped (handed off)"
+    if isinstance(action, Wait) and "lead.paused" in action.rules:
+        return "automation stopped (paused)"
     if isinstance(action, Wait) and (
         "reply.out_of_office" in action.rules or "lead.paused_until" in action.rules
     ):
@@ -269,7 +292,7 @@ def describe(action: Action) -> str:
     if isinstance(action, Wait):
         if action.until is None:
             return "wait for what is in flight (a review, a send) or for the lead"
-        return f"wait until {action.until:%Y-%m-%d %H:%M} UTC"
+        return f"wait until {action.until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"  # whatever zone it came in
     if isinstance(action, DraftTouch):
         route = "to send" if action.auto_send else "for review"
         why = f" after {action.trigger.replace('_', ' ')}" if action.trigger else ""
@@ -348,7 +371,7 @@ class _Decision:
 
     # --- the rules, in order ---------------------------------------------------------------------
     def decide(self) -> Action:
-        return (
+        action = (
             self._status()
             or self._reply()
             or self._pause()
@@ -357,6 +380,17 @@ class _Decision:
             or self._in_flight()
             or self._plan()
         )
+        if isinstance(action, Wait) and action.until is not None and action.purpose is None:
+            return self._what_comes_after(action, action.until)
+        return action
+
+    def _what_comes_after(self, wait: Wait, until: datetime) -> Wait:
+        """A snooze or an away notice ends in a touch: name it (purpose, channel), for reps and evals."""
+        then = _Decision(self.snapshot, self.sequences, until, self.config, None)
+        later = then._status() or then._hot() or then._in_flight() or then._plan()
+        if isinstance(later, DraftTouch | Wait) and later.purpose is not None:
+            return replace(wait, purpose=later.purpose, channel=later.channel)
+        return wait
 
     def _status(self) -> Action | None:
         status = self.lead.status
@@ -368,10 +402,13 @@ class _Decision:
                 reason="unsubscribed", rules=("suppression.all_channels",), status=LeadStatus.UNSUBSCRIBED
             )
         if status is LeadStatus.HANDED_OFF:
-            return Stop(reason="lead.handed_off", rules=("lead.handed_off",))
+            # A person has the lead: automation waits until a rep resumes it (nothing ends by itself).
+            return Wait(until=None, rules=("lead.handed_off",))
         return None
 
     def _opted_out_everywhere(self) -> bool:
+        if self._link_unsubscribe() is not None and not self._reopened():
+            return True  # the email's unsubscribe link stops every sales message, on every channel
         for event in self.snapshot.events:
             if event.type is EventType.COMPLAINT or (
                 event.type is EventType.UNSUBSCRIBE and event.channel is None
@@ -386,6 +423,31 @@ class _Decision:
             ):
                 return True
         return False
+
+    def _link_unsubscribe(self) -> EventRecord | None:
+        """The lead's latest use of an email's unsubscribe link (one click, or the link's page)."""
+        used = [
+            e
+            for e in self.snapshot.events
+            if e.type is EventType.UNSUBSCRIBE
+            and e.channel in {Channel.EMAIL, None}
+            and str(e.payload.get("via") or "") in LINK_UNSUBSCRIBES
+            and e.occurred_at <= self.now
+        ]
+        return max(used, key=lambda e: e.occurred_at, default=None)
+
+    def _reopened(self) -> frozenset[Channel]:
+        """The channels the lead chose on the preference page after unsubscribing by the link."""
+        link = self._link_unsubscribe()
+        if link is None:
+            return frozenset(Channel)
+        return frozenset(
+            e.channel
+            for e in self.snapshot.events
+            if e.type is EventType.PREFERENCE
+            and e.channel is not None
+            and link.occurred_at <= e.occurred_at <= self.now
+        )
 
     def _reply(self) -> Action | None:
         for reply in reversed(self._unhandled(EventType.REPLY)):
@@ -416,7 +478,7 @@ class _Decision:
             return None
         until = self.lead.paused_until
         if until is None:
-            return Stop(reason="lead.paused", rules=("lead.paused",))
+            return Wait(until=None, rules=("lead.paused",))  # until a rep resumes it
         if until > self.now:
             return Wait(until=until, rules=("lead.paused_until",))
         return None  # the snooze is over: carry on (the loop sets the lead active again)
@@ -435,11 +497,13 @@ class _Decision:
         return Wait(until=back, rules=("reply.out_of_office",))
 
     def _back_at(self, reply: EventRecord, returns: date | None) -> datetime:
-        """The morning after they said they are back (a day's grace for their inbox), within limits."""
-        latest = reply.occurred_at + self.config.out_of_office_max
+        """The morning after they said they are back (a day's grace for their inbox, from the start of
+        their email hours), within limits counted in days on their calendar."""
+        latest = step_due(reply.occurred_at, self.config.out_of_office_max.days, None, self.tz)
         if returns is None:
-            return reply.occurred_at + self.config.out_of_office_default
-        back = datetime.combine(returns + timedelta(days=1), time(0), tzinfo=self.tz)
+            return step_due(reply.occurred_at, self.config.out_of_office_default.days, None, self.tz)
+        morning = self.config.email_hours.start
+        back = datetime.combine(returns + timedelta(days=1), morning, tzinfo=self.tz).astimezone(UTC)
         return min(max(back, reply.occurred_at), latest)
 
     def _hot(self) -> Action | None:
@@ -453,6 +517,14 @@ class _Decision:
             )
         if self.inquiries and not any(t.purpose is TouchPurpose.ACKNOWLEDGMENT for t in self._live_touches()):
             return None  # the instant acknowledgment goes out first; a person can take over right after
+        asking = self._asks_for_person(inquiries)
+        if asking is not None:
+            quoted = str(asking.payload.get("message") or "").strip().replace("\n", " ")
+            return HandOff(
+                reason="asks_for_person",
+                rules=("handoff.inquiry_asks_for_person",),
+                detail=f'Their inquiry asks for a person: "{quoted[:160]}"',
+            )
         if self._high_value():
             return HandOff(
                 reason="high_value",
@@ -464,9 +536,12 @@ class _Decision:
         fresh = [a for a in self.human if self.handled_until is None or a.event.known_at > self.handled_until]
         if not fresh:
             return None
+        # A meeting booked or held is a person already at work with the lead, and its own sequence: it
+        # does not make the lead "hot" for another handoff (the score shown to reps still counts it).
+        counted = [a for a in fresh if a.signal not in MEETING_SIGNALS]
         engagement = self.engagement
-        if self.handled_until is not None:
-            engagement = score(self.snapshot, self.now, self.config.scoring, activity=fresh)
+        if self.handled_until is not None or len(counted) < len(fresh):
+            engagement = score(self.snapshot, self.now, self.config.scoring, activity=counted)
         if engagement.value >= self.config.hot_score:
             return HandOff(
                 reason="hot_score",
@@ -494,11 +569,23 @@ class _Decision:
             )
         return None
 
+    def _asks_for_person(self, inquiries: list[EventRecord]) -> EventRecord | None:
+        """An inquiry (not yet seen by a person) whose words ask for a person, as the reply reader read it."""
+        return next(
+            (
+                e
+                for e in reversed(inquiries)
+                if e.reading is not None and e.reading.intent is ReplyIntent.ASKS_FOR_PERSON
+            ),
+            None,
+        )
+
     def _high_value(self) -> bool:
         threshold, value = self.config.high_value, self.lead.deal_value
         if threshold is None or value is None or value < threshold:
             return False
-        return not any(h.reason == "high_value" for h in self.snapshot.handoffs)
+        # Once: a person who already had the lead (for its value or anything else) has seen the deal.
+        return not self.snapshot.handoffs
 
     def _in_flight(self) -> Action | None:
         if any(t.state in IN_FLIGHT_STATES for t in self.snapshot.touches):
@@ -538,7 +625,7 @@ class _Decision:
             )
         step = sequence.step_at(index)
         assert step is not None
-        due = local_days_later(enrollment.started_at, sequence.day_of(index), self.tz)
+        due = step_due(enrollment.started_at, sequence.day_of(index), step.at, self.tz)
         step_rules = (
             *rules,
             f"sequence.{sequence.name}.step_{index}.{'not_due' if due > self.now else 'due'}",
@@ -564,14 +651,19 @@ class _Decision:
         milestones = [
             e
             for e in self.snapshot.events
-            if e.type in MILESTONES and current.started_at < e.occurred_at <= self.now
+            if (e.type in MILESTONES or e.type is EventType.BUSINESS)
+            and current.started_at <= e.occurred_at <= self.now
         ]
         for event in sorted(milestones, key=lambda e: e.occurred_at, reverse=True):
-            target = starting_on(self.sequences, event.type.value)
+            target = starting_on(self.sequences, event.name)
+            if (
+                target is not None
+                and event.occurred_at == current.started_at
+                and target.name == current.sequence
+            ):
+                continue  # the event that started this enrolment
             if target is not None:
-                return self._enrol(
-                    target.name, event.occurred_at
-                ), f"enrol.{target.name}.on_{event.type.value}"
+                return self._enrol(target.name, event.occurred_at), f"enrol.{target.name}.on_{event.name}"
         returned = self._returned_after_absence(current)
         if returned is not None:
             return returned
@@ -579,7 +671,8 @@ class _Decision:
         if sequence is None:
             return None
         if sequence.then is not None and self._next_index(sequence, current) is None:
-            return self._enrol(sequence.then, self.now), f"enrol.{sequence.then}.after_{sequence.name}"
+            ended = self._ended_at(sequence, current)
+            return self._enrol(sequence.then, ended), f"enrol.{sequence.then}.after_{sequence.name}"
         if sequence.repeat_every_days is not None:
             return self._quiet(current)
         return None
@@ -610,14 +703,38 @@ class _Decision:
         last = max(engaged)
         if self.now - last < self.config.absence:
             return None
-        if any(t.sequence == target.name and t.created_at > last for t in self.snapshot.touches):
-            return None  # already re-engaged since they went quiet
-        return self._enrol(
-            target.name, self.now
-        ), f"enrol.{target.name}.quiet_{self.config.absence.days}_days"
+        # Day 0 is the day the silence reached its length (a stable start: deciding again later, or for
+        # an imported history, finds the same enrolment and the steps already sent in it).
+        started = step_due(last, self.config.absence.days, None, self.tz)
+        enrollment = self._enrol(target.name, started)
+        reengaged = any(t.sequence == target.name and t.created_at > last for t in self.snapshot.touches)
+        if reengaged and self._next_index(target, enrollment) is None:
+            return None  # re-engaged since they went quiet, and that is done: nurture goes on
+        return enrollment, f"enrol.{target.name}.quiet_{self.config.absence.days}_days"
+
+    def _ended_at(self, sequence: Sequence, enrollment: Enrollment) -> datetime:
+        """When a finished enrolment ended: its last touch, or its last step's time if none was sent
+        (what follows counts its days from there, not from whenever the policy next looks)."""
+        own = [
+            t.created_at
+            for t in self._live_touches()
+            if t.sequence == sequence.name
+            and t.step >= enrollment.step_base
+            and t.created_at >= enrollment.started_at
+        ]
+        if own:
+            return max(own)
+        last = sequence.steps[-1]
+        return step_due(enrollment.started_at, last.day, last.at, self.tz)
 
     def _enrol(self, name: str, started_at: datetime) -> Enrollment:
-        used = [t.step for t in self.snapshot.touches if t.sequence == name and t.step >= 0]
+        """Steps of an earlier enrolment in the same sequence come before this one's: only touches
+        drafted before it started number its first step (those after it are its own steps)."""
+        used = [
+            t.step
+            for t in self.snapshot.touches
+            if t.sequence == name and t.step >= 0 and t.created_at < started_at
+        ]
         return Enrollment(name, started_at, max(used, default=-1) + 1)
 
     def _anchor(self) -> datetime:
@@ -653,7 +770,9 @@ class _Decision:
             return None
         if index >= len(sequence.steps) - 1 and sequence.repeat_every_days is not None:
             # A repeating step overdue by whole periods (a long pause) is sent once, not once per period.
-            while local_days_later(enrollment.started_at, sequence.day_of(index + 1), self.tz) <= self.now:
+            following = sequence.step_at(index + 1)
+            at = following.at if following is not None else None
+            while step_due(enrollment.started_at, sequence.day_of(index + 1), at, self.tz) <= self.now:
                 index += 1
         return index
 
@@ -679,12 +798,29 @@ class _Decision:
             and sequence.steps[0].purpose is TouchPurpose.ACKNOWLEDGMENT
         ):
             return None  # the acknowledgment comes first
+        returned = starting_on(self.sequences, RETURNED)
+        if (
+            returned is not None
+            and enrollment.sequence == returned.name
+            and self._next_index(sequence, enrollment) == 0
+        ):
+            return None  # the lead came back: the return's own step answers what brought them back
+        pages = self.config.scoring.pages
         for rule in TRIGGERS:
-            seen = [a for a in self.human if a.signal in rule.signals or _clicked_to(a, rule.page)]
+            seen = [
+                a
+                for a in self.human
+                if (a.signal in rule.signals or _clicked_to(a, rule.page, pages))
+                and not self._caused_by_touch(a, rule)
+            ]
             if not seen:
                 continue
             latest = seen[-1].event
-            answered = [t.created_at for t in self.snapshot.touches if f"trigger.{rule.name}" in t.rules]
+            answered = [
+                t.created_at
+                for t in self._live_touches()
+                if f"trigger.{rule.name}" in t.rules or t.purpose is rule.purpose
+            ]
             if answered and latest.occurred_at <= max(answered):
                 continue  # this visit (or download...) was already answered
             if latest.occurred_at < self.now - self.config.trigger_freshness:
@@ -693,6 +829,30 @@ class _Decision:
             step = Step(purpose=rule.purpose, day=0, auto_send=True, angle=rule.angle)
             return min(used, default=0) - 1, step, rule, latest.occurred_at
         return None
+
+    def _caused_by_touch(self, activity: Activity, rule: TriggerRule) -> bool:
+        """A click inside a touch of the trigger's own purpose (the case study in a social-proof email)
+        is the touch working, not a new interest: it never triggers the same touch again."""
+        touch_id = str(activity.event.payload.get("touch_id") or "") or self._landed_from(activity.event)
+        if not touch_id:
+            return False
+        touch = next((t for t in self.snapshot.touches if t.id == touch_id), None)
+        return touch is not None and touch.purpose is rule.purpose
+
+    def _landed_from(self, visit: EventRecord) -> str:
+        """The touch whose link a page visit landed from: a click on the same page moments before."""
+        if visit.type is not EventType.PAGE_VISIT:
+            return ""
+        page = _page(visit)
+        for event in self.snapshot.events:
+            if (
+                event.type is EventType.CLICK
+                and event.payload.get("touch_id")
+                and _page(event) == page
+                and timedelta(0) <= visit.occurred_at - event.occurred_at <= LANDING_WITHIN
+            ):
+                return str(event.payload["touch_id"])
+        return ""
 
     def _touch(
         self,
@@ -725,11 +885,20 @@ class _Decision:
         rules = (*rules, *channel_rules)
         earliest, timing_rules = self.earliest(due, channel, step.purpose)
         if earliest > self.now:
-            return Wait(until=earliest, rules=(*rules, *timing_rules), enroll=enroll)
+            return Wait(
+                until=earliest,
+                rules=(*rules, *timing_rules),
+                enroll=enroll,
+                purpose=step.purpose,
+                channel=channel,
+            )
         risk = step.risk_tier
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
         angle = step.angle
+        if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):
+            angle = PERSON_WILL_ANSWER
+            rules = (*rules, "acknowledgment.person_will_answer")
         if cold and trigger is None:
             angle = (
                 angle + " " if angle else ""
@@ -755,6 +924,8 @@ class _Decision:
         lead = self.lead
         if channel in self.snapshot.suppressed_channels:
             return f"suppression.{channel.value}"
+        if channel not in self._reopened():
+            return f"suppression.unsubscribe_link.{channel.value}"
         if channel is Channel.EMAIL:
             if not lead.email:
                 return "channel.email.no_address"
@@ -767,10 +938,27 @@ class _Decision:
         return None
 
     def _channel(self, step: Step, cold: bool) -> tuple[Channel | None, tuple[str, ...]]:
-        """The step's channel, unless the lead answers elsewhere, has gone cold on it, or cannot get it."""
+        """The step's channel, unless the lead answers elsewhere, has gone cold on it, or cannot get it.
+
+        The acknowledgment answers on the channel the lead wrote on (a text by text). Then what the lead
+        chose: the preference page, or words in a reply ("text me instead"); then the channel they
+        last replied on."""
+        if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self.inquiries:
+            used = self.inquiries[-1].channel or Channel.EMAIL
+            if used in {Channel.EMAIL, Channel.SMS} and self._usable(used) is None:
+                return used, ("channel.acknowledgment_on_their_channel",)
         chosen = self.lead.preferred_channel
         if chosen is not None and chosen is not step.channel and self._usable(chosen) is None:
             return chosen, ("channel.preferred_by_lead",)
+        stated = self._stated_channel()
+        if (
+            stated in {Channel.EMAIL, Channel.SMS}
+            and stated is not None
+            and chosen is None
+            and stated is not step.channel
+            and self._usable(stated) is None
+        ):
+            return stated, ("channel.stated_by_lead",)
         replies = [e for e in self.snapshot.events if e.type is EventType.REPLY and e.channel is not None]
         answered_on = replies[-1].channel if replies else None
         if (
@@ -795,6 +983,19 @@ class _Decision:
             problems.append(problem)
         return None, tuple(problems)
 
+    def _stated_channel(self) -> Channel | None:
+        """The channel the lead last asked for in their own words (a reply or an inquiry), if any."""
+        said = [
+            e
+            for e in self.snapshot.events
+            if e.type in {EventType.REPLY, EventType.INQUIRY} and e.occurred_at <= self.now
+        ]
+        for event in sorted(said, key=lambda e: e.occurred_at, reverse=True):
+            channel = stated_channel(str(event.payload.get("message") or ""))
+            if channel is not None:
+                return channel
+        return None
+
     def _texted_in(self) -> bool:
         """The lead's latest inquiry came by text message."""
         return bool(self.inquiries) and self.inquiries[-1].channel is Channel.SMS
@@ -809,17 +1010,26 @@ class _Decision:
         if purpose is TouchPurpose.PERSONAL_RESPONSE and channel is Channel.EMAIL:
             # The rest of the day-0 answer the lead is waiting for: no cap, no office hours.
             return max(due, self.now), ("timing.personal_response_with_acknowledgment",)
-        frees, caps = cap_frees_at(sent_times, caps_in_force, max(due, self.now))
-        earliest = max(due, frees)
-        rules.extend(caps)
+        # The acknowledgment answers the lead's own message: it counts in the week and the month, but
+        # it does not use up the day's one follow-up (day 1 comes at the inquiry's time of day).
+        follow_ups = [t.sent_at for t in self.sent if t.sent_at is not None and t.purpose not in ANSWERS]
+        daily = tuple(cap for cap in caps_in_force if cap.window <= timedelta(days=1))
+        longer = tuple(cap for cap in caps_in_force if cap.window > timedelta(days=1))
+        start = max(due, self.now)
+        frees_daily, caps = cap_frees_at(follow_ups, daily, start)
+        frees_longer, caps_longer = cap_frees_at(sent_times, longer, start)
+        earliest = max(due, frees_daily, frees_longer)
+        rules.extend(caps + caps_longer)
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.EMAIL:
             return earliest, (*rules, "timing.acknowledgment_any_hour")
         if purpose is TouchPurpose.ACKNOWLEDGMENT and channel is Channel.SMS and self._texted_in():
             # They texted us this minute: the answer to their own text is not an unsolicited one.
             return earliest, (*rules, "timing.acknowledgment_answers_their_text")
-        hours = (
-            self.config.email_hours if channel in {Channel.EMAIL, Channel.LINKEDIN} else self.config.sms_hours
-        )
+        hours = {
+            Channel.EMAIL: self.config.email_hours,
+            Channel.LINKEDIN: self.config.email_hours,
+            Channel.PHONE: self.config.phone_hours,
+        }.get(channel, self.config.sms_hours)
         weekdays = self.config.b2b_weekdays_only and bool(self.lead.company)
         opens = next_open(earliest, self.tz, hours, weekdays_only=weekdays)
         if opens > earliest:
@@ -858,7 +1068,7 @@ class _Decision:
         return streak
 
     def _unopened_streak(self) -> int:
-        """How many of the latest emails went unopened in a row (0 if they wrote to us since)."""
+        """How many of the latest emails went unopened in a row (0 if the lead did anything since)."""
         opened = self._opens_by_touch()
         streak = 0
         for touch in reversed(self.sent_emails):
@@ -868,8 +1078,13 @@ class _Decision:
         if streak == 0:
             return 0
         since = _sent_at(self.sent_emails[-streak])
-        replied = any(a.signal == "reply" and a.event.occurred_at > since for a in self.human)
-        return 0 if replied else streak
+        # Anything the lead did since (a reply, a meeting, a visit, a purchase...) shows they are not
+        # cold, whatever their mail client reports about opens (many never report one).
+        active = any(a.signal != "open" and a.event.occurred_at > since for a in self.human) or any(
+            (e.type in MILESTONES or e.type is EventType.BUSINESS) and since < e.occurred_at <= self.now
+            for e in self.snapshot.events
+        )
+        return 0 if active else streak
 
     def _signals(self) -> tuple[str, ...]:
         """What the lead did lately, newest first, in words a drafter can use ("visited the pricing page")."""
@@ -888,9 +1103,15 @@ class _Decision:
         return tuple(lines)
 
 
-def _clicked_to(activity: Activity, page: str | None) -> bool:
+def _clicked_to(activity: Activity, page: str | None, pages: Mapping[str, PageRule]) -> bool:
     """A click on a link to that kind of page (a pricing link in an email counts as a pricing visit)."""
-    return page is not None and activity.signal == "click" and page_kind(activity.event) == page
+    return page is not None and activity.signal == "click" and page_kind(activity.event, pages) == page
+
+
+def _page(event: EventRecord) -> str:
+    """The page an event is about, without query or fragment, for telling a click and its landing apart."""
+    url = str(event.payload.get("url") or event.payload.get("page") or "")
+    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/").lower()
 
 
 def _sent_at(touch: TouchRecord) -> datetime:

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from agent.domain import EventRecord, EventType, LeadSnapshot
+from agent.domain import MACHINE_INTENTS, EventRecord, EventType, LeadSnapshot
 
 # Points for one occurrence, fresh; each loses half its weight every ``half_life_days``.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
@@ -83,8 +83,39 @@ ENGAGEMENT_TYPES = {
     EventType.MEETING_BOOKED: "meeting_booked",
     EventType.MEETING_HELD: "meeting_held",
 }
-PRICING_MARKS = ("pricing", "/plans", "/price")
+# The shipped page rules: a page about price, cost, plans, quotes, financing or payment plans is a
+# pricing page; a business's triggers.yaml replaces a kind's list with its own URL patterns.
+PRICING_MARKS = (
+    "pricing",
+    "/plans",
+    "/price",
+    "/cost",
+    "financing",
+    "payment-plan",
+    "payment_plan",
+    "/quote",
+)
 CASE_STUDY_MARKS = ("case-stud", "case_stud", "casestud", "/customers/", "/stories/")
+DOWNLOAD_MARKS = ("/downloads/", "/download/")
+PAGE_KINDS = ("pricing", "download", "case_study")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRule:
+    """Which pages are of one kind: URL substrings (lower case), or knowledge documents by id."""
+
+    urls: tuple[str, ...] = ()
+    documents: frozenset[str] = frozenset()
+
+    def matches(self, where: str, document: str) -> bool:
+        return any(mark in where for mark in self.urls) or (bool(document) and document in self.documents)
+
+
+DEFAULT_PAGES: Mapping[str, PageRule] = {
+    "pricing": PageRule(PRICING_MARKS),
+    "download": PageRule(DOWNLOAD_MARKS),
+    "case_study": PageRule(CASE_STUDY_MARKS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +124,7 @@ class ScoringConfig:
     half_life_days: float = 14.0
     machine_open_seconds: float = 10.0
     machine_click_seconds: float = 1.0
+    pages: Mapping[str, PageRule] = field(default_factory=lambda: dict(DEFAULT_PAGES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,37 +184,48 @@ class Score:
         }
 
 
-def page_kind(event: EventRecord) -> str | None:
-    """ "pricing" or "case_study" when the page visited (or the link clicked) is one, from its URL."""
+def page_kind(event: EventRecord, pages: Mapping[str, PageRule] = DEFAULT_PAGES) -> str | None:
+    """ "pricing", "download" or "case_study" when the page visited (or the link clicked) is one, from its
+    URL or the knowledge document it shows, by the business's page rules (pricing wins a tie)."""
     kind = str(event.payload.get("page_type") or "").lower()
+    if kind in PAGE_KINDS:
+        return kind
     where = str(event.payload.get("url") or event.payload.get("page") or "").lower()
-    if kind == "pricing" or any(mark in where for mark in PRICING_MARKS):
-        return "pricing"
-    if kind == "case_study" or any(mark in where for mark in CASE_STUDY_MARKS):
-        return "case_study"
+    document = str(event.payload.get("document") or "")
+    for name in PAGE_KINDS:
+        rule = pages.get(name)
+        if rule is not None and rule.matches(where, document):
+            return name
     return None
 
 
-def signal_of(event: EventRecord) -> str | None:
-    """The scoring signal an event is, if any; a page visit is told apart by its page."""
+PAGE_SIGNALS = {"pricing": "pricing_visit", "case_study": "case_study_view", "download": "download"}
+
+
+def signal_of(event: EventRecord, pages: Mapping[str, PageRule] = DEFAULT_PAGES) -> str | None:
+    """The scoring signal an event is, if any; a page visit is told apart by its page (a visit to a
+    download page is a download)."""
     signal = ENGAGEMENT_TYPES.get(event.type)
     if signal != "page_visit":
         return signal
-    return {"pricing": "pricing_visit", "case_study": "case_study_view"}.get(
-        page_kind(event) or "", "page_visit"
-    )
+    return PAGE_SIGNALS.get(page_kind(event, pages) or "", "page_visit")
 
 
 def read_activity(snapshot: LeadSnapshot, config: ScoringConfig) -> list[Activity]:
     """Every engagement event of the lead, oldest first, each marked human or machine (with why)."""
     sent_at = {touch.id: touch.sent_at for touch in snapshot.touches if touch.id and touch.sent_at}
+    # A message reaches the inbox when it is delivered: a scanner's open "within seconds" counts from then.
+    for event in snapshot.events:
+        touch_id = str(event.payload.get("touch_id") or "")
+        if event.type is EventType.DELIVERED and touch_id in sent_at:
+            sent_at[touch_id] = max(sent_at[touch_id], event.occurred_at)
     clicks_by_touch: dict[str, list[EventRecord]] = {}
     for event in snapshot.events:
         if event.type is EventType.CLICK and event.payload.get("touch_id"):
             clicks_by_touch.setdefault(str(event.payload["touch_id"]), []).append(event)
     activities = []
     for event in sorted(snapshot.events, key=lambda e: e.occurred_at):
-        signal = signal_of(event)
+        signal = signal_of(event, config.pages)
         if signal is None:
             continue
         activities.append(Activity(event, signal, _machine_reason(event, sent_at, clicks_by_touch, config)))
@@ -195,6 +238,12 @@ def _machine_reason(
     clicks_by_touch: Mapping[str, list[EventRecord]],
     config: ScoringConfig,
 ) -> str | None:
+    if (
+        event.type is EventType.REPLY
+        and event.reading is not None
+        and event.reading.intent in MACHINE_INTENTS
+    ):
+        return f"an automatic reply ({event.reading.intent.value.replace('_', ' ')})"
     if event.type not in {EventType.OPEN, EventType.CLICK, EventType.PAGE_VISIT, EventType.DOWNLOAD}:
         return None  # an inquiry, a reply or a meeting is a person by definition
     agent = str(event.payload.get("user_agent") or "").strip().lower()

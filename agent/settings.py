@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         default=None, description="If set, an admin API key accepted from start-up (for automation)."
     )
 
+    # The business's own playbook: sequences/, triggers.yaml, policy.yaml (agent/playbook.py); the shipped
+    # defaults apply where the folder is silent. Checked by `touchpoint config check`.
+    config_dir: Path | None = Field(
+        default=None, description="The business's configuration folder (sequences, triggers, policy)"
+    )
+
     # Company identity: every email carries it (sender identity, postal address, unsubscribe). A profile
     # file (agent/company.py) gives all of it, with product names and brand voice, and then wins.
     company_profile: Path | None = Field(

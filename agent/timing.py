@@ -62,6 +62,16 @@ def local_days_later(moment: datetime, days: float, tz: tzinfo) -> datetime:
     return (moment.astimezone(tz) + timedelta(days=days)).astimezone(UTC)
 
 
+def step_due(started: datetime, days: float, at: time | None, tz: tzinfo) -> datetime:
+    """When a sequence step falls due: ``days`` calendar days after ``started`` on the lead's calendar,
+    at the step's own local time ``at`` if it has one, else at the starting event's local time of day.
+    Both are wall-clock times, so a daylight-saving change in between moves neither."""
+    if at is None:
+        return local_days_later(started, days, tz)
+    day = (started.astimezone(tz) + timedelta(days=days)).date()
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
 def next_open(moment: datetime, tz: tzinfo, hours: Hours, *, weekdays_only: bool) -> datetime:
     """The first instant at or after ``moment`` that lies inside ``hours`` on an allowed local day."""
     local = moment.astimezone(tz)

@@ -35,9 +35,12 @@ def register(plugins: Plugins) -> None:
     plugins.app.add_typer(eval_app, name="evals", hidden=True)  # `touchpoint evals export-reviews` works too
     plugins.groups["knowledge"].command("evaluate")(knowledge_evaluate)
     from evals.answers.runner import CaseFileError as AnswerCaseError
+    from evals.decisions.cases import CaseFileError as DecisionCaseError
     from evals.replies.runner import CaseFileError as ReplyCaseError
 
-    plugins.user_errors.extend([CaseFileError, LabelledSetError, SuiteError, ReplyCaseError, AnswerCaseError])
+    plugins.user_errors.extend(
+        [CaseFileError, LabelledSetError, SuiteError, ReplyCaseError, AnswerCaseError, DecisionCaseError]
+    )
 
 
 def knowledge_evaluate(
@@ -446,4 +449,56 @@ def eval_answers(
         console.print(f"report written to {json_path}")
     if not report.passed:
         errors.print("[red]targets missed: " + "; ".join(report.misses) + "[/]")
+        raise typer.Exit(1)
+
+
+@eval_app.command("decisions")
+def eval_decisions(
+    split: Annotated[
+        str, typer.Option(help="A split of the blind lead histories (evals/decisions/blind): dev or test")
+    ] = "dev",
+    cases: Annotated[
+        Path | None,
+        typer.Option(help="A scenario file (or a folder of them) instead of a split; its config/ beside it"),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write every decision and the totals to this JSON file")
+    ] = None,
+    show_misses: Annotated[
+        bool | None,
+        typer.Option(
+            help="List each miss with its rule ids [default: yes, except on the frozen test split, whose "
+            "scenarios stay unread by whoever tunes the policy]"
+        ),
+    ] = None,
+) -> None:
+    """Decide each lead history with the policy at its ``now`` and score the next action per field:
+    action, purpose, channel, timing (the action's time inside the labelled window).
+
+    Exits with status 1 when a field is below its target (action 0.95, purpose 0.85, channel and timing
+    0.95) or when any message would go on a channel without the lead's consent.
+    """
+    from agent.replies.reader import shipped_reader
+    from evals.decisions.cases import load_scenarios, split_files
+    from evals.decisions.report import print_report
+    from evals.decisions.runner import evaluate
+
+    scenarios = load_scenarios(cases if cases is not None else split_files(split))
+    name = str(cases) if cases is not None else split
+    with progress_bar() as progress:
+        task = progress.add_task("deciding", total=len(scenarios))
+        report = evaluate(
+            scenarios,
+            shipped_reader(),
+            split=name,
+            on_progress=lambda done, total: progress.update(task, completed=done),
+        )
+    listing = show_misses if show_misses is not None else not (cases is None and split == "test")
+    print_report(report, console, misses=listing)
+    if json_path is not None:
+        report.write_json(json_path)
+        console.print(f"report written to {json_path}")
+    if not report.passed:
+        missed = report.missed_targets + [f"consent: {v}" for v in report.consent_violations]
+        errors.print("[red]targets missed: " + "; ".join(missed) + "[/]")
         raise typer.Exit(1)

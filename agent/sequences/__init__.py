@@ -8,23 +8,27 @@ or ``repeat_every_days`` for a plan that never ends, like monthly nurture).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agent.domain import Channel, EventType, RiskTier, TouchPurpose
+from agent.yaml_lines import line_of, yaml_error_line
 
 SEQUENCES_DIR = Path(__file__).parent
 FIRST_SEQUENCE = "new_lead"  # where every lead starts
 
-# What may enrol a lead: an event of these types, or one of the loop's own observations.
+# What may enrol a lead: an event of these types (or of a type the business defines and records, such as
+# ``project_completed``), or one of the loop's own observations.
 QUIET = "quiet"  # a lead who had engaged has been silent for ``absence_days``
 RETURNED = "returned"  # a lead came back (visited, opened, clicked) after ``absence_days`` of silence
 EVENT_TRIGGERS = (EventType.INQUIRY, EventType.QUOTE_SENT, EventType.MEETING_BOOKED, EventType.MEETING_HELD)
 TRIGGERS = frozenset({*(t.value for t in EVENT_TRIGGERS), EventType.PURCHASE.value, QUIET, RETURNED})
+EVENT_NAME = r"^[a-z][a-z0-9_]{0,59}$"  # a sequence's name, and an event type a sequence starts on
 
 # The risk of a purpose when a step does not say otherwise.
 PURPOSE_RISK: Mapping[TouchPurpose, RiskTier] = {
@@ -56,6 +60,8 @@ class Step(BaseModel):
     auto_send: bool = False  # the author allows it; the settings' risk ceiling has the last word
     risk: RiskTier | None = None  # default: the purpose's (PURPOSE_RISK)
     angle: str = Field(default="", max_length=300)  # what this touch is for, in words the drafter reads
+    # The step's local time of day ("10:00"); None: the time of day of the event that started the sequence.
+    at: time | None = None
 
     @property
     def risk_tier(self) -> RiskTier:
@@ -65,10 +71,10 @@ class Step(BaseModel):
 class Sequence(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")
-    version: int
+    name: str = Field(pattern=EVENT_NAME)
+    version: int = 1
     description: str = ""
-    starts_on: tuple[str, ...] = ()
+    starts_on: tuple[Annotated[str, Field(pattern=EVENT_NAME)], ...] = ()
     then: str | None = None  # the sequence that follows the last step
     repeat_every_days: int | None = Field(default=None, ge=7, le=365)  # the last step, again and again
     final_status: Literal["converted", "closed"] | None = None  # the lead's status when it ends
@@ -79,9 +85,6 @@ class Sequence(BaseModel):
         days = [step.day for step in self.steps]
         if days != sorted(days):
             raise ValueError(f"step days must not go backwards, got {days}")
-        unknown = sorted(set(self.starts_on) - TRIGGERS)
-        if unknown:
-            raise ValueError(f"starts_on: unknown trigger(s) {unknown}; known: {sorted(TRIGGERS)}")
         endings = [name for name, value in self._endings() if value]
         if len(endings) > 1:
             raise ValueError(f"a sequence ends one way: {' and '.join(endings)} cannot both be set")
@@ -109,27 +112,50 @@ class Sequence(BaseModel):
 
 
 def parse_sequence(path: Path) -> Sequence:
+    """One sequence file, validated; errors name the file and the line (``new_lead.yaml:12: steps.1...``)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Sequence.model_validate(data)
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SequenceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SequenceError(f"{path}: not valid YAML: {exc}") from None
+        line = yaml_error_line(exc)
+        where = f"{path}:{line}" if line else str(path)
+        raise SequenceError(f"{where}: not valid YAML: {exc}") from None
+    try:
+        return Sequence.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or 'file'}: {error['msg']}" for error in exc.errors()
-        )
-        raise SequenceError(f"{path}: {problems}") from None
+        problems = []
+        for error in exc.errors():
+            loc = [p for p in error["loc"] if isinstance(p, int | str)]
+            line = line_of(text, loc)
+            field = ".".join(str(p) for p in loc) or "file"
+            problems.append(
+                f"{path}:{line}: {field}: {error['msg']}" if line else f"{path}: {field}: {error['msg']}"
+            )
+        raise SequenceError("; ".join(problems)) from None
 
 
 @cache
-def load_sequences(directory: Path = SEQUENCES_DIR) -> dict[str, Sequence]:
-    """Every ``*.yaml`` of ``directory``, checked together: names unique, ``then`` known, one per trigger."""
-    loaded = [(path, parse_sequence(path)) for path in sorted(directory.glob("*.yaml"))]
+def load_sequences(directory: Path = SEQUENCES_DIR, business: Path | None = None) -> dict[str, Sequence]:
+    """Every ``*.yaml`` of ``directory``, then of the business's own folder ``business`` (its
+    configuration folder's ``sequences/``), checked together: names unique within a folder, ``then``
+    known, one sequence per trigger.
+
+    A business file with a shipped sequence's name replaces it; a business sequence starting on a trigger
+    a shipped one starts on takes that trigger over (the business's playbook wins where it speaks).
+    """
+    shipped = _load_folder(directory)
+    own = _load_folder(business) if business is not None and business.is_dir() else []
+    mine = {sequence.name for _, sequence in own}
+    claimed = {trigger for _, sequence in own for trigger in sequence.starts_on}
+    loaded = [
+        (path, _without(sequence, claimed)) for path, sequence in shipped if sequence.name not in mine
+    ] + own
     sequences: dict[str, Sequence] = {}
     starters: dict[str, str] = {}
     for path, sequence in loaded:
-        if sequence.name in sequences:
-            raise SequenceError(f"{path}: another file already defines the sequence {sequence.name!r}")
         sequences[sequence.name] = sequence
         for trigger in sequence.starts_on:
             if trigger in starters:
@@ -141,6 +167,24 @@ def load_sequences(directory: Path = SEQUENCES_DIR) -> dict[str, Sequence]:
                 f"{path}: then: no sequence named {sequence.then!r} (known: {sorted(sequences)})"
             )
     return sequences
+
+
+def _load_folder(directory: Path) -> list[tuple[Path, Sequence]]:
+    loaded = [(path, parse_sequence(path)) for path in sorted(directory.glob("*.yaml"))]
+    names: dict[str, Path] = {}
+    for path, sequence in loaded:
+        if sequence.name in names:
+            raise SequenceError(f"{path}: another file already defines the sequence {sequence.name!r}")
+        names[sequence.name] = path
+    return loaded
+
+
+def _without(sequence: Sequence, triggers: set[str]) -> Sequence:
+    if not triggers & set(sequence.starts_on):
+        return sequence
+    return sequence.model_copy(
+        update={"starts_on": tuple(t for t in sequence.starts_on if t not in triggers)}
+    )
 
 
 def starting_on(sequences: Mapping[str, Sequence], trigger: str) -> Sequence | None:

@@ -25,7 +25,7 @@ from agent.db.repositories.handoffs import HandoffRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.touches import TouchRepository
 from agent.db.repositories.users import UserRepository
-from agent.domain import ENDED_STATUSES, LeadStatus, normalise_email
+from agent.domain import ENDED_STATUSES, EventType, LeadStatus, normalise_email
 from agent.services.access import Operation, authorise
 from agent.services.errors import Conflict, Invalid, NotFound
 from agent.users import Principal
@@ -256,6 +256,18 @@ def set_preferences(
         lead_id=lead.id,
         details={"before": before, "after": after, "via": "preference_page"},
         now=now,
+    )
+    # As an event too: a channel chosen here after the email's unsubscribe link reopens that channel
+    # (agent/policy.py), and the lead's timeline shows the choice.
+    EventRepository(session).add(
+        Event(
+            lead_id=lead.id,
+            type=EventType.PREFERENCE,
+            channel=channel or None,
+            payload={"frequency": frequency, "channel": channel or None},
+            occurred_at=now,
+            recorded_at=now,
+        )
     )
 
 

@@ -123,8 +123,8 @@ class TestReplies:
         lead = lead_row(services, lead_id)
         assert lead.status in {LeadStatus.NEW, LeadStatus.ACTIVE}
         # "until December 2" is the last day away: back on the 3rd, written to from the day after (the lead's
-        # zone is UTC), once the returning inbox has been cleared.
-        assert lead.next_action_at == datetime(2026, 12, 4, 0, 0, tzinfo=UTC)
+        # zone is UTC), once the returning inbox has been cleared: in the morning, when email hours open.
+        assert lead.next_action_at == datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
         assert rows(services, Handoff, lead_id) == []
 
     def test_a_bounce_like_reply_suppresses_the_email_address(
@@ -308,6 +308,22 @@ class TestPauseAndResume:
         [handoff] = rows(services, Handoff, lead_id)
         assert (handoff.status, handoff.closed_at) == ("closed", clock.now)
         assert lead_row(services, lead_id).status == LeadStatus.ACTIVE
+
+    def test_an_inquiry_asking_for_a_person_is_acknowledged_then_handed_off(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id = acknowledged(services, message="I'd rather talk to a human. Can someone call me today?")
+        clock.advance(minutes=1)
+
+        with services.session_factory.begin() as session:
+            lead = LeadRepository(session).get(lead_id)
+            assert lead is not None
+            services.loop.step(session, lead, clock.now)
+
+        ack_rules = [d.rules for d in rows(services, Decision, lead_id) if d.touch_id is not None]
+        assert "acknowledgment.person_will_answer" in ack_rules[0]
+        [handoff] = rows(services, Handoff, lead_id)
+        assert handoff.reason == "asks_for_person"
 
     def test_an_unsubscribed_lead_cannot_be_resumed(self, services: Services, clock: FakeClock) -> None:
         lead_id = acknowledged(services)

@@ -40,7 +40,7 @@ from agent.policy import (
     next_action,
     outdated_by,
 )
-from agent.timing import Cap, Hours
+from agent.timing import Cap, Hours, step_due
 from tests.agent.policy_cases import (
     GMAIL_PROXY_AGENT,
     HUMAN_AGENT,
@@ -223,12 +223,13 @@ class TestStatusAndSuppression:
             (LeadStatus.UNSUBSCRIBED, Stop(reason="lead.unsubscribed", rules=("lead.unsubscribed",))),
             (LeadStatus.CLOSED, Stop(reason="lead.closed", rules=("lead.closed",))),
             (LeadStatus.CONVERTED, Stop(reason="lead.converted", rules=("lead.converted",))),
-            (LeadStatus.HANDED_OFF, Stop(reason="lead.handed_off", rules=("lead.handed_off",))),
-            (LeadStatus.PAUSED, Stop(reason="lead.paused", rules=("lead.paused",))),
+            # A person has the lead, or paused it: automation waits for a rep, it does not end.
+            (LeadStatus.HANDED_OFF, Wait(until=None, rules=("lead.handed_off",))),
+            (LeadStatus.PAUSED, Wait(until=None, rules=("lead.paused",))),
         ],
     )
     def test_a_lead_out_of_automation_stops_with_its_status_rule(
-        self, status: LeadStatus, expected: Stop
+        self, status: LeadStatus, expected: Stop | Wait
     ) -> None:
         given = snapshot(of=lead(status=status), events=(visit(day(1)),), touches=(acknowledged(),))
 
@@ -386,8 +387,8 @@ class TestReplies:
 
         action = decide(snapshot(events=(away,), touches=sent_sequence(0, 1)), day(1, hours=2))
 
-        chicago_midnight = datetime(2026, 12, 3, 0, 0, tzinfo=ZoneInfo("America/Chicago"))
-        assert action == Wait(until=chicago_midnight.astimezone(UTC), rules=("reply.out_of_office",))
+        chicago_morning = datetime(2026, 12, 3, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+        assert action == Wait(until=chicago_morning.astimezone(UTC), rules=("reply.out_of_office",))
         assert outdated_by(action) == "the lead is away or snoozed"
 
     def test_a_return_date_ten_weeks_away_is_honoured_not_cut_to_thirty_days(self) -> None:
@@ -395,8 +396,8 @@ class TestReplies:
 
         action = decide(snapshot(events=(away,), touches=sent_sequence(0, 1)), day(1, hours=2))
 
-        chicago_midnight = datetime(2027, 2, 9, 0, 0, tzinfo=ZoneInfo("America/Chicago"))
-        assert action == Wait(until=chicago_midnight.astimezone(UTC), rules=("reply.out_of_office",))
+        chicago_morning = datetime(2027, 2, 9, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+        assert action == Wait(until=chicago_morning.astimezone(UTC), rules=("reply.out_of_office",))
 
     def test_after_the_return_date_the_sequence_resumes(self) -> None:
         away = reply(day(1, hours=2), ReplyIntent.OUT_OF_OFFICE, returns=date(2026, 12, 2))
@@ -421,7 +422,9 @@ class TestReplies:
 
         action = decide(snapshot(events=(away,), touches=sent_sequence(0, 1)), at)
 
-        assert action == Wait(until=at + expected_wait, rules=("reply.out_of_office",))
+        # Days on the lead's calendar: 120 days from November is the same local time after the DST change.
+        until = step_due(at, expected_wait.days, None, ZoneInfo("America/Chicago"))
+        assert action == Wait(until=until, rules=("reply.out_of_office",))
 
     def test_a_bounce_like_reply_is_not_handed_off(self) -> None:
         bounced = reply(day(1, hours=2), ReplyIntent.BOUNCE_LIKE, text="Address not found")
@@ -436,7 +439,7 @@ class TestPause:
         events = (visit(day(5)), visit(day(5, hours=1)), visit(day(5, hours=2)))
         given = snapshot(of=lead(status=LeadStatus.PAUSED), events=events, touches=sent_sequence(0, 1))
 
-        assert decide(given, day(20)) == Stop(reason="lead.paused", rules=("lead.paused",))
+        assert decide(given, day(20)) == Wait(until=None, rules=("lead.paused",))
 
     def test_a_snoozed_lead_waits_until_the_snooze_ends(self) -> None:
         given = snapshot(of=lead(status=LeadStatus.PAUSED, paused_until=day(9)), touches=sent_sequence(0, 1))
@@ -820,7 +823,8 @@ class TestCaps:
     def test_a_full_cap_holds_the_next_touch_until_it_frees(
         self, sent_days: tuple[float, ...], now: datetime, cap: str, frees: datetime
     ) -> None:
-        sent = tuple(touch(i, day(d)) for i, d in enumerate(sent_days))
+        # Follow-ups (steps 1 on): the acknowledgment does not use up the day's one follow-up.
+        sent = tuple(touch(i + 1, day(d)) for i, d in enumerate(sent_days))
         action = decide(snapshot(events=(visit(now - timedelta(minutes=5)),), touches=sent), now)
 
         assert isinstance(action, Wait)

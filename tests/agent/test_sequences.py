@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -161,15 +162,27 @@ class TestParseSequence:
         assert str(path) in message
         assert "owner" in message
 
-    def test_unknown_trigger_names_the_file_and_the_known_ones(self, tmp_path: Path) -> None:
+    def test_a_business_event_type_may_start_a_sequence(self, tmp_path: Path) -> None:
         path = write(
-            tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="starts_on: [quote]\n")
+            tmp_path,
+            sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="starts_on: [project_completed]\n"),
+        )
+
+        assert parse_sequence(path).starts_on == ("project_completed",)
+
+    def test_a_trigger_that_is_not_an_event_name_names_the_file_line_and_field(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path, sequence_yaml(steps="  - {purpose: faq, day: 0}\n", extra="starts_on: [Quote Sent]\n")
         )
 
         message = parse_error(path)
 
-        assert str(path) in message
-        assert "unknown trigger(s) ['quote']" in message and "quote_sent" in message
+        assert f"{path}:" in message and "starts_on.0" in message
+
+    def test_a_step_may_give_its_local_time(self, tmp_path: Path) -> None:
+        path = write(tmp_path, sequence_yaml(steps='  - {purpose: faq, day: 2, at: "10:00"}\n'))
+
+        assert parse_sequence(path).steps[0].at == time(10, 0)
 
     def test_a_sequence_that_both_repeats_and_moves_on_is_refused(self, tmp_path: Path) -> None:
         extra = "then: nurture\nrepeat_every_days: 30\n"

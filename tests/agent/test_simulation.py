@@ -465,6 +465,15 @@ def audit(world: World, services: Services) -> None:
         )
     sent = [t for t in touches if t.state == TouchState.SENT and t.sent_at is not None]
 
+    # Consent: no message went to a lead on a channel they had not consented to.
+    unconsented = [
+        t.id
+        for t in sent
+        if (t.channel == "email" and not (leads[t.lead_id].consent_email and leads[t.lead_id].email))
+        or (t.channel == "sms" and not (leads[t.lead_id].consent_sms and leads[t.lead_id].phone))
+    ]
+    assert unconsented == []
+
     # Coverage.
     assert world.run.coverage_checks >= 4 * DAYS - 1
     assert world.run.uncovered == []

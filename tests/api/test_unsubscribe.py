@@ -120,6 +120,20 @@ class TestPreferences:
         assert entry.details["after"] == {"contact_frequency": "monthly", "preferred_channel": "email"}
         assert entry.user_id is None
 
+    def test_the_choice_is_an_event_the_policy_reads_after_an_unsubscribe_link(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services).lead_id
+        path = _path(services.links.preferences_url(lead_id))
+
+        client.post(path, data={"frequency": "reduced", "channel": "email"})
+
+        with services.session_factory() as session:
+            chosen = [e for e in EventRepository(session).for_lead(lead_id) if e.type == "preference"]
+        assert [(e.channel, e.payload) for e in chosen] == [
+            ("email", {"frequency": "reduced", "channel": "email"})
+        ]
+
     def test_a_channel_that_is_not_offered_is_refused_and_nothing_changes(
         self, client: TestClient, services: Services
     ) -> None:
