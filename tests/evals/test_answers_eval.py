@@ -164,8 +164,8 @@ class TestTheCommand:
         path = write(tmp_path, {**CASE, "channel": "fax"})
 
         assert run_cli("eval", "answers", "--cases", str(path)) == 2
-        err = " ".join(capsys.readouterr().err.split())
-        assert "answers.jsonl:1" in err and "Traceback" not in err
+        err = "".join(capsys.readouterr().err.split())  # rich wraps long paths anywhere, even mid-name
+        assert "answers.jsonl:1:`channel`" in err and "Traceback" not in err
 
     def test_json_gives_each_response_its_answers_and_the_totals(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
