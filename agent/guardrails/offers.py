@@ -1,9 +1,158 @@
-"""Offers named outside their validity: ``expired_offer``."""
+"""Offers named outside their validity: ``expired_offer``.
+
+Retrieval never hands the drafter an offer that is not valid today, but a rep's edit, a model's memory
+or an old message copied forward can bring one back. A lead who is promised "$1,500 off" that ended last
+month is a lead the business must either disappoint or pay for, so the check judges the draft's text
+against every offer of the knowledge base (``context.offers``), whatever the sources say.
+
+An offer is recognised by what identifies it to a reader: its title, the distinctive words of its title
+(what is left once dates, years and prices are taken out, when those words are not also the name of a
+regular product), its link, or its own terms (an amount or percentage that only the offer's text gives).
+Saying plainly that an offer has ended, or when it will start, is not applying it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.text import body_sentences, normalise
+from knowledge.types import OfferWindow
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+)
+# What a title carries besides its name: years, dates, "for $695", "through January 31", "2026:".
+TITLE_NOISE = re.compile(
+    rf"\b(?:through|until|thru|by|ends?|from|hasta|del?)\s+(?:{MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"|\b(?:{MONTHS})\b|\b(?:19|20)\d\d\b|\b(?:for|por)\s+\$?\d[\d,.]*%?|\$\d[\d,.]*|\d+(?:\.\d+)?%"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+# A figure that may be an offer's own term: an amount of money or a percentage.
+TERM = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|por ciento\b)", re.IGNORECASE)
+# The sentence says the offer is over, or not open yet: it reports the offer, it does not apply it.
+NOT_APPLYING = re.compile(
+    r"\b(?:has ended|had ended|ended|is over|was over|has expired|expired|ran (?:through|until|from)|"
+    r"was (?:available|valid|on)|were (?:available|valid)|no longer|not available (?:any ?more|now)|"
+    r"has not (?:started|opened)|hasn't (?:started|opened)|not (?:started|open) yet|"
+    r"(?:opens|starts|begins|will (?:open|start|begin))\b|"
+    r"terminó|ya termin|venció|ya vencid|expiró|ya no (?:está|es|estaba|aplica|tenemos|sigue)|"
+    r"estuvo (?:vigente|disponible)|ya pasó|todavía no (?:empieza|comienza|abre|aplica|está)|"
+    r"aún no (?:empieza|comienza|abre|aplica|está)|(?:empieza|comienza|abre)(?:n)? (?:el|a partir))",
+    re.IGNORECASE,
+)
+MIN_CORE_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMarks:
+    """What identifies one offer in a draft: normalised phrases (title, core, link) and its own terms."""
+
+    offer: OfferWindow
+    phrases: tuple[str, ...]
+    terms: frozenset[str]
 
 
 def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    return []  # TODO(issue 15): being written
+    """Every offer that is not valid ``today`` and that the subject or a body sentence names or applies."""
+    today = context.today
+    if today is None or not context.offers:
+        return []
+    dead = [offer for offer in context.offers if not offer.live_on(today)]
+    if not dead:
+        return []
+    marks = [_marks(offer, context) for offer in dead]
+    violations: list[Violation] = []
+    for offer_marks in marks:
+        found = _first_use(draft, offer_marks)
+        if found is None:
+            continue
+        start, end, what = found
+        when = "ended" if offer_marks.offer.expires and today > offer_marks.offer.expires else "not started"
+        violations.append(
+            Violation(
+                "expired_offer",
+                f'"{what}" applies "{offer_marks.offer.title}", which has {when} on {today.isoformat()}: '
+                "remove it, or say plainly that it is not available",
+                start,
+                end,
+            )
+        )
+    return violations
+
+
+def _first_use(draft: DraftText, marks: OfferMarks) -> tuple[int | None, int | None, str] | None:
+    if draft.subject:
+        found = _use_in(draft.subject, marks)
+        if found is not None:
+            return None, None, found
+    for sentence in body_sentences(draft.body):
+        found = _use_in(sentence.text, marks)
+        if found is not None:
+            return sentence.start, sentence.end, found
+    return None
+
+
+def _use_in(text: str, marks: OfferMarks) -> str | None:
+    if NOT_APPLYING.search(text):
+        return None
+    plain = normalise(text)
+    for phrase in marks.phrases:
+        if re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", plain):
+            return phrase
+    for term in _terms(plain):
+        if term in marks.terms:
+            return term
+    return None
+
+
+def _marks(offer: OfferWindow, context: GuardrailContext) -> OfferMarks:
+    source = next((s for s in context.sources if s.id == offer.id), None)
+    offer_ids = {o.id for o in context.offers}
+    regular = _regular_text(
+        tuple(s.text + "\n" + s.title for s in context.sources if s.id not in offer_ids),
+        context.company_facts,
+        context.identity.own_names if context.identity else (),
+    )
+    return _offer_marks(offer, source.text if source else "", regular)
+
+
+@lru_cache(maxsize=256)
+def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
+    """Cached per offer and surroundings: the same offers meet every draft of a company."""
+    title = normalise(offer.title).strip(" .:")
+    phrases = [title]
+    core = " ".join(TITLE_NOISE.sub(" ", title).replace(":", " ").split()).strip(" -,.")
+    # The core names the offer only if it is not also the regular product ("Recovery Pack").
+    if len(core.split()) >= MIN_CORE_WORDS and core != title and not _contains(regular, core):
+        phrases.append(core)
+    if offer.url:
+        phrases.append(normalise(offer.url).rstrip("/"))
+    terms = _terms(normalise(offer.title + "\n" + text)) - _terms(regular)
+    return OfferMarks(offer, tuple(phrases), frozenset(terms))
+
+
+@lru_cache(maxsize=64)
+def _regular_text(sources: tuple[str, ...], facts: tuple[str, ...], names: tuple[str, ...]) -> str:
+    return normalise("\n".join((*sources, *facts, *names)))
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
+
+
+def _terms(text: str) -> set[str]:
+    return set(_term_keys(TERM.findall(text)))
+
+
+def _term_keys(found: Iterable[str]) -> Iterator[str]:
+    """One spelling per figure: "$1,500" and "$1500", "10 %" and "10 percent" compare equal."""
+    for raw in found:
+        digits = re.sub(r"[^\d.]", "", raw.replace(",", "")).rstrip(".")
+        yield ("$" if raw.startswith("$") else "%") + digits
+
