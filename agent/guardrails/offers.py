@@ -155,4 +155,3 @@ def _term_keys(found: Iterable[str]) -> Iterator[str]:
     for raw in found:
         digits = re.sub(r"[^\d.]", "", raw.replace(",", "")).rstrip(".")
         yield ("$" if raw.startswith("$") else "%") + digits
-
