@@ -102,7 +102,8 @@ RANGE_BEFORE: Final = re.compile(rf"\b(?:{_WEEKDAY})s?\s*(?:-|–|to|a)?\s*$", r
 # "Your quote will be in your inbox by Friday": a day the company commits to, not a limit on the lead
 # (whether the company may promise it is the grounding check's business), unless the lead must act.
 PROMISE: Final = re.compile(
-    r"\b(?:I['’]ll|I will|we['’]ll|we will|will (?:be|arrive|reach)|you['’]ll (?:receive|get|have) (?:it|the|your)|"
+    r"\b(?:I['’]ll|I will|we['’]ll|we will|will (?:be|arrive|reach)|"
+    r"you['’]ll (?:receive|get|have) (?:it|the|your)|"
     r"le (?:envío|envio|mando|enviaré|enviare|mandaré|mandare|enviaremos|mandaremos|llegará|llegara)|"
     r"recibirá|recibira|tendrá listo|tendra listo)\b",
     re.IGNORECASE,

@@ -21,63 +21,79 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from agent.guardrails.base import DraftText, GuardrailContext, SourceLike, Violation
 from agent.guardrails.deadlines import Deadline, deadlines
 from agent.guardrails.meaning import candidates
 
 # Time pressure, in words an offer's validity cannot back.
-PRESSURE = re.compile(
-    r"\b(act (?:now|fast|quickly|today)|last (?:chance|call|opportunity)|final (?:hours|days|call)|"
-    r"hurry|don['’]?t miss (?:out|this|it)|before it['’]?s (?:too late|gone)|now or never|"
-    r"(?:don['’]?t|do not|no need to not) (?:wait|delay|hesitate|put (?:it|this) off|leave it (?:late|too long)|"
-    r"sit on (?:it|this)|let (?:it|this) slip)|"
-    r"(?:i )?would(?:n['’]?t| not) (?:wait|leave it (?:late|too long)|put (?:it|this) off)|"
-    r"the (?:longer|more) you (?:wait|delay|put (?:it|this) off)|"
-    r"not for (?:much|very) (?:longer|long)|won['’]?t (?:last|be around|stay open) (?:long|for long|forever)|"
-    r"while (?:it|they) lasts?|time is running out|running out of time|the clock is ticking|"
-    r"decide (?:today|now|soon|quickly|this week)|(?:sign|book|commit|move|reserve) (?:today|now|fast|quickly)|"
-    r"(?:now|today) is the (?:time|moment)|there['’]?s no better time|(?:today|this week) only|"
-    r"(?:prices?|rates?|fees?|costs?) (?:are |is |will )?(?:going|go|goes|be going) up|"
-    r"(?:prices?|rates?|fees?|costs?) (?:will )?(?:rise|increase|jump)|price (?:rise|increase|hike)s?|"
-    r"lock in (?:this|the|your|today['’]?s) (?:price|rate|pricing)|"
-    r"(?:only|just) (?:a few|\d+|two|three|four|five) (?:more )?(?:days?|weeks?|hours?) (?:left|remaining|to go)|"
-    r"you(?:['’]ll| will) (?:miss out|lose (?:your|the) (?:spot|place|price|chance))|"
-    r"(?:won['’]?t|can['’]?t|never) get (?:it|that|them) back|"
-    r"no (?:lo|la|le|los|las) (?:deje|dejes|dejen) para (?:después|despues|más tarde|mas tarde|luego|mañana)|"
-    r"no (?:espere|esperes|esperen|se espere|lo piense (?:mucho|demasiado)|se tarde|deje pasar)|"
-    r"no (?:esperar|tardar|dejarlo) (?:mucho|más|mas)|(?:mejor|conviene|recomiendo) no (?:esperar|tardar|dejarlo)|"
-    r"sin esperar más|antes de que sea (?:demasiado )?tarde|"
-    r"antes de que se (?:acabe|acaben|agote|agoten|llene|llenen|termine|terminen|vaya|vayan)|"
-    r"(?:última|ultima) (?:oportunidad|llamada)|(?:por|de) tiempo limitado|ahora o nunca|"
-    r"(?:hoy|ahora) es el momento|(?:solo|sólo) (?:por )?hoy|"
-    r"(?:los )?precios? (?:van a |va a )?(?:suben|sube|subir|aumentan|aumenta|aumentar)|"
-    r"(?:le|te|les) conviene (?:\w+ )?(?:cuanto antes|ya mismo|pronto|hoy)|cuanto antes|lo antes posible|"
-    r"no (?:queremos|quiero|quisiera) que se (?:quede|queden|pierda|pierdan) sin|no se (?:lo|la) pierda|"
-    r"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|unos|unas) (?:\w+ )?(?:días|semanas|horas)|"
-    r"(?:entre|mientras) más (?:espere|tarde|lo deje)|aproveche (?:ahora|ya|hoy|antes)|"
-    r"decida (?:hoy|pronto|ya|ahora))",
-    re.IGNORECASE,
+PRESSURE_PHRASES: Final = (
+    r"act (?:now|fast|quickly|today)",
+    r"last (?:chance|call|opportunity)",
+    r"final (?:hours|days|call)",
+    r"hurry",
+    r"don['’]?t miss (?:out|this|it)",
+    r"before it['’]?s (?:too late|gone)",
+    r"now or never",
+    r"(?:don['’]?t|do not) (?:wait|delay|put (?:it|this) off|leave it (?:late|too long)|sit on (?:it|this))",
+    r"(?:don['’]?t|do not) let (?:it|this) slip",
+    r"(?:i )?would(?:n['’]?t| not) (?:wait|leave it (?:late|too long)|put (?:it|this) off)",
+    r"the (?:longer|more) you (?:wait|delay|put (?:it|this) off)",
+    r"not for (?:much|very) (?:longer|long)",
+    r"won['’]?t (?:last|be around|stay open) (?:long|for long|forever)",
+    r"while (?:it|they) lasts?",
+    r"time is running out|running out of time|the clock is ticking",
+    r"decide (?:today|now|soon|quickly|this week)",
+    r"(?:sign|commit) (?:today|now|fast|quickly)",
+    r"(?:now|today) is the (?:time|moment)|there['’]?s no better time|(?:today|this week) only",
+    r"(?:prices?|rates?|fees?|costs?) (?:are |is |will )?(?:going|go|goes|be going) up"
+    r"(?! (?:with|if|when|as|for|by|depending))",
+    r"(?:prices?|rates?|fees?|costs?) (?:will )?(?:rise|increase|jump)(?! (?:with|if|when|as|for|by))",
+    r"price (?:rise|increase|hike)s?",
+    r"lock in (?:this|the|your|today['’]?s) (?:price|rate|pricing)",
+    r"(?:only|just) (?:a few|\d+|two|three|four|five) (?:more )?(?:days?|weeks?|hours?) "
+    r"(?:left|remaining|to go)",
+    r"you(?:['’]ll| will) (?:miss out|lose (?:your|the) (?:spot|place|price|chance))",
+    # Spanish
+    r"no (?:lo|la|le|los|las) (?:deje|dejes|dejen) para (?:después|despues|más tarde|mas tarde|luego|mañana)",
+    r"no (?:espere|esperes|esperen|se espere|lo piense (?:mucho|demasiado)|se tarde|deje pasar)",
+    r"no (?:esperar|tardar|dejarlo) (?:mucho|más|mas)",
+    r"(?:mejor|conviene|recomiendo) no (?:esperar|tardar|dejarlo)",
+    r"sin esperar más|antes de que sea (?:demasiado )?tarde",
+    r"antes de que se (?:acabe|acaben|agote|agoten|llene|llenen|termine|terminen|vaya|vayan)",
+    r"(?:última|ultima) (?:oportunidad|llamada)|(?:por|de) tiempo limitado|ahora o nunca",
+    r"(?:hoy|ahora) es el momento|(?:solo|sólo) (?:por )?hoy",
+    r"(?:los )?precios? (?:van a |va a )?(?:suben|sube|subir|aumentan|aumenta|aumentar)"
+    r"(?!\s+(?:si|con|cuando|según|segun|por|de acuerdo))",
+    r"(?:le|te|les) conviene (?:\w+ )?(?:cuanto antes|ya mismo|pronto|hoy)",
+    r"(?:apart|reserv|decid|firm|asegur)\w* (?:\w+ )?(?:cuanto antes|lo antes posible|ya mismo)",
+    r"no (?:queremos|quiero|quisiera) que se (?:quede|queden|pierda|pierdan) sin",
+    r"no se (?:lo|la) pierda",
+    r"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|unos|unas) (?:\w+ )?(?:días|semanas|horas)",
+    r"(?:entre|mientras) más (?:espere|tarde|lo deje)",
+    r"aproveche (?:ahora|ya|hoy|antes)",
+    r"decida (?:hoy|pronto|ya|ahora)",
 )
+PRESSURE: Final = re.compile(r"\b(" + "|".join(PRESSURE_PHRASES) + r")", re.IGNORECASE)
+_PLACES = r"(?:spots?|places?|seats?|slots?|openings?|appointments?|times?|dates?)"
+_LUGARES = r"(?:lugares|espacios|cupos|citas|horarios|plazas|turnos|fechas)"
 # Scarcity: true only when the offer itself limits places ("the first 20 sign-ups"); a date does not.
-SCARCITY = re.compile(
-    r"\b(only \d+ (?:spots?|places?|seats?|slots?|openings?|appointments?) (?:left|remaining)|"
-    r"(?:only|just) (?:a (?:few|handful)|two|three|four|five) (?:\w+ )?(?:spots?|places?|seats?|slots?|openings?|"
-    r"appointments?|times?) (?:left|remaining)|"
-    r"(?:spots?|places?|seats?|slots?|openings?|appointments?|dates?|times?|calendar|schedule)\b[^.!?\n]{0,30}?\b"
-    r"(?:filling|fill|fills|going|go|selling|booking|book|books|getting booked) (?:up )?(?:fast|quickly)|"
-    r"(?:hard(?:er)?|tough(?:er)?) to (?:hold|get|find|keep|secure) (?:a |your )?(?:spot|slot|place|date)|"
-    r"first come,? first served|while (?:supplies|spots|places|stocks?) last|running out|"
-    r"only a (?:few|handful) (?:left|remaining)|(?:almost|nearly) (?:gone|full|fully booked|sold out)|"
-    r"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|\d+) (?:\w+ )?(?:lugares|espacios|cupos|citas|horarios|"
-    r"plazas|turnos|fechas)|"
-    r"(?:ya )?(?:casi )?no (?:quedan|queda|hay) (?:muchos |muchas )?(?:lugares|espacios|cupos|citas|horarios|"
-    r"plazas|turnos|fechas)|"
+SCARCITY_PHRASES: Final = (
+    rf"(?:only|just) (?:a (?:few|handful)|\d+|two|three|four|five) (?:\w+ )?{_PLACES} (?:left|remaining)",
+    rf"(?:{_PLACES}|calendar|schedule)\b[^.!?\n]{{0,30}}?\b"
+    r"(?:filling|fill|fills|going|go|selling|booking|book|books|getting booked) (?:up )?(?:fast|quickly)",
+    r"(?:hard(?:er)?|tough(?:er)?) to (?:hold|get|find|keep|secure) (?:a |your )?(?:spot|slot|place|date)",
+    r"first come,? first served|while (?:supplies|spots|places|stocks?) last",
+    rf"(?:{_PLACES}|time) (?:are |is )?running out",
+    r"only a (?:few|handful) (?:left|remaining)|(?:almost|nearly) (?:gone|full|fully booked|sold out)",
+    rf"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|\d+) (?:\w+ )?{_LUGARES}",
+    rf"(?:ya (?:casi )?|casi )no (?:quedan|queda|hay) (?:muchos |muchas )?{_LUGARES}",
     r"se (?:están |estan |van )?(?:llenan|llena|llenando|van|yendo|agotan|agotando|acaban|acabando|ocupan|"
-    r"ocupando) (?:muy )?(?:rápido|rapido|pronto)|"
-    r"se (?:están|estan) (?:yendo|acabando|agotando|llenando|ocupando)|hasta agotar)",
-    re.IGNORECASE,
+    r"ocupando) (?:muy )?(?:rápido|rapido|pronto)",
+    r"se (?:están|estan) (?:acabando|agotando|llenando|ocupando)|hasta agotar",
 )
+SCARCITY: Final = re.compile(r"\b(" + "|".join(SCARCITY_PHRASES) + r")\b", re.IGNORECASE)
 # Said of an offer by its validity: honest when a live offer is cited ("a limited-time offer").
 OFFER_TIME = re.compile(
     r"\b(limited[- ]time|(?:offer|deal|price|discount)s? (?:won['’]?t last)|"
