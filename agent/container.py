@@ -27,6 +27,7 @@ from agent.domain import Channel, CompanyIdentity
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, Pricing, load_drafter_prompts
 from agent.drafting.pipeline import DraftingPipeline
+from agent.guardrails.meaning import EmbeddingMeaning, Meaning
 from agent.handoff import HandoffTarget
 from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
@@ -224,6 +225,18 @@ def build_embedder(settings: Settings) -> Embedder:
             "TOUCHPOINT_EMBEDDING_PROVIDER=openai to use a model served by your LLM endpoint."
         )
     return LocalMiniLMEmbedder()
+
+
+def build_meaning(settings: Settings, embedder: Embedder | None = None) -> Meaning | None:
+    """The urgency check's reader of meaning, on the local model (built once, its bank embedded once).
+
+    None with ``embedding_provider=openai``: the bank's thresholds were calibrated on all-MiniLM-L6-v2
+    vectors and mean nothing for another model, so urgency is then judged by its patterns alone.
+    """
+    if settings.embedding_provider is EmbeddingProvider.OPENAI:
+        return None
+    local = embedder if isinstance(embedder, LocalMiniLMEmbedder) else LocalMiniLMEmbedder()
+    return EmbeddingMeaning(local)
 
 
 def build_vector_store(settings: Settings, embedder: Embedder) -> ChromaVectorStore:

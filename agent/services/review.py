@@ -39,6 +39,7 @@ from agent.db.repositories.touches import TouchRepository
 from agent.domain import APPROVED_STATES, Channel, CompanyIdentity, RiskTier, TouchPurpose, TouchState
 from agent.drafting.slots import call_slots
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage, check_placeholders, run_checks
+from agent.guardrails.meaning import Meaning
 from agent.loop import AgentLoop
 from agent.policy import DraftTouch
 from agent.sequences import PURPOSE_RISK
@@ -365,6 +366,7 @@ def touch_context(
     company_facts: tuple[str, ...],
     offers: tuple[OfferWindow, ...],
     now: datetime,
+    meaning: Meaning | None = None,
 ) -> GuardrailContext:
     """What this touch's text may draw on: its lead, the sources it was drafted from, the company."""
     lead = LeadRepository(session).get(touch.lead_id)
@@ -381,6 +383,7 @@ def touch_context(
         offers=offers,
         live_offer_ids=frozenset(o.id for o in offers if o.live_on(now.date())),
         today=now.date(),
+        meaning=meaning,
     )
 
 
