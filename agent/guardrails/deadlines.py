@@ -78,9 +78,10 @@ _ES_LIMIT = (
     r"acaba\s+el|cierra\s+el|finaliza\s+el|para\s+el|l[ií]mite\s+(?:es\s+)?el|plazo\s+(?:es|vence)\s+el|"
     r"antes\s+de|hasta|a\s+m[aá]s\s+tardar|vence|termina|para"
 )
+# Matched against ``lowered`` text: case-insensitive matching of this many alternatives is three times
+# slower in ``re`` than lower-casing the text once.
 DEADLINE: Final = re.compile(
-    rf"\b(?:{_EN_LIMIT}|{_ES_LIMIT})\s+(?:(?:the|this|next|on|el|este|la)\s+)?{DAY_EXPRESSION}{_YEAR}",
-    re.IGNORECASE,
+    rf"\b(?:{_EN_LIMIT}|{_ES_LIMIT})\s+(?:(?:the|this|next|on|el|este|la)\s+)?{DAY_EXPRESSION}{_YEAR}"
 )
 
 
@@ -116,10 +117,19 @@ LEAD_ACTS: Final = re.compile(
 )
 
 
+def lowered(text: str) -> str:
+    """The text in lower case with every offset kept (the few characters whose lower case is longer,
+    such as "İ", are left as they are)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def deadlines(text: str, today: date | None) -> list[Deadline]:
     return [
-        _deadline(match, today)
-        for match in DEADLINE.finditer(text)
+        _deadline(match, text, today)
+        for match in DEADLINE.finditer(lowered(text))
         if not RANGE_BEFORE.search(text[max(0, match.start() - 14) : match.start()])
         and not _promised(text, match.start())
     ]
@@ -133,9 +143,9 @@ def _promised(text: str, at: int) -> bool:
     return PROMISE.search(sentence) is not None and LEAD_ACTS.search(sentence) is None
 
 
-def _deadline(match: re.Match[str], today: date | None) -> Deadline:
+def _deadline(match: re.Match[str], text: str, today: date | None) -> Deadline:
     day, month_day = _resolve(match, today)
-    return Deadline(match.group(), match.start(), match.end(), day, month_day)
+    return Deadline(text[match.start() : match.end()], match.start(), match.end(), day, month_day)
 
 
 def _resolve(match: re.Match[str], today: date | None) -> tuple[date | None, tuple[int, int] | None]:

@@ -140,6 +140,10 @@ class EmbeddingMeaning:
         neutral = float((self._neutral[language] @ vector).max())
         return Score(language, float(urgent[best]), neutral, self.bank.pressure[language][best])
 
+    def forget(self) -> None:
+        """Drop the sentences' cached scores (the bank's vectors stay): the next draft is read afresh."""
+        self._cache.clear()
+
     def _remember(self, sentence: str, score: Score) -> None:
         self._cache[sentence] = score
         while len(self._cache) > CACHE_SIZE:

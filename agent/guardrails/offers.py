@@ -51,11 +51,24 @@ MIN_CORE_WORDS = 2
 
 @dataclass(frozen=True, slots=True)
 class OfferMarks:
-    """What identifies one offer in a draft: normalised phrases (title, core, link) and its own terms."""
+    """What identifies one offer in a draft: its phrases (title, core, link) as one pattern, its terms."""
 
     offer: OfferWindow
-    phrases: tuple[str, ...]
+    phrases: re.Pattern[str]
     terms: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A subject or a body sentence, read once per draft: span, plain text, figures, and whether it
+    reports an offer as over or not yet open."""
+
+    text: str
+    start: int | None
+    end: int | None
+    plain: str
+    terms: frozenset[str]
+    reporting: bool
 
 
 def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Violation]:
@@ -66,60 +79,62 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     dead = [offer for offer in context.offers if not offer.live_on(today)]
     if not dead:
         return []
-    marks = [_marks(offer, context) for offer in dead]
+    passages = [p for p in _passages(draft) if not p.reporting]
+    if not passages:
+        return []
+    regular = _regular_text(context)
+    texts = {source.id: source.text for source in context.sources}
     violations: list[Violation] = []
-    for offer_marks in marks:
-        found = _first_use(draft, offer_marks)
+    for offer in dead:
+        marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
+        found = next(((p, what) for p in passages if (what := _use_in(p, marks)) is not None), None)
         if found is None:
             continue
-        start, end, what = found
-        when = "ended" if offer_marks.offer.expires and today > offer_marks.offer.expires else "not started"
+        passage, what = found
+        when = (
+            f"ended on {offer.expires.isoformat()}"
+            if offer.expires and today > offer.expires
+            else (f"starts on {offer.starts.isoformat()}" if offer.starts else "is not valid")
+        )
         violations.append(
             Violation(
                 "expired_offer",
-                f'"{what}" applies "{offer_marks.offer.title}", which has {when} on {today.isoformat()}: '
-                "remove it, or say plainly that it is not available",
-                start,
-                end,
+                f'"{what}" applies "{offer.title}", which {when}: remove it, or say plainly that it is '
+                "not available",
+                passage.start,
+                passage.end,
             )
         )
     return violations
 
 
-def _first_use(draft: DraftText, marks: OfferMarks) -> tuple[int | None, int | None, str] | None:
-    if draft.subject:
-        found = _use_in(draft.subject, marks)
-        if found is not None:
-            return None, None, found
-    for sentence in body_sentences(draft.body):
-        found = _use_in(sentence.text, marks)
-        if found is not None:
-            return sentence.start, sentence.end, found
-    return None
+def _passages(draft: DraftText) -> list[Passage]:
+    found = [(draft.subject, None, None)] if draft.subject else []
+    found += [(s.text, s.start, s.end) for s in body_sentences(draft.body)]
+    return [_passage(text, start, end) for text, start, end in found]
 
 
-def _use_in(text: str, marks: OfferMarks) -> str | None:
-    if NOT_APPLYING.search(text):
-        return None
+def _passage(text: str, start: int | None, end: int | None) -> Passage:
     plain = normalise(text)
-    for phrase in marks.phrases:
-        if re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", plain):
-            return phrase
-    for term in _terms(plain):
-        if term in marks.terms:
-            return term
-    return None
+    return Passage(text, start, end, plain, _terms(plain), NOT_APPLYING.search(text) is not None)
 
 
-def _marks(offer: OfferWindow, context: GuardrailContext) -> OfferMarks:
-    source = next((s for s in context.sources if s.id == offer.id), None)
+def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
+    named = marks.phrases.search(passage.plain)
+    if named is not None:
+        return named.group()
+    shared = passage.terms & marks.terms
+    return min(shared) if shared else None
+
+
+def _regular_text(context: GuardrailContext) -> str:
+    """Everything the business says outside its offers: a title word or figure found here is regular."""
     offer_ids = {o.id for o in context.offers}
-    regular = _regular_text(
+    return _joined(
         tuple(s.text + "\n" + s.title for s in context.sources if s.id not in offer_ids),
         context.company_facts,
         context.identity.own_names if context.identity else (),
     )
-    return _offer_marks(offer, source.text if source else "", regular)
 
 
 @lru_cache(maxsize=256)
@@ -133,12 +148,13 @@ def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
         phrases.append(core)
     if offer.url:
         phrases.append(normalise(offer.url).rstrip("/"))
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w])")
     terms = _terms(normalise(offer.title + "\n" + text)) - _terms(regular)
-    return OfferMarks(offer, tuple(phrases), frozenset(terms))
+    return OfferMarks(offer, pattern, frozenset(terms))
 
 
 @lru_cache(maxsize=64)
-def _regular_text(sources: tuple[str, ...], facts: tuple[str, ...], names: tuple[str, ...]) -> str:
+def _joined(sources: tuple[str, ...], facts: tuple[str, ...], names: tuple[str, ...]) -> str:
     return normalise("\n".join((*sources, *facts, *names)))
 
 
@@ -146,8 +162,9 @@ def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
 
 
-def _terms(text: str) -> set[str]:
-    return set(_term_keys(TERM.findall(text)))
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_term_keys(TERM.findall(text)))
 
 
 def _term_keys(found: Iterable[str]) -> Iterator[str]:

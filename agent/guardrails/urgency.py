@@ -24,7 +24,7 @@ from datetime import date
 from typing import Final
 
 from agent.guardrails.base import DraftText, GuardrailContext, SourceLike, Violation
-from agent.guardrails.deadlines import Deadline, deadlines
+from agent.guardrails.deadlines import Deadline, deadlines, lowered
 from agent.guardrails.meaning import candidates
 
 # Time pressure, in words an offer's validity cannot back.
@@ -75,7 +75,8 @@ PRESSURE_PHRASES: Final = (
     r"aproveche (?:ahora|ya|hoy|antes)",
     r"decida (?:hoy|pronto|ya|ahora)",
 )
-PRESSURE: Final = re.compile(r"\b(" + "|".join(PRESSURE_PHRASES) + r")", re.IGNORECASE)
+# Every pattern here is matched against ``lowered`` text (see ``agent.guardrails.deadlines``).
+PRESSURE: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(PRESSURE_PHRASES) + r")")
 _PLACES = r"(?:spots?|places?|seats?|slots?|openings?|appointments?|times?|dates?)"
 _LUGARES = r"(?:lugares|espacios|cupos|citas|horarios|plazas|turnos|fechas)"
 # Scarcity: true only when the offer itself limits places ("the first 20 sign-ups"); a date does not.
@@ -93,12 +94,11 @@ SCARCITY_PHRASES: Final = (
     r"ocupando) (?:muy )?(?:rápido|rapido|pronto)",
     r"se (?:están|estan) (?:acabando|agotando|llenando|ocupando)|hasta agotar",
 )
-SCARCITY: Final = re.compile(r"\b(" + "|".join(SCARCITY_PHRASES) + r")\b", re.IGNORECASE)
+SCARCITY: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(SCARCITY_PHRASES) + r")\b")
 # Said of an offer by its validity: honest when a live offer is cited ("a limited-time offer").
 OFFER_TIME = re.compile(
     r"\b(limited[- ]time|(?:offer|deal|price|discount)s? (?:won['’]?t last)|"
-    r"expires? (?:soon|today|tonight|tomorrow)|ends? (?:soon|today|tonight|tomorrow))\b",
-    re.IGNORECASE,
+    r"expires? (?:soon|today|tonight|tomorrow)|ends? (?:soon|today|tonight|tomorrow))\b"
 )
 LIMITED_PLACES = re.compile(
     r"\b(?:limited (?:number|spots|places|availability)|"
@@ -144,18 +144,19 @@ def _parts(draft: DraftText) -> Iterator[tuple[str, int | None]]:
 
 
 def _patterns(text: str, offset: int | None, *, limited: bool, backed: bool) -> list[Finding]:
+    low = lowered(text)
     found = [
         (m, "pushes the lead: remove it; a live offer may only state its real end date")
-        for m in PRESSURE.finditer(text)
+        for m in PRESSURE.finditer(low)
     ]
     if not limited:
-        found += [(m, "claims scarcity no cited live offer states") for m in SCARCITY.finditer(text)]
+        found += [(m, "claims scarcity no cited live offer states") for m in SCARCITY.finditer(low)]
     if not backed:
         found += [
             (m, "creates urgency no live offer backs: cite the real offer and its terms")
-            for m in OFFER_TIME.finditer(text)
+            for m in OFFER_TIME.finditer(low)
         ]
-    return [_finding(m.group(), m.start(), m.end(), offset, why) for m, why in found]
+    return [_finding(text[m.start() : m.end()], m.start(), m.end(), offset, why) for m, why in found]
 
 
 def _deadlines(
