@@ -79,14 +79,18 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     dead = [offer for offer in context.offers if not offer.live_on(today)]
     if not dead:
         return []
-    passages = [p for p in _passages(draft) if not p.reporting]
-    if not passages:
-        return []
     regular = _regular_text(context)
     texts = {source.id: source.text for source in context.sources}
+    whole = normalise(f"{draft.subject or ''}\n{draft.body}")
+    whole_terms = _terms(whole)
+    passages: list[Passage] | None = None
     violations: list[Violation] = []
     for offer in dead:
         marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
+        if marks.phrases.search(whole) is None and not whole_terms & marks.terms:
+            continue  # most drafts never come near a dead offer: one search of the whole text says so
+        if passages is None:
+            passages = [p for p in _passages(draft) if not p.reporting]
         found = next(((p, what) for p in passages if (what := _use_in(p, marks)) is not None), None)
         if found is None:
             continue
@@ -137,20 +141,31 @@ def _regular_text(context: GuardrailContext) -> str:
     )
 
 
-@lru_cache(maxsize=256)
 def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
-    """Cached per offer and surroundings: the same offers meet every draft of a company."""
-    title = normalise(offer.title).strip(" .:")
+    """The offer's own marks less what the regular material also says (a product name, a list price)."""
+    title, core, url, terms = _own_marks(offer, text)
     phrases = [title]
-    core = " ".join(TITLE_NOISE.sub(" ", title).replace(":", " ").split()).strip(" -,.")
     # The core names the offer only if it is not also the regular product ("Recovery Pack").
-    if len(core.split()) >= MIN_CORE_WORDS and core != title and not _contains(regular, core):
+    if core and not (core in regular and _contains(regular, core)):
         phrases.append(core)
-    if offer.url:
-        phrases.append(normalise(offer.url).rstrip("/"))
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w])")
-    terms = _terms(normalise(offer.title + "\n" + text)) - _terms(regular)
-    return OfferMarks(offer, pattern, frozenset(terms))
+    if url:
+        phrases.append(url)
+    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular))
+
+
+@lru_cache(maxsize=256)
+def _own_marks(offer: OfferWindow, text: str) -> tuple[str, str | None, str | None, frozenset[str]]:
+    """Cached per offer: its title, the title's core (no dates, years or prices), its link, its figures."""
+    title = normalise(offer.title).strip(" .:")
+    core = " ".join(TITLE_NOISE.sub(" ", title).replace(":", " ").split()).strip(" -,.")
+    keep = len(core.split()) >= MIN_CORE_WORDS and core != title
+    url = normalise(offer.url).rstrip("/") if offer.url else None
+    return title, core if keep else None, url, _terms(normalise(offer.title + "\n" + text))
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w])")
 
 
 @lru_cache(maxsize=64)
