@@ -66,7 +66,9 @@ DAY_EXPRESSION: Final = (
     r"|(?P<end>(?:the\s+)?end\s+of\s+(?:(?:this|next)\s+(?:month|week)|the\s+(?:month|week)(?!\s+[a-z]))|(?:el\s+)?(?:fin|final)\s+de"
     r"(?:l)?\s+(?:este\s+|próximo\s+)?(?:mes|semana)|fin\s+de\s+mes|this\s+(?:week|month)|"
     r"esta\s+semana|este\s+mes|next\s+week|la\s+próxima\s+semana|la\s+semana\s+que\s+viene)"
-    r"|(?P<tomorrow>tomorrow|tonight|today))"
+    r"|(?P<tomorrow>tomorrow|tonight|today)"
+    r"|(?:in|en)\s+(?P<days>\d{1,2}|two|three|four|five|six|seven|dos|tres|cuatro|cinco|seis|siete)"
+    r"\s+(?:days|días|dias))"
 )
 _EN_LIMIT = (
     r"by|before|until|till|through|thru|no later than|on or before|prior to|ends?|ending|expires?|"
@@ -175,10 +177,21 @@ def _resolve(match: re.Match[str], today: date | None) -> tuple[date | None, tup
     if groups["end"]:
         found = _end_of(groups["end"].lower(), today)
         return found, (found.month, found.day)
+    if groups["days"]:
+        found = today + timedelta(days=_count(groups["days"]))
+        return found, (found.month, found.day)
     if groups["tomorrow"]:
         found = today + timedelta(days=1 if groups["tomorrow"].lower() == "tomorrow" else 0)
         return found, (found.month, found.day)
     return None, None
+
+
+COUNTS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "dos": 2, "tres": 3}
+COUNTS_ES: Final = {"cuatro": 4, "cinco": 5, "seis": 6, "siete": 7}
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else {**COUNTS, **COUNTS_ES}[word]
 
 
 def _end_of(phrase: str, today: date) -> date:

@@ -45,7 +45,7 @@ PRESSURE_PHRASES: Final = (
     r"while (?:it|they) lasts?",
     r"time is running out|running out of time|the clock is ticking",
     r"decide (?:today|now|soon|quickly|this week)",
-    r"(?:sign|commit) (?:today|now|fast|quickly)",
+    r"(?:sign|commit) (?:today|now|fast|quickly|this week|this month)",
     r"(?:now|today) is the (?:time|moment)|there['’]?s no better time|(?:today|this week) only",
     r"(?:prices?|rates?|fees?|costs?) (?:are |is |will )?(?:going|go|goes|be going) up"
     r"(?! (?:with|if|when|as|for|by|depending))",
@@ -54,7 +54,26 @@ PRESSURE_PHRASES: Final = (
     r"lock in (?:this|the|your|today['’]?s) (?:price|rate|pricing)",
     r"(?:only|just) (?:a few|\d+|two|three|four|five) (?:more )?(?:days?|weeks?|hours?) "
     r"(?:left|remaining|to go)",
-    r"you(?:['’]ll| will) (?:miss out|lose (?:your|the) (?:spot|place|price|chance))",
+    r"you(?:['’]ll| will| could| might| may| would) "
+    r"(?:miss out|lose (?:your|the) (?:spot|place|slot|date|price|chance))",
+    r"the sooner (?:you \w+,? )?the better",
+    r"(?:every|each) (?:day|week|month) (?:that )?you (?:wait|delay|put (?:it|this) off)",
+    r"(?:hold|lock in|keep) (?:the |your |our )?current (?:rate|price|pricing)",
+    r"(?:prices?|rates?|costs?) (?:are|is) (?:expected|likely|set|going|about) to "
+    r"(?:rise|increase|go up|climb|jump)",
+    r"(?:prices?|rates?|costs?) will be higher",
+    r"the sooner,? the better|sooner rather than later|while you still can",
+    r"before (?:they|it)(?:['’]re|['’]s| are| is) gone",
+    r"(?:this|it|that|the (?:offer|deal|price|rate)) (?:won['’]?t|will not) "
+    r"(?:last|be (?:here|around|available) (?:long|for long|forever))",
+    r"before (?:the )?(?:prices?|rates?|costs?) (?:go(?:es)? up|rise|increase|change)",
+    r"(?:prices?|rates?) (?:will never|won['’]?t ever) be this low",
+    r"time[- ]sensitive|don['’]?t delay",
+    r"(?:waiting|delaying|putting (?:it|this) off) (?:only |just )?(?:makes|will make|costs|adds)",
+    r"deadline is (?:approaching|coming up|near)",
+    r"(?:secure|grab|claim|reserve|lock in) (?:your|a|the) (?:spot|place|slot|seat|price|rate) "
+    r"(?:now|today|before|while|soon|quickly)",
+    r"get in (?:before|while|now|quickly)",
     # Spanish
     r"no (?:lo|la|le|los|las) (?:deje|dejes|dejen) para (?:después|despues|más tarde|mas tarde|luego|mañana)",
     r"no (?:espere|esperes|esperen|se espere|lo piense (?:mucho|demasiado)|se tarde|deje pasar)",
@@ -67,13 +86,25 @@ PRESSURE_PHRASES: Final = (
     r"(?:los )?precios? (?:van a |va a )?(?:suben|sube|subir|aumentan|aumenta|aumentar)"
     r"(?!\s+(?:si|con|cuando|según|segun|por|de acuerdo))",
     r"(?:le|te|les) conviene (?:\w+ )?(?:cuanto antes|ya mismo|pronto|hoy)",
-    r"(?:apart|reserv|decid|firm|asegur)\w* (?:\w+ )?(?:cuanto antes|lo antes posible|ya mismo)",
+    r"(?:apart|reserv|decid|firm|asegur)\w* (?:\w+ ){0,2}(?:cuanto antes|lo antes posible|ya mismo)",
+    r"cada (?:día|dia|semana|mes) que (?:espera|pasa sin|lo deja|lo pospone|lo posterga)",
+    r"precios? (?:subirán|subiran|aumentarán|aumentaran|van a estar más altos|estarán más altos)",
     r"no (?:queremos|quiero|quisiera) que se (?:quede|queden|pierda|pierdan) sin",
     r"no se (?:lo|la) pierda",
     r"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|unos|unas) (?:\w+ )?(?:días|semanas|horas)",
     r"(?:entre|mientras) más (?:espere|tarde|lo deje)",
     r"aproveche (?:ahora|ya|hoy|antes)",
     r"decida (?:hoy|pronto|ya|ahora)",
+    r"mientras (?:todavía|aún|aun) (?:pueda|hay|haya|queden?)\b",
+    r"mientras (?:haya|queden?) (?:lugar|espacio|cupo)",
+    r"no (?:va a|creo que vaya a) durar|no durará",
+    r"(?:el tiempo|la promoción|la oferta) se (?:acaba|está acabando|termina)",
+    r"se (?:está|esta) acabando el tiempo|ya casi se (?:acaba|termina)",
+    r"apúrese|apurese|apúrele|dese prisa|dése prisa",
+    r"(?:entre|mientras) más pronto,? mejor|cuanto antes,? mejor",
+    r"antes de que (?:suban|sube|aumenten|cambien) (?:los |el )?precios?",
+    r"(?:últimos|ultimos|últimas|ultimas) (?:lugares|espacios|cupos|días|dias|horas|citas)",
+    r"no se (?:quede|queden) sin",
 )
 # Every pattern here is matched against ``lowered`` text (see ``agent.guardrails.deadlines``).
 PRESSURE: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(PRESSURE_PHRASES) + r")")
@@ -82,6 +113,7 @@ _LUGARES = r"(?:lugares|espacios|cupos|citas|horarios|plazas|turnos|fechas)"
 # Scarcity: true only when the offer itself limits places ("the first 20 sign-ups"); a date does not.
 SCARCITY_PHRASES: Final = (
     rf"(?:only|just) (?:a (?:few|handful)|\d+|two|three|four|five) (?:\w+ )?{_PLACES} (?:left|remaining)",
+    rf"(?:only |just )?a (?:few|handful)(?: of)? (?:\w+ )?{_PLACES} (?:left|remain(?:ing)?)",
     rf"(?:{_PLACES}|calendar|schedule)\b[^.!?\n]{{0,30}}?\b"
     r"(?:filling|fill|fills|going|go|selling|booking|book|books|getting booked) (?:up )?(?:fast|quickly)",
     r"(?:hard(?:er)?|tough(?:er)?) to (?:hold|get|find|keep|secure) (?:a |your )?(?:spot|slot|place|date)",
@@ -90,6 +122,9 @@ SCARCITY_PHRASES: Final = (
     r"only a (?:few|handful) (?:left|remaining)|(?:almost|nearly) (?:gone|full|fully booked|sold out)",
     rf"quedan? (?:muy )?(?:pocos|pocas|solo|sólo|apenas|\d+) (?:\w+ )?{_LUGARES}",
     rf"(?:ya (?:casi )?|casi )no (?:quedan|queda|hay) (?:muchos |muchas )?{_LUGARES}",
+    r"(?:booked solid|in (?:high|huge|great) demand|demand is (?:high|strong|huge))",
+    r"(?:few|limited) (?:openings|spots|slots|places) (?:left|remain)",
+    r"(?:la )?agenda (?:se está|se esta|está|esta) (?:llenando|casi llena)|(?:hay )?mucha demanda",
     r"se (?:están |estan |van )?(?:llenan|llena|llenando|van|yendo|agotan|agotando|acaban|acabando|ocupan|"
     r"ocupando) (?:muy )?(?:rápido|rapido|pronto)",
     r"se (?:están|estan) (?:acabando|agotando|llenando|ocupando)|hasta agotar",

@@ -93,6 +93,24 @@ class TestCheckUrgency:
         assert codes(check_urgency(email(body=text), context(sources=(OFFER,)))) == ["urgency.unbacked"]
 
 
+class TestPressureInEnglish:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The sooner you book, the better.",
+            "I'd grab one of these spots before they're gone.",
+            "This price won't be around for long.",
+            "Only a handful of openings remain this month.",
+            "Rates are expected to rise in March.",
+            "If you put this off, you could lose your spot to another family.",
+            "Every week you wait, the damage behind that wall grows.",
+            "Don't delay: the discount ends in 3 days.",
+        ],
+    )
+    def test_english_pressure_in_new_words_fires(self, sentence: str) -> None:
+        assert set(codes(check_urgency(email(body=body(sentence)), context()))) == {"urgency.unbacked"}
+
+
 class TestPressureInSpanish:
     @pytest.mark.parametrize(
         "phrase",
@@ -104,12 +122,17 @@ class TestPressureInSpanish:
             "Los horarios de la mañana se llenan rápido",
             "Quedan pocos días de la promoción",
             "Los precios suben en enero",
+            "Le recomiendo apartar su lugar lo antes posible",
+            "Mientras todavía haya lugares, le conviene reservar",
+            "Apúrese, que la agenda se está llenando",
+            "Son los últimos lugares del mes",
+            "Cada semana que espera, el daño crece",
         ],
     )
     def test_spanish_pressure_fires(self, phrase: str) -> None:
         violations = check_urgency(sms(body=f"Hola Dana, {phrase}. Responda STOP para salir."), context())
 
-        assert codes(violations) == ["urgency.unbacked"]
+        assert set(codes(violations)) == {"urgency.unbacked"}
 
     def test_a_live_offer_does_not_back_pressure(self) -> None:
         text = "Hola Dana, la oferta termina el 31 de diciembre, así que no lo deje para después."
@@ -129,6 +152,12 @@ class TestTimeWordsThatDoNotPush:
             "Tómese su tiempo, no hay ninguna prisa.",
             "Atendemos de lunes a viernes de 9 a 5; no hay citas los domingos.",
             "Le respondo cuanto antes con los números.",
+            "Take your time to decide before signing anything.",
+            "Para que la obra no tarde más de lo necesario, pedimos los materiales antes.",
+            "Mientras puede seguir usando su cocina, trabajamos en el baño.",
+            "Cancel up to 24 hours before your visit at no charge.",
+            "El precio sube si hay que mover la tubería.",
+            "If you'd like to wait until after the holidays, that's completely fine.",
         ],
     )
     def test_neutral_time_words_pass(self, sentence: str) -> None:
