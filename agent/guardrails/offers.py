@@ -113,7 +113,7 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
 
 
 def _passages(draft: DraftText) -> list[Passage]:
-    found = [(draft.subject, None, None)] if draft.subject else []
+    found: list[tuple[str, int | None, int | None]] = [(draft.subject, None, None)] if draft.subject else []
     found += [(s.text, s.start, s.end) for s in body_sentences(draft.body)]
     return [_passage(text, start, end) for text, start, end in found]
 
