@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.guardrails import DEFAULT_CHECKS, Check, DraftText, GuardrailContext, run_checks  # noqa: E402
-from agent.guardrails.meaning import EmbeddingMeaning, candidates  # noqa: E402
+from agent.guardrails.embedded_meaning import EmbeddingMeaning  # noqa: E402
+from agent.guardrails.meaning import candidates  # noqa: E402
 from agent.guardrails.offers import check_expired_offer  # noqa: E402
 from agent.guardrails.urgency import check_urgency  # noqa: E402
 from evals.guardrails.cases import DEFAULT_CASES_DIR, load_cases  # noqa: E402

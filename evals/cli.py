@@ -132,7 +132,7 @@ def eval_guardrails(
     labelled = load_cases(cases or DEFAULT_CASES_DIR, load_company(company) if company else None)
     reader = None
     if meaning:
-        from agent.guardrails.meaning import EmbeddingMeaning
+        from agent.guardrails.embedded_meaning import EmbeddingMeaning
         from knowledge.embeddings import LocalMiniLMEmbedder
 
         reader = EmbeddingMeaning(LocalMiniLMEmbedder())

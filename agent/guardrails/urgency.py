@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
-from agent.guardrails.base import DraftText, GuardrailContext, SourceLike, Violation
+from agent.guardrails.base import Check, DraftText, GuardrailContext, SourceLike, Violation
 from agent.guardrails.deadlines import Deadline, deadlines, lowered
-from agent.guardrails.meaning import candidates
+from agent.guardrails.meaning import Meaning, candidates
 
 # Time pressure, in words an offer's validity cannot back.
 PRESSURE_PHRASES: Final = (
@@ -169,6 +169,16 @@ def check_urgency(draft: DraftText, context: GuardrailContext) -> list[Violation
         Violation("urgency.unbacked", f'"{f.words}" {f.why}', f.start, f.end)
         for f in sorted(findings, key=lambda f: (f.start is not None, f.start or 0))
     ]
+
+
+def reading_meaning(meaning: Meaning) -> Check:
+    """``check_urgency`` with this reader of meaning, for a context built without one (the drafting
+    pipeline's contexts come from requests, which know nothing of models)."""
+
+    def check_urgency_by_meaning(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+        return check_urgency(draft, context if context.meaning else replace(context, meaning=meaning))
+
+    return check_urgency_by_meaning
 
 
 def _parts(draft: DraftText) -> Iterator[tuple[str, int | None]]:

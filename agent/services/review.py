@@ -38,7 +38,14 @@ from agent.db.repositories.snapshots import lead_context, load_snapshot
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import APPROVED_STATES, Channel, CompanyIdentity, RiskTier, TouchPurpose, TouchState
 from agent.drafting.slots import call_slots
-from agent.guardrails import DraftText, GuardrailContext, PriorMessage, check_placeholders, run_checks
+from agent.guardrails import (
+    DEFAULT_CHECKS,
+    DraftText,
+    GuardrailContext,
+    PriorMessage,
+    check_placeholders,
+    run_checks,
+)
 from agent.guardrails.meaning import Meaning
 from agent.loop import AgentLoop
 from agent.policy import DraftTouch
@@ -172,7 +179,12 @@ def edit_and_approve(
         now=now,
     )
     touch.guardrails = [
-        v.as_dict() for v in run_checks(DraftText(Channel(touch.channel), body, touch.subject), context)
+        v.as_dict()
+        for v in run_checks(
+            DraftText(Channel(touch.channel), body, touch.subject),
+            context,
+            loop.drafting.checks or DEFAULT_CHECKS,  # the checks the agent's own drafts passed
+        )
     ]
     _block_placeholders(touch)
     _queue(session, loop, touch, now)

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from agent.guardrails import check_urgency
-from agent.guardrails.meaning import EmbeddingMeaning, candidates, load_bank
+from agent.guardrails.embedded_meaning import EmbeddingMeaning, load_bank
+from agent.guardrails.meaning import candidates
 from knowledge.types import DocType, OfferWindow, Source
 from tests.agent.guardrails.drafts import OFFER, codes, context, email, sms
 
