@@ -7,8 +7,10 @@ an edge by passing it in, never by patching the logic.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import httpx
 from sqlalchemy import Engine
@@ -27,6 +29,10 @@ from agent.domain import Channel, CompanyIdentity
 from agent.drafting.composer import Composer
 from agent.drafting.llm import LLMDrafter, Pricing, load_drafter_prompts
 from agent.drafting.pipeline import DraftingPipeline
+from agent.guardrails import DEFAULT_CHECKS, Check
+from agent.guardrails.embedded_meaning import EmbeddingMeaning
+from agent.guardrails.meaning import Meaning
+from agent.guardrails.urgency import check_urgency, reading_meaning
 from agent.handoff import HandoffTarget
 from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
@@ -175,8 +181,9 @@ def build_model_access(settings: Settings) -> ModelAccess | None:
 def build_drafting(settings: Settings, models: ModelAccess | None) -> DraftingPipeline:
     """The composer alone with no model; otherwise the LLM, repaired, with the composer behind it."""
     composer = Composer()
+    checks = guardrail_checks(build_meaning(settings))
     if models is None:
-        return DraftingPipeline(composer, composer)
+        return DraftingPipeline(composer, composer, checks=checks)
     pricing = None
     if settings.llm_input_price_per_mtok is not None and settings.llm_output_price_per_mtok is not None:
         pricing = Pricing(
@@ -191,7 +198,7 @@ def build_drafting(settings: Settings, models: ModelAccess | None) -> DraftingPi
         method=settings.llm_structured_output,
         pricing=pricing,
     )
-    return DraftingPipeline(drafter, composer, repairs=settings.draft_repairs)
+    return DraftingPipeline(drafter, composer, repairs=settings.draft_repairs, checks=checks)
 
 
 def build_reply_classifier(
@@ -233,6 +240,38 @@ def build_embedder(settings: Settings) -> Embedder:
             "TOUCHPOINT_EMBEDDING_PROVIDER=openai to use a model served by your LLM endpoint."
         )
     return LocalMiniLMEmbedder()
+
+
+def build_meaning(settings: Settings) -> Meaning | None:
+    """The urgency check's reader of meaning, on the local model, when ``TOUCHPOINT_URGENCY_BY_MEANING``
+    asks for it: one per process, loaded (and its bank embedded, ~2 s) at the first draft that has a
+    sentence worth reading, not when services start.
+
+    None with ``embedding_provider=openai``: the bank's thresholds were calibrated on all-MiniLM-L6-v2
+    vectors and mean nothing for another model, so urgency is then judged by its patterns alone.
+    """
+    if not settings.urgency_by_meaning or settings.embedding_provider is EmbeddingProvider.OPENAI:
+        return None
+    return LazyMeaning()
+
+
+class LazyMeaning:
+    """``Meaning`` that builds the process's one ``EmbeddingMeaning`` when first asked."""
+
+    def pressure(self, sentences: Sequence[str]) -> list[str | None]:
+        return _local_meaning().pressure(sentences)
+
+
+@lru_cache(maxsize=1)
+def _local_meaning() -> EmbeddingMeaning:
+    return EmbeddingMeaning(LocalMiniLMEmbedder())
+
+
+def guardrail_checks(meaning: Meaning | None) -> tuple[Check, ...]:
+    """Every check, urgency reading meaning when there is a reader."""
+    if meaning is None:
+        return DEFAULT_CHECKS
+    return tuple(reading_meaning(meaning) if check is check_urgency else check for check in DEFAULT_CHECKS)
 
 
 def build_vector_store(settings: Settings, embedder: Embedder) -> ChromaVectorStore:

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2", description="With the openai provider, e.g. text-embedding-3-small"
     )
+    urgency_by_meaning: bool = Field(
+        default=False,
+        description="Also judge urgency by similarity to a bank of pressure sentences on the local model "
+        "(off: on the blind dev set it found nothing the patterns missed, and it costs ~30 ms a new draft)",
+    )
 
     # Auth
     bootstrap_api_key: SecretStr | None = Field(

@@ -117,6 +117,13 @@ def eval_guardrails(
         ),
     ] = None,
     all_cases: Annotated[bool, typer.Option(help="List every case, not only the disagreements")] = False,
+    meaning: Annotated[
+        bool,
+        typer.Option(
+            help="Also read urgency by meaning, on the local embedding model (as the agent does with "
+            "TOUCHPOINT_URGENCY_BY_MEANING=true); by default urgency is judged by its patterns, as by default"
+        ),
+    ] = False,
 ) -> None:
     """Score the guardrail checks on the labelled drafts: precision and recall per check, false blocks.
 
@@ -127,9 +134,19 @@ def eval_guardrails(
     from evals.guardrails.runner import evaluate
 
     labelled = load_cases(cases or DEFAULT_CASES_DIR, load_company(company) if company else None)
+    reader = None
+    if meaning:
+        from agent.guardrails.embedded_meaning import EmbeddingMeaning
+        from knowledge.embeddings import LocalMiniLMEmbedder
+
+        reader = EmbeddingMeaning(LocalMiniLMEmbedder())
     with progress_bar() as progress:
         task = progress.add_task("checking", total=len(labelled))
-        report = evaluate(labelled, on_progress=lambda done, total: progress.update(task, completed=done))
+        report = evaluate(
+            labelled,
+            on_progress=lambda done, total: progress.update(task, completed=done),
+            meaning=reader,
+        )
     print_report(report, console, all_cases=all_cases)
     if json_path is not None:
         report.write_json(json_path)

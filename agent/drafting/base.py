@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, TouchPurpose
 from agent.drafting.slots import call_slots
 from agent.drafting.tone import ToneProfile, tone_for
 from agent.guardrails import GuardrailContext, PriorMessage, Violation
 from knowledge.types import Answer, OfferWindow, Source
+
+if TYPE_CHECKING:
+    from agent.guardrails.meaning import Meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ class DraftRequest:
     rejected_body: str | None = None  # the previous attempt's text, for a repair
     # Which of the composer's wordings: the pipeline asks for the next when one breaks a rule.
     variant: int = 0
+    # The urgency check's reader of meaning (built once at the edges); not part of what is recorded.
+    meaning: Meaning | None = field(default=None, compare=False, repr=False)
     # The lead's questions and the sentences answering them, found at the edge (knowledge/answers.py),
     # and the questions no source answers: a person will, so the touch goes to review.
     answers: tuple[Answer, ...] = ()
@@ -75,6 +80,7 @@ def guardrail_context(request: DraftRequest) -> GuardrailContext:
         offers=request.offers,
         today=request.now.date(),
         max_reading_grade=request.tone_profile.max_reading_grade,
+        meaning=request.meaning,
     )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.domain import Channel, CompanyIdentity, LeadContext
 from knowledge.types import OfferWindow
+
+if TYPE_CHECKING:
+    from agent.guardrails.meaning import Meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class GuardrailContext:
     today: date | None = None
     max_reading_grade: float = 10.0
     is_reply: bool = False  # a "Re:" subject is honest only when we really answer their message
+    # Reads urgency in words no pattern foresaw (agent.guardrails.meaning); None: patterns only.
+    meaning: Meaning | None = None
 
 
 NO_CONTEXT = GuardrailContext()

@@ -1,9 +1,189 @@
-"""Offers named outside their validity: ``expired_offer``."""
+"""Offers named outside their validity: ``expired_offer``.
+
+Retrieval never hands the drafter an offer that is not valid today, but a rep's edit, a model's memory
+or an old message copied forward can bring one back. A lead who is promised "$1,500 off" that ended last
+month is a lead the business must either disappoint or pay for, so the check judges the draft's text
+against every offer of the knowledge base (``context.offers``), whatever the sources say.
+
+An offer is recognised by what identifies it to a reader: its title, the distinctive words of its title
+(what is left once dates, years and prices are taken out, when those words are not also the name of a
+regular product), its link, or its own terms (an amount or percentage that only the offer's text gives).
+Saying plainly that an offer has ended, or when it will start, is not applying it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
+from agent.guardrails.text import body_sentences, normalise
+from knowledge.types import OfferWindow
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+)
+# What a title carries besides its name: years, dates, "for $695", "through January 31", "2026:".
+TITLE_NOISE = re.compile(
+    rf"\b(?:through|until|thru|by|ends?|from|hasta|del?)\s+(?:{MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"|\b(?:{MONTHS})\b|\b(?:19|20)\d\d\b|\b(?:for|por)\s+\$?\d[\d,.]*%?|\$\d[\d,.]*|\d+(?:\.\d+)?%"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+# A figure that may be an offer's own term: an amount of money or a percentage.
+TERM = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|por ciento\b)", re.IGNORECASE)
+# The sentence says the offer is over, or not open yet: it reports the offer, it does not apply it.
+NOT_APPLYING = re.compile(
+    r"\b(?:has ended|had ended|ended|is over|was over|has expired|expired|ran (?:through|until|from)|"
+    r"was (?:available|valid|on)|were (?:available|valid)|no longer|not available (?:any ?more|now)|"
+    r"has not (?:started|opened)|hasn't (?:started|opened)|not (?:started|open) yet|"
+    r"(?:opens|starts|begins|will (?:open|start|begin))\b|"
+    r"terminó|ya termin|venció|ya vencid|expiró|ya no (?:está|es|estaba|aplica|tenemos|sigue)|"
+    r"estuvo (?:vigente|disponible)|ya pasó|todavía no (?:empieza|comienza|abre|aplica|está)|"
+    r"aún no (?:empieza|comienza|abre|aplica|está)|(?:empieza|comienza|abre)(?:n)? (?:el|a partir))",
+    re.IGNORECASE,
+)
+MIN_CORE_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMarks:
+    """What identifies one offer in a draft: its phrases (title, core, link) as one pattern, its terms."""
+
+    offer: OfferWindow
+    phrases: re.Pattern[str]
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A subject or a body sentence, read once per draft: span, plain text, figures, and whether it
+    reports an offer as over or not yet open."""
+
+    text: str
+    start: int | None
+    end: int | None
+    plain: str
+    terms: frozenset[str]
+    reporting: bool
 
 
 def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    return []  # TODO(issue 15): being written
+    """Every offer that is not valid ``today`` and that the subject or a body sentence names or applies."""
+    today = context.today
+    if today is None or not context.offers:
+        return []
+    dead = [offer for offer in context.offers if not offer.live_on(today)]
+    if not dead:
+        return []
+    regular = _regular_text(context)
+    texts = {source.id: source.text for source in context.sources}
+    whole = normalise(f"{draft.subject or ''}\n{draft.body}")
+    whole_terms = _terms(whole)
+    passages: list[Passage] | None = None
+    violations: list[Violation] = []
+    for offer in dead:
+        marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
+        if marks.phrases.search(whole) is None and not whole_terms & marks.terms:
+            continue  # most drafts never come near a dead offer: one search of the whole text says so
+        if passages is None:
+            passages = [p for p in _passages(draft) if not p.reporting]
+        found = next(((p, what) for p in passages if (what := _use_in(p, marks)) is not None), None)
+        if found is None:
+            continue
+        passage, what = found
+        when = (
+            f"ended on {offer.expires.isoformat()}"
+            if offer.expires and today > offer.expires
+            else (f"starts on {offer.starts.isoformat()}" if offer.starts else "is not valid")
+        )
+        violations.append(
+            Violation(
+                "expired_offer",
+                f'"{what}" applies "{offer.title}", which {when}: remove it, or say plainly that it is '
+                "not available",
+                passage.start,
+                passage.end,
+            )
+        )
+    return violations
+
+
+def _passages(draft: DraftText) -> list[Passage]:
+    found: list[tuple[str, int | None, int | None]] = [(draft.subject, None, None)] if draft.subject else []
+    found += [(s.text, s.start, s.end) for s in body_sentences(draft.body)]
+    return [_passage(text, start, end) for text, start, end in found]
+
+
+def _passage(text: str, start: int | None, end: int | None) -> Passage:
+    plain = normalise(text)
+    return Passage(text, start, end, plain, _terms(plain), NOT_APPLYING.search(text) is not None)
+
+
+def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
+    named = marks.phrases.search(passage.plain)
+    if named is not None:
+        return named.group()
+    shared = passage.terms & marks.terms
+    return min(shared) if shared else None
+
+
+def _regular_text(context: GuardrailContext) -> str:
+    """Everything the business says outside its offers: a title word or figure found here is regular."""
+    offer_ids = {o.id for o in context.offers}
+    return _joined(
+        tuple(s.text + "\n" + s.title for s in context.sources if s.id not in offer_ids),
+        context.company_facts,
+        context.identity.own_names if context.identity else (),
+    )
+
+
+def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
+    """The offer's own marks less what the regular material also says (a product name, a list price)."""
+    title, core, url, terms = _own_marks(offer, text)
+    phrases = [title]
+    # The core names the offer only if it is not also the regular product ("Recovery Pack").
+    if core and not (core in regular and _contains(regular, core)):
+        phrases.append(core)
+    if url:
+        phrases.append(url)
+    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular))
+
+
+@lru_cache(maxsize=256)
+def _own_marks(offer: OfferWindow, text: str) -> tuple[str, str | None, str | None, frozenset[str]]:
+    """Cached per offer: its title, the title's core (no dates, years or prices), its link, its figures."""
+    title = normalise(offer.title).strip(" .:")
+    core = " ".join(TITLE_NOISE.sub(" ", title).replace(":", " ").split()).strip(" -,.")
+    keep = len(core.split()) >= MIN_CORE_WORDS and core != title
+    url = normalise(offer.url).rstrip("/") if offer.url else None
+    return title, core if keep else None, url, _terms(normalise(offer.title + "\n" + text))
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w])")
+
+
+@lru_cache(maxsize=64)
+def _joined(sources: tuple[str, ...], facts: tuple[str, ...], names: tuple[str, ...]) -> str:
+    return normalise("\n".join((*sources, *facts, *names)))
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_term_keys(TERM.findall(text)))
+
+
+def _term_keys(found: Iterable[str]) -> Iterator[str]:
+    """One spelling per figure: "$1,500" and "$1500", "10 %" and "10 percent" compare equal."""
+    for raw in found:
+        digits = re.sub(r"[^\d.]", "", raw.replace(",", "")).rstrip(".")
+        yield ("$" if raw.startswith("$") else "%") + digits

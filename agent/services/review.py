@@ -38,7 +38,15 @@ from agent.db.repositories.snapshots import lead_context, load_snapshot
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import APPROVED_STATES, Channel, CompanyIdentity, RiskTier, TouchPurpose, TouchState
 from agent.drafting.slots import call_slots
-from agent.guardrails import DraftText, GuardrailContext, PriorMessage, check_placeholders, run_checks
+from agent.guardrails import (
+    DEFAULT_CHECKS,
+    DraftText,
+    GuardrailContext,
+    PriorMessage,
+    check_placeholders,
+    run_checks,
+)
+from agent.guardrails.meaning import Meaning
 from agent.loop import AgentLoop
 from agent.policy import DraftTouch
 from agent.sequences import PURPOSE_RISK
@@ -171,7 +179,12 @@ def edit_and_approve(
         now=now,
     )
     touch.guardrails = [
-        v.as_dict() for v in run_checks(DraftText(Channel(touch.channel), body, touch.subject), context)
+        v.as_dict()
+        for v in run_checks(
+            DraftText(Channel(touch.channel), body, touch.subject),
+            context,
+            loop.drafting.checks or DEFAULT_CHECKS,  # the checks the agent's own drafts passed
+        )
     ]
     _block_placeholders(touch)
     _queue(session, loop, touch, now)
@@ -365,6 +378,7 @@ def touch_context(
     company_facts: tuple[str, ...],
     offers: tuple[OfferWindow, ...],
     now: datetime,
+    meaning: Meaning | None = None,
 ) -> GuardrailContext:
     """What this touch's text may draw on: its lead, the sources it was drafted from, the company."""
     lead = LeadRepository(session).get(touch.lead_id)
@@ -381,6 +395,7 @@ def touch_context(
         offers=offers,
         live_offer_ids=frozenset(o.id for o in offers if o.live_on(now.date())),
         today=now.date(),
+        meaning=meaning,
     )
 
 

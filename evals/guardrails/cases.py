@@ -31,6 +31,7 @@ from agent.company import ProfileError, load_profile
 from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, TouchPurpose
 from agent.drafting.base import DraftRequest, guardrail_context
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage
+from agent.guardrails.meaning import Meaning
 from knowledge.documents import KnowledgeDocument, load_folder
 from knowledge.types import DocType, OfferWindow, Source
 
@@ -306,7 +307,7 @@ class Case:
     def draft(self) -> DraftText:
         return DraftText(channel=self.model.channel, body=self.model.body, subject=self.model.subject)
 
-    def request(self) -> DraftRequest:
+    def request(self, meaning: Meaning | None = None) -> DraftRequest:
         company = self.company
         live = {o.id for o in company.offers if o.live_on(self.now.date())}
         return DraftRequest(
@@ -320,12 +321,15 @@ class Case:
             company_facts=company.company_facts,
             live_offer_ids=frozenset(self.model.live_offers) | {s.id for s in self.sources if s.id in live},
             offers=company.offers,
+            meaning=meaning,
         )
 
-    def context(self) -> GuardrailContext:
+    def context(self, meaning: Meaning | None = None) -> GuardrailContext:
         """Built by the drafting code's own ``guardrail_context``, as for every real draft."""
         context = replace(
-            guardrail_context(self.request()), is_reply=self.model.is_reply, other_leads=self.other_leads
+            guardrail_context(self.request(meaning)),
+            is_reply=self.model.is_reply,
+            other_leads=self.other_leads,
         )
         slots = self.model.offered_slots
         return context if slots is None else replace(context, allowed_phrases=slots)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from agent.guardrails import run_checks
+from agent.guardrails.meaning import Meaning
 from evals.guardrails.cases import CODES, Case
 
 TARGET_RECALL: Final = 0.95
@@ -175,8 +176,8 @@ class Report:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def run_case(case: Case) -> CaseResult:
-    violations = run_checks(case.draft, case.context())
+def run_case(case: Case, meaning: Meaning | None = None) -> CaseResult:
+    violations = run_checks(case.draft, case.context(meaning))
     return CaseResult(
         case=case,
         got=frozenset(v.code for v in violations),
@@ -190,10 +191,11 @@ def evaluate(
     target_recall: float = TARGET_RECALL,
     target_false_blocks: float = TARGET_FALSE_BLOCKS,
     on_progress: ProgressCallback | None = None,
+    meaning: Meaning | None = None,
 ) -> Report:
     results = []
     for done, case in enumerate(cases, 1):
-        results.append(run_case(case))
+        results.append(run_case(case, meaning))
         if on_progress:
             on_progress(done, len(cases))
     return Report(tuple(results), target_recall=target_recall, target_false_blocks=target_false_blocks)

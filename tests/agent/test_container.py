@@ -16,6 +16,7 @@ from openai import OpenAI
 from agent.container import (
     build_drafting,
     build_embedder,
+    build_meaning,
     build_model_access,
     build_reply_classifier,
     company_identity,
@@ -193,3 +194,12 @@ NOT_A_DRAFT = {
     "model": "gpt-4o-mini",
     "choices": [{"index": 0, "message": {"role": "assistant", "content": "no"}, "finish_reason": "stop"}],
 }
+
+
+def test_urgency_is_read_by_meaning_only_when_asked() -> None:
+    assert build_meaning(Settings.load(_env_file=None)) is None
+    assert build_meaning(Settings.load(_env_file=None, urgency_by_meaning=True)) is not None
+    openai = Settings.load(
+        _env_file=None, urgency_by_meaning=True, embedding_provider="openai", llm_api_key="sk-test"
+    )
+    assert build_meaning(openai) is None  # its bank was calibrated on MiniLM's vectors

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from agent.guardrails import check_grounded, check_urgency
-from tests.agent.guardrails.drafts import CASE_STUDY, OFFER, codes, context, email
+from agent.guardrails import check_grounded
+from tests.agent.guardrails.drafts import CASE_STUDY, context, email
 
 OPEN = "Hi Dana,\n\n"
 CLOSE = "\n\nWhich day hurts most?\n\nBest,\nMaya"
@@ -159,54 +157,3 @@ class TestContactData:
 
     def test_the_lead_own_and_our_address_are_fine(self) -> None:
         assert fired("I will write to dana@lunahair.example from maya@northstar-bookings.example.") == []
-
-
-class TestCheckUrgency:
-    @pytest.mark.parametrize(
-        "phrase", ["Act now", "only 3 spots left", "This offer ends Friday", "Last chance", "Hurry"]
-    )
-    def test_urgency_without_a_live_offer_fires(self, phrase: str) -> None:
-        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
-
-        assert codes(violations) == ["urgency.unbacked"]
-
-    def test_urgency_citing_a_live_offer_passes(self) -> None:
-        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
-        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
-
-        assert check_urgency(email(body=text), ctx) == []
-
-    @pytest.mark.parametrize(
-        "phrase",
-        [
-            "Setup spots for January are filling up fast",
-            "Our prices are going up in the new year",
-            "Now is a good time to lock in your rate",
-            "Don't miss out",
-        ],
-    )
-    def test_urgency_in_other_words_fires(self, phrase: str) -> None:
-        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
-
-        assert codes(violations) == ["urgency.unbacked"]
-
-    def test_a_live_offer_backs_its_deadline_but_not_invented_scarcity(self) -> None:
-        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
-        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
-
-        violations = check_urgency(email(body=text), ctx)
-
-        assert codes(violations) == ["urgency.unbacked"]
-        assert text[violations[0].start : violations[0].end] == "Spots are filling up fast"
-
-    def test_an_offer_that_limits_places_backs_scarcity(self) -> None:
-        limited = replace(OFFER, text=OFFER.text + " Limited availability: the first 20 practices only.")
-        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
-        ctx = context(sources=(limited,), live_offer_ids=frozenset({OFFER.id}))
-
-        assert check_urgency(email(body=text), ctx) == []
-
-    def test_an_expired_offer_backs_nothing(self) -> None:
-        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
-
-        assert codes(check_urgency(email(body=text), context(sources=(OFFER,)))) == ["urgency.unbacked"]

@@ -1,0 +1,118 @@
+"""Expired offers: naming, linking or applying an offer outside its validity, whatever the sources say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent.guardrails import GuardrailContext
+from agent.guardrails.offers import check_expired_offer
+from knowledge.types import DocType, OfferWindow, Source
+from tests.agent.guardrails.drafts import codes, context, email, sms
+
+FALL = Source(
+    id="offers/fall-studio-event-2026",
+    type=DocType.OFFER,
+    title="Fall Studio Event 2026",
+    url="https://northstar-bookings.example/offers/fall-studio",
+    text="For plans started from September 15 through November 30, 2026: $300 off the setup, or 15% off the "
+    "first year. The regular setup fee is $600.",
+    score=0.7,
+)
+FALL_WINDOW = OfferWindow(FALL.id, FALL.title, FALL.url, starts=date(2026, 9, 15), expires=date(2026, 11, 30))
+BUNDLE = Source(
+    id="offers/november-setup-bundle",
+    type=DocType.OFFER,
+    title="November 2026: Setup Bundle for $450",
+    url=None,
+    text="During November 2026 the Setup Bundle was $450 instead of the regular $600.",
+    score=0.7,
+)
+BUNDLE_WINDOW = OfferWindow(BUNDLE.id, BUNDLE.title, None, expires=date(2026, 11, 30))
+PRICES = Source(
+    id="faqs/prices",
+    type=DocType.FAQ,
+    title="Prices",
+    url=None,
+    text="The Setup Bundle (setup plus two training calls) is $600.",
+    score=0.6,
+)
+SPRING_WINDOW = OfferWindow("offers/spring-switch", "Spring Switch Savings", None, starts=date(2027, 2, 1))
+AFTER = date(2026, 12, 8)
+
+
+def ctx(today: date = AFTER, **overrides: object) -> GuardrailContext:
+    values: dict[str, object] = {
+        "sources": (FALL, BUNDLE, PRICES),
+        "offers": (FALL_WINDOW, BUNDLE_WINDOW, SPRING_WINDOW),
+        "today": today,
+    }
+    values.update(overrides)
+    return context(**values)
+
+
+def fired(text: str, *, subject: str | None = None, today: date = AFTER) -> list[str]:
+    return codes(check_expired_offer(email(body=text, subject=subject), ctx(today)))
+
+
+def body(middle: str) -> str:
+    return f"Hi Dana,\n\n{middle}\n\nWhich day hurts most?\n\nBest,\nMaya"
+
+
+class TestExpiredOfferNamedOrApplied:
+    def test_an_expired_offer_named_by_its_title_words_fires_with_its_span(self) -> None:
+        text = body("Good news: the Fall Studio Event takes money off your setup.")
+
+        violations = check_expired_offer(email(body=text), ctx())
+
+        assert codes(violations) == ["expired_offer"]
+        assert text[violations[0].start : violations[0].end].startswith("Good news: the Fall Studio Event")
+
+    def test_an_expired_offer_applied_by_its_amount_fires(self) -> None:
+        assert fired(body("We can still take $300 off your setup if you start this month.")) == [
+            "expired_offer"
+        ]
+
+    def test_an_expired_offer_price_fires_even_under_a_regular_product_name(self) -> None:
+        assert fired(body("The Setup Bundle is still $450 for you.")) == ["expired_offer"]
+
+    def test_an_expired_offer_linked_fires(self) -> None:
+        assert fired(body("All the details: https://northstar-bookings.example/offers/fall-studio")) == [
+            "expired_offer"
+        ]
+
+    def test_an_expired_offer_in_spanish_fires(self) -> None:
+        text = "Hola Dana, con el Fall Studio Event le quitamos 15% del primer año. Responda STOP para salir."
+
+        assert codes(check_expired_offer(sms(body=text), ctx())) == ["expired_offer"]
+
+    def test_an_expired_offer_in_the_subject_fires(self) -> None:
+        assert fired(body("Setup takes one afternoon."), subject="$300 off your setup") == ["expired_offer"]
+
+    def test_an_offer_quoted_before_it_starts_fires(self) -> None:
+        assert fired(body("Spring Switch Savings can lower your first invoice.")) == ["expired_offer"]
+
+
+class TestNotApplying:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The Fall Studio Event ran through November 30, so it has ended.",
+            "El Fall Studio Event terminó el 30 de noviembre.",
+            "Spring Switch Savings opens on February 1.",
+        ],
+    )
+    def test_saying_plainly_that_an_offer_is_over_or_not_open_passes(self, sentence: str) -> None:
+        assert fired(body(sentence)) == []
+
+    def test_the_regular_product_and_its_regular_price_pass(self) -> None:
+        assert fired(body("The Setup Bundle (setup plus two training calls) is $600.")) == []
+
+    def test_a_live_offer_passes(self) -> None:
+        assert fired(body("The Fall Studio Event takes $300 off the setup."), today=date(2026, 11, 2)) == []
+
+    def test_without_a_date_nothing_is_judged(self) -> None:
+        draft = email(body=body("The Fall Studio Event takes $300 off."))
+
+        assert check_expired_offer(draft, context(sources=(FALL,), offers=(FALL_WINDOW,))) == []

@@ -1,0 +1,307 @@
+"""Urgency, scarcity and pressure: only a live offer's real end date, stated plainly, in any language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from agent.guardrails import check_urgency
+from agent.guardrails.embedded_meaning import EmbeddingMeaning, load_bank
+from agent.guardrails.meaning import candidates
+from knowledge.types import DocType, OfferWindow, Source
+from tests.agent.guardrails.drafts import OFFER, codes, context, email, sms
+
+OPEN = "Hi Dana,\n\n"
+CLOSE = "\n\nWhich day hurts most?\n\nBest,\nMaya"
+
+WINDOW = OfferWindow(id=OFFER.id, title=OFFER.title, url=OFFER.url, expires=date(2026, 12, 31))
+HOURS = Source(
+    id="company/hours",
+    type=DocType.COMPANY_FACT,
+    title="Office hours",
+    url=None,
+    text="We are open Monday to Friday, 9 to 5, and closed on January 1 for the holiday.",
+    score=0.5,
+)
+
+
+def body(middle: str) -> str:
+    return OPEN + middle + CLOSE
+
+
+def live(**overrides: object) -> dict[str, object]:
+    """A context whose draft cites the live offer, and knows its real end date (December 31, 2026)."""
+    values: dict[str, object] = {
+        "sources": (OFFER, HOURS),
+        "live_offer_ids": frozenset({OFFER.id}),
+        "offers": (WINDOW,),
+    }
+    values.update(overrides)
+    return values
+
+
+class TestCheckUrgency:
+    @pytest.mark.parametrize(
+        "phrase", ["Act now", "only 3 spots left", "This offer ends Friday", "Last chance", "Hurry"]
+    )
+    def test_urgency_without_a_live_offer_fires(self, phrase: str) -> None:
+        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
+
+        assert codes(violations) == ["urgency.unbacked"]
+
+    def test_urgency_citing_a_live_offer_passes(self) -> None:
+        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
+        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
+
+        assert check_urgency(email(body=text), ctx) == []
+
+    @pytest.mark.parametrize(
+        "phrase",
+        [
+            "Setup spots for January are filling up fast",
+            "Our prices are going up in the new year",
+            "Now is a good time to lock in your rate",
+            "Don't miss out",
+        ],
+    )
+    def test_urgency_in_other_words_fires(self, phrase: str) -> None:
+        violations = check_urgency(email(body=body(f"{phrase}: reminders for your studio.")), context())
+
+        assert codes(violations) == ["urgency.unbacked"]
+
+    def test_a_live_offer_backs_its_deadline_but_not_invented_scarcity(self) -> None:
+        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
+        ctx = context(sources=(OFFER,), live_offer_ids=frozenset({OFFER.id}))
+
+        violations = check_urgency(email(body=text), ctx)
+
+        assert codes(violations) == ["urgency.unbacked"]
+        assert text[violations[0].start : violations[0].end] == "Spots are filling up fast"
+
+    def test_an_offer_that_limits_places_backs_scarcity(self) -> None:
+        limited = replace(OFFER, text=OFFER.text + " Limited availability: the first 20 practices only.")
+        text = body(f"{OFFER.title}. Spots are filling up fast. {OFFER.url}")
+        ctx = context(sources=(limited,), live_offer_ids=frozenset({OFFER.id}))
+
+        assert check_urgency(email(body=text), ctx) == []
+
+    def test_an_expired_offer_backs_nothing(self) -> None:
+        text = body(f"{OFFER.title}: the offer ends December 31. {OFFER.url}")
+
+        assert codes(check_urgency(email(body=text), context(sources=(OFFER,)))) == ["urgency.unbacked"]
+
+
+class TestPressureInEnglish:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The sooner you book, the better.",
+            "I'd grab one of these spots before they're gone.",
+            "This price won't be around for long.",
+            "Only a handful of openings remain this month.",
+            "Rates are expected to rise in March.",
+            "If you put this off, you could lose your spot to another family.",
+            "Every week you wait, the damage behind that wall grows.",
+            "Don't delay: the discount ends in 3 days.",
+        ],
+    )
+    def test_english_pressure_in_new_words_fires(self, sentence: str) -> None:
+        assert set(codes(check_urgency(email(body=body(sentence)), context()))) == {"urgency.unbacked"}
+
+
+class TestPressureInSpanish:
+    @pytest.mark.parametrize(
+        "phrase",
+        [
+            "Quedan pocos lugares para enero",
+            "Le escribo antes de que sea tarde",
+            "No espere más para decidir",
+            "Mejor no lo deje para después",
+            "Los horarios de la mañana se llenan rápido",
+            "Quedan pocos días de la promoción",
+            "Los precios suben en enero",
+            "Le recomiendo apartar su lugar lo antes posible",
+            "Mientras todavía haya lugares, le conviene reservar",
+            "Apúrese, que la agenda se está llenando",
+            "Son los últimos lugares del mes",
+            "Cada semana que espera, el daño crece",
+        ],
+    )
+    def test_spanish_pressure_fires(self, phrase: str) -> None:
+        violations = check_urgency(sms(body=f"Hola Dana, {phrase}. Responda STOP para salir."), context())
+
+        assert set(codes(violations)) == {"urgency.unbacked"}
+
+    def test_a_live_offer_does_not_back_pressure(self) -> None:
+        text = "Hola Dana, la oferta termina el 31 de diciembre, así que no lo deje para después."
+
+        assert codes(check_urgency(sms(body=text), context(**live()))) == ["urgency.unbacked"]
+
+
+class TestTimeWordsThatDoNotPush:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Take your time: there is no rush, and the guide stays free.",
+            "We are open Monday through Saturday until 7:00 p.m.",
+            "Don't hesitate to reply with any question about the setup.",
+            "The price goes up with the number of staff calendars.",
+            "Most studios are set up within two weeks.",
+            "Tómese su tiempo, no hay ninguna prisa.",
+            "Atendemos de lunes a viernes de 9 a 5; no hay citas los domingos.",
+            "Le respondo cuanto antes con los números.",
+            "Take your time to decide before signing anything.",
+            "Para que la obra no tarde más de lo necesario, pedimos los materiales antes.",
+            "Mientras puede seguir usando su cocina, trabajamos en el baño.",
+            "Cancel up to 24 hours before your visit at no charge.",
+            "El precio sube si hay que mover la tubería.",
+            "If you'd like to wait until after the holidays, that's completely fine.",
+        ],
+    )
+    def test_neutral_time_words_pass(self, sentence: str) -> None:
+        assert check_urgency(email(body=body(sentence)), context()) == []
+
+
+class TestDeadlines:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Sign by Friday and the setup is included.",
+            "If you sign by the end of this month, the setup is included.",
+            "Firme antes del viernes y la instalación va incluida.",
+            "Tiene que confirmarlo antes del 15 de diciembre.",
+        ],
+    )
+    def test_a_deadline_no_live_offer_backs_fires(self, sentence: str) -> None:
+        assert codes(check_urgency(email(body=body(sentence)), context())) == ["urgency.unbacked"]
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The switch offer runs until December 31, 2026.",
+            "La oferta es válida hasta el 31 de diciembre de 2026.",
+            "Practices that switch by December 31 get half price.",
+        ],
+    )
+    def test_a_live_offer_real_end_date_stated_plainly_passes(self, sentence: str) -> None:
+        assert check_urgency(email(body=body(sentence)), context(**live())) == []
+
+    def test_a_deadline_other_than_the_live_offer_end_date_fires(self) -> None:
+        text = body("The switch offer ends December 15.")
+
+        violations = check_urgency(email(body=text), context(**live()))
+
+        assert [text[v.start : v.end] for v in violations] == ["ends December 15"]
+
+    def test_a_date_in_an_unrelated_source_backs_nothing(self) -> None:
+        text = body("Rates change after January 1, so sign before January 1.")
+
+        assert codes(check_urgency(email(body=text), context(**live()))) == ["urgency.unbacked"]
+
+    def test_a_weekday_in_office_hours_does_not_back_a_deadline(self) -> None:
+        assert codes(check_urgency(email(body=body("Reply by Friday to keep it.")), context(**live()))) == [
+            "urgency.unbacked"
+        ]
+
+    def test_a_day_we_promise_ourselves_is_not_a_deadline(self) -> None:
+        assert check_urgency(email(body=body("Your quote will be in your inbox by Friday.")), context()) == []
+
+
+class TestSubject:
+    def test_urgency_in_the_subject_fires_without_a_body_span(self) -> None:
+        violations = check_urgency(email(subject="Last chance for your studio"), context())
+
+        assert codes(violations) == ["urgency.unbacked"]
+        assert violations[0].start is None
+
+    def test_a_spanish_deadline_in_the_subject_fires(self) -> None:
+        draft = email(subject="Su descuento, solo si firma antes del viernes")
+
+        assert codes(check_urgency(draft, context())) == ["urgency.unbacked"]
+
+    def test_a_live_offer_end_date_in_the_subject_passes(self) -> None:
+        assert check_urgency(email(subject="Half price until December 31"), context(**live())) == []
+
+
+class FixedMeaning:
+    """A stand-in reader: every sentence containing ``word`` reads as pressure."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.asked: list[str] = []
+
+    def pressure(self, sentences: Sequence[str]) -> list[str | None]:
+        self.asked += sentences
+        return ["pressure" if self.word in s else None for s in sentences]
+
+
+class TestMeaning:
+    def test_a_sentence_the_meaning_check_reads_as_pressure_fires_with_its_span(self) -> None:
+        text = body("Honestly, every week that goes by makes this harder.")
+        meaning = FixedMeaning("every week")
+
+        violations = check_urgency(email(body=text), context(meaning=meaning))
+
+        assert codes(violations) == ["urgency.unbacked"]
+        assert text[violations[0].start : violations[0].end].startswith("Honestly, every week")
+
+    def test_without_a_meaning_check_only_patterns_judge(self) -> None:
+        text = body("Honestly, every week that goes by makes this harder.")
+
+        assert check_urgency(email(body=text), context()) == []
+
+    def test_only_sentences_with_a_time_or_scarcity_cue_are_read(self) -> None:
+        meaning = FixedMeaning("nothing")
+
+        check_urgency(email(body=body("Reminders help. Every week counts.")), context(meaning=meaning))
+
+        assert "Every week counts." in meaning.asked
+        assert "Reminders help." not in meaning.asked
+
+    def test_candidates_skip_greeting_and_signature(self) -> None:
+        found = [s for s, _, _ in candidates("Hi Dana,\n\nSee you soon. Reminders help.\n\nBest,\nMaya")]
+
+        assert found == ["See you soon."]
+
+
+@pytest.fixture(scope="module")
+def local_meaning() -> EmbeddingMeaning:
+    from knowledge.embeddings import LocalMiniLMEmbedder
+
+    return EmbeddingMeaning(LocalMiniLMEmbedder())
+
+
+class TestLocalModel:
+    """The shipped all-MiniLM-L6-v2 behind the meaning check, on sentences written for these tests."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Honestly, I'd jump on this before the calendar fills.",
+            "Mejor apártelo antes de que alguien más tome su lugar.",
+        ],
+    )
+    def test_a_paraphrase_of_the_bank_reads_as_pressure(
+        self, local_meaning: EmbeddingMeaning, sentence: str
+    ) -> None:
+        assert local_meaning.pressure([sentence]) != [None]
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Take your time, and reply whenever it suits you.",
+            "Our hours are 8 to 5 on weekdays.",
+            "No hay prisa, piénselo con calma.",
+            "La visita dura unos 90 minutos y no hay obligación.",
+        ],
+    )
+    def test_a_neutral_time_sentence_does_not(self, local_meaning: EmbeddingMeaning, sentence: str) -> None:
+        assert local_meaning.pressure([sentence]) == [None]
+
+    def test_the_bank_has_both_languages_and_both_labels(self) -> None:
+        bank = load_bank()
+
+        assert {"en", "es"} <= set(bank.pressure) and {"en", "es"} <= set(bank.neutral)
