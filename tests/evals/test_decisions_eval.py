@@ -247,3 +247,18 @@ def run_cli(*args: str) -> int:
     finally:
         sys.argv = argv
     return 0
+
+
+class TestTheFrozenTestSplit:
+    """The CI gate: the policy on lead histories nobody tuned it on (measured once: action 0.987, purpose
+    0.979, channel 0.981, timing 0.960; the issue's targets are 0.95, 0.85, 0.95, 0.95)."""
+
+    def test_the_next_action_meets_the_targets_and_no_channel_lacks_consent(self) -> None:
+        from agent.replies.reader import shipped_reader
+        from evals.decisions.cases import load_scenarios, split_files
+        from evals.decisions.runner import evaluate
+
+        report = evaluate(load_scenarios(split_files("test")), shipped_reader(), split="test")
+
+        assert len(report.results) >= 75
+        assert report.missed_targets == [] and report.consent_violations == []
