@@ -38,7 +38,7 @@ from agent.llm import ModelAccess, ModelEndpoint, ModelGate, RetryPolicy
 from agent.loop import AgentLoop
 from agent.notify import Notifier
 from agent.outbox import Outbox
-from agent.playbook import load_playbook
+from agent.playbook import PlaybookReloader, load_playbook
 from agent.policy import PolicyConfig
 from agent.replies.llm import LlmReplyClassifier
 from agent.replies.protocol import ReplyClassifier
@@ -68,6 +68,7 @@ class Services:
     clock: Clock
     notifier: Notifier
     models: ModelAccess | None  # the process's one way to its model; None with no model configured
+    playbook: PlaybookReloader  # the business's folder, re-read when it changes (worker tick, API request)
 
     def close(self) -> None:
         self.outbox.close()
@@ -108,7 +109,8 @@ def build_services(
     identity = company_identity(settings)
     knowledge = knowledge or build_knowledge_base(settings)
     models = build_model_access(settings)
-    playbook = load_playbook(settings.config_dir, PolicyConfig.from_settings(settings))
+    base = PolicyConfig.from_settings(settings)
+    playbook = load_playbook(settings.config_dir, base)
     loop = AgentLoop(
         knowledge=knowledge,
         drafting=build_drafting(settings, models),
@@ -133,6 +135,7 @@ def build_services(
         clock=clock,
         notifier=notifier,
         models=models,
+        playbook=PlaybookReloader(loop, settings.config_dir, base),
     )
 
 

@@ -126,6 +126,10 @@ class AgentLoop:
         self.classifier = classifier or RuleClassifier()
         self.handoff_target = handoff_target or HandoffTarget()
 
+    def use_playbook(self, sequences: Mapping[str, Sequence], config: PolicyConfig) -> None:
+        """Decide by another version of the business's playbook from the next decision on."""
+        self.sequences, self.config = sequences, config
+
     def step(
         self,
         session: Session,

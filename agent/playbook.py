@@ -17,11 +17,15 @@ can point at the mistake before the server starts on it.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -32,6 +36,8 @@ from agent.scoring import PAGE_KINDS, PageRule
 from agent.sequences import Sequence, SequenceError, load_sequences
 from agent.timing import Cap, Hours
 from agent.yaml_lines import line_of, yaml_error_line
+
+logger = logging.getLogger(__name__)
 
 SEQUENCES: Final = "sequences"
 TRIGGERS_FILE: Final = "triggers.yaml"
@@ -230,3 +236,64 @@ def _pages(path: Path, pages: dict[str, PageRule]) -> dict[str, PageRule]:
 def _document_ids(documents: tuple[str, ...]) -> set[str]:
     """A document by its id, with or without its folder ("faqs/payment-plans" or "payment-plans")."""
     return {name for document in documents for name in (document, document.rsplit("/", 1)[-1])}
+
+
+class PlaybookReloader:
+    """Keeps a running process on the business's current playbook, without a restart.
+
+    A process checks the folder at most every ``every`` seconds (the worker at each tick, the API at a
+    request): when a file changed, the folder is read whole; a valid new version replaces the loop's
+    sequences and policy at once, and an invalid one is refused with its reason, logged once, the old
+    version kept. ``refused`` says why the folder on disk is not the one in use.
+    """
+
+    def __init__(
+        self,
+        loop: PlaybookUser,
+        folder: Path | None,
+        base: PolicyConfig,
+        *,
+        every: float = 2.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.loop, self.folder, self.base, self.every, self.monotonic = loop, folder, base, every, monotonic
+        self.version = folder_version(folder)
+        self.refused: str | None = None
+        self._checked = monotonic()
+        self._lock = threading.Lock()
+
+    def refresh(self) -> bool:
+        """Reload if the folder changed since it was last read; True when a new version was taken."""
+        if self.folder is None or self.monotonic() - self._checked < self.every:
+            return False
+        with self._lock:
+            self._checked = self.monotonic()
+            version = folder_version(self.folder)
+            if version == self.version:
+                return False
+            self.version = version
+            try:
+                playbook = load_playbook(self.folder, self.base)
+            except ConfigError as exc:
+                self.refused = str(exc)
+                logger.error("configuration not reloaded, the previous version stays in use: %s", exc)
+                return False
+            self.loop.use_playbook(playbook.sequences, playbook.policy)
+            self.refused = None
+            logger.info("configuration reloaded from %s", self.folder)
+            return True
+
+
+class PlaybookUser(Protocol):
+    def use_playbook(self, sequences: Mapping[str, Sequence], config: PolicyConfig) -> None: ...
+
+
+def folder_version(folder: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """What changes when any file of the folder is edited, added or removed: names, sizes, mtimes."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(
+        (path.relative_to(folder).as_posix(), stat.st_mtime_ns, stat.st_size)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    )

@@ -66,6 +66,7 @@ def tick(services: Services, *, owner: str | None = None, batch: int | None = No
     owner = owner or worker_name()
     batch = batch or services.settings.worker_batch
     report = TickReport()
+    services.playbook.refresh()  # the business's folder as it now is (a bad edit keeps the old one)
     now = services.clock()
     lease = timedelta(seconds=services.settings.worker_lease_seconds)
     with services.session_factory.begin() as session:

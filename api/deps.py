@@ -19,6 +19,7 @@ from api.problems import Problem
 
 def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
+    services.playbook.refresh()  # at most every few seconds: a stat of the business's folder
     return services
 
 

@@ -4,6 +4,7 @@ and every mistake named by file and line (``touchpoint config check``)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -20,10 +21,10 @@ from agent.domain import (
     TouchRecord,
     TouchState,
 )
-from agent.playbook import ConfigError, check_folder, load_playbook
-from agent.policy import DEFAULT_CONFIG, DraftTouch, Wait, next_action
+from agent.playbook import ConfigError, PlaybookReloader, check_folder, load_playbook
+from agent.policy import DEFAULT_CONFIG, DraftTouch, PolicyConfig, Wait, next_action
 from agent.scoring import signal_of
-from agent.sequences import load_sequences
+from agent.sequences import Sequence, load_sequences
 
 T0 = datetime(2027, 1, 4, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Chicago
 
@@ -274,3 +275,62 @@ def run_cli(*args: str) -> int:
     finally:
         sys.argv = argv
     return 0
+
+
+class Recorder:
+    """Stands in for the loop: records which playbook it was told to use."""
+
+    def __init__(self) -> None:
+        self.used: list[dict[str, object]] = []
+
+    def use_playbook(self, sequences: Mapping[str, Sequence], config: PolicyConfig) -> None:
+        self.used.append(dict(sequences))
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+NEW_LEAD = (
+    "name: new_lead\nstarts_on: [inquiry]\nthen: nurture\nsteps:\n  - {day: 0, purpose: acknowledgment}\n"
+)
+
+
+class TestReloadingWithoutARestart:
+    def reloader(self, folder: Path) -> tuple[PlaybookReloader, Recorder, FakeMonotonic]:
+        loop, clock = Recorder(), FakeMonotonic()
+        return PlaybookReloader(loop, folder, DEFAULT_CONFIG, every=2.0, monotonic=clock), loop, clock
+
+    def test_an_edited_sequence_is_used_from_the_next_check_on(self, tmp_path: Path) -> None:
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD)
+        reloader, loop, clock = self.reloader(tmp_path)
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD + "  - {day: 3, purpose: value_add}\n")
+        clock.now = 2.5
+
+        assert reloader.refresh() is True
+        [sequences] = loop.used
+        assert [s.day for s in sequences["new_lead"].steps] == [0, 3]  # type: ignore[attr-defined]
+
+    def test_a_broken_edit_is_refused_with_its_reason_and_the_old_version_kept(self, tmp_path: Path) -> None:
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD)
+        reloader, loop, clock = self.reloader(tmp_path)
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD + "  - {day: three, purpose: value_add}\n")
+        clock.now = 2.5
+
+        assert reloader.refresh() is False
+        assert loop.used == [] and reloader.refused is not None and "new_lead.yaml" in reloader.refused
+
+    def test_the_folder_is_not_read_again_between_checks_or_when_unchanged(self, tmp_path: Path) -> None:
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD)
+        reloader, loop, clock = self.reloader(tmp_path)
+        write(tmp_path, "sequences/new_lead.yaml", NEW_LEAD + "  - {day: 3, purpose: value_add}\n")
+
+        assert reloader.refresh() is False  # too soon: no stat at all
+        clock.now = 2.5
+        assert reloader.refresh() is True
+        clock.now = 5.0
+        assert reloader.refresh() is False and len(loop.used) == 1
