@@ -105,6 +105,9 @@ class TestDecide:
         assert value_add[0].created_at.replace(tzinfo=DAY_ONE.tzinfo) == DAY_ONE  # the tick's clock
         assert value_add[0].body == foreseen["draft"]["body"]
         assert list(value_add[0].decision_rules) == foreseen["rules"]
+        assert foreseen["draft"]["route"] == "queued"  # it said it would go by itself: it went, dated then
+        assert value_add[0].state == "sent"
+        assert value_add[0].sent_at.replace(tzinfo=DAY_ONE.tzinfo) == DAY_ONE
         decided_at = {d.decided_at.replace(tzinfo=DAY_ONE.tzinfo) for d in _rows(env, Decision)}
         assert DAY_ONE in decided_at
 
