@@ -8,17 +8,29 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from agent.container import Services
 from agent.db.models import Base, Event, Lead
-from agent.domain import Channel, EventType, LeadStatus, UserRole
-from agent.services.decide import what_next
+from agent.domain import (
+    Channel,
+    EventRecord,
+    EventType,
+    HandoffRecord,
+    LeadContext,
+    LeadSnapshot,
+    LeadStatus,
+    ReplyIntent,
+    ReplyReading,
+    UserRole,
+)
+from agent.services.decide import end_snooze, what_next, with_readings
 from agent.services.errors import Invalid, NotFound
 from tests.agent.services.support import principal
-from tests.conftest import FakeClock
+from tests.conftest import START, FakeClock
 from tests.factories import submit
 
 
@@ -176,3 +188,46 @@ class TestRefusals:
         for actor in (owner, other, admin):
             seen = what_next(services.session_factory, services.loop, lead_id, actor=actor, at=clock())
             assert seen.lead_id == lead_id
+
+
+def _snapshot(**lead: Any) -> LeadSnapshot:
+    context = LeadContext(
+        id="lead-1",
+        first_name="Dana",
+        last_name=None,
+        email="dana@example.com",
+        phone="+15035550123",
+        company=None,
+        role=None,
+        industry=None,
+        source=None,
+        need=None,
+        deal_value=None,
+        timezone="UTC",
+        consent_email=True,
+        consent_sms=True,
+        **{"status": LeadStatus.ACTIVE, **lead},
+    )
+    reply = EventRecord(EventType.REPLY, Channel.SMS, START, {"message": "wrong number"}, id="reply-1")
+    return LeadSnapshot(lead=context, events=(reply,), touches=(), handoffs=(HandoffRecord("reply", START),))
+
+
+class TestInMemory:
+    """The parts of a step ``what_next`` does without the store: pure functions of the snapshot."""
+
+    def test_a_sure_wrong_person_reading_silences_only_the_channel_it_came_on(self) -> None:
+        reading = ReplyReading(ReplyIntent.WRONG_PERSON, 0.99, "rules", suppress=True, language="es")
+
+        read = with_readings(_snapshot(), {"reply-1": reading})
+
+        assert read.events[0].reading == reading
+        assert read.suppressed_channels == read.unreachable_channels == frozenset({Channel.SMS})
+        assert read.lead.language == "es"
+
+    def test_a_snooze_over_by_then_ends_and_closes_the_open_handoffs(self) -> None:
+        snoozed = _snapshot(status=LeadStatus.PAUSED, paused_until=START + timedelta(hours=1))
+
+        assert end_snooze(snoozed, START) == snoozed
+        ended = end_snooze(snoozed, START + timedelta(hours=1))
+        assert (ended.lead.status, ended.lead.paused_until) == (LeadStatus.ACTIVE, None)
+        assert [(h.status, h.closed_at) for h in ended.handoffs] == [("closed", START + timedelta(hours=1))]
