@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -339,6 +340,13 @@ def serve(
 @app.command("worker")
 def worker_command(
     once: Annotated[bool, typer.Option(help="Run one tick and exit")] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="With --once: the tick's clock, ISO 8601 with a zone (a simulation: what is due then "
+            "is done, sent, and dated then)"
+        ),
+    ] = None,
     interval: Annotated[
         float | None, typer.Option(help="Seconds between ticks [default: TOUCHPOINT_WORKER_INTERVAL_SECONDS]")
     ] = None,
@@ -357,6 +365,9 @@ def worker_command(
     from agent.notify import run_notifications
     from agent.worker import TickReport, run_forever, tick
 
+    fixed = _instant(now, "--now") if now is not None else None
+    if fixed is not None and not once:
+        raise CliError("--now needs --once: a worker that keeps running follows the real clock")
     settings = load_settings()
     if batch is not None:
         settings = settings.model_copy(update={"worker_batch": batch})
@@ -365,7 +376,7 @@ def worker_command(
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    services = build_services(settings)
+    services = build_services(settings, clock=(lambda: fixed) if fixed is not None else utcnow)
     try:
         if once:
             console.print(tick(services).summary())
@@ -390,6 +401,64 @@ def worker_command(
         run_forever(services, interval=interval, stop=stop, on_tick=show)
     finally:
         services.close()
+
+
+def _instant(value: str, option: str) -> datetime:
+    """An ISO time with its zone: "10:00" alone is a different instant for every lead."""
+    try:
+        instant = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option} {value!r} is not a time: use ISO 8601, e.g. 2026-12-01T10:00:00Z") from None
+    if instant.tzinfo is None:
+        raise CliError(f"{option} {value!r} has no time zone: add one, e.g. 2026-12-01T10:00:00Z or +01:00")
+    return instant
+
+
+@app.command()
+def decide(
+    lead: Annotated[str, typer.Argument(help="The lead's id or email")],
+    at: Annotated[
+        str | None, typer.Option(help="When to decide, ISO 8601 with a zone (e.g. 2026-12-01T10:00:00Z)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """What the agent would do for LEAD at --at (default now): the decision, its rule ids and the draft
+    it would write. Nothing is written: no touch, no decision, no message."""
+    from agent.clock import utcnow
+    from agent.container import build_services
+    from agent.services.decide import what_next
+    from agent.services.errors import DomainError
+
+    instant = _instant(at, "--at") if at is not None else utcnow()
+    settings = load_settings()
+    ensure_schema(settings)
+    services = build_services(settings)
+    try:
+        foresight = what_next(services.session_factory, services.loop, lead, actor=None, at=instant)
+    except DomainError as exc:
+        raise CliError(exc.message) from None
+    finally:
+        services.close()
+    if as_json:
+        print(json.dumps(foresight.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    console.print(f"[bold]{foresight.summary}[/] (at {foresight.at.isoformat()})", highlight=False)
+    console.print(f"rules: {', '.join(foresight.rules) or '-'}", highlight=False)
+    facts = {"purpose": foresight.purpose, "channel": foresight.channel, "reason": foresight.reason}
+    when = foresight.when.isoformat() if foresight.when else "when something happens"
+    console.print(
+        "; ".join([f"when: {when}", *(f"{k}: {v}" for k, v in facts.items() if v)]), highlight=False
+    )
+    draft = foresight.draft
+    if draft is None:
+        return
+    route = "would go by itself" if draft.route == "queued" else "would wait for a rep's review"
+    console.print(f"\ndraft ({draft.drafter}; {route}):", highlight=False, markup=False)
+    if draft.subject:
+        console.print(f"Subject: {draft.subject}", highlight=False, markup=False)
+    console.print(draft.body, highlight=False, markup=False)
+    for violation in draft.violations:
+        console.print(f"guardrail: {violation.get('code')}: {violation.get('message')}", markup=False)
 
 
 @app.command()

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from agent.domain import Channel, EventType, LeadStatus
+from agent.services.decide import Foresight
 from agent.services.leads import History
 
 T = TypeVar("T")
@@ -283,3 +284,35 @@ class EditIn(ReviewIn):
 
 class RejectIn(ReviewIn):
     reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+
+
+class DraftPreviewPublic(BaseModel):
+    subject: str | None
+    body: str
+    call_to_action: str
+    drafter: str
+    sources: list[str] = Field(description="Knowledge documents the draft cites")
+    violations: list[dict[str, Any]] = Field(description="What the guardrails found; empty when clean")
+    route: Literal["queued", "pending_review"] = Field(
+        description="queued: it would go by itself; pending_review: a rep would see it first"
+    )
+
+
+class NextActionPublic(BaseModel):
+    """What the agent would do for the lead at ``at``; nothing was written to find out."""
+
+    lead_id: uuid.UUID
+    at: datetime
+    action: Literal["wait", "draft_touch", "hand_off", "stop"]
+    summary: str
+    rules: list[str] = Field(description="The rule ids that made the decision")
+    when: datetime | None = Field(description="When it happens; for a wait, when it ends (null: an event)")
+    purpose: str | None
+    channel: str | None
+    reason: str | None = Field(description="A handoff's or a stop's reason")
+    details: dict[str, Any]
+    draft: DraftPreviewPublic | None = Field(description="The draft it would write, for a draft_touch")
+
+    @classmethod
+    def of(cls, foresight: Foresight) -> NextActionPublic:
+        return cls.model_validate(foresight.as_dict())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
 
 from agent.domain import LeadStatus
-from agent.services import leads
+from agent.services import decide, leads
 from agent.services.access import Operation
 from agent.services.events import NewEvent, record_event
 from api.deps import PrincipalDep, ServicesDep, SessionDep
@@ -21,6 +22,7 @@ from api.schemas import (
     LeadPublic,
     LeadUpdate,
     ListOf,
+    NextActionPublic,
     PauseIn,
     ResumeIn,
 )
@@ -65,6 +67,32 @@ def get_lead(lead_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -
     what was drafted and sent (touches), what people did (actions) and what the loop decided, and why
     (decisions, each with the rule ids that decided it)."""
     return LeadDetail.of(leads.history(session, lead_id, principal))
+
+
+@router.get(
+    "/{lead_id}/next",
+    response_model=NextActionPublic,
+    responses={**NOT_FOUND, 422: {"description": "A time without a zone, or not a time"}},
+)
+def next_action(
+    lead_id: uuid.UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    at: Annotated[
+        datetime | None,
+        Query(description="When to decide, with its zone (e.g. 2026-12-01T10:00:00Z); default now"),
+    ] = None,
+) -> NextActionPublic:
+    """What the agent would do for this lead at ``at``: the decision, the rule ids that made it and, for
+    a draft, the draft it would write (and whether it would go by itself or wait for review).
+
+    Nothing is written: the lead is read in a transaction that is rolled back, and the draft is made
+    and thrown away. The lead is taken as it is stored now; facts recorded after ``at`` are not rewound.
+    """
+    foresight = decide.what_next(
+        services.session_factory, services.loop, lead_id, actor=principal, at=at or services.clock()
+    )
+    return NextActionPublic.of(foresight)
 
 
 @router.patch(

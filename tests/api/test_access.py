@@ -50,6 +50,11 @@ TABLE: list[tuple[str, Request, dict[str, int]]] = [
         {ADMIN: 200, OWNER: 200, UNOWNED: 200, OTHER: 200, NOBODY: 401},
     ),
     (
+        "ask what the agent would do next (a read: nothing is written)",
+        lambda c, t, h: c.get(f"/v1/leads/{t.lead_id}/next", headers=h).status_code,
+        {ADMIN: 200, OWNER: 200, UNOWNED: 200, OTHER: 200, NOBODY: 401},
+    ),
+    (
         "change a lead",
         lambda c, t, h: c.patch(f"/v1/leads/{t.lead_id}", json={"role": "Owner"}, headers=h).status_code,
         {ADMIN: 200, OWNER: 200, UNOWNED: 200, OTHER: 403, NOBODY: 401},
