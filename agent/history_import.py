@@ -236,7 +236,8 @@ class _Writer:
         self.reader = reader
         self.report = report
         self.events = EventRepository(session)
-        self.touch_ids: list[uuid.UUID] = []  # the lead's touches in the file's order, for `touch`
+        # The lead's touches in the file's order, for an event's `touch` (None: that line was refused).
+        self.touch_ids: list[uuid.UUID | None] = []
         self.tz = zone(lead.timezone)
 
     def record(self, entry: HistoryLine, later: list[HistoryRecord]) -> None:
@@ -283,6 +284,7 @@ class _Writer:
 
     def _touch(self, record: TouchRecordModel) -> None:
         if record.state not in IMPORTABLE_TOUCH_STATES:
+            self.touch_ids.append(None)
             raise _LineProblem(
                 "state",
                 f"{record.state!r}: only a message already sent, failed or cancelled is history "
@@ -308,6 +310,7 @@ class _Writer:
             t.sequence == record.sequence and t.step == step and t.state != "superseded"
             for t in self._touches()
         ):
+            self.touch_ids.append(None)
             raise _LineProblem("step", f"step {step} of sequence {record.sequence!r} is already recorded")
         touch = Touch(
             lead_id=self.lead.id,
@@ -344,7 +347,9 @@ class _Writer:
         if record.touch is not None:
             if record.touch >= len(self.touch_ids):
                 raise _LineProblem("touch", f"the lead has no touch {record.touch} before this event")
-            payload["touch_id"] = str(self.touch_ids[record.touch])
+            touch_id = self.touch_ids[record.touch]
+            if touch_id is not None:  # else its own line's error says why
+                payload["touch_id"] = str(touch_id)
         kind = KNOWN_TYPES.get(record.type)
         if kind is None or kind is EventType.BUSINESS:
             payload["name"] = record.type
