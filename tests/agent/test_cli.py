@@ -117,6 +117,45 @@ class TestLeadsImport:
 
         assert "1 created" in again.stdout
 
+    def test_the_readme_example_imports_leads_with_their_history_once(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        example = Path(__file__).resolve().parents[2] / "docs" / "import-example"
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+        command = ("leads", "import", str(example / "leads.csv"), "--history", str(example / "history.jsonl"))
+
+        first = _touchpoint(*command, env=env, cwd=tmp_path)
+        again = _touchpoint(*command, env=env, cwd=tmp_path)
+
+        assert first.returncode == 0, first.stderr
+        assert "3 created, 0 updated, 0 rejected" in first.stdout
+        assert "12 records of 3 leads recorded" in first.stdout
+        assert again.returncode == 0, again.stderr
+        assert "0 records of 3 leads recorded (nothing new); 12 already imported" in again.stdout
+
+    def test_a_bad_history_line_is_named_and_nothing_is_imported(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email\nana@fit.example\n", encoding="utf-8")
+        history = tmp_path / "history.jsonl"
+        history.write_text(
+            '{"email": "ana@fit.example", "kind": "touch", "at": "2026-11-02T09:00:00Z", '
+            '"purpose": "acknowledgment", "channel": "pigeon"}\n'
+            '{"email": "bo@fit.example", "kind": "open", "at": "2026-11-02T09:00:00Z"}\n',
+            encoding="utf-8",
+        )
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+
+        failed = _touchpoint("leads", "import", str(csv), "--history", str(history), env=env, cwd=tmp_path)
+        plain = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)
+
+        assert failed.returncode == 2
+        assert "line 1: channel:" in failed.stderr
+        assert "line 2: kind:" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "1 created" in plain.stdout  # the failed run wrote nothing
+
 
 class TestDemo:
     def test_demo_answers_every_demo_lead_and_writes_the_outbox(
