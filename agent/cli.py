@@ -134,7 +134,7 @@ def leads_import(
         lines, errors = read_history(history)
         if errors:
             raise HistoryFileError(history, errors)
-    sequences = set(load_playbook(settings.config_dir).sequences)
+    playbook = load_playbook(settings.config_dir)
     ensure_schema(settings)
     engine = build_engine(settings.database_url)
     recorded: HistoryReport | None = None
@@ -148,7 +148,7 @@ def leads_import(
                 now=now,
                 valid_timezones=available_timezones(),
                 region=settings.phone_region,
-                sequences=sequences,
+                sequences=set(playbook.sequences),
             )
             if history is not None and lines is not None:
                 with Progress(console=console, transient=True) as progress:
@@ -160,6 +160,7 @@ def leads_import(
                             reader=shipped_reader(),
                             now=now,
                             region=settings.phone_region,
+                            sequences=playbook.sequences,
                             progress=lambda done, _total: progress.update(task, completed=done),
                         )
                     except HistoryFileError as exc:

@@ -26,9 +26,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,6 +56,7 @@ from agent.history_records import (
 from agent.leads_import import ImportFileError, parse_phone
 from agent.replies.message import InboundReply
 from agent.replies.protocol import ReplyClassifier
+from agent.sequences import FIRST_SEQUENCE, Sequence
 from agent.services import suppression
 from agent.timing import zone
 
@@ -158,10 +159,14 @@ def import_history(
     reader: ReplyClassifier,
     now: datetime,
     region: str = "US",
+    sequences: Mapping[str, Sequence] | None = None,
     progress: Progress | None = None,
 ) -> HistoryReport:
     """Record every line as a fact of its lead, in time order per lead; raise ``HistoryFileError`` (the
-    caller rolls back) if any line cannot be recorded. The loop is never stepped."""
+    caller rolls back) if any line cannot be recorded. The loop is never stepped.
+
+    ``sequences`` (the playbook's) place a lead the CSV left in the first sequence in the sequence of
+    its latest touch, with that sequence's day 0 where its touches put it."""
     report = HistoryReport()
     by_lead: dict[uuid.UUID, list[HistoryLine]] = {}
     leads: dict[uuid.UUID, Lead] = {}
@@ -190,7 +195,7 @@ def import_history(
             done += 1
             if progress is not None:
                 progress(done, len(lines))
-        writer.finish(now)
+        writer.finish(now, sequences or {})
         report.leads += 1
     if report.errors:
         raise HistoryFileError("history", sorted(report.errors, key=lambda e: e.line))
@@ -274,11 +279,36 @@ class _Writer:
             self._status(record, key)
         self.report.recorded[record.kind] = self.report.recorded.get(record.kind, 0) + 1
 
-    def finish(self, now: datetime) -> None:
-        """The lead is due: the worker's next look decides from its whole history."""
+    def finish(self, now: datetime, sequences: Mapping[str, Sequence]) -> None:
+        """The lead's place in its sequences, and due: the worker's next look decides from its history."""
+        self._position(sequences)
         self.lead.updated_at = now
         if LeadStatus(self.lead.status) is not LeadStatus.UNSUBSCRIBED:
             self.lead.next_action_at = now
+
+    def _position(self, sequences: Mapping[str, Sequence]) -> None:
+        """A lead the loop never enrolled, whose touches are in another sequence than its own (nurture, a
+        business's), is placed there, day 0 counted back from the earliest touch of it; the first
+        sequence's day 0 stays the inquiry (the policy's anchor)."""
+        if self.lead.sequence_started_at is not None:
+            return  # the loop (or an earlier import) placed it: the loop's word stands
+        planned = sorted(
+            (t for t in self._touches() if t.step >= 0 and t.sequence in sequences and t.state == "sent"),
+            key=lambda t: t.created_at,
+        )
+        if not planned:
+            return
+        if self.lead.sequence == FIRST_SEQUENCE:
+            self.lead.sequence = planned[-1].sequence
+        if self.lead.sequence == FIRST_SEQUENCE:
+            return
+        own = [t for t in planned if t.sequence == self.lead.sequence]
+        if own:
+            sequence = sequences[self.lead.sequence]
+            self.lead.sequence_started_at = min(
+                t.created_at - timedelta(days=sequence.day_of(t.step)) for t in own
+            )
+            self.lead.sequence_step_base = 0
 
     # --- one kind each
 

@@ -19,7 +19,7 @@ from agent.domain import Channel, LeadStatus, TouchPurpose
 from agent.history_import import HistoryFileError, HistoryReport, import_history, read_history
 from agent.leads_import import import_leads, read_rows
 from agent.playbook import load_playbook
-from agent.policy import Action, DraftTouch, Stop, next_action
+from agent.policy import Action, DraftTouch, Stop, Wait, next_action
 from agent.replies.reader import shipped_reader
 
 
@@ -42,7 +42,9 @@ def _import(services: Services, leads: Path, history: Path) -> HistoryReport:
     with services.session_factory.begin() as session:
         now = services.clock()
         import_leads(session, read_rows(leads), now=now, valid_timezones={"UTC"})
-        return import_history(session, lines, reader=shipped_reader(), now=now)
+        return import_history(
+            session, lines, reader=shipped_reader(), now=now, sequences=load_playbook().sequences
+        )
 
 
 def _decide(services: Services, email: str) -> Action:
@@ -193,6 +195,37 @@ class TestHistoryIsFacts:
                 until,
             )
             assert [h.status for h in session.scalars(select(Handoff))] == ["closed"]
+
+    def test_a_lead_whose_touches_are_in_nurture_continues_nurture_a_month_after_the_last_one(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        records = [
+            {
+                "email": "ana@fit.example",
+                "kind": "touch",
+                "at": _at(services, days_ago),
+                "purpose": "nurture",
+                "channel": "email",
+                "sequence": "nurture",
+                "step": step,
+                "body": "News",
+            }
+            for step, days_ago in enumerate([50, 20])
+        ]
+        leads, history = _write(tmp_path, CSV, records)
+
+        _import(services, leads, history)
+
+        with services.session_factory() as session:
+            lead = session.scalar(select(Lead))
+            assert lead is not None
+            assert lead.sequence == "nurture"
+            assert lead.sequence_started_at == services.clock() - timedelta(days=80)
+        action = _decide(services, "ana@fit.example")
+        assert isinstance(action, Wait), action
+        assert action.until is not None
+        assert action.until.date() == (services.clock() + timedelta(days=10)).date()
+        assert action.purpose is TouchPurpose.NURTURE
 
 
 class TestReimport:
