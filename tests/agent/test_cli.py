@@ -133,6 +133,34 @@ class TestLeadsImport:
         assert again.returncode == 0, again.stderr
         assert "0 records of 3 leads recorded (nothing new); 12 already imported" in again.stdout
 
+    def test_after_the_readme_example_the_worker_continues_each_lead_where_its_history_left_it(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        example = Path(__file__).resolve().parents[2] / "docs" / "import-example"
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+        _touchpoint(
+            "leads", "import", str(example / "leads.csv"), "--history", str(example / "history.jsonl"),
+            env=env, cwd=tmp_path,
+        )  # fmt: skip
+
+        worker = _touchpoint("worker", "--once", env=env, cwd=tmp_path)
+
+        assert worker.returncode == 0, worker.stderr
+        engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
+        try:
+            with engine.connect() as connection:
+                rules = dict(
+                    connection.exec_driver_sql(
+                        "SELECT leads.email, decisions.rules FROM decisions "
+                        "JOIN leads ON leads.id = decisions.lead_id"
+                    ).all()
+                )
+        finally:
+            engine.dispose()
+        assert "sequence.new_lead.step_3" in rules["maya@brightsmile.example"]  # steps 0-2 were sent
+        assert "suppression" in rules["tom@harborfit.example"]  # unsubscribed: stop
+        assert "step_0" not in rules["lucia@casaverde.example"]  # acknowledged already
+
     def test_a_bad_history_line_is_named_and_nothing_is_imported(
         self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
     ) -> None:
