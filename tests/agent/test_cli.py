@@ -149,7 +149,7 @@ class TestLeadsImport:
         engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
         try:
             with engine.connect() as connection:
-                rules = dict(
+                rules: dict[str, str] = dict(
                     connection.exec_driver_sql(
                         "SELECT leads.email, decisions.rules FROM decisions "
                         "JOIN leads ON leads.id = decisions.lead_id"
