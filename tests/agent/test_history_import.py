@@ -120,7 +120,10 @@ class TestHistoryIsFacts:
             assert lead is not None
             assert lead.next_action_at == services.clock()
 
-    def test_an_imported_unsubscribe_means_stop(self, services: Services, tmp_path: Path) -> None:
+    def test_an_imported_unsubscribe_means_stop_even_with_a_phone_that_may_be_texted(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = "email,phone,consent_sms\nana@fit.example,559.555.0117,true\n"
         records = [
             *_three_steps_sent(services),
             {
@@ -131,7 +134,7 @@ class TestHistoryIsFacts:
                 "via": "link",
             },
         ]
-        leads, history = _write(tmp_path, CSV, records)
+        leads, history = _write(tmp_path, csv, records)
 
         _import(services, leads, history)
 
