@@ -298,8 +298,11 @@ class _Writer:
         )
         if not planned:
             return
+        latest = planned[-1].sequence
+        if latest != FIRST_SEQUENCE and self._starts(sequences[latest]):
+            return  # an event in the history starts it: the policy enrols the lead at that event itself
         if self.lead.sequence == FIRST_SEQUENCE:
-            self.lead.sequence = planned[-1].sequence
+            self.lead.sequence = latest
         if self.lead.sequence == FIRST_SEQUENCE:
             return
         own = [t for t in planned if t.sequence == self.lead.sequence]
@@ -309,6 +312,11 @@ class _Writer:
                 t.created_at - timedelta(days=sequence.day_of(t.step)) for t in own
             )
             self.lead.sequence_step_base = 0
+
+    def _starts(self, sequence: Sequence) -> bool:
+        self.session.flush()
+        events = self.session.scalars(select(Event).where(Event.lead_id == self.lead.id))
+        return any(str(e.payload.get("name") or e.type) in sequence.starts_on for e in events)
 
     # --- one kind each
 
