@@ -109,22 +109,64 @@ def knowledge_ingest(
 @leads_app.command("import")
 def leads_import(
     file: Annotated[Path, typer.Argument(help="CSV export with a header row; `email` or `phone` required")],
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSONL file of the leads' past (touches sent, replies, events, unsubscribes, statuses), "
+            "recorded as facts; all or nothing"
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option(help="Validate and report, write nothing")] = False,
 ) -> None:
-    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons."""
+    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons; with
+    --history, their past too (the loop acts on none of it; the worker decides next from all of it)."""
+    from rich.progress import Progress
+
     from agent.clock import utcnow
     from agent.db.engine import build_engine, build_session_factory
+    from agent.history_import import HistoryFileError, HistoryReport, import_history, read_history
     from agent.leads_import import import_leads, read_rows
+    from agent.playbook import load_playbook
+    from agent.replies.reader import shipped_reader
 
     settings = load_settings()
+    lines = None
+    if history is not None:
+        lines, errors = read_history(history)
+        if errors:
+            raise HistoryFileError(history, errors)
+    playbook = load_playbook(settings.config_dir)
     ensure_schema(settings)
     engine = build_engine(settings.database_url)
+    recorded: HistoryReport | None = None
     try:
         session = build_session_factory(engine)()
         with session:
+            now = utcnow()
             report = import_leads(
-                session, read_rows(file), now=utcnow(), valid_timezones=available_timezones()
+                session,
+                read_rows(file),
+                now=now,
+                valid_timezones=available_timezones(),
+                region=settings.phone_region,
+                sequences=set(playbook.sequences),
             )
+            if history is not None and lines is not None:
+                with Progress(console=console, transient=True) as progress:
+                    task = progress.add_task(f"history ({len(lines)} records)", total=len(lines))
+                    try:
+                        recorded = import_history(
+                            session,
+                            lines,
+                            reader=shipped_reader(),
+                            now=now,
+                            region=settings.phone_region,
+                            sequences=playbook.sequences,
+                            progress=lambda done, _total: progress.update(task, completed=done),
+                        )
+                    except HistoryFileError as exc:
+                        session.rollback()
+                        raise HistoryFileError(history, exc.errors) from None
             if dry_run:
                 session.rollback()
             else:
@@ -142,6 +184,14 @@ def leads_import(
         f"{report.count('created')} created, {report.count('updated')} updated, "
         f"{report.count('rejected')} rejected"
     )
+    if recorded is not None and history is not None:
+        kinds = (
+            ", ".join(f"{count} {kind}" for kind, count in sorted(recorded.recorded.items())) or "nothing new"
+        )
+        console.print(
+            f"{history.name}: {recorded.total} records of {recorded.leads} leads recorded ({kinds}); "
+            f"{recorded.already} already imported"
+        )
 
 
 @users_app.command("create-key")

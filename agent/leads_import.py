@@ -1,7 +1,10 @@
 """Import existing leads from a CRM export (CSV): a report of what was created, updated and rejected.
 
 Each row is validated on its own and rejected with its reason, so one bad row never blocks the rest;
-the good rows land in one transaction.
+the good rows land in one transaction. Phone numbers are read by ``phonenumbers`` in any common format
+("+1 (559) 555-0117", "559.555.0117") and stored in E.164; a number without its country code is read as
+one of ``TOUCHPOINT_PHONE_REGION``. A lead's past (touches sent, replies, events) comes from a history
+file beside the CSV: ``agent/history_import.py``.
 """
 
 from __future__ import annotations
@@ -14,14 +17,27 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, ValidationError, model_validator
+import phonenumbers
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agent.domain import normalise_email
+from agent.domain import Channel, ContactFrequency, LeadStatus, normalise_email
 from agent.services import leads
 
 REQUIRED_COLUMNS = {"email", "phone"}
+# Columns whose blank means "the lead's own default" (new, the first sequence, normal frequency).
+OPTIONAL_SETTINGS = {"status", "sequence", "contact_frequency"}
 TRUE_WORDS = {"true", "yes", "y", "1"}
 FALSE_WORDS = {"false", "no", "n", "0", ""}
 
@@ -40,6 +56,17 @@ def _boolean(value: object) -> object:
     return value
 
 
+def parse_phone(value: str, region: str) -> str:
+    """``value`` in E.164 ("+15595550117"), read in ``region`` when it has no country code."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{value!r} is not a phone number ({exc._msg})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{value!r} is not a valid phone number (read as one of region {region})")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Flag = Annotated[bool, BeforeValidator(_boolean)]
 
@@ -48,9 +75,7 @@ class LeadRow(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = None
-    phone: Annotated[
-        Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")] | None, BeforeValidator(_blank_to_none)
-    ] = None
+    phone: Text = None
     first_name: Text = None
     last_name: Text = None
     company: Text = None
@@ -62,6 +87,32 @@ class LeadRow(BaseModel):
     timezone: Annotated[str, BeforeValidator(lambda v: _blank_to_none(v) or "UTC")] = "UTC"
     consent_email: Flag = True
     consent_sms: Flag = False
+    status: Annotated[LeadStatus | None, BeforeValidator(_blank_to_none)] = None
+    sequence: Annotated[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")] | None, BeforeValidator(_blank_to_none)
+    ] = None
+    preferred_channel: Annotated[Channel | None, BeforeValidator(_blank_to_none)] = None
+    contact_frequency: Annotated[ContactFrequency | None, BeforeValidator(_blank_to_none)] = None
+    language: Annotated[
+        Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None,
+        BeforeValidator(lambda v: _blank_to_none(v.lower() if isinstance(v, str) else v)),
+    ] = None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        region = (info.context or {}).get("region", "US")
+        return parse_phone(value, region)
+
+    @field_validator("sequence")
+    @classmethod
+    def _known_sequence(cls, value: str | None, info: ValidationInfo) -> str | None:
+        known = (info.context or {}).get("sequences")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(f"no sequence {value!r} (known: {', '.join(sorted(known))})")
+        return value
 
     @model_validator(mode="after")
     def _reachable(self) -> LeadRow:
@@ -109,12 +160,21 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
 
 
 def import_leads(
-    session: Session, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, valid_timezones: set[str]
+    session: Session,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    now: datetime,
+    valid_timezones: set[str],
+    region: str = "US",
+    sequences: set[str] | None = None,
 ) -> ImportReport:
+    """Each row created, updated or rejected (``region``: of phone numbers without a country code;
+    ``sequences``: the names a ``sequence`` column may give, None for any)."""
     report = ImportReport()
+    context = {"region": region, "sequences": sequences}
     for line, raw in rows:
         try:
-            row = LeadRow.model_validate(raw)
+            row = LeadRow.model_validate(raw, context=context)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'row'}: "
@@ -126,7 +186,11 @@ def import_leads(
         if row.timezone not in valid_timezones:
             report.rows.append(RowResult(line, "rejected", f"timezone: unknown time zone {row.timezone!r}"))
             continue
-        fields = row.model_dump()
+        fields = {
+            name: value
+            for name, value in row.model_dump().items()
+            if value is not None or name not in OPTIONAL_SETTINGS
+        }
         fields["email"] = normalise_email(fields["email"])
         try:
             with session.begin_nested():

@@ -226,6 +226,12 @@ class Settings(BaseSettings):
     out_of_office_max_days: int = Field(
         default=120, ge=1, le=365, description="Longest wait for an away notice's return date"
     )
+    phone_region: str = Field(
+        default="US",
+        pattern=r"^[A-Z]{2}$",
+        description="Where a phone number written without its country code is from (ISO 3166 code), "
+        "when leads are imported",
+    )
     reply_classifier: Literal["auto", "learned", "rules", "llm"] = Field(
         default="auto",
         description="auto: the LLM when one is configured (the learned reader as its fallback), else the "

@@ -63,12 +63,11 @@ def _duplicate_contact() -> Conflict:
 
 
 def add(session: Session, fields: Mapping[str, Any], *, now: datetime, due: bool = True) -> Lead:
-    """The one place a lead is born (the API, an inquiry, an import): its email normalised, status new,
-    and, unless ``due`` is False (its first step is about to run), due for the worker at once."""
-    data = {**fields, "email": normalise_email(fields.get("email"))}
-    lead = Lead(
-        **data, status=LeadStatus.NEW, created_at=now, updated_at=now, next_action_at=now if due else None
-    )
+    """The one place a lead is born (the API, an inquiry, an import): its email normalised, status new
+    (or the status an import gives), and, unless ``due`` is False (its first step is about to run), due
+    for the worker at once."""
+    data = {"status": LeadStatus.NEW, **fields, "email": normalise_email(fields.get("email"))}
+    lead = Lead(**data, created_at=now, updated_at=now, next_action_at=now if due else None)
     return LeadRepository(session).add(lead)
 
 

@@ -25,6 +25,7 @@ from agent.domain import (
     TouchRecord,
     TouchState,
 )
+from agent.history_import import INQUIRY_CHANNELS, KNOWN_TYPES
 from agent.replies.message import InboundReply
 from agent.replies.protocol import ReplyClassifier
 from agent.timing import zone
@@ -39,7 +40,6 @@ from evals.decisions.cases import (
     UnsubscribeRecord,
 )
 
-INQUIRY_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS, "phone": Channel.PHONE, "web_form": None}
 TOUCH_STATES = {
     "sent": TouchState.SENT,
     "awaiting_review": TouchState.PENDING_REVIEW,
@@ -49,7 +49,6 @@ TOUCH_STATES = {
     "failed": TouchState.FAILED,
     "cancelled": TouchState.CANCELLED,
 }
-KNOWN_TYPES = {t.value: t for t in EventType}
 # Event types the import format names that are records of their own kind, not events.
 IN_FLIGHT_EVENT = "draft_pending_review"
 

@@ -117,6 +117,73 @@ class TestLeadsImport:
 
         assert "1 created" in again.stdout
 
+    def test_the_readme_example_imports_leads_with_their_history_once(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        example = Path(__file__).resolve().parents[2] / "docs" / "import-example"
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+        command = ("leads", "import", str(example / "leads.csv"), "--history", str(example / "history.jsonl"))
+
+        first = _touchpoint(*command, env=env, cwd=tmp_path)
+        again = _touchpoint(*command, env=env, cwd=tmp_path)
+
+        assert first.returncode == 0, first.stderr
+        assert "3 created, 0 updated, 0 rejected" in first.stdout
+        assert "12 records of 3 leads recorded" in first.stdout
+        assert again.returncode == 0, again.stderr
+        assert "0 records of 3 leads recorded (nothing new); 12 already imported" in again.stdout
+
+    def test_after_the_readme_example_the_worker_continues_each_lead_where_its_history_left_it(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        example = Path(__file__).resolve().parents[2] / "docs" / "import-example"
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+        _touchpoint(
+            "leads", "import", str(example / "leads.csv"), "--history", str(example / "history.jsonl"),
+            env=env, cwd=tmp_path,
+        )  # fmt: skip
+
+        worker = _touchpoint("worker", "--once", env=env, cwd=tmp_path)
+
+        assert worker.returncode == 0, worker.stderr
+        engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
+        try:
+            with engine.connect() as connection:
+                rules: dict[str, str] = dict(
+                    connection.exec_driver_sql(
+                        "SELECT leads.email, decisions.rules FROM decisions "
+                        "JOIN leads ON leads.id = decisions.lead_id"
+                    ).all()
+                )
+        finally:
+            engine.dispose()
+        assert "sequence.new_lead.step_3" in rules["maya@brightsmile.example"]  # steps 0-2 were sent
+        assert "suppression" in rules["tom@harborfit.example"]  # unsubscribed: stop
+        assert "step_0" not in rules["lucia@casaverde.example"]  # acknowledged already
+
+    def test_a_bad_history_line_is_named_and_nothing_is_imported(
+        self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email\nana@fit.example\n", encoding="utf-8")
+        history = tmp_path / "history.jsonl"
+        history.write_text(
+            '{"email": "ana@fit.example", "kind": "touch", "at": "2026-11-02T09:00:00Z", '
+            '"purpose": "acknowledgment", "channel": "pigeon"}\n'
+            '{"email": "bo@fit.example", "kind": "open", "at": "2026-11-02T09:00:00Z"}\n',
+            encoding="utf-8",
+        )
+        copy_sqlite(migrated_sqlite, tmp_path / "var" / "touchpoint.db")
+
+        failed = _touchpoint("leads", "import", str(csv), "--history", str(history), env=env, cwd=tmp_path)
+        plain = _touchpoint("leads", "import", str(csv), env=env, cwd=tmp_path)
+
+        assert failed.returncode == 2
+        assert "line 1: channel:" in failed.stderr
+        assert "line 2: kind:" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "1 created" in plain.stdout  # the failed run wrote nothing
+
 
 class TestDemo:
     def test_demo_answers_every_demo_lead_and_writes_the_outbox(

@@ -104,3 +104,79 @@ class TestFileErrors:
 
         with pytest.raises(ImportFileError, match="not a readable UTF-8 CSV"):
             list(read_rows(csv))
+
+
+class TestColumns:
+    def test_common_phone_formats_are_read_in_the_default_region(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text(
+            "email,phone\n"
+            "a@x.example,+1 (559) 555-0117\n"
+            "b@x.example,559.555.0118\n"
+            "c@x.example,(559) 555 0119\n"
+            "d@x.example,555-01\n",
+            encoding="utf-8",
+        )
+
+        report = _run(services, csv)
+
+        assert [row.outcome for row in report.rows] == ["created", "created", "created", "rejected"]
+        assert report.rows[3].detail.startswith("phone:")
+        assert _lead(services, "a@x.example").phone == "+15595550117"
+        assert _lead(services, "b@x.example").phone == "+15595550118"
+        assert _lead(services, "c@x.example").phone == "+15595550119"
+
+    def test_a_number_without_country_code_is_read_in_the_configured_region(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email,phone\na@x.example,030 1234567\n", encoding="utf-8")
+
+        with services.session_factory.begin() as session:
+            import_leads(session, read_rows(csv), now=services.clock(), valid_timezones={"UTC"}, region="DE")
+
+        assert _lead(services, "a@x.example").phone == "+49301234567"
+
+    def test_status_sequence_preferred_channel_and_language_columns_are_imported(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text(
+            "email,status,sequence,preferred_channel,language\n"
+            "a@x.example,paused,nurture,sms,ES\n"
+            "b@x.example,,,,\n"
+            "c@x.example,asleep,new_lead,fax,spanish\n",
+            encoding="utf-8",
+        )
+
+        with services.session_factory.begin() as session:
+            report = import_leads(
+                session,
+                read_rows(csv),
+                now=services.clock(),
+                valid_timezones={"UTC"},
+                sequences={"new_lead", "nurture"},
+            )
+
+        assert [row.outcome for row in report.rows] == ["created", "created", "rejected"]
+        for name in ("status", "preferred_channel", "language"):
+            assert name in report.rows[2].detail
+        a, b = _lead(services, "a@x.example"), _lead(services, "b@x.example")
+        assert (a.status, a.sequence, a.preferred_channel, a.language) == ("paused", "nurture", "sms", "es")
+        assert (b.status, b.sequence, b.preferred_channel, b.language) == ("new", "new_lead", None, None)
+
+    def test_an_unknown_sequence_is_rejected_with_the_known_ones(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email,sequence\na@x.example,nurtur\n", encoding="utf-8")
+
+        with services.session_factory.begin() as session:
+            report = import_leads(
+                session, read_rows(csv), now=services.clock(), valid_timezones={"UTC"}, sequences={"nurture"}
+            )
+
+        assert report.rows[0].outcome == "rejected"
+        assert "no sequence 'nurtur' (known: nurture)" in report.rows[0].detail
