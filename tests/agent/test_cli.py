@@ -187,10 +187,10 @@ class TestDemo:
         engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
         try:
             with build_session_factory(engine)() as session:
-                rows = session.execute(select(Touch.channel, Lead.email, Lead.phone).join(Lead))
+                touches = session.execute(select(Touch.channel, Lead.email, Lead.phone).join(Lead))
                 unconsented = [
                     (channel, email or phone)
-                    for channel, email, phone in rows
+                    for channel, email, phone in touches
                     if (channel == "email" and not consents[email or phone][0])
                     or (channel == "sms" and not consents[email or phone][1])
                 ]
