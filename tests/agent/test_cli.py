@@ -188,11 +188,12 @@ class TestDemo:
         try:
             with build_session_factory(engine)() as session:
                 touches = session.execute(select(Touch.channel, Lead.email, Lead.phone).join(Lead))
+                contacts = [(channel, str(email or phone)) for channel, email, phone in touches]
                 unconsented = [
-                    (channel, email or phone)
-                    for channel, email, phone in touches
-                    if (channel == "email" and not consents[email or phone][0])
-                    or (channel == "sms" and not consents[email or phone][1])
+                    (channel, contact)
+                    for channel, contact in contacts
+                    if (channel == "email" and not consents[contact][0])
+                    or (channel == "sms" and not consents[contact][1])
                 ]
         finally:
             engine.dispose()
