@@ -235,6 +235,9 @@ class HandoffPublic(BaseModel):
     due_by: datetime
     created_at: datetime
     closed_at: datetime | None
+    closed_reason: str | None = Field(
+        default=None, description="Why it closed without a rep, e.g. the lead unsubscribed: do not reply"
+    )
     claimed_by: uuid.UUID | None
 
 
