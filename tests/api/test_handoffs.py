@@ -7,7 +7,8 @@ import uuid
 from fastapi.testclient import TestClient
 
 from agent.container import Services
-from agent.domain import Channel
+from agent.domain import Channel, UserRole
+from tests.api.web.pages import make_rep, sign_in
 from tests.conftest import Caller, FakeClock, make_caller
 from tests.factories import submit
 
@@ -126,6 +127,19 @@ class TestOptOutClosesHandoffs:
         assert client.get("/v1/handoffs", headers=rep.headers).json()["data"] == []
         detail = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()
         assert [h["closed_reason"] for h in detail["handoffs"]] == [entry["handoff"]["closed_reason"]]
+
+    def test_open_handoff_then_unsubscribe_the_inbox_page_says_why_it_closed(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+        link = services.links.unsubscribe_url(uuid.UUID(lead_id), Channel.EMAIL)
+        client.post(_path(link), data={"List-Unsubscribe": "One-Click"})
+
+        sign_in(client, make_rep(services, "ana@example.com", UserRole.ADMIN))
+        page = client.get(f"/handoffs?focus={handoff_id}&scope=team")
+
+        assert page.status_code == 200
+        assert "This handoff is closed: the lead unsubscribed (email link): do not reply." in page.text
 
     def test_open_handoff_then_a_reply_asking_to_stop_closes_it_with_the_reason(
         self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
