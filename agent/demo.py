@@ -77,7 +77,7 @@ def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress)
         for _line, raw in rows:
             lead = LeadRow.model_validate(raw)
             started = time.perf_counter()
-            outcome = submit_inquiry(services, _inquiry(lead, raw.get("message", "")))
+            outcome = submit_inquiry(services, _inquiry(lead, raw))
             latencies.append(time.perf_counter() - started)
             outcomes.append((lead, outcome))
             progress.advance(task)
@@ -115,9 +115,12 @@ def _what_happened(outcome: InquiryOutcome, touch: Touch | None) -> str:
     return f"{touch.purpose.replace('_', ' ')} {state}" + (" (earlier run)" if outcome.replayed else "")
 
 
-def _inquiry(lead: LeadRow, message: str) -> Inquiry:
+def _inquiry(lead: LeadRow, raw: dict[str, str]) -> Inquiry:
+    """The row as the public endpoint would receive it, consent included: a lead whose row says
+    ``consent_email=false`` must not be emailed, not even the acknowledgment. A consent cell left empty
+    states nothing, so the inquiry's own defaults apply, as for a web form that has no such box."""
     return Inquiry(
-        message=message or (lead.need or "Inquiry"),
+        message=raw.get("message", "") or (lead.need or "Inquiry"),
         email=lead.email,
         phone=lead.phone,
         first_name=lead.first_name,
@@ -129,8 +132,13 @@ def _inquiry(lead: LeadRow, message: str) -> Inquiry:
         source=lead.source or "web_form",
         timezone=lead.timezone,
         deal_value=lead.deal_value,
-        consent_sms=lead.consent_sms,
+        consent_email=lead.consent_email if _given(raw, "consent_email") else None,
+        consent_sms=lead.consent_sms if _given(raw, "consent_sms") else None,
     )
+
+
+def _given(raw: dict[str, str], column: str) -> bool:
+    return bool((raw.get(column) or "").strip())
 
 
 def _demo_admin_access(services: Services) -> tuple[str | None, str | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from agent.domain import NO_HANDOFF_INTENTS, EventType, LeadSnapshot, ReplyIntent, ReplyReading, TouchState
@@ -176,7 +176,10 @@ def _did(activity: Activity) -> str:
     event = activity.event
     where = event.payload.get("title") or event.payload.get("url") or event.payload.get("page")
     what = activity.signal.replace("_", " ")
-    return f"{event.occurred_at:%Y-%m-%d %H:%M} UTC: {what}" + (f" ({where})" if where else "")
+    # Labelled UTC, so shown in UTC: an event recorded with the lead's own offset (an imported history,
+    # an API call with "-08:00") must not print its local clock time under the UTC label.
+    at = event.occurred_at.astimezone(UTC)
+    return f"{at:%Y-%m-%d %H:%M} UTC: {what}" + (f" ({where})" if where else "")
 
 
 def _talking_points(snapshot: LeadSnapshot, action: HandOff, human: list[Activity]) -> list[str]:

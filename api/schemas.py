@@ -62,7 +62,17 @@ class InquiryIn(Strict):
     source: Slug = "web_form"
     timezone: str | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
-    consent_sms: bool = False
+    consent_email: bool | None = Field(
+        default=None,
+        description="May we email the lead? Default: yes when they wrote by email or a web form (to answer "
+        "them), no for an inquiry by text (source `sms`). `false` is honoured everywhere, acknowledgment "
+        "included.",
+    )
+    consent_sms: bool | None = Field(
+        default=None,
+        description="May we text the lead? Only when given: default no for a new lead, and an existing "
+        "lead's consent unchanged. `false` withdraws it.",
+    )
     idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=150)] | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -226,6 +236,9 @@ class HandoffPublic(BaseModel):
     due_by: datetime
     created_at: datetime
     closed_at: datetime | None
+    closed_reason: str | None = Field(
+        default=None, description="Why it closed without a rep, e.g. the lead unsubscribed: do not reply"
+    )
     claimed_by: uuid.UUID | None
 
 

@@ -252,6 +252,13 @@ class Handoff(Base):
     claimed_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]
 
+    @property
+    def closed_reason(self) -> str | None:
+        """Why it was closed, when something other than a rep's own hand closed it (the lead opted out):
+        kept in the brief, see ``agent.db.repositories.handoffs.CLOSED_REASON``."""
+        reason = (self.brief or {}).get("closed_reason")
+        return str(reason) if reason else None
+
 
 class Task(Base):
     """A phone or LinkedIn touch, turned into work for the lead's owner (or any rep if none)."""

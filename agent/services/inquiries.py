@@ -38,8 +38,16 @@ class Inquiry:
     source: str = "web_form"
     timezone: str | None = None
     deal_value: Decimal | None = None
-    consent_sms: bool = False
+    consent_email: bool | None = None
+    consent_sms: bool | None = None
     idempotency_key: str | None = None
+
+    def email_consent(self) -> bool:
+        """What a new lead's email consent is. Stated, it is what they said; unstated, writing to us
+        by email or through a web form implies that we may answer by email, a text does not."""
+        if self.consent_email is not None:
+            return self.consent_email
+        return self.source not in IMPLIES_NO_EMAIL
 
     def key(self) -> str:
         """The caller's key, or one derived from the content: a re-posted form is the same inquiry."""
@@ -63,6 +71,7 @@ class InquiryOutcome:
 
 
 SOURCE_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS}
+IMPLIES_NO_EMAIL = frozenset({"sms"})  # sources whose inquiry is no request to be emailed
 UPDATABLE = ("first_name", "last_name", "company", "role", "industry", "need")
 
 
@@ -105,7 +114,8 @@ def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
                 "timezone": inquiry.timezone or services.settings.default_timezone,
                 "source": inquiry.source,
                 "deal_value": inquiry.deal_value,
-                "consent_sms": inquiry.consent_sms,
+                "consent_email": inquiry.email_consent(),
+                "consent_sms": bool(inquiry.consent_sms),
             }
             lead = leads.add(session, fields, now=now, due=False)  # its first step runs right here
         _update_lead(lead, inquiry, now)
@@ -171,8 +181,12 @@ def _update_lead(lead: Lead, inquiry: Inquiry, now: datetime) -> None:
         lead.email = normalise_email(inquiry.email)
     if inquiry.deal_value is not None:
         lead.deal_value = inquiry.deal_value
-    if inquiry.consent_sms:
-        lead.consent_sms = True
+    # Consent the inquiry states is the lead's latest word on it, either way: a "no" withdraws what an
+    # earlier form granted. Unstated, what we knew stands.
+    if inquiry.consent_email is not None:
+        lead.consent_email = inquiry.consent_email
+    if inquiry.consent_sms is not None:
+        lead.consent_sms = inquiry.consent_sms
     lead.updated_at = now
 
 

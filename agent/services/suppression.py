@@ -4,7 +4,9 @@ The one-click unsubscribe link, an SMS STOP (and START), a reply that asks to st
 the address does not exist, a hard bounce, a spam complaint, a permanent send failure that blames the
 address: each writes its suppression here, in the caller's transaction, before anything else is sent.
 The outbox re-reads suppressions right before every send, so a suppression written here holds for the
-very next message, everywhere.
+very next message, everywhere. A lead who opts out (the link, STOP, a reply asking to stop) also leaves
+the handoff inbox: their open handoffs close, saying why, so no rep is told to answer someone who asked
+for silence.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from agent.db.models import Lead
+from agent.db.repositories.audit import AuditRepository
+from agent.db.repositories.handoffs import HandoffRepository
 from agent.db.repositories.snapshots import ALL_CHANNELS
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel, EventType, LeadStatus
@@ -30,6 +34,7 @@ def unsubscribe_by_link(session: Session, loop: Reacts, lead: Lead, channel: Cha
     if channel is Channel.EMAIL and not lead.phone:
         lead.status = LeadStatus.UNSUBSCRIBED
         lead.next_action_at = None
+    close_handoffs(session, lead, f"the lead unsubscribed ({channel.value} link): do not reply", now)
     record_event(
         session,
         loop,
@@ -74,6 +79,7 @@ def record_sms_keyword(
     lead.consent_sms = not stop
     lead.updated_at = now
     if stop:
+        close_handoffs(session, lead, "the lead texted STOP: do not reply", now)
         new = NewEvent(EventType.UNSUBSCRIBE, Channel.SMS, {"via": "sms_keyword", **payload}, None, key)
     else:
         new = NewEvent(EventType.NOTE, Channel.SMS, {"kind": "sms_resubscribed", **payload}, None, key)
@@ -87,6 +93,23 @@ def unsubscribe_by_reply(session: Session, lead: Lead, *, source: str, now: date
             SuppressionRepository(session).suppress(
                 channel=ALL_CHANNELS, address=address, reason="unsubscribe_reply", source=source, now=now
             )
+    close_handoffs(session, lead, "the lead asked to stop hearing from us: do not reply", now)
+
+
+def close_handoffs(session: Session, lead: Lead, reason: str, now: datetime) -> int:
+    """The lead opted out: their open handoffs close with ``reason`` (shown in the inbox and the API),
+    and the audit log says how many. A rep who already answered keeps that answer on the handoff."""
+    closed = HandoffRepository(session).close_open(lead.id, by=None, now=now, reason=reason)
+    if closed:
+        AuditRepository(session).record(
+            action="handoff.close_opt_out",
+            lead_id=lead.id,
+            user_id=None,
+            reason=reason,
+            details={"handoffs_closed": closed},
+            now=now,
+        )
+    return closed
 
 
 def dead_address_by_reply(

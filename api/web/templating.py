@@ -9,7 +9,7 @@ set of fragments to keep in step.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +97,21 @@ def display_name(lead: Lead | LeadPublic) -> str:
     return f"{name} ({lead.company})" if lead.company else name
 
 
+def in_utc(moment: datetime | None, pattern: str = "%d %b %H:%M") -> str:
+    """A time for the pages, converted to UTC before it is labelled UTC: a time that kept the offset it
+    was recorded with (the lead's own zone) would otherwise print its local clock under the UTC label."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(UTC):{pattern}} UTC"
+
+
 def label(value: str | None) -> str:
     return re.sub(r"[_.]", " ", value or "").strip()
 
 
 templates.env.filters["label"] = label
 templates.env.filters["duration"] = duration
+templates.env.filters["utc"] = in_utc
 templates.env.globals["until"] = until
 templates.env.globals["ago"] = ago
 templates.env.globals["marked"] = marked

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from agent.cli import app
 from agent.db.engine import build_engine, build_session_factory
+from agent.db.models import Lead, Touch
+from agent.demo import DEMO_LEADS
+from agent.leads_import import read_rows
 from agent.users import check_password
 from tests.conftest import copy_sqlite
 
@@ -204,6 +210,61 @@ class TestDemo:
                 assert check_password(session, shown[1], shown[2]) is not None  # it signs in
         finally:
             engine.dispose()
+
+    REFUSALS = (
+        "email,phone,first_name,company,industry,source,need,timezone,consent_email,consent_sms,message\n"
+        "ana@refuses-email.example,+15035550101,Ana,Ana Spa,beauty,web_form,no-shows,America/New_York,"
+        "false,true,How do reminders work?\n"
+        "bo@refuses-all.example,,Bo,Bo Dental,dental,web_form,recall,America/Chicago,false,false,Price?\n"
+        "cy@refuses-sms.example,+15035550103,Cy,Cy Fitness,fitness,email,billing,America/Denver,"
+        "true,false,Text me the price please\n"
+    )
+
+    @pytest.mark.parametrize("leads", ["bundled", "refusals"])
+    def test_after_the_demo_no_message_exists_on_a_channel_the_lead_did_not_consent_to(
+        self, env: dict[str, str], tmp_path: Path, leads: str
+    ) -> None:
+        """The demo CSV says who agreed to what; the outbox and the touches must agree with it (the
+        bundled leads, and web-form leads who refused email, which no default covers)."""
+        leads_file = DEMO_LEADS
+        if leads == "refusals":
+            leads_file = tmp_path / "refusals.csv"
+            leads_file.write_text(self.REFUSALS)
+        rows = [row for _line, row in read_rows(leads_file)]
+        consents = {
+            (row["email"] or row["phone"]): (row["consent_email"] == "true", row["consent_sms"] == "true")
+            for row in rows
+        }
+        by_phone = {row["phone"]: row["email"] or row["phone"] for row in rows}
+        assert any(not email for email, _sms in consents.values())  # the CSV has leads who said no
+        assert any(not sms for _email, sms in consents.values())
+
+        result = _touchpoint("demo", "--leads", str(leads_file), env=env, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        outbox = tmp_path / "var" / "outbox"
+        emailed = {
+            message_from_bytes(path.read_bytes(), policy=policy.default)["To"].addresses[0].addr_spec
+            for path in outbox.glob("*.eml")
+        }
+        texted = {by_phone[json.loads(path.read_text())["to"]] for path in outbox.glob("*.sms.json")}
+        assert emailed  # (a text may wait for the lead's morning: the demo runs at any hour)
+        assert sorted(key for key in emailed if not consents[key][0]) == []
+        assert sorted(key for key in texted if not consents[key][1]) == []
+        engine = build_engine(env["TOUCHPOINT_DATABASE_URL"])
+        try:
+            with build_session_factory(engine)() as session:
+                touches = session.execute(select(Touch.channel, Lead.email, Lead.phone).join(Lead))
+                contacts = [(channel, str(email or phone)) for channel, email, phone in touches]
+                unconsented = [
+                    (channel, contact)
+                    for channel, contact in contacts
+                    if (channel == "email" and not consents[contact][0])
+                    or (channel == "sms" and not consents[contact][1])
+                ]
+        finally:
+            engine.dispose()
+        assert unconsented == []
 
     def test_running_the_demo_twice_adds_nothing(self, env: dict[str, str], tmp_path: Path) -> None:
         _touchpoint("demo", env=env, cwd=tmp_path)

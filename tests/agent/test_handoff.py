@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -95,6 +96,21 @@ class TestBuildBrief:
             "How long does setup take?",
             "And do you work with Square?",
             "Can you help?",  # from the inquiry
+        ]
+
+    def test_an_event_recorded_in_the_leads_local_time_is_shown_in_utc_under_the_utc_label(self) -> None:
+        """A visit at 10:00 in Los Angeles (18:00 UTC in November) is not printed as "10:00 UTC"."""
+        at = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+        local = at.astimezone(ZoneInfo("America/Los_Angeles"))
+        given = snapshot(events=(visit(local), reply(at + timedelta(minutes=5), ReplyIntent.QUESTION)))
+        now = at + timedelta(minutes=5)
+        action = next_action(given, SEQUENCES, now)
+        assert isinstance(action, HandOff)
+
+        built = build_brief(given, action, score(given, now, SCORING), now=now, due_by=now, scoring=SCORING)
+
+        assert built.content["what_they_did"] == [
+            "2026-11-24 18:00 UTC: pricing visit (https://northstar.example/pricing)"
         ]
 
     def test_the_brief_lists_what_they_did_and_what_was_sent_or_promised(self) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi.testclient import TestClient
 
 from agent.container import Services
+from agent.domain import Channel, UserRole
+from tests.api.web.pages import make_rep, sign_in
 from tests.conftest import Caller, FakeClock, make_caller
 from tests.factories import submit
 
@@ -97,3 +101,73 @@ class TestActions:
         response = client.post("/v1/handoffs/00000000-0000-0000-0000-000000000000/claim", headers=rep.headers)
 
         assert response.status_code == 404
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+class TestOptOutClosesHandoffs:
+    """No rep is told to answer someone who asked for silence: an unsubscribe closes their handoffs."""
+
+    def test_open_handoff_then_the_one_click_unsubscribe_closes_it_with_the_reason(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+        clock.advance(minutes=5)
+
+        link = services.links.unsubscribe_url(uuid.UUID(lead_id), Channel.EMAIL)
+        assert client.post(_path(link), data={"List-Unsubscribe": "One-Click"}).status_code == 200
+
+        entry = client.get(f"/v1/handoffs/{handoff_id}", headers=rep.headers).json()
+        assert entry["handoff"]["status"] == "closed"
+        assert entry["handoff"]["closed_at"] is not None
+        assert entry["handoff"]["closed_reason"] == "the lead unsubscribed (email link): do not reply"
+        assert entry["overdue"] is False
+        assert client.get("/v1/handoffs", headers=rep.headers).json()["data"] == []
+        detail = client.get(f"/v1/leads/{lead_id}", headers=rep.headers).json()
+        assert [h["closed_reason"] for h in detail["handoffs"]] == [entry["handoff"]["closed_reason"]]
+
+    def test_open_handoff_then_unsubscribe_the_inbox_page_says_why_it_closed(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+        link = services.links.unsubscribe_url(uuid.UUID(lead_id), Channel.EMAIL)
+        client.post(_path(link), data={"List-Unsubscribe": "One-Click"})
+
+        sign_in(client, make_rep(services, "ana@example.com", UserRole.ADMIN))
+        page = client.get(f"/handoffs?focus={handoff_id}&scope=team")
+
+        assert page.status_code == 200
+        assert "This handoff is closed: the lead unsubscribed (email link): do not reply." in page.text
+
+    def test_open_handoff_then_a_reply_asking_to_stop_closes_it_with_the_reason(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id, handoff_id = _handed_off(client, services, rep, clock)
+        clock.advance(minutes=5)
+
+        client.post(
+            f"/v1/leads/{lead_id}/events",
+            json={
+                "type": "reply",
+                "channel": "email",
+                "payload": {"message": "Please remove me from your list and stop emailing me."},
+            },
+            headers=rep.headers,
+        )
+
+        handoff = client.get(f"/v1/handoffs/{handoff_id}", headers=rep.headers).json()["handoff"]
+        assert handoff["status"] == "closed"
+        assert handoff["closed_reason"] == "the lead asked to stop hearing from us: do not reply"
+        assert client.get("/v1/handoffs", headers=rep.headers).json()["data"] == []
+
+    def test_a_handoff_closed_by_a_rep_gives_no_opt_out_reason(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        _lead_id, handoff_id = _handed_off(client, services, rep, clock)
+
+        client.post(f"/v1/handoffs/{handoff_id}/resume", json={}, headers=rep.headers)
+
+        handoff = client.get(f"/v1/handoffs/{handoff_id}", headers=rep.headers).json()["handoff"]
+        assert (handoff["status"], handoff["closed_reason"]) == ("closed", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 
 from agent.container import Services
 from agent.db.models import Event, Lead, Touch
+from agent.worker import tick
 from prompts.loader import load_prompt_file
+from tests.conftest import FakeClock
 from tests.factories import inquiry_payload
 
 
@@ -174,3 +177,120 @@ class TestBadInput:
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
         self._assert_refused(response.status_code, services)
+
+
+class TestConsent:
+    """Consent given (or refused) in the inquiry is stored on the lead and holds for every later touch."""
+
+    @staticmethod
+    def _lead(services: Services, lead_id: str) -> Lead:
+        with services.session_factory() as session:
+            lead = session.get(Lead, uuid.UUID(lead_id))
+            assert lead is not None
+            return lead
+
+    @staticmethod
+    def _run_the_sequence(services: Services, clock: FakeClock) -> None:
+        """A month of the worker: every step the lead's sequence has, sent or drafted."""
+        start = clock.now
+        tick(services)
+        for hours in range(6, 24 * 31, 6):
+            clock.now = start + timedelta(hours=hours)
+            tick(services)
+
+    TEXT_ME = "Can you help with no-shows? Text me rather than email, I'm rarely at my desk."
+
+    @staticmethod
+    def _channels(services: Services, lead_id: str) -> set[str]:
+        with services.session_factory() as session:
+            rows = session.scalars(select(Touch).where(Touch.lead_id == uuid.UUID(lead_id)))
+            return {touch.channel for touch in rows}
+
+    def test_consent_fields_are_accepted_and_stored_on_the_lead(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(phone="+15035550123", consent_email=True, consent_sms=True),
+        )
+
+        assert response.status_code == 201, response.text
+        lead = self._lead(services, response.json()["lead_id"])
+        assert (lead.consent_email, lead.consent_sms) == (True, True)
+
+    def test_a_web_form_inquiry_implies_email_consent_and_no_sms_consent(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = client.post("/v1/inquiries", json=inquiry_payload(phone="+15035550123")).json()["lead_id"]
+
+        lead = self._lead(services, lead_id)
+        assert (lead.consent_email, lead.consent_sms) == (True, False)
+
+    def test_an_inquiry_by_text_implies_no_email_consent(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = client.post(
+            "/v1/inquiries", json=inquiry_payload(phone="+15035550123", source="sms", consent_sms=True)
+        ).json()["lead_id"]
+
+        lead = self._lead(services, lead_id)
+        assert (lead.consent_email, lead.consent_sms) == (False, True)
+
+    def test_a_later_inquiry_that_refuses_consent_withdraws_it(
+        self, client: TestClient, services: Services
+    ) -> None:
+        first = client.post("/v1/inquiries", json=inquiry_payload(phone="+15035550123", consent_sms=True))
+        again = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(phone="+15035550123", consent_sms=False, message="One more question"),
+        )
+        silent = client.post(
+            "/v1/inquiries", json=inquiry_payload(phone="+15035550123", message="And another question")
+        )
+
+        assert first.json()["lead_id"] == again.json()["lead_id"] == silent.json()["lead_id"]
+        lead = self._lead(services, first.json()["lead_id"])
+        assert (lead.consent_email, lead.consent_sms) == (True, False)
+
+    def test_a_lead_who_gave_sms_consent_is_texted_in_the_sequence(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        """The control for the next test: with consent, the lead's words do bring the sequence to SMS."""
+        lead_id = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(phone="+15035550123", consent_sms=True, message=self.TEXT_ME),
+        ).json()["lead_id"]
+
+        self._run_the_sequence(services, clock)
+
+        assert "sms" in self._channels(services, lead_id)
+
+    def test_a_lead_created_with_consent_sms_false_never_gets_an_sms(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(phone="+15035550123", consent_sms=False, message=self.TEXT_ME),
+        ).json()["lead_id"]
+
+        self._run_the_sequence(services, clock)
+
+        assert "sms" not in self._channels(services, lead_id)
+        assert "email" in self._channels(services, lead_id)
+        assert not list(services.settings.resolved_outbox_dir.glob("*.sms.json"))
+
+    def test_a_lead_created_with_consent_email_false_gets_no_email(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        response = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(phone="+15035550123", consent_email=False, consent_sms=True),
+        )
+        lead_id = response.json()["lead_id"]
+
+        self._run_the_sequence(services, clock)
+
+        assert response.json()["acknowledgment"] == "queued"  # answered, by text
+        assert "email" not in self._channels(services, lead_id)
+        assert "sms" in self._channels(services, lead_id)
+        assert _outbox(services) == []

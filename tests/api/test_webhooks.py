@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from agent.channels.twilio import SIGNATURE_HEADER, twilio_signature
 from agent.container import Services, build_services
-from agent.db.models import Event, Lead, Suppression, Touch
+from agent.db.models import Event, Handoff, Lead, Suppression, Touch
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import Outcome
@@ -342,6 +342,24 @@ class TestSmsKeywords:
         assert (event.channel, event.payload["via"]) == ("sms", "sms_keyword")
         assert services.outbox.dispatch(queued) is Outcome.CANCELLED
         assert not list(services.settings.resolved_outbox_dir.glob("*.sms.json"))
+
+    def test_open_handoff_then_stop_closes_it_with_the_reason(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = sms_lead(services)
+        with services.session_factory.begin() as session:
+            now = services.clock()
+            session.add(
+                Handoff(
+                    lead_id=lead_id, reason="asked_for_person", summary="Call me", due_by=now, created_at=now
+                )
+            )
+
+        twilio(client, "/webhooks/sms/twilio", sms_from("STOP"))
+
+        with services.session_factory() as session:
+            handoff = session.query(Handoff).filter_by(lead_id=lead_id).one()
+            assert (handoff.status, handoff.closed_reason) == ("closed", "the lead texted STOP: do not reply")
 
     def test_stop_delivered_twice_is_stored_once_and_confirmed_again(
         self, client: TestClient, services: Services

@@ -12,6 +12,10 @@ from agent.db.models import Handoff, Lead, Notification
 from agent.db.repositories.base import Page, RepositoryBase
 from agent.db.repositories.queue import QueueFilter
 
+# Why a handoff was closed lives in its brief (what the rep reads) rather than in a column of its own, so
+# that saying why needs no schema migration.
+CLOSED_REASON = "closed_reason"
+
 
 class HandoffRepository(RepositoryBase[Handoff]):
     model = Handoff
@@ -34,13 +38,18 @@ class HandoffRepository(RepositoryBase[Handoff]):
         rows = self.session.execute(query.order_by(Handoff.due_by, Handoff.id).limit(limit).offset(offset))
         return Page([(handoff, lead) for handoff, lead in rows], count)
 
-    def close_open(self, lead_id: uuid.UUID, *, by: uuid.UUID | None, now: datetime) -> int:
-        """Close the lead's open handoffs (a rep resumed automation or closed the lead)."""
+    def close_open(
+        self, lead_id: uuid.UUID, *, by: uuid.UUID | None, now: datetime, reason: str | None = None
+    ) -> int:
+        """Close the lead's open handoffs (a rep resumed automation or closed the lead, or the lead opted
+        out); ``reason`` is shown with each, so the rep sees why it left the inbox."""
         closed = 0
         for handoff in self.open_for_lead(lead_id):
             handoff.status = "closed"
             handoff.closed_at = now
             handoff.claimed_by = handoff.claimed_by or by
+            if reason:
+                handoff.brief = {**handoff.brief, CLOSED_REASON: reason}
             closed += 1
         self.session.flush()
         return closed

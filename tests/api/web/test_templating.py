@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from api.web.charts import Bar, bars
-from api.web.templating import marked, until
+from api.web.templating import in_utc, marked, templates, until
 
 
 class TestMarked:
@@ -63,3 +64,19 @@ class TestCharts:
         assert "&lt;pricing&gt;" in svg and "<pricing>" not in svg
         assert 'width="190.0"' in svg  # half of the 380 units
         assert 'width="0.0"' in svg  # nothing measured: an empty bar, not an error
+
+
+class TestTimesInUtc:
+    def test_a_time_recorded_in_the_leads_zone_is_shown_in_utc_under_the_utc_label(self) -> None:
+        local = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+        assert in_utc(local) == "24 Nov 18:00 UTC"
+        assert in_utc(local, "%a %d %b %H:%M") == "Tue 24 Nov 18:00 UTC"
+        assert in_utc(None) == ""
+
+    def test_the_timeline_template_prints_each_time_in_utc(self) -> None:
+        local = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+        html = templates.env.from_string("{{ at|utc }}").render(at=local)
+
+        assert html == "24 Nov 18:00 UTC"
