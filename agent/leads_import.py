@@ -62,8 +62,10 @@ def parse_phone(value: str, region: str) -> str:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"{value!r} is not a phone number ({exc._msg})") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"{value!r} is not a valid phone number (read as one of region {region})")
+    # Possible, not "valid": a number of the right length for its country is accepted even when its
+    # range is not (yet) allocated, or reserved for fiction (+44 7700 900xxx), as carriers decide.
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(f"{value!r} is not a possible phone number (read as one of region {region})")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -128,6 +128,18 @@ class TestColumns:
         assert _lead(services, "b@x.example").phone == "+15595550118"
         assert _lead(services, "c@x.example").phone == "+15595550119"
 
+    def test_a_number_from_a_range_reserved_for_fiction_is_imported_as_written(
+        self, services: Services, tmp_path: Path
+    ) -> None:
+        """The demo's UK lead has an Ofcom drama number (+44 7700 900xxx): possible, never allocated."""
+        csv = tmp_path / "crm.csv"
+        csv.write_text("email,phone\na@x.example,+44 7700 900461\n", encoding="utf-8")
+
+        report = _run(services, csv)
+
+        assert [row.outcome for row in report.rows] == ["created"]
+        assert _lead(services, "a@x.example").phone == "+447700900461"
+
     def test_a_number_without_country_code_is_read_in_the_configured_region(
         self, services: Services, tmp_path: Path
     ) -> None:
