@@ -3,7 +3,6 @@ and every mistake named by file and line (``touchpoint config check``)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from agent.playbook import ConfigError, PlaybookReloader, check_folder, load_pla
 from agent.policy import DEFAULT_CONFIG, DraftTouch, PolicyConfig, Wait, next_action
 from agent.scoring import signal_of
 from agent.sequences import Sequence, load_sequences
+from tests.evals.commands import run_cli
 
 T0 = datetime(2027, 1, 4, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Chicago
 
@@ -261,20 +261,6 @@ class TestConfigCheck:
 
         assert run_cli("config", "check", str(tmp_path)) == 1
         assert "policy.yaml:1: caps.day" in capsys.readouterr().err.replace("\n", "")
-
-
-def run_cli(*args: str) -> int:
-    from agent.cli import main
-
-    argv = sys.argv
-    sys.argv = ["touchpoint", *args]
-    try:
-        main()
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    finally:
-        sys.argv = argv
-    return 0
 
 
 class Recorder:

@@ -6,7 +6,6 @@ here: the test split is the frozen measurement."""
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from agent.replies.reader import shipped_reader
 from evals.decisions.cases import CaseFileError, load_scenarios, split_files
 from evals.decisions.history import build_snapshot
 from evals.decisions.runner import Decided, evaluate, score
+from tests.evals.commands import run_cli
 
 BLIND = Path(__file__).parents[2] / "evals" / "decisions" / "blind"
 
@@ -233,20 +233,6 @@ class TestCommand:
 
     def test_an_unknown_split_is_a_user_error(self) -> None:
         assert run_cli("eval", "decisions", "--split", "train") == 2
-
-
-def run_cli(*args: str) -> int:
-    from agent.cli import main
-
-    argv = sys.argv
-    sys.argv = ["touchpoint", *args]
-    try:
-        main()
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    finally:
-        sys.argv = argv
-    return 0
 
 
 class TestTheFrozenTestSplit:
