@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -259,6 +260,12 @@ def next_action(
     return _Decision(snapshot, sequences, now, config, engagement).decide()
 
 
+def excerpt(text: str, limit: int = 160) -> str:
+    """A lead's words quoted in a rep's brief: whole words up to ``limit``, an ellipsis if cut ("Please ca"
+    reads as a typo of theirs)."""
+    return textwrap.shorten(text, width=limit, placeholder=" …")
+
+
 def outdated_by(action: Action) -> str | None:
     """Why drafts not yet sent no longer fit, if this decision makes them unfit (they are superseded)."""
     if isinstance(action, HandOff):
@@ -460,7 +467,7 @@ class _Decision:
             return HandOff(
                 reason=reason,
                 rules=("handoff.direct_reply", f"reply.{intent.value}"),
-                detail=f'They replied ({intent.value.replace("_", " ")}): "{quoted[:160]}"',
+                detail=f'They replied ({intent.value.replace("_", " ")}): "{excerpt(quoted)}"',
             )
         return None
 
@@ -523,7 +530,7 @@ class _Decision:
             return HandOff(
                 reason="asks_for_person",
                 rules=("handoff.inquiry_asks_for_person",),
-                detail=f'Their inquiry asks for a person: "{quoted[:160]}"',
+                detail=f'Their inquiry asks for a person: "{excerpt(quoted)}"',
             )
         if self._high_value():
             return HandOff(

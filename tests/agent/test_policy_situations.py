@@ -73,6 +73,23 @@ class TestAnInquiryAskingForAPerson:
 
         assert isinstance(action, HandOff) and action.reason == "asks_for_person"
 
+    def test_a_long_inquiry_is_quoted_to_the_rep_in_whole_words(self) -> None:
+        """The brief quoted "...between 12 and 1. Please ca": cut mid-word, it read as the lead's typo."""
+        words = (
+            "Can I please speak to an actual person? " + "I filled in three of these forms this week. " * 5
+        )
+        given = snapshot(
+            events=(asking(words + "Please call me."),), touches=sent_sequence(0), with_inquiry=False
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert isinstance(action, HandOff)
+        quoted = action.detail.split(": ", 1)[1].strip('"')
+        assert quoted.endswith(" …") and len(quoted) <= 160
+        assert (words + "Please call me.").startswith(quoted.removesuffix(" …"))
+        assert quoted.removesuffix(" …").split()[-1] in (words + "Please call me.").split()
+
     def test_an_inquiry_that_only_asks_a_question_is_not_handed_off(self) -> None:
         question = replace(inquiry(), reading=ReplyReading(ReplyIntent.QUESTION, 0.9, "learned:test"))
         given = snapshot(events=(question,), touches=sent_sequence(0), with_inquiry=False)
