@@ -396,7 +396,7 @@ def eval_replies(
         report = evaluate(
             chosen, labelled, name=name, on_progress=lambda d, t: progress.update(task, completed=d)
         )
-    listing = show_cases if show_cases is not None else not (cases is None and split == "test")
+    listing = lists_cases(show_cases, cases, split)
     print_report(report, console, misses=20 if listing else 0, serious=listing)
     if json_path is not None:
         report.write_json(json_path)
@@ -459,7 +459,7 @@ def eval_answers(
             split=split if cases is None else str(cases),
             on_progress=lambda done, total: progress.update(task, completed=done),
         )
-    listing = show_cases if show_cases is not None else not (cases is None and split == "test")
+    listing = lists_cases(show_cases, cases, split)
     print_report(report, console, misses=20 if listing else 0)
     if json_path is not None:
         report.write_json(json_path)
@@ -510,7 +510,7 @@ def eval_decisions(
             split=name,
             on_progress=lambda done, total: progress.update(task, completed=done),
         )
-    listing = show_misses if show_misses is not None else not (cases is None and split == "test")
+    listing = lists_cases(show_misses, cases, split)
     print_report(report, console, misses=listing)
     if json_path is not None:
         report.write_json(json_path)
@@ -519,3 +519,9 @@ def eval_decisions(
         missed = report.missed_targets + [f"consent: {v}" for v in report.consent_violations]
         errors.print("[red]targets missed: " + "; ".join(missed) + "[/]")
         raise typer.Exit(1)
+
+
+def lists_cases(asked: bool | None, cases: Path | None, split: str) -> bool:
+    """Whether a report lists its cases: as asked, else always but on a frozen test split, whose cases
+    stay unread by whoever tunes what it measures."""
+    return asked if asked is not None else not (cases is None and split == "test")

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from knowledge.types import DocType, valid_on
+from knowledge.types import DocType, OfferWindow, valid_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,15 @@ class KnowledgeDocument:
         if self.type is not DocType.OFFER:
             return True
         return valid_on(day, self.starts, self.expires)
+
+
+def offer_windows(documents: Iterable[KnowledgeDocument]) -> tuple[OfferWindow, ...]:
+    """Every offer among ``documents`` with its validity, live or not (the checks judge both)."""
+    return tuple(
+        OfferWindow(id=d.id, title=d.title, url=d.url, starts=d.starts, expires=d.expires)
+        for d in documents
+        if d.type is DocType.OFFER
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Final
 
 from knowledge.answers import AnswerFinder
-from knowledge.documents import KnowledgeDocument, LoadError, load_folder
+from knowledge.documents import KnowledgeDocument, LoadError, load_folder, offer_windows
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
 from knowledge.types import PURPOSE_TYPES, Answers, DocType, OfferWindow, RetrievalQuery, Source
@@ -111,11 +111,7 @@ class KnowledgeBase:
 
     def offers(self) -> tuple[OfferWindow, ...]:
         """Every offer with its validity, live or not: a draft that names an expired one is caught."""
-        return tuple(
-            OfferWindow(id=d.id, title=d.title, url=d.url, starts=d.starts, expires=d.expires)
-            for d in self.documents.values()
-            if d.type is DocType.OFFER
-        )
+        return offer_windows(self.documents.values())
 
     def prepare(self, query: RetrievalQuery) -> None:
         """Work out ``retrieve(query)`` now, before the caller takes a lock (on SQLite a transaction

@@ -26,19 +26,24 @@ def word_set(words: str) -> frozenset[str]:
 
 
 @cache
+def _webster() -> frozenset[str]:
+    """Webster's word list (public domain, via the english-words package), read once per process."""
+    return frozenset(get_english_words_set(["web2"], alpha=True))
+
+
+@cache
 def _dictionary() -> frozenset[str]:
-    """Words Webster's lists in lower case (public domain, via the english-words package): ordinary words.
+    """Words Webster's lists in lower case: ordinary words.
 
     Proper nouns are listed capitalised there ("Sarah", "Texas"), so they are not in this set.
     """
-    words = get_english_words_set(["web2"], alpha=True)
-    return frozenset(word for word in words if word.islower())
+    return frozenset(word for word in _webster() if word.islower())
 
 
 @cache
 def _proper_nouns() -> frozenset[str]:
     """Words Webster's lists capitalised: given names among them ("Will", "Mark", "Grace", "Bill")."""
-    return frozenset(word for word in get_english_words_set(["web2"], alpha=True) if word[:1].isupper())
+    return frozenset(word for word in _webster() if word[:1].isupper())
 
 
 def is_proper_noun(word: str) -> bool:
@@ -129,7 +134,7 @@ def _spanish() -> frozenset[str]:
     """
     from wordfreq import top_n_list  # loaded on the first Spanish check, not on import
 
-    capitalised = {word.lower() for word in get_english_words_set(["web2"], alpha=True) if word[:1].isupper()}
+    capitalised = {word.lower() for word in _proper_nouns()}
     common: set[str] = set()
     for rank, word in enumerate(top_n_list("es", SPANISH_WORDS, wordlist="small")):
         if not word.isalpha() or (len(word) == 1 and word not in "yaoeu"):

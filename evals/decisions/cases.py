@@ -30,6 +30,7 @@ from agent.history_records import (
     TouchState,
     UnsubscribeRecord,
 )
+from evals.guardrails.cases import validation_message
 
 __all__ = [
     "EventRecordModel",
@@ -182,10 +183,3 @@ def _load_file(path: Path) -> list[Scenario]:
             )
         )
     return out
-
-
-def validation_message(exc: ValidationError) -> str:
-    """Every field error of a pydantic failure on one line: ``field.path: what is wrong; ...``."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or 'file'}: {error['msg']}" for error in exc.errors()
-    )

@@ -32,8 +32,8 @@ from agent.domain import Channel, CompanyIdentity, LeadContext, LeadStatus, Touc
 from agent.drafting.base import DraftRequest, guardrail_context
 from agent.guardrails import DraftText, GuardrailContext, PriorMessage
 from agent.guardrails.meaning import Meaning
-from knowledge.documents import KnowledgeDocument, load_folder
-from knowledge.types import DocType, OfferWindow, Source
+from knowledge.documents import KnowledgeDocument, load_folder, offer_windows
+from knowledge.types import DocType, Source
 
 HERE: Final = Path(__file__).parent
 DEFAULT_CASES_DIR: Final = HERE / "cases"
@@ -245,11 +245,7 @@ class Company:
         self.documents = dict(documents or {})
         facts = tuple(d.body for d in self.documents.values() if d.type is DocType.COMPANY_FACT)
         self.company_facts = company_facts + facts
-        self.offers = tuple(
-            OfferWindow(id=d.id, title=d.title, url=d.url, starts=d.starts, expires=d.expires)
-            for d in self.documents.values()
-            if d.type is DocType.OFFER
-        )
+        self.offers = offer_windows(self.documents.values())
 
     def source(self, document_id: str) -> SourceModel | None:
         """A document of the company's knowledge base as retrieval would hand it to the drafter."""
