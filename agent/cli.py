@@ -47,6 +47,7 @@ leads_app = typer.Typer(help="Leads.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
 replies_app = typer.Typer(help="The reply reader.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Secrets Touchpoint signs with.", no_args_is_help=True)
 config_app = typer.Typer(
     help="The business's configuration folder (TOUCHPOINT_CONFIG_DIR).", no_args_is_help=True
 )
@@ -56,6 +57,7 @@ app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(users_app, name="users")
 app.add_typer(replies_app, name="replies")
 app.add_typer(config_app, name="config")
+app.add_typer(secrets_app, name="secrets")
 PLUGINS = Plugins(
     app=app,
     groups={
@@ -65,6 +67,7 @@ PLUGINS = Plugins(
         "users": users_app,
         "replies": replies_app,
         "config": config_app,
+        "secrets": secrets_app,
     },
 )
 
@@ -261,6 +264,17 @@ def users_create(
     finally:
         engine.dispose()
     console.print(f"{email} ({role}) can sign in at {str(settings.public_base_url).rstrip('/')}/login")
+
+
+@secrets_app.command("generate")
+def secrets_generate() -> None:
+    """Print a strong random secret (for TOUCHPOINT_SIGNING_SECRET or TOUCHPOINT_WEBHOOK_SECRET).
+
+    Reads no settings, so it works before any are valid."""
+    import secrets
+
+    errors.print(f"a new secret: set {ENV_PREFIX}SIGNING_SECRET to it (and keep it secret)")
+    print(secrets.token_urlsafe(32))
 
 
 @config_app.command("check")

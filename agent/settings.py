@@ -7,10 +7,12 @@ instead of surfacing as a confusing error on the first inquiry at 2 a.m.
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -45,6 +47,11 @@ class SmtpSecurity(StrEnum):
 
 
 SMTP_DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
+
+# The signing secret a fresh checkout runs with. It is public (it is in this file), so links signed
+# with it can be forged by anyone: accepted only while every link points at this machine (loopback).
+DEVELOPMENT_SIGNING_SECRET = "dev-only-change-me-dev-only-change-me"  # noqa: S105 (public on purpose)
+MIN_SIGNING_SECRET_LENGTH = 32
 
 
 class SettingsError(Exception):
@@ -134,8 +141,9 @@ class Settings(BaseSettings):
         default=AnyHttpUrl("http://127.0.0.1:8000"), description="Used in unsubscribe and tracking links"
     )
     signing_secret: SecretStr = Field(
-        default=SecretStr("dev-only-change-me-dev-only-change-me"),
-        description="Signs unsubscribe and tracking links; set a long random value in production.",
+        default=SecretStr(DEVELOPMENT_SIGNING_SECRET),
+        description="Signs unsubscribe and tracking links, CSRF tokens; the development value is refused "
+        "unless the public base URL is on loopback (`touchpoint secrets generate` prints a strong one).",
     )
 
     # Channels: the defaults write files and send nothing to anyone
@@ -321,7 +329,27 @@ class Settings(BaseSettings):
             )
         self._check_channels()
         self._check_prompts()
+        self._check_signing_secret()
         return self
+
+    def _check_signing_secret(self) -> None:
+        """With the development secret anyone can mint click redirects and unsubscribe any lead whose id
+        they know: refused as soon as the links point anywhere but this machine."""
+        if is_loopback_url(str(self.public_base_url)):
+            return
+        secret = self.signing_secret.get_secret_value()
+        if secret == DEVELOPMENT_SIGNING_SECRET or len(secret) < MIN_SIGNING_SECRET_LENGTH:
+            problem = (
+                "is the development value, which anyone can read"
+                if secret == DEVELOPMENT_SIGNING_SECRET
+                else f"is shorter than {MIN_SIGNING_SECRET_LENGTH} characters"
+            )
+            raise ValueError(
+                f"{ENV_PREFIX}SIGNING_SECRET {problem}, and {ENV_PREFIX}PUBLIC_BASE_URL "
+                f"({self.public_base_url}) is not on loopback: anyone could forge its unsubscribe and "
+                f"click links. Run `touchpoint secrets generate` and set {ENV_PREFIX}SIGNING_SECRET "
+                "to what it prints"
+            )
 
     def _check_prompts(self) -> None:
         available = sorted(p.stem.removeprefix("drafter-") for p in PROMPTS_DIR.glob("drafter-*.yaml"))
@@ -388,6 +416,17 @@ class Settings(BaseSettings):
             return cls(**overrides)  # type: ignore[arg-type]
         except ValidationError as exc:
             raise SettingsError(describe_validation_error(exc)) from None
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine only (127.0.0.0/8, ::1, localhost)."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def describe_validation_error(exc: ValidationError) -> str:
