@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from agent.db.models import ApiKey, User, WebSession
+from agent.db.repositories.throttles import SignInThrottleRepository, account_key
 from agent.db.repositories.users import UserRepository, WebSessionRepository
 from agent.domain import UserRole, normalise_email
 
@@ -95,12 +96,18 @@ def ensure_bootstrap_key(session: Session, key: str, now: datetime) -> None:
     issue_key(session, admin, name="bootstrap", now=now, key=key)
 
 
+# How stale a key's ``last_used_at`` may be: its use is audited to the minute, not with a write per request.
+KEY_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def authenticate(session: Session, key: str, now: datetime) -> Principal | None:
+    """The caller behind an API key, recording when the key was last used (at most once a minute)."""
     found = UserRepository(session).user_for_key_hash(hash_key(key))
     if found is None:
         return None
     user, api_key = found
-    api_key.last_used_at = now
+    if api_key.last_used_at is None or now - api_key.last_used_at >= KEY_USE_RESOLUTION:
+        api_key.last_used_at = now
     return _principal(user)
 
 
@@ -120,10 +127,12 @@ def hash_password(password: str) -> str:
 def set_password(
     session: Session, *, email: str, password: str, name: str, role: UserRole, now: datetime
 ) -> User:
-    """Create the user if new (with ``role``), and set their password; an existing user keeps their role."""
+    """Create the user if new (with ``role``), and set their password; an existing user keeps their role.
+    A sign-in lockout of the account ends (``agent/services/sign_in.py``)."""
     digest = hash_password(password)
     user = ensure_user(session, email=email, name=name, role=role, now=now)
     user.password_hash = digest
+    SignInThrottleRepository(session).clear(account_key(email))  # a new password lifts a lockout
     return user
 
 

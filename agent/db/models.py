@@ -328,6 +328,18 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime]
 
 
+class SignInThrottle(Base):
+    """The failed sign-ins of one account or one client address, and the lockout they earned
+    (``agent/services/sign_in.py``). ``key`` is ``account:<email>`` or ``address:<ip>``."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(index=True)
+    locked_until: Mapped[datetime | None]
+
+
 class Notification(Base):
     """One notification of a handoff (new, or its response-time target breached) on one channel.
 

@@ -1,7 +1,9 @@
 """Signing in and out of the reps' pages (passwords set with `touchpoint users create`).
 
 The login form is protected against cross-site posting too: the page sets a random cookie and the
-form carries its HMAC, so only a form this server rendered for this browser can sign it in.
+form carries its HMAC, so only a form this server rendered for this browser can sign it in. Wrong
+passwords are throttled per account and per address (``agent/services/sign_in.py``): a locked-out
+sign-in is answered 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from agent.container import Services
-from agent.users import check_password, csrf_token, csrf_valid, end_session, start_session
+from agent.services.sign_in import LockedOut, WrongPassword, sign_in
+from agent.users import csrf_token, csrf_valid, end_session, start_session
 from api.deps import SESSION_COOKIE, CsrfDep, ServicesDep, SessionDep, page_user
 from api.web.templating import render
 
@@ -25,6 +28,12 @@ LOGIN_COOKIE = "tp_login"
 def _safe_next(target: str) -> str:
     """Only a path on this site (never ``//elsewhere`` or a full URL): no open redirect."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def client_address(request: Request) -> str:
+    """Who is signing in, as far as the network says: the peer's address (behind a reverse proxy on
+    this machine, uvicorn's ``--proxy-headers`` default puts the client's from X-Forwarded-For here)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _secure(services: Services) -> bool:
@@ -80,16 +89,16 @@ def login(
             error="This sign-in form expired. Please try again.",
             status_code=403,
         )
-    user = check_password(session, email, password)
-    if user is None:
-        return _login_page(
-            request,
-            services,
-            next_path=next_path,
-            error="That email and password do not match. An admin can set a new password with "
-            "`touchpoint users create`.",
-            status_code=401,
+    try:
+        user = sign_in(
+            session, email=email, password=password, address=client_address(request), now=services.clock()
         )
+    except LockedOut as refused:  # committed all the same: the failure that locked is remembered
+        page = _login_page(request, services, next_path=next_path, error=refused.message, status_code=429)
+        page.headers["Retry-After"] = str(refused.retry_after_seconds)
+        return page
+    except WrongPassword as refused:
+        return _login_page(request, services, next_path=next_path, error=refused.message, status_code=401)
     hours = services.settings.session_hours
     token = start_session(session, user, now=services.clock(), lifetime=timedelta(hours=hours))
     response = RedirectResponse(_safe_next(next_path), status_code=303)
