@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import EmailStr, Field
 
 from agent.domain import LeadStatus
 from agent.services import decide, leads
@@ -25,6 +26,7 @@ from api.schemas import (
     NextActionPublic,
     PauseIn,
     ResumeIn,
+    Strict,
 )
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"])
@@ -149,6 +151,27 @@ def resume_lead(
     return leads.resume(
         session, services.loop, lead_id, actor=principal, now=services.clock(), note=payload.note
     )
+
+
+class AssignIn(Strict):
+    owner: EmailStr | None = Field(description="The email of the rep the lead is given to; null: nobody")
+
+
+@router.post(
+    "/{lead_id}/assign",
+    response_model=LeadPublic,
+    responses={**NOT_FOUND, 403: ACTS[403], 422: {"description": "No active user with that email"}},
+)
+def assign_lead(
+    lead_id: uuid.UUID,
+    payload: AssignIn,
+    session: SessionDep,
+    services: ServicesDep,
+    principal: PrincipalDep,
+) -> object:
+    """Give the lead to a rep (or to nobody). A rep may give away their own lead or take one nobody
+    owns; an admin may assign any. Audited with the owner before and after."""
+    return leads.assign(session, lead_id, payload.owner, actor=principal, now=services.clock())
 
 
 @router.delete(
