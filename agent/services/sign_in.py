@@ -79,6 +79,7 @@ def sign_in(session: Session, *, email: str, password: str, address: str, now: d
     account, client = rows[keys["account"]], rows[keys["address"]]
     for row, scope in ((account, "account"), (client, "address")):
         if row.locked_until is not None and row.locked_until > now:
+            _drop_idle(throttles, account, client)  # a refusal leaves nothing behind
             raise _locked(scope, row.locked_until - now)
     user = check_password(session, email, password)
     if user is None:
@@ -88,13 +89,19 @@ def sign_in(session: Session, *, email: str, password: str, address: str, now: d
             "`touchpoint users create`.",
             code="wrong-password",
         )
-    throttles.drop(account)  # the right password: the account's count starts over
-    if client.failures == 0:
-        throttles.drop(client)
+    account.failures = 0  # the right password: the account's count starts over
+    _drop_idle(throttles, account, client)
     AuditRepository(session).record(
         action="auth.signed_in", user_id=user.id, details={"address": address}, now=now
     )
     return user
+
+
+def _drop_idle(throttles: SignInThrottleRepository, *rows: SignInThrottle) -> None:
+    """The rows that count no failure were only made to be locked: gone again at the commit."""
+    for row in rows:
+        if row.failures == 0:
+            throttles.drop(row)
 
 
 def _count_failure(

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from agent.container import Services
-from agent.db.models import ReviewAction
+from agent.db.models import ReviewAction, SignInThrottle
 from agent.services.sign_in import ACCOUNT, ADDRESS, Backoff
 from tests.api.web.pages import PASSWORD, login_form_token, make_rep
 from tests.conftest import FakeClock
@@ -48,6 +48,12 @@ def _audit(services: Services, action: str) -> list[ReviewAction]:
                 select(ReviewAction).where(ReviewAction.action == action).order_by(ReviewAction.created_at)
             )
         )
+
+
+def _throttles(services: Services) -> list[tuple[str, int]]:
+    with services.session_factory() as session:
+        rows = session.scalars(select(SignInThrottle).order_by(SignInThrottle.key))
+        return [(row.key, row.failures) for row in rows]
 
 
 class TestBackoff:
@@ -143,6 +149,20 @@ class TestPerAccount:
             statuses = sorted(pool.map(guess, range(24)))
 
         assert statuses == [401] * (ACCOUNT.free_failures - 1) + [429] * (24 - ACCOUNT.free_failures + 1)
+        assert len(_audit(services, "auth.sign_in_failed")) == ACCOUNT.free_failures
+
+    def test_a_sign_in_refused_while_locked_writes_nothing(
+        self, client: TestClient, services: Services
+    ) -> None:
+        email = make_rep(services)
+        _fail(client, email, ACCOUNT.free_failures)
+        before = _throttles(services)
+
+        with _from_address(client, "192.0.2.44") as elsewhere:
+            refused = _attempt(elsewhere, email, PASSWORD)
+
+        assert refused.status_code == 429
+        assert _throttles(services) == before
         assert len(_audit(services, "auth.sign_in_failed")) == ACCOUNT.free_failures
 
 
