@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from agent.container import Services
 from agent.users import check_password, csrf_token, csrf_valid, end_session, start_session
 from api.deps import SESSION_COOKIE, CsrfDep, ServicesDep, SessionDep, page_user
+from api.schemas import Storable
 from api.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +66,7 @@ def login(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    email: Annotated[str, Form(max_length=320)],
+    email: Annotated[Storable, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "",
     next_path: Annotated[str, Form(alias="next")] = "/",

@@ -18,6 +18,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from agent import fields
 from agent.container import Services
 from agent.services import leads, review, tasks
 from agent.services.errors import Conflict, DomainError, Invalid, OutOfDate
@@ -112,6 +113,17 @@ class Done:
     focus: uuid.UUID | None
 
 
+def _check_edit(subject: str, body: str) -> None:
+    """The subject goes into a header: one line, as the API's ``EditIn`` requires; neither may hold
+    what no database stores. A refusal is the page's notice (422), nothing saved."""
+    problem = fields.not_one_line(subject) if subject.strip() else None
+    if problem is not None:
+        raise Invalid(f"the subject {problem}", code="validation")
+    problem = fields.unstorable(body)
+    if problem is not None:
+        raise Invalid(f"the message {problem}", code="validation")
+
+
 def _refusal(exc: DomainError) -> str:
     if isinstance(exc, OutOfDate):
         return f"Not approved: {exc}."
@@ -159,6 +171,7 @@ async def edit(
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
+        _check_edit(subject, body)
         touch = review.edit_and_approve(
             session,
             services.loop,
