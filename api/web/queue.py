@@ -26,6 +26,7 @@ from agent.services.records import Touch
 from agent.users import SignedIn
 from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
 from api.routes.queue import release
+from api.schemas import Storable
 from api.web.templating import display_name, render
 from api.web.views import Filters, Notice, queue_context
 
@@ -197,7 +198,7 @@ async def reject(
     services: ServicesDep,
     signed_in: CsrfDep,
     version: Annotated[int, Form()],
-    reason: Annotated[str, Form(min_length=3, max_length=1000)],
+    reason: Annotated[Storable, Form(min_length=3, max_length=1000)],
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
@@ -223,7 +224,7 @@ async def regenerate(
     services: ServicesDep,
     signed_in: CsrfDep,
     version: Annotated[int, Form()],
-    instruction: Annotated[str, Form(min_length=2, max_length=500)],
+    instruction: Annotated[Storable, Form(min_length=2, max_length=500)],
 ) -> HTMLResponse:
     def action() -> Done:
         new = review.regenerate(
@@ -340,7 +341,7 @@ async def task_done(
     session: SessionDep,
     services: ServicesDep,
     signed_in: CsrfDep,
-    outcome: Annotated[str, Form(min_length=1, max_length=2000)],
+    outcome: Annotated[Storable, Form(min_length=1, max_length=2000)],
 ) -> HTMLResponse:
     def action() -> Notice:
         task = tasks.complete(

@@ -26,9 +26,9 @@ import api.web
 from agent.container import Services
 from agent.db.models import Base, Event, Lead, Touch
 from api.schemas import EditIn, EventIn, InquiryIn, LeadCreate, LeadUpdate
-from tests.api.web.pages import login_form_token, make_rep
+from tests.api.web.pages import login_form_token, make_rep, sign_in
 from tests.conftest import Caller
-from tests.factories import inquiry_payload, submit
+from tests.factories import add_touch, inquiry_payload, submit
 
 # The bodies whose fields are a row's columns, by name; a key is stored with its prefix.
 STORED_IN: dict[type[BaseModel], type[Base]] = {
@@ -245,3 +245,17 @@ def test_a_nul_in_the_login_email_is_a_422_not_a_500(client: TestClient, service
     )
 
     _refused(response, "email", "NUL character (U+0000)")
+
+
+def test_a_nul_in_a_review_page_form_is_a_422_not_a_500(client: TestClient, services: Services) -> None:
+    csrf = sign_in(client, make_rep(services))
+    touch_id = add_touch(services, lead_id=submit(services).lead_id)
+
+    response = client.post(
+        f"/queue/{touch_id}/reject", data={"version": "1", "reason": "not\x00 right", "csrf_token": csrf}
+    )
+
+    _refused(response, "reason", "NUL character (U+0000)")
+    with services.session_factory() as session:
+        touch = session.get(Touch, touch_id)
+        assert touch is not None and touch.state == "pending_review"
