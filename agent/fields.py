@@ -46,29 +46,26 @@ def unstorable(value: str) -> str | None:
     return f"contains {found}; remove it" if found else None
 
 
-def unstorable_within(value: object, where: str = "") -> str | None:
+def unstorable_within(value: object) -> str | None:
     """``unstorable`` for a value and everything nested in it (a JSON payload's keys and values),
-    saying where: ``"contains a NUL character (U+0000) at note.text; remove it"``."""
-    if isinstance(value, str):
-        found = _unstorable_character(value)
-        if found is None:
-            return None
-        return f"contains {found} at {where}; remove it" if where else f"contains {found}; remove it"
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            name = str(key)
-            if _unstorable_character(name):
-                name = name.encode("unicode_escape").decode("ascii")  # a path a person can read
-                return unstorable_within(str(key), f"the key {where + '.' if where else ''}{name}")
-            problem = unstorable_within(item, f"{where}.{name}" if where else name)
-            if problem is not None:
-                return problem
-        return None
-    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        for index, item in enumerate(value):
-            problem = unstorable_within(item, f"{where}[{index}]")
-            if problem is not None:
-                return problem
+    saying where: ``"contains a NUL character (U+0000) at note.text; remove it"``. Iterative: a
+    payload nested a thousand deep is walked like a flat one."""
+    pending: list[tuple[object, str]] = [(value, "")]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, str):
+            found = _unstorable_character(item)
+            if found is not None:
+                return f"contains {found} at {where}; remove it" if where else f"contains {found}; remove it"
+        elif isinstance(item, Mapping):
+            for key, child in reversed(list(item.items())):
+                name = str(key)
+                if _unstorable_character(name):
+                    readable = name.encode("unicode_escape").decode("ascii")
+                    pending.append((name, f"the key {where + '.' if where else ''}{readable}"))
+                pending.append((child, f"{where}.{name}" if where else name))
+        elif isinstance(item, Sequence) and not isinstance(item, bytes | bytearray):
+            pending.extend((child, f"{where}[{index}]") for index, child in reversed(list(enumerate(item))))
     return None
 
 
