@@ -3,7 +3,8 @@
 Claiming is an atomic state change, so two workers (or the API's fast path and a worker) never send
 one touch twice; suppression and consent are re-checked right before the hand-over, so an unsubscribe
 that arrived a second ago still wins. Transient failures retry with backoff; permanent ones suppress
-the address when the address is what failed.
+the address when the address is what failed. A message that will never go out by itself (a permanent
+failure, or the last retry failed) opens a task for the lead's rep (``agent.services.tasks``).
 
 Crashes. Right before the channel's point of no return (the end of SMTP ``DATA``, the API POST) the
 sender calls ``handover``, which commits ``handed_over_at`` for this claim only (the attempt number
@@ -43,7 +44,7 @@ from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
-from agent.services import suppression
+from agent.services import suppression, tasks
 from agent.services import touches as touch_states
 from agent.signing import LinkSigner
 
@@ -289,6 +290,9 @@ class Outbox:
             touch.handed_over_at = None
             if touch.attempts >= MAX_ATTEMPTS:
                 self._finish(session, touch, TouchState.FAILED, error=error)
+                _tell_a_rep(
+                    session, touch, f"{MAX_ATTEMPTS} attempts failed; the last: {error}", self.clock()
+                )
                 logger.warning("outbox.gave_up", extra={"touch_id": str(touch_id), "error": error})
                 return Outcome.FAILED
             self._finish(session, touch, TouchState.QUEUED, error=error)
@@ -312,6 +316,7 @@ class Outbox:
                     source=str(error),
                     now=self.clock(),
                 )
+            _tell_a_rep(session, touch, str(error), self.clock())
         logger.warning("outbox.failed", extra={"touch_id": str(touch_id), "error": str(error)})
         return Outcome.FAILED
 
@@ -327,6 +332,15 @@ class Outbox:
             self._finish(session, touch, TouchState.FAILED, error=error)
         logger.warning("outbox.in_doubt", extra={"touch_id": str(touch_id), "reason": why})
         return Outcome.IN_DOUBT
+
+
+def _tell_a_rep(session: Session, touch: Touch, why: str, now: datetime) -> None:
+    """A message that will never go out by itself is work for a person, not a silent ``failed``."""
+    lead = session.get(Lead, touch.lead_id)
+    if lead is not None:
+        unsent = tasks.open_for_unsent(session, touch, lead, why=why, now=now)
+        if unsent is not None:
+            logger.warning("outbox.task_opened", extra={"touch_id": str(touch.id), "task_id": str(unsent.id)})
 
 
 def _address(lead: Lead, channel: Channel) -> str | None:

@@ -1,4 +1,4 @@
-"""Refuse oversized bodies before they are read into memory, declared or streamed.
+"""Refuse oversized bodies before they are read into memory, declared or streamed (chunked, no length).
 
 One limit for everything a person or an integration sends, and larger ones for paths whose senders
 cannot shorten what they send: an email provider posting a reply with its HTML and attachments gets one
@@ -41,18 +41,27 @@ class BodySizeLimit:
             return
         received = 0
         started = False
+        too_large = replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_bytes:
+                    too_large = True
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            # Whatever the app made of the exception (FastAPI turns any error while reading a body
+            # into a 400), the answer to a body over the limit is this 413.
+            nonlocal started, replaced
+            if too_large and not started:
+                started = replaced = True
+                await self._reject(send, scope["path"], max_bytes)
+            if replaced:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 

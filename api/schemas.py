@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fastapi import Query
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -18,14 +20,72 @@ from pydantic import (
     model_validator,
 )
 
+from agent import fields
 from agent.domain import Channel, EventType, LeadStatus
 from agent.services.decide import Foresight
 from agent.services.leads import History
 
 T = TypeVar("T")
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{6,14}$")]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_]{1,60}$")]
+MAX_OFFSET = 1_000_000
+
+
+def _storable(value: str) -> str:
+    problem = fields.unstorable(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _one_line(value: str) -> str:
+    problem = fields.not_one_line(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Every string a client sends is checked for what no database can store (``Strict`` does it for every
+# field of a body, nested payloads included; ``Storable`` is the same check for a query or form field).
+Storable = Annotated[str, AfterValidator(_storable)]
+
+
+# One line of text (it may end up in an email header).
+OneLine = AfterValidator(_one_line)
+
+
+# Lengths are the columns' (agent/fields.py): what the API accepts the database stores.
+Email = Annotated[EmailStr, StringConstraints(max_length=fields.EMAIL)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=fields.PHONE, pattern=r"^\+[1-9]\d{6,14}$")
+]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.PERSON_NAME), OneLine
+]
+Company = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.COMPANY), OneLine
+]
+Role = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.ROLE), OneLine]
+Slug = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=fields.SLUG,
+        pattern=rf"^[a-z0-9_]{{1,{fields.SLUG}}}$",
+    ),
+]
+TimeZone = Annotated[str, StringConstraints(max_length=fields.TIMEZONE)]
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.SUBJECT), OneLine
+]
+ClientKey = Annotated[str, StringConstraints(min_length=1, max_length=fields.CLIENT_IDEMPOTENCY_KEY)]
+Offset = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=MAX_OFFSET,
+        description=f"How many to skip (at most {MAX_OFFSET:,}; narrow the list with a filter instead)",
+    ),
+]
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -39,7 +99,18 @@ def _check_timezone(value: str | None) -> str | None:
 
 
 class Strict(BaseModel):
+    """What a client sends: unknown fields refused, and no string anywhere in it (a nested payload
+    included) that the database cannot store; the refusal names the field."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_everywhere(cls, value: Any) -> Any:
+        problem = fields.unstorable_within(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class ListOf(BaseModel, Generic[T]):
@@ -51,16 +122,16 @@ class InquiryIn(Strict):
     """A new inquiry from a web form (or a form relay). Email or phone is required to answer it."""
 
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Phone | None = Field(default=None, description="E.164, e.g. +15035550123")
-    first_name: Short | None = None
-    last_name: Short | None = None
-    company: Short | None = None
-    role: Short | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    company: Company | None = None
+    role: Role | None = None
     industry: Slug | None = None
     need: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     source: Slug = "web_form"
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
     consent_email: bool | None = Field(
         default=None,
@@ -73,7 +144,7 @@ class InquiryIn(Strict):
         description="May we text the lead? Only when given: default no for a new lead, and an existing "
         "lead's consent unchanged. `false` withdraws it.",
     )
-    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=150)] | None = None
+    idempotency_key: ClientKey | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -94,17 +165,17 @@ class InquiryAccepted(BaseModel):
 
 
 class LeadCreate(Strict):
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Phone | None = None
-    first_name: Short | None = None
-    last_name: Short | None = None
-    company: Short | None = None
-    role: Short | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    company: Company | None = None
+    role: Role | None = None
     industry: Slug | None = None
     source: Slug | None = None
     need: Annotated[str, StringConstraints(max_length=500)] | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     consent_email: bool = True
     consent_sms: bool = False
 
@@ -120,16 +191,16 @@ class LeadCreate(Strict):
 class LeadUpdate(Strict):
     """PATCH: only the fields sent are changed (``exclude_unset``)."""
 
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Phone | None = None
-    first_name: Short | None = None
-    last_name: Short | None = None
-    company: Short | None = None
-    role: Short | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    company: Company | None = None
+    role: Role | None = None
     industry: Slug | None = None
     need: Annotated[str, StringConstraints(max_length=500)] | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     consent_email: bool | None = None
     consent_sms: bool | None = None
     status: LeadStatus | None = None
@@ -168,7 +239,7 @@ class EventIn(Strict):
     channel: Channel | None = None
     occurred_at: datetime | None = Field(default=None, description="Default: when it was received")
     payload: dict[str, Any] = Field(default_factory=dict)
-    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=150)] | None = None
+    idempotency_key: ClientKey | None = None
 
     @field_validator("occurred_at")
     @classmethod
@@ -291,7 +362,7 @@ class ReviewIn(Strict):
 
 
 class EditIn(ReviewIn):
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    subject: Subject | None = None
     body: Annotated[str, StringConstraints(min_length=1, max_length=10000)]
 
 

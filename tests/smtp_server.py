@@ -33,6 +33,7 @@ class Received:
     envelope_from: str
     recipients: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)  # e.g. SMTPUTF8
 
     @property
     def message(self) -> EmailMessage:
@@ -70,7 +71,11 @@ class Handler:
         if self.data_replies:
             return self.data_replies.pop(0)
         with self.arrived:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            self.received.append(
+                Received(
+                    envelope.mail_from, list(envelope.rcpt_tos), envelope.content, list(envelope.mail_options)
+                )
+            )
             count = len(self.received)
             self.arrived.notify_all()
         if count == self.stall_data_at:
@@ -117,19 +122,22 @@ class LoopbackSmtp:
 
 
 @contextmanager
-def loopback_smtp(tmp_path: Path, *, security: str = "starttls") -> Iterator[LoopbackSmtp]:
-    """Run an SMTP server on 127.0.0.1: ``starttls`` (+ login), ``tls`` (implicit, + login) or ``none``."""
+def loopback_smtp(
+    tmp_path: Path, *, security: str = "starttls", smtputf8: bool = False
+) -> Iterator[LoopbackSmtp]:
+    """Run an SMTP server on 127.0.0.1: ``starttls`` (+ login), ``tls`` (implicit, + login) or ``none``;
+    ``smtputf8``: it offers SMTPUTF8 (RFC 6531), as a relay that takes non-ASCII mailbox names does."""
     handler = Handler()
     port = free_port()
     ca_file: Path | None = None
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
     if security != "none":
         ca = trustme.CA()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
         ca_file = tmp_path / "smtp-ca.pem"
         ca.cert_pem.write_to_path(str(ca_file))
-        options = {"authenticator": _authenticate}
+        options |= {"authenticator": _authenticate}
         if security == "starttls":
             options |= {"tls_context": context, "require_starttls": True, "auth_required": True}
         else:  # implicit TLS: aiosmtpd cannot tell the session is encrypted, so it may not insist on AUTH

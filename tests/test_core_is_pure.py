@@ -8,7 +8,14 @@ import json
 import subprocess
 import sys
 
-CORE = ("agent.policy", "agent.scoring", "agent.guardrails", "agent.drafting.composer", "agent.domain")
+CORE = (
+    "agent.policy",
+    "agent.scoring",
+    "agent.guardrails",
+    "agent.drafting.composer",
+    "agent.domain",
+    "agent.fields",
+)
 HEAVY = ("chromadb", "onnxruntime", "openai", "langchain", "langchain_core", "sqlalchemy", "httpx", "fastapi")
 
 

@@ -3,6 +3,12 @@
 The footer (sender identity, postal address, unsubscribe link) is added here, by the channel, never
 left to the drafter: a model cannot forget it and a rep cannot edit it away. Links in the HTML part
 point through the signed click redirects the outbox made; the text part keeps the links as written.
+
+Internationalised addresses: a domain is written in its ASCII form (IDNA punycode,
+``bücher.example`` → ``xn--bcher-kva.example``), which every relay takes; a mailbox name that is not
+ASCII needs SMTPUTF8 end to end, so such a message is written with UTF-8 headers and only an SMTP
+relay that offers SMTPUTF8 is given it (agent/channels/smtp.py). Header-bound text (a name, a subject)
+is put on one line here whatever was stored: the API refuses line breaks, but an import may not have.
 """
 
 from __future__ import annotations
@@ -15,13 +21,16 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+import idna
+
 from agent.channels.base import OutgoingMessage
 from agent.domain import CompanyIdentity
+from agent.fields import one_line
 
 # Long header lines are folded at spaces, never RFC 2047-encoded (List-Unsubscribe must stay a <URL>);
 # bodies are quoted-printable or base64 so that any relay takes them (no 8BITMIME needed).
 EMAIL_POLICY = policy.default.clone(max_line_length=998, cte_type="7bit")
-SMTP_POLICY = EMAIL_POLICY.clone(linesep="\r\n")
+UTF8_POLICY = EMAIL_POLICY.clone(utf8=True)  # SMTPUTF8 (RFC 6532): raw UTF-8 in the headers
 
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?"
@@ -45,13 +54,55 @@ def footer_text(identity: CompanyIdentity, unsubscribe_url: str, preferences_url
     return "\n".join(lines)
 
 
+class UnsendableAddress(ValueError):
+    """An address that cannot be written for the wire at all (no @, or a domain that is not a valid
+    internationalised name): no relay can take it."""
+
+
+def ascii_domain(domain: str) -> str:
+    """The domain as relays and DNS know it: IDNA 2008 (UTS 46 mapping) punycode when not ASCII."""
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise UnsendableAddress(
+            f"the domain {domain!r} is not a valid internationalised name: {exc}"
+        ) from None
+
+
+def _parts(address: str) -> tuple[str, str]:
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        raise UnsendableAddress(f"{address!r} is not an email address")
+    return local, ascii_domain(domain)
+
+
+def wire_address(address: str) -> str:
+    """The address for ``MAIL FROM``, ``RCPT TO`` and the headers: the domain in ASCII."""
+    local, domain = _parts(address)
+    return f"{local}@{domain}"
+
+
+def needs_smtputf8(address: str) -> bool:
+    """A mailbox name (before the @) that is not ASCII: only SMTPUTF8 can carry it."""
+    return not address.rpartition("@")[0].isascii()
+
+
+def _address(name: str, address: str) -> Address:
+    local, domain = _parts(address)
+    # From its parts: Address(addr_spec=...) refuses a non-ASCII mailbox name even under SMTPUTF8.
+    return Address(one_line(name), username=local, domain=domain)
+
+
 def build_email(message: OutgoingMessage, identity: CompanyIdentity, *, now: datetime) -> EmailMessage:
-    email = EmailMessage(policy=EMAIL_POLICY)
-    email["From"] = Address(identity.sender_name, addr_spec=identity.sender_email)
-    email["To"] = Address(message.to_name or "", addr_spec=message.to_address)
+    utf8 = needs_smtputf8(message.to_address) or needs_smtputf8(identity.sender_email)
+    email = EmailMessage(policy=UTF8_POLICY if utf8 else EMAIL_POLICY)
+    email["From"] = _address(identity.sender_name, identity.sender_email)
+    email["To"] = _address(message.to_name or "", message.to_address)
     if identity.reply_to:
         email["Reply-To"] = identity.reply_to
-    email["Subject"] = message.subject or f"A note from {identity.name}"
+    email["Subject"] = one_line(message.subject or "") or f"A note from {one_line(identity.name)}"
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message.message_id
     if message.in_reply_to:
@@ -69,8 +120,10 @@ def build_email(message: OutgoingMessage, identity: CompanyIdentity, *, now: dat
 
 
 def email_bytes(message: OutgoingMessage, identity: CompanyIdentity, *, now: datetime) -> bytes:
-    """The message as an SMTP ``DATA`` payload: CRLF line endings, 7-bit clean."""
-    return build_email(message, identity, now=now).as_bytes(policy=SMTP_POLICY)
+    """The message as an SMTP ``DATA`` payload: CRLF line endings, 7-bit clean (but for the UTF-8
+    headers of a message to a non-ASCII mailbox, which goes only by SMTPUTF8)."""
+    email = build_email(message, identity, now=now)
+    return email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
 
 
 def _html(message: OutgoingMessage, identity: CompanyIdentity) -> str:

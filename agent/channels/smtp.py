@@ -4,6 +4,10 @@ The point of no return is the end of ``DATA``: everything before it (connecting,
 ``MAIL FROM``, ``RCPT TO``) can fail and be retried without risk, so ``handover`` is called only after
 the relay has accepted the recipient. A connection lost during ``DATA`` leaves the message in doubt;
 SMTP offers no way to ask afterwards, so the outbox does not send it again (``recover``: unknown).
+
+An internationalised domain goes out as punycode; a mailbox name that is not ASCII goes out with
+``SMTPUTF8`` when the relay offers it, and is a permanent failure (a task for the lead's rep, the
+address kept) when it does not.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from agent.channels.base import (
     SendResult,
     TransientSendError,
 )
-from agent.channels.email_message import email_bytes
+from agent.channels.email_message import UnsendableAddress, email_bytes, needs_smtputf8, wire_address
 from agent.domain import Channel, CompanyIdentity
 
 logger = logging.getLogger(__name__)
@@ -63,8 +67,12 @@ class SmtpSender:
         self._lock = threading.Lock()
 
     def send(self, message: OutgoingMessage, handover: Handover) -> SendResult:
-        data = email_bytes(message, self.identity, now=self.clock())
-        connection = self._envelope(message.to_address)
+        try:
+            data = email_bytes(message, self.identity, now=self.clock())
+            recipient = wire_address(message.to_address)
+        except UnsendableAddress as exc:
+            raise PermanentSendError(f"cannot send to this address: {exc}") from None
+        connection = self._envelope(recipient, utf8=needs_smtputf8(recipient))
         try:
             handover()
         except ClaimLost:
@@ -96,17 +104,28 @@ class SmtpSender:
         for _, connection in idle:
             _quit(connection)
 
-    def _envelope(self, recipient: str) -> smtplib.SMTP:
+    def _envelope(self, recipient: str, *, utf8: bool) -> smtplib.SMTP:
         """A connection on which the relay accepted MAIL FROM and RCPT TO for ``recipient``.
 
         A pooled connection the relay has quietly dropped fails here, before anything was handed
-        over, so it is replaced by a fresh one once.
+        over, so it is replaced by a fresh one once. ``utf8``: the address needs SMTPUTF8.
         """
-        sender = self.config.envelope_from or self.identity.sender_email
+        try:
+            sender = wire_address(self.config.envelope_from or self.identity.sender_email)
+        except UnsendableAddress as exc:
+            raise PermanentSendError(f"the sender address: {exc}", suppress_address=False) from None
+        utf8 = utf8 or needs_smtputf8(sender)
         for _ in range(2):
             connection, reused = self._take()
             try:
-                code, reply = connection.mail(sender)
+                if utf8 and not connection.has_extn("smtputf8"):
+                    raise PermanentSendError(
+                        f"the SMTP relay {self.config.host} does not offer SMTPUTF8, which {recipient} "
+                        "needs (its name before the @ is not ASCII); reach the lead another way, or use a "
+                        "relay that offers SMTPUTF8",
+                        suppress_address=False,
+                    )
+                code, reply = connection.mail(sender, ["SMTPUTF8"] if utf8 else [])
                 if code != 250:
                     raise _refusal(code, reply, f"the sender {sender}", suppress=False)
                 code, reply = connection.rcpt(recipient)

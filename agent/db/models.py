@@ -31,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from agent import fields
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -76,7 +78,7 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str] = mapped_column(String(fields.EMAIL), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="rep")
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -105,17 +107,18 @@ class Lead(Base):
     __tablename__ = "leads"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
-    first_name: Mapped[str | None] = mapped_column(String(100))
-    last_name: Mapped[str | None] = mapped_column(String(100))
-    company: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str | None] = mapped_column(String(120))
-    industry: Mapped[str | None] = mapped_column(String(60))
-    source: Mapped[str | None] = mapped_column(String(60))
+    # Lengths from agent/fields.py, which the API validates with too.
+    email: Mapped[str | None] = mapped_column(String(fields.EMAIL), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(fields.PHONE), unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(fields.PERSON_NAME))
+    last_name: Mapped[str | None] = mapped_column(String(fields.PERSON_NAME))
+    company: Mapped[str | None] = mapped_column(String(fields.COMPANY))
+    role: Mapped[str | None] = mapped_column(String(fields.ROLE))
+    industry: Mapped[str | None] = mapped_column(String(fields.SLUG))
+    source: Mapped[str | None] = mapped_column(String(fields.SLUG))
     need: Mapped[str | None] = mapped_column(Text)
     deal_value: Mapped[Decimal | None]
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    timezone: Mapped[str] = mapped_column(String(fields.TIMEZONE), default="UTC")
     language: Mapped[str | None] = mapped_column(String(8))  # ISO 639-1: what they write in, drafts follow
     consent_email: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_sms: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -124,7 +127,7 @@ class Lead(Base):
     preferred_channel: Mapped[str | None] = mapped_column(String(20))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
-    sequence: Mapped[str] = mapped_column(String(60), default="new_lead")
+    sequence: Mapped[str] = mapped_column(String(fields.SLUG), default="new_lead")
     next_action_at: Mapped[datetime | None] = mapped_column(index=True)
     # The agent loop's bookkeeping (agent/loop.py, agent/policy.py, agent/worker.py).
     sequence_started_at: Mapped[datetime | None]  # day 0 of the current sequence
@@ -154,7 +157,7 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     occurred_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(fields.IDEMPOTENCY_KEY), unique=True)
     reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a reply's classification (ReplyReading)
 
     __table_args__ = (Index("ix_events_lead_occurred", "lead_id", "occurred_at"),)
@@ -170,11 +173,11 @@ class Touch(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
-    sequence: Mapped[str] = mapped_column(String(60))
+    sequence: Mapped[str] = mapped_column(String(fields.SLUG))
     step: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(20))
-    subject: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(String(fields.SUBJECT))
     body: Mapped[str] = mapped_column(Text)
     call_to_action: Mapped[str | None] = mapped_column(Text)
     drafter: Mapped[str] = mapped_column(String(20))
@@ -307,7 +310,7 @@ class Suppression(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     channel: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(fields.EMAIL))
     reason: Mapped[str] = mapped_column(String(60))
     source: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]

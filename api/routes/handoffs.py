@@ -16,7 +16,7 @@ from agent.services.records import Handoff, Lead
 from agent.services.review import QueueFilter
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.routes.queue import DECISION_ERRORS
-from api.schemas import EventPublic, HandoffPublic, LeadPublic, ListOf, Strict
+from api.schemas import EventPublic, HandoffPublic, LeadPublic, ListOf, Offset, Strict
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
 
@@ -64,7 +64,7 @@ def list_handoffs(
         Literal["mine", "team"], Query(description="mine: your leads and unowned ones")
     ] = "mine",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ListOf[HandoffEntry]:
     """Open handoffs, the soonest response-time target first."""
     page = handoffs.inbox(session, QueueFilter(user_id=principal.id, scope=scope), limit=limit, offset=offset)

@@ -24,6 +24,7 @@ from api.schemas import (
     LeadUpdate,
     ListOf,
     NextActionPublic,
+    Offset,
     PauseIn,
     ResumeIn,
     Strict,
@@ -45,7 +46,7 @@ def list_leads(
     _: PrincipalDep,
     status_filter: Annotated[LeadStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ListOf[LeadPublic]:
     found, count = leads.page(session, status=status_filter, limit=limit, offset=offset)
     return ListOf[LeadPublic](data=[LeadPublic.model_validate(lead) for lead in found], count=count)

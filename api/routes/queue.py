@@ -14,7 +14,17 @@ from agent.domain import Channel, TouchPurpose, TouchState
 from agent.services import review
 from agent.services.records import Touch
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.schemas import EditIn, LeadPublic, ListOf, RejectIn, ReviewIn, Strict, TouchPublic
+from api.schemas import (
+    EditIn,
+    LeadPublic,
+    ListOf,
+    Offset,
+    RejectIn,
+    ReviewIn,
+    Storable,
+    Strict,
+    TouchPublic,
+)
 
 router = APIRouter(prefix="/v1/queue", tags=["review queue"])
 
@@ -83,11 +93,11 @@ def list_queue(
     scope: Annotated[
         Literal["mine", "team"], Query(description="mine: your leads and unowned ones")
     ] = "mine",
-    sequence: str | None = None,
+    sequence: Storable | None = None,
     channel: Channel | None = None,
     purpose: TouchPurpose | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ListOf[QueueEntry]:
     """Drafts waiting for a rep, most urgent first: hot leads, then new leads' acknowledgments, then
     the rest, each oldest first (the most overdue against the review target)."""

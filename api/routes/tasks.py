@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.services import tasks
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.schemas import ListOf
+from api.schemas import ListOf, Offset, Strict
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
@@ -39,9 +39,7 @@ class TaskPublic(BaseModel):
     outcome: str | None
 
 
-class TaskDone(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TaskDone(Strict):
     outcome: str = Field(min_length=1, max_length=2000, description="What happened: reached, voicemail...")
 
 
@@ -52,7 +50,7 @@ def list_tasks(
     status: Literal["open", "done", "all"] = "open",
     everyone: Annotated[bool, Query(description="All reps' tasks, not just mine and unowned")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ListOf[TaskPublic]:
     page = tasks.page(
         session,

@@ -19,6 +19,7 @@ from agent.container import Services
 from agent.services.sign_in import LockedOut, WrongPassword, sign_in
 from agent.users import csrf_token, csrf_valid, end_session, start_session
 from api.deps import SESSION_COOKIE, CsrfDep, ServicesDep, SessionDep, page_user
+from api.schemas import Storable
 from api.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,7 @@ def login(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    email: Annotated[str, Form(max_length=320)],
+    email: Annotated[Storable, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "",
     next_path: Annotated[str, Form(alias="next")] = "/",

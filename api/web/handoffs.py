@@ -19,7 +19,7 @@ from agent.services.errors import DomainError
 from agent.services.review import QueueFilter
 from agent.users import SignedIn, users_by_id
 from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
-from api.schemas import LeadDetail
+from api.schemas import LeadDetail, Storable
 from api.web.templating import display_name, render
 from api.web.views import Notice
 
@@ -137,7 +137,7 @@ def log_reply(
     services: ServicesDep,
     signed_in: CsrfDep,
     channel: Annotated[Channel, Form()],
-    message: Annotated[str, Form(min_length=1, max_length=2000)],
+    message: Annotated[Storable, Form(min_length=1, max_length=2000)],
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
@@ -189,7 +189,7 @@ def resume(
     session: SessionDep,
     services: ServicesDep,
     signed_in: CsrfDep,
-    note: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[Storable, Form(max_length=500)] = "",
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:
@@ -213,7 +213,7 @@ def close(
     session: SessionDep,
     services: ServicesDep,
     signed_in: CsrfDep,
-    reason: Annotated[str, Form(min_length=1, max_length=2000)],
+    reason: Annotated[Storable, Form(min_length=1, max_length=2000)],
     scope: Annotated[str, Form()] = "mine",
 ) -> HTMLResponse:
     def action() -> Notice:

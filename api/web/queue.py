@@ -18,6 +18,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from agent import fields
 from agent.container import Services
 from agent.services import leads, review, tasks
 from agent.services.errors import Conflict, DomainError, Invalid, OutOfDate
@@ -25,6 +26,7 @@ from agent.services.records import Touch
 from agent.users import SignedIn
 from api.deps import CsrfDep, PageUserDep, ServicesDep, SessionDep
 from api.routes.queue import release
+from api.schemas import Storable
 from api.web.templating import display_name, render
 from api.web.views import Filters, Notice, queue_context
 
@@ -112,6 +114,17 @@ class Done:
     focus: uuid.UUID | None
 
 
+def _check_edit(subject: str, body: str) -> None:
+    """The subject goes into a header: one line, as the API's ``EditIn`` requires; neither may hold
+    what no database stores. A refusal is the page's notice (422), nothing saved."""
+    problem = fields.not_one_line(subject) if subject.strip() else None
+    if problem is not None:
+        raise Invalid(f"the subject {problem}", code="validation")
+    problem = fields.unstorable(body)
+    if problem is not None:
+        raise Invalid(f"the message {problem}", code="validation")
+
+
 def _refusal(exc: DomainError) -> str:
     if isinstance(exc, OutOfDate):
         return f"Not approved: {exc}."
@@ -159,6 +172,7 @@ async def edit(
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
+        _check_edit(subject, body)
         touch = review.edit_and_approve(
             session,
             services.loop,
@@ -184,7 +198,7 @@ async def reject(
     services: ServicesDep,
     signed_in: CsrfDep,
     version: Annotated[int, Form()],
-    reason: Annotated[str, Form(min_length=3, max_length=1000)],
+    reason: Annotated[Storable, Form(min_length=3, max_length=1000)],
     next_id: Annotated[str, Form(alias="next")] = "",
 ) -> HTMLResponse:
     def action() -> Notice:
@@ -210,7 +224,7 @@ async def regenerate(
     services: ServicesDep,
     signed_in: CsrfDep,
     version: Annotated[int, Form()],
-    instruction: Annotated[str, Form(min_length=2, max_length=500)],
+    instruction: Annotated[Storable, Form(min_length=2, max_length=500)],
 ) -> HTMLResponse:
     def action() -> Done:
         new = review.regenerate(
@@ -327,7 +341,7 @@ async def task_done(
     session: SessionDep,
     services: ServicesDep,
     signed_in: CsrfDep,
-    outcome: Annotated[str, Form(min_length=1, max_length=2000)],
+    outcome: Annotated[Storable, Form(min_length=1, max_length=2000)],
 ) -> HTMLResponse:
     def action() -> Notice:
         task = tasks.complete(

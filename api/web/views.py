@@ -19,7 +19,7 @@ from agent.services.access import Operation, may
 from agent.services.records import Handoff, Lead, Touch, User
 from agent.services.review import QueueFilter, bulk_eligible, is_hot, review_due
 from agent.users import Principal, users_by_id
-from api.schemas import LeadDetail
+from api.schemas import MAX_OFFSET, LeadDetail
 from api.web.templating import display_name
 
 PAGE_SIZE = 50
@@ -54,7 +54,7 @@ class Filters:
             sequence=pick("sequence", sequences),
             channel=pick("channel", [c.value for c in Channel]),
             purpose=pick("purpose", [p.value for p in TouchPurpose]),
-            offset=int(offset) if offset.isdigit() else 0,
+            offset=min(int(offset), MAX_OFFSET) if offset.isascii() and offset.isdigit() else 0,
         )
 
     def where(self, principal: Principal) -> QueueFilter:
