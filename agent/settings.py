@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.scoring import DEFAULT_WEIGHTS
 from agent.timing import TCPA_HOURS, Hours
+from knowledge import DEMO_CONTENT
 from prompts.loader import PROMPTS_DIR
 
 ENV_PREFIX = "TOUCHPOINT_"
@@ -58,10 +59,12 @@ class Settings(BaseSettings):
 
     # Storage
     database_url: str = Field(
-        default="sqlite:///./var/touchpoint.db",
+        default="",  # unset: sqlite:///<var_dir>/touchpoint.db (see _database_in_var_dir)
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
-    var_dir: Path = Field(default=Path("var"), description="Where local state lives (outbox, Chroma).")
+    var_dir: Path = Field(
+        default=Path("var"), description="Where all local state lives (the SQLite database, outbox, Chroma)."
+    )
 
     # LLM (any OpenAI-compatible endpoint); unset base URL and key = the deterministic composer drafts.
     llm_base_url: AnyHttpUrl | None = Field(default=None, description="e.g. https://api.openai.com/v1")
@@ -95,7 +98,9 @@ class Settings(BaseSettings):
     )
 
     # Knowledge base and embeddings
-    knowledge_dir: Path = Field(default=Path("knowledge/content"))
+    knowledge_dir: Path = Field(
+        default=DEMO_CONTENT, description="The knowledge folder; default: the demo's, shipped in the package"
+    )
     chroma_path: Path | None = Field(default=None, description="Default: <var_dir>/chroma")
     chroma_url: AnyHttpUrl | None = Field(default=None, description="A Chroma server; overrides chroma_path")
     embedding_provider: EmbeddingProvider = EmbeddingProvider.LOCAL
@@ -265,6 +270,8 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
+        if not value:  # unset (or set empty): the SQLite file in the var dir
+            return value
         if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/dbname")
         if value.startswith("postgresql://"):
@@ -292,6 +299,14 @@ class Settings(BaseSettings):
         if not hours.within(TCPA_HOURS):
             raise ValueError(f"{value} reaches outside 08:00-21:00, when the TCPA forbids texts and calls")
         return str(hours)
+
+    @model_validator(mode="after")
+    def _database_in_var_dir(self) -> Self:
+        # The default SQLite file follows TOUCHPOINT_VAR_DIR, like the outbox and Chroma: one folder
+        # holds all local state. An explicit TOUCHPOINT_DATABASE_URL wins.
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'touchpoint.db'}"
+        return self
 
     @model_validator(mode="after")
     def _classifier_has_a_model(self) -> Self:
