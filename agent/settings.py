@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
 
     # Storage
     database_url: str = Field(
-        default="",  # unset: sqlite:///<var_dir>/touchpoint.db (see _database_in_var_dir)
+        default="sqlite:///./var/touchpoint.db",  # unset, it follows var_dir (see _database_in_var_dir)
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
     var_dir: Path = Field(
@@ -270,8 +270,6 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value:  # unset (or set empty): the SQLite file in the var dir
-            return value
         if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/dbname")
         if value.startswith("postgresql://"):
@@ -300,13 +298,15 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} reaches outside 08:00-21:00, when the TCPA forbids texts and calls")
         return str(hours)
 
-    @model_validator(mode="after")
-    def _database_in_var_dir(self) -> Self:
+    @model_validator(mode="before")
+    @classmethod
+    def _database_in_var_dir(cls, data: Any) -> Any:
         # The default SQLite file follows TOUCHPOINT_VAR_DIR, like the outbox and Chroma: one folder
         # holds all local state. An explicit TOUCHPOINT_DATABASE_URL wins.
-        if not self.database_url:
-            self.database_url = f"sqlite:///{self.var_dir / 'touchpoint.db'}"
-        return self
+        if not isinstance(data, dict) or "database_url" in data:
+            return data
+        path = Path(data.get("var_dir") or "var") / "touchpoint.db"
+        return {**data, "database_url": f"sqlite:///{path if path.is_absolute() else f'./{path.as_posix()}'}"}
 
     @model_validator(mode="after")
     def _classifier_has_a_model(self) -> Self:
