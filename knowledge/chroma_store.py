@@ -174,8 +174,12 @@ class ChromaVectorStore:
         """The name of the version served now (it changes with every published change set)."""
         return self._current().name
 
+    def _open(self, name: str) -> Collection:
+        # No embedding function: Chroma's default would load a model of its own; every vector is ours.
+        return self._client.get_collection(name, embedding_function=None)
+
     def _pointer(self) -> Collection:
-        return self._client.get_collection(self._name)
+        return self._open(self._name)
 
     def _current(self) -> Collection:
         """The version the pointer names, opened again only when it moved."""
@@ -183,7 +187,7 @@ class ChromaVectorStore:
         name = str((pointer.metadata or {}).get(SERVING_KEY) or self._name)
         serving_name, serving = self._serving
         if name != serving_name:
-            serving = pointer if name == self._name else self._client.get_collection(name)
+            serving = pointer if name == self._name else self._open(name)
             self._serving = (name, serving)
             logger.info("knowledge.store.version", extra={"serving": name})
         return serving
@@ -302,7 +306,7 @@ class ChromaVectorStore:
                 return serving
             self._drop(changes.target)
             base_name = serving
-            changes.replay(self._copy(self._client.get_collection(serving)))
+            changes.replay(self._copy(self._open(serving)))
         raise RuntimeError(
             f"the knowledge store kept changing under this change set ({PUBLISH_ATTEMPTS} tries)"
         )
@@ -312,7 +316,7 @@ class ChromaVectorStore:
         if name == self._name:
             return  # the pointer's own records: retired in the pointer's metadata when published
         with suppress(NotFoundError):
-            retired = self._client.get_collection(name)
+            retired = self._open(name)
             retired.modify(metadata={**(retired.metadata or {}), "retired_at": self._clock()})
 
     def _collect_garbage(self) -> None:
