@@ -105,6 +105,9 @@ def test_an_ingest_in_another_process_never_fails_the_server_s_search(
         ingested = _run(env, tmp_path, "knowledge", "ingest")
         assert "1 added, 1 updated, 1 removed" in ingested.stdout
 
+        for purpose in ("faq", "social_proof", "objection", "value_add", "any"):
+            for industry in ("dental", "beauty", "fitness"):  # the narrower, filtered searches too
+                _search(base_url, purpose=purpose, industry=industry)
         # The server serves the new version: the edited text, the new file, not the deleted one.
         after = _search(base_url)
         pricing = next(s for s in after if s["id"] == "faqs/pricing")
@@ -112,8 +115,6 @@ def test_an_ingest_in_another_process_never_fails_the_server_s_search(
         assert "faqs/annual-billing" not in [s["id"] for s in _search(base_url, q="pay yearly discount")]
         parking = _search(base_url, q="where can I park my car")
         assert parking[0]["id"] == "faqs/parking"
-        for purpose in ("social_proof", "objection", "value_add", "any"):
-            assert _search(base_url, purpose=purpose)
 
 
 def test_an_upload_to_one_server_process_never_fails_another_s_search(
