@@ -13,6 +13,8 @@ LLAMA_VERSION    := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
                     -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 WHEELHOUSE       ?= $(HOME)/.cache/touchpoint/wheels/llama-$(LLAMA_VERSION)-portable
+# The port `make run` serves on: `make run PORT=8001` when 8000 is taken.
+PORT             ?= 8000
 
 .PHONY: install install-test run test lint format bench clean
 
@@ -39,10 +41,10 @@ $(TEST_STAMP): $(STAMP)
 
 install-test: $(TEST_STAMP) ## Also the local model the end-to-end drafting test runs (builds llama.cpp once)
 
-run: install ## Migrate, load the demo, then serve the API on 127.0.0.1:8000
+run: install ## Migrate, load the demo, then serve the API on 127.0.0.1:$(PORT) (default 8000)
 	$(BIN)/touchpoint db upgrade
 	$(BIN)/touchpoint demo
-	$(BIN)/touchpoint serve
+	$(BIN)/touchpoint serve --port $(PORT)
 
 # One pytest worker per core (pytest-xdist). Each file runs whole on one worker (--dist loadfile: its
 # module fixtures are built once), the longest files first, in the order tests/conftest.py gives them

@@ -380,14 +380,19 @@ def serve(
     """Serve the API and the reps' pages (and, by default, the worker)."""
     import uvicorn
 
-    from agent.container import describe_channels
+    from agent.container import check_knowledge_dir, describe_channels
 
     settings = load_settings()
+    _check_port(host, port)
+    check_knowledge_dir(settings)
     ensure_schema(settings)
     # The server processes build their app from the environment (api.main:build_app), so the
     # command-line choices travel there as the settings they override.
     if worker is not None:
         os.environ[f"{ENV_PREFIX}API_RUNS_WORKER"] = "true" if worker else "false"
+    if "public_base_url" not in settings.model_fields_set and port != settings.public_base_url.port:
+        # Links in emails (unsubscribe, tracking) must reach this server: the default URL follows --port.
+        os.environ[f"{ENV_PREFIX}PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     processes = processes or settings.api_processes
     console.print(
         f"Touchpoint is serving on http://{host}:{port} ({processes} process(es))\n"
@@ -399,6 +404,30 @@ def serve(
     uvicorn.run(
         "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
     )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with the port and how to choose another, rather than uvicorn's own error, when it is taken."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise CliError(f"cannot listen on {host!r} ({exc.strerror}): try --host 127.0.0.1") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            # Kept under 80 characters: the console wraps longer lines when it is not a terminal.
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"port {port} is taken; pick another: --port {port + 1} (make run PORT={port + 1})"
+                ) from None
+            raise CliError(f"cannot listen on {host}:{port} ({exc.strerror}); pick another --port") from None
 
 
 @app.command("worker")

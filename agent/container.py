@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
@@ -292,10 +293,22 @@ def build_vector_store(settings: Settings, embedder: Embedder) -> ChromaVectorSt
     return store
 
 
+def check_knowledge_dir(settings: Settings) -> Path:
+    """The knowledge folder, if it is one; a missing folder is a configuration mistake to name."""
+    folder = settings.knowledge_dir
+    if not folder.is_dir():
+        raise SettingsError(
+            f"TOUCHPOINT_KNOWLEDGE_DIR={folder} is not a folder (a relative path starts in {Path.cwd()}): "
+            "point it at your knowledge folder (docs/knowledge.md), or unset it to serve the demo's"
+        )
+    return folder
+
+
 def build_knowledge_base(
     settings: Settings, *, ingest_missing: bool = True, on_progress: ProgressCallback | None = None
 ) -> KnowledgeBase:
     """The settings' knowledge folder, embedded into their vector store (``open_knowledge_base``)."""
+    check_knowledge_dir(settings)
     store = build_vector_store(settings, build_embedder(settings))
     knowledge = open_knowledge_base(
         settings.knowledge_dir, store, ingest_missing=ingest_missing, on_progress=on_progress

@@ -11,7 +11,7 @@ import ipaddress
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.scoring import DEFAULT_WEIGHTS
 from agent.timing import TCPA_HOURS, Hours
+from knowledge import DEMO_CONTENT
 from prompts.loader import PROMPTS_DIR
 
 ENV_PREFIX = "TOUCHPOINT_"
@@ -65,10 +66,12 @@ class Settings(BaseSettings):
 
     # Storage
     database_url: str = Field(
-        default="sqlite:///./var/touchpoint.db",
+        default="sqlite:///./var/touchpoint.db",  # unset, it follows var_dir (see _database_in_var_dir)
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
-    var_dir: Path = Field(default=Path("var"), description="Where local state lives (outbox, Chroma).")
+    var_dir: Path = Field(
+        default=Path("var"), description="Where all local state lives (the SQLite database, outbox, Chroma)."
+    )
 
     # LLM (any OpenAI-compatible endpoint); unset base URL and key = the deterministic composer drafts.
     llm_base_url: AnyHttpUrl | None = Field(default=None, description="e.g. https://api.openai.com/v1")
@@ -102,7 +105,9 @@ class Settings(BaseSettings):
     )
 
     # Knowledge base and embeddings
-    knowledge_dir: Path = Field(default=Path("knowledge/content"))
+    knowledge_dir: Path = Field(
+        default=DEMO_CONTENT, description="The knowledge folder; default: the demo's, shipped in the package"
+    )
     chroma_path: Path | None = Field(default=None, description="Default: <var_dir>/chroma")
     chroma_url: AnyHttpUrl | None = Field(default=None, description="A Chroma server; overrides chroma_path")
     embedding_provider: EmbeddingProvider = EmbeddingProvider.LOCAL
@@ -300,6 +305,16 @@ class Settings(BaseSettings):
         if not hours.within(TCPA_HOURS):
             raise ValueError(f"{value} reaches outside 08:00-21:00, when the TCPA forbids texts and calls")
         return str(hours)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _database_in_var_dir(cls, data: Any) -> Any:
+        # The default SQLite file follows TOUCHPOINT_VAR_DIR, like the outbox and Chroma: one folder
+        # holds all local state. An explicit TOUCHPOINT_DATABASE_URL wins.
+        if not isinstance(data, dict) or "database_url" in data:
+            return data
+        path = Path(data.get("var_dir") or "var") / "touchpoint.db"
+        return {**data, "database_url": f"sqlite:///{path if path.is_absolute() else f'./{path.as_posix()}'}"}
 
     @model_validator(mode="after")
     def _classifier_has_a_model(self) -> Self:

@@ -208,33 +208,36 @@ def ingest(
         for d, chunks in wanted.items()
         if d not in skip
     ]
+    removed = sorted(d for d in stored if d not in wanted)
     total = sum(len(chunks) for _, chunks in plan)
-    done = 0
     written: dict[str, None] = {}  # insertion-ordered set
     failed: list[str] = []
     stale: list[str] = []
     if on_progress:
         on_progress(0, total)
-    for batch in _batches(plan):
-        try:
-            store.upsert([chunk for _, chunks in batch for chunk in chunks])
-        except Exception as exc:  # one failed batch must not stop the rest; old chunks stay searchable
-            logger.exception("knowledge.ingest.batch_failed", extra={"documents": [d for d, _ in batch]})
-            errors.extend(f"{d}: not re-embedded ({exc})" for d, _ in batch)
-            failed.extend(d for d, _ in batch)
-        else:
-            for document_id, _ in batch:
-                written[document_id] = None
-                keep = {c.id for c in wanted[document_id]}
-                stale.extend(sorted(stored.get(document_id, set()) - keep))
-        done += sum(len(chunks) for _, chunks in batch)
-        if on_progress:
-            on_progress(done, total)
-
-    removed = sorted(d for d in stored if d not in wanted)
-    stale.extend(chunk for d in removed for chunk in sorted(stored[d]))
-    if stale:
-        store.delete(stale)
+    if plan or removed:  # one change set: other processes see the folder before this run or after it
+        with store.changes() as changes:
+            done = 0
+            for batch in _batches(plan):
+                try:
+                    changes.upsert([chunk for _, chunks in batch for chunk in chunks])
+                except Exception as exc:  # one failed batch must not stop the rest; old chunks stay
+                    logger.exception(
+                        "knowledge.ingest.batch_failed", extra={"documents": [d for d, _ in batch]}
+                    )
+                    errors.extend(f"{d}: not re-embedded ({exc})" for d, _ in batch)
+                    failed.extend(d for d, _ in batch)
+                else:
+                    for document_id, _ in batch:
+                        written[document_id] = None
+                        keep = {c.id for c in wanted[document_id]}
+                        stale.extend(sorted(stored.get(document_id, set()) - keep))
+                done += sum(len(chunks) for _, chunks in batch)
+                if on_progress:
+                    on_progress(done, total)
+            stale.extend(chunk for d in removed for chunk in sorted(stored[d]))
+            if stale:
+                changes.delete(stale)
     added = tuple(d for d in written if d not in stored)
     updated = tuple(d for d in written if d in stored)
     report = IngestReport(

@@ -8,8 +8,9 @@ re-runs the same idempotent ``ingest`` as ``touchpoint knowledge ingest``, so an
 disk end in the same state.
 
 Changes are serialised by the knowledge base's lock within one process. Other processes serving the
-same folder and store (more server processes, separate workers) skip the changed document's chunks
-until they restart, rather than quote one version's text under another's title (see ``KnowledgeBase``).
+same folder and store (more server processes, separate workers) see the change at their next query: the
+store publishes it as a new version (``knowledge.chroma_store``) and their knowledge base then loads the
+folder again (``KnowledgeBase.current_documents``).
 """
 
 from __future__ import annotations

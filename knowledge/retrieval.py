@@ -46,6 +46,10 @@ class KnowledgeBase:
     ``content_hash`` differs from the loaded document's (an edit not yet embedded, or embedded by another
     process that has not reloaded) are skipped: a source's text and its title, figures and URL always come
     from the same version of the file.
+
+    Another process may change the store (`touchpoint knowledge ingest`, an upload to another server
+    process). A store that names its version (``ChromaVectorStore.version``) lets a knowledge base loaded
+    from a folder notice: the next retrieval loads the folder again, so it serves the new version whole.
     """
 
     def __init__(
@@ -68,6 +72,7 @@ class KnowledgeBase:
         self._prepared = OrderedDict()
         self._prepared_lock = threading.Lock()
         self._answers: AnswerFinder | None = None
+        self._store_version: str | None = None  # the store's version when the documents were loaded
         self.reload(documents, errors)
 
     @property
@@ -79,8 +84,27 @@ class KnowledgeBase:
         by_id: dict[str, KnowledgeDocument] = {}
         for document in documents:
             by_id.setdefault(document.id, document)
+        self._store_version = _version(self._store)
         self.documents = MappingProxyType(by_id)
         self.errors = tuple(errors)
+
+    def current_documents(self) -> Mapping[str, KnowledgeDocument]:
+        """``documents``, loaded from the folder again first if another process changed the store since.
+
+        Not while this process is changing the folder itself (it holds ``lock`` and reloads at the end).
+        """
+        version = _version(self._store)
+        if self.root is None or version is None or version == self._store_version:
+            return self.documents
+        if self.lock.acquire(blocking=False):
+            try:
+                if _version(self._store) != self._store_version:
+                    loaded = load_folder(self.root)
+                    self.reload(loaded.documents, loaded.errors)
+                    logger.info("knowledge.reloaded", extra={"version": self._store_version})
+            finally:
+                self.lock.release()
+        return self.documents
 
     def find_answers(
         self, questions: Sequence[str], *, language: str | None, today: date, context: str | None = None
@@ -94,7 +118,7 @@ class KnowledgeBase:
             return Answers(unanswered=tuple(questions))
         if self._answers is None:
             self._answers = AnswerFinder(embedder, cache=self.answer_cache)
-        documents = self.documents
+        documents = self.current_documents()
         index = self._answers.index_for(list(documents.values()), documents)
         return index.find(questions, language=language, today=today, context=context)
 
@@ -118,7 +142,7 @@ class KnowledgeBase:
         holds the one write lock), and keep the answer for the caller's own ``retrieve(query)`` inside
         it: the embedding and the vector searches then overlap other writers instead of queueing them.
         """
-        documents = self.documents
+        documents = self.current_documents()
         sources = self._search(query, documents)
         with self._prepared_lock:
             self._prepared[query] = (documents, sources)
@@ -130,7 +154,7 @@ class KnowledgeBase:
         not been reloaded since), or ``_search``'s."""
         with self._prepared_lock:
             ready = self._prepared.pop(query, None)
-        documents = self.documents
+        documents = self.current_documents()
         if ready is not None and ready[0] is documents:
             return list(ready[1])
         return self._search(query, documents)
@@ -192,6 +216,12 @@ class KnowledgeBase:
 
 
 Documents = Mapping[str, KnowledgeDocument]
+
+
+def _version(store: VectorStore) -> str | None:
+    """The version a store serves, for stores that name one (one small read of the store)."""
+    version = getattr(store, "version", None)
+    return str(version) if version is not None else None
 
 
 def _narrower(where: Where, types: Sequence[DocType], industry: str | None) -> list[Where]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,15 +35,29 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
+class StoreChanges(Protocol):
+    """Writes that become visible together, when their change set ends (``VectorStore.changes``)."""
+
+    def upsert(self, chunks: Sequence[Chunk]) -> None: ...
+
+    def delete(self, chunk_ids: Sequence[str]) -> None: ...
+
+
 class VectorStore(Protocol):
     """Chunks and their vectors; the store embeds texts itself, with the embedder named here.
 
     Chunk ids include ``embedder_name`` (``knowledge.ingest.chunk_id``), so a change of model re-embeds
     everything instead of mixing two models' vectors in one index.
+
+    Other processes may read the same store while one writes (docs/knowledge.md): ``changes`` gathers
+    writes that readers then see all at once, or, if the block raises, never; a reader sees the store
+    before the change set or after it. ``upsert`` and ``delete`` are each a change set of their own.
     """
 
     @property
     def embedder_name(self) -> str: ...
+
+    def changes(self) -> AbstractContextManager[StoreChanges]: ...
 
     def upsert(self, chunks: Sequence[Chunk]) -> None: ...
 

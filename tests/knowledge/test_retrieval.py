@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from knowledge.documents import KnowledgeDocument, LoadResult
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.ingest import chunk_metadata, ingest
 from knowledge.retrieval import KnowledgeBase, open_knowledge_base
-from knowledge.store import Chunk, Hit
+from knowledge.store import Chunk, Hit, StoreChanges
 from knowledge.types import PURPOSE_TOPICS, PURPOSE_TYPES, DocType, RetrievalQuery, Retriever
 from tests.knowledge.conftest import CountingEmbedder, doc, make_store
 
@@ -182,6 +183,9 @@ class RecordingStore:
     def embedder_name(self) -> str:
         return self.inner.embedder_name
 
+    def changes(self) -> AbstractContextManager[StoreChanges]:
+        return self.inner.changes()
+
     def upsert(self, chunks: Sequence[Chunk]) -> None:
         self.inner.upsert(chunks)
 
@@ -247,6 +251,9 @@ class ScoredStore:
     @property
     def embedder_name(self) -> str:
         return "fixed-scores"
+
+    def changes(self) -> AbstractContextManager[StoreChanges]:
+        raise NotImplementedError
 
     def upsert(self, chunks: Sequence[Chunk]) -> None:
         raise NotImplementedError
