@@ -1,7 +1,8 @@
 """The OpenAPI document, made to tell the truth about what the API answers.
 
 FastAPI documents what a route declares; the rest of what a client can get back comes from machinery
-around the routes, and is added here from the same machinery, so the two cannot drift apart:
+around the routes (the error handlers, authentication, the body-size limit), and is added here by rule
+from what each operation takes, so a new route is documented truthfully without repeating it:
 
 - every error is an RFC 9457 problem document (``application/problem+json``, ``api/problems.py``),
   the 422 of request validation included (FastAPI would call it ``application/json``);
