@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import httpx
@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.channels.base import Sender
+from agent.channels.email_message import find_urls
 from agent.channels.eml_file import EmlFileSender
 from agent.channels.sms_file import SmsFileSender
 from agent.channels.smtp import SmtpConfig, SmtpSender
@@ -46,7 +47,7 @@ from agent.replies.protocol import ReplyClassifier
 from agent.replies.reader import shipped_reader
 from agent.replies.rules import RuleClassifier
 from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
-from agent.signing import LinkSigner
+from agent.signing import LinkSigner, is_web_url
 from knowledge.chroma_store import ChromaVectorStore, chroma_client
 from knowledge.embeddings import LOCAL_MODEL_NAMES, LocalMiniLMEmbedder
 from knowledge.ingest import ProgressCallback
@@ -122,7 +123,7 @@ def build_services(
         handoff_target=HandoffTarget.from_settings(settings),
     )
     links = LinkSigner(str(settings.public_base_url), settings.signing_secret.get_secret_value())
-    outbox = build_outbox(settings, session_factory, links, identity, clock)
+    outbox = build_outbox(settings, session_factory, links, identity, clock, knowledge)
     notifier = build_notifier(settings, session_factory, outbox, identity, clock)
     return Services(
         settings=settings,
@@ -324,6 +325,7 @@ def build_outbox(
     links: LinkSigner,
     identity: CompanyIdentity,
     clock: Clock,
+    knowledge: KnowledgeBase | None = None,
 ) -> Outbox:
     return Outbox(
         session_factory,
@@ -333,7 +335,18 @@ def build_outbox(
         clock=clock,
         claim_timeout=timedelta(seconds=settings.outbox_claim_timeout_seconds),
         tracking=settings.email_tracking,
+        own_links=partial(company_links, identity, knowledge),
     )
+
+
+def company_links(identity: CompanyIdentity, knowledge: KnowledgeBase | None) -> tuple[str, ...]:
+    """The links the company publishes, as the knowledge base holds them now: its website, each
+    document's link and the links in the documents' text. Only these are tracked or redirected to."""
+    website = identity.website or ""
+    links = [website if "://" in website else f"https://{website}"]
+    for document in (knowledge.documents if knowledge is not None else {}).values():
+        links += [document.url or "", *find_urls(document.body)]
+    return tuple(link for link in links if is_web_url(link))
 
 
 def build_senders(

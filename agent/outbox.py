@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -46,7 +46,7 @@ from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState
 from agent.services import suppression, tasks
 from agent.services import touches as touch_states
-from agent.signing import LinkSigner
+from agent.signing import LinkSigner, link_key
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class Outbox:
         *,
         claim_timeout: timedelta = STALE_CLAIM,
         tracking: bool = True,
+        own_links: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.session_factory = session_factory
         self.senders = senders
@@ -94,6 +95,7 @@ class Outbox:
         self.clock = clock
         self.claim_timeout = claim_timeout
         self.tracking = tracking
+        self.own_links = own_links  # the company's website and the links of its knowledge base, now
 
     def drain(self, *, limit: int = 50) -> dict[Outcome, int]:
         """Settle what crashed senders left, then send everything due. Returns counts per outcome."""
@@ -213,7 +215,7 @@ class Outbox:
         touch.message_id = touch.message_id or f"<{touch.id}@{self.message_domain}>"
         name = " ".join(part for part in (lead.first_name, lead.last_name) if part) or None
         track = self.tracking and channel is Channel.EMAIL
-        links = dict.fromkeys(find_urls(touch.body)) if track else {}
+        links = self.links_in(touch) if channel is Channel.EMAIL else ()
         return OutgoingMessage(
             touch_id=str(touch.id),
             lead_id=str(lead.id),
@@ -227,10 +229,26 @@ class Outbox:
             in_reply_to=previous[-1] if previous else None,
             references=tuple(previous),
             preferences_url=self.links.preferences_url(lead.id) if channel is Channel.EMAIL else None,
-            tracked_links=tuple((url, self.links.click_url(touch.id, url)) for url in links),
+            tracked_links=tuple(
+                (url, self.links.click_url(touch.id, url) if track else url) for url in links
+            ),
             open_pixel_url=self.links.open_url(touch.id) if track else None,
             call_to_action=touch.call_to_action,
         )
+
+    def links_in(self, touch: Touch) -> tuple[str, ...]:
+        """The links in the touch's body that the company put there, in order, each once: a link of a
+        source the touch cites, of the company's website or of its knowledge base.
+
+        Only these are tracked and made anchors in the HTML part, and only these does the click redirect
+        lead to. Anything else in the body (a URL a lead typed as their name, quoted back to them) stays
+        plain text, so a lead can never turn our signed redirect into a link to a page of their choosing.
+        """
+        allowed = {link_key(url) for url in self.own_links()}
+        for source in touch.sources or ():
+            cited = (str(source.get("url") or ""), *find_urls(str(source.get("text") or "")))
+            allowed.update(link_key(url) for url in cited if url)
+        return tuple(url for url in dict.fromkeys(find_urls(touch.body)) if link_key(url) in allowed)
 
     def _finish(self, session: Session, touch: Touch, state: TouchState, error: str | None = None) -> None:
         touch_states.move(touch, state, self.clock(), error=error)

@@ -2,7 +2,9 @@
 
 An HMAC over the purpose and the value means a token for one lead's unsubscribe link can neither be
 forged nor reused to unsubscribe somebody else, to fake a click, or to turn our click redirect into an
-open redirect. The generic webhook signature scheme lives here too.
+open redirect. A click token is only ever made for a link the company put in the message (the outbox's
+``links_in``), and the redirect checks that again, so a signature alone never sends anyone anywhere.
+The generic webhook signature scheme lives here too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from agent.domain import Channel
 
@@ -100,6 +102,15 @@ class LinkSigner:
 def is_web_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def link_key(url: str) -> str:
+    """One spelling per link, to tell whether a link in a message is one the company published:
+    the scheme and host in lower case (they are case-insensitive), no trailing slash on the path."""
+    parts = urlsplit(url)
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, parts.fragment)
+    )
 
 
 def _split(value: str, separator: str) -> tuple[str, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from agent.container import Services
@@ -39,7 +40,21 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def require_principal(request: Request, services: ServicesDep) -> Principal:
+# Declares the API key as a bearer scheme in the OpenAPI document (Swagger UI's "Authorize"), on exactly
+# the operations that depend on ``require_principal``; the header itself is read below, so that a
+# refusal says what to send.
+API_KEY = HTTPBearer(
+    scheme_name="apiKey",
+    description="An API key: `touchpoint users create-key EMAIL` (add `--admin` for an admin)",
+    auto_error=False,
+)
+
+
+def require_principal(
+    request: Request,
+    services: ServicesDep,
+    declared: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY)] = None,
+) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key:

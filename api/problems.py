@@ -88,12 +88,14 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}.get(
+        title = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}.get(
             exc.status_code, "Error"
         )
         detail = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}; see /docs for the API"
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            detail = "the body could not be read: send UTF-8 JSON, or the form the operation documents"
         return problem_response(
             exc.status_code, title, detail, code=title.lower().replace(" ", "-"), instance=request.url.path
         )

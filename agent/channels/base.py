@@ -62,8 +62,9 @@ class OutgoingMessage:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     preferences_url: str | None = None
-    # Email tracking, filled by the outbox when enabled: (original URL, signed redirect) pairs for the
-    # links of the HTML part, and the open pixel. The text part keeps the original links.
+    # The links the company put in an email (agent/outbox.py ``links_in``) as (URL, href) pairs: the
+    # href is the signed click redirect when tracking is on, else the URL. Only these are anchors in the
+    # HTML part; the text part keeps the body as written. The open pixel when tracking is on.
     tracked_links: tuple[tuple[str, str], ...] = ()
     open_pixel_url: str | None = None
     call_to_action: str | None = None

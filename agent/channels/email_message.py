@@ -151,16 +151,18 @@ def _html(message: OutgoingMessage, identity: CompanyIdentity) -> str:
     )
 
 
-def _linkify(text: str, tracked: dict[str, str]) -> str:
-    """Escape ``text`` and turn its web links into anchors (through the click redirect if tracked)."""
+def _linkify(text: str, links: dict[str, str]) -> str:
+    """Escape ``text`` and make anchors of the links the company put in it (``links``: each one's href,
+    the click redirect when tracked). Any other URL stays text: what a lead wrote, their name quoted
+    back to them, is never made a link."""
     out: list[str] = []
     position = 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
-        end = match.start() + len(url)
+        if url not in links:
+            continue
         out.append(html.escape(text[position : match.start()]))
-        href = html.escape(tracked.get(url, url), quote=True)
-        out.append(f'<a href="{href}">{html.escape(url)}</a>')
-        position = end
+        out.append(f'<a href="{html.escape(links[url], quote=True)}">{html.escape(url)}</a>')
+        position = match.start() + len(url)
     out.append(html.escape(text[position:]))
     return "".join(out)

@@ -287,6 +287,7 @@ def get_document(document_id: str, services: ServicesDep, _: PrincipalDep) -> Do
     responses={
         200: {"description": "The document was replaced, or was already stored with this exact content"},
         403: {"description": "Only admins change the knowledge base"},
+        409: {"description": "This knowledge base has no folder to write to (built from documents in code)"},
         415: {"description": "Neither a multipart form nor a Markdown body"},
         422: {"description": "The file does not load: `errors` lists each problem by line, with the fix"},
         503: {"description": "The document could not be embedded; nothing was changed"},
@@ -364,6 +365,9 @@ def upload_document(
     responses={
         403: {"description": "Only admins change the knowledge base"},
         404: {"description": "No such file"},
+        409: {"description": "This knowledge base has no folder to write to (built from documents in code)"},
+        422: {"description": "Not a valid document id"},
+        503: {"description": "The knowledge base could not be updated; nothing was changed"},
     },
 )
 def delete_document(

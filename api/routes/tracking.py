@@ -1,10 +1,11 @@
 """Engagement tracking: the open pixel and the click redirects in our emails (``/t/...``).
 
-Only signed links redirect: a token names the touch and the exact URL, under an HMAC, so this can
-never be used as an open redirect to somebody else's site. Each open and click is recorded as it came
-(touch, user agent, IP; clicks also the URL), bots and mail scanners included: telling them apart is
-the agent loop's bot filter's job, and it needs the raw record to do it. A failure to record never
-breaks the reader's click.
+Only signed links redirect: a token names the touch and the exact URL, under an HMAC, and the URL must
+also be one of the links the company put in that message (``agent/services/clicks.py``), so this can
+never be used as an open redirect to somebody else's site, not even with the signing secret. Each open
+and click is recorded as it came (touch, user agent, IP; clicks also the URL), bots and mail scanners
+included: telling them apart is the agent loop's bot filter's job, and it needs the raw record to do
+it. A failure to record never breaks the reader's click.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi.responses import RedirectResponse
 
 from agent.container import Services
 from agent.domain import EventType
+from agent.services.clicks import may_redirect
 from agent.services.events import record_tracking
 from agent.signing import BadSignature
 from api.deps import ServicesDep
@@ -52,6 +54,11 @@ def click(token: str, request: Request, services: ServicesDep) -> RedirectRespon
         touch_id, url = services.links.read_click(token)
     except BadSignature:
         raise _bad_link() from None
+    with services.session_factory.begin() as session:
+        allowed = may_redirect(session, services.outbox, touch_id, url)
+    if not allowed:
+        logger.warning("tracking.click_refused", extra={"touch_id": str(touch_id)})
+        raise _bad_link()
     _record(services, touch_id, EventType.CLICK, {**_client(request), "url": url})
     return RedirectResponse(url, status_code=302, headers=NO_STORE)
 

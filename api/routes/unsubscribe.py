@@ -94,7 +94,11 @@ def preferences_page(
     return _preferences(request, services, session, lead, token)
 
 
-@router.post("/p/{token}", response_class=HTMLResponse)
+@router.post(
+    "/p/{token}",
+    response_class=HTMLResponse,
+    responses={422: {"content": {"text/html": {}}, "description": "Not one of the choices: the page again"}},
+)
 def save_preferences(
     token: str,
     request: Request,

@@ -37,7 +37,12 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 M = TypeVar("M", bound=BaseModel)
 VERIFIED: dict[int | str, dict[str, Any]] = {
     401: {"description": "The signature is missing, wrong or too old; nothing was stored"},
+    422: {"description": "Signed, but not in the format this webhook takes; nothing was stored"},
     503: {"description": "This webhook's secret is not configured"},
+}
+FORM_VERIFIED: dict[int | str, dict[str, Any]] = {
+    **VERIFIED,
+    400: {"description": "The form cannot be read (broken multipart); nothing was stored"},
 }
 
 
@@ -143,7 +148,7 @@ def email_inbound(
     return _accepted(services, background, receive_email(services, mail))
 
 
-@router.post("/email/mailgun", response_model=WebhookAccepted, responses=VERIFIED)
+@router.post("/email/mailgun", response_model=WebhookAccepted, responses=FORM_VERIFIED)
 def email_mailgun(form: FormItems, services: ServicesDep, background: BackgroundTasks) -> WebhookAccepted:
     """A Mailgun route's ``forward()`` of a received email (fully parsed, form-encoded)."""
     fields = dict(form)
@@ -194,7 +199,7 @@ def delivery_status(
 @router.post(
     "/sms/twilio",
     response_class=Response,
-    responses={**VERIFIED, 200: {"content": {"application/xml": {}}, "description": "TwiML"}},
+    responses={**FORM_VERIFIED, 200: {"content": {"application/xml": {}}, "description": "TwiML"}},
 )
 def sms_twilio(
     request: Request, form: FormItems, services: ServicesDep, background: BackgroundTasks
@@ -215,7 +220,7 @@ def sms_twilio(
     return Response(twiml(result.reply), media_type="application/xml")
 
 
-@router.post("/sms/twilio/status", response_model=WebhookAccepted, responses=VERIFIED)
+@router.post("/sms/twilio/status", response_model=WebhookAccepted, responses=FORM_VERIFIED)
 def sms_twilio_status(
     request: Request, form: FormItems, services: ServicesDep, background: BackgroundTasks
 ) -> WebhookAccepted:

@@ -39,6 +39,7 @@ from tests.factories import add_touch, submit
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
+OWN_LINK = "https://northstar-bookings.example/resources/no-show-cost-calculator"  # the knowledge base's
 
 
 def _touch(services: Services, touch_id: uuid.UUID) -> Touch:
@@ -88,6 +89,7 @@ def _outbox_with(services: Services, sender: Any, *, channel: Channel = Channel.
         services.links,
         message_domain="northstar-bookings.example",
         clock=services.clock,
+        own_links=services.outbox.own_links,
     )
 
 
@@ -124,7 +126,10 @@ class TestDispatch:
     def test_links_in_an_email_are_signed_redirects_for_this_touch(self, services: Services) -> None:
         lead_id = submit(services).lead_id
         touch_id = add_touch(
-            services, lead_id=lead_id, state="queued", body="Hi Dana,\n\nSee https://example.com/guide?x=1."
+            services,
+            lead_id=lead_id,
+            state="queued",
+            body=f"Hi Dana,\n\nSee {OWN_LINK}. Or https://lead-wrote-this.example/ if you like.",
         )
         sender = ScriptedSender()
 
@@ -132,21 +137,21 @@ class TestDispatch:
 
         (message,) = sender.sent
         ((url, tracked),) = message.tracked_links
-        assert url == "https://example.com/guide?x=1"
+        assert url == OWN_LINK  # the company's link; the lead's is left as text
         assert services.links.read_click(tracked.rsplit("/t/c/", 1)[1]) == (touch_id, url)
         assert message.open_pixel_url is not None
         assert services.links.read_open(message.open_pixel_url.rsplit("/t/o/", 1)[1]) == touch_id
 
     def test_tracking_can_be_switched_off(self, services: Services) -> None:
         lead_id = submit(services).lead_id
-        touch_id = add_touch(services, lead_id=lead_id, state="queued", body="See https://example.com/guide.")
+        touch_id = add_touch(services, lead_id=lead_id, state="queued", body=f"See {OWN_LINK}.")
         sender = ScriptedSender()
         outbox = _outbox_with(services, sender)
         outbox.tracking = False
 
         outbox.dispatch(touch_id)
 
-        assert sender.sent[0].tracked_links == ()
+        assert sender.sent[0].tracked_links == ((OWN_LINK, OWN_LINK),)  # still a link, not tracked
         assert sender.sent[0].open_pixel_url is None
 
 

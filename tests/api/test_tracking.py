@@ -16,7 +16,7 @@ from agent.signing import sign
 from tests.conftest import Caller, FakeClock
 from tests.factories import add_touch, submit
 
-LINK = "https://northstar-bookings.example/calculator?utm=1"
+LINK = "https://northstar-bookings.example/resources/no-show-cost-calculator"  # in the knowledge base
 UA = "Mozilla/5.0 (Macintosh) AppleMail/16.0"
 
 
@@ -128,3 +128,20 @@ class TestClickRedirect:
         response = client.get(_path(services.links.click_url(touch_id, LINK)), follow_redirects=False)
 
         assert (response.status_code, response.headers["location"]) == (302, LINK)
+
+    def test_after_the_lead_is_forgotten_only_the_companys_own_links_redirect(
+        self, client: TestClient, services: Services, rep: Caller
+    ) -> None:
+        lead_id = submit(services).lead_id
+        body = f"Hi Dana,\n\n{LINK} and https://lead-wrote-this.example/page"
+        touch_id = add_touch(services, lead_id=lead_id, state="queued", body=body)
+        services.outbox.dispatch(touch_id)
+        assert client.delete(f"/v1/leads/{lead_id}", headers=rep.headers).status_code == 204
+
+        other = client.get(
+            _path(services.links.click_url(touch_id, "https://lead-wrote-this.example/page")),
+            follow_redirects=False,
+        )
+
+        assert other.status_code == 404
+        assert "location" not in other.headers

@@ -65,8 +65,14 @@ class TestBuildEmail:
         assert "https://northstar-bookings.example/calculator." in text_of(message)
         assert TRACKED not in text_of(message)
 
-    def test_untracked_links_are_still_clickable(self) -> None:
-        assert '<a href="https://northstar-bookings.example/calculator">' in html_of(parsed())
+    def test_a_link_the_company_did_not_put_in_is_plain_text_not_an_anchor(self) -> None:
+        html = html_of(
+            parsed(body="Hi https://evil.example/x,\n\nSee https://northstar-bookings.example/calculator.")
+        )
+
+        assert "Hi https://evil.example/x," in html
+        assert "evil.example/x</a>" not in html
+        assert 'href="https://evil.example' not in html
 
     def test_body_text_is_escaped_in_html(self) -> None:
         html = html_of(parsed(body="1 < 2 & <script>alert(1)</script>"))
