@@ -7,7 +7,8 @@ single writer makes the claim atomic all the same).
 
 Within a tick, the leads whose decision is only to wait (quiet hours, a cap, a step not due yet) are
 settled together in one transaction; every lead that needs work (a draft, a handoff, a reply to read)
-is stepped in its own transaction, so one bad lead stops nothing and is retried a little later. A
+is stepped in its own transaction, so one bad lead stops nothing and is retried a little later (at
+once when another writer changed its rows under the step, or a deadlock chose it: ``retrying``). A
 touch is drafted once per step (one live touch per step is a unique index) and sent once (the
 outbox's claim), whichever worker gets there and whoever crashes in between.
 """
@@ -22,12 +23,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from agent.container import Services
+from agent.db.engine import retrying
 from agent.db.models import Lead
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.touches import TouchRepository
+from agent.loop import StepResult
 from agent.outbox import Outcome
 
 logger = logging.getLogger(__name__)
@@ -69,8 +73,7 @@ def tick(services: Services, *, owner: str | None = None, batch: int | None = No
     services.playbook.refresh()  # the business's folder as it now is (a bad edit keeps the old one)
     now = services.clock()
     lease = timedelta(seconds=services.settings.worker_lease_seconds)
-    with services.session_factory.begin() as session:
-        claimed = LeadRepository(session).claim_due(now, owner=owner, lease_until=now + lease, limit=batch)
+    claimed = retrying(lambda: _claim(services, now, owner, now + lease, batch), what="worker claim")
     report.claimed = len(claimed)
     deferred: list[uuid.UUID] = []
     for start in range(0, len(claimed), LOCK_CHUNK):
@@ -89,8 +92,9 @@ def tick(services: Services, *, owner: str | None = None, batch: int | None = No
     report.leads_stepped = report.settled
     for lead_id in deferred:
         try:
-            # Short transactions: a model drafts between them, never inside one (AgentLoop.run_step).
-            stepped = services.loop.run_step(services.session_factory, lead_id, services.clock, owner=owner)
+            # Short transactions: a model drafts between them, never inside one (AgentLoop.run_step). A row
+            # another writer changed under the step (StaleDataError) or a deadlock: stepped again at once.
+            stepped = retrying(partial(_step, services, lead_id, owner), what="worker step")
             if stepped is None:
                 continue  # deleted, or our lease expired and another worker took the lead
             report.leads_stepped += 1
@@ -101,9 +105,23 @@ def tick(services: Services, *, owner: str | None = None, batch: int | None = No
                 LeadRepository(session).release(
                     lead_id, owner=owner, retry_at=services.clock() + RETRY_FAILED_AFTER
                 )
-    _hold_outside_hours(services, batch)
+    try:
+        retrying(lambda: _hold_outside_hours(services, batch), what="worker hold")
+    except Exception:  # holding back is a courtesy check: it must not keep the outbox from draining
+        logger.exception("worker.hold_failed")
     report.sent = services.outbox.drain(limit=batch)
     return report
+
+
+def _step(services: Services, lead_id: uuid.UUID, owner: str) -> StepResult | None:
+    return services.loop.run_step(services.session_factory, lead_id, services.clock, owner=owner)
+
+
+def _claim(
+    services: Services, now: datetime, owner: str, lease_until: datetime, batch: int
+) -> list[uuid.UUID]:
+    with services.session_factory.begin() as session:
+        return LeadRepository(session).claim_due(now, owner=owner, lease_until=lease_until, limit=batch)
 
 
 def _hold_outside_hours(services: Services, batch: int) -> None:

@@ -1,14 +1,23 @@
-"""The engine and session factory, built once from settings and handed to whoever needs a session."""
+"""The engine and session factory, built once from settings and handed to whoever needs a session;
+and ``retrying``, the one way to run a transaction again when another one made it give way."""
 
 from __future__ import annotations
 
+import logging
+import random
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+logger = logging.getLogger(__name__)
 
 
 def build_engine(database_url: str, *, echo: bool = False) -> Engine:
@@ -90,3 +99,41 @@ def _sqlite_end(connection: Any, writers: FifoLock) -> None:
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# --- retrying what the database gave up on because of another transaction ---------------------------
+
+T = TypeVar("T")
+
+# PostgreSQL's SQLSTATEs for "run the transaction again": serialization_failure, deadlock_detected.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRY_ATTEMPTS = 5
+RETRY_BACKOFF_SECONDS = 0.005  # doubled per attempt, with jitter: the two sides do not collide again
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialisation failure (the database chose this transaction to give way), or a row
+    another transaction changed between our read and our write (``StaleDataError``): done again in a
+    fresh transaction, the work sees the other's result and succeeds."""
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, DBAPIError):
+        return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    return False
+
+
+def retrying(work: Callable[[], T], *, attempts: int = RETRY_ATTEMPTS, what: str = "transaction") -> T:
+    """Run ``work`` (which opens its own transaction, or savepoint, each time) again while it fails for
+    a reason another transaction caused (``is_retryable``); any other error, or the last attempt's,
+    goes to the caller. ``work`` must start from the database each time, not from objects it read in
+    an attempt that was rolled back."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except (DBAPIError, StaleDataError) as error:
+            if attempt == attempts or not is_retryable(error):
+                raise
+            logger.info("db.retry", extra={"what": what, "attempt": attempt, "error": type(error).__name__})
+            # A short, jittered pause between attempts (not synchronisation): lets the winner commit.
+            time.sleep(random.uniform(0, RETRY_BACKOFF_SECONDS * 2**attempt))
+    raise AssertionError("unreachable")

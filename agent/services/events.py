@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from agent.db.engine import retrying
 from agent.db.models import Event, Lead
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
@@ -50,7 +51,19 @@ def record_event(session: Session, loop: Reacts, lead: Lead, new: NewEvent, now:
 
     A concurrent delivery of the same key loses the insert inside a savepoint and is answered with
     the winner's event, so a retried webhook is stored once even when both copies arrive together.
+    The lead's row is locked before the event is written (the one lock order of every writer of a
+    lead), and a deadlock or a stale row is retried within a savepoint (``retrying``).
     """
+    return retrying(lambda: _record_once(session, loop, lead, new, now), what="event")
+
+
+def _record_once(session: Session, loop: Reacts, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
+    with session.begin_nested():
+        LeadRepository(session).lock(lead.id)
+        return _record(session, loop, lead, new, now)
+
+
+def _record(session: Session, loop: Reacts, lead: Lead, new: NewEvent, now: datetime) -> Recorded:
     events = EventRepository(session)
     if new.idempotency_key is not None:
         existing = events.by_idempotency_key(new.idempotency_key)

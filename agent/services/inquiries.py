@@ -1,26 +1,33 @@
 """Accept a new inquiry: create or update the lead, record the event, run one loop step, commit.
 
 Everything lands in one transaction or not at all. A retried delivery (same idempotency key) is
-recognised and answered with what the first delivery produced: one lead, one event, one message.
+recognised and answered with what the first delivery produced: one lead, one event, one message; a
+key reused with a different inquiry is refused. Inquiries arriving together from one contact each
+land, on one lead (see ``_lead_for``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from agent.db.engine import retrying
 from agent.db.models import Event, Lead
 from agent.db.repositories.events import EventRepository
+from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, TouchPurpose, TouchState, normalise_email
 from agent.loop import StepResult
 from agent.policy import Stop
 from agent.services import leads
 from agent.services.edges import Edges
+from agent.services.errors import Conflict, Invalid
 from knowledge.types import RetrievalQuery
 
 
@@ -49,6 +56,13 @@ class Inquiry:
             return self.consent_email
         return self.source not in IMPLIES_NO_EMAIL
 
+    def fingerprint(self) -> str:
+        """A digest of everything the inquiry says (its key aside), kept with the key: a retry carries
+        the same body, a reused key with another body is told so (``_replay``)."""
+        said = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "idempotency_key"}
+        canonical = json.dumps(said, sort_keys=True, default=str, ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
     def key(self) -> str:
         """The caller's key, or one derived from the content: a re-posted form is the same inquiry."""
         if self.idempotency_key:
@@ -76,7 +90,14 @@ UPDATABLE = ("first_name", "last_name", "company", "role", "industry", "need")
 
 
 def submit_inquiry(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
-    """Commit the inquiry and its acknowledgment; the caller hands ``touch_id`` to the outbox after."""
+    """Commit the inquiry and its acknowledgment; the caller hands ``touch_id`` to the outbox after.
+
+    Safe under any concurrency: inquiries from one contact arriving together each get their answer and
+    their event, on one lead (``_lead_for``); a transaction the database made give way (a deadlock, a
+    serialisation failure) is run again (``retrying``).
+
+    Raises ``Invalid`` when the caller's idempotency key was used before for a different inquiry.
+    """
     try:
         return _submit(services, inquiry)
     except IntegrityError:
@@ -85,7 +106,7 @@ def submit_inquiry(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
             existing = EventRepository(session).by_idempotency_key(inquiry.key())
             if existing is None:
                 raise
-            return _replay(existing)
+            return _replay(existing, inquiry)
 
 
 def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
@@ -101,51 +122,106 @@ def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
             today=now.date(),
         )
     )
-    with services.session_factory.begin() as session:
-        existing = EventRepository(session).by_idempotency_key(inquiry.key())
-        if existing is not None:
-            return _replay(existing)
-        lead = leads.find_by_contact(session, email=inquiry.email, phone=inquiry.phone)
-        created = lead is None
-        if lead is None:
-            fields = {
-                "email": inquiry.email,
-                "phone": inquiry.phone,
-                "timezone": inquiry.timezone or services.settings.default_timezone,
-                "source": inquiry.source,
-                "deal_value": inquiry.deal_value,
-                "consent_email": inquiry.email_consent(),
-                "consent_sms": bool(inquiry.consent_sms),
-            }
-            lead = leads.add(session, fields, now=now, due=False)  # its first step runs right here
-        _update_lead(lead, inquiry, now)
-        event = EventRepository(session).add(
-            Event(
-                lead_id=lead.id,
-                type=EventType.INQUIRY,
-                channel=SOURCE_CHANNELS.get(inquiry.source),
-                payload={"message": inquiry.message, "source": inquiry.source},
-                occurred_at=now,
-                recorded_at=now,
-                idempotency_key=inquiry.key(),
-            )
-        )
-        if services.loop.drafting.has_llm:
-            # A model never drafts inside a transaction: commit the lead and the event first. Should this
-            # process die before the acknowledgment is recorded, the lead is due and a worker sends it.
-            lead.next_action_at = now
-            lead_id, event_id = lead.id, event.id
-        else:
-            result = services.loop.step(session, lead, now)
-            return _outcome(event, result, created)
-    stepped = services.loop.run_step(
-        services.session_factory, lead_id, services.clock, deadline=services.settings.ack_deadline_seconds
+    recorded = retrying(lambda: _record(services, inquiry, now), what="inquiry")
+    if isinstance(recorded, InquiryOutcome):
+        return recorded
+    lead_id, event_id, created = recorded
+    stepped = retrying(
+        lambda: services.loop.run_step(
+            services.session_factory,
+            lead_id,
+            services.clock,
+            deadline=services.settings.ack_deadline_seconds,
+        ),
+        what="inquiry step",
     )
     with services.session_factory.begin() as session:
         stored = session.get(Event, event_id)
         assert stored is not None  # it was committed above
         gone = StepResult(action=Stop(reason="lead_deleted", rules=()))  # deleted in between
         return _outcome(stored, stepped or gone, created)
+
+
+def _record(
+    services: Edges, inquiry: Inquiry, now: datetime
+) -> InquiryOutcome | tuple[uuid.UUID, uuid.UUID, bool]:
+    """One transaction: the lead (found or born, locked), the event, and without a model the step too.
+
+    Returns the outcome, or with a model (which never drafts inside a transaction) the lead's and the
+    event's ids and whether the lead is new, for the step to run after the commit.
+    """
+    with services.session_factory.begin() as session:
+        events = EventRepository(session)
+        existing = events.by_idempotency_key(inquiry.key())
+        if existing is not None:
+            return _replay(existing, inquiry)
+        lead, created = _lead_for(session, services, inquiry, now)
+        # A copy of this very inquiry may have committed while we waited for the lead's lock.
+        existing = events.by_idempotency_key(inquiry.key())
+        if existing is not None:
+            return _replay(existing, inquiry)
+        _update_lead(session, lead, inquiry, now)
+        event = events.add(
+            Event(
+                lead_id=lead.id,
+                type=EventType.INQUIRY,
+                channel=SOURCE_CHANNELS.get(inquiry.source),
+                payload={
+                    "message": inquiry.message,
+                    "source": inquiry.source,
+                    "fingerprint": inquiry.fingerprint(),
+                },
+                occurred_at=now,
+                recorded_at=now,
+                idempotency_key=inquiry.key(),
+            )
+        )
+        if not services.loop.drafting.has_llm:
+            return _outcome(event, services.loop.step(session, lead, now), created)
+        # A model never drafts inside a transaction: commit the lead and the event first. Should this
+        # process die before the acknowledgment is recorded, the lead is due and a worker sends it.
+        lead.next_action_at = now
+        return lead.id, event.id, created
+
+
+def _lead_for(session: Session, services: Edges, inquiry: Inquiry, now: datetime) -> tuple[Lead, bool]:
+    """The contact's lead, locked for this transaction (True if born here), before anything is written.
+
+    Taking the lead's row lock first, always, is the lock order that keeps two inquiries (or an inquiry
+    and an event) for one lead from deadlocking: the second waits, then reads what the first wrote.
+    Two first inquiries from a new address race to insert: the loser's insert fails on the unique
+    address inside a savepoint (on PostgreSQL after the winner commits), and it takes the winner's lead.
+    """
+    repository = LeadRepository(session)
+    for _ in range(LEAD_RACE_ATTEMPTS):
+        found = leads.find_by_contact(session, email=inquiry.email, phone=inquiry.phone)
+        if found is not None:
+            locked = repository.lock(found.id)
+            if locked is not None:
+                return locked, False
+            continue  # erased meanwhile: look again
+        details = {
+            "email": inquiry.email,
+            "phone": inquiry.phone,
+            "timezone": inquiry.timezone or services.settings.default_timezone,
+            "source": inquiry.source,
+            "deal_value": inquiry.deal_value,
+            "consent_email": inquiry.email_consent(),
+            "consent_sms": bool(inquiry.consent_sms),
+        }
+        try:
+            with session.begin_nested():
+                born = leads.add(session, details, now=now, due=False)  # its first step runs right here
+        except IntegrityError:
+            continue  # another inquiry from this contact created the lead first: take that one
+        return born, True
+    raise Conflict(
+        "this contact's lead changed while the inquiry was being recorded; send it again",
+        code="lead-contended",
+    )
+
+
+LEAD_RACE_ATTEMPTS = 5
 
 
 def _outcome(event: Event, result: StepResult, created: bool) -> InquiryOutcome:
@@ -169,16 +245,23 @@ def _outcome(event: Event, result: StepResult, created: bool) -> InquiryOutcome:
     )
 
 
-def _update_lead(lead: Lead, inquiry: Inquiry, now: datetime) -> None:
-    """New details fill in or correct the lead; absent ones never erase what we knew."""
+def _update_lead(session: Session, lead: Lead, inquiry: Inquiry, now: datetime) -> None:
+    """New details fill in or correct the lead; absent ones never erase what we knew. A phone or an
+    address another lead already has stays with that lead (the inquiry is still recorded, on this one)."""
     for name in UPDATABLE:
         value = getattr(inquiry, name)
         if value:
             setattr(lead, name, value.strip())
-    if inquiry.phone and not lead.phone:
+    repository = LeadRepository(session)
+    if (
+        inquiry.phone
+        and not lead.phone
+        and repository.find_by_contact(email=None, phone=inquiry.phone) is None
+    ):
         lead.phone = inquiry.phone
-    if inquiry.email and not lead.email:
-        lead.email = normalise_email(inquiry.email)
+    email = normalise_email(inquiry.email)
+    if email and not lead.email and repository.find_by_contact(email=email, phone=None) is None:
+        lead.email = email
     if inquiry.deal_value is not None:
         lead.deal_value = inquiry.deal_value
     # Consent the inquiry states is the lead's latest word on it, either way: a "no" withdraws what an
@@ -190,8 +273,19 @@ def _update_lead(lead: Lead, inquiry: Inquiry, now: datetime) -> None:
     lead.updated_at = now
 
 
-def _replay(event: Event) -> InquiryOutcome:
+def _replay(event: Event, inquiry: Inquiry) -> InquiryOutcome:
+    """What the first delivery produced, for a retry of it. A caller's key that came with a different
+    inquiry is refused, as the IETF Idempotency-Key draft asks: replaying the other one would tell the
+    caller their new inquiry was stored when it was not. (Events stored before fingerprints were kept
+    have none, and replay as before.)"""
     payload = event.payload
+    stored = payload.get("fingerprint")
+    if inquiry.idempotency_key and stored is not None and stored != inquiry.fingerprint():
+        raise Invalid(
+            "this Idempotency-Key was already used for a different inquiry; send a new key with a new "
+            "inquiry, or the same body to retry the first one",
+            code="idempotency-key-reused",
+        )
     touch_id = payload.get("touch_id")
     return InquiryOutcome(
         lead_id=event.lead_id,

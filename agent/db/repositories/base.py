@@ -36,11 +36,17 @@ class RepositoryBase(Generic[M]):
         return found
 
     def lock(self, id: uuid.UUID) -> M | None:
-        """The row, re-read and locked for this transaction (``FOR UPDATE``; SQLite: the write lock)."""
+        """The row, re-read and locked for this transaction (SQLite: the write lock).
+
+        PostgreSQL: ``FOR NO KEY UPDATE``, which excludes every other locker and writer of the row but
+        not the foreign-key checks of rows that point at it (an event, a touch being sent): those take
+        ``FOR KEY SHARE`` on it, and with ``FOR UPDATE`` a sender holding a touch and checking its lead
+        deadlocked with a step holding the lead and changing that touch.
+        """
         query = (
             select(self.model)
             .where(self.model.id == id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
         found: M | None = self.session.scalar(query)

@@ -72,12 +72,13 @@ class LeadRepository(RepositoryBase[Lead]):
         return list(result.scalars())
 
     def lock_many(self, lead_ids: Sequence[uuid.UUID]) -> list[Lead]:
-        """Several leads locked at once, in id order so two lockers never wait on each other in a circle."""
+        """Several leads locked at once, in id order so two lockers never wait on each other in a circle
+        (``FOR NO KEY UPDATE``, as ``lock``)."""
         query = (
             select(Lead)
             .where(Lead.id.in_(list(lead_ids)))
             .order_by(Lead.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
         return list(self.session.scalars(query))
