@@ -23,6 +23,7 @@ ROLE = 120
 SLUG = 60  # an industry, a source, a sequence
 TIMEZONE = 64
 SUBJECT = 300
+TASK_TITLE = 300  # a task's one-line title, shown in the rep's list
 IDEMPOTENCY_KEY = 200  # the column: a client's key is stored with a prefix ("inquiry:", "event:")
 CLIENT_IDEMPOTENCY_KEY = 150  # what a client may send, leaving room for the prefix
 

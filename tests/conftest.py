@@ -39,6 +39,7 @@ from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
 from tests.local_llm import llama_server
+from tests.smtp_server import LoopbackSmtp
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
 POSTGRES_URL = os.environ.get(
@@ -252,6 +253,23 @@ def settings(make_settings: Callable[..., Settings], database_url: str) -> Setti
 @pytest.fixture
 def services(settings: Settings, knowledge_base: KnowledgeBase, clock: FakeClock) -> Iterator[Services]:
     built = build_services(settings, clock=clock, knowledge=knowledge_base)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def smtp_services(
+    make_settings: Callable[..., Settings],
+    database_url: str,
+    smtp: LoopbackSmtp,
+    knowledge_base: KnowledgeBase,
+    clock: FakeClock,
+) -> Iterator[Services]:
+    """The app's services sending email through the ``smtp`` fixture's relay on loopback (each module
+    that uses this defines ``smtp``: the relay's security and extensions are what it tests)."""
+    built = build_services(
+        make_settings(database_url=database_url, **smtp.settings()), clock=clock, knowledge=knowledge_base
+    )
     yield built
     built.close()
 

@@ -275,7 +275,7 @@ class Task(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     channel: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(fields.TASK_TITLE))
     talking_points: Mapped[list[str]] = mapped_column(JSON, default=list)
     script: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)

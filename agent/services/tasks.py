@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from agent import fields
 from agent.db.models import Lead, Task, Touch
 from agent.db.repositories.audit import AuditRepository
 from agent.db.repositories.base import Page
@@ -42,9 +43,6 @@ def complete(session: Session, task_id: uuid.UUID, *, outcome: str, actor: Princ
     return task
 
 
-UNSENT_TITLE = 300  # the column
-
-
 def open_for_unsent(session: Session, touch: Touch, lead: Lead, *, why: str, now: datetime) -> Task | None:
     """The touch can never be sent by itself (the provider refused it for good, or every retry failed):
     a task for the lead's rep (any rep when the lead has none) to reach the lead another way, with
@@ -61,7 +59,7 @@ def open_for_unsent(session: Session, touch: Touch, lead: Lead, *, why: str, now
             touch_id=touch.id,
             owner_id=lead.owner_id,
             channel=touch.channel,
-            title=title[:UNSENT_TITLE],
+            title=title[: fields.TASK_TITLE],
             talking_points=[
                 f"Why it was not sent: {why}",
                 f"Their {touch.channel} address on file: {on_file}",

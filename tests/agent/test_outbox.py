@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from agent.channels.base import (
     SendResult,
     TransientSendError,
 )
-from agent.container import Services, build_services
+from agent.container import Services
 from agent.db.models import Event, Lead, Touch
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.suppressions import SuppressionRepository
@@ -33,7 +33,6 @@ from agent.domain import Channel
 from agent.outbox import MAX_ATTEMPTS, Outbox, Outcome
 from agent.services import touches as touch_states
 from agent.settings import Settings
-from knowledge.retrieval import KnowledgeBase
 from tests.conftest import FakeClock
 from tests.factories import add_touch, submit
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
@@ -341,21 +340,6 @@ class TestInDoubt:
 def smtp(tmp_path: Path) -> Iterator[LoopbackSmtp]:
     with loopback_smtp(tmp_path, security="none") as server:
         yield server
-
-
-@pytest.fixture
-def smtp_services(
-    make_settings: Callable[..., Settings],
-    database_url: str,
-    smtp: LoopbackSmtp,
-    knowledge_base: KnowledgeBase,
-    clock: FakeClock,
-) -> Iterator[Services]:
-    built = build_services(
-        make_settings(database_url=database_url, **smtp.settings()), clock=clock, knowledge=knowledge_base
-    )
-    yield built
-    built.close()
 
 
 def _message_ids(smtp: LoopbackSmtp) -> list[str]:

@@ -9,7 +9,7 @@ server on loopback (tests/smtp_server.py), with and without SMTPUTF8.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from agent.container import Services, build_services
+from agent.container import Services
 from agent.db.models import Lead, Task, Touch
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import MAX_ATTEMPTS, Outcome
-from agent.settings import Settings
 from api.app import create_app
-from knowledge.retrieval import KnowledgeBase
 from tests.api.web.pages import make_rep, notice_of, sign_in
 from tests.conftest import Caller, FakeClock, make_caller
 from tests.factories import add_touch, inquiry_payload, submit
@@ -130,21 +128,6 @@ def _touch(services: Services, touch_id: uuid.UUID) -> Touch:
 def smtp(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LoopbackSmtp]:
     with loopback_smtp(tmp_path, security="none", smtputf8=request.param) as server:
         yield server
-
-
-@pytest.fixture
-def smtp_services(
-    make_settings: Callable[..., Settings],
-    database_url: str,
-    smtp: LoopbackSmtp,
-    knowledge_base: KnowledgeBase,
-    clock: FakeClock,
-) -> Iterator[Services]:
-    built = build_services(
-        make_settings(database_url=database_url, **smtp.settings()), clock=clock, knowledge=knowledge_base
-    )
-    yield built
-    built.close()
 
 
 @pytest.fixture
