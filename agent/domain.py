@@ -6,6 +6,7 @@ these snapshots; the core returns decisions as these values; the edges carry the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,22 @@ from typing import Any
 def normalise_email(email: str | None) -> str | None:
     """Addresses are compared (and stored) trimmed and lower-cased: one person, one address."""
     return email.strip().lower() if email else None
+
+
+# What never belongs in a person's name: a link, an address, markup, digits. Text in a name field that
+# has any of these is not a name to greet anyone by (a form filled by a bot, or a link slipped into the
+# greeting of a message we send: "Hi https://...").
+_NOT_A_NAME = re.compile(r"(?i)[0-9@/\\<>:;=_|{}\[\]#%*+]|\bwww\.|\.(?:com|net|org|io|ru|xyz|info|biz)\b")
+MAX_NAME_WORDS = 4
+
+
+def person_name(name: str | None) -> str | None:
+    """``name`` when it can stand in a greeting or an address line, else None (the message then greets
+    without a name): the lead's own text is never turned into a link or a headline by our message."""
+    name = " ".join((name or "").split())
+    if not name or len(name.split()) > MAX_NAME_WORDS or _NOT_A_NAME.search(name):
+        return None
+    return name
 
 
 class Channel(StrEnum):

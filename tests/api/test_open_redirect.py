@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from fastapi.testclient import TestClient
 
 from agent.container import Services
-from agent.db.models import Event, Touch
+from agent.db.models import Event, Lead, Touch
 from agent.db.repositories.events import EventRepository
 from tests.factories import inquiry_payload
 
@@ -45,9 +45,6 @@ def test_open_redirect_a_url_given_as_a_first_name_is_never_a_link_nor_a_redirec
     with services.session_factory() as session:
         touch = session.get(Touch, uuid.UUID(touch_id))
         assert touch is not None and touch.state == "sent"
-        # The acknowledgment greets the lead by the name they gave (capitalised as a name).
-        greeted = re.search(r"https://evil\.example/x", touch.body, re.IGNORECASE)
-        assert greeted is not None, touch.body
         lead_id = touch.lead_id
 
     html = _html(services, touch_id)
@@ -62,10 +59,38 @@ def test_open_redirect_a_url_given_as_a_first_name_is_never_a_link_nor_a_redirec
     assert any("/t/c/" in href for href in hrefs), html
 
     # Defence in depth: even a click token signed with the real secret does not lead off the message.
-    forged = services.links.click_url(uuid.UUID(touch_id), greeted.group()).rsplit("/t/c/", 1)[1]
+    forged = services.links.click_url(uuid.UUID(touch_id), EVIL).rsplit("/t/c/", 1)[1]
     response = client.get(f"/t/c/{forged}", follow_redirects=False)
 
     assert response.status_code == 404
     assert "location" not in response.headers
     assert response.headers["content-type"] == "application/problem+json"
     assert _clicks(services, lead_id) == []
+
+
+def test_a_url_given_as_a_first_name_is_not_a_name_to_greet_by(
+    client: TestClient, services: Services
+) -> None:
+    """Found trying the fix as a lead would: the acknowledgment said "Hi Https://Evil.Example/X," in
+    its text part (which mail clients make a link of) and put the URL in the To line. A name field
+    holding a link is no name: the message greets without one, and the rep still sees what was typed."""
+    accepted = client.post(
+        "/v1/inquiries", json=inquiry_payload(first_name=EVIL, last_name="www.spam.example")
+    )
+    assert accepted.status_code == 201, accepted.text
+    touch_id = accepted.json()["touch_id"]
+    path = services.settings.resolved_outbox_dir / f"{touch_id}.eml"
+    email = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(email, EmailMessage)
+    text = email.get_body(("plain",))
+    assert text is not None
+
+    assert "evil.example" not in str(text.get_content()).lower()
+    assert "spam.example" not in str(text.get_content()).lower()
+    assert email["To"].addresses[0].display_name == "", email["To"]
+    with services.session_factory() as session:
+        touch = session.get(Touch, uuid.UUID(touch_id))
+        assert touch is not None
+        lead = session.get(Lead, touch.lead_id)
+        assert lead is not None
+        assert (lead.first_name, lead.last_name) == (EVIL, "www.spam.example")

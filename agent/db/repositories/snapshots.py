@@ -28,6 +28,7 @@ from agent.domain import (
     TouchRecord,
     TouchState,
     normalise_email,
+    person_name,
 )
 
 ALL_CHANNELS = "all"
@@ -40,8 +41,8 @@ T = TypeVar("T")
 def lead_context(lead: Lead, *, inquiry_text: str | None = None) -> LeadContext:
     return LeadContext(
         id=str(lead.id),
-        first_name=lead.first_name,
-        last_name=lead.last_name,
+        first_name=person_name(lead.first_name),
+        last_name=person_name(lead.last_name),
         email=lead.email,
         phone=lead.phone,
         company=lead.company,
