@@ -146,11 +146,13 @@ class InquiryIn(Strict):
         "lead's consent unchanged. `false` withdraws it.",
     )
     idempotency_key: ClientKey | None = None
-    language: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True)] | None = Field(
-        default=None,
-        description="The language the lead wants to be written to in, ISO 639-1 (e.g. `es`). Without it, "
-        "the language they ask for in the message, or the one it is written in, when sure.",
-        examples=["es"],
+    language: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=8)] | None = (
+        Field(
+            default=None,
+            description="The language the lead wants to be written to in, ISO 639-1 (e.g. `es`). Without it, "
+            "the language they ask for in the message, or the one it is written in, when sure.",
+            examples=["es"],
+        )
     )
 
     _tz = field_validator("timezone")(_check_timezone)
