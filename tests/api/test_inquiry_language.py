@@ -26,6 +26,7 @@ from agent.settings import Settings
 from agent.worker import tick
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
+from knowledge.types import RetrievalQuery
 from tests.conftest import FakeClock
 from tests.factories import inquiry_payload
 
@@ -224,3 +225,15 @@ class TestLanguageAtTheInquiry:
             assert "language.not_written" in codes
             assert any("French" in g["message"] for g in touch.guardrails)
         assert _emails(casa_verde) == []
+
+
+class TestRetrievalPrefersTheLeadsLanguage:
+    def test_documents_in_the_lead_s_language_come_first(self, casa_verde_knowledge: KnowledgeBase) -> None:
+        def first(language: str | None) -> str:
+            query = RetrievalQuery.for_lead(
+                need=None, inquiry="How long does a kitchen remodel take?", purpose="faq", language=language
+            )
+            return casa_verde_knowledge.retrieve(query)[0].id
+
+        assert casa_verde_knowledge.documents[first(None)].language is None  # English, unmarked
+        assert casa_verde_knowledge.documents[first("es")].language == "es"

@@ -220,6 +220,21 @@ class TestReviewWhenNothingFits:
         (flag,) = [v for v in outcome.violations if v.code == LANGUAGE_NO_SOURCE]
         assert "Spanish" in flag.message and "¿Tienen garantía?" in flag.message
 
+    def test_the_model_is_not_called_for_a_language_the_company_does_not_write(self) -> None:
+        class Model:
+            kind = DrafterKind.LLM
+            calls = 0
+
+            def draft(self, request: DraftRequest) -> Draft:
+                Model.calls += 1
+                raise AssertionError("the model should not be asked")
+
+        outcome = DraftingPipeline(Model(), Composer()).produce(_request(identity=ENGLISH_ONLY))
+
+        assert Model.calls == 0
+        assert outcome.fallback_reason == "the company does not write in Spanish"
+        assert LANGUAGE_NOT_WRITTEN in [v.code for v in outcome.violations]
+
     def test_a_spanish_lead_of_a_bilingual_company_is_not_held(self) -> None:
         outcome = DraftingPipeline(Composer(), Composer()).produce(_request())
 
