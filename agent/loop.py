@@ -39,6 +39,7 @@ from agent.domain import (
     TouchState,
 )
 from agent.drafting.base import DraftRequest
+from agent.drafting.language import preferred_source_language
 from agent.drafting.pipeline import DraftingPipeline, DraftOutcome
 from agent.drafting.questions import find_questions, question_language
 from agent.guardrails import PriorMessage
@@ -328,6 +329,7 @@ class AgentLoop:
             industry=context.industry,
             already_sent=snapshot.sent_source_ids,
             today=now.date(),
+            language=preferred_source_language(self.identity, context),
         )
         sources = tuple(self.knowledge.retrieve(query))
         answers = lead_answers(self.knowledge, context, action.purpose, now.date())

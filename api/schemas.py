@@ -22,6 +22,7 @@ from pydantic import (
 
 from agent import fields
 from agent.domain import Channel, EventType, LeadStatus
+from agent.drafting.language import ISO_639_1
 from agent.services.decide import Foresight
 from agent.services.leads import History
 
@@ -145,8 +146,25 @@ class InquiryIn(Strict):
         "lead's consent unchanged. `false` withdraws it.",
     )
     idempotency_key: ClientKey | None = None
+    language: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=8)] | None = (
+        Field(
+            default=None,
+            description="The language the lead wants to be written to in, ISO 639-1 (e.g. `es`). Without it, "
+            "the language they ask for in the message, or the one it is written in, when sure.",
+            examples=["es"],
+        )
+    )
 
     _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("language")
+    @classmethod
+    def _iso_639_1(cls, value: str | None) -> str | None:
+        if value is not None and value not in ISO_639_1:
+            raise ValueError(
+                f"`language` must be a two-letter ISO 639-1 code such as en or es (got {value!r})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _reachable(self) -> InquiryIn:

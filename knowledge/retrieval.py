@@ -180,6 +180,8 @@ class KnowledgeBase:
             return []
         text = _search_text(query)
         fetch = min(MAX_FETCH, (query.k + len(query.exclude_document_ids)) * 3)
+        if query.language:  # the documents in the lead's language may score below the first few hits
+            fetch = MAX_FETCH
         industry = _slug(query.industry) if query.industry else None
         bonus = SERVICE_BONUS if query.services else 0.0
 
@@ -202,6 +204,10 @@ class KnowledgeBase:
             ]
 
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
+        if query.language:
+            # Documents in the lead's language first (the best of them first): a draft quotes its first
+            # source, and a Spanish-speaking lead should read Spanish. The others fill what is left.
+            ranked.sort(key=lambda item: documents[item[1].chunk.document_id].language != query.language)
         applies = [item for item in ranked if _applies(documents, item[1].chunk.document_id, industry)]
         others = [item for item in ranked if not _applies(documents, item[1].chunk.document_id, industry)]
         # The lead's own industry first, even when another industry's document scores higher: drafts lead

@@ -95,6 +95,7 @@ class RetrievalQuery:
     exclude_document_ids: frozenset[str] = frozenset()  # already sent to this lead: never again
     k: int = 3
     today: date | None = None  # when given, offers not valid on it (not started, expired) are dropped
+    language: str | None = None  # documents in this language (their `language`) come first, when any fit
 
     @classmethod
     def for_lead(
@@ -108,6 +109,7 @@ class RetrievalQuery:
         already_sent: Iterable[str] = (),
         k: int = 3,
         today: date | None = None,
+        language: str | None = None,
     ) -> RetrievalQuery:
         """The query for one touch to one lead: the touch's fixed topic if it has one (``PURPOSE_TOPICS``),
         their stated need, then their inquiry in their own words."""
@@ -122,6 +124,7 @@ class RetrievalQuery:
             exclude_document_ids=frozenset(already_sent),
             k=k,
             today=today,
+            language=language,
         )
 
 

@@ -60,11 +60,12 @@ def answer_paragraphs(
         for i, a in enumerate(answers)
     ]
     if unanswered:
-        asked = " and ".join(f'"{echo(q)}"' for q in unanswered)
+        asked = str(bank.get("and", " and ")).join(f'"{echo(q)}"' for q in unanswered)
         frame = "unanswered_after" if answers else "unanswered_only"
         if key == "sms_answer":  # a text has no room to repeat them: it says how many
             frame = f"sms_{frame}"
-            asked = "question" if len(unanswered) == 1 else "questions"
+            one, many = bank.get("question_words", ("question", "questions"))
+            asked = one if len(unanswered) == 1 else many
         paragraphs.append(_pick(bank[frame], {"questions": asked}, seed))
     return paragraphs
 

@@ -14,11 +14,13 @@ import hashlib
 import re
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from agent.domain import Channel, CompanyIdentity, DrafterKind
 from agent.drafting import answering
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
+from agent.drafting.language import source_language, writing_language
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
 from agent.guardrails.readability import reading_grade
@@ -50,32 +52,73 @@ _FORMATTER = string.Formatter()
 class Composer:
     kind = DrafterKind.COMPOSER
 
-    def __init__(self, phrasebook: PromptFile | None = None) -> None:
+    def __init__(
+        self, phrasebook: PromptFile | None = None, translations: Mapping[str, PromptFile] | None = None
+    ) -> None:
         self.book = phrasebook or load_prompt_file("composer")
+        self._translations: dict[str, PromptFile | None] = dict(translations or {})
+
+    @property
+    def language(self) -> str:
+        """The language of the main phrase bank (``composer.yaml``)."""
+        return str(self.book.data.get("language", "en"))
+
+    def phrasebook(self, language: str) -> PromptFile | None:
+        """The phrase bank in ``language``: ``composer.yaml`` for its own, ``composer.<language>.yaml``
+        for another (docs/drafting.md, "Another language"), or None when there is none."""
+        if language == self.language:
+            return self.book
+        if language not in self._translations:
+            try:
+                self._translations[language] = load_prompt_file(f"composer.{language}")
+            except PromptError as exc:
+                if "is missing" not in str(exc):
+                    raise
+                self._translations[language] = None
+        return self._translations[language]
+
+    def writes(self, language: str) -> bool:
+        return self.phrasebook(language) is not None
 
     def draft(self, request: DraftRequest) -> Draft:
+        """In the lead's language when the company writes in it and a phrase bank for it exists, quoting
+        only sources in that language; otherwise in the main bank's (the pipeline then holds the touch)."""
+        language = writing_language(request.identity, request.lead)
+        book = self.phrasebook(language) or self.book
+        written = str(book.data.get("language", language))
+        request = replace(
+            request,
+            sources=tuple(
+                s for s in request.sources if source_language(request.identity, s.language) == written
+            ),
+        )
         tone = request.tone_profile
-        values = _values(request)
+        values = _values(request, english=written == "en")
         allow_hard = hard_ask_allowed(guardrail_context(request))
         if request.answers or request.unanswered:
-            return self._answering(request, tone, values, allow_hard)
+            return self._answering(book, request, tone, values, allow_hard)
         if request.channel is Channel.SMS:
-            body, ask = self._sms(request, {**values, **_source_values(request, 30)}, allow_hard)
+            body, ask = self._sms(book, request, {**values, **_source_values(request, 30)}, allow_hard)
             subject = None
         else:
-            subject, body, ask = self._email(request, tone, values, allow_hard)
+            subject, body, ask = self._email(book, request, tone, values, allow_hard)
         return Draft(
             subject=subject,
             body=body,
             call_to_action=ask,
             source_ids=tuple(sorted(body_source_ids(body, request.sources))),
             drafter=DrafterKind.COMPOSER,
-            label=str(self.book.data["label"]),
-            prompt_version=self.book.version,
+            label=str(book.data["label"]),
+            prompt_version=book.version,
         )
 
     def _email(
-        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+        self,
+        book: PromptFile,
+        request: DraftRequest,
+        tone: ToneProfile,
+        values: Mapping[str, str],
+        allow_hard: bool,
     ) -> tuple[str, str, str]:
         """Quote more of the source, then add the no-source paragraph, until the email is long enough.
 
@@ -84,7 +127,9 @@ class Composer:
         figures_first = tone.emphasis is Emphasis.DATA
         for summary_words in SUMMARY_WORDS[tone.length]:
             quoted = _source_values(request, summary_words, figures_first=figures_first)
-            subject, paragraphs, ask = self._email_parts(request, tone, {**values, **quoted}, allow_hard)
+            subject, paragraphs, ask = self._email_parts(
+                book, request, tone, {**values, **quoted}, allow_hard
+            )
             # An acknowledgment's opening is its thanks: it never goes, however short the lead's tone.
             if tone.length is Length.SHORT and "source_summary" in quoted and not _is_acknowledgment(request):
                 without_opening = [paragraphs[0], *paragraphs[2:]]
@@ -94,20 +139,25 @@ class Composer:
             if _words(paragraphs) >= MIN_EMAIL_WORDS:
                 break
         else:
-            bank = self.book.data["purposes"][request.purpose.value]
+            bank = book.data["purposes"][request.purpose.value]
             extra = _pick(bank["value_without_source"], values, _seed(request)) or ""
             if extra not in paragraphs:
                 paragraphs.insert(-2, extra)
         return subject, "\n\n".join(p for p in paragraphs if p), ask
 
     def _email_parts(
-        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+        self,
+        book: PromptFile,
+        request: DraftRequest,
+        tone: ToneProfile,
+        values: Mapping[str, str],
+        allow_hard: bool,
     ) -> tuple[str, list[str], str]:
-        bank = self.book.data["purposes"][request.purpose.value]
+        bank = book.data["purposes"][request.purpose.value]
         formality = tone.formality.value
         seed = _seed(request)
-        greeting = _pick(self.book.data["greeting"][formality], values, seed) or _pick(
-            self.book.data["greeting_fallback"][formality], values, seed
+        greeting = _pick(book.data["greeting"][formality], values, seed) or _pick(
+            book.data["greeting_fallback"][formality], values, seed
         )
         opening = _pick_toned(bank, "opening", tone.emphasis, values, seed + 1) or ""
         value = None
@@ -118,20 +168,24 @@ class Composer:
             value = _pick(bank["value_without_source"], values, seed + 2) or ""
         elif "source_url" in values:
             value = f"{value} {values['source_url']}"
-        ask = self._ask(bank["ask"], values, seed + 3, allow_hard)
-        signoff = _pick(self.book.data["signoff"][formality], values, seed + 4) or ""
+        ask = self._ask(bank["ask"], values, seed + 3, allow_hard, book.data.get("soft_ask", SOFT_ASK))
+        signoff = _pick(book.data["signoff"][formality], values, seed + 4) or ""
         subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
-        subject = _pick(subjects, values, seed + 5) or "Following up"
+        subject = _pick(subjects, values, seed + 5) or str(book.data.get("fallback_subject", "Following up"))
         return subject, [greeting or "", opening, value, ask, signoff], ask
 
     @staticmethod
-    def _ask(variants: Sequence[str], values: Mapping[str, str], seed: int, allow_hard: bool) -> str:
+    def _ask(
+        variants: Sequence[str], values: Mapping[str, str], seed: int, allow_hard: bool, soft: str = SOFT_ASK
+    ) -> str:
         """One ask; a call is offered only when the value-per-ask rule allows it."""
         usable = [v for v in variants if allow_hard or not is_hard_ask(_fill(v, values) or "")]
-        return _pick(usable, values, seed) or SOFT_ASK
+        return _pick(usable, values, seed) or soft
 
-    def _sms(self, request: DraftRequest, values: Mapping[str, str], allow_hard: bool) -> tuple[str, str]:
-        bank = self.book.data["sms"]
+    def _sms(
+        self, book: PromptFile, request: DraftRequest, values: Mapping[str, str], allow_hard: bool
+    ) -> tuple[str, str]:
+        bank = book.data["sms"]
         kind = "acknowledgment" if request.purpose.value == "acknowledgment" else "default"
         seed = _seed(request)
         text = _pick(_most_personal(bank[kind], values), values, seed) or _first_usable(
@@ -144,25 +198,33 @@ class Composer:
         return f"{text} {bank['opt_out']}", text
 
     def _answering(
-        self, request: DraftRequest, tone: ToneProfile, values: Mapping[str, str], allow_hard: bool
+        self,
+        book: PromptFile,
+        request: DraftRequest,
+        tone: ToneProfile,
+        values: Mapping[str, str],
+        allow_hard: bool,
     ) -> Draft:
         """The reply to what the lead asked: each question answered with its sentence, the ones a person
         will answer named, and one ask about what they asked (composer.yaml ``answering``)."""
-        bank = self.book.data["answering"]
+        bank = book.data["answering"]
         seed = _seed(request)
-        ask = self._ask(bank["ask" if request.answers else "ask_unanswered"], values, seed + 3, allow_hard)
+        soft = str(book.data.get("soft_ask", SOFT_ASK))
+        ask = self._ask(
+            bank["ask" if request.answers else "ask_unanswered"], values, seed + 3, allow_hard, soft
+        )
         if request.channel is Channel.SMS:
-            body = answering.sms_body(request, self.book.data, values, ask, seed)
+            body = answering.sms_body(request, book.data, values, ask, seed)
             subject = None
         else:
             formality = tone.formality.value
-            greeting = _pick(self.book.data["greeting"][formality], values, seed) or _pick(
-                self.book.data["greeting_fallback"][formality], values, seed
+            greeting = _pick(book.data["greeting"][formality], values, seed) or _pick(
+                book.data["greeting_fallback"][formality], values, seed
             )
-            signoff = _pick(self.book.data["signoff"][formality], values, seed + 4) or ""
+            signoff = _pick(book.data["signoff"][formality], values, seed + 4) or ""
             opening = _pick(bank["opening"], values, seed + 1) or ""
             subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
-            subject = _pick(subjects, values, seed + 5) or "Your questions"
+            subject = _pick(subjects, values, seed + 5) or str(bank.get("fallback_subject", "Your questions"))
             body = answering.email_body(
                 request, bank, greeting or "", opening, ask, signoff, seed, min_words=MIN_EMAIL_WORDS
             )
@@ -175,8 +237,8 @@ class Composer:
             call_to_action=ask,
             source_ids=tuple(sorted(cited)),
             drafter=DrafterKind.COMPOSER,
-            label=str(self.book.data["label"]),
-            prompt_version=self.book.version,
+            label=str(book.data["label"]),
+            prompt_version=book.version,
         )
 
 
@@ -236,14 +298,14 @@ def _seed(request: DraftRequest) -> int:
     return int.from_bytes(hashlib.sha256(material.encode()).digest()[:4], "big")
 
 
-def _values(request: DraftRequest) -> dict[str, str]:
+def _values(request: DraftRequest, *, english: bool = True) -> dict[str, str]:
     """Only real, non-empty facts become values; a missing one removes the variants that need it."""
     lead = request.lead
     slot_a, slot_b = request.slots
     values = {
         "first_name": _first_name(lead.first_name),
         "company": (lead.company or "").strip(),
-        "need": _short_need(lead.need),
+        "need": _short_need(lead.need, english=english),
         "company_name": request.identity.name,
         "sender_first": request.identity.sender_name.split()[0],
         "sender_name": request.identity.sender_name,
@@ -277,14 +339,15 @@ def _first_name(name: str | None) -> str:
     return name.title() if name.islower() or name.isupper() else name
 
 
-def _short_need(need: str | None) -> str:
-    """The lead's need as a noun phrase ("about how to cut no-shows"), or nothing if it is too long."""
+def _short_need(need: str | None, *, english: bool = True) -> str:
+    """The lead's need as a noun phrase ("about how to cut no-shows"), or nothing if it is too long.
+    ("how to" is English: in another language the lead's words stand as they wrote them.)"""
     if not need:
         return ""
     need_words = need.strip().rstrip(".!?").split()
     if not need_words or len(need_words) > MAX_NEED_WORDS:
         return ""
-    if need_words[0].lower() in ACTION_VERBS:
+    if english and need_words[0].lower() in ACTION_VERBS:
         need_words = ["how", "to", need_words[0].lower(), *need_words[1:]]
     return " ".join(need_words)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from agent.domain import DrafterKind
 from agent.drafting.base import Draft, Drafter, DraftingError, DraftRequest, Usage, guardrail_context
+from agent.drafting.language import name, source_language, writing_language, written_for
 from agent.guardrails import Check, DraftText, Violation, run_checks
 
 logger = logging.getLogger(__name__)
@@ -106,14 +107,22 @@ class DraftingPipeline:
         return self.primary is not self.fallback
 
     def produce(self, request: DraftRequest) -> DraftOutcome:
-        """The best draft for ``request``, held for a person when a question in it needs one."""
-        return with_questions_to_check(request, self._produce(request))
+        """The best draft for ``request``, held for a person when a question in it needs one, or when it
+        cannot be written in the lead's language."""
+        return self._held(request, self._produce(request))
+
+    def _held(self, request: DraftRequest, outcome: DraftOutcome) -> DraftOutcome:
+        return with_language_to_check(request, with_questions_to_check(request, outcome), self.fallback)
 
     def _produce(self, request: DraftRequest) -> DraftOutcome:
         attempts: list[Attempt] = []
         best: tuple[Draft, list[Violation]] | None = None
         reason = None
-        if self.has_llm:
+        if self.has_llm and not written_for(request.identity, request.lead):
+            # The company does not write in the lead's language: the touch goes to a person whatever is
+            # drafted, so the model's time is not spent on it.
+            reason = f"the company does not write in {name(request.lead.language or '')}"
+        elif self.has_llm:
             attempt_request = request
             for _ in range(1 + self.repairs):
                 result = self._attempt(self.primary, attempt_request, attempts)
@@ -153,7 +162,7 @@ class DraftingPipeline:
                 elapsed_ms=(self.clock() - started) * 1000,
             )
             reason = f"the model missed the {seconds:g} s deadline"
-            outcome = with_questions_to_check(request, self._fall_back(request, [attempt], None, reason))
+            outcome = self._held(request, self._fall_back(request, [attempt], None, reason))
             return replace(outcome, deadline_missed=True), future
 
     def _fall_back(
@@ -256,6 +265,64 @@ def with_questions_to_check(request: DraftRequest, outcome: DraftOutcome) -> Dra
         for question in to_check
     )
     return replace(outcome, violations=(*outcome.violations, *flags))
+
+
+LANGUAGE_NOT_WRITTEN = "language.not_written"
+LANGUAGE_NO_SOURCE = "language.no_source"
+
+
+def with_language_to_check(request: DraftRequest, outcome: DraftOutcome, composer: object) -> DraftOutcome:
+    """A touch that cannot be written in the lead's language goes to review with the reason, never out
+    in another language: the company does not write in it (its profile's ``languages``), the composer
+    has no phrase bank in it, or an answer is quoted from a document in another language.
+    """
+    lead = request.lead
+    if not lead.language:
+        return outcome
+    wanted = name(lead.language)
+    flags: list[Violation] = []
+    if not written_for(request.identity, lead):
+        listed = ", ".join(request.identity.languages)
+        flags.append(
+            Violation(
+                LANGUAGE_NOT_WRITTEN,
+                f"The lead writes in {wanted}, and the company profile's languages ({listed}) do not "
+                f"include it: reply to them yourself in {wanted}, or add `{lead.language}` to `languages`.",
+            )
+        )
+    elif outcome.draft.drafter is DrafterKind.COMPOSER and not _writes(composer, lead.language):
+        flags.append(
+            Violation(
+                LANGUAGE_NOT_WRITTEN,
+                f"The lead writes in {wanted}, and the composer has no templates in it "
+                f"(prompts/composer.{lead.language}.yaml): write this one yourself in {wanted}.",
+            )
+        )
+    else:
+        language = writing_language(request.identity, lead)
+        other = [
+            a.question
+            for a in request.answers
+            if source_language(request.identity, a.language) != language
+            and any(q in outcome.draft.body for q in a.quoted)
+        ]
+        flags.extend(
+            Violation(
+                LANGUAGE_NO_SOURCE,
+                f'The lead writes in {wanted}, and the knowledge base answers "{question}" only in another '
+                f"language: answer it yourself in {wanted}, or add a document in it (`language: "
+                f"{lead.language}`).",
+            )
+            for question in other
+        )
+    if not flags:
+        return outcome
+    return replace(outcome, violations=(*outcome.violations, *flags))
+
+
+def _writes(composer: object, language: str) -> bool:
+    writes = getattr(composer, "writes", None)
+    return bool(writes(language)) if callable(writes) else language == "en"
 
 
 def _cleaner(

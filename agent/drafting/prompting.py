@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from agent.domain import Channel
 from agent.drafting.base import DraftRequest, guardrail_context
+from agent.drafting.language import name, writing_language
 from agent.guardrails import hard_ask_allowed
 from prompts.loader import PromptError, PromptFile
 
@@ -114,6 +115,12 @@ def render(prompts: PromptFile, request: DraftRequest) -> ChatMessages:
         parts.append(repair + "\n" + block("previous_draft", request.rejected_body))
     if request.channel is Channel.EMAIL and lead.first_name:
         parts.append(f'Greet them as "{lead.first_name}".')
+    language = writing_language(request.identity, lead)
+    if language != "en":  # English prompts stay as they were: the templates are written in English
+        parts.append(
+            f"Write the whole message, subject included, in {name(language)}, the lead's language"
+            + (", addressing them as usted." if language == "es" else ".")
+        )
     return ChatMessages(system=system, user="\n\n".join(parts))
 
 

@@ -19,9 +19,9 @@ def _identifier() -> Any:
     return identifier
 
 
-def detect(text: str) -> str | None:
+def detect(text: str, *, min_confidence: float = MIN_CONFIDENCE) -> str | None:
     """ISO 639-1 of ``text``, or None when it is too short or too mixed to say."""
     if sum(c.isalpha() for c in text) < MIN_LETTERS:
         return None
     language, confidence = _identifier().classify(text[:1000])
-    return str(language) if confidence >= MIN_CONFIDENCE else None
+    return str(language) if confidence >= min_confidence else None

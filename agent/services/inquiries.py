@@ -23,8 +23,10 @@ from agent.db.models import Event, Lead
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, TouchPurpose, TouchState, normalise_email
+from agent.drafting.language import stated_language
 from agent.loop import StepResult
 from agent.policy import Stop
+from agent.replies.language import detect
 from agent.services import leads
 from agent.services.edges import Edges
 from agent.services.errors import Conflict, Invalid
@@ -48,6 +50,7 @@ class Inquiry:
     consent_email: bool | None = None
     consent_sms: bool | None = None
     idempotency_key: str | None = None
+    language: str | None = None  # ISO 639-1 the lead asked for (the form's language field)
 
     def email_consent(self) -> bool:
         """What a new lead's email consent is. Stated, it is what they said; unstated, writing to us
@@ -60,8 +63,22 @@ class Inquiry:
         """A digest of everything the inquiry says (its key aside), kept with the key: a retry carries
         the same body, a reused key with another body is told so (``_replay``)."""
         said = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "idempotency_key"}
+        if said["language"] is None:
+            del said["language"]  # an inquiry without it digests as it did before the field existed
         canonical = json.dumps(said, sort_keys=True, default=str, ensure_ascii=False)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    def stated_language(self) -> str | None:
+        """The lead's language, when this inquiry tells: the form's field, what they ask for in their
+        words ("escríbame en español"), or, for a message long enough to tell, the language it is
+        written in (only when the detector is sure)."""
+        if self.language:
+            return self.language
+        return stated_language(self.message) or (
+            detect(self.message, min_confidence=DETECT_CONFIDENCE)
+            if len(self.message.split()) >= DETECT_MIN_WORDS
+            else None
+        )
 
     def key(self) -> str:
         """The caller's key, or one derived from the content: a re-posted form is the same inquiry."""
@@ -84,6 +101,8 @@ class InquiryOutcome:
     decision: str
 
 
+DETECT_MIN_WORDS = 4  # "One more question" says nothing sure of a language
+DETECT_CONFIDENCE = 0.9  # stricter than for a reply: a wrong guess would send every touch to review
 SOURCE_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS}
 IMPLIES_NO_EMAIL = frozenset({"sms"})  # sources whose inquiry is no request to be emailed
 UPDATABLE = ("first_name", "last_name", "company", "role", "industry", "need")
@@ -111,6 +130,7 @@ def submit_inquiry(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
 
 def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
     now = services.clock()
+    language = inquiry.stated_language()
     # Retrieve for the acknowledgment before the transaction takes the lead's row (on SQLite, the one
     # write lock): the step's own query for a new lead is this one, and finds the answer ready.
     services.knowledge.prepare(
@@ -120,9 +140,10 @@ def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
             purpose=TouchPurpose.ACKNOWLEDGMENT.value,
             industry=(inquiry.industry or "").strip() or None,
             today=now.date(),
+            language=_preferred(services, language),
         )
     )
-    recorded = retrying(lambda: _record(services, inquiry, now), what="inquiry")
+    recorded = retrying(lambda: _record(services, inquiry, now, language), what="inquiry")
     if isinstance(recorded, InquiryOutcome):
         return recorded
     lead_id, event_id, created = recorded
@@ -142,8 +163,14 @@ def _submit(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
         return _outcome(stored, stepped or gone, created)
 
 
+def _preferred(services: Edges, language: str | None) -> str | None:
+    """The language the acknowledgment's retrieval prefers (as ``AgentLoop.draft_request`` will)."""
+    identity = services.identity
+    return language if language in identity.languages[1:] else None
+
+
 def _record(
-    services: Edges, inquiry: Inquiry, now: datetime
+    services: Edges, inquiry: Inquiry, now: datetime, language: str | None
 ) -> InquiryOutcome | tuple[uuid.UUID, uuid.UUID, bool]:
     """One transaction: the lead (found or born, locked), the event, and without a model the step too.
 
@@ -161,6 +188,8 @@ def _record(
         if existing is not None:
             return _replay(existing, inquiry)
         _update_lead(session, lead, inquiry, now)
+        if language:
+            lead.language = language
         event = events.add(
             Event(
                 lead_id=lead.id,
