@@ -44,6 +44,7 @@ from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.db.repositories.touches import TouchRepository
 from agent.domain import Channel, EventType, LeadStatus, TouchState, person_name
+from agent.replies.language import detect
 from agent.services import suppression, tasks
 from agent.services import touches as touch_states
 from agent.signing import LinkSigner, link_key
@@ -234,6 +235,7 @@ class Outbox:
             ),
             open_pixel_url=self.links.open_url(touch.id) if track else None,
             call_to_action=touch.call_to_action,
+            language=detect(touch.body),  # our footer in the language the body is written in
         )
 
     def links_in(self, touch: Touch) -> tuple[str, ...]:

@@ -68,6 +68,7 @@ class OutgoingMessage:
     tracked_links: tuple[tuple[str, str], ...] = ()
     open_pixel_url: str | None = None
     call_to_action: str | None = None
+    language: str | None = None  # ISO 639-1 of the body (the lead's): our own footer lines follow it
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
@@ -41,16 +42,62 @@ def find_urls(text: str) -> list[str]:
     return [match.group(0).rstrip(_TRAILING) for match in _URL.finditer(text)]
 
 
-def footer_text(identity: CompanyIdentity, unsubscribe_url: str, preferences_url: str | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class FooterWords:
+    """The words our own lines around a message use, in the language the message is written in."""
+
+    receiving: str  # {company}
+    unsubscribe_line: str  # {url}
+    preferences_line: str  # {url}
+    unsubscribe: str
+    preferences: str
+    subject: str  # when a draft has none: {company}
+
+
+FOOTER_WORDS = {
+    "en": FooterWords(
+        receiving="You are receiving this because you contacted {company}.",
+        unsubscribe_line="Unsubscribe with one click: {url}",
+        preferences_line="Fewer emails, or another channel: {url}",
+        unsubscribe="Unsubscribe",
+        preferences="Email preferences",
+        subject="A note from {company}",
+    ),
+    "es": FooterWords(
+        receiving="Recibe este mensaje porque se puso en contacto con {company}.",
+        unsubscribe_line="Darse de baja con un clic: {url}",
+        preferences_line="Menos correos, u otro canal: {url}",
+        unsubscribe="Darse de baja",
+        preferences="Preferencias de correo",
+        subject="Un mensaje de {company}",
+    ),
+}
+
+
+def footer_words(language: str | None) -> FooterWords:
+    """A message in Spanish ends in Spanish: the footer follows the body's language (English when we
+    have no wording in it)."""
+    return FOOTER_WORDS.get(language or "en", FOOTER_WORDS["en"])
+
+
+def footer_text(
+    identity: CompanyIdentity,
+    unsubscribe_url: str,
+    preferences_url: str | None = None,
+    *,
+    language: str | None = None,
+) -> str:
+    words = footer_words(language)
     lines = [
         "--",
         f"{identity.sender_name}, {identity.name}",
         identity.postal_address,
-        f"You are receiving this because you contacted {identity.name}. "
-        f"Unsubscribe with one click: {unsubscribe_url}",
+        words.receiving.format(company=identity.name)
+        + " "
+        + words.unsubscribe_line.format(url=unsubscribe_url),
     ]
     if preferences_url:
-        lines.append(f"Fewer emails, or another channel: {preferences_url}")
+        lines.append(words.preferences_line.format(url=preferences_url))
     return "\n".join(lines)
 
 
@@ -102,7 +149,10 @@ def build_email(message: OutgoingMessage, identity: CompanyIdentity, *, now: dat
     email["To"] = _address(message.to_name or "", message.to_address)
     if identity.reply_to:
         email["Reply-To"] = identity.reply_to
-    email["Subject"] = one_line(message.subject or "") or f"A note from {one_line(identity.name)}"
+    words = footer_words(message.language)
+    email["Subject"] = one_line(message.subject or "") or words.subject.format(
+        company=one_line(identity.name)
+    )
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message.message_id
     if message.in_reply_to:
@@ -113,7 +163,9 @@ def build_email(message: OutgoingMessage, identity: CompanyIdentity, *, now: dat
     email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email["X-Touchpoint-Touch"] = message.touch_id
 
-    footer = footer_text(identity, message.unsubscribe_url, message.preferences_url)
+    footer = footer_text(
+        identity, message.unsubscribe_url, message.preferences_url, language=message.language
+    )
     email.set_content(f"{message.body}\n\n{footer}\n")
     email.add_alternative(_html(message, identity), subtype="html")
     return email
@@ -132,9 +184,11 @@ def _html(message: OutgoingMessage, identity: CompanyIdentity) -> str:
         f"<p>{_linkify(paragraph, tracked).replace(chr(10), '<br>')}</p>"
         for paragraph in message.body.split("\n\n")
     )
+    words = footer_words(message.language)
     unsubscribe = html.escape(message.unsubscribe_url, quote=True)
+    preferences_url = html.escape(message.preferences_url or "", quote=True)
     preferences = (
-        f' · <a href="{html.escape(message.preferences_url, quote=True)}">Email preferences</a>'
+        f' · <a href="{preferences_url}">{html.escape(words.preferences)}</a>'
         if message.preferences_url
         else ""
     )
@@ -147,7 +201,8 @@ def _html(message: OutgoingMessage, identity: CompanyIdentity) -> str:
         '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">'
         f'{paragraphs}<hr><p style="color:#666;font-size:12px">{html.escape(identity.sender_name)}, '
         f"{html.escape(identity.name)}<br>{html.escape(identity.postal_address)}<br>"
-        f'<a href="{unsubscribe}">Unsubscribe</a>{preferences}</p>{pixel}</body></html>\n'
+        f'<a href="{unsubscribe}">{html.escape(words.unsubscribe)}</a>{preferences}</p>'
+        f"{pixel}</body></html>\n"
     )
 
 

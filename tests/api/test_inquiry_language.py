@@ -131,6 +131,14 @@ class TestSpanishSpeakingLead:
         ), text
         assert "personalmente" in text and ("Gracias" in text or "gracias" in text)
         assert "Lucía" in text
+        # Our own lines follow the body (found reading the e-mail as Marisol would: an English footer
+        # under a Spanish message).
+        whole = acknowledgment.get_body(preferencelist=("plain",))
+        assert whole is not None
+        footer = str(whole.get_content()).split("\n--\n")[1]
+        assert "Darse de baja con un clic" in footer and "Unsubscribe" not in footer, footer
+        html_part = acknowledgment.get_body(preferencelist=("html",))
+        assert html_part is not None and ">Darse de baja</a>" in str(html_part.get_content())
 
         start = clock.now
         for hours in range(6, 24 * 2 + 1, 6):  # the worker, every 6 hours, to the end of day 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from agent.channels.email_message import build_email, email_bytes, find_urls
+from agent.channels.email_message import build_email, email_bytes, find_urls, footer_text
+from agent.domain import CompanyIdentity
 from tests.agent.channels.messages import IDENTITY, NOW, outgoing
 
 TRACKED = "https://touchpoint.example/t/c/signed"
@@ -101,3 +102,21 @@ class TestBuildEmail:
         message = parsed(unsubscribe_url=long_url)
 
         assert message["List-Unsubscribe"] == f"<{long_url}>"
+
+
+def test_the_footer_follows_the_language_of_the_body() -> None:
+    """A Spanish message ended in an English footer ("You are receiving this ... Unsubscribe"): our
+    own lines are written in the body's language, English when there is no wording in it."""
+    identity = CompanyIdentity(
+        "Casa Verde", "Lucía Reyes", "lucia@casaverde.example", "1 Calle Mayor, Pasadena"
+    )
+    spanish = footer_text(identity, "https://t.example/u/x", "https://t.example/p/x", language="es")
+    english = footer_text(identity, "https://t.example/u/x", language=None)
+    unknown = footer_text(identity, "https://t.example/u/x", language="fi")
+
+    assert "Recibe este mensaje porque se puso en contacto con Casa Verde." in spanish
+    assert "Darse de baja con un clic: https://t.example/u/x" in spanish
+    assert "Menos correos, u otro canal: https://t.example/p/x" in spanish
+    assert "Unsubscribe" not in spanish
+    assert "Unsubscribe with one click: https://t.example/u/x" in english
+    assert unknown == english
