@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from agent.domain import CompanyIdentity
 
-_OPT_OUT = re.compile(r"\b(reply|text|send)\s+stop\b", re.IGNORECASE)
+# The opt-out line the drafter wrote, in English or Spanish ("Responda STOP ..."): the channel adds its
+# English one only when the body has none, so a Spanish text does not end in two languages.
+_OPT_OUT = re.compile(r"\b(reply|text|send|responda|responde|envíe|envía|escriba)\s+stop\b", re.IGNORECASE)
 OPT_OUT_LINE = "Reply STOP to opt out."
 
 

@@ -54,6 +54,11 @@ class TestOptOutLine:
 
         assert with_opt_out(body) == body
 
+    def test_a_spanish_text_keeps_its_own_opt_out_line_and_gets_no_english_one(self) -> None:
+        body = "Hola, Marisol: aquí tiene la guía. Responda STOP para no recibir más mensajes."
+
+        assert with_opt_out(body) == body
+
 
 class TestReplies:
     def test_stop_confirms_and_says_how_to_come_back(self) -> None:
