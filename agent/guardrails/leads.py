@@ -48,7 +48,7 @@ THEY_SAID = re.compile(
 )
 GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|hola|buenos días|buenas tardes|buenas noches|buenas|estimad[oa]|querid[oa])"
-    r"[\s,]+(?:(?:mr|mrs|ms|dr|sr|sra|srta)\.?\s+|doña\s+|don\s+)?((?-i:[A-ZÁÉÍÓÚÑ])[\wáéíóúñ'’-]+)",
+    r"[ \t,]+(?:(?:mr|mrs|ms|dr|sr|sra|srta)\.?\s+|doña\s+|don\s+)?((?-i:[A-ZÁÉÍÓÚÑ])[\wáéíóúñ'’-]+)",
     re.IGNORECASE,
 )
 PLACED = re.compile(r"(?:\b(?:in|at|from|near|en|de|desde|hi|hello|dear|hola)|,)\s+$", re.IGNORECASE)

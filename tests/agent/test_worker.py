@@ -279,11 +279,10 @@ class TestManyWorkersOnPostgres:
         try:
             victim, victim_leases = _kill_one_holding_leases(engine, workers, tmp_path)
             survivors = [w for w in workers if w is not victim]
-            wait_for(
-                lambda: _settled(engine),
-                timeout=240,
-                what=f"every due touch sent or claimed {_logs(tmp_path)}",
-            )
+            try:
+                wait_for(lambda: _settled(engine), timeout=240, what="every due touch sent or claimed")
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}: {_where_it_stands(engine)} {_logs(tmp_path)}") from None
         finally:
             _stop(workers, tmp_path)
         # A claim the killed worker left in "sending" is settled once it is older than the claim timeout:
@@ -386,6 +385,25 @@ def _logs(folder: Path) -> str:
     return "\n".join(
         f"{p.name}: {p.read_text(errors='replace')[-2000:]}" for p in sorted(folder.glob("worker-*.log"))
     )
+
+
+def _where_it_stands(engine: Engine) -> str:
+    """The touches by state, and the leads still due with their lease, for a run that did not settle."""
+    with build_session_factory(engine)() as session:
+        states = Counter(session.scalars(select(Touch.state)).all())
+        held = session.execute(
+            select(Touch.guardrails, Touch.sources, Touch.decision_rules).where(
+                Touch.state == "pending_review"
+            )
+        ).all()
+        due = session.execute(
+            select(Lead.id, Lead.next_action_at, Lead.lease_owner, Lead.lease_expires_at).where(
+                Lead.next_action_at <= utcnow()
+            )
+        ).all()
+    held_rows = [tuple(map(str, row)) for row in held[:3]]
+    due_rows = [tuple(map(str, row)) for row in due[:5]]
+    return f"touches {dict(states)}; held for review: {held_rows}; {len(due)} lead(s) still due: {due_rows}"
 
 
 def _settled(engine: Engine) -> bool:

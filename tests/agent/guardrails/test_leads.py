@@ -56,6 +56,17 @@ class TestAddressee:
             v.code for v in check_grounded(DraftText(Channel.EMAIL, body), context(other_leads=(GARY,)))
         ] == []
 
+    def test_a_greeting_without_a_name_is_not_read_as_one_to_the_next_line(self) -> None:
+        """Found when leads whose name is no name (digits, a link) were greeted without one: "Hi,"
+        followed on the next line by "Here is ..." was read as a greeting to "Here" and held."""
+        nameless = replace(LEAD, first_name=None, last_name=None)
+        body = "Hi,\n\nHere is our no-show calculator: it takes two minutes. Which day hurts most?"
+        assert wrong(body, lead=nameless) == []
+        assert (
+            len(wrong("Hi Gary,\n\nHere is our no-show calculator. Which day hurts most?", lead=nameless))
+            == 1
+        )
+
     def test_a_spanish_greeting_to_someone_else_fires(self) -> None:
         assert len(wrong("Hola, Marisol:\n\n¿Qué día le queda mejor?", lead=ELENA)) == 1
 
