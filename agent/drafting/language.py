@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from agent.domain import CompanyIdentity, LeadContext
+from agent.guardrails.folding import fold
 
 # Every ISO 639-1 code: an inquiry's `language` must be one of them.
 _CODES: Final = (
@@ -72,12 +73,11 @@ _STATED: Final = (
     re.compile(r"\b(?:prefiero|preferimos|hablo|hablamos)\s+(?:el\s+)?" + _LANGUAGE + r"\b"),
     re.compile(r"\ben\s+" + _LANGUAGE + r"\s*,?\s*(?:por favor|porfa|si es posible|gracias)\b"),
 )
-_FOLD: Final = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN")
 
 
 def stated_language(text: str) -> str | None:
     """The language the lead asks to be written to in, in their own words, or None if they do not say."""
-    folded = text.translate(_FOLD).lower()
+    folded = fold(text)
     for pattern in _STATED:
         found = pattern.search(folded)
         if found:
