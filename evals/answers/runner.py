@@ -41,14 +41,12 @@ MIN_MATCH_WORDS = 3
 EVAL_NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 COMPANIES: Mapping[str, tuple[Path, Path]] = {
     "northstar": (REPO / "knowledge" / "content", REPO / "evals" / "guardrails" / "company.yaml"),
-    "casa-verde": (
-        REPO / "evals" / "companies" / "casa-verde" / "knowledge",
-        REPO / "evals" / "companies" / "casa-verde" / "company.yaml",
-    ),
-    "alta-vista": (
-        REPO / "evals" / "companies" / "alta-vista" / "knowledge",
-        REPO / "evals" / "companies" / "alta-vista" / "company.yaml",
-    ),
+    # Every company written for the blind sets (evals/companies/<name>/): a new one needs no code here.
+    **{
+        folder.name: (folder / "knowledge", folder / "company.yaml")
+        for folder in sorted((REPO / "evals" / "companies").iterdir())
+        if (folder / "company.yaml").is_file()
+    },
 }
 CHANNELS = ("email", "sms", "web_form")
 LEAD_FIELDS = ("first_name", "company", "role", "industry", "town", "need")
