@@ -50,7 +50,7 @@ def chat(base_url: str, *, max_tokens: int, **settings: Any) -> ChatOpenAI:
 
 def drafting(base_url: str, version: str) -> DraftingPipeline:
     drafter = LLMDrafter(
-        chat(base_url, temperature=0.0, max_tokens=600),
+        chat(base_url, temperature=0.0, max_tokens=400),
         model_name=MODEL,
         prompts=load_drafter_prompts(version),
         gate=GATE,

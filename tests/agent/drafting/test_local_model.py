@@ -89,7 +89,13 @@ def test_nothing_ungrounded_or_over_long_is_routed_to_send(
     local_llm: str, knowledge_base: KnowledgeBase, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = Settings.load(
-        llm_base_url=local_llm, llm_model="smollm2-135m", llm_timeout_seconds=180, _env_file=None
+        llm_base_url=local_llm,
+        llm_model="smollm2-135m",
+        llm_timeout_seconds=180,
+        # A 150-word email as JSON is under 300 tokens; the cap only cuts a ramble short (the rambling
+        # answer fails its schema either way, and 800 tokens of it cost a minute of CPU here).
+        llm_max_output_tokens=400,
+        _env_file=None,
     )
     models = build_model_access(settings)
     assert models is not None
