@@ -89,13 +89,15 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
     if draft.subject:
         violations += [
             replace(v, message=f"in the subject, {v.message}", start=None, end=None)
-            for v in _check_text(draft.subject, context, corpus)
+            for v in _check_text(draft.subject, context, corpus, heading=True)
         ]
     unique = {(v.code, v.start, v.end, v.message): v for v in violations}.values()
     return sorted(unique, key=lambda v: (v.start or 0, v.code))
 
 
-def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Violation]:
+def _check_text(
+    body: str, context: GuardrailContext, corpus: Corpus, *, heading: bool = False
+) -> list[Violation]:
     violations: list[Violation] = []
     masked = body
 
@@ -189,7 +191,7 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             name.start,
             name.end,
         )
-        for name in ungrounded_names(masked, corpus, context)
+        for name in ungrounded_names(masked, corpus, context, heading=heading)
     ]
     return violations
 
