@@ -362,7 +362,13 @@ def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
         end = start + len(token)
         between = text[previous_end:start]
         ended = previous_token.endswith(".") and previous_token.lower() not in ABBREVIATIONS
-        initial = index == 0 or SENTENCE_OPENER.search(between) is not None or (ended and between.isspace())
+        listed = previous_token.isdigit() and re.fullmatch(r"\)\s+", between) is not None  # "3) We quote"
+        initial = (
+            index == 0
+            or listed
+            or SENTENCE_OPENER.search(between) is not None
+            or (ended and between.isspace())
+        )
         adjacent = bool(current) and JOIN.fullmatch(between) is not None and not ended
         capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
         if capitalised and adjacent:
