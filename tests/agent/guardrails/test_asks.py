@@ -96,6 +96,27 @@ class TestIsAsk:
         assert is_hard_ask(sentence) is hard
 
 
+class TestAskAfterASemicolon:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The next step is a short checklist; reply with the day that hurts most.",
+            "If it helps, I can send the reminder template; just say the word.",
+            "We can set it up for Saturdays — just reply with your busiest hour.",
+        ],
+    )
+    def test_a_request_after_a_semicolon_or_dash_is_a_next_step(self, sentence: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{VALUE}\n\n{sentence}\n\nBest,\nMaya")
+        assert check_call_to_action(draft, context()) == []
+
+    def test_a_list_after_a_colon_asks_nothing(self) -> None:
+        draft = email(
+            body=f"Hi Dana,\n\n{VALUE} Clients book in three steps: pick a service, pick a time."
+            "\n\nBest,\nMaya"
+        )
+        assert codes(check_call_to_action(draft, context())) == ["cta.missing"]
+
+
 class TestCheckCallToAction:
     def test_one_question_passes(self) -> None:
         assert check_call_to_action(email(), context()) == []
