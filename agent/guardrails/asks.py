@@ -149,6 +149,20 @@ QUOTE_WORDS = 5
 MIN_BARE_FIGURE = 10  # a bare "3" proves nothing; "38%", "$79" or "1,150" come from somewhere
 REWORDED_WORDS = 4  # content words a reworded answer shares with its source...
 REWORDED_SHARE = 0.6  # ...and the share of the sentence's content words they make up
+# The second person: a question with it is put to the lead.
+YOU = re.compile(
+    r"\b(?:you|your|yours|you'd|you're|you've|usted|ustedes|su|sus|le|les|tú|tu|tus|te)\b", re.IGNORECASE
+)
+# A question the writer poses for the lead ("Wondering what it costs?") and answers.
+WONDERING = re.compile(r"^¿?(?:wondering|curious (?:about|what|how|whether|if)|ever wonder)", re.IGNORECASE)
+# How an answer starts: "Yes", "No", "Usually...", "Sí", "La obra suele...", "Most run...".
+ANSWER = re.compile(
+    r"^(?:yes|yep|no|nope|absolutely|definitely|not always|sí|claro|por supuesto|depende|it depends|most|"
+    r"in most cases|for most|on average)\b"
+    r"|^(?:\S+\s+){0,2}(?:usually|typically|generally|normally|suele|suelen|normalmente|generalmente|"
+    r"por lo general|en la mayoría|en promedio)\b",
+    re.IGNORECASE,
+)
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
@@ -197,8 +211,12 @@ def asks(body: str) -> list[Sentence]:
     Offered times followed by "Which works for you?" are one ask too: the question only picks an option.
     """
     found: list[Sentence] = []
-    for sentence in speech.clauses(body):
+    clauses = speech.clauses(body)
+    for index, sentence in enumerate(clauses):
         if not is_ask(sentence.text):
+            continue
+        following = clauses[index + 1] if index + 1 < len(clauses) else None
+        if following is not None and _answered_at_once(body, sentence, following):
             continue
         text = speech.core(sentence.text)
         adjacent = bool(found) and not body[found[-1].end : sentence.start].strip()
@@ -212,6 +230,19 @@ def asks(body: str) -> list[Sentence]:
             continue
         found.append(sentence)
     return found
+
+
+def _answered_at_once(body: str, question: Sentence, following: Sentence) -> bool:
+    """A question the writer answers in the next sentence poses the lead's question, it asks nothing:
+    "Is demo included? Yes: ...", "¿Cuánto tarda? La obra suele tomar...", "Wondering what's included?
+    Labor, materials...". A question to the lead ("How many sinks would you like?") is never one."""
+    text = speech.core(question.text)
+    if not speech.is_question(text) or YOU.search(text) or is_ask(following.text):
+        return False
+    if "\n" in body[question.end : following.start]:
+        return False  # the answer is in the same paragraph
+    answer = speech.core(following.text)
+    return WONDERING.match(text) is not None or ANSWER.match(answer) is not None
 
 
 @lru_cache(maxsize=speech.CACHE)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
-from agent.guardrails.figures import Figure, figures, located_figures, scaled
+from agent.guardrails.figures import Figure, counts_the_message, figures, located_figures, scaled
 from agent.guardrails.lexicon import is_ordinary_word, is_spanish_word
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, Sentence, corpus_for, sentences
@@ -107,6 +107,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
             current = ()  # "We widened the doorway" in the same paragraph still tells their story
         mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
         for match, figure in located_figures(sentence.text):
+            if counts_the_message(sentence.text, match, figure):
+                continue
             governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
             problem = _unbacked(figure, sentence.text, match.end(), current, governing)
             if problem is not None:

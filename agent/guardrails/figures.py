@@ -16,6 +16,8 @@ Figure = tuple[Decimal, str | None]  # a value and its unit ("%", "$", "¢", "mi
 NUMBER = re.compile(
     r"(?<![\w.,])[$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|x|k)?(?!\w)"
     r"|(?<![\w.,])[$€£]?\d{1,3}(?:\.\d{3})+(?!\d|,\d)(?:%)?(?!\w)"
+    r"|(?<![\w.,])[$€£]\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"  # "$1 500": thousands by a space
+    r"|(?<![\w.,])[$€£]?\d+,\d{1,2}(?![\d,])(?:%)?(?!\w)"  # "2,5 semanas": a decimal comma
     r"|(?<![\w.,])(?<!\d/)[$€£]?\d+(?:\.\d+)?(?:%|x|k|st|nd|rd|th)?(?!\w|/\d)",
     re.IGNORECASE,
 )
@@ -27,7 +29,17 @@ SPELLED = {
     "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
     "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15, "veinte": 20,
     "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "noventa": 90, "cien": 100,
+    "thousand": 1000, "mil": 1000,
 }  # fmt: skip
+MULTIPLIERS = frozenset({"hundred", "thousand", "mil"})  # "fifteen hundred" is 1,500, not 115
+# Spelled ordinals: a source's "third visit" grounds a draft's "3rd visit".
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "twelfth": 12, "primer": 1, "primero": 1, "primera": 1,
+    "segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3, "tercera": 3, "cuarto": 4, "cuarta": 4,
+    "quinto": 5, "quinta": 5, "sexto": 6, "sexta": 6, "décimo": 10, "décima": 10,
+}  # fmt: skip
+BARE_SPELLED = re.compile(rf"\b(?:{'|'.join([*SPELLED, *ORDINALS])})\b", re.IGNORECASE)
 UNIT_WORDS = (
     r"percent|per cent|por ciento|cents?|centavos?|dollars?|dólares|dolares|usd|pounds?|euros?|"
     r"(?:business |working |lost |sick )?"
@@ -38,6 +50,10 @@ UNIT = re.compile(rf"\s?-?\s?(¢|(?:{UNIT_WORDS})\b)", re.IGNORECASE)
 SPELLED_CLAIM = re.compile(
     rf"\b({'|'.join(SPELLED)})(?:[\s-]+(?:y\s+)?({'|'.join(SPELLED)}))?[\s-]+"
     rf"(times|fold|{UNIT_WORDS})\b",
+    re.IGNORECASE,
+)
+SPELLED_RANGE = re.compile(
+    rf"\b({'|'.join(SPELLED)})\s*(?:to|or|-|–|a|o)\s*(?:{'|'.join(SPELLED)})[\s-]+({UNIT_WORDS})\b",
     re.IGNORECASE,
 )
 UNITS = (
@@ -87,6 +103,8 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
             numbers[index] = (match, (value, next_unit))
     for match in SPELLED_CLAIM.finditer(scored):
         numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
+    for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
+        numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
     return tuple(sorted(found, key=lambda item: item[0].start()))
 
@@ -122,6 +140,9 @@ def _number_value(text: str) -> Decimal | None:
     core = re.sub(r"(st|nd|rd|th|x|k)$", "", lowered)
     if re.fullmatch(r"[$€£]?\d{1,3}(?:\.\d{3})+%?", core):
         core = core.replace(".", "")  # "1.500": Spanish thousands
+    elif re.fullmatch(r"[$€£]?\d+,\d{1,2}%?", core):
+        core = core.replace(",", ".")  # "2,5": a Spanish decimal
+    core = re.sub(r"[ \u00a0\u202f]", "", core)
     digits = re.sub(r"[^\d.]", "", core)
     try:
         value = Decimal(digits.rstrip(".")) if digits.strip(".") else None
@@ -131,5 +152,54 @@ def _number_value(text: str) -> Decimal | None:
 
 
 def _spelled_value(match: re.Match[str]) -> Decimal:
-    total = SPELLED[match.group(1).lower()] + (SPELLED[match.group(2).lower()] if match.group(2) else 0)
+    first = SPELLED[match.group(1).lower()]
+    second = match.group(2).lower() if match.group(2) else None
+    if second is None:
+        total = first
+    elif second in MULTIPLIERS:
+        total = first * SPELLED[second]
+    else:
+        total = first + SPELLED[second]
     return Decimal(total).normalize()
+
+
+@lru_cache(maxsize=8192)
+def spelled_values(text: str) -> frozenset[Decimal]:
+    """Every number a text spells, with a unit or without ("three clinics", "the third visit").
+
+    Read in the allowed material only: a source's "three clinics" grounds a draft's "3 clinics",
+    while a draft's own "three" is not taken for a claim.
+    """
+    found = {Decimal(SPELLED.get(w.lower(), ORDINALS.get(w.lower(), 0))) for w in BARE_SPELLED.findall(text)}
+    return frozenset(value for value in found if value)
+
+
+# Numbers that count the message's own parts, not the world: "1. We visit", "step 2", "3 quick ideas".
+LIST_MARKER = re.compile(r"(?:^|\n)[ \t>*•-]*$")
+LABEL = re.compile(r"\b(?:step|paso|part|parte|phase|fase|option|opci[óo]n)\s*$", re.IGNORECASE)
+DISCOURSE = re.compile(
+    r"\s+(?:(?:more|other|quick|short|simple|easy|key|main|useful|practical|good|big|small|m[áa]s|"
+    r"r[áa]pidas?|breves?|sencill[oa]s|[úu]tiles|pr[áa]ctic[oa]s|buen[oa]s|otr[oa]s)\s+)?"
+    r"(?:ideas?|tips?|questions?|things?|ways?|reasons?|points?|suggestions?|words?|minutes? of your time|"
+    r"preguntas?|cosas?|consejos?|razones?|puntos?|sugerencias?|formas?|maneras?|palabras?)\b",
+    re.IGNORECASE,
+)
+
+
+def counts_the_message(text: str, match: re.Match[str], figure: Figure) -> bool:
+    """A bare number that numbers or counts the message itself, so it claims nothing about the world.
+
+    A list marker ("1. We visit"), a label ("step 2", "opción 1"), a count of what the message
+    gives ("3 quick ideas", "2 preguntas"), and a lone "1" ("1 quick question"). "3 clinics",
+    "a 5-step process" and "#1 in Houston" are still claims.
+    """
+    value, unit = figure
+    written = match.group()
+    if unit is not None or not written[:1].isdigit():
+        return False
+    before = text[: match.start()]
+    if LIST_MARKER.search(before) and re.match(r"[.)]\s", text[match.end() : match.end() + 2]):
+        return True
+    if LABEL.search(before) or DISCOURSE.match(text, match.end()):
+        return True
+    return value == 1 and not re.search(r"(?:#|\bno\.|\bnúmero|\bnumber)\s*$", before, re.IGNORECASE)

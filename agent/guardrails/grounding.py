@@ -15,7 +15,15 @@ from functools import lru_cache
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
-from agent.guardrails.figures import SCORE, Figure, figures, located_figures, scaled
+from agent.guardrails.figures import (
+    SCORE,
+    Figure,
+    counts_the_message,
+    figures,
+    located_figures,
+    scaled,
+    spelled_values,
+)
 from agent.guardrails.names import ungrounded_names
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
@@ -38,7 +46,7 @@ DATE = re.compile(
     rf"\b\d{{1,2}}\s+de\s+(?:{'|'.join(SPANISH_MONTHS)}|setiembre)\b(?:\s+(?:de|del)\s+\d{{4}})?"
     rf"|\b{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_PATTERN}\b(?:,?\s+\d{{4}})?"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b(?!24/7\b)(?:0?[1-9]|1[0-2])/\d{1,2}(?:/\d{2,4})?\b",  # not "24/7"
     re.IGNORECASE,
 )
 # A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
@@ -89,13 +97,15 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
     if draft.subject:
         violations += [
             replace(v, message=f"in the subject, {v.message}", start=None, end=None)
-            for v in _check_text(draft.subject, context, corpus)
+            for v in _check_text(draft.subject, context, corpus, heading=True)
         ]
     unique = {(v.code, v.start, v.end, v.message): v for v in violations}.values()
     return sorted(unique, key=lambda v: (v.start or 0, v.code))
 
 
-def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Violation]:
+def _check_text(
+    body: str, context: GuardrailContext, corpus: Corpus, *, heading: bool = False
+) -> list[Violation]:
     violations: list[Violation] = []
     masked = body
 
@@ -189,7 +199,7 @@ def _check_text(body: str, context: GuardrailContext, corpus: Corpus) -> list[Vi
             name.start,
             name.end,
         )
-        for name in ungrounded_names(masked, corpus, context)
+        for name in ungrounded_names(masked, corpus, context, heading=heading)
     ]
     return violations
 
@@ -216,6 +226,8 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
     for match, (value, unit) in located_figures(masked):
         if INTENSIFIER.match(masked, match.start()):
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
+        if counts_the_message(masked, match, (value, unit)):
+            continue  # "1. We visit", "3 quick ideas": the message's own parts
         if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
             violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
             nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
@@ -229,7 +241,8 @@ def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
 def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
     """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
     known = frozenset().union(*(figures(part) for part in parts))
-    return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known)
+    spelled = frozenset().union(*(spelled_values(part) for part in parts))
+    return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known) | spelled
 
 
 def _sentence_around(text: str, match: re.Match[str]) -> str:

@@ -9,6 +9,14 @@ from pathlib import Path
 import yaml
 from english_words import get_english_words_set
 
+from agent.guardrails.folding import fold
+
+
+def fold_plain(text: str) -> str:
+    """Lower case, no accents, one space: how the lists below are keyed."""
+    return " ".join(fold(text).split())
+
+
 _DATA = yaml.safe_load((Path(__file__).parent / "lexicon.yaml").read_text(encoding="utf-8"))
 
 BANNED_PHRASES: tuple[str, ...] = tuple(_DATA["banned_phrases"])
@@ -16,6 +24,12 @@ SPAM_PHRASES: tuple[str, ...] = tuple(_DATA["spam_phrases"])
 ACRONYMS: frozenset[str] = frozenset(_DATA["acronyms"])
 COMMON_WORDS: frozenset[str] = frozenset(_DATA["common_words"].split())
 TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"].split())
+# Kinds of capitalised words that name nobody (grounded.name): folded, so "Mamá" and "mama" meet.
+# A name token loses its "'s" ("Mother's" is read "Mother"), so the holidays are kept without it.
+HOLIDAYS: frozenset[str] = frozenset(fold_plain(p).replace("'s", "") for p in _DATA["holidays"])
+PLATFORMS: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["platforms"].split())
+ROLES: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["roles"].split())
+KINSHIP: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["kinship"].split())
 # The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
 PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})
 

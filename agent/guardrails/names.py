@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_proper_noun, is_spanish_word, word_set
+from agent.guardrails.lexicon import (
+    COMMON_WORDS,
+    HOLIDAYS,
+    KINSHIP,
+    PLATFORMS,
+    ROLES,
+    fold_plain,
+    is_ordinary_word,
+    is_proper_noun,
+    is_spanish_word,
+    word_set,
+)
 from agent.guardrails.text import Corpus, Part, normalise, sentences
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -67,6 +78,15 @@ INTRODUCED = re.compile(
     r"|\s+(?:from|de)\s+(?:our|nuestr[oa])\b",
     re.IGNORECASE,
 )
+# Spanish word shapes no name has: verbs in "-amos" ("Platicamos"), gerunds, adverbs in "-mente".
+SPANISH_SHAPE = re.compile(r"(?:\w{4,}(?:amos|emos|imos|aron|ieron)|\w{2,}(?:iendo|mente))$")
+# Words a Title Case heading leaves small: "Ideas for Your Kitchen", "Precios y Tiempos de su Baño".
+SMALL_WORDS = word_set(
+    "a an the and or but nor of for to in on at by with from as vs via per de la el los las y o en con "
+    "para por del al su sus un una"
+)
+MARKERS = ROLES | KINSHIP | PLATFORMS
+HEADING_WORDS = 12  # a line this short, without a full stop, may be a heading in Title Case
 SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se le usted es más")
 ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
 
@@ -89,21 +109,35 @@ def is_spanish(text: str) -> bool:
     return sum(t in SPANISH_MARKERS for t in tokens) > sum(t in ENGLISH_MARKERS for t in tokens)
 
 
-def ungrounded_names(text: str, corpus: Corpus, context: GuardrailContext) -> list[Name]:
-    """Capitalised runs of ``text`` that are names nobody in the corpus gives."""
+def ungrounded_names(
+    text: str, corpus: Corpus, context: GuardrailContext, *, heading: bool = False
+) -> list[Name]:
+    """Capitalised runs of ``text`` that are names nobody in the corpus gives.
+
+    ``heading``: the text is a subject line, where Title Case capitalises ordinary words ("Your Bath
+    Remodel Quote, Explained"); a short body line without a full stop is read the same way.
+    """
     spanish = is_spanish(text)
     others = other_leads_names(context)
+    own = context.identity.own_names if context.identity else ()
     told = " ".join(normalise(message.body) for message in context.previous)
+    lead = context.lead
+    full_name = fold_plain(f"{lead.first_name} {lead.last_name or ''}") if lead else ""
     found: list[Name] = []
     for sentence in sentences(text):
         if sentence.part is Part.OPT_OUT:
             continue
-        for run, initial in _capitalised_runs(sentence.text):
-            bad = _ungrounded(sentence.text, run, initial, corpus, spanish)
+        runs = _capitalised_runs(sentence.text)
+        if _title_case(sentence.text, heading, spanish):
+            runs = [piece for run, initial in runs for piece in _title_pieces(run, initial, spanish)]
+        for run, initial in runs:
+            bad = _ungrounded(sentence.text, run, initial, corpus, spanish, own)
             if bad is None:
                 continue
             start, end = bad[0][0], bad[-1][1]
             name = sentence.text[start:end]
+            if fold_plain(name) == full_name:
+                continue  # "Elena Ríos": the lead's two names, given to us one by one
             if re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", told):
                 continue  # "the Ramírez family" of the story we sent them last time
             if normalise(name) in others or any(normalise(t[2]) in others for t in bad):
@@ -130,11 +164,121 @@ def _lead_names(leads: Iterable[object]) -> frozenset[str]:
 
 
 def _ordinary(word: str, spanish: bool) -> bool:
-    return is_ordinary_word(word) or (spanish and is_spanish_word(word))
+    if is_ordinary_word(word):
+        return True
+    return spanish and (is_spanish_word(word) or SPANISH_SHAPE.search(word.lower()) is not None)
+
+
+def _plain(word: str, spanish: bool) -> bool:
+    """An ordinary word that is not also somebody's name ("Physical", not "Will" or "Grace")."""
+    return (is_ordinary_word(word) or (spanish and is_spanish_word(word))) and not is_proper_noun(word)
+
+
+def _singular(key: str) -> str:
+    """ "therapists" is "therapist", "abuelas" is "abuela": the lists hold the singular."""
+    for ending in ("es", "s"):
+        if key.endswith(ending) and key[: -len(ending)] in MARKERS:
+            return key[: -len(ending)]
+    return key
+
+
+def _names_nobody(tokens: list[str], spanish: bool) -> bool:
+    """Capitals that name no person, customer or company: nothing to ground.
+
+    An acronym standing alone ("HOA", "PPO"), a platform we talk on ("a Zoom call", "Google Maps"), a
+    holiday ("Thanksgiving", "Semana Santa"), an occupation or a family word ("our Physical
+    Therapists", "Consultora de Proyectos", "your Mom") with only ordinary words around it. A run that
+    also holds a given name ("Coach Mike", "Grandma Rosa"), or has no such word at all ("Sharp
+    Barbers"), is still a name.
+    """
+    words = [t for t in tokens if t.lower() not in CONNECTORS]
+    if len(words) == 1 and _acronym(words[0]):
+        return True
+    keys = [_singular(fold_plain(t.rstrip("."))) for t in tokens]
+    covered = [False] * len(keys)
+    for size in range(len(keys), 0, -1):
+        for start in range(len(keys) - size + 1):
+            if " ".join(keys[start : start + size]) in HOLIDAYS:
+                covered[start : start + size] = [True] * size
+    if all(key in PLATFORMS for key in keys):
+        return True  # "Zoom", "Google Maps"; "Zoom Barbers" is a business, not the platform
+    marked = False
+    for token, key, holiday in zip(tokens, keys, covered, strict=True):
+        if holiday or key in ROLES or key in KINSHIP:
+            marked = True
+        elif token.lower() not in CONNECTORS and not _plain(token, spanish):
+            return False
+    return marked
+
+
+def _acronym(token: str) -> bool:
+    """ "HOA", "ACL", "PT": capitals that abbreviate; a person's name is not written so."""
+    letters = token.rstrip(".")
+    return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalnum()
+
+
+def _ours_with_suffix(run: list[Token], own: tuple[str, ...], spanish: bool) -> bool:
+    """ "The Casa Verde Team", "Alta Vista PT": the start of one of our own names, then a plain word."""
+    keys = [fold_plain(token) for _, _, token in run]
+    for cut in range(len(keys) - 1, 0, -1):
+        head = " ".join(keys[:cut])
+        if any(fold_plain(name).startswith(head) and len(head) > 2 for name in own):
+            return all(_acronym(t) or _plain(t, spanish) for _, _, t in run[cut:])
+    return False
+
+
+def _known_with_initial(text: str, run: list[Token], corpus: Corpus) -> bool:
+    """ "Lucía H.", "Andrea S.": a known name and the initial of the surname the corpus gives it."""
+    last = run[-1][2].rstrip(".")
+    if len(run) < 2 or len(last) != 1 or not last.isupper():
+        return False
+    name = text[run[0][0] : run[-2][1]]
+    return corpus.contains_name(name) and corpus.contains_name_then(name, last)
+
+
+def _title_case(text: str, heading: bool, spanish: bool) -> bool:
+    """A line in Title Case: every word but the small ones capitalised, two ordinary ones besides the
+    first ("Dear Ms. Lopez" capitalises only names).
+
+    Only a subject or a short body line without a full stop (a heading) is read so: in a sentence,
+    "Maple Grove Dentistry in Katy" is a name and a place, not style.
+    """
+    if not heading and (len(text.split()) > HEADING_WORDS or text.rstrip().endswith((".", "!", "?", ":"))):
+        return False
+    found = re.findall(r"[A-Za-zÀ-ÿ][\wÀ-ÿ'’-]*", text)
+    if not found or found[0].lower() in GREETING_WORDS:
+        return False  # "Dear Ms. Lopez," capitalises a title and a name
+    capitalised = [w for w in found[1:] if w[:1].isupper() and not w.isupper()]
+    return (
+        len(capitalised) >= 2
+        and any(_plain(w, spanish) for w in capitalised)
+        and all(w.lower() in SMALL_WORDS for w in found[1:] if w[:1].islower())
+    )
+
+
+def _title_pieces(run: list[Token], initial: bool, spanish: bool) -> list[tuple[list[Token], bool]]:
+    """The parts of a Title Case run that may be names: the run less its plain words."""
+    pieces: list[tuple[list[Token], bool]] = []
+    current: list[Token] = []
+    for token in run:
+        if _plain(token[2], spanish) or token[2].lower() in CONNECTORS:
+            if current:
+                pieces.append((current, initial and current[0] is run[0]))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        pieces.append((current, initial and current[0] is run[0]))
+    return pieces
 
 
 def _ungrounded(
-    text: str, run: list[Token], initial: bool, corpus: Corpus, spanish: bool
+    text: str,
+    run: list[Token],
+    initial: bool,
+    corpus: Corpus,
+    spanish: bool,
+    own: tuple[str, ...] = (),
 ) -> list[Token] | None:
     def phrase(tokens: list[Token]) -> str:
         return text[tokens[0][0] : tokens[-1][1]]
@@ -142,14 +286,18 @@ def _ungrounded(
     introduced = INTRODUCED.match(text, run[-1][1]) is not None and is_proper_noun(run[-1][2])
     while run and not (introduced and len(run) == 1) and _lead_word(run[0][2], initial, len(run)):
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
-    if not run or corpus.contains_phrase(phrase(run)):
+    if not run or corpus.contains_name(phrase(run)):
+        return None
+    if _names_nobody([token for _, _, token in run], spanish) and not (introduced and len(run) == 1):
+        return None
+    if _ours_with_suffix(run, own, spanish) or _known_with_initial(text, run, corpus):
         return None
     for cut, (_, _, token) in enumerate(run[:-1], start=1):
         # "... for Bella Hair Co. A real person will reply": the abbreviation's full stop ended a sentence.
         if (
             token.endswith(".")
             and run[cut][2].lower() in COMMON_WORDS
-            and corpus.contains_phrase(phrase(run[:cut]))
+            and corpus.contains_name(phrase(run[:cut]))
         ):
             return _ungrounded(text, run[cut:], True, corpus, spanish)
     if _grounded_in_parts(text, run, corpus):
@@ -158,13 +306,15 @@ def _ungrounded(
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
     if initial and _ordinary(run[0][2], spanish) and not (introduced and len(run) == 1):
         rest = run[1:]  # "Imagine Luna Hair Studio", "Una Walk-In Shower": grammar, then the name
+        while rest and rest[0][2].lower() in CONNECTORS:
+            rest = rest[1:]  # "Per the FAQ": the article is grammar too
         if not rest:
             return None
         # ...but "Sharp Barbers" is one made-up name, not "Sharp" and the "Barbers" of Fade & Co. Barbers.
         generic = len(rest) == 1 and _ordinary(rest[0][2], spanish)
         if not is_ordinary_word(run[0][2]):
             return _ungrounded(text, rest, False, corpus, spanish)  # "Una Walk-In Shower Conversion"
-        if corpus.contains_phrase(phrase(rest)) and not generic:
+        if corpus.contains_name(phrase(rest)) and not generic:
             return None
     return run
 
@@ -186,9 +336,7 @@ def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
         else:
             pieces[-1].append(token)
     pieces = [piece for piece in pieces if piece]
-    return len(pieces) > 1 and all(
-        corpus.contains_phrase(text[piece[0][0] : piece[-1][1]]) for piece in pieces
-    )
+    return len(pieces) > 1 and all(corpus.contains_name(text[piece[0][0] : piece[-1][1]]) for piece in pieces)
 
 
 def _not_a_name(token: str) -> bool:
@@ -214,7 +362,13 @@ def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
         end = start + len(token)
         between = text[previous_end:start]
         ended = previous_token.endswith(".") and previous_token.lower() not in ABBREVIATIONS
-        initial = index == 0 or SENTENCE_OPENER.search(between) is not None or (ended and between.isspace())
+        listed = previous_token.isdigit() and re.fullmatch(r"\)\s+", between) is not None  # "3) We quote"
+        initial = (
+            index == 0
+            or listed
+            or SENTENCE_OPENER.search(between) is not None
+            or (ended and between.isspace())
+        )
         adjacent = bool(current) and JOIN.fullmatch(between) is not None and not ended
         capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
         if capitalised and adjacent:

@@ -19,6 +19,12 @@ from agent.guardrails.text import normalise, words
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
+# What "we'll cover" must cover to be money: "we'll cover the rental", not "we'll cover every detail".
+PAYABLE = (
+    r"(?:cost|costs|fee|fees|price|bill|rental|copay|co-pay|deductible|difference|charge|charges|expense|"
+    r"expenses|tab|it|that|this|the rest|costo|costos|gasto|gastos|renta|alquiler|copago|deducible|"
+    r"diferencia|cargo|pago|resto)\b"
+)
 # Each kind of concession, in English and Spanish.
 KINDS: dict[str, re.Pattern[str]] = {
     "refund": re.compile(
@@ -47,11 +53,18 @@ KINDS: dict[str, re.Pattern[str]] = {
     ),
     "compensation": re.compile(
         r"(?<!workers' )(?<!worker's )\bcompensat\w*|\bgoodwill\b"
-        r"|\bmake (?:it )?up (?:to you|for)\b|\bon us\b"
-        r"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:cover|pay for|absorb)\b"
+        r"|\bmake (?:it )?up to you\b|\bmake up for (?:the|any|this|that|our|what|your) "
+        r"(?:\w+ )?(?:trouble|inconvenience|mistake|delay|wait|mix-up|error|hassle|deposit|loss|problem|"
+        r"frustration|experience|happened)"
+        r"|(?<!count )(?<!rely )(?<!depend )(?<!up to )(?<!focus )\bon us\b(?! to\b)"
+        r"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:pay for|absorb)\b"
+        rf"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?cover\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
         r"|\bcompensaci[óo]n\b(?! laboral| de (?:los )?trabajadores)|\bcompensar\w*"
-        r"|\bindemniz\w*|\bbuena voluntad\b|\b(?:cubrimos|cubriremos|absorbemos)\b"
-        r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b|\bcortes[íi]a\b|\bcourtesy\b",
+        r"|\bindemniz\w*|\bbuena voluntad\b|\babsorbemos\b"
+        rf"|\b(?:cubrimos|cubriremos|le cubrimos)\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
+        r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b"
+        r"|(?<!llamada de )(?<!recordatorio de )(?<!mensaje de )(?<!visita de )(?<!aviso de )\bcortes[íi]a\b"
+        r"|\bcourtesy\b(?! (?:call|reminder|text|email|message|visit|check|notice|heads))",
         re.IGNORECASE,
     ),
 }
@@ -115,15 +128,42 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
     return violations
 
 
+# A denial close before the concession: "we don't offer refunds", "no hacemos descuentos".
+DENIED = re.compile(
+    r"\b(?:no|not|never|without|cannot|can't|don't|doesn't|won't|isn't|aren't|ni|sin|nunca)\b"
+    r"(?:\s+[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+# Money someone else gives back: "your insurance may reimburse you", "su seguro puede reembolsarle".
+THIRD_PARTY = re.compile(
+    r"\b(?:insurance|insurer|carrier|plan|hsa|fsa|medicare|medicaid|employer|bank|lender|irs|seguro|"
+    r"aseguradora|empleador|banco)s?\b(?:\s+[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=speech.CACHE)
 def concessions(sentence: str) -> frozenset[str]:
+    """The kinds of concession a sentence offers: not those it denies, nor another payer's refund.
+
+    "We don't offer refunds" states a policy and commits nobody to money; "your plan may reimburse
+    you" is the insurer's money, not ours.
+    """
     sentence = sentence.translate(APOSTROPHES)
     lowered = sentence.lower()
     return frozenset(
         kind
         for kind, pattern in KINDS.items()
-        if any(anchor in lowered for anchor in ANCHORS[kind]) and pattern.search(sentence)
+        if any(anchor in lowered for anchor in ANCHORS[kind])
+        and any(_offered(sentence, kind, match) for match in pattern.finditer(sentence))
     )
+
+
+def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
+    before = sentence[: match.start()]
+    if DENIED.search(before):
+        return False
+    return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
 
 
 def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:

@@ -107,9 +107,10 @@ _EN_ASK_VERBS = (
     r"tell me|tell us|send (?:me|us)|share|let's|let me know|forward|confirm|write (?:back|to)"
 )
 IMPERATIVE_ASK = re.compile(
-    rf"^(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?(?:(?:please|just|simply|so|then|and|or|now|also|"
-    rf"if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
-    r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text))\b",
+    rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?"
+    rf"(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
+    r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text)|"
+    r"(?:just )?say the word|just say (?:so|yes))\b",
     re.IGNORECASE,
 )
 # Spanish requests: usted/tú imperatives, mostly with a pronoun attached ("respóndame", "mándeme",

@@ -36,6 +36,12 @@ PLACEHOLDER = re.compile(
     r"|<<?\s*[A-Za-z_][A-Za-z_ ]{0,30}>?>"  # <company> <Company Name> <<name>>
     r"|%[A-Z_]{3,}%|\bXX+\b|\bTBD\b|_{3,}",  # %FIRST_NAME% XX% TBD ____
 )
+# A word the lead is told to type is written as typed: "Reply YES", "Responda SÍ", 'text "CONFIRM"'.
+KEYWORD = re.compile(
+    r"\b(?:reply|text|type|send|respond|answer|responda|responde|conteste|contesta|escriba|escribe|"
+    r"envíe|envía|mande|manda)(?:\s+(?:with|back|con))?\s+[\"“'‘]?$",
+    re.IGNORECASE,
+)
 ALL_CAPS = re.compile(r"(?<![\w'’-])[A-ZÁÉÍÓÚÑÜ]{3,}(?![\w'’-])")
 SPANISH_LETTERS = re.compile(r"[ÁÉÍÓÚÑÜ]")
 # A long sentence's own grade (or the whole text's) must pass the limit by this much to be clearly hard.
@@ -161,6 +167,7 @@ def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:
     are an acronym ("HEPA", "PPO"), the keyword of an opt-out instruction is typed as written, and a
     word the allowed material writes in capitals is a name."""
     corpus = corpus_for(context)
+    names = _name_words(context)
     found: list[Violation] = []
     for text, in_body in ((draft.body, True), (draft.subject or "", False)):
         placeholders = [m.span() for m in PLACEHOLDER.finditer(text)]
@@ -172,6 +179,8 @@ def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:
                 continue
             if is_keyword_in_instruction(text, match.start(), match.end()) or not _is_word(word):
                 continue
+            if KEYWORD.search(text[max(0, match.start() - 30) : match.start()]) or word.lower() in names:
+                continue  # "Reply YES to confirm", "CASA VERDE" in a signature: typed or styled, not shouted
             found.append(
                 Violation(
                     "spam.caps",
@@ -181,6 +190,16 @@ def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:
                 )
             )
     return found
+
+
+def _name_words(context: GuardrailContext) -> frozenset[str]:
+    """Words of our own names and the lead's: a name in capitals is styled, not shouted."""
+    identity, lead = context.identity, context.lead
+    names = [
+        *(identity.own_names if identity else ()),
+        *((lead.first_name, lead.last_name, lead.company) if lead else ()),
+    ]
+    return frozenset(word.lower() for name in names if name for word in re.findall(r"[^\W\d_]+", name))
 
 
 def _is_word(capitals: str) -> bool:

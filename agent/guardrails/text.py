@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 
 from agent.guardrails.base import GuardrailContext
+from agent.guardrails.folding import fold
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*")
 URL = re.compile(r"\bhttps?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+", re.IGNORECASE)
@@ -203,9 +204,39 @@ class Corpus:
             self._phrases[needle] = found
         return found
 
+    def contains_name(self, phrase: str) -> bool:
+        """``contains_phrase``, but blind to accents: "Lucia" and "Maria" in a text message are the
+        Lucía and María of the corpus, written the way people type on a phone."""
+        if self.contains_phrase(phrase):
+            return True
+        needle = fold(normalise(phrase).strip(TRAILING_PUNCTUATION + " "))
+        found = self._folded_phrases.get(needle)
+        if found is None:
+            found = needle in self._folded and _phrase_pattern(needle).search(self._folded) is not None
+            self._folded_phrases[needle] = found
+        return found
+
+    def contains_name_then(self, name: str, initial: str) -> bool:
+        """The name followed by a word starting with ``initial``: "Lucía H." for "Lucía Herrera"."""
+        needle = re.escape(fold(normalise(name))) + r"\s+" + re.escape(fold(initial.lower()))
+        return re.search(rf"(?<!\w){needle}", self._folded) is not None
+
+    @cached_property
+    def _folded(self) -> str:
+        return _fold_long(self.text)
+
     @cached_property
     def _phrases(self) -> dict[str, bool]:
         return {}
+
+    @cached_property
+    def _folded_phrases(self) -> dict[str, bool]:
+        return {}
+
+
+def _fold_long(text: str) -> str:
+    """``fold`` for a corpus: folded line by line, so the per-text cache of ``fold`` stays small."""
+    return "\n".join(fold(line) for line in text.split("\n"))
 
 
 @lru_cache(maxsize=8192)

@@ -144,6 +144,16 @@ LIMITED_PLACES = re.compile(
 )
 
 
+# A denial just before the words turns pressure into reassurance: "no need to hurry", "you don't have
+# to decide today", "there's no limited-time catch", "no hay que decidir hoy". Not after "if": "if you
+# don't act now..." still pushes.
+DENIAL = re.compile(
+    r"(?<![\w'’])(?:no|not|never|don['’]?t|doesn['’]?t|won['’]?t|isn['’]?t|aren['’]?t|without|nothing|"
+    r"nobody|sin|nunca|nada|nadie|tampoco|ni)\b(?:[ \t]+[\w'’-]+){0,4}[ \t]*$"
+)
+CONDITION = re.compile(r"\b(?:if|unless|si|a menos que)\b[^.!?;:,\n]*$")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Where a draft pushes: the words, their span in the body (None in the subject), and why."""
@@ -201,7 +211,24 @@ def _patterns(text: str, offset: int | None, *, limited: bool, backed: bool) -> 
             (m, "creates urgency no live offer backs: cite the real offer and its terms")
             for m in OFFER_TIME.finditer(low)
         ]
-    return [_finding(text[m.start() : m.end()], m.start(), m.end(), offset, why) for m, why in found]
+    return [
+        _finding(text[m.start() : m.end()], m.start(), m.end(), offset, why)
+        for m, why in found
+        if not _reassures(low, m)
+    ]
+
+
+def _reassures(low: str, match: re.Match[str]) -> bool:
+    """The words are denied: "there's no rush", "no need to hurry", "no tiene que decidir hoy".
+
+    A phrase that is itself a denial ("don't wait", "no espere") pushes; so does a denied one in a
+    condition ("if you don't decide today, ...").
+    """
+    before = low[max(0, match.start() - 60) : match.start()]
+    denied = DENIAL.search(before)
+    if denied is None or re.search(r"[.!?;:\n]", before[denied.start() :]):
+        return False
+    return CONDITION.search(before) is None
 
 
 def _deadlines(

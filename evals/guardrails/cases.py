@@ -248,16 +248,21 @@ class Company:
         self.offers = offer_windows(self.documents.values())
 
     def source(self, document_id: str) -> SourceModel | None:
-        """A document of the company's knowledge base as retrieval would hand it to the drafter."""
+        """A document of the company's knowledge base, as the authors who labelled the cases read it.
+
+        A case study's one-line problem and result (front matter) are part of the document: "Luis, a
+        46-year-old kitchen manager" is a fact the document states, so the text carries them too.
+        """
         document = self.documents.get(document_id)
         if document is None:
             return None
+        summary = [line for line in (document.problem, document.result) if line]
         return SourceModel(
             id=document.id,
             type=document.type,
             title=document.title,
             url=document.url,
-            text=document.body,
+            text="\n\n".join([*summary, document.body]),
             customer=document.customer,
             figures=document.figures,
             language=document.language,

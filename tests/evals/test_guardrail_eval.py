@@ -330,6 +330,17 @@ class TestAnotherCompany:
         assert not fall.live_on(case.now.date())  # expired on November 30
         assert "offers/fall-kitchen-event-2026" not in context.live_offer_ids
 
+    def test_a_case_study_source_carries_its_problem_and_result_lines(self, tmp_path: Path) -> None:
+        """The labellers read the whole document: its one-line problem and result are facts it states."""
+        case = COMPANY_CASE.replace("offers/fall-kitchen-event-2026", "case-studies/nguyen-family-katy")
+        [loaded] = load_cases(case_file(tmp_path, case, header=COMPANY_HEADER))
+        document = loaded.company.documents["case-studies/nguyen-family-katy"]
+
+        [source] = loaded.context().sources
+        assert document.problem and document.problem in source.text
+        assert document.result and document.result in source.text
+        assert document.body in source.text
+
     def test_an_unknown_company_names_the_companies_there_are(self, tmp_path: Path) -> None:
         header = COMPANY_HEADER.replace("company: casa-verde", "company: casa-roja")
 

@@ -96,6 +96,57 @@ class TestIsAsk:
         assert is_hard_ask(sentence) is hard
 
 
+class TestAskAfterASemicolon:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The next step is a short checklist; reply with the day that hurts most.",
+            "If it helps, I can send the reminder template; just say the word.",
+            "We can set it up for Saturdays — just reply with your busiest hour.",
+        ],
+    )
+    def test_a_request_after_a_semicolon_or_dash_is_a_next_step(self, sentence: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{VALUE}\n\n{sentence}\n\nBest,\nMaya")
+        assert check_call_to_action(draft, context()) == []
+
+    def test_a_list_after_a_colon_asks_nothing(self) -> None:
+        draft = email(
+            body=f"Hi Dana,\n\n{VALUE} Clients book in three steps: pick a service, pick a time."
+            "\n\nBest,\nMaya"
+        )
+        assert codes(check_call_to_action(draft, context())) == ["cta.missing"]
+
+
+class TestQuestionsTheWriterAnswers:
+    """ "Is setup included? Yes: ..." poses the lead's question and answers it; it asks nothing."""
+
+    @pytest.mark.parametrize(
+        "posed",
+        [
+            "Is setup included? Yes: every plan includes it.",
+            "How long does setup take? Most studios are live within a day.",
+            "Wondering what reminders cost? They are part of every plan.",
+            "¿Cuánto tarda la configuración? Normalmente queda lista en un día.",
+        ],
+    )
+    def test_a_question_answered_at_once_is_neither_an_ask_nor_before_the_value(self, posed: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{posed} {VALUE}\n\nWhich day hurts most?\n\nBest,\nMaya")
+        assert check_call_to_action(draft, context()) == []
+        assert check_value_first(draft, context()) == []
+
+    @pytest.mark.parametrize(
+        "asked",
+        [
+            "Do you want setup included? Yes, most studios do.",
+            "Is setup included?\n\nYes: every plan includes it.",
+            "Is Saturday the worst day? Reminders help there most.",
+        ],
+    )
+    def test_a_question_to_the_lead_or_left_open_is_still_an_ask(self, asked: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{VALUE} {asked}\n\nWhich day hurts most?\n\nBest,\nMaya")
+        assert codes(check_call_to_action(draft, context())) == ["cta.multiple"]
+
+
 class TestCheckCallToAction:
     def test_one_question_passes(self) -> None:
         assert check_call_to_action(email(), context()) == []

@@ -110,3 +110,65 @@ class TestDeadlines:
     def test_the_lead_own_date_as_a_deadline_is_fine(self) -> None:
         lead = replace(ELENA, inquiry_text="Me operan el 31 de enero.")
         assert codes("Hola Elena, antes del 31 de enero le enviamos la guía. ¿Le sirve?", lead=lead) == []
+
+
+def faq(text: str) -> Source:
+    return Source(id="faqs/numbers", type=DocType.FAQ, title="Numbers", url=None, text=text, score=0.5)
+
+
+class TestOneValueAnyForm:
+    """A figure the source gives is grounded however the draft writes it; a different value is not."""
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("Design fees run fifteen hundred dollars.", "Design fees run $1,500."),
+            ("Most projects take two to three weeks.", "Most projects take 2-3 weeks."),
+            ("We have three clinics.", "Our 3 clinics are close by."),
+            ("Your third visit is a progress check.", "Your 3rd visit is a progress check."),
+            ("A deposit of $1,500 holds the date.", "A deposit of $1 500 holds the date."),
+            ("La mayoría necesita 2.5 semanas.", "La mayoría necesita 2,5 semanas."),
+            ("Dos mil dólares de anticipo.", "Un anticipo de $2,000."),
+        ],
+    )
+    def test_the_same_value_written_another_way_is_grounded(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == []
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("Design fees run fifteen hundred dollars.", "Design fees run $115."),
+            ("Most projects take three weeks.", "Most projects take 2-3 weeks."),
+            ("We have three clinics.", "Our 4 clinics are close by."),
+            ("La mayoría necesita 2.5 semanas.", "La mayoría necesita 3,5 semanas."),
+        ],
+    )
+    def test_another_value_still_fires(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
+
+
+class TestNumbersThatCountTheMessage:
+    @pytest.mark.parametrize(
+        "draft",
+        [
+            "How it works:\n1. We visit.\n2. We measure.\n3) We quote.",
+            "Step 1 is a visit; paso 2 es la cotización.",
+            "Here are 3 quick ideas for the space, and 2 preguntas for you.",
+            "1 quick question before we start.",
+            "We answer the phone 24/7.",
+        ],
+    )
+    def test_list_numbers_labels_and_counts_of_the_message_are_not_claims(self, draft: str) -> None:
+        assert codes(draft, sources=(faq("Nothing numeric here."),)) == []
+
+    @pytest.mark.parametrize(
+        "draft",
+        [
+            "We have 4 clinics in the area.",
+            "It is a 5-step process.",
+            "We were rated #1 in the city.",
+            "Step one takes 4 weeks.",
+        ],
+    )
+    def test_counts_of_the_world_still_fire(self, draft: str) -> None:
+        assert codes(draft, sources=(faq("Nothing numeric here."),)) == ["grounded.number"]

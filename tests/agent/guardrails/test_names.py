@@ -94,3 +94,93 @@ class TestSubjects:
             names("Hola Elena, ¿qué día le queda mejor?", subject="Qué incluye su cita", lead=SPANISH_LEAD)
             == []
         )
+
+
+class TestCapitalsThatNameNobody:
+    """A careful reader asks whether a capital claims a person or a business; these do not."""
+
+    def test_a_name_typed_without_its_accents_is_the_same_name(self) -> None:
+        lead = replace(SPANISH_LEAD, last_name="Núñez")
+        assert names("Hola Elena Nunez, ¿qué día le queda mejor?", lead=lead) == []
+
+    def test_a_different_surname_without_accents_still_fires(self) -> None:
+        assert names("Hola Elena, Kayla Rios le llamará. ¿Le parece?", lead=SPANISH_LEAD) == ["Kayla Rios"]
+
+    def test_a_lone_acronym_is_an_abbreviation_not_a_name(self) -> None:
+        assert names("Hi Dana, most HOA boards and every PPO plan allow it. Which day hurts most?") == []
+
+    def test_an_acronym_inside_an_invented_business_name_still_fires(self) -> None:
+        assert names("Hi Dana, ABC Plumbing saw the same thing. Which day hurts most?") == ["ABC Plumbing"]
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hi Dana, salons fill up before Christmas and again around Memorial Day.",
+            "Hi Dana, Happy Holidays! Mother's Day weekend is the busiest of the year.",
+            "Hola Elena, muchas familias lo dejan para después de Semana Santa o de Navidad.",
+        ],
+    )
+    def test_a_holiday_is_a_date_not_a_name(self, body: str) -> None:
+        lead = SPANISH_LEAD if "Hola" in body else LEAD
+        assert names(body, lead=lead) == []
+
+    def test_a_business_named_with_ordinary_words_still_fires(self) -> None:
+        assert names("Hi Dana, Holiday Hair Lounge had the same problem.") == ["Holiday Hair Lounge"]
+
+    def test_a_platform_we_talk_on_is_not_a_name(self) -> None:
+        body = "Hi Dana, a quick Zoom call works, or a WhatsApp message; I'll add it to Google Calendar."
+        assert names(body) == []
+
+    def test_a_platform_word_inside_a_business_name_still_fires(self) -> None:
+        assert names("Hi Dana, Zoom Barbers cut their no-shows in half.") == ["Zoom Barbers"]
+
+    def test_an_occupation_or_a_family_word_says_what_someone_is(self) -> None:
+        body = "Hi Dana, our Account Manager will set it up, and your Mom can book online too."
+        assert names(body) == []
+        assert names("Hola Elena, su Consultora de Proyectos le acompaña.", lead=SPANISH_LEAD) == []
+
+    def test_an_occupation_before_an_invented_person_still_fires(self) -> None:
+        assert names("Hi Dana, Coach Mike will set it up with you.") == ["Coach Mike"]
+        assert names("Hola Elena, la Abuela Rosa ya lo usa.", lead=SPANISH_LEAD) == ["Abuela Rosa"]
+
+    def test_our_own_name_with_a_plain_word_after_it_is_us(self) -> None:
+        assert names("Hi Dana, which day hurts most?\n\nThanks,\nThe Northstar Team") == []
+
+    def test_our_own_name_with_an_invented_branch_still_fires(self) -> None:
+        assert names("Hi Dana, the Northstar Austin studio can help.") == ["Northstar Austin"]
+
+    def test_a_known_name_with_the_initial_of_its_surname_is_the_same_person(self) -> None:
+        assert names("Hi Dana, which day hurts most?\n\nBest,\nMaya O.") == []
+
+    def test_a_known_first_name_with_another_initial_fires(self) -> None:
+        assert names("Hi Dana, which day hurts most?\n\nBest,\nMaya K.") == ["Maya K"]
+
+    def test_a_spanish_verb_at_the_start_of_a_sentence_is_grammar(self) -> None:
+        assert (
+            names("Hola Elena:\n\nPlaticamos cuando guste. Cuénteme qué día le queda.", lead=SPANISH_LEAD)
+            == []
+        )
+
+    def test_a_spanish_verb_before_an_invented_person_leaves_the_person(self) -> None:
+        body = "Hola Elena:\n\nPlaticamos con Rosa, nuestra especialista, y le llamamos."
+        assert names(body, lead=SPANISH_LEAD) == ["Rosa"]
+
+    def test_an_informal_opener_is_grammar(self) -> None:
+        assert names("Hi Dana, congrats on the new chair! Congrats again. Gotcha, Saturdays it is.") == []
+
+
+class TestTitleCase:
+    def test_a_title_case_subject_capitalises_ordinary_words(self) -> None:
+        subject = "Three Easy Ways To Fill Your Saturday Chairs"
+        assert names("Hi Dana, which day hurts most?", subject=subject) == []
+
+    def test_a_given_name_in_a_title_case_subject_still_fires(self) -> None:
+        found = names("Hi Dana, which day hurts most?", subject="How Mike Doubled His Bookings")
+        assert len(found) == 1 and '"Mike"' in found[0]
+
+    def test_a_title_case_heading_in_the_body_is_style(self) -> None:
+        assert names("Hi Dana,\n\nWhat Changes On Day One\n\nReminders go out the day before.") == []
+
+    def test_a_sentence_with_capitalised_words_is_not_a_heading(self) -> None:
+        body = "Hi Dana, Maple Grove Dentistry in Austin tried this. Which day hurts most?"
+        assert names(body) == ["Maple Grove Dentistry", "Austin"]

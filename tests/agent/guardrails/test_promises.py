@@ -157,6 +157,40 @@ class TestCompensation:
 
         assert codes(check_compensation(draft, context())) == ["refund_or_compensation"]
 
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "We don't offer refunds on material deposits, so we order only after you approve.",
+            "No hacemos descuentos, pero los precios están por escrito.",
+            "We can't waive copays: your insurer sets them.",
+            "We'll cover every detail of the plan at your first visit.",
+            "Cubrimos Kendall, Doral y Little Havana.",
+            "It's on us to keep the site clean every day.",
+            "We can make up for lost time by booking tile and plumbing back to back.",
+            "You'll get a courtesy call the day before we start.",
+            "Le enviamos un recordatorio de cortesía un día antes.",
+            "Your insurance may reimburse part of the visit if you send the receipt.",
+            "Su seguro puede reembolsarle parte del costo.",
+        ],
+    )
+    def test_a_statement_that_offers_no_money_passes(self, sentence: str) -> None:
+        assert check_compensation(email(body=body(sentence)), context()) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "No worries at all: we'll refund the whole deposit if you change your mind.",
+            "If your plan changes, we'll refund the deposit.",
+            "We'll cover the cost of the dumpster for you.",
+            "Le cubrimos el copago de la primera visita.",
+            "The permit fee is on us.",
+            "To make up for the delay, we'll knock $200 off.",
+            "As a courtesy, the second visit is free.",
+        ],
+    )
+    def test_the_same_words_offering_money_still_fire(self, sentence: str) -> None:
+        assert codes(check_compensation(email(body=body(sentence)), context())) == ["refund_or_compensation"]
+
     def test_financing_words_are_not_credit(self) -> None:
         draft = email(
             body=body("Pre-qualifying is a soft credit check; approval depends on your credit score.")

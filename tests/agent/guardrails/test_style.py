@@ -276,6 +276,32 @@ class TestCheckSpamSignals:
         assert check_spam_signals(quoted, context()) == []
 
 
+class TestCapitalsThatAreNotShouting:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hi Dana, which day suits you? Reply YES and I'll hold it, or text back DONE when booked.",
+            "Hola Dana, ¿le queda bien el martes? Responda SÍ y lo aparto.",
+            "Hi Dana, the guide is below.\n\nMaya Ortiz\nNORTHSTAR BOOKINGS",
+            "Hi Dana, LOPEZ on the booking page is spelled right. Which day suits you?",
+            "Hi Dana, the ROM and TENS notes are in the guide; PEX lines are listed too.",
+        ],
+    )
+    def test_a_keyword_to_type_a_name_or_a_trade_acronym_is_not_shouting(self, body: str) -> None:
+        assert check_spam_signals(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hi Dana, this is a FREE upgrade for the studio.",
+            "Hi Dana, reply today, it's a HUGE deal.",
+            "Hi Dana, NORTHSTAR is the BEST choice.",
+        ],
+    )
+    def test_shouted_words_next_to_those_still_fire(self, body: str) -> None:
+        assert codes(check_spam_signals(email(body=body), context())) == ["spam.caps"]
+
+
 class TestCheckSubject:
     def test_a_plain_subject_passes(self) -> None:
         assert check_subject(email(), context()) == []

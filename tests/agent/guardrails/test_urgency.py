@@ -165,6 +165,37 @@ class TestTimeWordsThatDoNotPush:
         assert check_urgency(email(body=body(sentence)), context()) == []
 
 
+class TestDeniedPressure:
+    """Words of pressure under a denial reassure: "there's no rush" is the opposite of a push."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "No need to hurry: the guide will still be here next month.",
+            "You don't have to decide today, or this month.",
+            "There's no limited-time catch and no last chance here.",
+            "Nobody will ask you to sign now; there is never any deadline on a first visit.",
+            "No tiene que decidir hoy; usted marca el ritmo.",
+            "Sin prisas y sin última oportunidad: cuando usted quiera.",
+        ],
+    )
+    def test_denied_pressure_reassures(self, sentence: str) -> None:
+        assert check_urgency(email(body=body(sentence)), context()) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Don't wait: spots fill up fast.",
+            "If you don't decide today, you'll miss out on the price.",
+            "No, really, hurry.",
+            "No espere más, se llenan rápido.",
+            "Si no decide hoy, aproveche ahora.",
+        ],
+    )
+    def test_pressure_that_is_itself_a_denial_or_a_condition_still_fires(self, sentence: str) -> None:
+        assert codes(check_urgency(email(body=body(sentence)), context()))
+
+
 class TestDeadlines:
     @pytest.mark.parametrize(
         "sentence",
