@@ -32,6 +32,8 @@ _QUOTE_STARTS = (
     r"^\s*_{8,}\s*$",
 )
 QUOTE = re.compile("|".join(f"(?:{p})" for p in _QUOTE_STARTS), re.MULTILINE | re.IGNORECASE)
+# The header a client puts above the message replied to (every quote start but a bare ">").
+THREAD_HEADER = re.compile("|".join(f"(?:{p})" for p in _QUOTE_STARTS[1:]), re.MULTILINE | re.IGNORECASE)
 SIGNATURE = re.compile(
     r"^\s*(--\s*$|Sent from my|Sent from Outlook|Get Outlook for|Enviado desde mi|Enviado do meu|"
     r"Envoy[ée] de mon|Von meinem|Inviato da|Sent via|Sent using)",
@@ -104,8 +106,14 @@ class ReplyParts:
 
 def own_words(message: str) -> tuple[str, str]:
     """The reply's own words and the quoted rest: cut at the first quote marker, then at a signature or
-    a disclaimer (never at the first character: a reply that is all quote keeps its text)."""
+    a disclaimer (never at the first character: a reply that is all quote keeps its text).
+
+    A reply that opens with the header of the message replied to ("On ... wrote:", "From: ... Sent:")
+    has no words of its own (its subject may speak for it): the message under the header is ours, and
+    its footer's "unsubscribe" and "reply STOP" are not the sender's words."""
     text = message[:MAX_REPLY_CHARS]
+    if THREAD_HEADER.match(text):
+        return "", text.strip()
     quote = QUOTE.search(text)
     cut = quote.start() if quote is not None and quote.start() > 0 else len(text)
     own, quoted = text[:cut], text[cut:]

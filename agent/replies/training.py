@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,18 @@ INTENTS = tuple(ReplyIntent)
 Progress = Callable[[str, int, int], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Fitting:
+    """How the model is fitted. Chosen by author-held-out cross-validation on train and extra
+    (``python -m evals.replies.crossval``), not on dev: dev is small and was used to choose features."""
+
+    # Weak regularisation: with thousands of hashed n-grams and a few thousand replies, 1e-4 underfit
+    # (dev accuracy 0.83 against 0.87-0.89 at 1e-5..1e-6; 300 steps, more overfit).
+    l2: float = 1e-6
+    epochs: int = 300
+    balance: float = 0.5  # 0: every reply weighs the same; 1: every intent weighs the same in all
+
+
 class CorpusError(ValueError):
     """A corpus file that cannot be read; the message names the file and the line."""
 
@@ -47,6 +59,9 @@ class Case:
     suppress: bool
     handoff: bool
     received: date
+
+
+Featuriser = Callable[[Sequence[Case]], list[dict[int, float]]]
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -76,7 +91,8 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
-def _features(cases: Iterable[Case]) -> list[dict[int, float]]:
+def features_of(cases: Iterable[Case]) -> list[dict[int, float]]:
+    """Each case's features, as the reader computes them when it reads the reply."""
     lexicon = load_lexicon()
     rows = []
     for case in cases:
@@ -88,22 +104,40 @@ def _features(cases: Iterable[Case]) -> list[dict[int, float]]:
 def train(
     corpus: Path = DEFAULT_CORPUS, out: Path = MODEL_DIR, *, on_progress: Progress | None = None
 ) -> ReplyModel:
+    """Read the corpus, fit and calibrate the model (``fit_model``), and write it to ``out``."""
     training = [
         case for name in TRAINING_FILES if (corpus / name).is_file() for case in read_cases(corpus / name)
     ]
     dev = read_cases(corpus / "dev.jsonl")
     if not training:
         raise CorpusError(f"no training cases in {corpus} ({', '.join(TRAINING_FILES)})")
+    model = fit_model(training, dev, on_progress=on_progress)
+    model.save(out)
+    return model
+
+
+def fit_model(
+    training: Sequence[Case],
+    dev: Sequence[Case],
+    *,
+    settings: Fitting = Fitting(),
+    featurise: Featuriser | None = None,
+    on_progress: Progress | None = None,
+) -> ReplyModel:
+    """The model fitted on ``training``, calibrated and given its silencing thresholds on ``dev``, not
+    written anywhere (``train`` writes it; the cross-validation in ``evals/replies/crossval.py`` fits one
+    per fold, with the features computed once and handed in as ``featurise``)."""
     lexicon = load_lexicon()
     width = dimension(lexicon)
+    featurise = featurise or features_of
     report = on_progress or (lambda stage, done, total: None)
     report("features", 0, len(training) + len(dev))
-    x_train = dense(_features(training), width)
-    x_dev = dense(_features(dev), width)
+    x_train = dense(featurise(training), width)
+    x_dev = dense(featurise(dev), width)
     report("features", len(training) + len(dev), len(training) + len(dev))
     y_train = np.array([INTENTS.index(c.intent) for c in training], dtype=np.int64)
     y_dev = np.array([INTENTS.index(c.intent) for c in dev], dtype=np.int64)
-    # Rare intents weigh as much as common ones: a corpus's proportions are not the inbox's.
+    # Rare intents weigh more than their share: a corpus's proportions are not the inbox's.
     counts = np.bincount(y_train, minlength=len(INTENTS)).astype(np.float32)
     balance = np.where(counts > 0, counts.sum() / (len(INTENTS) * np.maximum(counts, 1)), 0).astype(
         np.float32
@@ -112,11 +146,9 @@ def train(
         x_train,
         y_train,
         len(INTENTS),
-        weights_per_class=np.sqrt(balance),
-        # Weak regularisation: with thousands of hashed n-grams and a few thousand replies, 1e-4 underfit
-        # (dev accuracy 0.83 against 0.87-0.89 at 1e-5..1e-6; 300 steps, more overfit).
-        l2=1e-6,
-        epochs=300,
+        weights_per_class=balance**settings.balance,
+        l2=settings.l2,
+        epochs=settings.epochs,
         on_progress=lambda d, t: report("fit", d, t),
     )
     temperature = calibrate(x_dev @ weights + bias, y_dev)
@@ -125,7 +157,8 @@ def train(
     ).hexdigest()[:12]
     model = ReplyModel(INTENTS, weights, bias, temperature, version, meta={})
     thresholds = _thresholds(model, dev)
-    model = ReplyModel(
+    chosen = model_with({intent.value: value for intent, value in thresholds.items()}, model)
+    return ReplyModel(
         INTENTS,
         weights,
         bias,
@@ -135,30 +168,17 @@ def train(
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "features": SPEC,
             "lexicon": lexicon.digest,
+            "fitting": asdict(settings),
             "training": dict(sorted(Counter(c.intent.value for c in training).items())),
             "training_cases": len(training),
             "dev_cases": len(dev),
-            "thresholds": {intent.value: value for intent, value in thresholds.items()},
-            "dev": _dev_figures(
-                LearnedReader(
-                    ReplyModel(
-                        INTENTS,
-                        weights,
-                        bias,
-                        temperature,
-                        version,
-                        {"thresholds": {i.value: v for i, v in thresholds.items()}},
-                    )
-                ),
-                dev,
-            ),
+            "thresholds": chosen.meta["thresholds"],
+            "dev": _dev_figures(LearnedReader(chosen), dev),
         },
     )
-    model.save(out)
-    return model
 
 
-def _thresholds(model: ReplyModel, dev: list[Case]) -> dict[ReplyIntent, float]:
+def _thresholds(model: ReplyModel, dev: Sequence[Case]) -> dict[ReplyIntent, float]:
     """Per silencing intent, the least confidence above every dev reply it would have silenced wrongly
     (suppressed one not to suppress, or kept from a person one a person had to read)."""
     permissive = LearnedReader(model_with({intent.value: 0.0 for intent in DEFAULT_THRESHOLDS}, model))
@@ -179,6 +199,6 @@ def model_with(thresholds: dict[str, float], model: ReplyModel) -> ReplyModel:
     )
 
 
-def _dev_figures(reader: LearnedReader, dev: list[Case]) -> dict[str, Any]:
+def _dev_figures(reader: LearnedReader, dev: Sequence[Case]) -> dict[str, Any]:
     right = sum(1 for c in dev if reader.classify(c.reply, today=c.received).intent is c.intent)
     return {"intent_accuracy": round(right / len(dev), 4) if dev else None, "cases": len(dev)}

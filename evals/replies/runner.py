@@ -193,7 +193,7 @@ def evaluate(
         outcomes.append(_outcome(case, reading))
         if on_progress is not None:
             on_progress(done, len(cases))
-    return _report(name, cases, outcomes)
+    return report(name, cases, outcomes)
 
 
 def _outcome(case: Case, reading: ReplyReading) -> Outcome:
@@ -229,7 +229,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _report(name: str, cases: Sequence[Case], outcomes: list[Outcome]) -> Report:
+def report(name: str, cases: Sequence[Case], outcomes: list[Outcome]) -> Report:
     labelled = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.intent is not None]
     right = sum(1 for c, o in labelled if c.intent is not None and o.intent == c.intent.value)
     spanish = [(c, o) for c, o in labelled if c.language == "es"]

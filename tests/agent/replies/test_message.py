@@ -36,6 +36,22 @@ class TestOwnWords:
     def test_a_reply_that_is_only_a_quote_keeps_its_text(self) -> None:
         assert own_words("> STOP")[0] == "> STOP"
 
+    @pytest.mark.parametrize(
+        "header",
+        [
+            "On Tue, Mar 3, 2026 at 9:00 AM Brightside Solar <hello@brightside.example> wrote:",
+            "From: Brightside Solar <hello@brightside.example>\nSent: Tuesday, March 3, 2026 9:00 AM",
+            "-----Original Message-----",
+        ],
+    )
+    def test_nothing_written_above_our_quoted_message_leaves_no_words_of_the_senders(
+        self, header: str
+    ) -> None:
+        own, quoted = own_words(f"\n\n{header}\n> Spring slots are filling up.\n> Reply STOP to opt out.")
+
+        assert own == ""
+        assert "STOP" in quoted
+
 
 class TestInjections:
     @pytest.mark.parametrize(

@@ -56,6 +56,19 @@ class TestSureReadings:
 
 
 class TestAPersonDecides:
+    def test_an_empty_reply_is_not_read_as_a_request_to_stop_from_our_own_footer(self) -> None:
+        # Found in the dev split: a reply with nothing above the quoted thread was read as if the quoted
+        # message were the sender's, our footer's "unsubscribe" and "Reply STOP" included.
+        empty = (
+            "\n\nOn Tue, Mar 3, 2026 at 9:00 AM Brightside Solar <hello@brightside.example> wrote:\n"
+            "> Hi Dana, our spring install slots are filling up.\n>\n"
+            "> To stop receiving these emails, unsubscribe here. Reply STOP to opt out.\n"
+        )
+
+        reading = READER.classify(InboundReply(empty, "Re: Spring install slots"), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (False, True)
+
     @pytest.mark.parametrize(
         "message",
         [
