@@ -23,7 +23,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.documents import KnowledgeDocument
-from knowledge.glossary import to_english
+from knowledge.glossary import fold, to_english
 from knowledge.sentences import parts, split_sentences, stand_alone
 from knowledge.store import Embedder
 from knowledge.types import Answer, Answers
@@ -100,6 +99,24 @@ _KINDS: Final = (
         ),
     ),
 )
+
+
+_REFERS_BACK: Final = re.compile(
+    r"\b(?:that|this|them|they|those|these|him|her|eso|esto|ello|ellos|ellas|ah[ií])\b", re.IGNORECASE
+)
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def with_antecedent(question: str, inquiry: str | None) -> str:
+    """A question that points back ("Is that included?", "will you deal with them?") with the sentence
+    the lead wrote just before it, which names what "that" is; any other question as it is."""
+    if not inquiry or not _REFERS_BACK.search(question):
+        return question
+    at = inquiry.casefold().find(question.casefold())
+    if at <= 0:
+        return question
+    before = [p for p in _SENTENCE_END.split(inquiry[:at].strip()) if p.strip()]
+    return f"{before[-1].strip()} {question}" if before else question
 
 
 def kind_match(question: str, sentences: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -179,14 +196,16 @@ class SentenceIndex:
         words, its document's title (the question a FAQ answers) and whether it holds the kind of thing
         asked for (a price for "how much", a duration for "how long"). ``context`` (the whole inquiry)
         leans the question towards what the lead wrote about: "what did it cost them?" names nothing on
-        its own. A Spanish lead's question is also read in English (``knowledge/glossary.py``), since the
+        its own; a question that points back ("is that included?") is read with the sentence before it.
+        A Spanish lead's question is also read in English (``knowledge/glossary.py``), since the
         shipped model knows little Spanish and English documents often hold the answer.
         """
         if not self._candidates:
             return None
-        readings = [(question, context)]
+        asked = with_antecedent(question, context)
+        readings = [(asked, context)]
         if language == "es":
-            readings.append((to_english(question), to_english(context) if context else None))
+            readings.append((to_english(asked), to_english(context) if context else None))
         # Each part is the better of the readings: the English one may find the sentence, the Spanish
         # one its Spanish title's words.
         similarity, overlap, title = (
@@ -274,9 +293,7 @@ def _candidates(documents: Sequence[KnowledgeDocument]) -> list[_Candidate]:
 
 def _tokens(text: str) -> list[str]:
     """Words without accents, cut to five letters: "financing" and "financiamiento" meet at "finan"."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return [w[:5] for w in re.findall(r"[a-z0-9$%]+", plain) if w not in _STOPWORDS and len(w) > 1]
+    return [w[:5] for w in re.findall(r"[a-z0-9$%]+", fold(text)) if w not in _STOPWORDS and len(w) > 1]
 
 
 class _CachedVectors:

@@ -357,7 +357,7 @@ _DROPPED: Final = frozenset(
 )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case without accents: leads type "cuanto" for "cuánto"."""
     plain = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
@@ -370,7 +370,7 @@ def _glossary(text: str) -> dict[tuple[str, ...], str]:
         if not line or line.startswith("#"):
             continue
         spanish, english = (part.strip() for part in line.split("=", 1))
-        entries[tuple(_fold(spanish).split())] = english
+        entries[tuple(fold(spanish).split())] = english
     return entries
 
 
@@ -381,7 +381,7 @@ _LONGEST: Final = max(len(key) for key in GLOSSARY)
 def to_english(text: str) -> str:
     """``text`` read word by word in English: glossary words translated, phrases first, articles dropped,
     every other word (a name, a number, a brand) kept as it is."""
-    words = re.findall(r"[\w$%']+", _fold(text))
+    words = re.findall(r"[\w$%']+", fold(text))
     out: list[str] = []
     i = 0
     while i < len(words):

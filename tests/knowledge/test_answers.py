@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answers import SentenceIndex, kind_match
+from knowledge.answers import SentenceIndex, kind_match, with_antecedent
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.types import DocType
 from tests.knowledge.conftest import doc
@@ -162,3 +162,41 @@ class TestSpanishQuestionsAndEnglishDocuments:
         found = english_only.find(["¿Venden muebles de jardín?"], language="es", today=TODAY)
 
         assert found.unanswered == ("¿Venden muebles de jardín?",)
+
+
+class TestAQuestionThatPointsBack:
+    def test_it_is_read_with_the_sentence_before_it(self) -> None:
+        inquiry = "We both work until five. Weekends are the only time we are home. Do you do those?"
+
+        assert with_antecedent("Do you do those?", inquiry) == (
+            "Weekends are the only time we are home. Do you do those?"
+        )
+
+    def test_a_question_that_names_its_subject_is_left_as_it_is(self) -> None:
+        inquiry = "We have a small kitchen. Do you work on Saturdays?"
+
+        assert with_antecedent("Do you work on Saturdays?", inquiry) == "Do you work on Saturdays?"
+
+    def test_a_dummy_it_does_not_point_back(self) -> None:
+        inquiry = "We have a small kitchen. How long does it take?"
+
+        assert with_antecedent("How long does it take?", inquiry) == "How long does it take?"
+
+    def test_the_first_sentence_has_nothing_before_it(self) -> None:
+        assert with_antecedent("Is that free?", "Is that free? Thanks.") == "Is that free?"
+
+    def test_what_those_are_finds_the_answer(self, index: SentenceIndex) -> None:
+        inquiry = "We both work until five and weekends are the only time we are home. Do you do those?"
+
+        found = index.find(["Do you do those?"], language=None, today=TODAY, context=inquiry)
+
+        assert [a.sentences[0] for a in found.found] == [
+            "We do not work Saturdays unless you ask us to and we agree in writing."
+        ]
+
+    def test_what_that_was_finds_the_price(self, index: SentenceIndex) -> None:
+        inquiry = "I saw the pictures of the kitchen you did for the Garcias. How much was that?"
+
+        found = index.find(["How much was that?"], language=None, today=TODAY, context=inquiry)
+
+        assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
