@@ -104,27 +104,33 @@ def email_body(
     return "\n\n".join(p for p in body if p)
 
 
-def _email_fits(answers: Sequence[Answer]) -> list[tuple[list[int], bool]]:
-    """The shapes an email's answers may take, longest first: two sentences an answer with the
-    opening, then without it; then, one answer at a time, the answer quoting the most words down to its
-    best sentence (with the opening, then without), so that a long answer does not cost a short one its
-    second sentence, which is often the one that answers."""
+def _shrinking(answers: Sequence[Answer]) -> list[list[int]]:
+    """Sentences an answer, longest first: two each; then, one answer at a time, the answer quoting the
+    most words down to its best sentence, so that a long answer does not cost a short one its second
+    sentence, which is often the one that answers."""
     counts = [min(2, len(a.quoted)) for a in answers]
-    shapes = [(list(counts), True), (list(counts), False)]
+    shapes = [list(counts)]
     while any(c > 1 for c in counts):
         longest = max(
             (i for i, c in enumerate(counts) if c > 1),
             key=lambda i: sum(len(q.split()) for q in answers[i].quoted[: counts[i]]),
         )
         counts[longest] -= 1
-        shapes += [(list(counts), True), (list(counts), False)]
+        shapes.append(list(counts))
     return shapes
+
+
+def _email_fits(answers: Sequence[Answer]) -> list[tuple[list[int], bool]]:
+    """The shapes an email may take, longest first: each of ``_shrinking``'s with the opening, then
+    without it."""
+    return [(counts, with_opening) for counts in _shrinking(answers) for with_opening in (True, False)]
 
 
 def sms_body(
     request: DraftRequest, book: Mapping[str, Any], values: Mapping[str, str], ask: str, seed: int
 ) -> str:
-    """A text: who is writing, the answers (one sentence each, as many as fit), the ask, the opt-out."""
+    """A text: who is writing, the answers (as many sentences as fit, the longest answer shortened
+    first), the ask, the opt-out."""
     sms = book["sms"]
     bank = book["answering"]
     opener = _pick(bank["sms_opening"], values, seed)
@@ -132,9 +138,9 @@ def sms_body(
     answers = list(request.answers)
     later: list[str] = []
     while True:
-        for sentences in (2, 1):
+        for counts in _shrinking(answers):
             middle = answer_paragraphs(
-                answers, [*request.unanswered, *later], bank, seed, sentences=sentences, key="sms_answer"
+                answers, [*request.unanswered, *later], bank, seed, sentences=counts, key="sms_answer"
             )
             text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
             if len(text) <= SMS_LIMIT or not answers:

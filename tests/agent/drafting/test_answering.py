@@ -137,6 +137,27 @@ class TestAnEmailTooLongForEveryAnswer:
         assert all(sentence in draft.body for sentence in self.TIMES.quoted)
 
 
+class TestATextTooLongForEveryAnswer:
+    def test_the_longest_answer_gives_up_its_second_sentence_first(self) -> None:
+        waitlist = replace(
+            WAITLIST,
+            quoted=(
+                "If a client cancels, the freed slot is offered to the waitlist by text at once.",
+                "The first client on the list to reply YES gets the slot; the others are told it is gone.",
+            ),
+            sure=False,
+        )
+        timing = replace(
+            TIMING, quoted=("Emails go 24 hours before.", "Texts go 2 hours before."), sure=False
+        )
+
+        body = COMPOSER.draft(personal(answers=(waitlist, timing), channel=Channel.SMS)).body  # type: ignore[arg-type]
+
+        assert len(body) <= 320
+        assert waitlist.quoted[0] in body and waitlist.quoted[1] not in body
+        assert all(sentence in body for sentence in timing.quoted)
+
+
 class TestOpeningsAndClosings:
     def test_every_acknowledgment_thanks_the_lead_before_anything_else(self) -> None:
         for number in range(60):
