@@ -5,10 +5,12 @@ works a sentence at a time: every quotable sentence of every document (``knowled
 embedded once with the shipped model, and each question is matched against them. A sentence's score is
 its cosine similarity to the question plus a share of word overlap (weighted by how rare the words are
 in this knowledge base: the embedding model knows little Spanish, and "HMO" or "Medicare" matter more
-than "you"); a document's score adds the similarity of its title, which is the question a FAQ answers.
-The best document gives its best sentences, in the lead's language when a document in it scores nearly
-as well. Below ``ANSWER_FLOOR`` a question is not answerable; between the floor and ``SURE_SCORE`` the
-sentence is offered, but a person checks it before it goes (all figures calibrated on the dev split of
+than "you"), the similarity of its document's title (the question a FAQ answers), and a little more when
+it holds the kind of thing asked for (a price, a duration, a time). A Spanish question is also read in
+English (``knowledge/glossary.py``) and each part scores its better reading. The best sentence answers,
+with the next best of its document; one in the lead's language wins when it scores nearly as well.
+Below ``ANSWER_FLOOR`` a question is not answerable; between the floor and ``SURE_SCORE`` the sentence
+is offered, but a person checks it before it goes (all figures calibrated on the dev split of
 ``evals/answers`` only).
 
 Everything here is at the edge (an embedding model); the drafters get plain ``Answers``.
@@ -21,7 +23,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.documents import KnowledgeDocument
+from knowledge.glossary import fold, to_english
 from knowledge.sentences import parts, split_sentences, stand_alone
 from knowledge.store import Embedder
 from knowledge.types import Answer, Answers
@@ -44,10 +46,11 @@ LEXICAL_WEIGHT: Final = 0.4  # word overlap, 0..1, next to a cosine of 0..1
 TITLE_WEIGHT: Final = 0.4  # a document's title is the question it answers
 CONTEXT_WEIGHT: Final = 0.3  # the whole inquiry, beside the question: "what did it cost them?" needs it
 LANGUAGE_MARGIN: Final = 0.08  # a document in the lead's language wins when this close to the best
-# Scores run from about 0.3 to 1.5. On dev, below 0.60 fewer than a third of the quoted sentences
-# answered; the highest unanswerable question scored 1.23, so only answers above it go out unchecked.
+# Scores run from about 0.3 to 1.6. On dev, below 0.60 fewer than a third of the quoted sentences
+# answered; the highest unanswerable question scored 1.34, so only answers above it go out unchecked.
 ANSWER_FLOOR: Final = 0.60  # below: no sentence answers; a person will
-SURE_SCORE: Final = 1.30  # at or above: the sentence goes out without a person checking it
+SURE_SCORE: Final = 1.40  # at or above: the sentence goes out without a person checking it
+KIND_WEIGHT: Final = 0.1  # a sentence holding the kind of thing asked for: a price, a duration, a time
 MAX_SENTENCES: Final = 2  # per question: the best, and the next best of the same document
 MIN_ANSWER_WORDS: Final = 3  # "Yes." alone answers nothing once quoted out of its document
 _STOPWORDS: Final = frozenset(
@@ -58,6 +61,73 @@ _STOPWORDS: Final = frozenset(
     mis me te nos ustedes usted yo tu tú como cómo cuánto cuanto cuanta muy más mas pero si sí no hay
     tienen tiene puede pueden quiero quisiera saber""".split()  # noqa: SIM905 - a word list reads best as words
 )
+
+
+# What a question asks for, and how a sentence that gives it looks. A "how much" question is answered
+# by a figure, not by a sentence about prices; "how long" by a duration; "what time / Saturdays?" by a
+# time or a day. Yes/no questions are left out: their answers look like any other statement.
+_KINDS: Final = (
+    (  # a price
+        re.compile(
+            r"\b(?:how much|costs?|price[sd]?|pricing|fees?|charge[sd]?|rates?|cheap(?:er|est)?|expensive"
+            r"|afford\w*|budget|pay(?:ing)?|discounts?|free)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:%|dollars|usd)|\bfree\b", re.IGNORECASE),
+    ),
+    (  # a duration
+        re.compile(
+            r"\b(?:how long|how many (?:days|weeks|months|visits|sessions|hours)|how soon|how quickly"
+            r"|timelines?|take)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b\d+(?:\s?(?:to|-|–|or)\s?\d+)?\s?(?:minutes?|hours?|(?:business |working )?days?|weeks?"
+            r"|months?|years?|visits?|sessions?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (  # a time or a day
+        re.compile(
+            r"\b(?:what time|hours|open(?:ing)?|close|(?:satur|sun|mon|fri)days?|weekends?|evenings?"
+            r"|mornings?)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+_REFERS_BACK: Final = re.compile(
+    r"\b(?:that|this|them|they|those|these|him|her|eso|esto|ello|ellos|ellas|ah[ií])\b", re.IGNORECASE
+)
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def with_antecedent(question: str, inquiry: str | None) -> str:
+    """A question that points back ("Is that included?", "will you deal with them?") with the sentence
+    the lead wrote just before it, which names what "that" is; any other question as it is."""
+    if not inquiry or not _REFERS_BACK.search(question):
+        return question
+    at = inquiry.casefold().find(question.casefold())
+    if at <= 0:
+        return question
+    before = [p for p in _SENTENCE_END.split(inquiry[:at].strip()) if p.strip()]
+    return f"{before[-1].strip()} {question}" if before else question
+
+
+def kind_match(question: str, sentences: Sequence[str]) -> npt.NDArray[np.float32]:
+    """For each sentence, the share of the kinds ``question`` asks for (a price, a duration, a time) that
+    it holds: 0 when the question asks for none of them or the sentence gives none."""
+    asked = [gives for asks, gives in _KINDS if asks.search(question)]
+    if not asked:
+        return np.zeros(len(sentences), dtype=np.float32)
+    return np.asarray(
+        [sum(1 for gives in asked if gives.search(text)) / len(asked) for text in sentences], dtype=np.float32
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +161,12 @@ class SentenceIndex:
             zip(self._titles, vectors.of([titles_by_id[t] for t in self._titles]), strict=True)
         )
         vectors.save()
+        # Each sentence's document title, row by row: a title scores for every sentence under it.
+        self._title_rows = (
+            np.stack([self._title_vectors[c.document.id] for c in self._candidates])
+            if self._candidates
+            else np.zeros((0, 0), dtype=np.float32)
+        )
         self._rows: dict[str, list[int]] = {}
         for row, candidate in enumerate(self._candidates):
             self._rows.setdefault(candidate.document.id, []).append(row)
@@ -113,43 +189,58 @@ class SentenceIndex:
     def answer(
         self, question: str, *, language: str | None, today: date, context: str | None = None
     ) -> Answer | None:
-        """The best document's best sentences for ``question`` and their score (None: nothing usable).
+        """The best sentence for ``question``, the next best of its document, and its score (None:
+        nothing usable).
 
-        ``context`` (the whole inquiry) leans the question towards what the lead wrote about: a question
-        such as "what did it cost them?" names nothing on its own.
+        Every sentence is scored on its own: its similarity to the question, its share of the question's
+        words, its document's title (the question a FAQ answers) and whether it holds the kind of thing
+        asked for (a price for "how much", a duration for "how long"). ``context`` (the whole inquiry)
+        leans the question towards what the lead wrote about: "what did it cost them?" names nothing on
+        its own; a question that points back ("is that included?") is read with the sentence before it.
+        A Spanish lead's question is also read in English (``knowledge/glossary.py``), since the
+        shipped model knows little Spanish and English documents often hold the answer.
         """
         if not self._candidates:
             return None
-        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
-        if context:
-            query = query + CONTEXT_WEIGHT * np.asarray(self._embedder.embed_query(context), dtype=np.float32)
-            query = query / max(float(np.linalg.norm(query)), 1e-12)
-        scores = self._sentence_vectors @ query + LEXICAL_WEIGHT * self._overlap(question)
-        ranked: list[tuple[float, str]] = []
-        for document_id, rows in self._rows.items():
-            document = rows and self._candidates[rows[0]].document
-            if not document or not document.live_on(today):
-                continue
-            title = float(self._title_vectors[document_id] @ query)
-            ranked.append((TITLE_WEIGHT * title + max(float(scores[r]) for r in rows), document_id))
-        if not ranked:
+        asked = with_antecedent(question, context)
+        readings = [(asked, context)]
+        if language == "es":
+            readings.append((to_english(asked), to_english(context) if context else None))
+        # Each part is the better of the readings: the English one may find the sentence, the Spanish
+        # one its Spanish title's words.
+        similarity, overlap, title = (
+            np.full(len(self._candidates), -np.inf, dtype=np.float32) for _ in "abc"
+        )
+        for text, lean in readings:
+            query = self._query(text, lean)
+            similarity = np.maximum(similarity, self._sentence_vectors @ query)
+            overlap = np.maximum(overlap, self._overlap(text))
+            title = np.maximum(title, self._title_rows @ query)
+        scores = similarity + LEXICAL_WEIGHT * overlap + TITLE_WEIGHT * title
+        scores = scores + KIND_WEIGHT * kind_match(readings[-1][0], [c.text for c in self._candidates])
+        live = [row for row, c in enumerate(self._candidates) if c.document.live_on(today)]
+        if not live:
             return None
-        ranked.sort(reverse=True)
-        best_score, best_id = ranked[0]
-        if language:
-            mine = [(s, d) for s, d in ranked if self._language(d) == language]
-            if mine and mine[0][0] >= best_score - LANGUAGE_MARGIN:
-                best_score, best_id = mine[0]
-        rows = sorted(self._rows[best_id], key=lambda r: float(scores[r]), reverse=True)
-        chosen: list[_Candidate] = []
-        for row in rows:
+        ranked = sorted(live, key=lambda r: float(scores[r]), reverse=True)
+        best = ranked[0]
+        if language:  # a sentence in the lead's language wins when nearly as good
+            mine = next(
+                (r for r in ranked if self._language(self._candidates[r].document.id) == language), None
+            )
+            if mine is not None and scores[mine] >= scores[best] - LANGUAGE_MARGIN:
+                best = mine
+        document = self._candidates[best].document
+        chosen = [self._candidates[best]]
+        for row in ranked:
             candidate = self._candidates[row]
-            if any(candidate.text in c.text or c.text in candidate.text for c in chosen):
+            if candidate.document.id != document.id or any(
+                candidate.text in c.text or c.text in candidate.text for c in chosen
+            ):
                 continue
             chosen.append(candidate)
             if len(chosen) == MAX_SENTENCES:
                 break
-        document = chosen[0].document
+        best_score = float(scores[best])
         return Answer(
             question=question,
             document_id=document.id,
@@ -160,6 +251,14 @@ class SentenceIndex:
             sure=best_score >= SURE_SCORE,
             language=self._language(document.id),
         )
+
+    def _query(self, question: str, context: str | None) -> npt.NDArray[np.float32]:
+        """The question's vector, leaned a little towards the whole inquiry's."""
+        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        if context:
+            query = query + CONTEXT_WEIGHT * np.asarray(self._embedder.embed_query(context), dtype=np.float32)
+            query = query / max(float(np.linalg.norm(query)), 1e-12)
+        return query
 
     def _language(self, document_id: str) -> str:
         rows = self._rows[document_id]
@@ -194,9 +293,7 @@ def _candidates(documents: Sequence[KnowledgeDocument]) -> list[_Candidate]:
 
 def _tokens(text: str) -> list[str]:
     """Words without accents, cut to five letters: "financing" and "financiamiento" meet at "finan"."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return [w[:5] for w in re.findall(r"[a-z0-9$%]+", plain) if w not in _STOPWORDS and len(w) > 1]
+    return [w[:5] for w in re.findall(r"[a-z0-9$%]+", fold(text)) if w not in _STOPWORDS and len(w) > 1]
 
 
 class _CachedVectors:

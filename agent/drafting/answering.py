@@ -46,18 +46,19 @@ def answer_paragraphs(
     bank: Mapping[str, Any],
     seed: int,
     *,
-    sentences: int,
+    sentences: int | Sequence[int],
     key: str = "answer",
 ) -> list[str]:
-    """One paragraph per answered question (its best ``sentences`` sentences), then one naming the
-    questions a person will answer."""
+    """One paragraph per answered question (its best ``sentences`` sentences: one number for all, or
+    one per answer), then one naming the questions a person will answer."""
+    counts = [sentences] * len(answers) if isinstance(sentences, int) else list(sentences)
     paragraphs = [
         _pick(
             bank[key],
-            {"question": echo(a.question), "answer": " ".join(_ended(q) for q in a.quoted[:sentences])},
+            {"question": echo(a.question), "answer": " ".join(_ended(q) for q in a.quoted[:count])},
             seed + i,
         )
-        for i, a in enumerate(answers)
+        for i, (a, count) in enumerate(zip(answers, counts, strict=True))
     ]
     if unanswered:
         asked = str(bank.get("and", " and ")).join(f'"{echo(q)}"' for q in unanswered)
@@ -93,10 +94,8 @@ def email_body(
     min_words: int,
 ) -> str:
     """Greeting, opening, the answers, the ask, the sign-off: as many sentences per answer as fit."""
-    body: list[str] = []
-    # Two sentences an answer with the opening, then without it, then one sentence an answer.
-    for sentences, with_opening in ((2, True), (2, False), (1, True), (1, False)):
-        middle = answer_paragraphs(request.answers, request.unanswered, bank, seed, sentences=sentences)
+    for counts, with_opening in _email_fits(request.answers):
+        middle = answer_paragraphs(request.answers, request.unanswered, bank, seed, sentences=counts)
         body = [greeting, opening if with_opening else "", *middle, ask, signoff]
         if _words(body) <= MAX_EMAIL_WORDS:
             break
@@ -105,10 +104,33 @@ def email_body(
     return "\n\n".join(p for p in body if p)
 
 
+def _shrinking(answers: Sequence[Answer]) -> list[list[int]]:
+    """Sentences an answer, longest first: two each; then, one answer at a time, the answer quoting the
+    most words down to its best sentence, so that a long answer does not cost a short one its second
+    sentence, which is often the one that answers."""
+    counts = [min(2, len(a.quoted)) for a in answers]
+    shapes = [list(counts)]
+    while any(c > 1 for c in counts):
+        longest = max(
+            (i for i, c in enumerate(counts) if c > 1),
+            key=lambda i: sum(len(q.split()) for q in answers[i].quoted[: counts[i]]),
+        )
+        counts[longest] -= 1
+        shapes.append(list(counts))
+    return shapes
+
+
+def _email_fits(answers: Sequence[Answer]) -> list[tuple[list[int], bool]]:
+    """The shapes an email may take, longest first: each of ``_shrinking``'s with the opening, then
+    without it."""
+    return [(counts, with_opening) for counts in _shrinking(answers) for with_opening in (True, False)]
+
+
 def sms_body(
     request: DraftRequest, book: Mapping[str, Any], values: Mapping[str, str], ask: str, seed: int
 ) -> str:
-    """A text: who is writing, the answers (one sentence each, as many as fit), the ask, the opt-out."""
+    """A text: who is writing, the answers (as many sentences as fit, the longest answer shortened
+    first), the ask, the opt-out."""
     sms = book["sms"]
     bank = book["answering"]
     opener = _pick(bank["sms_opening"], values, seed)
@@ -116,9 +138,9 @@ def sms_body(
     answers = list(request.answers)
     later: list[str] = []
     while True:
-        for sentences in (2, 1):
+        for counts in _shrinking(answers):
             middle = answer_paragraphs(
-                answers, [*request.unanswered, *later], bank, seed, sentences=sentences, key="sms_answer"
+                answers, [*request.unanswered, *later], bank, seed, sentences=counts, key="sms_answer"
             )
             text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
             if len(text) <= SMS_LIMIT or not answers:

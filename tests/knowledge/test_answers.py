@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answers import SentenceIndex
+from knowledge.answers import SentenceIndex, kind_match, with_antecedent
 from knowledge.embeddings import LocalMiniLMEmbedder
 from knowledge.types import DocType
 from tests.knowledge.conftest import doc
@@ -95,3 +95,108 @@ class TestTheAnsweringSentence:
         SentenceIndex(DOCUMENTS, Refusing(), cache=tmp_path)
 
         assert first is not None
+
+
+class TestTheKindOfAnswer:
+    def test_a_how_much_question_wants_a_price(self) -> None:
+        sentences = ["Prices depend on the size of the room.", "A new deck costs $9,000 to $14,000."]
+
+        assert kind_match("How much would a deck run me?", sentences).tolist() == [0.0, 1.0]
+
+    def test_a_how_long_question_wants_a_duration(self) -> None:
+        sentences = ["Installation is done by our own crew.", "Installation takes 2 to 3 days."]
+
+        assert kind_match("how long does installation take", sentences).tolist() == [0.0, 1.0]
+
+    def test_a_question_about_days_wants_a_day_or_a_time(self) -> None:
+        sentences = ["We are a family business.", "The shop is open on Sundays from 10 am."]
+
+        assert kind_match("Are you open on weekends?", sentences).tolist() == [0.0, 1.0]
+
+    def test_a_yes_no_question_asks_for_no_kind(self) -> None:
+        assert kind_match("Do you install skylights?", ["Yes, and $500 off.", "We do."]).tolist() == [
+            0.0,
+            0.0,
+        ]
+
+
+@pytest.fixture(scope="module")
+def english_only(tmp_path_factory: pytest.TempPathFactory) -> SentenceIndex:
+    """The same company without its Spanish document: a Spanish lead's answers are in English."""
+    english = [d for d in DOCUMENTS if d.id != "faqs/precios"]
+    return SentenceIndex(english, LocalMiniLMEmbedder(), cache=tmp_path_factory.mktemp("english"))
+
+
+class TestSpanishQuestionsAndEnglishDocuments:
+    """Before the English reading, each of these scored far below the floor and went to a person."""
+
+    def test_a_spanish_question_finds_the_english_sentence_that_answers_it(
+        self, english_only: SentenceIndex
+    ) -> None:
+        found = english_only.find(["¿Trabajan los sábados?"], language="es", today=TODAY)
+
+        assert [a.sentences[0] for a in found.found] == [
+            "We do not work Saturdays unless you ask us to and we agree in writing."
+        ]
+
+    def test_a_spanish_question_about_the_warranty_finds_it_in_english(
+        self, english_only: SentenceIndex
+    ) -> None:
+        found = english_only.find(["¿Cuántos años de garantía dan?"], language="es", today=TODAY)
+
+        assert [a.document_id for a in found.found] == ["faqs/warranty"]
+        assert (
+            "Our warranty is 10 years on labor, from the day of the final walkthrough."
+            in found.found[0].quoted
+        )
+
+    def test_a_spanish_price_question_gets_the_english_figure(self, english_only: SentenceIndex) -> None:
+        found = english_only.find(["¿Cuánto cuesta una cocina nueva?"], language="es", today=TODAY)
+
+        assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
+        assert "$" in found.found[0].sentences[0]
+
+    def test_a_spanish_question_nothing_answers_is_still_left_for_a_person(
+        self, english_only: SentenceIndex
+    ) -> None:
+        found = english_only.find(["¿Venden muebles de jardín?"], language="es", today=TODAY)
+
+        assert found.unanswered == ("¿Venden muebles de jardín?",)
+
+
+class TestAQuestionThatPointsBack:
+    def test_it_is_read_with_the_sentence_before_it(self) -> None:
+        inquiry = "We both work until five. Weekends are the only time we are home. Do you do those?"
+
+        assert with_antecedent("Do you do those?", inquiry) == (
+            "Weekends are the only time we are home. Do you do those?"
+        )
+
+    def test_a_question_that_names_its_subject_is_left_as_it_is(self) -> None:
+        inquiry = "We have a small kitchen. Do you work on Saturdays?"
+
+        assert with_antecedent("Do you work on Saturdays?", inquiry) == "Do you work on Saturdays?"
+
+    def test_a_dummy_it_does_not_point_back(self) -> None:
+        inquiry = "We have a small kitchen. How long does it take?"
+
+        assert with_antecedent("How long does it take?", inquiry) == "How long does it take?"
+
+    def test_the_first_sentence_has_nothing_before_it(self) -> None:
+        assert with_antecedent("Is that free?", "Is that free? Thanks.") == "Is that free?"
+
+    def test_what_those_are_finds_the_answer(self, index: SentenceIndex) -> None:
+        inquiry = "We both work until five and weekends are the only time we are home. Do you do those?"
+
+        found = index.find(["Do you do those?"], language=None, today=TODAY, context=inquiry)
+
+        assert [a.sentences[0] for a in found.found] == [
+            "We do not work Saturdays unless you ask us to and we agree in writing."
+        ]
+
+    def test_what_that_was_finds_the_price(self, index: SentenceIndex) -> None:
+        inquiry = "I saw the pictures of the kitchen you did for the Garcias. How much was that?"
+
+        found = index.find(["How much was that?"], language=None, today=TODAY, context=inquiry)
+
+        assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]

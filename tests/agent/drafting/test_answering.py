@@ -102,6 +102,62 @@ class TestThePersonalResponseAnswers:
         assert draft.call_to_action in draft.body
 
 
+class TestAnEmailTooLongForEveryAnswer:
+    GUIDE = Answer(
+        question="Do you have anything I could read first?",
+        document_id=REMINDERS.id,
+        document_title=REMINDERS.title,
+        sentences=("A long guide.", "More of it."),
+        quoted=(
+            "A 20-page guide for owners who book by phone today, "
+            + "with a chapter on each step, " * 9
+            + "done.",
+            "It covers reminders, deposits, waitlists and no-shows, "
+            + "with worked examples of each, " * 9
+            + "too.",
+        ),
+        score=1.0,
+        sure=False,
+    )
+    TIMES = Answer(
+        question="When do the reminders go out?",
+        document_id=REMINDERS.id,
+        document_title=REMINDERS.title,
+        sentences=("Clients get an email 24 hours before.", "They get a text 2 hours before."),
+        quoted=("Clients get an email 24 hours before.", "They get a text 2 hours before."),
+        score=1.0,
+        sure=False,
+    )
+
+    def test_the_longest_answer_gives_up_its_second_sentence_first(self) -> None:
+        draft = COMPOSER.draft(personal(answers=(self.GUIDE, self.TIMES)))  # type: ignore[arg-type]
+
+        assert len(draft.body.split()) <= 150
+        assert self.GUIDE.quoted[0] in draft.body and self.GUIDE.quoted[1] not in draft.body
+        assert all(sentence in draft.body for sentence in self.TIMES.quoted)
+
+
+class TestATextTooLongForEveryAnswer:
+    def test_the_longest_answer_gives_up_its_second_sentence_first(self) -> None:
+        waitlist = replace(
+            WAITLIST,
+            quoted=(
+                "If a client cancels, the freed slot is offered to the waitlist by text at once.",
+                "The first client on the list to reply YES gets the slot; the others are told it is gone.",
+            ),
+            sure=False,
+        )
+        timing = replace(
+            TIMING, quoted=("Emails go 24 hours before.", "Texts go 2 hours before."), sure=False
+        )
+
+        body = COMPOSER.draft(personal(answers=(waitlist, timing), channel=Channel.SMS)).body  # type: ignore[arg-type]
+
+        assert len(body) <= 320
+        assert waitlist.quoted[0] in body and waitlist.quoted[1] not in body
+        assert all(sentence in body for sentence in timing.quoted)
+
+
 class TestOpeningsAndClosings:
     def test_every_acknowledgment_thanks_the_lead_before_anything_else(self) -> None:
         for number in range(60):
