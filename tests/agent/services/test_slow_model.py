@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from agent.db.models import Touch
 from agent.domain import DrafterKind, TouchPurpose, TouchState
 from agent.policy import DEADLINE_MISSED
 from agent.settings import Settings
-from agent.worker import tick
+from agent.worker import Progress, tick
 from knowledge.retrieval import KnowledgeBase
 from tests.agent.drafting.llm_api import grounded_answer
 from tests.conftest import FakeClock
@@ -136,3 +137,37 @@ class TestTheAcknowledgmentsDeadline:
         ]
         assert personal.drafter == DrafterKind.LLM, personal.drafting
         assert personal.state == TouchState.SENT, personal.guardrails
+
+
+class TestALongTick:
+    def test_each_reply_is_sent_before_the_model_drafts_the_next_leads(
+        self, services: Services, model: StandInModel
+    ) -> None:
+        emails = [
+            "dana.lopez@lunahair.example",
+            "sam.ortiz@bloomnails.example",
+            "ana.ruiz@fadebarber.example",
+        ]
+        for email in emails:
+            acknowledged_by_the_composer(services, model, email)
+        wait_for(lambda: model.running() == 0, timeout=30, what="the held calls to be closed")
+        asked = model.count("received")
+        sent_when_asked: list[int] = []
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            sent = [t for t in personal_responses(services) if t.state == TouchState.SENT]
+            sent_when_asked.append(len(sent))
+            return grounded_answer(request)
+
+        model.answer = answer
+        model.release()
+        progress: list[Progress] = []
+
+        tick(services, on_progress=progress.append)
+
+        assert model.count("received") - asked == len(emails)  # one draft per lead
+        # When the model is asked for a lead's reply, every earlier lead's reply has already gone out.
+        assert sent_when_asked == list(range(len(emails)))
+        assert [(p.done, p.total) for p in progress] == [(n, len(emails)) for n in range(1, 4)]
+        assert all(p.what == "drafted by the model, sent" for p in progress), [p.what for p in progress]
+        assert progress[-1].line().startswith(f"lead {len(emails)}/{len(emails)} drafted by the model, sent")
