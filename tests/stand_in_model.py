@@ -46,6 +46,8 @@ class StandInModel:
         self._lock = threading.Lock()
         self._release_read, self._release_write = os.pipe()
         self.base_url = ""
+        # Which calls are held (by their number, from 1) until ``release``; the others are answered at once.
+        self.holds: Callable[[int], bool] = lambda number: True
 
     def release(self) -> None:
         """Every held call, and every call from now on, is answered at once."""
@@ -72,12 +74,15 @@ class StandInModel:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length)
-        self._note("received")
+        with self._lock:
+            self.observed.received.append(time.monotonic())
+            number = len(self.observed.received)
         client = handler.connection
-        ready, _, _ = select.select([client, self._release_read], [], [])
-        if client in ready and _closed(client):
-            self._note("gone")
-            return
+        if self.holds(number):
+            ready, _, _ = select.select([client, self._release_read], [], [])
+            if client in ready and _closed(client):
+                self._note("gone")
+                return
         handler.close_connection = True
         request = httpx.Request("POST", f"{self.base_url}/chat/completions", content=body)
         response = self.answer(request)
