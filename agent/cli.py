@@ -456,7 +456,7 @@ def worker_command(
     from agent.clock import utcnow
     from agent.container import build_services
     from agent.notify import run_notifications
-    from agent.worker import TickReport, run_forever, tick
+    from agent.worker import Progress, TickReport, run_forever, tick
 
     fixed = _instant(now, "--now") if now is not None else None
     if fixed is not None and not once:
@@ -470,9 +470,13 @@ def worker_command(
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     services = build_services(settings, clock=(lambda: fixed) if fixed is not None else utcnow)
+
+    def progress(step: Progress) -> None:  # a long tick (a model drafting) shows it is working
+        console.print(f"{utcnow():%H:%M:%S} {step.line()}")
+
     try:
         if once:
-            console.print(tick(services).summary())
+            console.print(tick(services, on_progress=progress).summary())
             services.notifier.sweep()
             return
         interval = interval or settings.worker_interval_seconds
@@ -491,7 +495,7 @@ def worker_command(
             name="touchpoint-notify",
             daemon=True,
         ).start()
-        run_forever(services, interval=interval, stop=stop, on_tick=show)
+        run_forever(services, interval=interval, stop=stop, on_tick=show, on_progress=progress)
     finally:
         services.close()
 

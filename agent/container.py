@@ -75,6 +75,8 @@ class Services:
     def close(self) -> None:
         self.outbox.close()
         self.notifier.close()
+        if self.models is not None:
+            self.models.close()
         self.engine.dispose()
 
 

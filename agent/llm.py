@@ -6,6 +6,10 @@ timeouts and dropped connections), a per-call timeout and a concurrency limit li
 drafter, the reply classifier and the eval judge alike: a process builds one ``ModelAccess`` (in
 ``agent/container.py``) and hands it to all three, so ``TOUCHPOINT_LLM_MAX_CONCURRENCY`` bounds every
 model call the process makes, whoever makes it.
+
+A call made for a deadline (``agent.deadline.within``: the instant acknowledgment's) ends by it: it does
+not wait for a slot, start or retry after it, and its HTTP request is closed when it passes
+(``bounded_by_deadline``), so the model's slot goes to work whose answer will be used.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
@@ -29,8 +34,12 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
+    stop_any,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
+
+from agent import deadline
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -82,6 +91,7 @@ class ModelGate:
         max_concurrency: int,
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: deadline.Clock = time.monotonic,
     ) -> None:
         self.max_concurrency = max_concurrency
         self._slots = threading.BoundedSemaphore(max_concurrency)
@@ -90,18 +100,27 @@ class ModelGate:
         self.waiting = 0
         self.policy = policy
         self._sleep = sleep  # tests pass a recorder: backoff is asserted, never waited out
+        self._monotonic = monotonic  # the clock deadlines are read on (``agent.deadline``)
 
     def call(self, fn: Callable[[], T], *, policy: RetryPolicy | None = None) -> T:
         """Run ``fn`` with retries on transient errors; raise ``ModelUnavailable`` when it gives up.
 
         ``policy`` overrides the gate's retries for one caller (a reply reader gives up sooner than a
         drafter); the slots are the same for every caller.
+
+        Under a deadline (``agent.deadline.within``) the call waits for a slot only until it, and no
+        retry is scheduled past it: what the caller cannot use is not asked for. (The HTTP request
+        itself ends by the deadline in the client, ``bounded_by_deadline``.)
         """
         policy = policy or self.policy
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             wait=wait_random_exponential(multiplier=policy.initial_wait_seconds, max=policy.max_wait_seconds),
-            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.total_seconds),
+            stop=stop_any(
+                stop_after_attempt(policy.attempts),
+                stop_after_delay(policy.total_seconds),
+                StopAtDeadline(self._monotonic),
+            ),
             reraise=True,
             before_sleep=_note_retry,
             sleep=self._sleep,
@@ -110,22 +129,41 @@ class ModelGate:
             with self._slot():
                 return retrying(fn)
         except (openai.OpenAIError, ConnectionError, TimeoutError) as exc:
+            if deadline.passed(self._monotonic):
+                raise ModelUnavailable(f"{describe(exc)}; stopped at the deadline") from exc
             raise ModelUnavailable(describe(exc)) from exc
 
     @contextmanager
     def _slot(self) -> Iterator[None]:
+        left = deadline.time_left(self._monotonic)
+        if left is not None and left <= 0:
+            raise ModelUnavailable("the deadline passed before the call could start")
         with self._count_lock:
             self.waiting += 1
-        self._slots.acquire()
+        acquired = self._slots.acquire() if left is None else self._slots.acquire(timeout=left)
         with self._count_lock:
             self.waiting -= 1
-            self.in_flight += 1
+            if acquired:
+                self.in_flight += 1
+        if not acquired:
+            raise ModelUnavailable(f"no model slot came free before the deadline ({left:.1f} s)")
         try:
             yield
         finally:
             with self._count_lock:
                 self.in_flight -= 1
             self._slots.release()
+
+
+class StopAtDeadline(stop_base):
+    """Stop retrying when the next try would start at or after the deadline (``agent.deadline``)."""
+
+    def __init__(self, now: deadline.Clock) -> None:
+        self.now = now
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        left = deadline.time_left(self.now)
+        return left is not None and left <= retry_state.upcoming_sleep
 
 
 def _note_retry(state: RetryCallState) -> None:
@@ -147,12 +185,53 @@ class ModelEndpoint:
     max_output_tokens: int
 
 
+# A socket timeout of zero means "do not block" to Python, which fails differently from a timeout.
+SHORTEST_WAIT = 0.001
+
+
+class _UntilDeadline(dict[str, float | None]):
+    """A request's httpx timeouts, each cut to the time left before a deadline when it is read.
+
+    httpcore reads the timeout of each socket operation from this mapping right before it (connect,
+    every send, every read), so no operation waits past the deadline, however long the ones before it
+    took: a call still waiting for the model's answer times out at the deadline, and httpcore closes
+    its connection (the server sees the client go, and a server that watches for it stops generating).
+    """
+
+    def __init__(self, configured: Mapping[str, float | None], at: float, now: deadline.Clock) -> None:
+        super().__init__(configured)
+        self.at = at
+        self._now = now
+
+    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        configured = super().get(key, default)
+        left = max(self.at - self._now(), SHORTEST_WAIT)
+        return left if configured is None else min(configured, left)
+
+
+def bounded_by_deadline(request: httpx.Request, *, now: deadline.Clock = time.monotonic) -> None:
+    """An httpx request hook: a request sent under a deadline (``agent.deadline.within``) ends by it."""
+    at = deadline.current()
+    if at is not None:
+        request.extensions["timeout"] = _UntilDeadline(request.extensions.get("timeout", {}), at, now)
+
+
 class ModelAccess:
-    """A process's one way to its model: chat models for any caller, all behind one ``ModelGate``."""
+    """A process's one way to its model: chat models for any caller, all behind one ``ModelGate``, all
+    on one HTTP client whose requests end by the deadline of the work they are made for."""
 
     def __init__(self, endpoint: ModelEndpoint, gate: ModelGate) -> None:
         self.endpoint = endpoint
         self.gate = gate
+        self.http = httpx.Client(
+            timeout=endpoint.timeout_seconds,
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),  # the OpenAI client's
+            event_hooks={"request": [bounded_by_deadline]},
+        )
+
+    def close(self) -> None:
+        self.http.close()
 
     @property
     def model_name(self) -> str:
@@ -171,6 +250,7 @@ class ModelAccess:
             api_key=SecretStr(endpoint.api_key or LOCAL_KEY),
             timeout=endpoint.timeout_seconds,
             max_retries=0,
+            http_client=self.http,
             temperature=temperature,
             max_tokens=limit,
             extra_body=extra,

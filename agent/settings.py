@@ -101,7 +101,11 @@ class Settings(BaseSettings):
     )
     draft_repairs: int = Field(default=2, ge=0, le=5, description="Redrafts with the violations as feedback")
     ack_deadline_seconds: float = Field(
-        default=5.0, gt=0, le=60, description="The instant acknowledgment goes out within this, LLM or not"
+        default=5.0,
+        gt=0,
+        le=60,
+        description="The instant acknowledgment goes out within this, LLM or not; a model call for it still "
+        "running then is closed (agent/deadline.py)",
     )
 
     # Knowledge base and embeddings

@@ -11,6 +11,11 @@ is stepped in its own transaction, so one bad lead stops nothing and is retried 
 once when another writer changed its rows under the step, or a deadlock chose it: ``retrying``). A
 touch is drafted once per step (one live touch per step is a unique index) and sent once (the
 outbox's claim), whichever worker gets there and whoever crashes in between.
+
+A touch a step queues is handed to the outbox right after that step, not when the tick ends: with a
+model drafting, a tick of a dozen leads takes minutes, and the first lead's reply must not wait for the
+last lead's draft. A tick says how far it got after each lead it steps (``Progress``: a log line, and
+``touchpoint worker`` prints it), so a long tick is visibly working.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +37,10 @@ from agent.db.engine import retrying
 from agent.db.models import Lead
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.touches import TouchRepository
+from agent.domain import DrafterKind, TouchState
 from agent.loop import StepResult
 from agent.outbox import Outcome
+from agent.policy import DraftTouch, HandOff, Stop, Wait
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +68,36 @@ class TickReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a tick has got: after each lead it stepped alone (the ones with work: a draft, a
+    handoff, a reply to read), what became of it."""
+
+    done: int
+    total: int
+    lead_id: uuid.UUID
+    what: str  # "drafted, sent", "drafted, for review", "handed off", "waiting", "failed", ...
+    elapsed_seconds: float  # since the tick began
+
+    def line(self) -> str:
+        return f"lead {self.done}/{self.total} {self.what} ({self.elapsed_seconds:.0f} s into the tick)"
+
+
 def worker_name() -> str:
     """Who holds a lease: readable in the database when a rep asks which worker has a lead."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def tick(services: Services, *, owner: str | None = None, batch: int | None = None) -> TickReport:
-    """One pass: claim due leads, decide for them (in bulk where nothing needs doing), send the outbox."""
+def tick(
+    services: Services,
+    *,
+    owner: str | None = None,
+    batch: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> TickReport:
+    """One pass: claim due leads, decide for them (in bulk where nothing needs doing), send what a step
+    queued at once, then the rest of the outbox. ``on_progress`` hears after each lead stepped alone."""
+    started = time.monotonic()
     owner = owner or worker_name()
     batch = batch or services.settings.worker_batch
     report = TickReport()
@@ -90,27 +121,68 @@ def tick(services: Services, *, owner: str | None = None, batch: int | None = No
             logger.exception("worker.bulk_failed", extra={"leads": len(chunk)})
             deferred.extend(chunk)
     report.leads_stepped = report.settled
-    for lead_id in deferred:
+    for done, lead_id in enumerate(deferred, start=1):
         try:
             # Short transactions: a model drafts between them, never inside one (AgentLoop.run_step). A row
             # another writer changed under the step (StaleDataError) or a deadlock: stepped again at once.
             stepped = retrying(partial(_step, services, lead_id, owner), what="worker step")
             if stepped is None:
-                continue  # deleted, or our lease expired and another worker took the lead
-            report.leads_stepped += 1
+                what = (
+                    "skipped: no longer this worker's"  # deleted, or another worker took it after our lease
+                )
+            else:
+                report.leads_stepped += 1
+                what = _what_became_of(stepped, _send_now(services, stepped, report))
         except Exception:  # one broken lead must not stop the others; it is logged and retried later
             logger.exception("worker.step_failed", extra={"lead_id": str(lead_id)})
             report.leads_failed += 1
+            what = "failed"
             with services.session_factory.begin() as session:
                 LeadRepository(session).release(
                     lead_id, owner=owner, retry_at=services.clock() + RETRY_FAILED_AFTER
                 )
+        progress = Progress(done, len(deferred), lead_id, what, time.monotonic() - started)
+        logger.info(
+            "worker.progress",
+            extra={"done": done, "total": len(deferred), "lead_id": str(lead_id), "what": what},
+        )
+        if on_progress is not None:
+            on_progress(progress)
     try:
         retrying(lambda: _hold_outside_hours(services, batch), what="worker hold")
     except Exception:  # holding back is a courtesy check: it must not keep the outbox from draining
         logger.exception("worker.hold_failed")
-    report.sent = services.outbox.drain(limit=batch)
+    for outcome, count in services.outbox.drain(limit=batch).items():
+        report.sent[outcome] = report.sent.get(outcome, 0) + count
     return report
+
+
+def _send_now(services: Services, stepped: StepResult, report: TickReport) -> Outcome | None:
+    """Hand the touch a step queued to the outbox at once (the outbox's claim still decides whether it
+    goes: not before its ``send_after``, never twice, never to a suppressed address)."""
+    touch = stepped.touch
+    if touch is None or touch.state != TouchState.QUEUED:
+        return None
+    outcome = services.outbox.dispatch(touch.id)
+    report.sent[outcome] = report.sent.get(outcome, 0) + 1
+    return outcome
+
+
+def _what_became_of(stepped: StepResult, sent: Outcome | None) -> str:
+    """A lead's step in a few words, for the tick's progress."""
+    action = stepped.action
+    if isinstance(action, DraftTouch) and stepped.touch is not None:
+        drafter = "model" if stepped.touch.drafter == DrafterKind.LLM else "composer"
+        if stepped.touch.state == TouchState.PENDING_REVIEW:
+            return f"drafted by the {drafter}, for review"
+        return f"drafted by the {drafter}, {sent or 'queued'}"
+    if isinstance(action, HandOff):
+        return "handed off"
+    if isinstance(action, Stop):
+        return "stopped"
+    if isinstance(action, Wait):
+        return "waiting"
+    return type(action).__name__
 
 
 def _step(services: Services, lead_id: uuid.UUID, owner: str) -> StepResult | None:
@@ -147,6 +219,7 @@ def run_forever(
     interval: float,
     stop: threading.Event,
     on_tick: Callable[[TickReport], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> None:
     """Tick until ``stop`` is set; waits on the event (not a sleep), so shutdown is immediate.
 
@@ -157,7 +230,7 @@ def run_forever(
     while not stop.is_set():
         report = TickReport()
         try:
-            report = tick(services, owner=owner, batch=batch)
+            report = tick(services, owner=owner, batch=batch, on_progress=on_progress)
             if report.busy:
                 logger.info(
                     "worker.tick",

@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from agent import deadline
 from agent.domain import DrafterKind
 from agent.drafting.base import Draft, Drafter, DraftingError, DraftRequest, Usage, guardrail_context
 from agent.drafting.language import name, source_language, writing_language, written_for
@@ -126,6 +127,11 @@ class DraftingPipeline:
             attempt_request = request
             for _ in range(1 + self.repairs):
                 result = self._attempt(self.primary, attempt_request, attempts)
+                if result is None and deadline.passed():
+                    # Cut at the deadline of the work (``produce_within``): the composer's draft is the
+                    # one the deadline promised, and the outcome says so as if the wait had run out.
+                    reason = "the model missed its deadline: " + (attempts[-1].error or "no draft")
+                    return replace(self._fall_back(request, attempts, best, reason), deadline_missed=True)
                 if result is None:
                     reason = "the model failed: " + (attempts[-1].error or "no draft")
                     break
@@ -144,13 +150,16 @@ class DraftingPipeline:
         """``produce``, but the composer answers if the model has not finished in ``seconds``.
 
         For the instant acknowledgment: the lead hears back within the deadline whatever the model does.
-        A late model call cannot be cancelled; its future is returned so the caller can still use a
-        clean late draft (as the personal follow-up) once it arrives.
+        The drafting runs under the same deadline (``agent.deadline.within``), so a model call still
+        running when it passes is cut then (its HTTP request closed, no retry, no repair) instead of
+        holding the model for an answer nobody will use; the drafting's future is returned, done or
+        about to be (the composer finishing the work the model left).
         """
         if not self.has_llm:
             return self.produce(request), None
         started = self.clock()
-        future: Future[DraftOutcome] = self._pool.submit(self.produce, request)
+        at = time.monotonic() + seconds
+        future: Future[DraftOutcome] = self._pool.submit(self._produce_by, request, at)
         try:
             return future.result(timeout=seconds), None
         except FutureTimeout:
@@ -164,6 +173,11 @@ class DraftingPipeline:
             reason = f"the model missed the {seconds:g} s deadline"
             outcome = self._held(request, self._fall_back(request, [attempt], None, reason))
             return replace(outcome, deadline_missed=True), future
+
+    def _produce_by(self, request: DraftRequest, at: float) -> DraftOutcome:
+        """``produce`` with every model call in it ending by ``at`` (monotonic seconds)."""
+        with deadline.within(at):
+            return self.produce(request)
 
     def _fall_back(
         self,

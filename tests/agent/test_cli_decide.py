@@ -100,6 +100,7 @@ class TestDecide:
         ticked = _touchpoint("worker", "--once", "--now", DAY_ONE.isoformat(), env=env, cwd=tmp_path)
 
         assert ticked.returncode == 0, ticked.stderr
+        assert "lead 1/1 drafted by the composer, sent" in ticked.stdout  # the tick's progress
         value_add = [t for t in _rows(env, Touch) if t.purpose == "value_add"]
         assert len(value_add) == 1
         assert value_add[0].created_at.replace(tzinfo=DAY_ONE.tzinfo) == DAY_ONE  # the tick's clock

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 import respx
 from langchain_openai import ChatOpenAI
 
+from agent import deadline
 from agent.domain import DrafterKind
 from agent.drafting.base import Draft, DraftingError, DraftRequest
 from agent.drafting.composer import Composer
@@ -162,6 +164,26 @@ class TestDeadline:
         assert pending is not None and not pending.done()
         slow.release.set()
         assert pending.result(timeout=30).draft.body == GOOD_BODY
+
+    def test_a_model_call_cut_at_the_deadline_is_a_missed_deadline(self, api: respx.MockRouter) -> None:
+        """The drafting's own thread may finish first when the model's call is cut at the deadline: its
+        composer draft says the deadline was missed too, so the personal reply is still owed."""
+        api.post(COMPLETIONS).mock(return_value=error(503))
+
+        with deadline.within(time.monotonic() - 1):
+            outcome = DraftingPipeline(llm(), Composer()).produce(draft_request())
+
+        assert outcome.draft.drafter is DrafterKind.COMPOSER
+        assert outcome.deadline_missed
+        assert "deadline" in (outcome.fallback_reason or "")
+
+    def test_a_model_that_fails_without_a_deadline_misses_none(self, api: respx.MockRouter) -> None:
+        api.post(COMPLETIONS).mock(return_value=error(503))
+
+        outcome = DraftingPipeline(llm(), Composer()).produce(draft_request())
+
+        assert outcome.draft.drafter is DrafterKind.COMPOSER
+        assert not outcome.deadline_missed
 
     def test_a_model_within_the_deadline_is_used(self, api: respx.MockRouter) -> None:
         api.post(COMPLETIONS).mock(return_value=draft_answer(GOOD_BODY))
