@@ -202,7 +202,10 @@ class LeadCreate(Strict):
     source: Slug | None = None
     need: Annotated[str, StringConstraints(max_length=500)] | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
-    timezone: TimeZone = "UTC"
+    timezone: TimeZone | None = Field(
+        default=None,
+        description="IANA name; default TOUCHPOINT_DEFAULT_TIMEZONE, else the company profile's time zone",
+    )
     consent_email: bool = True
     consent_sms: bool = False
 
