@@ -126,11 +126,13 @@ def leads_import(
     from rich.progress import Progress
 
     from agent.clock import utcnow
+    from agent.container import company_identity
     from agent.db.engine import build_engine, build_session_factory
     from agent.history_import import HistoryFileError, HistoryReport, import_history, read_history
     from agent.leads_import import import_leads, read_rows
     from agent.playbook import load_playbook
     from agent.replies.reader import shipped_reader
+    from agent.services.leads import default_timezone
 
     settings = load_settings()
     lines = None
@@ -153,6 +155,7 @@ def leads_import(
                 valid_timezones=available_timezones(),
                 region=settings.phone_region,
                 sequences=set(playbook.sequences),
+                default_timezone=default_timezone(settings, company_identity(settings)),
             )
             if history is not None and lines is not None:
                 with Progress(console=console, transient=True) as progress:

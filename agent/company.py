@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from agent.domain import CompanyIdentity
 
@@ -50,9 +51,17 @@ class ProfileModel(_Strict):
     sender: SenderModel
     reply_to: Text | None = None
     languages: tuple[Language, ...] = ("en",)
-    timezone: str | None = None
+    timezone: str | None = None  # leads who give none are in it (unless TOUCHPOINT_DEFAULT_TIMEZONE)
     products: tuple[Text, ...] = ()
     brand_voice: BrandVoiceModel = BrandVoiceModel()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        try:
+            return value if value is None else ZoneInfo(value).key
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone name such as America/Chicago") from None
 
     def identity(self) -> CompanyIdentity:
         return CompanyIdentity(
@@ -69,6 +78,7 @@ class ProfileModel(_Strict):
             languages=self.languages or ("en",),
             brand_use=self.brand_voice.use,
             brand_avoid=self.brand_voice.avoid,
+            timezone=self.timezone,
         )
 
 

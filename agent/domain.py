@@ -393,6 +393,7 @@ class CompanyIdentity:
     languages: tuple[str, ...] = ("en",)  # ISO 639-1 codes the company writes to leads in
     brand_use: tuple[str, ...] = ()  # the company's own phrases: never read as spam
     brand_avoid: tuple[str, ...] = ()  # words and phrases its drafts must not use
+    timezone: str | None = None  # the business's own zone (IANA): where its leads are unless they say
 
     @property
     def own_names(self) -> tuple[str, ...]:

@@ -86,7 +86,7 @@ class LeadRow(BaseModel):
     source: Text = None
     need: Text = None
     deal_value: Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = None
-    timezone: Annotated[str, BeforeValidator(lambda v: _blank_to_none(v) or "UTC")] = "UTC"
+    timezone: Text = None  # blank: the import's default (TOUCHPOINT_DEFAULT_TIMEZONE, or the company's)
     consent_email: Flag = True
     consent_sms: Flag = False
     status: Annotated[LeadStatus | None, BeforeValidator(_blank_to_none)] = None
@@ -169,9 +169,11 @@ def import_leads(
     valid_timezones: set[str],
     region: str = "US",
     sequences: set[str] | None = None,
+    default_timezone: str = "UTC",
 ) -> ImportReport:
     """Each row created, updated or rejected (``region``: of phone numbers without a country code;
-    ``sequences``: the names a ``sequence`` column may give, None for any)."""
+    ``sequences``: the names a ``sequence`` column may give, None for any; ``default_timezone``: of
+    a row that gives none)."""
     report = ImportReport()
     context = {"region": region, "sequences": sequences}
     for line, raw in rows:
@@ -185,7 +187,9 @@ def import_leads(
             )
             report.rows.append(RowResult(line, "rejected", problems))
             continue
-        if row.timezone not in valid_timezones:
+        if row.timezone is None:
+            row = row.model_copy(update={"timezone": default_timezone})
+        elif row.timezone not in valid_timezones:
             report.rows.append(RowResult(line, "rejected", f"timezone: unknown time zone {row.timezone!r}"))
             continue
         fields = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,6 +52,30 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+# Errors about the body as a whole, in words a person sending it can act on, instead of pydantic's.
+_BODY_ERRORS = {
+    "json_invalid": "the body is not valid JSON",
+    "model_attributes_type": "send the body as a JSON object, with content-type: application/json",
+    "dict_type": "send the body as a JSON object, with content-type: application/json",
+}
+
+
+def _readable(error: Mapping[str, Any]) -> dict[str, str]:
+    """One validation error as ``field`` and ``message``. A body that is not JSON is the ``body``'s
+    fault: pydantic puts the character where parsing stopped in its location, which is no field."""
+    loc = tuple(error.get("loc", ()))
+    kind = str(error.get("type", ""))
+    if loc[:1] == ("body",) and kind in _BODY_ERRORS:
+        message = _BODY_ERRORS[kind]
+        if kind == "json_invalid" and len(loc) > 1:
+            message += f" (it stops making sense at character {loc[1]})"
+        return {"field": "body", "message": message}
+    return {
+        "field": _field(loc),
+        "message": str(error.get("msg", "is invalid")).removeprefix("Value error, "),
+    }
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -69,13 +94,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "field": _field(tuple(error.get("loc", ()))),
-                "message": str(error.get("msg", "is invalid")).removeprefix("Value error, "),
-            }
-            for error in exc.errors()
-        ]
+        errors = [_readable(error) for error in exc.errors()]
         detail = (
             "; ".join(
                 e["message"] if e["field"] == "body" else f"{e['field']}: {e['message']}" for e in errors

@@ -58,6 +58,11 @@ Email = Annotated[EmailStr, StringConstraints(max_length=fields.EMAIL)]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=fields.PHONE, pattern=r"^\+[1-9]\d{6,14}$")
 ]
+# A number as a lead types it into a form ("(713) 555-0142", "713.555.0142", "+1 713 555 0142"): the
+# inquiry route reads it in TOUCHPOINT_PHONE_REGION and stores it in E.164, rather than refuse the inquiry.
+WrittenPhone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.PHONE), OneLine
+]
 PersonName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.PERSON_NAME), OneLine
 ]
@@ -124,7 +129,11 @@ class InquiryIn(Strict):
 
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
     email: Email | None = None
-    phone: Phone | None = Field(default=None, description="E.164, e.g. +15035550123")
+    phone: WrittenPhone | None = Field(
+        default=None,
+        description="As the lead wrote it: E.164 (+15035550123), or a national number of "
+        "TOUCHPOINT_PHONE_REGION ((503) 555-0123); stored in E.164",
+    )
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     company: Company | None = None
@@ -193,7 +202,10 @@ class LeadCreate(Strict):
     source: Slug | None = None
     need: Annotated[str, StringConstraints(max_length=500)] | None = None
     deal_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e10"))
-    timezone: TimeZone = "UTC"
+    timezone: TimeZone | None = Field(
+        default=None,
+        description="IANA name; default TOUCHPOINT_DEFAULT_TIMEZONE, else the company profile's time zone",
+    )
     consent_email: bool = True
     consent_sms: bool = False
 

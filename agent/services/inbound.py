@@ -96,6 +96,10 @@ def receive_email(services: Edges, mail: InboundEmail) -> InboundResult:
             }
             new = NewEvent(EventType.REPLY, Channel.EMAIL, payload, mail.received_at, key)
             return _recorded(services, session, lead, new, thread)
+    if mail.auto_submitted:
+        # An automatic message from someone we never wrote to (a no-reply notice, a stranger's away
+        # message) is nobody's inquiry, and answering it would start a loop of robots (RFC 3834).
+        return InboundResult(Handled.IGNORED)
     first, _, last = (mail.from_name or name).strip().partition(" ")
     text = mail.text.strip()[:MAX_EMAIL_TEXT]
     message = "\n\n".join(part for part in (mail.subject, text) if part) or "(empty email)"

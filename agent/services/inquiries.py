@@ -232,7 +232,7 @@ def _lead_for(session: Session, services: Edges, inquiry: Inquiry, now: datetime
         details = {
             "email": inquiry.email,
             "phone": inquiry.phone,
-            "timezone": inquiry.timezone or services.settings.default_timezone,
+            "timezone": inquiry.timezone or leads.default_timezone(services.settings, services.identity),
             "source": inquiry.source,
             "deal_value": inquiry.deal_value,
             "consent_email": inquiry.email_consent(),

@@ -25,9 +25,10 @@ from agent.db.repositories.handoffs import HandoffRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.touches import TouchRepository
 from agent.db.repositories.users import UserRepository
-from agent.domain import ENDED_STATUSES, EventType, LeadStatus, normalise_email
+from agent.domain import ENDED_STATUSES, CompanyIdentity, EventType, LeadStatus, normalise_email
 from agent.services.access import Operation, authorise
 from agent.services.errors import Conflict, Invalid, NotFound
+from agent.settings import Settings
 from agent.users import Principal
 
 if TYPE_CHECKING:
@@ -38,6 +39,15 @@ DRAFT_FIELDS = frozenset(
     {"first_name", "last_name", "company", "role", "industry", "need", "email", "phone", "timezone"}
     | {"consent_email", "consent_sms", "deal_value"}
 )
+
+
+def default_timezone(settings: Settings, identity: CompanyIdentity) -> str:
+    """The zone of a lead who gave none, which their sending hours are counted in:
+    TOUCHPOINT_DEFAULT_TIMEZONE when it is set, else the company profile's own (a Houston business's
+    leads are in Houston unless they say otherwise), else UTC."""
+    if identity.timezone is None or "default_timezone" in settings.model_fields_set:
+        return settings.default_timezone
+    return identity.timezone
 
 
 def get(

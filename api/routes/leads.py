@@ -61,7 +61,9 @@ def list_leads(
 def create_lead(
     payload: LeadCreate, session: SessionDep, services: ServicesDep, principal: PrincipalDep
 ) -> object:
-    return leads.create(session, payload.model_dump(), actor=principal, now=services.clock())
+    fields = payload.model_dump()
+    fields["timezone"] = payload.timezone or leads.default_timezone(services.settings, services.identity)
+    return leads.create(session, fields, actor=principal, now=services.clock())
 
 
 @router.get("/{lead_id}", response_model=LeadDetail, responses=NOT_FOUND)

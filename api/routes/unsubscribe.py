@@ -24,17 +24,10 @@ from agent.services.records import Lead
 from agent.signing import BadSignature
 from api.deps import ServicesDep, SessionDep
 from api.problems import Problem
+from api.public_words import PageWords, page_words
 
 router = APIRouter(tags=["unsubscribe"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates" / "public")
-
-FREQUENCIES = {
-    ContactFrequency.NORMAL: "As planned: a few useful notes over the next weeks",
-    ContactFrequency.REDUCED: "Less often: at most one message every two weeks",
-    ContactFrequency.MONTHLY: "Rarely: at most one message a month",
-}
-STOPS = {Channel.EMAIL: "email you", Channel.SMS: "text you"}
-STOPPING = {Channel.EMAIL: "emailing you", Channel.SMS: "texting you"}
 
 
 def _bad_link() -> Problem:
@@ -47,29 +40,44 @@ def _bad_link() -> Problem:
 
 
 def _page(
-    request: Request, services: Services, name: str, status_code: int = 200, **context: Any
+    request: Request,
+    services: Services,
+    name: str,
+    words: PageWords,
+    status_code: int = 200,
+    **context: Any,
 ) -> HTMLResponse:
     identity = services.identity
     return templates.TemplateResponse(
         request,
         name,
-        {"company": identity.name, "postal_address": identity.postal_address, **context},
+        {"company": identity.name, "postal_address": identity.postal_address, "w": words, **context},
         status_code=status_code,
     )
 
 
+def _words(services: Services, lead: Lead | None) -> PageWords:
+    """The page in the language the lead's emails are written in: theirs when the company writes in it,
+    else the company's first (a forgotten lead too)."""
+    languages = services.identity.languages
+    language = lead.language if lead is not None else None
+    return page_words(language if language in languages else languages[0])
+
+
 @router.get("/u/{token}", response_class=HTMLResponse)
-def confirm_page(token: str, request: Request, services: ServicesDep) -> HTMLResponse:
+def confirm_page(token: str, request: Request, services: ServicesDep, session: SessionDep) -> HTMLResponse:
     try:
         lead_id, channel = services.links.read_unsubscribe(token)
     except BadSignature:
         raise _bad_link() from None
+    words = _words(services, leads.find(session, lead_id))
     return _page(
         request,
         services,
         "unsubscribe.html",
+        words,
         action=f"/u/{token}",
-        what=STOPPING.get(channel, "contacting you"),
+        what=words.stopping.get(channel, words.stopping[None]),
         preferences_url=services.links.preferences_url(lead_id) if channel is Channel.EMAIL else None,
     )
 
@@ -83,7 +91,10 @@ def one_click(token: str, request: Request, services: ServicesDep, session: Sess
     lead = leads.find(session, lead_id)
     if lead is not None:  # a forgotten lead: nothing to stop, and the page says it is done
         suppression.unsubscribe_by_link(session, services.loop, lead, channel, services.clock())
-    return _page(request, services, "unsubscribed.html", what=STOPS.get(channel, "contact you"))
+    words = _words(services, lead)
+    return _page(
+        request, services, "unsubscribed.html", words, what=words.stops.get(channel, words.stops[None])
+    )
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)
@@ -108,22 +119,16 @@ def save_preferences(
     channel: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     lead = _lead_for_preferences(session, services, token)
-    choices = dict(_channel_choices(session, lead))
+    words = _words(services, lead)
+    choices = dict(_channel_choices(session, lead, words))
     if frequency not in {f.value for f in ContactFrequency} or channel not in choices:
-        return _preferences(
-            request,
-            services,
-            session,
-            lead,
-            token,
-            error="Please pick one of the options below.",
-            status_code=422,
-        )
+        return _preferences(request, services, session, lead, token, error=words.pick_one, status_code=422)
     leads.set_preferences(session, lead, frequency=frequency, channel=channel or None, now=services.clock())
-    summary = (
-        f"{FREQUENCIES[ContactFrequency(frequency)]}; {choices[channel][0].lower()}{choices[channel][1:]}."
+    said = words.frequencies[ContactFrequency(frequency)]
+    summary = f"{said}; {choices[channel][0].lower()}{choices[channel][1:]}."
+    return _page(
+        request, services, "preferences_saved.html", words, summary=summary, preferences_url=f"/p/{token}"
     )
-    return _page(request, services, "preferences_saved.html", summary=summary, preferences_url=f"/p/{token}")
 
 
 def _lead_for_preferences(session: Session, services: Services, token: str) -> Lead:
@@ -137,17 +142,17 @@ def _lead_for_preferences(session: Session, services: Services, token: str) -> L
     return lead
 
 
-def _channel_choices(session: Session, lead: Lead) -> list[tuple[str, str]]:
+def _channel_choices(session: Session, lead: Lead, words: PageWords) -> list[tuple[str, str]]:
     """Only channels we may use: SMS needs the lead's consent, and nothing suppressed is offered."""
     suppressed = suppression.suppressed_channels(session, lead)
-    choices = [("", "Whatever suits the conversation")]
+    offered = [""]
     if lead.email and Channel.EMAIL not in suppressed:
-        choices.append((Channel.EMAIL.value, "Email only"))
+        offered.append(Channel.EMAIL.value)
     if lead.phone and lead.consent_sms and Channel.SMS not in suppressed:
-        choices.append((Channel.SMS.value, "Text messages"))
+        offered.append(Channel.SMS.value)
     if lead.phone and Channel.PHONE not in suppressed:
-        choices.append((Channel.PHONE.value, "A phone call"))
-    return choices
+        offered.append(Channel.PHONE.value)
+    return [(value, words.channels[value]) for value in offered]
 
 
 def _preferences(
@@ -160,16 +165,18 @@ def _preferences(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    words = _words(services, lead)
     return _page(
         request,
         services,
         "preferences.html",
+        words,
         status_code=status_code,
         action=f"/p/{token}",
         error=error,
-        frequencies=[(f.value, label) for f, label in FREQUENCIES.items()],
+        frequencies=[(f.value, label) for f, label in words.frequencies.items()],
         frequency=lead.contact_frequency,
-        channels=_channel_choices(session, lead),
+        channels=_channel_choices(session, lead, words),
         channel=lead.preferred_channel or "",
         unsubscribe_url=services.links.unsubscribe_url(lead.id, Channel.EMAIL),
     )

@@ -291,7 +291,9 @@ async def snooze(
         lead = leads.pause(
             session, services.loop, lead_id, actor=signed_in.principal, now=services.clock(), until=until
         )
-        return Notice("ok", f"Snoozed {display_name(lead)} until {until:%a %d %b %H:%M} UTC.")
+        return Notice(
+            "ok", f"Snoozed {display_name(lead)} until {until:%a %d %b %H:%M} UTC.", resume_lead=lead.id
+        )
 
     filters = await _filters(request, services)
     return _act(request, session, services, signed_in, filters, _uuid(touch) or lead_id, next_id, action)
@@ -309,7 +311,9 @@ async def pause(
 ) -> HTMLResponse:
     def action() -> Notice:
         lead = leads.pause(session, services.loop, lead_id, actor=signed_in.principal, now=services.clock())
-        return Notice("ok", f"Paused automation for {display_name(lead)} until you resume it.")
+        return Notice(
+            "ok", f"Paused automation for {display_name(lead)} until you resume it.", resume_lead=lead.id
+        )
 
     filters = await _filters(request, services)
     return _act(request, session, services, signed_in, filters, _uuid(touch) or lead_id, next_id, action)

@@ -67,9 +67,12 @@ def until(due: datetime, now: datetime) -> str:
 
 
 def ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago; a moment still ahead (a tick simulated with ``worker --once --now`` dates its
+    drafts in the future) says so instead of being counted backwards."""
     if moment is None:
         return ""
-    return f"{duration((now - moment).total_seconds())} ago"
+    seconds = (now - moment).total_seconds()
+    return f"{duration(seconds)} ago" if seconds >= 0 else f"{duration(seconds)} from now"
 
 
 def marked(body: str, violations: list[dict[str, Any]]) -> Markup:

@@ -30,6 +30,9 @@ SCOPES = ("mine", "team")
 class Notice:
     kind: str  # ok | info | error
     text: str
+    # A lead just paused or snoozed: its drafts leave the queue with it, so the notice is the one place
+    # left on the page to resume it from.
+    resume_lead: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,6 +178,66 @@ class TestBadInput:
         assert response.headers["content-type"] == "application/problem+json"
         self._assert_refused(response.status_code, services)
 
+    def test_a_phone_that_cannot_be_a_number_says_how_to_write_it(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post("/v1/inquiries", json=inquiry_payload(phone="555-01"))
+
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        body = response.json()
+        assert [e["field"] for e in body["errors"]] == ["phone"]
+        assert "country code" in body["detail"] and "pattern" not in body["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_a_body_that_is_not_json_is_named_as_the_body_not_as_a_character_position(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post(
+            "/v1/inquiries",
+            content=b'{"email": "dana@lunahair.example", "message": ',
+            headers={"content-type": "application/json"},
+        )
+
+        body = response.json()
+        assert response.status_code == 422
+        assert [e["field"] for e in body["errors"]] == ["body"]
+        assert "not valid JSON" in body["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_a_form_encoded_body_is_told_to_send_json(self, client: TestClient, services: Services) -> None:
+        response = client.post(
+            "/v1/inquiries", data={"email": "dana@lunahair.example", "message": "Do you take deposits?"}
+        )
+
+        assert response.status_code == 422
+        assert "application/json" in response.json()["detail"]
+        self._assert_refused(response.status_code, services)
+
+
+class TestPhoneAsWritten:
+    def test_a_phone_written_as_people_write_it_is_stored_in_e164(
+        self, client: TestClient, services: Services
+    ) -> None:
+        response = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(email=None, phone="(713) 555-0142", consent_sms=True),
+        )
+
+        assert response.status_code == 201, response.text
+        with services.session_factory() as session:
+            lead = session.get(Lead, uuid.UUID(response.json()["lead_id"]))
+            assert lead is not None and lead.phone == "+17135550142"
+
+    def test_the_same_number_written_two_ways_is_one_lead(self, client: TestClient) -> None:
+        first = client.post("/v1/inquiries", json=inquiry_payload(email=None, phone="713.555.0142"))
+        second = client.post(
+            "/v1/inquiries",
+            json=inquiry_payload(email=None, phone="+1 713 555 0142", message="And a second question"),
+        )
+
+        assert second.json()["lead_id"] == first.json()["lead_id"]
+
 
 class TestConsent:
     """Consent given (or refused) in the inquiry is stored on the lead and holds for every later touch."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from agent.container import Services
@@ -13,7 +16,10 @@ from agent.db.repositories.events import EventRepository
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.domain import Channel
 from agent.outbox import Outcome
+from agent.settings import Settings
 from tests.factories import add_touch, lead_row, submit
+
+CASA_VERDE = Path(__file__).resolve().parents[2] / "evals" / "companies" / "casa-verde" / "company.yaml"
 
 
 def _path(url: str) -> str:
@@ -152,3 +158,53 @@ class TestPreferences:
         unsubscribe_token = services.links.unsubscribe_url(lead_id, Channel.EMAIL).rsplit("/", 1)[1]
 
         assert client.get(f"/p/{unsubscribe_token}").status_code == 404
+
+
+class TestInTheLeadsLanguage:
+    """Found following a Spanish lead's email: its footer said "Darse de baja con un clic", and the page
+    that link opened was in English."""
+
+    @pytest.fixture
+    def settings(self, make_settings: Callable[..., Settings], database_url: str) -> Settings:
+        return make_settings(database_url=database_url, company_profile=CASA_VERDE)  # writes en and es
+
+    def test_a_spanish_speaking_lead_unsubscribes_on_a_page_in_spanish(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services, language="es").lead_id
+        path = _path(services.links.unsubscribe_url(lead_id, Channel.EMAIL))
+
+        page = client.get(path)
+        done = client.post(path)
+
+        assert '<html lang="es">' in page.text
+        assert "¿Darse de baja de Casa Verde Remodeling?" in page.text
+        assert "Dejaremos de enviarle correos de inmediato." in page.text
+        assert "Se ha dado de baja" in done.text and "no volverá a enviarle correos" in done.text
+        assert lead_row(services, lead_id).status == "unsubscribed"
+
+    def test_a_spanish_speaking_lead_chooses_preferences_in_spanish(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services, language="es").lead_id
+        path = _path(services.links.preferences_url(lead_id))
+
+        page = client.get(path)
+        saved = client.post(path, data={"frequency": "monthly", "channel": "email"})
+        refused = client.post(path, data={"frequency": "monthly", "channel": "sms"})
+
+        assert "¿Cómo prefiere saber de Casa Verde Remodeling?" in page.text
+        assert "Rara vez: como mucho un mensaje al mes" in page.text
+        assert "Gracias, sus preferencias están guardadas" in saved.text
+        assert "como mucho un mensaje al mes; solo correo electrónico." in saved.text
+        assert "Elija una de las opciones de abajo." in refused.text
+        assert lead_row(services, lead_id).contact_frequency == "monthly"
+
+    def test_an_english_speaking_lead_keeps_the_english_pages(
+        self, client: TestClient, services: Services
+    ) -> None:
+        lead_id = submit(services, language="en").lead_id
+
+        page = client.get(_path(services.links.unsubscribe_url(lead_id, Channel.EMAIL)))
+
+        assert '<html lang="en">' in page.text and "Unsubscribe from Casa Verde Remodeling?" in page.text

@@ -280,6 +280,25 @@ class TestEmailReplies:
         ack = inquiry.payload["touch_id"]
         assert (services.settings.resolved_outbox_dir / f"{ack}.eml").exists()  # sent right after the commit
 
+    def test_an_automatic_email_from_an_unknown_sender_is_not_an_inquiry_and_is_not_answered(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        body = reply(
+            None,
+            **{
+                "from": "noreply@billing.example",
+                "subject": "Automatic reply",
+                "text": "This mailbox is not monitored.",
+                "auto_submitted": True,
+            },
+        )
+
+        response = signed(client, clock, "/webhooks/email/inbound", body)
+
+        assert response.json()["handled"] == "ignored"
+        assert (count(services, Lead), count(services, Event), count(services, Touch)) == (0, 0, 0)
+        assert not list(services.settings.resolved_outbox_dir.glob("*.eml"))
+
     def test_a_mailgun_route_delivers_a_reply(
         self, client: TestClient, services: Services, clock: FakeClock
     ) -> None:

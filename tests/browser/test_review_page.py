@@ -148,6 +148,25 @@ class TestDecisions:
         expect(page.locator("#approve-form")).to_have_count(0)
 
 
+class TestPauseAndResume:
+    def test_a_paused_lead_can_be_resumed_from_the_notice_once_its_draft_left_the_queue(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        lead_id, touch_id = site.seed_draft(first_name="Paused")
+        page = sign_in(site, context, path=f"/?focus={touch_id}")
+
+        page.get_by_role("button", name="Pause lead").click()
+
+        expect(page.locator("#notice")).to_contain_text("Paused automation for Paused")
+        expect(page.locator(f'#items .item[data-touch="{touch_id}"]')).to_have_count(0)
+        assert site.lead(lead_id).status == "paused"
+        page.locator("#notice").get_by_role("button", name="Resume automation now").click()
+
+        expect(page.locator("#notice")).to_contain_text("Automation resumed for Paused")
+        assert site.lead(lead_id).status == "active"
+        site.shot(page, "resumed-from-the-notice")
+
+
 class TestConcurrency:
     def test_two_reps_on_one_draft_one_wins_the_other_sees_why_and_the_fresh_state(
         self, site: Site, browser: Browser

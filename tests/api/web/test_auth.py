@@ -142,3 +142,16 @@ class TestCsrf:
 
         assert response.status_code == 200
         assert csrf_of(response.text) == csrf
+
+
+class TestIcon:
+    def test_no_page_sends_the_browser_for_a_missing_favicon(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Found in Chromium: every page logged "404 /favicon.ico" to the console; the pages declare
+        an empty icon instead of leaving the browser to ask for a file the site does not have."""
+        pages = [client.get("/login").text]
+        sign_in(client, make_rep(services))
+        pages += [client.get(path).text for path in ("/", "/handoffs", "/metrics")]
+
+        assert all('<link rel="icon" href="data:,">' in html for html in pages)

@@ -150,6 +150,27 @@ class TestPages:
         assert metrics.text.count("<svg") >= 4  # score, response times, touches, handoffs
         assert "follow-up score" in metrics.text
 
+    def test_the_handoff_strip_says_how_many_more_wait_than_it_lists(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Found at the queue: "Handoffs first: 7 leads waiting for a person" over a list of five."""
+        caller = make_caller(services, email="admin@example.com", role=UserRole.ADMIN)
+        for n in range(7):
+            lead_id = submit(services, email=f"lead{n}@example.com").lead_id
+            services.outbox.drain()
+            client.post(
+                f"/v1/leads/{lead_id}/events",
+                json={"type": "reply", "channel": "email", "payload": {"message": "Can someone call me?"}},
+                headers=caller.headers,
+            )
+        sign_in(client, make_rep(services))
+
+        page = client.get("/")
+
+        assert "7 leads waiting for a person" in page.text
+        assert page.text.count('href="/handoffs?focus=') == 5
+        assert "and 2 more in the inbox" in page.text
+
     def test_filters_and_pages_keep_their_choices(self, client: TestClient, services: Services) -> None:
         sign_in(client, make_rep(services))
         _draft(services)

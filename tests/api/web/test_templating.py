@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.web.charts import Bar, bars
-from api.web.templating import in_utc, marked, templates, until
+from api.web.templating import ago, in_utc, marked, templates, until
 
 
 class TestMarked:
@@ -54,6 +54,16 @@ class TestUntil:
         assert until(now + timedelta(minutes=30), now) == "due in 30 min"
         assert until(now - timedelta(hours=3), now) == "overdue by 3.0 h"
         assert until(now + timedelta(days=3), now) == "due in 3.0 days"
+
+
+class TestAgo:
+    def test_a_moment_ahead_is_said_to_be_from_now_not_ago(self) -> None:
+        """Found after `worker --once --now` a day ahead: the queue said "drafted 26.8 h ago" of a draft
+        dated the next day."""
+        now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+        assert ago(now - timedelta(minutes=30), now) == "30 min ago"
+        assert ago(now + timedelta(hours=26.8), now) == "26.8 h from now"
 
 
 class TestCharts:
