@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -127,6 +128,21 @@ def english_only(tmp_path_factory: pytest.TempPathFactory) -> SentenceIndex:
     return SentenceIndex(english, LocalMiniLMEmbedder(), cache=tmp_path_factory.mktemp("english"))
 
 
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> SentenceIndex:
+    """The same company with two Spanish documents marked as Spanish, one on payments."""
+    payments = doc(
+        "faqs/pagos",
+        DocType.FAQ,
+        "¿Cómo se paga el proyecto?",
+        "Se paga en cuatro partes: 10% al firmar, 40% al empezar, 40% a mitad de obra y 10% al terminar. "
+        "Aceptamos cheque y transferencia.",
+    )
+    documents = [replace(d, language="es") if d.id == "faqs/precios" else d for d in DOCUMENTS]
+    documents.append(replace(payments, language="es"))
+    return SentenceIndex(documents, LocalMiniLMEmbedder(), cache=tmp_path_factory.mktemp("bilingual"))
+
+
 class TestSpanishQuestionsAndEnglishDocuments:
     """Before the English reading, each of these scored far below the floor and went to a person."""
 
@@ -155,6 +171,19 @@ class TestSpanishQuestionsAndEnglishDocuments:
 
         assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
         assert "$" in found.found[0].sentences[0]
+
+    def test_a_spanish_document_on_another_topic_does_not_win_for_sounding_spanish(
+        self, bilingual: SentenceIndex
+    ) -> None:
+        # Raw, every Spanish sentence looks alike to the English model: the payments FAQ won.
+        answer = bilingual.answer("¿Cuánto dura la garantía?", language="es", today=TODAY)
+
+        assert answer is not None and answer.document_id == "faqs/warranty"
+
+    def test_the_spanish_document_that_answers_still_wins(self, bilingual: SentenceIndex) -> None:
+        answer = bilingual.answer("¿Cómo se paga?", language="es", today=TODAY)
+
+        assert answer is not None and answer.document_id == "faqs/pagos"
 
     def test_a_spanish_question_nothing_answers_is_still_left_for_a_person(
         self, english_only: SentenceIndex
