@@ -227,7 +227,9 @@ class SentenceIndex:
             overlap = np.maximum(overlap, self._overlap(text))
             title = np.maximum(title, self._title_rows @ query)
         scores = similarity + LEXICAL_WEIGHT * overlap + TITLE_WEIGHT * title
-        scores = scores + KIND_WEIGHT * kind_match(readings[-1][0], [c.text for c in self._candidates])
+        # The kind asked for is read in the question's own words, not in the sentence it points back to.
+        kind = to_english(question) if language == "es" else question
+        scores = scores + KIND_WEIGHT * kind_match(kind, [c.text for c in self._candidates])
         live = [row for row, c in enumerate(self._candidates) if c.document.live_on(today)]
         if not live:
             return None

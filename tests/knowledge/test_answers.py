@@ -229,3 +229,40 @@ class TestAQuestionThatPointsBack:
         found = index.find(["How much was that?"], language=None, today=TODAY, context=inquiry)
 
         assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
+
+
+class _SameVectorForAll:
+    """An embedder that finds every text alike, so that only words and kinds tell sentences apart."""
+
+    name = "same-vector"
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0, 0.0] for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+
+class TestTheKindAskedForIsInTheQuestionsOwnWords:
+    def test_a_price_word_in_the_sentence_pointed_back_to_asks_for_no_price(self) -> None:
+        # Read with its antecedent, "Do you do that?" used to ask for a price because "charged" did.
+        visits = doc(
+            "faqs/visits",
+            DocType.FAQ,
+            "Visits",
+            "Our crew answers every call within a day. A visit costs $100 plus tax.",
+        )
+        index = SentenceIndex([visits], _SameVectorForAll())
+
+        charged = index.answer(
+            "Do you do that?",
+            language=None,
+            today=TODAY,
+            context="Last time they charged us. Do you do that?",
+        )
+        came = index.answer(
+            "Do you do that?", language=None, today=TODAY, context="Last time they came late. Do you do that?"
+        )
+
+        assert charged is not None and came is not None
+        assert charged.score == came.score
