@@ -170,6 +170,12 @@ class SentenceIndex:
         self._rows: dict[str, list[int]] = {}
         for row, candidate in enumerate(self._candidates):
             self._rows.setdefault(candidate.document.id, []).append(row)
+        self._language_rows: dict[str, npt.NDArray[np.intp]] = {}
+        for language in {self._language(d) for d in self._rows}:
+            self._language_rows[language] = np.asarray(
+                [r for r, c in enumerate(self._candidates) if self._language(c.document.id) == language],
+                dtype=np.intp,
+            )
         self._tokens = [set(_tokens(f"{c.text} {c.document.title}")) for c in self._candidates]
         self._df = Counter(token for tokens in self._tokens for token in tokens)
 
@@ -198,12 +204,15 @@ class SentenceIndex:
         leans the question towards what the lead wrote about: "what did it cost them?" names nothing on
         its own; a question that points back ("is that included?") is read with the sentence before it.
         A Spanish lead's question is also read in English (``knowledge/glossary.py``), since the
-        shipped model knows little Spanish and English documents often hold the answer.
+        shipped model knows little Spanish and English documents often hold the answer; and for a lead
+        writing in another language than the knowledge base's own, each sentence's similarity is taken
+        against the other sentences of its language (``_by_language``).
         """
         if not self._candidates:
             return None
         asked = with_antecedent(question, context)
         readings = [(asked, context)]
+        foreign = language is not None and language != self._default_language
         if language == "es":
             readings.append((to_english(asked), to_english(context) if context else None))
         # Each part is the better of the readings: the English one may find the sentence, the Spanish
@@ -213,11 +222,14 @@ class SentenceIndex:
         )
         for text, lean in readings:
             query = self._query(text, lean)
-            similarity = np.maximum(similarity, self._sentence_vectors @ query)
+            cosine = self._sentence_vectors @ query
+            similarity = np.maximum(similarity, self._by_language(cosine) if foreign else cosine)
             overlap = np.maximum(overlap, self._overlap(text))
             title = np.maximum(title, self._title_rows @ query)
         scores = similarity + LEXICAL_WEIGHT * overlap + TITLE_WEIGHT * title
-        scores = scores + KIND_WEIGHT * kind_match(readings[-1][0], [c.text for c in self._candidates])
+        # The kind asked for is read in the question's own words, not in the sentence it points back to.
+        kind = to_english(question) if language == "es" else question
+        scores = scores + KIND_WEIGHT * kind_match(kind, [c.text for c in self._candidates])
         live = [row for row, c in enumerate(self._candidates) if c.document.live_on(today)]
         if not live:
             return None
@@ -259,6 +271,21 @@ class SentenceIndex:
             query = query + CONTEXT_WEIGHT * np.asarray(self._embedder.embed_query(context), dtype=np.float32)
             query = query / max(float(np.linalg.norm(query)), 1e-12)
         return query
+
+    def _by_language(self, cosine: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Each sentence's similarity measured against the other sentences of its language.
+
+        The shipped model finds any two Spanish texts alike and a Spanish text unlike any English one,
+        so a Spanish lead's question scored raw lands on whichever Spanish sentence, and its English
+        reading under-rates every Spanish one. Taking away the mean similarity of each language's
+        sentences (and adding back the overall mean, to keep the scale of the thresholds) leaves what
+        the sentence says. A knowledge base in one language is left as it is.
+        """
+        overall = float(cosine.mean())
+        centred = cosine.copy()
+        for rows in self._language_rows.values():
+            centred[rows] = cosine[rows] - float(cosine[rows].mean()) + overall
+        return centred
 
     def _language(self, document_id: str) -> str:
         rows = self._rows[document_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -127,6 +128,21 @@ def english_only(tmp_path_factory: pytest.TempPathFactory) -> SentenceIndex:
     return SentenceIndex(english, LocalMiniLMEmbedder(), cache=tmp_path_factory.mktemp("english"))
 
 
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> SentenceIndex:
+    """The same company with two Spanish documents marked as Spanish, one on payments."""
+    payments = doc(
+        "faqs/pagos",
+        DocType.FAQ,
+        "¿Cómo se paga el proyecto?",
+        "Se paga en cuatro partes: 10% al firmar, 40% al empezar, 40% a mitad de obra y 10% al terminar. "
+        "Aceptamos cheque y transferencia.",
+    )
+    documents = [replace(d, language="es") if d.id == "faqs/precios" else d for d in DOCUMENTS]
+    documents.append(replace(payments, language="es"))
+    return SentenceIndex(documents, LocalMiniLMEmbedder(), cache=tmp_path_factory.mktemp("bilingual"))
+
+
 class TestSpanishQuestionsAndEnglishDocuments:
     """Before the English reading, each of these scored far below the floor and went to a person."""
 
@@ -155,6 +171,19 @@ class TestSpanishQuestionsAndEnglishDocuments:
 
         assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
         assert "$" in found.found[0].sentences[0]
+
+    def test_a_spanish_document_on_another_topic_does_not_win_for_sounding_spanish(
+        self, bilingual: SentenceIndex
+    ) -> None:
+        # Raw, every Spanish sentence looks alike to the English model: the payments FAQ won.
+        answer = bilingual.answer("¿Cuánto dura la garantía?", language="es", today=TODAY)
+
+        assert answer is not None and answer.document_id == "faqs/warranty"
+
+    def test_the_spanish_document_that_answers_still_wins(self, bilingual: SentenceIndex) -> None:
+        answer = bilingual.answer("¿Cómo se paga?", language="es", today=TODAY)
+
+        assert answer is not None and answer.document_id == "faqs/pagos"
 
     def test_a_spanish_question_nothing_answers_is_still_left_for_a_person(
         self, english_only: SentenceIndex
@@ -200,3 +229,40 @@ class TestAQuestionThatPointsBack:
         found = index.find(["How much was that?"], language=None, today=TODAY, context=inquiry)
 
         assert [a.document_id for a in found.found] == ["faqs/kitchen-prices"]
+
+
+class _SameVectorForAll:
+    """An embedder that finds every text alike, so that only words and kinds tell sentences apart."""
+
+    name = "same-vector"
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0, 0.0] for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+
+class TestTheKindAskedForIsInTheQuestionsOwnWords:
+    def test_a_price_word_in_the_sentence_pointed_back_to_asks_for_no_price(self) -> None:
+        # Read with its antecedent, "Do you do that?" used to ask for a price because "charged" did.
+        visits = doc(
+            "faqs/visits",
+            DocType.FAQ,
+            "Visits",
+            "Our crew answers every call within a day. A visit costs $100 plus tax.",
+        )
+        index = SentenceIndex([visits], _SameVectorForAll())
+
+        charged = index.answer(
+            "Do you do that?",
+            language=None,
+            today=TODAY,
+            context="Last time they charged us. Do you do that?",
+        )
+        came = index.answer(
+            "Do you do that?", language=None, today=TODAY, context="Last time they came late. Do you do that?"
+        )
+
+        assert charged is not None and came is not None
+        assert charged.score == came.score
