@@ -76,6 +76,10 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         return []
     found: list[Violation] = []
     current: tuple[Subject, ...] = ()
+    general = _general_figures(
+        tuple(source.text for source in context.sources) + tuple(context.company_facts),
+        tuple(c.pattern for c in customers) + tuple(p.pattern for p in products),
+    )
     spanish = is_spanish(text)  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
     previous_end = 0
     corpus = corpus_for(context)
@@ -106,10 +110,16 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
             current = ()  # "We widened the doorway" in the same paragraph still tells their story
         mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
+        # A sentence that goes on without naming the customer or a pronoun for them may state what is
+        # true of everyone ("Most homes pay back in 7 to 9 years"): a general statement backs a figure
+        # with a unit; a bare count ("put in 5 grab bars") is still the story's own.
+        carried = not named and THIRD.search(sentence.text) is None
         for match, figure in located_figures(sentence.text):
             if counts_the_message(sentence.text, match, figure):
                 continue
             governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
+            if figure[1] is not None and scaled(figure) in general and (carried or governing):
+                continue  # said of no customer or product in the sources: true of this one too
             problem = _unbacked(figure, sentence.text, match.end(), current, governing)
             if problem is not None:
                 found.append(_violation("grounded.number", text, sentence.start, match, *problem))
@@ -226,6 +236,19 @@ def _unbacked(
         if given and not any(scaled(figure) in _scaled_figures(p.statements) for p in given):
             return given[0], _nearest(sentence, given[0].statements)
     return None
+
+
+@lru_cache(maxsize=64)
+def _general_figures(texts: tuple[str, ...], subjects: tuple[re.Pattern[str], ...]) -> frozenset[Figure]:
+    """Figures of source statements that name no customer and no product: true of any of them
+    ("Installation takes one day", "Most projects run 6 to 10 weeks")."""
+    return frozenset(
+        scaled(f)
+        for text in texts
+        for statement in _statements(text)
+        if not any(pattern.search(statement) for pattern in subjects)
+        for f in figures(statement)
+    )
 
 
 @lru_cache(maxsize=1024)
