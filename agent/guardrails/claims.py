@@ -76,10 +76,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         return []
     found: list[Violation] = []
     current: tuple[Subject, ...] = ()
-    general = _general_figures(
-        tuple(source.text for source in context.sources) + tuple(context.company_facts),
-        tuple(c.pattern for c in customers) + tuple(p.pattern for p in products),
-    )
+    texts = tuple(source.text for source in context.sources) + tuple(context.company_facts)
+    general: frozenset[Figure] | None = None  # worked out only for a figure that needs it
     spanish = is_spanish(text)  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
     previous_end = 0
     corpus = corpus_for(context)
@@ -118,9 +116,12 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
             if counts_the_message(sentence.text, match, figure):
                 continue
             governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
-            if figure[1] is not None and scaled(figure) in general and (carried or governing):
-                continue  # said of no customer or product in the sources: true of this one too
             problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            if problem is not None and figure[1] is not None and (carried or governing):
+                if general is None:
+                    general = _general_figures(texts, tuple(c.pattern for c in (*customers, *products)))
+                if scaled(figure) in general:
+                    continue  # said of no customer or product in the sources: true of this one too
             if problem is not None:
                 found.append(_violation("grounded.number", text, sentence.start, match, *problem))
         for match in PLACE.finditer(sentence.text) if current else ():
