@@ -291,14 +291,15 @@ def _worked_out(
         and m.start() != match.start()
         and _known(f[0], f[1], known_scaled, known_values)
     ]
-    if unit in CURRENCIES and (
-        _known(value * 12, unit, known_scaled, known_values)
-        or _known(value / 12, unit, known_scaled, known_values)
+    tolerance = max(Decimal("0.5"), abs(value) / 100)
+    if unit in CURRENCIES and any(
+        abs(b * 12 - value) <= tolerance or abs(b / 12 - value) <= tolerance
+        for b, b_unit in operands
+        if b_unit == unit
     ):
-        return True  # "$250 a month" is "$3,000 a year"
+        return True  # "$250 a month, about $3,000 a year"
     if len(operands) < 2:
         return False
-    tolerance = max(Decimal("0.5"), abs(value) / 100)
     for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):
         results: list[Decimal] = []
         if a_unit == unit and b_unit == unit:

@@ -196,7 +196,7 @@ class TestFiguresAReaderCanCheck:
                 "Projects of $7,000 can be spread over 12 months.",
                 "Spread over 12 months, $7,000 is about $583 a month.",
             ),
-            ("Your bill is about $250 a month.", "That is about $3,000 a year."),
+            ("Your bill is about $250 a month.", "Your $250 a month is about $3,000 a year."),
             ("Bills fell from $250 to $40 a month.", "Bills fell from $250 to $40, an 84% drop."),
         ],
     )
@@ -216,6 +216,7 @@ class TestFiguresAReaderCanCheck:
                 "A typical system costs $24,000; with the 30% credit that is $15,000.",
             ),
             ("A typical system costs $24,000.", "After rebates it is only $16,800."),
+            ("Your bill is about $250 a month.", "That is about $3,000 a year."),
         ],
     )
     def test_a_figure_no_source_or_sum_gives_still_fires(self, source: str, draft: str) -> None:
