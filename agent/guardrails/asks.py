@@ -149,9 +149,17 @@ QUOTE_WORDS = 5
 MIN_BARE_FIGURE = 10  # a bare "3" proves nothing; "38%", "$79" or "1,150" come from somewhere
 REWORDED_WORDS = 4  # content words a reworded answer shares with its source...
 REWORDED_SHARE = 0.6  # ...and the share of the sentence's content words they make up
-# The second person: a question with it is put to the lead.
+# The first and second persons: a question with them is put to the lead ("Can we...?", "Do you...?").
 YOU = re.compile(
-    r"\b(?:you|your|yours|you'd|you're|you've|usted|ustedes|su|sus|le|les|tú|tu|tus|te)\b", re.IGNORECASE
+    r"\b(?:you|your|yours|you'd|you're|you've|usted|ustedes|su|sus|le|les|tú|tu|tus|te|i|we|us|me|my|our|"
+    r"nos|nuestro|nuestra)\b",
+    re.IGNORECASE,
+)
+# How a question about the thing itself starts: "How long does...?", "Is demo included?", "¿Cuánto tarda?"
+POSED = re.compile(
+    r"^¿?(?:y\s+)?(?:how|what|why|when|where|which|is|are|does|do|will|can|cuánto|cuánta|cuántos|cuántas|"
+    r"qué|cómo|cuándo|dónde|por qué|es|está|están|hay|incluye|cubre)\b",
+    re.IGNORECASE,
 )
 # A question the writer poses for the lead ("Wondering what it costs?") and answers.
 WONDERING = re.compile(r"^¿?(?:wondering|curious (?:about|what|how|whether|if)|ever wonder)", re.IGNORECASE)
@@ -239,6 +247,8 @@ def _answered_at_once(body: str, question: Sentence, following: Sentence) -> boo
     text = speech.core(question.text)
     if not speech.is_question(text) or YOU.search(text) or is_ask(following.text):
         return False
+    if not (POSED.match(text) or WONDERING.match(text)):
+        return False  # "Want a demo? Most clients..." is put to the lead
     if "\n" in body[question.end : following.start]:
         return False  # the answer is in the same paragraph
     answer = speech.core(following.text)

@@ -52,6 +52,12 @@ BASED_IN = re.compile(
 SALUTATION = re.compile(r"^(?:hola|buen[oa]s?\b[^.!?]*|estimad[oa])\b[^.!?]{0,40}[:,]$", re.IGNORECASE)
 ASKS = "?"
 SPANISH_OPENER = re.compile(r"(?<=[.!?])\s+(?=[¿¡])")  # a question is to the reader, not about the customer
+# A sentence about people or projects in general: "Most homes...", "La mayoría...", "Projects usually...".
+GENERAL = re.compile(
+    r"\b(?:most|many|every|each|typical|typically|usually|generally|in general|on average|la mayoría|"
+    r"muchos|muchas|cada|normalmente|generalmente|suele|suelen|en promedio|por lo general)\b",
+    re.IGNORECASE,
+)
 OTHER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")  # "Bath Remodel": the paragraph moves on
 
 
@@ -76,6 +82,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         return []
     found: list[Violation] = []
     current: tuple[Subject, ...] = ()
+    texts = tuple(source.text for source in context.sources) + tuple(context.company_facts)
+    general: frozenset[Figure] | None = None  # worked out only for a figure that needs it
     spanish = is_spanish(text)  # Spanish drops the pronoun: "Entraron a WorkWell" still tells their story
     previous_end = 0
     corpus = corpus_for(context)
@@ -106,11 +114,23 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
             current = ()  # "We widened the doorway" in the same paragraph still tells their story
         mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
+        # A sentence that goes on, without naming the customer or a pronoun for them, to say what is
+        # true of most people ("Most homes pay back in 7 to 9 years"): a statement of the sources that
+        # names no customer or product backs a figure with a unit; a bare count ("put in 5 grab bars")
+        # and a sentence about a product keep to the story's and the product's own figures.
+        carried = (
+            not named and THIRD.search(sentence.text) is None and GENERAL.search(sentence.text) is not None
+        )
         for match, figure in located_figures(sentence.text):
             if counts_the_message(sentence.text, match, figure):
                 continue
             governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
             problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            if problem is not None and figure[1] is not None and carried and not governing:
+                if general is None:
+                    general = _general_figures(texts, tuple(c.pattern for c in (*customers, *products)))
+                if scaled(figure) in general:
+                    continue  # said of no customer or product in the sources: true of this one too
             if problem is not None:
                 found.append(_violation("grounded.number", text, sentence.start, match, *problem))
         for match in PLACE.finditer(sentence.text) if current else ():
@@ -226,6 +246,19 @@ def _unbacked(
         if given and not any(scaled(figure) in _scaled_figures(p.statements) for p in given):
             return given[0], _nearest(sentence, given[0].statements)
     return None
+
+
+@lru_cache(maxsize=64)
+def _general_figures(texts: tuple[str, ...], subjects: tuple[re.Pattern[str], ...]) -> frozenset[Figure]:
+    """Figures of source statements that name no customer and no product: true of any of them
+    ("Installation takes one day", "Most projects run 6 to 10 weeks")."""
+    return frozenset(
+        scaled(f)
+        for text in texts
+        for statement in _statements(text)
+        if not any(pattern.search(statement) for pattern in subjects)
+        for f in figures(statement)
+    )
 
 
 @lru_cache(maxsize=1024)

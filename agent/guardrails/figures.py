@@ -31,6 +31,15 @@ SPELLED = {
     "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "noventa": 90, "cien": 100,
     "thousand": 1000, "mil": 1000,
 }  # fmt: skip
+# A number followed by a word of scale: "45 mil", "45 thousand", "1.5 million", "2 millones".
+SCALE_WORDS = {
+    "mil": 1000,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "millones": 1_000_000,
+    "millón": 1_000_000,
+}
+SCALE_WORD = re.compile(r"\s+(mil|thousand|million|millones|millón)\b", re.IGNORECASE)
 MULTIPLIERS = frozenset({"hundred", "thousand", "mil"})  # "fifteen hundred" is 1,500, not 115
 # Spelled ordinals: a source's "third visit" grounds a draft's "3rd visit".
 ORDINALS = {
@@ -48,7 +57,7 @@ UNIT_WORDS = (
 )
 UNIT = re.compile(rf"\s?-?\s?(¢|(?:{UNIT_WORDS})\b)", re.IGNORECASE)
 SPELLED_CLAIM = re.compile(
-    rf"\b({'|'.join(SPELLED)})(?:[\s-]+(?:y\s+)?({'|'.join(SPELLED)}))?[\s-]+"
+    rf"(?<!\d )\b({'|'.join(SPELLED)})(?:[\s-]+(?:y\s+)?({'|'.join(SPELLED)}))?[\s-]+"
     rf"(times|fold|{UNIT_WORDS})\b",
     re.IGNORECASE,
 )
@@ -95,11 +104,23 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
     numbers: list[tuple[re.Match[str], Figure]] = []
     for match in NUMBER.finditer(scored):
         value = _number_value(match.group())
-        if value is not None:
+        if value is None:
+            continue
+        scale = SCALE_WORD.match(scored, match.end())
+        if scale is None:
             numbers.append((match, (value, _unit(scored, match))))
+            continue
+        # "45 mil dólares", "$1.5 million": the word multiplies, the unit comes after it
+        value = (value * SCALE_WORDS[scale.group(1).lower()]).normalize()
+        after = UNIT.match(scored, scale.end())
+        unit = CURRENCY.get(match.group()[0]) or (None if after is None else _unit_of(after.group(1)))
+        numbers.append((match, (value, unit)))
     for index in range(len(numbers) - 2, -1, -1):
         (match, (value, unit)), (following, (_, next_unit)) = numbers[index], numbers[index + 1]
-        if unit is None and next_unit and RANGE.fullmatch(scored[match.end() : following.start()]):
+        between = scored[match.end() : following.start()]
+        scale = SCALE_WORD.match(between)
+        between = between[scale.end() :] if scale else between  # "45 mil y 95 mil dólares"
+        if unit is None and next_unit and RANGE.fullmatch(between):
             numbers[index] = (match, (value, next_unit))
     for match in SPELLED_CLAIM.finditer(scored):
         numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -185,7 +186,7 @@ def _check_text(
         for f in figures(" ".join(v for v in (other.need, other.inquiry_text) if v))
         if f[1] is not None
     }
-    numbers = _numbers(masked, corpus)
+    numbers = _numbers(masked, corpus, context.today)
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
     # Another lead's "9 hours a day" is wrong_lead's to report.
@@ -219,22 +220,107 @@ def _figure_at(text: str, violation: Violation) -> tuple[Decimal, str | None]:
     return found[0] if found else (Decimal(-1), None)
 
 
-def _numbers(masked: str, corpus: Corpus) -> list[Violation]:
+def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Violation]:
     """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days"."""
     known_scaled, known_values = _known_figures(corpus.parts)
+    located = located_figures(masked)
     found: list[Violation] = []
-    for match, (value, unit) in located_figures(masked):
+    for match, (value, unit) in located:
         if INTENSIFIER.match(masked, match.start()):
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
-        if scaled((value, unit)) not in known_scaled if unit else value not in known_values:
-            violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
-            nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
-            if nearest:
-                violation = replace(violation, message=f'{violation.message}; nearest source: "{nearest}"')
-            found.append(violation)
+        if unit is None and today is not None and value in (today.year, today.year + 1):
+            continue  # "your 2027 remodel": the year we are in, or the next, is no claim
+        if _known(value, unit, known_scaled, known_values):
+            continue
+        if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):
+            continue  # "$24,000 less the 30% credit is $16,800": the reader can check the sum
+        violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
+        nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
+        if nearest:
+            violation = replace(violation, message=f'{violation.message}; nearest source: "{nearest}"')
+        found.append(violation)
     return found
+
+
+def _known(
+    value: Decimal, unit: str | None, known_scaled: frozenset[Figure], known_values: frozenset[Decimal]
+) -> bool:
+    """The corpus gives the figure: the same value in the same unit, or a bare value anywhere.
+
+    Days and months meet at 30 days a month and 365 a year: "90 days" is "3 months".
+    """
+    if unit is None:
+        return value in known_values
+    figure = scaled((value, unit))
+    if figure in known_scaled:
+        return True
+    if figure[1] == "day":
+        return (figure[0] / 30, "month") in known_scaled or (figure[0] / 365 * 12, "month") in known_scaled
+    if figure[1] == "month":
+        return (figure[0] * 30, "day") in known_scaled or (figure[0] / 12 * 365, "day") in known_scaled
+    return False
+
+
+CURRENCIES = frozenset({"$", "€", "£"})
+
+
+def _worked_out(
+    text: str,
+    match: re.Match[str],
+    figure: Figure,
+    located: tuple[tuple[re.Match[str], Figure], ...],
+    known_scaled: frozenset[Figure],
+    known_values: frozenset[Decimal],
+) -> bool:
+    """The figure is one step of arithmetic on two grounded figures of its own paragraph.
+
+    "$24,000 less the 30% credit is $16,800", "$7,000 over 12 months is about $583 a month", "3
+    visits a week for 6 weeks, 18 visits": the operands stand beside the result, so the reader can
+    check it. A result within 1% counts (a careful writer rounds).
+    """
+    value, unit = figure
+    start = text.rfind("\n\n", 0, match.start()) + 1
+    end = text.find("\n\n", match.end())
+    end = len(text) if end < 0 else end
+    operands = [
+        (f[0], f[1])
+        for m, f in located
+        if start <= m.start() < end
+        and m.start() != match.start()
+        and _known(f[0], f[1], known_scaled, known_values)
+    ]
+    tolerance = max(Decimal("0.5"), abs(value) / 100)
+    if unit in CURRENCIES and any(
+        abs(b * 12 - value) <= tolerance or abs(b / 12 - value) <= tolerance
+        for b, b_unit in operands
+        if b_unit == unit
+    ):
+        return True  # "$250 a month, about $3,000 a year"
+    if len(operands) < 2:
+        return False
+    for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):
+        results: list[Decimal] = []
+        if a_unit == unit and b_unit == unit:
+            results += [a + b, a - b]
+        if a_unit == unit and b_unit == "%":
+            results += [a * b / 100, a - a * b / 100]
+        if a_unit == unit and b_unit is None and b:
+            results += [a * b, a / b]
+        if a_unit == unit and b_unit in ("month", "year", "week") and b:
+            results += [a / b]  # "$7,000 over 12 months": a monthly amount
+        if unit is None and a_unit is None and b_unit is None:
+            results += [a * b]
+        if a_unit == b_unit and a_unit is not None and b:
+            ratio = a / b
+            if unit == "%":
+                results += [ratio * 100, (1 - ratio) * 100, (ratio - 1) * 100]  # "an 84% drop"
+            if unit in (None, "year", "month"):
+                results += [ratio]  # "$16,800 at $2,400 a year pays back in 7 years"
+        if any(abs(result - value) <= tolerance for result in results):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -169,6 +169,7 @@ def _ordinary(word: str, spanish: bool) -> bool:
     return spanish and (is_spanish_word(word) or SPANISH_SHAPE.search(word.lower()) is not None)
 
 
+@lru_cache(maxsize=8192)
 def _plain(word: str, spanish: bool) -> bool:
     """An ordinary word that is not also somebody's name ("Physical", not "Will" or "Grace")."""
     return (is_ordinary_word(word) or (spanish and is_spanish_word(word))) and not is_proper_noun(word)

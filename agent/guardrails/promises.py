@@ -134,6 +134,9 @@ DENIED = re.compile(
     r"(?:\s+[\w'-]+){0,3}\s*$",
     re.IGNORECASE,
 )
+# A denial inside a condition, or followed by "but", does not deny the concession after it.
+CONDITION = re.compile(r"\b(?:if|unless|si|a menos que)\b[^.;:!?,]*$", re.IGNORECASE)
+BUT = re.compile(r"\b(?:but|pero|though|however|aunque|sino)\b", re.IGNORECASE)
 # Money someone else gives back: "your insurance may reimburse you", "su seguro puede reembolsarle".
 THIRD_PARTY = re.compile(
     r"\b(?:insurance|insurer|carrier|plan|hsa|fsa|medicare|medicaid|employer|bank|lender|irs|seguro|"
@@ -161,8 +164,9 @@ def concessions(sentence: str) -> frozenset[str]:
 
 def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
-    if DENIED.search(before):
-        return False
+    denied = DENIED.search(before)
+    if denied and not (CONDITION.search(before[: denied.start()]) or BUT.search(before[denied.start() :])):
+        return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
     return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
 
 

@@ -42,6 +42,32 @@ KEYWORD = re.compile(
     r"envíe|envía|mande|manda)(?:\s+(?:with|back|con))?\s+[\"“'‘]?$",
     re.IGNORECASE,
 )
+# Words a lead types back to a business; "Reply NOW" is still shouting.
+TYPED_KEYWORDS = frozenset(
+    {
+        "yes",
+        "no",
+        "si",
+        "y",
+        "n",
+        "c",
+        "help",
+        "ayuda",
+        "info",
+        "start",
+        "join",
+        "confirm",
+        "confirmar",
+        "ok",
+        "done",
+        "listo",
+        "lista",
+        "cita",
+        "book",
+        "call",
+        "llamar",
+    }
+)
 ALL_CAPS = re.compile(r"(?<![\w'’-])[A-ZÁÉÍÓÚÑÜ]{3,}(?![\w'’-])")
 SPANISH_LETTERS = re.compile(r"[ÁÉÍÓÚÑÜ]")
 # A long sentence's own grade (or the whole text's) must pass the limit by this much to be clearly hard.
@@ -179,7 +205,11 @@ def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:
                 continue
             if is_keyword_in_instruction(text, match.start(), match.end()) or not _is_word(word):
                 continue
-            if KEYWORD.search(text[max(0, match.start() - 30) : match.start()]) or word.lower() in names:
+            quoted = match.start() > 0 and text[match.start() - 1] in "\"“'‘"
+            typed = fold(word.lower()) in TYPED_KEYWORDS or quoted
+            if (
+                typed and KEYWORD.search(text[max(0, match.start() - 30) : match.start()])
+            ) or word.lower() in names:
                 continue  # "Reply YES to confirm", "CASA VERDE" in a signature: typed or styled, not shouted
             found.append(
                 Violation(

@@ -228,6 +228,8 @@ def _reassures(low: str, match: re.Match[str]) -> bool:
     denied = DENIAL.search(before)
     if denied is None or re.search(r"[.!?;:\n]", before[denied.start() :]):
         return False
+    if re.search(r"\b(?:but|pero|though|however|aunque)\b", before[denied.start() :]):
+        return False  # "no pressure - but prices go up Friday"
     return CONDITION.search(before) is None
 
 

@@ -140,6 +140,7 @@ class TestQuestionsTheWriterAnswers:
             "Do you want setup included? Yes, most studios do.",
             "Is setup included?\n\nYes: every plan includes it.",
             "Is Saturday the worst day? Reminders help there most.",
+            "Want to see it in action? Most studios start with a demo.",
         ],
     )
     def test_a_question_to_the_lead_or_left_open_is_still_an_ask(self, asked: str) -> None:

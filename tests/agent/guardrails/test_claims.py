@@ -146,3 +146,40 @@ class TestProductBeforeCustomer:
     def test_a_product_price_after_a_customer_story_is_the_product_s(self) -> None:
         body = "Hi Dana,\n\nAndrea ran again after 9 weeks. A Bath Remodel runs $16,000 to $38,000. Which?"
         assert numbers(body) == []
+
+
+TIMELINE = Source(
+    id="faqs/timeline",
+    type=DocType.FAQ,
+    title="How long it takes",
+    url=None,
+    text="Most projects take 3 to 4 weeks once work starts. Permits usually take 10 days.",
+    score=0.8,
+)
+
+
+class TestGeneralFiguresAreTrueOfEveryone:
+    """A figure the sources give of no customer and no product is true of each of them."""
+
+    def test_a_general_figure_after_a_customer_story_is_grounded(self) -> None:
+        body = (
+            "Hi Dana,\n\nAndrea was running 5 km again after 9 weeks. Most projects take 3 to 4 weeks "
+            "once work starts. Which day hurts most?"
+        )
+        assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == []
+
+    def test_a_general_figure_said_of_a_product_is_grounded(self) -> None:
+        body = "Hi Dana,\n\nA Kitchen Refresh takes 3 to 4 weeks once work starts. Which day hurts most?"
+        assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == []
+
+    def test_a_general_figure_said_of_a_named_customer_still_fires(self) -> None:
+        body = "Hi Dana,\n\nAndrea's recovery took 10 days. Which day hurts most?"
+        assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == ["10"]
+
+    def test_another_product_s_price_still_fires(self) -> None:
+        body = "Hi Dana,\n\nA Kitchen Refresh runs $16,000 to $38,000. Which day hurts most?"
+        assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == ["$16,000", "$38,000"]
+
+    def test_a_bare_count_carried_in_the_story_is_still_the_story_s_own(self) -> None:
+        body = "Hi Dana,\n\nLuis F. was back to full shifts after 6 weeks. We also added 7 exercises."
+        assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == ["7"]

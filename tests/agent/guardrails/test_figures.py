@@ -172,3 +172,60 @@ class TestNumbersThatCountTheMessage:
     )
     def test_counts_of_the_world_still_fire(self, draft: str) -> None:
         assert codes(draft, sources=(faq("Nothing numeric here."),)) == ["grounded.number"]
+
+
+class TestFiguresAReaderCanCheck:
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            (
+                "A full remodel runs $45,000 to $95,000.",
+                "Una remodelación cuesta entre 45 mil y 95 mil dólares.",
+            ),
+            (
+                "A full remodel runs $45,000 to $95,000.",
+                "A full remodel runs 45 thousand to 95 thousand dollars.",
+            ),
+            ("Cancel within 90 days for a full refund.", "You have 3 months to cancel."),
+            ("The warranty lasts 12 months.", "The warranty lasts 365 days."),
+            (
+                "A typical system costs $24,000. The federal credit is 30%.",
+                "A typical system costs $24,000; with the 30% credit that is $16,800.",
+            ),
+            (
+                "Projects of $7,000 can be spread over 12 months.",
+                "Spread over 12 months, $7,000 is about $583 a month.",
+            ),
+            ("Your bill is about $250 a month.", "Your $250 a month is about $3,000 a year."),
+            ("Bills fell from $250 to $40 a month.", "Bills fell from $250 to $40, an 84% drop."),
+        ],
+    )
+    def test_a_scaled_converted_or_worked_out_figure_is_grounded(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == []
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            (
+                "A full remodel runs $45,000 to $95,000.",
+                "Una remodelación cuesta entre 40 mil y 95 mil dólares.",
+            ),
+            ("Cancel within 90 days for a full refund.", "You have 4 months to cancel."),
+            (
+                "A typical system costs $24,000. The federal credit is 30%.",
+                "A typical system costs $24,000; with the 30% credit that is $15,000.",
+            ),
+            ("A typical system costs $24,000.", "After rebates it is only $16,800."),
+            ("Your bill is about $250 a month.", "That is about $3,000 a year."),
+        ],
+    )
+    def test_a_figure_no_source_or_sum_gives_still_fires(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
+
+    def test_the_year_we_are_in_or_the_next_is_not_a_claim(self) -> None:
+        today = date(2026, 12, 7)
+        draft = "Plan your 2027 remodel now, or finish the 2026 list first."
+        assert codes(draft, sources=(faq("Nothing numeric."),), today=today) == []
+        assert codes("We have been in business since 2011.", sources=(faq("Nothing."),), today=today) == [
+            "grounded.number"
+        ]

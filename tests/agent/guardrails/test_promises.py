@@ -186,6 +186,8 @@ class TestCompensation:
             "The permit fee is on us.",
             "To make up for the delay, we'll knock $200 off.",
             "As a courtesy, the second visit is free.",
+            "If you don't love it we'll refund the deposit.",
+            "We don't usually do this but we'll waive the design fee.",
         ],
     )
     def test_the_same_words_offering_money_still_fire(self, sentence: str) -> None:

@@ -296,6 +296,7 @@ class TestCapitalsThatAreNotShouting:
             "Hi Dana, this is a FREE upgrade for the studio.",
             "Hi Dana, reply today, it's a HUGE deal.",
             "Hi Dana, NORTHSTAR is the BEST choice.",
+            "Hi Dana, reply NOW to keep your Saturday.",
         ],
     )
     def test_shouted_words_next_to_those_still_fire(self, body: str) -> None:

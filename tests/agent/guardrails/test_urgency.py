@@ -190,6 +190,7 @@ class TestDeniedPressure:
             "No, really, hurry.",
             "No espere más, se llenan rápido.",
             "Si no decide hoy, aproveche ahora.",
+            "No pressure - but prices go up next month.",
         ],
     )
     def test_pressure_that_is_itself_a_denial_or_a_condition_still_fires(self, sentence: str) -> None:
