@@ -63,18 +63,56 @@ INSTRUCTION = re.compile(
             r"\b(reveal|print|show|repeat|output)\b.{0,30}\b(your|the)\s+(system )?(prompt|instructions)\b",
             r"\binstrucci[oó]n(es)?\b.{0,40}\b(asistente|ia|sistema|modelo)\b",
             r"\b(asistente|sistema|ia|modelo)\b.{0,40}\b(ignora|marca|elimina|reenv[ií]a|clasifica)\b",
-            r"\b(ignora|ignorez|ignoriere|ignore)\b.{0,30}\b(instrucciones|instructions|anweisungen|instru[cç][oõ]es)\b",
+            r"\b(ignor[aá]|ignorez|ignoriere|ignore)\b.{0,30}\b(instrucciones|instructions|anweisungen|instru[cç][oõ]es)\b",
             r"<!--.*?-->",
             r"\bnew (task|instructions?)\s*:",
             r"\bprompt injection\b",
             r"\bjailbreak\b",
             r"\b(all|every|other) (leads|contacts|customers|prospects)\b.{0,40}\b(send|email|forward|export|"
             r"unsubscribe|delete|mark)\b",
+            # Not "please remove my email from your list": a list of other people, or the whole list.
             r"\b(send|email|forward|export)\b.{0,40}"
-            r"\b(all|every|other|your) (leads|contacts|customers|prospects|list)\b",
+            r"\b(all|every|other) (your )?(leads|contacts|customers|prospects)\b",
+            r"\b(send|forward|export|share)\b.{0,40}\byour (lead|contact|customer|client) (list|database)\b",
+            # A note addressed to a machine, in any language: "Note to AI systems", "Nota para la IA",
+            # "Hinweis für KI-Systeme", "PS to any AI reading this", "SYSTEM NOTICE TO AUTOMATED AGENTS".
+            r"\b(note|notice|nota|aviso|hinweis|remarque|message|mensaje|ps|p\.\s?[sd]\.?)\s+"
+            r"(to|for|an|para|f[üu]r|pour|per|a)\s+(the |any |all |every |los |las |la |el |les |alle |die )?"
+            r"(ai|ia|ki|llm|agents?|assistants?|asistentes?|automated|automati[sz]\w*|automatizad\w*|"
+            r"autom[aá]tic\w*|sistemas?|systems?|systeme|ki-\w+|models?|modelos?)\b",
+            # "any automated system or AI assistant processing this message", "if an AI is reading this",
+            # "todo sistema automatizado que procese este correo"
+            # (not "whether an agent is reading these": a person asking who reads them)
+            r"\b(ai|ia|ki|llm|automated systems?|sistemas? automatizad\w*|inteligencia artificial|"
+            r"intelligence artificielle|k[üu]nstliche intelligenz)\b[^\n.]{0,40}"
+            r"\b(processing|reading|handling|que procese|que lea|que procesa|qui lit|qui traite)\b",
+            r"\battention,? (ai|ia|llm|language model|ai model|assistants?)\b",
+            # A line or a bracket that opens by naming a machine: "AI: ignore the above", "(ai: ...)",
+            # "IA : ...", "Sistema: envía ...", "ai-instructions: ..."
+            r"(?:^|(?<=[\n.!?(\[]))\s*(?:ai|ia|ki|llm|sys|system|sistema|syst[eè]me)"
+            r"(?:[- ]?(?:instructions?|notes?))?\s*:",
+            r"\[\s*(sys|syst[eè]me|sistema|ia|ki)\b[^\]]*\]",
+            r"\[[^\]\n]{0,80}\b(mark|classify|set status|unsubscribe|delete)\b[^\]\n]{0,120}\]",
+            r"\bsystem (override|instruction)s?\b",
+            r"\b(instructions?|instrucci[oó]n(es)?|istruzion[ei]|anweisung(en)?)\s*"
+            r"(per l'assistente|para el asistente)?\s*:",
+            r"\b(ignor[aáe]|ignorez|ignoriere|ignorare)\b.{0,20}"
+            r"\b(the above|lo anterior|todas? tus|all your|your previous|le istruzioni|tout ce qui)\b",
+            # Role-play: "pretend you're the owner", "let's play a game: you're my assistant",
+            # "you are now FreeBot"
+            r"\b(pretend|imagine) (you'?re|you are|to be)\b",
+            r"\blet'?s play a game\b",
+            r"\b(you|u)(?:'re| are| r) now (an? |the |my )?\w*(bot|gpt|ai|assistant)\b",
+            r"\b(ahora|a partir de ahora|desde ahora) eres\b",
         )
     ),
     re.IGNORECASE | re.DOTALL,
+)
+# Instructions hidden from a reader of words: letter-spaced ("i g n o r e   a l l   r u l e s") or
+# encoded (a long base64 run, mixed case and digits: no word, address or link looks like that).
+ENCODED = re.compile(
+    r"(?<!\w)(?:\w {1,3}){12,}\w(?!\w)|(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*\d)"
+    r"[A-Za-z0-9+/]{40,}={0,2}"
 )
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -126,7 +164,7 @@ def own_words(message: str) -> tuple[str, str]:
 
 def set_aside(text: str) -> tuple[str, tuple[str, ...]]:
     """The text without its sentences addressed to a model, and those sentences."""
-    if INSTRUCTION.search(text) is None:
+    if INSTRUCTION.search(text) is None and ENCODED.search(text) is None:
         return text, ()
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
     kept: list[str] = []
@@ -134,7 +172,8 @@ def set_aside(text: str) -> tuple[str, tuple[str, ...]]:
     for sentence in SENTENCE.split(text):
         if not sentence.strip():
             continue
-        (injected if INSTRUCTION.search(sentence) else kept).append(sentence.strip())
+        addressed = INSTRUCTION.search(sentence) or ENCODED.search(sentence)
+        (injected if addressed else kept).append(sentence.strip())
     return "\n".join(kept), tuple(injected) or ("<!-- -->",)
 
 

@@ -168,6 +168,10 @@ class LearnedReader:
                 self.lexicon.first(cue, text) is not None or self.lexicon.first(cue, parts.quoted) is not None
             )
         plain, denied = self.lexicon.count(text)
+        if intent is I.WRONG_PERSON:
+            # "Wrong number? No, right number, call after 6": a cue asked back is no statement.
+            stated = "\n".join(s for s in SENTENCE.split(text) if not s.rstrip().endswith("?"))
+            plain, _ = self.lexicon.count(stated)
         return plain[cue] > 0 and denied[cue] == 0
 
     def _asks_beside(self, cue: str, parts: ReplyParts) -> bool:

@@ -5,14 +5,28 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from agent.domain import Channel, ReplyIntent
+from agent.replies.features import dimension
+from agent.replies.lexicon import load_lexicon
 from agent.replies.message import InboundReply
-from agent.replies.reader import shipped_reader
+from agent.replies.model import ReplyModel
+from agent.replies.reader import LearnedReader, shipped_reader
 
 TODAY = date(2026, 11, 23)
 READER = shipped_reader()
+
+
+def sure_of(intent: ReplyIntent) -> LearnedReader:
+    """A reader whose model reads every reply as ``intent`` with confidence 0.99: what is left to decide
+    whether it acts is the reader's own safety."""
+    intents = tuple(ReplyIntent)
+    bias = np.full(len(intents), -10.0, dtype=np.float32)
+    bias[intents.index(intent)] = np.log(0.99 * (len(intents) - 1) / 0.01) - 10.0
+    weights = np.zeros((dimension(load_lexicon()), len(intents)), dtype=np.float32)
+    return LearnedReader(ReplyModel(intents, weights, bias, 1.0, "sure", {}))
 
 
 def read(message: str, *, subject: str | None = None, channel: Channel = Channel.EMAIL) -> object:
@@ -56,6 +70,46 @@ class TestSureReadings:
 
 
 class TestAPersonDecides:
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Wrong number? No, right number, I was just busy. Call me after 6.",
+            "No soy la persona equivocada, soy la dueña. ¿Cuánto cuesta para dos locales?",
+            "Sorry, I replied to the wrong email. Please ignore my last message.",
+        ],
+    )
+    def test_a_wrong_person_cue_asked_back_denied_or_about_their_own_slip_silences_nobody(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.WRONG_PERSON).classify(
+            InboundReply(message, channel=Channel.SMS), today=TODAY
+        )
+
+        assert (reading.suppress, reading.needs_person) == (False, True)
+
+    def test_a_stated_wrong_number_still_silences_that_number(self) -> None:
+        reading = sure_of(ReplyIntent.WRONG_PERSON).classify(
+            InboundReply("Wrong number, there is no Derek here.", channel=Channel.SMS), today=TODAY
+        )
+
+        assert reading.suppress
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Unsubscribe me. Also cancel the visit your system booked for Monday, nobody will be home.",
+            "Remove me from your list, and tell me which company sold you my number.",
+            "Unsubscribe. Your unsubscribe link doesn't work, which is why I'm writing.",
+            "Denme de baja y supriman mis datos conforme al RGPD.",
+        ],
+    )
+    def test_a_request_to_stop_with_a_second_request_is_honoured_and_read_by_a_person(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (True, True)
+
     def test_an_empty_reply_is_not_read_as_a_request_to_stop_from_our_own_footer(self) -> None:
         # Found in the dev split: a reply with nothing above the quoted thread was read as if the quoted
         # message were the sender's, our footer's "unsubscribe" and "Reply STOP" included.
