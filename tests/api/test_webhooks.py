@@ -280,6 +280,24 @@ class TestEmailReplies:
         ack = inquiry.payload["touch_id"]
         assert (services.settings.resolved_outbox_dir / f"{ack}.eml").exists()  # sent right after the commit
 
+    def test_a_directory_name_written_last_comma_first_is_read_first_name_first(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        """Found with an Outlook sender: '"Okafor, Chidi" <...>' was greeted "Hello Okafor,,"."""
+        body = reply(
+            None,
+            **{
+                "from": '"Okafor, Chidi" <chidi@okafor.example>',
+                "subject": "Shower",
+                "text": "Do you do it?",
+            },
+        )
+
+        response = signed(client, clock, "/webhooks/email/inbound", body)
+
+        lead = lead_row(services, uuid.UUID(response.json()["lead_id"]))
+        assert (lead.first_name, lead.last_name) == ("Chidi", "Okafor")
+
     def test_an_automatic_email_from_an_unknown_sender_is_not_an_inquiry_and_is_not_answered(
         self, client: TestClient, services: Services, clock: FakeClock
     ) -> None:
