@@ -547,6 +547,14 @@ class TestDeliveryStatus:
         assert response.status_code == 422
         assert "bounce_type" in response.json()["detail"]
 
+    def test_a_bounce_without_its_type_names_the_field_like_every_validation_error(
+        self, client: TestClient, clock: FakeClock
+    ) -> None:
+        """Found posting a bounce report: its 422 was the only one without the ``errors`` list."""
+        response = signed(client, clock, "/webhooks/status", status(bounce_type=None))
+
+        assert [e["field"] for e in response.json()["errors"]] == ["bounce_type"]
+
     def test_a_mailgun_permanent_failure_suppresses(
         self, client: TestClient, services: Services, clock: FakeClock
     ) -> None:
