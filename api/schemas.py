@@ -55,11 +55,8 @@ OneLine = AfterValidator(_one_line)
 
 # Lengths are the columns' (agent/fields.py): what the API accepts the database stores.
 Email = Annotated[EmailStr, StringConstraints(max_length=fields.EMAIL)]
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=fields.PHONE, pattern=r"^\+[1-9]\d{6,14}$")
-]
-# A number as a lead types it into a form ("(713) 555-0142", "713.555.0142", "+1 713 555 0142"): the
-# inquiry route reads it in TOUCHPOINT_PHONE_REGION and stores it in E.164, rather than refuse the inquiry.
+# A phone number as a person types it ("(713) 555-0142", "713.555.0142", "+1 713 555 0142"): the routes
+# read it in TOUCHPOINT_PHONE_REGION and store it in E.164 (api/phones.py), rather than refuse the lead.
 WrittenPhone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=fields.PHONE), OneLine
 ]
@@ -193,7 +190,7 @@ class InquiryAccepted(BaseModel):
 
 class LeadCreate(Strict):
     email: Email | None = None
-    phone: Phone | None = None
+    phone: WrittenPhone | None = Field(default=None, description="E.164, or as written: stored in E.164")
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     company: Company | None = None
@@ -222,7 +219,7 @@ class LeadUpdate(Strict):
     """PATCH: only the fields sent are changed (``exclude_unset``)."""
 
     email: Email | None = None
-    phone: Phone | None = None
+    phone: WrittenPhone | None = Field(default=None, description="E.164, or as written: stored in E.164")
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     company: Company | None = None

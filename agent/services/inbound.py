@@ -100,7 +100,7 @@ def receive_email(services: Edges, mail: InboundEmail) -> InboundResult:
         # An automatic message from someone we never wrote to (a no-reply notice, a stranger's away
         # message) is nobody's inquiry, and answering it would start a loop of robots (RFC 3834).
         return InboundResult(Handled.IGNORED)
-    first, _, last = (mail.from_name or name).strip().partition(" ")
+    first, last = _split_display_name(mail.from_name or name)
     text = mail.text.strip()[:MAX_EMAIL_TEXT]
     message = "\n\n".join(part for part in (mail.subject, text) if part) or "(empty email)"
     return _inquiry(
@@ -109,11 +109,22 @@ def receive_email(services: Edges, mail: InboundEmail) -> InboundResult:
             message=message[:5000],
             email=address,
             first_name=first[:100] or None,
-            last_name=last.strip()[:100] or None,
+            last_name=last[:100] or None,
             source="email",
             idempotency_key=key,
         ),
     )
+
+
+def _split_display_name(display: str) -> tuple[str, str]:
+    """First and last name from an email's display name. Company directories (Outlook, Exchange) write
+    "Okafor, Chidi": the part after the comma is the first name, or the greeting says "Hello Okafor,"."""
+    display = " ".join(display.split())
+    if "," in display:
+        last, _, first = display.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = display.partition(" ")
+    return first, last.strip()
 
 
 def receive_sms(services: Edges, sms: InboundSms) -> InboundResult:

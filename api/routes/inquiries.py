@@ -6,10 +6,9 @@ from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Header, Response, status
 
-from agent.leads_import import parse_phone
 from agent.services.inquiries import Inquiry, is_sendable, submit_inquiry
 from api.deps import ServicesDep
-from api.problems import Problem
+from api.phones import e164
 from api.schemas import InquiryAccepted, InquiryIn
 
 router = APIRouter(prefix="/v1", tags=["inquiries"])
@@ -38,7 +37,7 @@ def post_inquiry(
     the same answer and stores nothing twice. Without one, the same contact and message count as one.
     """
     fields = payload.model_dump(exclude={"idempotency_key"})
-    fields["phone"] = _e164(payload.phone, services.settings.phone_region)
+    fields["phone"] = e164(payload.phone, services.settings.phone_region)
     outcome = submit_inquiry(
         services, Inquiry(**fields, idempotency_key=idempotency_key or payload.idempotency_key)
     )
@@ -54,20 +53,3 @@ def post_inquiry(
         lead_created=outcome.lead_created,
         replayed=outcome.replayed,
     )
-
-
-def _e164(written: str | None, region: str) -> str | None:
-    """The lead's number as they typed it, in E.164: a form's "(713) 555-0142" must not lose the lead."""
-    if written is None:
-        return None
-    try:
-        return parse_phone(written, region)
-    except ValueError as exc:
-        message = f"{exc}; write it with its country code, e.g. +15035550123"
-        raise Problem(
-            422,
-            "Invalid request",
-            f"phone: {message}",
-            code="validation",
-            errors=[{"field": "phone", "message": message}],
-        ) from None

@@ -14,6 +14,7 @@ from agent.services import decide, leads
 from agent.services.access import Operation
 from agent.services.events import NewEvent, record_event
 from api.deps import PrincipalDep, ServicesDep, SessionDep
+from api.phones import e164
 from api.problems import Problem
 from api.schemas import (
     EventIn,
@@ -62,6 +63,7 @@ def create_lead(
     payload: LeadCreate, session: SessionDep, services: ServicesDep, principal: PrincipalDep
 ) -> object:
     fields = payload.model_dump()
+    fields["phone"] = e164(payload.phone, services.settings.phone_region)
     fields["timezone"] = payload.timezone or leads.default_timezone(services.settings, services.identity)
     return leads.create(session, fields, actor=principal, now=services.clock())
 
@@ -113,6 +115,8 @@ def update_lead(
     principal: PrincipalDep,
 ) -> object:
     changes = payload.model_dump(exclude_unset=True)
+    if changes.get("phone") is not None:
+        changes["phone"] = e164(changes["phone"], services.settings.phone_region)
     return leads.update(session, services.loop, lead_id, changes, actor=principal, now=services.clock())
 
 

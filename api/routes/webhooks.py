@@ -109,9 +109,8 @@ class StatusIn(Lenient):
 
     def record(self) -> DeliveryStatus:
         if self.type is DeliveryKind.BOUNCE and self.bounce_type is None:
-            raise Problem(
-                422, "Invalid request", "a bounce needs bounce_type: hard or soft", code="validation"
-            )
+            message = "a bounce needs bounce_type: hard or soft"
+            raise _invalid(f"bounce_type: {message}", errors=[{"field": "bounce_type", "message": message}])
         return DeliveryStatus(
             event_id=self.id,
             channel=Channel(self.channel),

@@ -23,6 +23,25 @@ NEW_LEAD = {
 }
 
 
+class TestPhoneAsWritten:
+    def test_a_lead_created_and_changed_with_a_phone_as_written_is_stored_in_e164(
+        self, client: TestClient, rep: Caller
+    ) -> None:
+        """Found patching a lead: "(713) 555-0100" was refused with a regular expression as the reason."""
+        created = client.post(
+            "/v1/leads", json={**NEW_LEAD, "phone": "713.555.0100"}, headers=rep.headers
+        ).json()
+        patched = client.patch(
+            f"/v1/leads/{created['id']}", json={"phone": "(713) 555-0199"}, headers=rep.headers
+        )
+        refused = client.patch(f"/v1/leads/{created['id']}", json={"phone": "12"}, headers=rep.headers)
+
+        assert created["phone"] == "+17135550100"
+        assert patched.json()["phone"] == "+17135550199"
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "phone"
+        assert "country code" in refused.json()["detail"]
+
+
 class TestAuthentication:
     def test_without_a_key_the_api_answers_401_with_a_problem(self, client: TestClient) -> None:
         response = client.get("/v1/leads")

@@ -280,6 +280,24 @@ class TestEmailReplies:
         ack = inquiry.payload["touch_id"]
         assert (services.settings.resolved_outbox_dir / f"{ack}.eml").exists()  # sent right after the commit
 
+    def test_a_directory_name_written_last_comma_first_is_read_first_name_first(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        """Found with an Outlook sender: '"Okafor, Chidi" <...>' was greeted "Hello Okafor,,"."""
+        body = reply(
+            None,
+            **{
+                "from": '"Okafor, Chidi" <chidi@okafor.example>',
+                "subject": "Shower",
+                "text": "Do you do it?",
+            },
+        )
+
+        response = signed(client, clock, "/webhooks/email/inbound", body)
+
+        lead = lead_row(services, uuid.UUID(response.json()["lead_id"]))
+        assert (lead.first_name, lead.last_name) == ("Chidi", "Okafor")
+
     def test_an_automatic_email_from_an_unknown_sender_is_not_an_inquiry_and_is_not_answered(
         self, client: TestClient, services: Services, clock: FakeClock
     ) -> None:
@@ -528,6 +546,14 @@ class TestDeliveryStatus:
 
         assert response.status_code == 422
         assert "bounce_type" in response.json()["detail"]
+
+    def test_a_bounce_without_its_type_names_the_field_like_every_validation_error(
+        self, client: TestClient, clock: FakeClock
+    ) -> None:
+        """Found posting a bounce report: its 422 was the only one without the ``errors`` list."""
+        response = signed(client, clock, "/webhooks/status", status(bounce_type=None))
+
+        assert [e["field"] for e in response.json()["errors"]] == ["bounce_type"]
 
     def test_a_mailgun_permanent_failure_suppresses(
         self, client: TestClient, services: Services, clock: FakeClock
