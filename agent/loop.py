@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,12 +183,15 @@ class AgentLoop:
         *,
         deadline: float | None = None,
         owner: str | None = None,
+        lease: timedelta | None = None,
     ) -> StepResult | None:
         """One step in short transactions: decide, draft outside any transaction, decide again and record.
 
         ``deadline`` (seconds) bounds the model for an instant answer: the composer answers if it is
         late. ``owner`` is a worker's lease: the step happens only while it holds the lead, and the lease
-        is given back at the end. None if the lead is gone or no longer ours.
+        is given back at the end. None if the lead is gone or no longer ours. ``lease`` renews it each
+        time the step takes the lead: a tick of a dozen model drafts outlasts the lease it claimed with,
+        and a lead whose draft is under way must not be claimed (and drafted again) by another worker.
         """
         drafted: Drafted | None = None
         readings: dict[str, ReplyReading] = {}
@@ -197,6 +200,8 @@ class AgentLoop:
                 lead = LeadRepository(session).lock(lead_id)
                 if lead is None or (owner is not None and lead.lease_owner != owner):
                     return None
+                if owner is not None and lease is not None:
+                    lead.lease_expires_at = clock() + lease
                 timezone = lead.timezone
                 defer = (self.drafting.has_llm or self.classifier.uses_model) and attempt <= REDECIDE
                 result = self.step(

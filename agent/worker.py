@@ -125,7 +125,7 @@ def tick(
         try:
             # Short transactions: a model drafts between them, never inside one (AgentLoop.run_step). A row
             # another writer changed under the step (StaleDataError) or a deadlock: stepped again at once.
-            stepped = retrying(partial(_step, services, lead_id, owner), what="worker step")
+            stepped = retrying(partial(_step, services, lead_id, owner, lease), what="worker step")
             if stepped is None:
                 what = (
                     "skipped: no longer this worker's"  # deleted, or another worker took it after our lease
@@ -185,8 +185,8 @@ def _what_became_of(stepped: StepResult, sent: Outcome | None) -> str:
     return type(action).__name__
 
 
-def _step(services: Services, lead_id: uuid.UUID, owner: str) -> StepResult | None:
-    return services.loop.run_step(services.session_factory, lead_id, services.clock, owner=owner)
+def _step(services: Services, lead_id: uuid.UUID, owner: str, lease: timedelta) -> StepResult | None:
+    return services.loop.run_step(services.session_factory, lead_id, services.clock, owner=owner, lease=lease)
 
 
 def _claim(

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, update
@@ -183,6 +184,38 @@ class TestClaims:
         taken_over = tick(services)
 
         assert (blocked.claimed, taken_over.claimed, taken_over.leads_stepped) == (0, 2, 2)
+
+    def test_a_tick_that_outlasts_its_lease_keeps_the_lead_it_drafts_for(
+        self, services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A tick of model drafts takes minutes, longer than the lease it claimed its leads with: the
+        step renews the lease when it takes a lead, so another worker does not claim that lead (and pay
+        for its draft again) while the model writes."""
+        _due_now(services, 2)
+        lease = timedelta(seconds=services.settings.worker_lease_seconds)
+        taken_while_drafting: list[bool] = []
+        pipeline = services.loop.drafting
+        produce = pipeline.produce
+
+        def slow_model(request: Any) -> Any:  # each draft takes two thirds of the lease
+            clock.advance(seconds=lease.total_seconds() * 2 / 3)
+            with services.session_factory.begin() as session:
+                claimed = LeadRepository(session).claim_due(
+                    clock.now, owner="other", lease_until=clock.now + lease, limit=10
+                )
+            taken_while_drafting.append(uuid.UUID(request.lead.id) in claimed)
+            return produce(request)
+
+        monkeypatch.setattr(
+            type(pipeline), "has_llm", property(lambda _: True)
+        )  # drafts outside a transaction
+        monkeypatch.setattr(pipeline, "produce", slow_model)
+
+        report = tick(services, owner="this")
+
+        assert taken_while_drafting == [False, False]  # the second draft ends after the claimed lease did
+        assert (report.leads_stepped, report.leads_failed) == (2, 0)
+        assert Counter(s for _, p, s in _touches(services) if p == "value_add") == {"sent": 2}
 
     def test_a_touch_held_until_later_is_not_claimed_before(
         self, services: Services, clock: FakeClock
