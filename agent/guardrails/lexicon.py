@@ -29,6 +29,7 @@ TRADE_WORDS: frozenset[str] = frozenset(_DATA["trade_words"].split())
 HOLIDAYS: frozenset[str] = frozenset(fold_plain(p).replace("'s", "") for p in _DATA["holidays"])
 PLATFORMS: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["platforms"].split())
 ROLES: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["roles"].split())
+COLLECTIVES: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["collectives"].split())
 KINSHIP: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["kinship"].split())
 # The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
 PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})

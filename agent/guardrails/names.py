@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext
 from agent.guardrails.lexicon import (
+    ACRONYMS,
+    COLLECTIVES,
     COMMON_WORDS,
     HOLIDAYS,
     KINSHIP,
@@ -86,6 +88,7 @@ SMALL_WORDS = word_set(
     "para por del al su sus un una"
 )
 MARKERS = ROLES | KINSHIP | PLATFORMS
+MAKERS = frozenset({"google", "microsoft", "apple"})  # "Google Maps", "Microsoft Teams", not "Google" alone
 HEADING_WORDS = 12  # a line this short, without a full stop, may be a heading in Title Case
 SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se le usted es más")
 ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
@@ -186,23 +189,24 @@ def _singular(key: str) -> str:
 def _names_nobody(tokens: list[str], spanish: bool) -> bool:
     """Capitals that name no person, customer or company: nothing to ground.
 
-    An acronym standing alone ("HOA", "PPO"), a platform we talk on ("a Zoom call", "Google Maps"), a
-    holiday ("Thanksgiving", "Semana Santa"), an occupation or a family word ("our Physical
+    A common-noun acronym standing alone ("HOA", "PPO"; ``acronyms`` in lexicon.yaml: an unlisted
+    one may be an organisation or a certification, a claim), a platform we talk on ("a Zoom call",
+    "Google Maps"), a holiday ("Thanksgiving", "Semana Santa"), an occupation or a family word ("our Physical
     Therapists", "Consultora de Proyectos", "your Mom") with only ordinary words around it. A run that
     also holds a given name ("Coach Mike", "Grandma Rosa"), or has no such word at all ("Sharp
     Barbers"), is still a name.
     """
     words = [t for t in tokens if t.lower() not in CONNECTORS]
-    if len(words) == 1 and _acronym(words[0]):
-        return True
+    if len(words) == 1 and words[0].rstrip(".") in ACRONYMS:
+        return True  # "HOA", "PPO": an abbreviation of a common noun; "NKBA-certified" is a claim
     keys = [_singular(fold_plain(t.rstrip("."))) for t in tokens]
     covered = [False] * len(keys)
     for size in range(len(keys), 0, -1):
         for start in range(len(keys) - size + 1):
             if " ".join(keys[start : start + size]) in HOLIDAYS:
                 covered[start : start + size] = [True] * size
-    if all(key in PLATFORMS for key in keys):
-        return True  # "Zoom", "Google Maps"; "Zoom Barbers" is a business, not the platform
+    if all(key in PLATFORMS for key in keys[1 if keys[0] in MAKERS and len(keys) > 1 else 0 :]):
+        return True  # "Zoom", "Google Maps"; "Zoom Barbers" is a business, "Google" alone a claim
     marked = False
     for token, key, holiday in zip(tokens, keys, covered, strict=True):
         if holiday or key in ROLES or key in KINSHIP:
@@ -219,12 +223,13 @@ def _acronym(token: str) -> bool:
 
 
 def _ours_with_suffix(run: list[Token], own: tuple[str, ...], spanish: bool) -> bool:
-    """ "The Casa Verde Team", "Alta Vista PT": the start of one of our own names, then a plain word."""
+    """ "The Casa Verde Team", "Alta Vista PT": the start of one of our own names, then a word for a
+    group of us or an acronym; "Alta Vista Coral Gables" is an invented branch."""
     keys = [fold_plain(token) for _, _, token in run]
     for cut in range(len(keys) - 1, 0, -1):
         head = " ".join(keys[:cut])
         if any(fold_plain(name).startswith(head) and len(head) > 2 for name in own):
-            return all(_acronym(t) or _plain(t, spanish) for _, _, t in run[cut:])
+            return all(_acronym(t) or _singular(fold_plain(t)) in COLLECTIVES for _, _, t in run[cut:])
     return False
 
 

@@ -109,6 +109,9 @@ class TestCapitalsThatNameNobody:
     def test_a_lone_acronym_is_an_abbreviation_not_a_name(self) -> None:
         assert names("Hi Dana, most HOA boards and every PPO plan allow it. Which day hurts most?") == []
 
+    def test_an_unlisted_acronym_may_be_an_organisation_and_fires(self) -> None:
+        assert names("Hi Dana, our stylists are NKBA certified. Which day hurts most?") == ["NKBA"]
+
     def test_an_acronym_inside_an_invented_business_name_still_fires(self) -> None:
         assert names("Hi Dana, ABC Plumbing saw the same thing. Which day hurts most?") == ["ABC Plumbing"]
 
