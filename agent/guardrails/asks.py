@@ -171,6 +171,16 @@ ANSWER = re.compile(
     r"por lo general|en la mayoría|en promedio)\b",
     re.IGNORECASE,
 )
+# "If you'd like, I can send...", "Happy to price...", "Si gusta, le mando...": a specific next step offered.
+OFFERED_STEP = re.compile(
+    r"^(?:if you(?:'d| would) like|if (?:it|that) (?:would )?helps?|if useful|si (?:gusta|quiere|le sirve|"
+    r"le interesa|desea|prefiere)),? (?:i|we|le|les) (?:can |could |'ll |will |puedo |podemos )?"
+    r"(?:also )?(?:send|share|put together|price|measure|email|text|mando|envío|preparo|comparto|"
+    r"cotizo|paso)\b"
+    r"|^(?:(?:i'm |i am |we're |we are )?(?:happy|glad)|con (?:mucho )?gusto) (?:to )?(?:le |les )?"
+    r"(?:send|share|put together|price|mando|envío|preparo|comparto)\b",
+    re.IGNORECASE,
+)
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
@@ -271,7 +281,19 @@ def options(body: str) -> list[Sentence]:
 
     A bare "Any questions?" counts here too: weak, but something the lead can answer.
     """
-    return [s for s in speech.clauses(body) if speech.is_option(s.text) or speech.is_bare_question(s.text)]
+    return [
+        s
+        for s in speech.clauses(body)
+        if speech.is_option(s.text) or speech.is_bare_question(s.text) or _offers_a_step(s.text)
+    ]
+
+
+@lru_cache(maxsize=speech.CACHE)
+def _offers_a_step(sentence: str) -> bool:
+    """An offer of one specific thing the lead can say yes to: "If you'd like, I can send the
+    checklist", "Si gusta, le mando la lista". An offer of help in general is not one."""
+    text = speech.core(sentence)
+    return OFFERED_STEP.search(text) is not None and not speech.is_generic(sentence)
 
 
 def invitations(body: str) -> list[Sentence]:

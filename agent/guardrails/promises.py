@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from agent.guardrails import speech
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.text import normalise, words
+from agent.guardrails.text import denied_before, normalise, words
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
@@ -129,14 +129,6 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
 
 
 # A denial close before the concession: "we don't offer refunds", "no hacemos descuentos".
-DENIED = re.compile(
-    r"\b(?:no|not|never|without|cannot|can't|don't|doesn't|won't|isn't|aren't|ni|sin|nunca)\b"
-    r"(?:\s+[\w'-]+){0,3}\s*$",
-    re.IGNORECASE,
-)
-# A denial inside a condition, or followed by "but", does not deny the concession after it.
-CONDITION = re.compile(r"\b(?:if|unless|si|a menos que)\b[^.;:!?,]*$", re.IGNORECASE)
-BUT = re.compile(r"\b(?:but|pero|though|however|aunque|sino)\b", re.IGNORECASE)
 # Money someone else gives back: "your insurance may reimburse you", "su seguro puede reembolsarle".
 THIRD_PARTY = re.compile(
     r"\b(?:insurance|insurer|carrier|plan|hsa|fsa|medicare|medicaid|employer|bank|lender|irs|seguro|"
@@ -164,8 +156,7 @@ def concessions(sentence: str) -> frozenset[str]:
 
 def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
-    denied = DENIED.search(before)
-    if denied and not (CONDITION.search(before[: denied.start()]) or BUT.search(before[denied.start() :])):
+    if denied_before(sentence, match.start()):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
     return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
 

@@ -113,6 +113,30 @@ def _sentence(text: str, start: int) -> Sentence:
     return Sentence(stripped, start, start + len(stripped), part)
 
 
+# A denial a few words before a phrase, in the same clause: "we don't offer refunds", "no need to hurry".
+_DENIAL = re.compile(
+    r"(?<![\w'’])(?:no|not|never|cannot|can['’]?t|don['’]?t|doesn['’]?t|won['’]?t|isn['’]?t|aren['’]?t|"
+    r"without|nothing|nobody|sin|nunca|nada|nadie|tampoco|ni)\b(?:[ \t]+[\w'’-]+){0,4}[ \t]*$",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(r"\b(?:if|unless|si|a menos que)\b[^.!?;:,\n]*$", re.IGNORECASE)
+_BUT = re.compile(r"\b(?:but|pero|though|however|aunque|sino)\b", re.IGNORECASE)
+
+
+def denied_before(text: str, start: int) -> bool:
+    """Whether the phrase at ``start`` is denied: "we don't offer refunds", "there's no rush".
+
+    Not when the denial sits in a condition ("if you don't love it we'll refund", "if you don't
+    decide today, ...") or a "but" turns it ("no pressure - but prices go up"). Shared by the checks
+    that read a phrase by what it does (offer money, push the lead), not by its words.
+    """
+    before = text[max(0, start - 80) : start]
+    denied = _DENIAL.search(before)
+    if denied is None or _BUT.search(before, denied.start()):
+        return False
+    return _CONDITION.search(before[: denied.start()]) is None
+
+
 def body_sentences(body: str) -> list[Sentence]:
     return [s for s in sentences(body) if s.part is Part.BODY]
 

@@ -26,6 +26,7 @@ from typing import Final
 from agent.guardrails.base import Check, DraftText, GuardrailContext, SourceLike, Violation
 from agent.guardrails.deadlines import Deadline, deadlines, lowered
 from agent.guardrails.meaning import Meaning, candidates
+from agent.guardrails.text import denied_before
 
 # Time pressure, in words an offer's validity cannot back.
 PRESSURE_PHRASES: Final = (
@@ -144,16 +145,6 @@ LIMITED_PLACES = re.compile(
 )
 
 
-# A denial just before the words turns pressure into reassurance: "no need to hurry", "you don't have
-# to decide today", "there's no limited-time catch", "no hay que decidir hoy". Not after "if": "if you
-# don't act now..." still pushes.
-DENIAL = re.compile(
-    r"(?<![\w'’])(?:no|not|never|don['’]?t|doesn['’]?t|won['’]?t|isn['’]?t|aren['’]?t|without|nothing|"
-    r"nobody|sin|nunca|nada|nadie|tampoco|ni)\b(?:[ \t]+[\w'’-]+){0,4}[ \t]*$"
-)
-CONDITION = re.compile(r"\b(?:if|unless|si|a menos que)\b[^.!?;:,\n]*$")
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Where a draft pushes: the words, their span in the body (None in the subject), and why."""
@@ -224,13 +215,7 @@ def _reassures(low: str, match: re.Match[str]) -> bool:
     A phrase that is itself a denial ("don't wait", "no espere") pushes; so does a denied one in a
     condition ("if you don't decide today, ...").
     """
-    before = low[max(0, match.start() - 60) : match.start()]
-    denied = DENIAL.search(before)
-    if denied is None or re.search(r"[.!?;:\n]", before[denied.start() :]):
-        return False
-    if re.search(r"\b(?:but|pero|though|however|aunque)\b", before[denied.start() :]):
-        return False  # "no pressure - but prices go up Friday"
-    return CONDITION.search(before) is None
+    return denied_before(low, match.start())
 
 
 def _deadlines(

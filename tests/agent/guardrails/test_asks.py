@@ -117,6 +117,31 @@ class TestAskAfterASemicolon:
         assert codes(check_call_to_action(draft, context())) == ["cta.missing"]
 
 
+class TestAnOfferedStep:
+    @pytest.mark.parametrize(
+        "offer",
+        [
+            "If you'd like, I can send the reminder template for Saturdays.",
+            "Happy to share the setup checklist if that would help.",
+            "Si gusta, le mando la plantilla de recordatorios.",
+        ],
+    )
+    def test_an_offer_of_one_specific_thing_is_a_next_step(self, offer: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{VALUE}\n\n{offer}\n\nBest,\nMaya")
+        assert check_call_to_action(draft, context()) == []
+
+    @pytest.mark.parametrize(
+        "offer",
+        [
+            "If you'd like, I'm happy to help with anything else.",
+            "Happy to help if you have any questions.",
+        ],
+    )
+    def test_a_general_offer_of_help_is_still_no_next_step(self, offer: str) -> None:
+        draft = email(body=f"Hi Dana,\n\n{VALUE}\n\n{offer}\n\nBest,\nMaya")
+        assert codes(check_call_to_action(draft, context())) == ["cta.missing"]
+
+
 class TestQuestionsTheWriterAnswers:
     """ "Is setup included? Yes: ..." poses the lead's question and answers it; it asks nothing."""
 
