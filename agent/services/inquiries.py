@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -101,6 +101,7 @@ class InquiryOutcome:
     decision: str
 
 
+DOUBLE_SUBMISSION = timedelta(minutes=10)  # the same inquiry again within this is the same inquiry
 DETECT_MIN_WORDS = 4  # "One more question" says nothing sure of a language
 DETECT_CONFIDENCE = 0.9  # stricter than for a reply: a wrong guess would send every touch to review
 SOURCE_CHANNELS = {"email": Channel.EMAIL, "sms": Channel.SMS}
@@ -184,7 +185,9 @@ def _record(
             return _replay(existing, inquiry)
         lead, created = _lead_for(session, services, inquiry, now)
         # A copy of this very inquiry may have committed while we waited for the lead's lock.
-        existing = events.by_idempotency_key(inquiry.key())
+        existing = events.by_idempotency_key(inquiry.key()) or (
+            None if created else _double_submission(events, lead.id, inquiry, now)
+        )
         if existing is not None:
             return _replay(existing, inquiry)
         _update_lead(session, lead, inquiry, now)
@@ -300,6 +303,23 @@ def _update_lead(session: Session, lead: Lead, inquiry: Inquiry, now: datetime) 
     if inquiry.consent_sms is not None:
         lead.consent_sms = inquiry.consent_sms
     lead.updated_at = now
+
+
+def _double_submission(
+    events: EventRepository, lead_id: uuid.UUID, inquiry: Inquiry, now: datetime
+) -> Event | None:
+    """The same inquiry, every field the same, sent again within minutes under another key (a double
+    click on a form that makes a key per click, a relay that adds a key only when it retries): one
+    inquiry, not a second one that hands the lead to a person for "writing in again"."""
+    fingerprint = inquiry.fingerprint()
+    for event in events.for_lead(lead_id):
+        if (
+            event.type == EventType.INQUIRY
+            and event.recorded_at >= now - DOUBLE_SUBMISSION
+            and event.payload.get("fingerprint") == fingerprint
+        ):
+            return event
+    return None
 
 
 def _replay(event: Event, inquiry: Inquiry) -> InquiryOutcome:

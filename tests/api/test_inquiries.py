@@ -117,6 +117,35 @@ class TestIdempotency:
         assert _counts(services)[2] == 1
 
 
+class TestDoubleSubmission:
+    def test_the_same_inquiry_under_two_keys_within_minutes_is_one_inquiry(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        """Found sending a form twice: the copy under another key (or none) was a second inquiry, and
+        the lead was handed to a person for "writing in again" with the very same words."""
+        first = client.post("/v1/inquiries", json=inquiry_payload(), headers={"Idempotency-Key": "click-1"})
+        clock.advance(seconds=20)
+        second = client.post("/v1/inquiries", json=inquiry_payload(), headers={"Idempotency-Key": "click-2"})
+        third = client.post("/v1/inquiries", json=inquiry_payload())
+
+        assert first.status_code == 201
+        assert [second.status_code, third.status_code] == [200, 200]
+        assert {r.json()["event_id"] for r in (first, second, third)} == {first.json()["event_id"]}
+        with services.session_factory() as session:
+            inquiries = session.scalar(select(func.count()).select_from(Event).where(Event.type == "inquiry"))
+            touches = session.scalar(select(func.count()).select_from(Touch))
+        assert (inquiries, touches) == (1, 1)
+
+    def test_the_same_words_again_after_a_while_are_a_new_inquiry(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        client.post("/v1/inquiries", json=inquiry_payload(), headers={"Idempotency-Key": "monday"})
+        clock.advance(hours=2)
+        again = client.post("/v1/inquiries", json=inquiry_payload(), headers={"Idempotency-Key": "later"})
+
+        assert again.status_code == 201 and again.json()["replayed"] is False
+
+
 class TestBadInput:
     def _assert_refused(self, response_status: int, services: Services) -> None:
         assert _counts(services) == (0, 0, 0)
