@@ -47,7 +47,7 @@ def split_sentences(body: str) -> list[str]:
 
     def flush() -> None:
         if paragraph:
-            sentences.extend(_split_paragraph(" ".join(paragraph)))
+            sentences.extend(split_paragraph(" ".join(paragraph)))
             paragraph.clear()
 
     for raw in body.splitlines():
@@ -71,7 +71,9 @@ def split_sentences(body: str) -> list[str]:
     return sentences
 
 
-def _split_paragraph(text: str) -> list[str]:
+def split_paragraph(text: str) -> list[str]:
+    """The sentences of one paragraph of plain text: a stop ends one only before a capital, a digit or
+    a quote ("10:00 a.m. to 6:00 p.m." is one), and the abbreviations above end none."""
     protected = text
     for abbreviation in _ABBREVIATIONS:
         protected = protected.replace(abbreviation, abbreviation.replace(".", _PLACEHOLDER))
@@ -93,7 +95,7 @@ def normalise(text: str) -> str:
 
 def parts(sentence: str) -> list[str]:
     """A list item that holds several sentences, also as those sentences: either may be the answer."""
-    pieces = _split_paragraph(sentence)
+    pieces = split_paragraph(sentence)
     return [sentence] if len(pieces) == 1 else [sentence, *pieces]
 
 

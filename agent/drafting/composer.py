@@ -25,6 +25,7 @@ from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
 from agent.guardrails.readability import reading_grade
 from agent.guardrails.text import body_sentences
+from knowledge.sentences import split_paragraph
 from knowledge.types import Source
 from prompts.loader import PromptError, PromptFile, load_prompt_file
 
@@ -395,7 +396,7 @@ def _summary(source: Source, max_words: int, *, figures_first: bool = False, dro
     text = re.sub(r"^\s*(\d+\.|[-*])\s+", "", text, flags=re.MULTILINE)
     text = re.sub(r"^\s*>\s?", "", text, flags=re.MULTILINE)  # block quotes; "Settings > Billing" stays
     text = re.sub(r"[*_`#]", "", text)
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    sentences = split_paragraph(" ".join(text.split()))
     readable = [s for s in sentences if len(s.split()) <= MAX_SENTENCE_WORDS and not s.endswith("?")]
     if drop_hardest and len(readable) > 1:
         hardest = sorted(readable, key=lambda s: reading_grade([s]) or 0.0, reverse=True)

@@ -585,3 +585,26 @@ class TestLaterWordings:
         assert self.HARDEST not in draft.body
         assert "It's for whoever sets up reminders" in draft.body  # still quoted, never paraphrased
         assert draft.body != Composer().draft(request(sources=(self.TEMPLATES,))).body
+
+
+class TestQuotingTimes:
+    SHOWROOM = Source(
+        id="faqs/showroom-visits",
+        type=DocType.FAQ,
+        title="Can I visit the showroom?",
+        url=None,
+        text=(
+            "Can I visit the showroom?\n\n"
+            "Hours: Tuesday to Friday, 10:00 a.m. to 6:00 p.m., and Thursday until 7:00 p.m.; closed Sunday. "
+            "Parking is free behind the building."
+        ),
+        score=0.8,
+    )
+
+    def test_a_sentence_with_a_time_is_not_cut_at_a_m(self) -> None:
+        """Found using the product as Casa Verde: an acknowledgment quoted "... Tuesday to Friday,
+        10:00 a.m." and stopped there, the quote cut at the full stop of "a.m."."""
+        draft = compose(sources=(self.SHOWROOM,))
+
+        assert "10:00 a.m. to 6:00 p.m." in draft.body
+        assert not re.search(r"a\.m\.\s*(\n|$)", draft.body)
