@@ -16,7 +16,8 @@ from typing import Final
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?…])[\"”')]?\s+(?=[\"“'(¿¡]?[A-ZÁÉÍÓÚÑ0-9$])")
 _LIST_ITEM: Final = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
 _HEADING: Final = re.compile(r"^\s*#+\s")
-_ABBREVIATIONS: Final = ("e.g.", "i.e.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "Co.")
+# Times are written "10:00 a.m." in English and in US Spanish: the full stops of "a.m." end nothing.
+_ABBREVIATIONS: Final = ("e.g.", "i.e.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "Co.", "a.m.", "p.m.")
 _PLACEHOLDER: Final = "\u0000"
 _PLAIN_MARKS: Final = str.maketrans("’‘“”–—", "''\"\"--")
 
@@ -47,7 +48,7 @@ def split_sentences(body: str) -> list[str]:
 
     def flush() -> None:
         if paragraph:
-            sentences.extend(_split_paragraph(" ".join(paragraph)))
+            sentences.extend(split_paragraph(" ".join(paragraph)))
             paragraph.clear()
 
     for raw in body.splitlines():
@@ -71,7 +72,8 @@ def split_sentences(body: str) -> list[str]:
     return sentences
 
 
-def _split_paragraph(text: str) -> list[str]:
+def split_paragraph(text: str) -> list[str]:
+    """The sentences of one paragraph of plain text (the abbreviations above end none)."""
     protected = text
     for abbreviation in _ABBREVIATIONS:
         protected = protected.replace(abbreviation, abbreviation.replace(".", _PLACEHOLDER))
@@ -93,7 +95,7 @@ def normalise(text: str) -> str:
 
 def parts(sentence: str) -> list[str]:
     """A list item that holds several sentences, also as those sentences: either may be the answer."""
-    pieces = _split_paragraph(sentence)
+    pieces = split_paragraph(sentence)
     return [sentence] if len(pieces) == 1 else [sentence, *pieces]
 
 
