@@ -8,6 +8,7 @@ never cited. Nothing here reads the clock; expired offers are dropped when the c
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from typing import Final
 
 from knowledge.answers import AnswerFinder
 from knowledge.documents import KnowledgeDocument, LoadError, load_folder, offer_windows
+from knowledge.glossary import fold
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
 from knowledge.types import PURPOSE_TYPES, Answers, DocType, OfferWindow, RetrievalQuery, Source
@@ -32,6 +34,14 @@ SERVICE_BONUS: Final = 0.02  # enough to win a near-tie, never to beat a clearly
 
 def _search_text(query: RetrievalQuery) -> str:
     return query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
+
+
+# A title or a question about languages: "in Spanish", "bilingual glossary", "¿atienden en inglés?".
+_LANGUAGE_SUBJECT: Final = re.compile(
+    r"\b(?:english|ingles|spanish|espanol|castellano|french|francais|portuguese|portugues|german|"
+    r"chinese|mandarin|vietnamese|bilingual|bilingue|language|languages|idioma|idiomas|translat\w*|"
+    r"traduc\w*|interpret\w*)\b"
+)
 
 
 def _slug(value: str) -> str:
@@ -204,10 +214,19 @@ class KnowledgeBase:
             ]
 
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
-        if query.language:
-            # Documents in the lead's language first (the best of them first): a draft quotes its first
-            # source, and a Spanish-speaking lead should read Spanish. The others fill what is left.
-            ranked.sort(key=lambda item: documents[item[1].chunk.document_id].language != query.language)
+        # Documents in the lead's language first (the best of them first): a draft quotes its first
+        # source, and a Spanish-speaking lead should read Spanish. Then, unless the lead asked about
+        # language, a document about the language service itself ("Can we work with you in Spanish?")
+        # goes after the others: it scored high on a bilingual company's every query, and was quoted as
+        # an English lead's day-1 resource. The others fill what is left.
+        asked_about_language = bool(_LANGUAGE_SUBJECT.search(fold(query.text)))
+        ranked.sort(
+            key=lambda item: (
+                bool(query.language) and documents[item[1].chunk.document_id].language != query.language,
+                not asked_about_language
+                and bool(_LANGUAGE_SUBJECT.search(fold(documents[item[1].chunk.document_id].title))),
+            )
+        )
         applies = [item for item in ranked if _applies(documents, item[1].chunk.document_id, industry)]
         others = [item for item in ranked if not _applies(documents, item[1].chunk.document_id, industry)]
         # The lead's own industry first, even when another industry's document scores higher: drafts lead
