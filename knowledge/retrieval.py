@@ -36,11 +36,24 @@ def _search_text(query: RetrievalQuery) -> str:
     return query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
 
 
-# A title or a question about languages: "in Spanish", "bilingual glossary", "¿atienden en inglés?".
-_LANGUAGE_SUBJECT: Final = re.compile(
-    r"\b(?:english|ingles|spanish|espanol|castellano|french|francais|portuguese|portugues|german|"
-    r"chinese|mandarin|vietnamese|bilingual|bilingue|language|languages|idioma|idiomas|translat\w*|"
-    r"traduc\w*|interpret\w*)\b"
+# Language names as leads and titles write them, folded ("español" reads "espanol").
+_LANGUAGE_NAMES: Final = (
+    r"(?:english|ingles|spanish|espanol|castellano|french|francais|frances|portuguese|portugues|german|"
+    r"deutsch|aleman|italian|italiano|dutch|nederlands|vietnamese|tagalog|filipino|chinese|mandarin|"
+    r"chino|japanese|japones)"
+)
+# A document whose subject is the language service itself: "Can we work with you in Spanish?",
+# "Do you have Spanish-speaking therapists?", "Which languages do you support?", a bilingual glossary.
+# A title that only mentions a language in passing ("a paid, bilingual booking process", "videos in
+# English and Spanish") is not one.
+_LANGUAGE_SERVICE: Final = re.compile(
+    rf"\b(?:in|en)\s+{_LANGUAGE_NAMES}\b(?!\s+(?:and|y|or|o)\b)|\b{_LANGUAGE_NAMES}[- ]speaking\b|"
+    r"\b(?:languages?|idiomas?|glossary|glosario|translations?|translators?|interpreters?|traduccion(?:es)?|"
+    r"traductor(?:es)?|interpretes?)\b"
+)
+# The lead asks about language when their need or inquiry names one, or language itself.
+_LANGUAGE_ASKED: Final = re.compile(
+    rf"\b{_LANGUAGE_NAMES}\b|\b(?:bilingual|bilingue|languages?|idiomas?|translat\w*|traduc\w*|interpreters?)\b"
 )
 
 
@@ -219,12 +232,12 @@ class KnowledgeBase:
         # language, a document about the language service itself ("Can we work with you in Spanish?")
         # goes after the others: it scored high on a bilingual company's every query, and was quoted as
         # an English lead's day-1 resource. The others fill what is left.
-        asked_about_language = bool(_LANGUAGE_SUBJECT.search(fold(query.text)))
+        asked_about_language = bool(_LANGUAGE_ASKED.search(fold(query.text)))
         ranked.sort(
             key=lambda item: (
                 bool(query.language) and documents[item[1].chunk.document_id].language != query.language,
                 not asked_about_language
-                and bool(_LANGUAGE_SUBJECT.search(fold(documents[item[1].chunk.document_id].title))),
+                and bool(_LANGUAGE_SERVICE.search(fold(documents[item[1].chunk.document_id].title))),
             )
         )
         applies = [item for item in ranked if _applies(documents, item[1].chunk.document_id, industry)]
