@@ -372,9 +372,22 @@ def _english_need(first: str, rest: list[str]) -> list[str]:
         return [first, *rest]
     if word in ACTION_VERBS:
         return ["how", "to", word, *rest]
+    if _is_clause(word, rest):
+        return ["how", first, *rest]
     if word in _EN_STANDS or word.endswith("ing") or first[:1].isdigit():
         return [first, *rest]
     return ["your", first, *rest]
+
+
+def _is_clause(word: str, rest: list[str]) -> bool:
+    """ "customers book and pay online": a plural subject and then a verb is a clause, which reads
+    after "about how", not after "about your"."""
+    return (
+        bool(rest)
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and rest[0].lower() in ACTION_VERBS | {"pay"}
+    )
 
 
 def _spanish_need(first: str, rest: list[str]) -> list[str]:

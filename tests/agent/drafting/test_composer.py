@@ -384,6 +384,7 @@ class TestComposerEmail:
             ("a quote for 2 bathrooms", "a quote for 2 bathrooms"),
             ("help with no-shows", "help with no-shows"),
             ("HVAC repair", "your HVAC repair"),
+            ("customers book and pay online", "how customers book and pay online"),
         ],
     )
     def test_acknowledgment_need_reads_naturally_in_the_sentence(self, need: str, reads: str) -> None:
