@@ -57,6 +57,17 @@ _LANGUAGE_ASKED: Final = re.compile(
 )
 
 
+def _other_language(document: KnowledgeDocument, preferred: str | None) -> bool:
+    """Whether ``document`` is in another language than the lead's. With no preference the lead writes
+    the company's first language, the one of documents without a ``language``: a tagged document is
+    taken as another (found using the product: Spanish FAQs ranked second for English leads). A
+    company that also tags documents in its first language only sees those among its own go after
+    the untagged ones."""
+    if preferred:
+        return document.language != preferred
+    return document.language is not None
+
+
 def _slug(value: str) -> str:
     return value.strip().lower().replace("-", "_").replace(" ", "_")
 
@@ -228,14 +239,14 @@ class KnowledgeBase:
 
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
         # Documents in the lead's language first (the best of them first): a draft quotes its first
-        # source, and a Spanish-speaking lead should read Spanish. Then, unless the lead asked about
-        # language, a document about the language service itself ("Can we work with you in Spanish?")
-        # goes after the others: it scored high on a bilingual company's every query, and was quoted as
-        # an English lead's day-1 resource. The others fill what is left.
+        # source, and a Spanish-speaking lead should read Spanish (an English lead, English). Then,
+        # unless the lead asked about language, a document about the language service itself ("Can
+        # we work with you in Spanish?") goes after the others: it scored high on a bilingual
+        # company's queries, and was quoted as an English lead's day-1 resource.
         asked_about_language = bool(_LANGUAGE_ASKED.search(fold(query.text)))
         ranked.sort(
             key=lambda item: (
-                bool(query.language) and documents[item[1].chunk.document_id].language != query.language,
+                _other_language(documents[item[1].chunk.document_id], query.language),
                 not asked_about_language
                 and bool(_LANGUAGE_SERVICE.search(fold(documents[item[1].chunk.document_id].title))),
             )

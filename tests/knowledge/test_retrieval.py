@@ -564,3 +564,15 @@ def test_a_lead_who_asks_about_language_still_gets_the_language_service() -> Non
 
     text = "Can your crew speak Spanish with my mother?"
     assert _ids(kb, text=text, purpose="value_add", k=3)[0] == "faq-spanish"
+
+
+def test_value_add_for_a_lead_in_the_first_language_puts_tagged_other_language_documents_last() -> None:
+    """Found using the product as a bilingual remodeler: with no language preference (the lead writes
+    the company's first language), a Spanish FAQ ranked second for an English lead."""
+    _, glossary, guide = _value_add_documents()
+    prices_es = replace(doc("precios-es", DocType.FAQ, "¿Cuánto cuesta?", "texto"), language="es")
+    store = ScoredStore({prices_es: 0.9, glossary: 0.85, guide: 0.6})
+    kb = KnowledgeBase([prices_es, glossary, guide], store)
+
+    assert _ids(kb, text="how much does a bathroom cost", purpose="value_add", k=3)[0] == "guide"
+    assert _ids(kb, text="cuanto cuesta", purpose="value_add", k=3, language="es")[0] == "precios-es"
