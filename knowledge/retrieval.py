@@ -8,6 +8,7 @@ never cited. Nothing here reads the clock; expired offers are dropped when the c
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from typing import Final
 
 from knowledge.answers import AnswerFinder
 from knowledge.documents import KnowledgeDocument, LoadError, load_folder, offer_windows
+from knowledge.glossary import fold
 from knowledge.ingest import ProgressCallback, ingest
 from knowledge.store import Hit, VectorStore
 from knowledge.types import PURPOSE_TYPES, Answers, DocType, OfferWindow, RetrievalQuery, Source
@@ -32,6 +34,38 @@ SERVICE_BONUS: Final = 0.02  # enough to win a near-tie, never to beat a clearly
 
 def _search_text(query: RetrievalQuery) -> str:
     return query.text.strip() or " ".join(filter(None, [query.purpose.replace("_", " "), query.industry]))
+
+
+# Language names as leads and titles write them, folded ("español" reads "espanol").
+_LANGUAGE_NAMES: Final = (
+    r"(?:english|ingles|spanish|espanol|castellano|french|francais|frances|portuguese|portugues|german|"
+    r"deutsch|aleman|italian|italiano|dutch|nederlands|vietnamese|tagalog|filipino|chinese|mandarin|"
+    r"chino|japanese|japones)"
+)
+# A document whose subject is the language service itself: "Can we work with you in Spanish?",
+# "Do you have Spanish-speaking therapists?", "Which languages do you support?", a bilingual glossary.
+# A title that only mentions a language in passing ("a paid, bilingual booking process", "videos in
+# English and Spanish") is not one.
+_LANGUAGE_SERVICE: Final = re.compile(
+    rf"\b(?:in|en)\s+{_LANGUAGE_NAMES}\b(?!\s+(?:and|y|or|o)\b)|\b{_LANGUAGE_NAMES}[- ]speaking\b|"
+    r"\b(?:languages?|idiomas?|glossary|glosario|translations?|translators?|interpreters?|traduccion(?:es)?|"
+    r"traductor(?:es)?|interpretes?)\b"
+)
+# The lead asks about language when their need or inquiry names one, or language itself.
+_LANGUAGE_ASKED: Final = re.compile(
+    rf"\b{_LANGUAGE_NAMES}\b|\b(?:bilingual|bilingue|languages?|idiomas?|translat\w*|traduc\w*|interpreters?)\b"
+)
+
+
+def _other_language(document: KnowledgeDocument, preferred: str | None) -> bool:
+    """Whether ``document`` is in another language than the lead's. With no preference the lead writes
+    the company's first language, the one of documents without a ``language``: a tagged document is
+    taken as another (found using the product: Spanish FAQs ranked second for English leads). A
+    company that also tags documents in its first language only sees those among its own go after
+    the untagged ones."""
+    if preferred:
+        return document.language != preferred
+    return document.language is not None
 
 
 def _slug(value: str) -> str:
@@ -204,10 +238,19 @@ class KnowledgeBase:
             ]
 
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
-        if query.language:
-            # Documents in the lead's language first (the best of them first): a draft quotes its first
-            # source, and a Spanish-speaking lead should read Spanish. The others fill what is left.
-            ranked.sort(key=lambda item: documents[item[1].chunk.document_id].language != query.language)
+        # Documents in the lead's language first (the best of them first): a draft quotes its first
+        # source, and a Spanish-speaking lead should read Spanish (an English lead, English). Then,
+        # unless the lead asked about language, a document about the language service itself ("Can
+        # we work with you in Spanish?") goes after the others: it scored high on a bilingual
+        # company's queries, and was quoted as an English lead's day-1 resource.
+        asked_about_language = bool(_LANGUAGE_ASKED.search(fold(query.text)))
+        ranked.sort(
+            key=lambda item: (
+                _other_language(documents[item[1].chunk.document_id], query.language),
+                not asked_about_language
+                and bool(_LANGUAGE_SERVICE.search(fold(documents[item[1].chunk.document_id].title))),
+            )
+        )
         applies = [item for item in ranked if _applies(documents, item[1].chunk.document_id, industry)]
         others = [item for item in ranked if not _applies(documents, item[1].chunk.document_id, industry)]
         # The lead's own industry first, even when another industry's document scores higher: drafts lead

@@ -32,11 +32,47 @@ KEYWORDS = {
     **dict.fromkeys(("START", "UNSTOP"), Keyword.START),
     **dict.fromkeys(("HELP", "INFO"), Keyword.HELP),
 }
+# The same requests in Spanish: a Spanish speaker who texts "ALTO" means STOP, and is answered in Spanish.
+SPANISH_KEYWORDS = {
+    **dict.fromkeys(("ALTO", "PARAR", "PARE", "CANCELAR", "BAJA", "DETENER"), Keyword.STOP),
+    **dict.fromkeys(("COMENZAR", "INICIAR", "REANUDAR"), Keyword.START),
+    **dict.fromkeys(("AYUDA",), Keyword.HELP),
+}
+
+# Our answers, per language the company may write in. Each keeps what carriers require: the company's
+# name, what happened, and how to opt back in (or out); the keywords themselves stay the carriers'
+# English ones, which every carrier honours.
+_REPLIES = {
+    "en": {
+        Keyword.STOP: "{name}: you are unsubscribed and will get no more texts from us. "
+        "Reply START to resubscribe.",
+        Keyword.START: "{name}: you are resubscribed to our texts. " + OPT_OUT_LINE,
+        Keyword.HELP: "{name}: follow-ups about your inquiry. For help email {email}. " + OPT_OUT_LINE,
+    },
+    "es": {
+        Keyword.STOP: "{name}: se dio de baja y no recibirá más mensajes de texto nuestros. "
+        "Responda START para volver a suscribirse.",
+        Keyword.START: "{name}: volvió a suscribirse a nuestros mensajes de texto. "
+        "Responda STOP para no recibir más mensajes.",
+        Keyword.HELP: "{name}: seguimiento de su consulta. Para ayuda, escriba a {email}. "
+        "Responda STOP para no recibir más mensajes.",
+    },
+}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split()).upper()
 
 
 def classify_keyword(text: str) -> Keyword | None:
-    normalised = " ".join(re.sub(r"[^\w\s]", " ", text).split()).upper()
-    return KEYWORDS.get(normalised)
+    normalised = _normalised(text)
+    return KEYWORDS.get(normalised) or SPANISH_KEYWORDS.get(normalised)
+
+
+def keyword_language(text: str) -> str | None:
+    """ "es" for a Spanish keyword ("ALTO", "Cancelar"); None for the carriers' English ones, which
+    say nothing of the sender's language (a Spanish speaker may well text STOP)."""
+    return "es" if _normalised(text) in SPANISH_KEYWORDS else None
 
 
 def with_opt_out(body: str) -> str:
@@ -45,15 +81,8 @@ def with_opt_out(body: str) -> str:
     return body if _OPT_OUT.search(body) else f"{body}\n{OPT_OUT_LINE}"
 
 
-def keyword_reply(keyword: Keyword, identity: CompanyIdentity) -> str:
-    if keyword is Keyword.STOP:
-        return (
-            f"{identity.name}: you are unsubscribed and will get no more texts from us. "
-            "Reply START to resubscribe."
-        )
-    if keyword is Keyword.START:
-        return f"{identity.name}: you are resubscribed to our texts. {OPT_OUT_LINE}"
-    return (
-        f"{identity.name}: follow-ups about your inquiry. For help email {identity.sender_email}. "
-        f"{OPT_OUT_LINE}"
-    )
+def keyword_reply(keyword: Keyword, identity: CompanyIdentity, language: str | None = None) -> str:
+    """Our answer to a keyword, in ``language`` (the keyword's own, else the lead's stored one) when the
+    company writes in it and we have the words; otherwise in English."""
+    chosen = language if language in _REPLIES and language in identity.languages else "en"
+    return _REPLIES[chosen][keyword].format(name=identity.name, email=identity.sender_email)

@@ -341,16 +341,88 @@ def _first_name(name: str | None) -> str:
 
 
 def _short_need(need: str | None, *, english: bool = True) -> str:
-    """The lead's need as a noun phrase ("about how to cut no-shows"), or nothing if it is too long.
-    ("how to" is English: in another language the lead's words stand as they wrote them.)"""
+    """The lead's need as a noun phrase that reads in "thanks for getting in touch about {need}", or
+    nothing if it is too long.
+
+    A lead types a need as a label ("Roof repair", "kitchen", "master bath remodel"); pasted as it is,
+    "about master bath remodel" reads like a form field. So the first word is lowercased (unless it
+    looks like a name: "QuickBooks", "HVAC"), a bare noun phrase becomes theirs ("your master bath
+    remodel", in Spanish "su remodelación del baño"), "my"/"our" become "your", and a phrase that
+    already reads as one ("a quote for 2 bathrooms", "help with no-shows", "pricing") stands. In
+    English an action ("cut no-shows") reads as "how to cut no-shows"."""
     if not need:
         return ""
     need_words = need.strip().rstrip(".!?").split()
     if not need_words or len(need_words) > MAX_NEED_WORDS:
         return ""
-    if english and need_words[0].lower() in ACTION_VERBS:
-        need_words = ["how", "to", need_words[0].lower(), *need_words[1:]]
-    return " ".join(need_words)
+    first = need_words[0]
+    if first[:1].isupper() and first[1:].islower():  # "Roof", not "HVAC" or "QuickBooks"
+        first = first.lower()
+    rest = need_words[1:]
+    if english:
+        return " ".join(_english_need(first, rest))
+    return " ".join(_spanish_need(first, rest))
+
+
+def _english_need(first: str, rest: list[str]) -> list[str]:
+    word = first.lower()
+    if word in _EN_OWNED:
+        return ["your", *rest]
+    if word == "help" and rest[:1] in (["with"], ["on"]):
+        return [first, *rest]
+    if word in ACTION_VERBS:
+        return ["how", "to", word, *rest]
+    if _is_clause(word, rest):
+        return ["how", first, *rest]
+    if word in _EN_STANDS or word.endswith("ing") or first[:1].isdigit():
+        return [first, *rest]
+    return ["your", first, *rest]
+
+
+def _is_clause(word: str, rest: list[str]) -> bool:
+    """ "customers book and pay online": a plural subject and then a verb is a clause, which reads
+    after "about how", not after "about your"."""
+    return (
+        bool(rest)
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and rest[0].lower() in ACTION_VERBS | {"pay"}
+    )
+
+
+def _spanish_need(first: str, rest: list[str]) -> list[str]:
+    word = first.lower()
+    if word in _ES_OWNED:
+        return [_ES_OWNED[word], *rest]
+    if word in _ES_STANDS or first[:1].isdigit() or _ES_INFINITIVE.match(word):
+        return [first, *rest]
+    return ["sus" if word.endswith("s") else "su", first, *rest]
+
+
+# The lead's own possessive, said back to them.
+_EN_OWNED = frozenset({"my", "our"})
+# Words after which the lead's phrase already reads as a noun phrase (an article, a quantifier, a
+# question word), or topics that are the company's rather than the lead's ("your pricing" would not be).
+_EN_STANDS = frozenset(
+    {
+        "a", "an", "the", "your", "their", "his", "her", "this", "that", "these", "those", "some", "any",
+        "more", "how", "what", "why", "when", "where", "whether", "which", "who", "help", "pricing",
+        "price", "prices", "cost", "costs", "financing", "availability", "warranty", "warranties",
+        "rates", "fees", "insurance", "information", "info", "details", "options", "about",
+    }
+)  # fmt: skip
+_ES_OWNED = {"mi": "su", "mis": "sus", "nuestro": "su", "nuestra": "su", "nuestros": "sus", "nuestras": "sus"}
+_ES_STANDS = frozenset(
+    {
+        "el", "la", "los", "las", "un", "una", "unos", "unas", "su", "sus", "este", "esta", "estos",
+        "estas", "ese", "esa", "algo", "cómo", "como", "qué", "que", "cuánto", "cuanto", "ayuda",
+        "información", "informacion", "precio", "precios", "costo", "costos", "financiamiento",
+        "disponibilidad", "garantía", "garantia", "opciones", "sobre",
+    }
+)  # fmt: skip
+# "remodelar la cocina": an infinitive reads on its own after "sobre" (the few nouns in -ar/-er/-ir
+# a lead would start with are listed as exceptions).
+_ES_INFINITIVE = re.compile(r"^(?!(?:lugar|hogar|taller|bar|mar|mujer|placer|poder)$)\w{2,}(?:ar|er|ir)$")
 
 
 def _source_values(

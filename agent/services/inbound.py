@@ -29,7 +29,7 @@ from agent.channels.received import (
     message_ids,
     normalise_message_id,
 )
-from agent.channels.sms import Keyword, classify_keyword, keyword_reply
+from agent.channels.sms import Keyword, classify_keyword, keyword_language, keyword_reply
 from agent.db.models import Lead, Touch
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
@@ -129,13 +129,13 @@ def _split_display_name(display: str) -> tuple[str, str]:
 
 def receive_sms(services: Edges, sms: InboundSms) -> InboundResult:
     keyword = classify_keyword(sms.body)
-    if keyword is Keyword.HELP:
-        return InboundResult(Handled.ANSWERED, reply=keyword_reply(keyword, services.identity))
     if keyword is not None:
+        language = keyword_language(sms.body) or _sender_language(services, sms.from_number)
+        reply = keyword_reply(keyword, services.identity, language)
+        if keyword is Keyword.HELP:
+            return InboundResult(Handled.ANSWERED, reply=reply)
         result = _sms_keyword(services, sms, keyword)
-        return InboundResult(
-            result.handled, result.lead_id, result.event_id, reply=keyword_reply(keyword, services.identity)
-        )
+        return InboundResult(result.handled, result.lead_id, result.event_id, reply=reply)
     key = idempotency_key("sms-in", sms.sid)
     with services.session_factory.begin() as session:
         seen = _delivered_before(session, key)
@@ -161,6 +161,14 @@ def receive_sms(services: Edges, sms: InboundSms) -> InboundResult:
         message=message, phone=sms.from_number, source="sms", idempotency_key=key, consent_sms=True
     )
     return _inquiry(services, texted)
+
+
+def _sender_language(services: Edges, number: str) -> str | None:
+    """The stored language of the lead who texted: a keyword is answered in it (found using the
+    product: a Spanish lead who texted STOP got the confirmation in English)."""
+    with services.session_factory() as session:
+        lead = LeadRepository(session).find_by_contact(email=None, phone=number)
+        return lead.language if lead is not None else None
 
 
 def _sms_keyword(services: Edges, sms: InboundSms, keyword: Keyword) -> InboundResult:

@@ -19,16 +19,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from agent.channels.received import InboundSms
 from agent.container import Services, build_knowledge_base, build_services
 from agent.db.models import Lead, Touch
 from agent.replies.language import detect
+from agent.services.inbound import receive_sms
 from agent.settings import Settings
 from agent.worker import tick
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
 from knowledge.types import RetrievalQuery
 from tests.conftest import FakeClock
-from tests.factories import inquiry_payload
+from tests.factories import inquiry_payload, submit
 
 CASA_VERDE = Path(__file__).parents[2] / "evals" / "companies" / "casa-verde"
 SPANISH_INQUIRY = (
@@ -155,7 +157,7 @@ class TestSpanishSpeakingLead:
         assert any(word in text for word in ("usted", "Usted", "Le comparto", "Aquí tiene")), text
         assert text.rstrip().endswith("Lucía")
         assert any(signoff in text for signoff in ("Saludos", "Un saludo", "Atentamente")), text
-        assert sent[1].prompt_version == "composer-es-v1"
+        assert sent[1].prompt_version == "composer-es-v2"
         documents = casa_verde.knowledge.documents
         assert sent[1].sources, "the day-1 touch should quote a Spanish document"
         assert all(documents[source["id"]].language == "es" for source in sent[1].sources)
@@ -247,3 +249,30 @@ class TestRetrievalPrefersTheLeadsLanguage:
 
         assert casa_verde_knowledge.documents[first(None)].language is None  # English, unmarked
         assert casa_verde_knowledge.documents[first("es")].language == "es"
+
+
+class TestSpanishSmsStopConfirmation:
+    def test_spanish_sms_lead_who_texts_stop_is_answered_in_spanish(self, casa_verde: Services) -> None:
+        """Found using the product as Casa Verde: a Spanish lead texted STOP and was told, in English,
+        "you are unsubscribed". The carriers' English keyword says nothing of the lead's language: the
+        stored one does."""
+        phone = "+17135550199"
+        outcome = submit(
+            casa_verde,
+            email="rosa.mendez@example.com",
+            first_name="Rosa",
+            company=None,
+            industry=None,
+            need=None,
+            phone=phone,
+            consent_sms=True,
+            message=SPANISH_INQUIRY,
+        )
+        assert _lead(casa_verde, str(outcome.lead_id)).language == "es"
+
+        result = receive_sms(casa_verde, InboundSms(sid="SM-es-1", from_number=phone, body="STOP"))
+
+        assert result.reply is not None
+        assert result.reply.startswith("Casa Verde Remodeling:")
+        assert "no recibirá más mensajes" in result.reply and "START" in result.reply
+        assert "unsubscribed" not in result.reply

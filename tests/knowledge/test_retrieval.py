@@ -534,3 +534,45 @@ class TestPrepare:
 
         assert len(recording.filters) > searched
         assert "res-guide" not in [s.id for s in answer]
+
+
+def _value_add_documents() -> tuple[KnowledgeDocument, KnowledgeDocument, KnowledgeDocument]:
+    language_service = doc("faq-spanish", DocType.RESOURCE, "Can we work with you in Spanish?", "text")
+    glossary = replace(
+        doc("glossary-es", DocType.RESOURCE, "Glosario bilingüe de remodelación", "texto"), language="es"
+    )
+    guide = doc("guide", DocType.RESOURCE, "Planning a bathroom remodel", "text")
+    return language_service, glossary, guide
+
+
+def test_value_add_for_an_english_lead_skips_documents_about_another_language() -> None:
+    """Found using the product as a bilingual remodeler: an English lead's day-1 value-add quoted "Can we
+    work with you in Spanish?", the best match on the vector score. A document about the language
+    service ranks below the others unless the lead asked about language."""
+    language_service, glossary, guide = _value_add_documents()
+    store = ScoredStore({language_service: 0.9, glossary: 0.85, guide: 0.6})
+    kb = KnowledgeBase([language_service, glossary, guide], store)
+
+    assert _ids(kb, text="master bath remodel", purpose="value_add", k=3)[0] == "guide"
+    assert _ids(kb, text="master bath remodel", purpose="value_add", k=3, language="en")[0] == "guide"
+
+
+def test_a_lead_who_asks_about_language_still_gets_the_language_service() -> None:
+    language_service, glossary, guide = _value_add_documents()
+    store = ScoredStore({language_service: 0.9, glossary: 0.85, guide: 0.6})
+    kb = KnowledgeBase([language_service, glossary, guide], store)
+
+    text = "Can your crew speak Spanish with my mother?"
+    assert _ids(kb, text=text, purpose="value_add", k=3)[0] == "faq-spanish"
+
+
+def test_value_add_for_a_lead_in_the_first_language_puts_tagged_other_language_documents_last() -> None:
+    """Found using the product as a bilingual remodeler: with no language preference (the lead writes
+    the company's first language), a Spanish FAQ ranked second for an English lead."""
+    _, glossary, guide = _value_add_documents()
+    prices_es = replace(doc("precios-es", DocType.FAQ, "¿Cuánto cuesta?", "texto"), language="es")
+    store = ScoredStore({prices_es: 0.9, glossary: 0.85, guide: 0.6})
+    kb = KnowledgeBase([prices_es, glossary, guide], store)
+
+    assert _ids(kb, text="how much does a bathroom cost", purpose="value_add", k=3)[0] == "guide"
+    assert _ids(kb, text="cuanto cuesta", purpose="value_add", k=3, language="es")[0] == "precios-es"

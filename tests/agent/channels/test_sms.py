@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from agent.channels.sms import OPT_OUT_LINE, Keyword, classify_keyword, keyword_reply, with_opt_out
+from agent.channels.sms import (
+    OPT_OUT_LINE,
+    Keyword,
+    classify_keyword,
+    keyword_language,
+    keyword_reply,
+    with_opt_out,
+)
 from tests.agent.channels.messages import IDENTITY
 
 
@@ -73,3 +82,33 @@ class TestReplies:
 
         assert IDENTITY.sender_email in reply
         assert OPT_OUT_LINE in reply
+
+
+BILINGUAL = dataclasses.replace(IDENTITY, languages=("en", "es"))
+
+
+class TestSpanishStopConfirmation:
+    @pytest.mark.parametrize("text", ["ALTO", "cancelar", "Parar.", "BAJA"])
+    def test_spanish_opt_out_words_stop_and_say_the_language(self, text: str) -> None:
+        assert classify_keyword(text) is Keyword.STOP
+        assert keyword_language(text) == "es"
+
+    def test_english_keywords_say_nothing_of_the_language(self) -> None:
+        assert keyword_language("STOP") is None
+
+    def test_spanish_stop_confirmation_is_in_spanish_with_the_carrier_content(self) -> None:
+        reply = keyword_reply(Keyword.STOP, BILINGUAL, "es")
+
+        assert reply.startswith("Northstar Bookings:")
+        assert "no recibirá más mensajes" in reply
+        assert "START" in reply and "unsubscribed" not in reply
+
+    @pytest.mark.parametrize("keyword", list(Keyword))
+    def test_every_keyword_has_a_spanish_answer_naming_the_company(self, keyword: Keyword) -> None:
+        reply = keyword_reply(keyword, BILINGUAL, "es")
+
+        assert reply.startswith("Northstar Bookings:")
+        assert "Responda" in reply and "Reply" not in reply
+
+    def test_a_company_that_does_not_write_spanish_answers_in_english(self) -> None:
+        assert keyword_reply(Keyword.STOP, IDENTITY, "es") == keyword_reply(Keyword.STOP, IDENTITY)

@@ -20,6 +20,7 @@ from agent.drafting.composer import Composer
 from agent.drafting.tone import Formality
 from agent.guardrails import DraftText, PriorMessage, is_hard_ask, run_checks
 from knowledge.types import DocType, Source
+from prompts.loader import PROMPTS_DIR
 
 WEDNESDAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 IDENTITY = CompanyIdentity(
@@ -29,7 +30,7 @@ IDENTITY = CompanyIdentity(
     postal_address="Northstar Bookings Ltd, 418 Harbor Street, Suite 200, Portland, OR 97204, USA",
 )
 LABEL = "Drafted by the deterministic composer (no LLM)"
-PROMPT_VERSION = "composer-v4"
+PROMPT_VERSION = "composer-v5"
 OPT_OUT = "Reply STOP to opt out."
 SLOT = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at (\d\d:\d\d)\b")
 
@@ -372,6 +373,49 @@ class TestComposerEmail:
         draft = compose(purpose=TouchPurpose.ACKNOWLEDGMENT, to=lead(need="Cut no-shows."))
 
         assert "how to cut no-shows" in f"{draft.subject}\n{draft.body}"
+
+    @pytest.mark.parametrize(
+        ("need", "reads"),
+        [
+            ("master bath remodel", "your master bath remodel"),
+            ("kitchen", "your kitchen"),
+            ("Roof repair", "your roof repair"),
+            ("my garage", "your garage"),
+            ("a quote for 2 bathrooms", "a quote for 2 bathrooms"),
+            ("help with no-shows", "help with no-shows"),
+            ("HVAC repair", "your HVAC repair"),
+            ("customers book and pay online", "how customers book and pay online"),
+        ],
+    )
+    def test_acknowledgment_need_reads_naturally_in_the_sentence(self, need: str, reads: str) -> None:
+        """A need typed as a label ("master bath remodel") is said back as a noun phrase, never pasted
+        bare after "about" ("Thanks for getting in touch about master bath remodel.")."""
+        bare = need.removeprefix("my ")
+        for n in range(12):
+            draft = compose(purpose=TouchPurpose.ACKNOWLEDGMENT, to=replace(lead(need=need), id=f"lead-{n}"))
+            text = f"{draft.subject}\n{draft.body}"
+            for found in re.finditer(re.escape(bare), text, flags=re.IGNORECASE):
+                said = text[max(0, found.end() - len(reads)) : found.end()]
+                assert said == reads, (need, text)
+
+    def test_acknowledgment_need_in_spanish_reads_with_su(self) -> None:
+        spanish = replace(lead(need="Remodelación del baño"), language="es")
+        bilingual = replace(IDENTITY, languages=("en", "es"))
+        bodies = []
+        for n in range(12):
+            each = replace(request(to=replace(spanish, id=f"lead-{n}")), identity=bilingual)
+            draft = Composer().draft(each)
+            bodies.append(f"{draft.subject}\n{draft.body}")
+        text = "\n".join(bodies)
+        assert "su remodelación del baño" in text
+        assert "sobre Remodelación" not in text and "sobre remodelación" not in text
+
+    def test_phrase_bank_spells_inquiry_for_a_us_company(self) -> None:
+        """The English bank writes US spelling ("inquiry"): the profile has no locale to say otherwise."""
+        for n in range(24):
+            draft = compose(purpose=TouchPurpose.ACKNOWLEDGMENT, to=replace(lead(), id=f"lead-{n}"))
+            assert "enquiry" not in f"{draft.subject}\n{draft.body}".lower()
+        assert "enquiry" not in (PROMPTS_DIR / "composer.yaml").read_text(encoding="utf-8").lower()
 
     def test_long_need_is_not_pasted_into_the_message(self) -> None:
         long_need = LEADS["long need"].need
