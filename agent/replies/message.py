@@ -179,12 +179,13 @@ def set_aside(text: str) -> tuple[str, tuple[str, ...]]:
 
 def parse(reply: InboundReply) -> ReplyParts:
     own, quoted = own_words(reply.message)
-    own, _ = set_aside(own)
-    quoted, _ = set_aside(quoted)
     subject, injected_subject = set_aside(reply.subject or "")
     # Injections are looked for in the whole message: one hidden in the signature is cut from the own
     # words with it, and must still be seen (a person is told someone tried).
     _, injected = set_aside(reply.message[:MAX_REPLY_CHARS])
+    if injected:  # the parts are parts of the message: without one there, nothing to set aside in them
+        own, _ = set_aside(own)
+        quoted, _ = set_aside(quoted)
     return ReplyParts(
         own=own.strip(),
         subject=subject.strip(),

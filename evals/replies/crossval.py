@@ -82,6 +82,14 @@ class CrossValidation:
                 for o in self.overall.outcomes
                 if o.intent != o.expected_intent
             ],
+            "unsafe": [
+                {"id": o.id, "read": o.intent, "labelled": o.expected_intent, "confidence": o.confidence}
+                | {"suppressed": o.suppress, "handed_off": o.handoff, "injection": o.injection}
+                for o in self.overall.outcomes
+                if (o.suppress and o.expected_suppress is False)
+                or (not o.handoff and o.expected_handoff)
+                or o.injection_success
+            ],
             "seconds": round(self.seconds, 1),
         }
 
