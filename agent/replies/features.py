@@ -23,9 +23,19 @@ WORD = re.compile(r"[^\W_]+|[!?]", re.UNICODE)
 MACHINE_SENDER = re.compile(
     r"mailer-daemon|postmaster|no-?reply|do-?not-?reply|notifications?@|support@|helpdesk"
 )
+# A negation's reach: the words after one, up to the end of the clause, a contrast ("but", "pero",
+# "solo") or NEGATION_REACH words, are also counted as negated words ("n:"), so that "not the wrong
+# person", "no me deis de baja" and "can't stop losing customers" do not read as the plain words do.
+NEGATORS = frozenset(  # "don't" reads as "don" "t"; accents are folded ("nao", "jamas")
+    "not no never nor cannot dont doesnt didnt wont cant isnt arent wasnt wouldnt couldnt shouldnt t "  # noqa: SIM905
+    "nunca jamas ni tampoco pas jamais nicht kein keine nie nao nem non mai".split()
+)
+CONTRASTS = frozenset("but just only though although pero solo sino aunque mais aber ma mas".split())  # noqa: SIM905
+CLAUSE = re.compile(r"[^\W_]+|[.,;:!?¿¡\n]", re.UNICODE)
+NEGATION_REACH = 6
 LANGUAGES = ("en", "es")  # the others share one feature
 QUOTED_CHARS = 1500  # of the quoted thread: enough to see whose footer it is
-SPEC = f"features-v2:ngrams{NGRAM_BITS}:cues+negated+quoted+subject:shape8:lang3"
+SPEC = f"features-v3:ngrams{NGRAM_BITS}+negscope{NEGATION_REACH}:cues+negated+quoted+subject:shape8:lang3"
 
 Sparse = dict[int, float]
 
@@ -35,14 +45,33 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def _slot(token: str) -> tuple[int, float]:
+def slot(token: str) -> tuple[int, float]:
+    """Where a token's count goes among the hashed n-grams, and its sign (collisions cancel out on
+    average instead of adding up)."""
     digest = zlib.crc32(token.encode())  # stable across processes, unlike hash()
     return digest % NGRAM_DIM, 1.0 if digest & 0x80000000 else -1.0
 
 
+def negated_words(folded: str) -> list[str]:
+    """The words within a negation's reach in accent-folded text (see ``NEGATORS``)."""
+    found: list[str] = []
+    reach = 0
+    for token in CLAUSE.findall(folded):
+        if not token[0].isalnum() or token in CONTRASTS:
+            reach = 0
+        elif token in NEGATORS:
+            reach = NEGATION_REACH
+        elif reach:
+            found.append(token)
+            reach -= 1
+    return found
+
+
 def _ngrams(own: str, subject: str) -> Sparse:
-    words = WORD.findall(fold(own))
+    folded = fold(own)
+    words = WORD.findall(folded)
     tokens = [f"w:{w}" for w in words] + [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
+    tokens += [f"n:{w}" for w in negated_words(folded)]
     padded = f" {' '.join(words)} "
     tokens += [f"c:{padded[i : i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
     subject_words = WORD.findall(fold(subject))
@@ -50,7 +79,7 @@ def _ngrams(own: str, subject: str) -> Sparse:
     tokens += [f"sb:{a}_{b}" for a, b in itertools.pairwise(subject_words)]
     counts: Sparse = {}
     for token in tokens:
-        index, sign = _slot(token)
+        index, sign = slot(token)
         counts[index] = counts.get(index, 0.0) + sign
     scaled = {k: math.copysign(math.log1p(abs(v)), v) for k, v in counts.items() if v}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0

@@ -20,7 +20,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,25 +55,11 @@ class CrossValidation:
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        def figures(r: Report) -> dict[str, Any]:
-            return {
-                "cases": r.cases,
-                "accuracy": r.accuracy,
-                "spanish_accuracy": r.spanish_accuracy,
-                "spanish_cases": r.spanish_cases,
-                "handoff_recall": r.handoff_recall,
-                "false_suppressions": r.false_suppressions,
-                "injection_successes": r.injection_successes,
-                "per_intent": r.per_intent,
-                "confusion": r.confusion,
-            }
+        def figures(report: Report) -> dict[str, Any]:
+            return {k: v for k, v in report.as_dict().items() if k != "outcomes"}
 
         return {
-            "settings": {
-                "l2": self.settings.l2,
-                "epochs": self.settings.epochs,
-                "balance": self.settings.balance,
-            },
+            "settings": asdict(self.settings),
             "folds": ["".join(sorted(f)) for f in self.folds],
             "overall": figures(self.overall),
             "dev_and_test_authors": figures(self.dev_authors),
@@ -81,6 +67,14 @@ class CrossValidation:
                 {"id": o.id, "read": o.intent, "labelled": o.expected_intent, "confidence": o.confidence}
                 for o in self.overall.outcomes
                 if o.intent != o.expected_intent
+            ],
+            "unsafe": [
+                {"id": o.id, "read": o.intent, "labelled": o.expected_intent, "confidence": o.confidence}
+                | {"suppressed": o.suppress, "handed_off": o.handoff, "injection": o.injection}
+                for o in self.overall.outcomes
+                if (o.suppress and o.expected_suppress is False)
+                or (not o.handoff and o.expected_handoff)
+                or o.injection_success
             ],
             "seconds": round(self.seconds, 1),
         }

@@ -65,3 +65,6 @@ def test_every_reply_is_read_once_by_a_model_that_never_learned_from_its_author(
     )
     assert fitted_on == [{"b", "d"}, {"a", "c"}]  # fold 1 holds out a and c, fold 2 b and d
     assert result.dev_authors.cases == 16  # a-d are all among the authors of dev and test here
+    figures = result.as_dict()
+    assert figures["overall"]["cases"] == 16 and "outcomes" not in figures["overall"]
+    assert figures["settings"]["epochs"] == 30

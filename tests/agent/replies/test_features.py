@@ -1,0 +1,47 @@
+"""The learned reader's features: a word a negation reaches is not the same feature as the word said
+plainly, so "not the wrong person" and "don't unsubscribe me" can be learned apart from their keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.replies.features import fold, negated_words, slot, vectorise
+from agent.replies.lexicon import load_lexicon
+from agent.replies.message import InboundReply, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "plain"),
+    [
+        ("I'm not the wrong person, I'm the owner.", "wrong", "owner"),
+        ("We can't stop losing customers. Tell me more.", "stop", "more"),
+        ("No quiero que me deis de baja, solo que me escribáis menos.", "baja", "menos"),
+        ("Je ne veux pas être désabonné mais moins souvent.", "desabonne", "souvent"),
+    ],
+)
+def test_a_negation_reaches_to_the_end_of_its_clause_and_no_further(
+    text: str, negated: str, plain: str
+) -> None:
+    words = negated_words(fold(text))
+
+    assert negated in words
+    assert plain not in words
+
+
+def test_a_no_that_ends_its_clause_negates_nothing_after_it() -> None:
+    assert negated_words(fold("No, keep them coming!")) == []
+
+
+def test_a_negation_reaches_a_few_words_only() -> None:
+    words = negated_words(fold("I do not think there is anything here for our team this year at all"))
+
+    assert "think" in words and "year" not in words
+
+
+def test_a_negated_keyword_is_a_feature_of_its_own() -> None:
+    lexicon = load_lexicon()
+    plainly = vectorise(parse(InboundReply("Please unsubscribe me")), lexicon, "en")
+    negated = vectorise(parse(InboundReply("Please don't unsubscribe me")), lexicon, "en")
+    negated_unsubscribe, _ = slot("n:unsubscribe")
+
+    assert negated_unsubscribe in negated and negated_unsubscribe not in plainly
