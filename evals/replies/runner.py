@@ -149,6 +149,7 @@ def load_cases(path: Path) -> list[Case]:
             raw = json.loads(line)
             if not isinstance(raw, dict) or "text" not in raw or "id" not in raw:
                 raise ValueError("each line needs at least `id` and `text`")
+            _check_types(raw)
             intent = raw.get("intent")
             returns = raw.get("return_date")
             cases.append(
@@ -170,6 +171,18 @@ def load_cases(path: Path) -> list[Case]:
         except (ValueError, TypeError, KeyError) as exc:
             raise CaseFileError(f"{path}:{number}: {exc}") from None
     return cases
+
+
+def _check_types(raw: dict[str, object]) -> None:
+    """A field of the wrong kind is named, not turned into text: a reply read as "5" measures nothing."""
+    if not isinstance(raw["text"], str) or not raw["text"].strip():
+        raise ValueError("`text` must be the reply's text, a non-empty string")
+    for name in ("handoff", "suppress", "injection"):
+        if raw.get(name) is not None and not isinstance(raw[name], bool):
+            raise ValueError(f"`{name}` must be true or false")
+    for name in ("channel", "subject", "intent", "language", "received_at", "return_date"):
+        if raw.get(name) is not None and not isinstance(raw[name], str):
+            raise ValueError(f"`{name}` must be a string")
 
 
 def split_path(split: str) -> Path:

@@ -106,6 +106,27 @@ class TestTheCommand:
         err = "".join(capsys.readouterr().err.split())  # rich wraps long paths anywhere, even mid-name
         assert "bad.jsonl:2:" in err and "Traceback" not in err
 
+    @pytest.mark.parametrize(
+        ("line", "field"),
+        [
+            ('{"id": "x", "text": 5, "channel": "sms"}', "text"),
+            ('{"id": "x", "text": "", "channel": "sms"}', "text"),
+            ('{"id": "x", "text": "stop", "channel": "sms", "handoff": "no"}', "handoff"),
+            ('{"id": "x", "text": "stop", "channel": ["sms"]}', "channel"),
+        ],
+    )
+    def test_a_field_of_the_wrong_kind_is_named_not_read_as_text(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, field: str
+    ) -> None:
+        """Found trying the command: a line whose text was the number 5 was read as the reply "5",
+        measured nothing and exited 0."""
+        path = tmp_path / "typed.jsonl"
+        path.write_text(line + "\n")
+
+        assert run_cli("eval", "replies", "--cases", str(path)) == 2
+        err = "".join(capsys.readouterr().err.split())
+        assert "typed.jsonl:1:" in err and f"`{field}`" in err
+
     def test_the_rules_reader_is_measured_by_the_same_command(self, tmp_path: Path) -> None:
         out = tmp_path / "report.json"
 
