@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.channels.base import (
@@ -116,13 +117,11 @@ class Outbox:
 
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
         with self.session_factory.begin() as session:
-            touches = TouchRepository(session)
             if not touch_states.claim(session, touch_id, self.clock()):
                 return Outcome.NOT_CLAIMED
-            touch = touches.get(touch_id)
+            touch, lead = _touch_and_lead(session, touch_id)
             assert touch is not None  # it was just claimed
             attempt = touch.attempts
-            lead = session.get(Lead, touch.lead_id)
             problem = _why_not(session, touch, lead)
             if problem is not None or lead is None:
                 self._finish(session, touch, TouchState.CANCELLED, error=problem)
@@ -166,9 +165,8 @@ class Outbox:
             touches = TouchRepository(session)
             if not touches.reclaim(touch_id, now - self.claim_timeout, now):
                 return Outcome.NOT_CLAIMED
-            touch = touches.get(touch_id)
+            touch, lead = _touch_and_lead(session, touch_id)
             assert touch is not None
-            lead = session.get(Lead, touch.lead_id)
             assert lead is not None  # deleting a lead deletes its touches
             message = self._message(session, touch, lead)
             attempt = touch.attempts
@@ -246,14 +244,33 @@ class Outbox:
         lead to. Anything else in the body (a URL a lead typed as their name, quoted back to them) stays
         plain text, so a lead can never turn our signed redirect into a link to a page of their choosing.
         """
-        allowed = {link_key(url) for url in self.own_links()}
+        found = {url: link_key(url) for url in find_urls(touch.body)}
+        if not found:
+            return ()
+        allowed: set[str] = set()
         for source in touch.sources or ():
             cited = (str(source.get("url") or ""), *find_urls(str(source.get("text") or "")))
             allowed.update(link_key(url) for url in cited if url)
-        return tuple(url for url in dict.fromkeys(find_urls(touch.body)) if link_key(url) in allowed)
+        if not allowed.issuperset(found.values()):
+            # Only then the company's own links: listing them scans every document of the knowledge base.
+            allowed.update(link_key(url) for url in self.own_links())
+        return tuple(url for url, key in found.items() if key in allowed)
 
-    def _finish(self, session: Session, touch: Touch, state: TouchState, error: str | None = None) -> None:
+    def _finish(
+        self,
+        session: Session,
+        touch: Touch,
+        state: TouchState,
+        error: str | None = None,
+        *,
+        sent: SendResult | None = None,
+    ) -> None:
         touch_states.move(touch, state, self.clock(), error=error)
+        if sent is not None:
+            # Set before waking the lead: its query flushes every change as one UPDATE of the touch
+            # (and the touch's row is still written before the lead's).
+            touch.sent_at = touch.updated_at
+            touch.provider_message_id = sent.provider_message_id
         if state is not TouchState.QUEUED:
             LeadRepository(session).wake(touch.lead_id, touch.updated_at)
 
@@ -268,16 +285,15 @@ class Outbox:
     def _record_sent(self, touch_id: uuid.UUID, message: OutgoingMessage, result: SendResult) -> Outcome:
         """The provider has it: recorded whatever else happened meanwhile, because it is the truth."""
         with self.session_factory.begin() as session:
-            touch = session.get(Touch, touch_id)
+            touch, lead = _touch_and_lead(session, touch_id)
             if touch is None:
                 logger.warning("outbox.sent_for_deleted_lead", extra={"touch_id": str(touch_id)})
                 return Outcome.SENT
-            self._finish(session, touch, TouchState.SENT)
-            touch.sent_at = touch.updated_at
-            touch.provider_message_id = result.provider_message_id
             events = EventRepository(session)
             key = f"sent:{touch_id}"
-            if events.by_idempotency_key(key) is None:
+            recorded = events.has_idempotency_key(key)
+            self._finish(session, touch, TouchState.SENT, sent=result)
+            if not recorded:
                 event_type = SENT_EVENTS.get(message.channel, EventType.NOTE)
                 payload: dict[str, object] = {
                     "touch_id": str(touch_id),
@@ -296,7 +312,6 @@ class Outbox:
                         idempotency_key=key,
                     )
                 )
-            lead = session.get(Lead, touch.lead_id)
             if lead is not None and lead.status == LeadStatus.NEW:
                 lead.status = LeadStatus.ACTIVE
         logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
@@ -352,6 +367,14 @@ class Outbox:
             self._finish(session, touch, TouchState.FAILED, error=error)
         logger.warning("outbox.in_doubt", extra={"touch_id": str(touch_id), "reason": why})
         return Outcome.IN_DOUBT
+
+
+def _touch_and_lead(session: Session, touch_id: uuid.UUID) -> tuple[Touch | None, Lead | None]:
+    """The touch and its lead in one query (None for a touch not found, or for a lead deleted)."""
+    row = session.execute(
+        select(Touch, Lead).outerjoin(Lead, Lead.id == Touch.lead_id).where(Touch.id == touch_id)
+    ).one_or_none()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def _tell_a_rep(session: Session, touch: Touch, why: str, now: datetime) -> None:

@@ -13,6 +13,11 @@ published by switching a pointer, the metadata of the collection named after the
 looks at the pointer first (one small read) and opens the new version when it moved, so a reader serves
 the old version or the new one, never a half-written one and never an error. A version that stopped
 being served is deleted after ``RETIRED_GRACE``, once no read can still be using it.
+
+One piece of work (a retrieval, an inquiry) may read the store several times; inside ``pinned()`` the
+pointer is read once, at its first read, and every read of the block serves that version: one snapshot
+for the work, and one pointer read instead of one per search. The next block reads the pointer again,
+so another process's change is served from the next piece of work on, never by the clock.
 """
 
 from __future__ import annotations
@@ -152,6 +157,7 @@ class ChromaVectorStore:
             embedding_function=None,
         )
         self._serving: tuple[str, Collection] = (self._name, pointer)  # one assignment: threads read it
+        self._pins = threading.local()  # this thread's ``pinned`` block: its version, once read
         self._write_lock = threading.Lock()  # one change set at a time in this process
         self._max_batch = int(client.get_max_batch_size())
 
@@ -181,7 +187,32 @@ class ChromaVectorStore:
     def _pointer(self) -> Collection:
         return self._open(self._name)
 
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Reads in the block serve the version the pointer named at the block's first read.
+
+        Per thread (each request has its own); a block inside another is part of it. A change set this
+        thread publishes inside the block is served by the block's next read.
+        """
+        if getattr(self._pins, "active", False):
+            yield
+            return
+        self._pins.active, self._pins.collection = True, None
+        try:
+            yield
+        finally:
+            self._pins.active, self._pins.collection = False, None
+
     def _current(self) -> Collection:
+        """The version served: the pinned one inside ``pinned()``, else the one the pointer names now."""
+        if not getattr(self._pins, "active", False):
+            return self._read_pointer()
+        pinned: Collection | None = self._pins.collection
+        if pinned is None:
+            pinned = self._pins.collection = self._read_pointer()
+        return pinned
+
+    def _read_pointer(self) -> Collection:
         """The version the pointer names, opened again only when it moved."""
         pointer = self._pointer()
         name = str((pointer.metadata or {}).get(SERVING_KEY) or self._name)
@@ -196,7 +227,7 @@ class ChromaVectorStore:
     def changes(self) -> Iterator[ChromaChanges]:
         """Writes made in the block are served together when it ends, or not at all if it raises."""
         with self._write_lock:
-            base = self._current()
+            base = self._read_pointer()  # a writer starts from what is published now, pinned or not
             changes = ChromaChanges(self._copy(base), self._embedder, self._max_batch)
             try:
                 yield changes
@@ -302,6 +333,7 @@ class ChromaVectorStore:
                     metadata["retired_at"] = self._clock()
                 pointer.modify(metadata=metadata)
                 self._serving = (draft.name, draft)
+                self._pins.collection = None  # a pinned block of this thread serves its own change next
                 logger.info("knowledge.store.published", extra={"serving": draft.name, "replaced": serving})
                 return serving
             self._drop(changes.target)

@@ -11,7 +11,8 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -84,6 +85,8 @@ class KnowledgeBase:
     Another process may change the store (`touchpoint knowledge ingest`, an upload to another server
     process). A store that names its version (``ChromaVectorStore.version``) lets a knowledge base loaded
     from a folder notice: the next retrieval loads the folder again, so it serves the new version whole.
+    Each retrieval reads that version once (``pinned``); a caller doing one piece of work that retrieves
+    more than once (an inquiry: ``prepare``, then its step's ``retrieve``) pins it around all of them.
     """
 
     def __init__(
@@ -121,6 +124,15 @@ class KnowledgeBase:
         self._store_version = _version(self._store)
         self.documents = MappingProxyType(by_id)
         self.errors = tuple(errors)
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Every read of the store in the block (by this thread) serves one version, read once at the
+        block's first read; the next block reads it again, so another process's change is served by
+        the next piece of work. Stores that have no versions need no pin."""
+        pin = getattr(self._store, "pinned", None)
+        with pin() if pin is not None else nullcontext():
+            yield
 
     def current_documents(self) -> Mapping[str, KnowledgeDocument]:
         """``documents``, loaded from the folder again first if another process changed the store since.
@@ -176,8 +188,9 @@ class KnowledgeBase:
         holds the one write lock), and keep the answer for the caller's own ``retrieve(query)`` inside
         it: the embedding and the vector searches then overlap other writers instead of queueing them.
         """
-        documents = self.current_documents()
-        sources = self._search(query, documents)
+        with self.pinned():
+            documents = self.current_documents()
+            sources = self._search(query, documents)
         with self._prepared_lock:
             self._prepared[query] = (documents, sources)
             while len(self._prepared) > PREPARED_MAX:
@@ -188,10 +201,11 @@ class KnowledgeBase:
         not been reloaded since), or ``_search``'s."""
         with self._prepared_lock:
             ready = self._prepared.pop(query, None)
-        documents = self.current_documents()
-        if ready is not None and ready[0] is documents:
-            return list(ready[1])
-        return self._search(query, documents)
+        with self.pinned():
+            documents = self.current_documents()
+            if ready is not None and ready[0] is documents:
+                return list(ready[1])
+            return self._search(query, documents)
 
     def _search(self, query: RetrievalQuery, documents: Mapping[str, KnowledgeDocument]) -> list[Source]:
         """Top ``k`` documents (best chunk each) of the purpose's types, the lead's industry first.

@@ -119,7 +119,10 @@ def submit_inquiry(services: Edges, inquiry: Inquiry) -> InquiryOutcome:
     Raises ``Invalid`` when the caller's idempotency key was used before for a different inquiry.
     """
     try:
-        return _submit(services, inquiry)
+        # One version of the knowledge base for the whole inquiry: its store's pointer is read once,
+        # by the retrieval ahead of the transaction, and the step's retrieval serves the same version.
+        with services.knowledge.pinned():
+            return _submit(services, inquiry)
     except IntegrityError:
         # A concurrent delivery of the same inquiry won the race: answer with what it stored.
         with services.session_factory() as session:
@@ -183,10 +186,14 @@ def _record(
         existing = events.by_idempotency_key(inquiry.key())
         if existing is not None:
             return _replay(existing, inquiry)
-        lead, created = _lead_for(session, services, inquiry, now)
-        # A copy of this very inquiry may have committed while we waited for the lead's lock.
-        existing = events.by_idempotency_key(inquiry.key()) or (
-            None if created else _double_submission(events, lead.id, inquiry, now)
+        lead, created = _lead_for(session, services, inquiry, now, language)
+        # A copy of this very inquiry may have committed while we waited for the lead's lock. Not to a
+        # lead born here: a committed copy would have its lead, and this lead's insert would have failed.
+        # (Should one still slip in, its unique key fails this transaction and the caller replays it.)
+        existing = (
+            None
+            if created
+            else events.by_idempotency_key(inquiry.key()) or _double_submission(events, lead.id, inquiry, now)
         )
         if existing is not None:
             return _replay(existing, inquiry)
@@ -216,7 +223,9 @@ def _record(
         return lead.id, event.id, created
 
 
-def _lead_for(session: Session, services: Edges, inquiry: Inquiry, now: datetime) -> tuple[Lead, bool]:
+def _lead_for(
+    session: Session, services: Edges, inquiry: Inquiry, now: datetime, language: str | None = None
+) -> tuple[Lead, bool]:
     """The contact's lead, locked for this transaction (True if born here), before anything is written.
 
     Taking the lead's row lock first, always, is the lock order that keeps two inquiries (or an inquiry
@@ -240,6 +249,10 @@ def _lead_for(session: Session, services: Edges, inquiry: Inquiry, now: datetime
             "deal_value": inquiry.deal_value,
             "consent_email": inquiry.email_consent(),
             "consent_sms": bool(inquiry.consent_sms),
+            # What ``_update_lead`` and the language would set next, in the insert itself: a lead born
+            # here is written once, not inserted and then updated.
+            **_details(inquiry),
+            **({"language": language} if language else {}),
         }
         try:
             with session.begin_nested():
@@ -277,13 +290,16 @@ def _outcome(event: Event, result: StepResult, created: bool) -> InquiryOutcome:
     )
 
 
+def _details(inquiry: Inquiry) -> dict[str, str]:
+    """The lead's details this inquiry gives (``UPDATABLE``), trimmed; those it leaves empty are absent."""
+    return {name: value.strip() for name in UPDATABLE if (value := getattr(inquiry, name))}
+
+
 def _update_lead(session: Session, lead: Lead, inquiry: Inquiry, now: datetime) -> None:
     """New details fill in or correct the lead; absent ones never erase what we knew. A phone or an
     address another lead already has stays with that lead (the inquiry is still recorded, on this one)."""
-    for name in UPDATABLE:
-        value = getattr(inquiry, name)
-        if value:
-            setattr(lead, name, value.strip())
+    for name, value in _details(inquiry).items():
+        setattr(lead, name, value)
     repository = LeadRepository(session)
     if (
         inquiry.phone

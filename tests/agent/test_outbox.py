@@ -34,6 +34,7 @@ from agent.outbox import MAX_ATTEMPTS, Outbox, Outcome
 from agent.services import touches as touch_states
 from agent.settings import Settings
 from tests.conftest import FakeClock
+from tests.counting import statements
 from tests.factories import add_touch, submit
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
 
@@ -152,6 +153,52 @@ class TestDispatch:
 
         assert sender.sent[0].tracked_links == ((OWN_LINK, OWN_LINK),)  # still a link, not tracked
         assert sender.sent[0].open_pixel_url is None
+
+    def test_a_send_is_recorded_in_one_write_of_the_touch_and_one_read_of_each_row(
+        self, services: Services
+    ) -> None:
+        """Recording a send wrote the touch twice (its state, then its sent time and provider id: a flush
+        in between) and read the lead twice, in separate queries, on every inquiry's acknowledgment."""
+        outcome = submit(services)
+        assert outcome.touch_id is not None
+        outbox = _outbox_with(services, ScriptedSender())
+
+        with statements(services.session_factory) as run:
+            assert outbox.dispatch(outcome.touch_id) is Outcome.SENT
+
+        touch_updates = [s for s in run if s.startswith("UPDATE touches")]
+        # The claim, the Message-ID before the hand-over, the hand-over itself, the send: four, each once.
+        assert len(touch_updates) == 4
+        (sent,) = [s for s in touch_updates if "sent_at=" in s]
+        assert "state=" in sent and "provider_message_id=" in sent  # the send, in that one write
+        assert not [s for s in run if s.startswith("SELECT leads.")]  # read with its touch
+        assert not [s for s in run if s.startswith("SELECT events.lead_id")]  # the key, not the row
+        touch = _touch(services, outcome.touch_id)
+        assert (touch.state, touch.provider_message_id) == ("sent", "scripted-1")
+        assert touch.sent_at is not None
+
+    def test_the_companys_links_are_listed_only_for_a_link_the_cited_sources_do_not_hold(
+        self, services: Services
+    ) -> None:
+        """Listing them scans every document of the knowledge base: not for a body without links."""
+        lead_id = submit(services).lead_id
+        listed: list[int] = []
+
+        def own_links() -> tuple[str, ...]:
+            listed.append(1)
+            return tuple(services.outbox.own_links())
+
+        plain = add_touch(services, lead_id=lead_id, state="queued", body="Hi Dana, two times: Tue or Wed?")
+        linked = add_touch(services, lead_id=lead_id, state="queued", body=f"See {OWN_LINK}.", step=2)
+        sender = ScriptedSender()
+        outbox = _outbox_with(services, sender)
+        outbox.own_links = own_links
+
+        outbox.dispatch(plain)
+        assert listed == []
+        outbox.dispatch(linked)
+        assert listed == [1]
+        assert [url for url, _ in sender.sent[1].tracked_links] == [OWN_LINK]
 
 
 class TestLastCheck:

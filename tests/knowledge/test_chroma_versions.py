@@ -20,6 +20,7 @@ from knowledge.ingest import ingest
 from knowledge.retrieval import open_knowledge_base
 from knowledge.store import Chunk
 from knowledge.types import RetrievalQuery
+from tests.counting import pointer_reads
 from tests.knowledge.conftest import GARNISHMENTS, CountingEmbedder, copy_embedded
 
 
@@ -183,3 +184,56 @@ def test_a_knowledge_base_serves_what_another_process_ingested(
 
     assert [s.id for s in served.retrieve(query)] == ["faqs/garnishments"]
     assert "faqs/garnishments" in served.documents
+
+
+def test_a_pinned_block_serves_one_version_and_the_next_block_serves_another_process_change(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """One piece of work reads one version, however often it reads; the next one reads the pointer
+    again, so another process's change is served at once (not after a while)."""
+    mine = ChromaVectorStore(_client(tmp_path / "chroma"), Letters(), clock=clock)
+    theirs = ChromaVectorStore(_client(tmp_path / "chroma"), Letters(), clock=clock)
+    mine.upsert([_chunk("a-1", "alpha")])
+
+    with mine.pinned():
+        before = mine.version
+        theirs.upsert([_chunk("b-1", "bravo")])  # another process publishes meanwhile
+        assert mine.version == before
+        assert mine.count() == 1
+        assert [hit.chunk.id for hit in mine.search("bravo", k=5)] == ["a-1"]
+
+    assert mine.version == theirs.version != before
+    assert mine.count() == 2
+
+
+def test_a_change_published_inside_a_pinned_block_is_served_by_its_next_read(
+    client: ClientAPI, clock: Clock
+) -> None:
+    store = ChromaVectorStore(client, Letters(), clock=clock)
+    store.upsert([_chunk("a-1", "alpha")])
+
+    with store.pinned():
+        assert store.count() == 1
+        store.upsert([_chunk("b-1", "bravo")])
+        assert store.count() == 2
+
+
+def test_a_retrieval_reads_the_store_pointer_once(
+    tmp_path: Path,
+    keystone: tuple[Path, Path],
+    counting: CountingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It read it twice (the documents' version, then the search), and an inquiry three times: each read
+    is a call into Chroma, on every inquiry."""
+    folder, chroma = copy_embedded(keystone, tmp_path)
+    served = open_knowledge_base(folder, ChromaVectorStore(_client(chroma), counting))
+    reads = pointer_reads(monkeypatch)
+    query = RetrievalQuery(text="how much does it cost", purpose="faq", k=3)
+
+    assert served.retrieve(query)
+    assert len(reads) == 1
+    with served.pinned():  # an inquiry: the retrieval ahead of its transaction, then its step's
+        served.prepare(query)
+        assert served.retrieve(query)
+    assert len(reads) == 2
