@@ -185,9 +185,10 @@ class TestTheCommand:
 
 
 class TestTheFrozenTestSplit:
-    """The CI gate on inquiries nobody tuned the answer finding on. Measured once, 2026-12-07: 0.472 of
-    answerable questions answered (target 0.90, not met), no unanswerable question sent without review
-    (target met); the gate holds both where they are."""
+    """The CI gate on inquiries nobody tuned the answer finding on. Measured 2026-12-07, once before and
+    once after the sentence-level answer finding: 0.472, then 0.504 of answerable questions answered
+    (target 0.90, not met), no unanswerable question sent without review (target met); the gate holds
+    both where they are."""
 
     def test_no_unanswerable_question_is_sent_and_answers_hold_their_level(self, tmp_path: Path) -> None:
         from agent.drafting.composer import Composer
@@ -201,4 +202,4 @@ class TestTheFrozenTestSplit:
         report = evaluate(cases, setups, DraftingPipeline(composer, composer), split="test")
 
         assert report.cases >= 89 and report.unanswerable_sent == 0
-        assert report.answered_share is not None and report.answered_share >= 0.47
+        assert report.answered_share is not None and report.answered_share >= 0.50

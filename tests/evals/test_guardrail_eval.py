@@ -379,13 +379,14 @@ class TestAnotherCompany:
 
 class TestTheFrozenBlindTestSplit:
     """A regression gate on drafts for two companies nobody tuned the checks on, written and labelled
-    blind. Measured once, 2026-12-07: 91.9% of bad drafts flagged, 19.6% of clean ones blocked, recall
-    0.872 (the issue's targets, 97% and 3%, are not met yet); the gate holds what was reached."""
+    blind. Measured 2026-12-07: 91.9% of bad drafts flagged, 19.6% of clean ones blocked, recall 0.872;
+    after the generalisation work 91.9%, 17.6% (9 of 51) and 0.872 (the issue's targets, 97% and 3%, are
+    not met); the gate holds what was reached."""
 
     def test_the_checks_hold_their_measured_level(self) -> None:
         report = evaluate(load_cases(BLIND / "test"))
 
         assert len(report.results) >= 150
         assert report.bad_blocked_rate >= 0.91
-        assert report.false_block_rate <= 0.20
+        assert report.false_block_rate <= 0.18
         assert report.recall >= 0.87
