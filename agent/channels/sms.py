@@ -11,10 +11,8 @@ import re
 from enum import StrEnum
 
 from agent.domain import CompanyIdentity
+from agent.guardrails.optout import opt_out_languages
 
-# The opt-out line the drafter wrote, in English or Spanish ("Responda STOP ..."): the channel adds its
-# English one only when the body has none, so a Spanish text does not end in two languages.
-_OPT_OUT = re.compile(r"\b(reply|text|send|responda|responde|envíe|envía|escriba)\s+stop\b", re.IGNORECASE)
 OPT_OUT_LINE = "Reply STOP to opt out."
 
 
@@ -78,7 +76,10 @@ def keyword_language(text: str) -> str | None:
 def with_opt_out(body: str) -> str:
     """The body as sent: the drafter is asked for the opt-out line; the channel makes sure of it."""
     body = body.strip()
-    return body if _OPT_OUT.search(body) else f"{body}\n{OPT_OUT_LINE}"
+    # The opt-out line the drafter wrote, in any language the guardrails read one in ("Responda STOP
+    # ..."): the channel adds its English one only when the body has none, so a Spanish text does not
+    # end in two languages, and what counts as an opt-out line is the guardrails' one definition.
+    return body if opt_out_languages(body) else f"{body}\n{OPT_OUT_LINE}"
 
 
 def keyword_reply(keyword: Keyword, identity: CompanyIdentity, language: str | None = None) -> str:
