@@ -248,3 +248,15 @@ class TestTheFrozenTestSplit:
 
         assert len(report.results) >= 75
         assert report.missed_targets == [] and report.consent_violations == []
+
+    def test_a_fourth_business_written_later_meets_the_targets_too(self) -> None:
+        """Saguaro Solar's 40 histories and own playbook (``blind/saguaro-solar/test2.yaml``), written blind
+        after the policy was done and measured once on arrival: 40/40 on every field."""
+        from agent.replies.reader import shipped_reader
+        from evals.decisions.cases import load_scenarios
+        from evals.decisions.runner import evaluate
+
+        report = evaluate(load_scenarios(BLIND / "saguaro-solar" / "test2.yaml"), shipped_reader(), split="test")
+
+        assert len(report.results) == 40
+        assert report.missed_targets == [] and report.consent_violations == []
