@@ -46,7 +46,9 @@ _REQUEST_FOR_HELP: Final = re.compile(
 )
 _LEADING: Final = re.compile(
     r"^[\s,;:\-–—]+"
-    r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|hey|hi|hello|hola|ok|okay|um|so|quick question)[,:!]?\s+",
+    r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|(?:hey|hi|hello)(?: there)?|hola|ok|okay|um|so|quick question"
+    r"|good (?:morning|afternoon|evening)|buen(?:os|as)? (?:d[íi]as?|tardes|noches)|buenas|saludos)"
+    r"[,:!.]?\s+",
     re.IGNORECASE,
 )
 _ABBREVIATIONS: Final = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|p\.ej)\.", re.IGNORECASE)

@@ -50,6 +50,16 @@ class TestQuestionsAreFound:
 
         assert find_questions(text) == ()
 
+    def test_a_greeting_in_front_of_a_question_is_not_part_of_it(self) -> None:
+        # "buenas tardes" was read as words of the question ("buenas afternoon do I need ...").
+        assert find_questions("buenas tardes necesito receta para ir a terapia? tengo Medicare") == (
+            "necesito receta para ir a terapia?",
+        )
+        assert find_questions("Hey there, what's the price for a 6 kW system?") == (
+            "what's the price for a 6 kW system?",
+        )
+        assert find_questions("Buenos días, ¿cuánto cuesta la visita?") == ("¿cuánto cuesta la visita?",)
+
     def test_statements_are_not_questions(self) -> None:
         assert find_questions("We run two salons in Austin. Thanks for your time.") == ()
 
