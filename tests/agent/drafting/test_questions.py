@@ -50,6 +50,10 @@ class TestQuestionsAreFound:
 
         assert find_questions(text) == ()
 
+    def test_a_question_word_spelt_as_texted_still_asks(self) -> None:
+        assert find_questions("wat are your hours on saturday") == ("wat are your hours on saturday",)
+        assert find_questions("r u open sunday") == ("r u open sunday",)
+
     def test_a_greeting_in_front_of_a_question_is_not_part_of_it(self) -> None:
         # "buenas tardes" was read as words of the question ("buenas afternoon do I need ...").
         assert find_questions("buenas tardes necesito receta para ir a terapia? tengo Medicare") == (
