@@ -48,7 +48,8 @@ _REQUEST_FOR_HELP: Final = re.compile(
 _LEADING: Final = re.compile(
     r"^[\s,;:\-–—]+"
     r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|(?:hey|hi|hello)(?: there)?|hola|ok|okay|um|so|quick question"
-    r"|good (?:morning|afternoon|evening)|buen(?:os|as)? (?:d[íi]as?|tardes|noches)|buenas|saludos)"
+    r"|good (?:morning|afternoon|evening)|buen(?:os|as)? (?:d[íi]as?|tardes|noches)|buenas|saludos"
+    r"|y|pues|entonces|oiga|oye|otra pregunta|another question|one more thing)"
     r"[,:!.]?\s+",
     re.IGNORECASE,
 )

@@ -50,6 +50,14 @@ class TestQuestionsAreFound:
 
         assert find_questions(text) == ()
 
+    def test_a_joining_word_in_front_is_left_out_of_the_words_quoted_back(self) -> None:
+        # The reply echoed 'On "Y cuánto cuesta cada sesión virtual": ...'.
+        assert find_questions("¿Hacen visitas por video? Y cuánto cuesta cada sesión?") == (
+            "¿Hacen visitas por video?",
+            "cuánto cuesta cada sesión?",
+        )
+        assert find_questions("Y otra pregunta, ¿nos ayuda el seguro?") == ("¿nos ayuda el seguro?",)
+
     def test_a_question_word_spelt_as_texted_still_asks(self) -> None:
         assert find_questions("wat are your hours on saturday") == ("wat are your hours on saturday",)
         assert find_questions("r u open sunday") == ("r u open sunday",)
