@@ -102,7 +102,7 @@ _KINDS: Final = (
 
 
 _REFERS_BACK: Final = re.compile(
-    r"\b(?:that|this|them|they|those|these|him|her|eso|esto|ello|ellos|ellas|ah[ií])\b", re.IGNORECASE
+    r"\b(?:it|that|this|them|they|those|these|him|her|eso|esto|ello|ellos|ellas|ah[ií])\b", re.IGNORECASE
 )
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -210,26 +210,7 @@ class SentenceIndex:
         """
         if not self._candidates:
             return None
-        asked = with_antecedent(question, context)
-        readings = [(asked, context)]
-        foreign = language is not None and language != self._default_language
-        if language == "es":
-            readings.append((to_english(asked), to_english(context) if context else None))
-        # Each part is the better of the readings: the English one may find the sentence, the Spanish
-        # one its Spanish title's words.
-        similarity, overlap, title = (
-            np.full(len(self._candidates), -np.inf, dtype=np.float32) for _ in "abc"
-        )
-        for text, lean in readings:
-            query = self._query(text, lean)
-            cosine = self._sentence_vectors @ query
-            similarity = np.maximum(similarity, self._by_language(cosine) if foreign else cosine)
-            overlap = np.maximum(overlap, self._overlap(text))
-            title = np.maximum(title, self._title_rows @ query)
-        scores = similarity + LEXICAL_WEIGHT * overlap + TITLE_WEIGHT * title
-        # The kind asked for is read in the question's own words, not in the sentence it points back to.
-        kind = to_english(question) if language == "es" else question
-        scores = scores + KIND_WEIGHT * kind_match(kind, [c.text for c in self._candidates])
+        scores = self.scores(question, language=language, context=context)
         live = [row for row, c in enumerate(self._candidates) if c.document.live_on(today)]
         if not live:
             return None
@@ -263,6 +244,33 @@ class SentenceIndex:
             sure=best_score >= SURE_SCORE,
             language=self._language(document.id),
         )
+
+    def scores(
+        self, question: str, *, language: str | None, context: str | None = None
+    ) -> npt.NDArray[np.float32]:
+        """Every quotable sentence's score for ``question``, row by row (see ``answer``): one place for
+        the ranking, which ``answer`` picks from and the eval's analyses read."""
+        asked = with_antecedent(question, context)
+        readings = [(asked, context)]
+        foreign = language is not None and language != self._default_language
+        if language == "es":
+            readings.append((to_english(asked), to_english(context) if context else None))
+        # Each part is the better of the readings: the English one may find the sentence, the Spanish
+        # one its Spanish title's words.
+        similarity, overlap, title = (
+            np.full(len(self._candidates), -np.inf, dtype=np.float32) for _ in "abc"
+        )
+        for text, lean in readings:
+            query = self._query(text, lean)
+            cosine = self._sentence_vectors @ query
+            similarity = np.maximum(similarity, self._by_language(cosine) if foreign else cosine)
+            overlap = np.maximum(overlap, self._overlap(text))
+            title = np.maximum(title, self._title_rows @ query)
+        scores = similarity + LEXICAL_WEIGHT * overlap + TITLE_WEIGHT * title
+        # The kind asked for is read in the question's own words, not in the sentence it points back to.
+        kind = to_english(question) if language == "es" else question
+        kinds = kind_match(kind, [c.text for c in self._candidates])
+        return np.asarray(scores + KIND_WEIGHT * kinds, dtype=np.float32)
 
     def _query(self, question: str, context: str | None) -> npt.NDArray[np.float32]:
         """The question's vector, leaned a little towards the whole inquiry's."""

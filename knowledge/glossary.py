@@ -350,6 +350,357 @@ _GLOSSARY_TEXT: Final = """
     otro = other
     otra = another
     nuevo = new
+    # more verbs leads ask with (infinitive and the usted/ustedes forms)
+    cuánto sale = how much does it cost
+    cuanto sale = how much does it cost
+    poner = install put
+    ponen = install
+    pone = installs
+    instalar = install
+    instalan = install
+    instala = installs
+    instalación = installation
+    arreglar = fix repair
+    arreglan = fix repair
+    reparar = repair
+    reparan = repair
+    reparación = repair
+    revisar = check inspect
+    revisan = check inspect
+    venir = come
+    vienen = come
+    viene = comes
+    ver = see
+    ir = go
+    van = go
+    va = goes
+    hacer = do make
+    dar = give
+    da = gives
+    ofrecer = offer
+    ofrece = offers
+    aceptar = accept
+    necesitar = need
+    quedar = stay
+    quedan = stay
+    quedaría = would stay
+    quedaríamos = would stay
+    subir = go up increase
+    sube = goes up increases
+    bajar = lower reduce
+    ahorrar = save
+    ahorro = savings
+    ahorros = savings
+    financiar = finance
+    prestar = lend
+    devolver = refund return
+    devuelven = refund return
+    regresar = return
+    esperar = wait
+    escribir = write
+    contestar = answer
+    responder = answer
+    ayudar = help
+    ayudan = help
+    recomendar = recommend
+    recomiendan = recommend
+    recomendarnos = recommend us
+    hablar = speak
+    entender = understand
+    saber = know
+    conocer = know
+    elegir = choose
+    escoger = choose
+    comprar = buy
+    vender = sell
+    venden = sell
+    rentar = rent
+    alquilar = rent
+    firmar = sign
+    firma = signature
+    trabajar = work
+    limpiar = clean
+    limpian = clean
+    sacar = remove take out
+    quitar = remove
+    quitan = remove
+    tirar = throw away
+    mover = move
+    mueven = move
+    cubrir = cover
+    incluir = include
+    atender = serve
+    abrir = open
+    abren = open
+    abierto = open
+    cerrar = close
+    cierran = close
+    cerrado = closed
+    durar = last
+    tardar = take
+    demorar = take
+    demoran = take
+    vale = is worth costs
+    valen = cost
+    conviene = is best
+    sirven = work
+    funcionan = work
+    pasa = happens
+    pasar = happen
+    sucede = happens
+    # a home and its work
+    recámara = bedroom
+    recámaras = bedrooms
+    habitación = room
+    habitaciones = rooms
+    cuarto = room
+    cuartos = rooms
+    sala = living room
+    techo = roof ceiling
+    techos = roofs
+    tejado = roof
+    pared = wall
+    paredes = walls
+    piso = floor
+    pisos = floors
+    ventana = window
+    ventanas = windows
+    puerta = door
+    puertas = doors
+    escalera = stairs
+    escaleras = stairs
+    garaje = garage
+    cochera = garage
+    patio = yard patio
+    jardín = garden
+    tina = tub
+    bañera = tub
+    regadera = shower
+    ducha = shower
+    lavabo = sink
+    fregadero = sink
+    inodoro = toilet
+    excusado = toilet
+    azulejo = tile
+    azulejos = tiles
+    gabinetes = cabinets
+    gabinete = cabinet
+    mueble = furniture cabinet
+    muebles = furniture
+    encimera = countertop
+    barras = bars
+    agarraderas = grab bars
+    fuga = leak
+    fugas = leaks
+    gotera = leak
+    humedad = damp moisture
+    polvo = dust
+    ruido = noise
+    escombro = debris
+    escombros = debris
+    basura = trash
+    luz = electricity power
+    electricidad = electricity
+    eléctrico = electric
+    eléctrica = electrical
+    apagón = power outage
+    apagones = power outages
+    corriente = power
+    agua = water
+    aire = air
+    aire acondicionado = air conditioning
+    clima = air conditioning weather
+    calor = heat
+    verano = summer
+    invierno = winter
+    sol = sun
+    paneles = panels
+    panel = panel
+    placas = panels
+    batería = battery
+    baterías = batteries
+    medidor = meter
+    recibo de luz = electric bill
+    cuenta de luz = electric bill
+    vecino = neighbor
+    vecina = neighbor
+    vecinos = neighbors
+    vecindario = neighborhood
+    colonia = neighborhood
+    asociación = association hoa
+    diseño = design
+    diseñador = designer
+    cuadrilla = crew
+    cuadrillas = crews
+    obra = work job
+    remodelación = remodel
+    remodelar = remodel
+    remodelamos = remodel
+    renovar = renovate
+    # money and buying
+    enganche = down payment
+    adelanto = deposit
+    mensualidad = monthly payment
+    mensualidades = monthly payments
+    al mes = a month
+    por mes = per month
+    préstamo = loan
+    préstamos = loans
+    tasa = rate
+    penalidad = penalty
+    multa = penalty fee
+    contado = cash in full
+    de contado = paying in full
+    impuestos = taxes
+    impuesto = tax
+    crédito fiscal = tax credit
+    cargo = charge fee
+    cargos = charges fees
+    aparte = extra separate
+    adicional = additional
+    fijo = fixed
+    fija = fixed
+    ganga = deal
+    rebaja = discount
+    rebajas = discounts
+    promociones = promotions
+    recompensa = reward
+    comisión = commission
+    propuesta = proposal
+    propuestas = proposals
+    estimado = estimate
+    cotizaciones = quotes
+    compromiso = obligation
+    reembolsan = refund
+    devolución = refund
+    # business and people
+    negocio = business
+    negocios = businesses
+    empresa = company
+    empresas = companies
+    compañía = company
+    compañías = companies
+    tienda = store shop
+    restaurante = restaurant
+    dueña = owner
+    jefe = boss
+    socio = partner
+    esposo = husband
+    esposa = wife
+    mamá = mom mother
+    papá = dad father
+    madre = mother
+    padre = father
+    abuela = grandmother
+    abuelo = grandfather
+    bebé = baby
+    mascota = pet
+    mascotas = pets
+    perro = dog
+    gato = cat
+    experiencia = experience
+    experto = expert
+    certificado = certified
+    asegurados = insured
+    licenciados = licensed
+    reseñas = reviews
+    referencias = references
+    # the body and care
+    espalda = back
+    cuello = neck
+    hombro = shoulder
+    hombros = shoulders
+    rodilla = knee
+    rodillas = knees
+    tobillo = ankle
+    cadera = hip
+    pie = foot
+    pies = feet
+    mano = hand
+    muñeca = wrist
+    codo = elbow
+    mareo = dizziness
+    mareos = dizziness
+    equilibrio = balance
+    lesión = injury
+    lesiones = injuries
+    cirugía = surgery
+    operación = surgery
+    resonancia = mri
+    radiografía = x-ray
+    reporte = report
+    reportes = reports
+    informe = report
+    informes = reports
+    ejercicio = exercise
+    entrenar = train
+    entrenando = training
+    correr = run
+    caminar = walk
+    enfermedad = illness
+    salud = health
+    embarazada = pregnant
+    # everyday words
+    más = more
+    menos = less
+    mucho = a lot
+    poco = little
+    bien = well
+    mal = bad
+    mejor = better best
+    peor = worse
+    grande = large
+    pequeño = small
+    pequeña = small
+    chico = small
+    normal = normal typical
+    típico = typical
+    igual = same
+    mismo = same
+    mismos = same
+    distinto = different
+    diferente = different
+    cada = each every
+    cuál es = what is
+    alguien = someone
+    algo = something
+    alguno = any
+    alguna = any
+    algún = any
+    nada = nothing
+    ningún = no
+    nunca = never
+    siempre = always
+    ya = already
+    todavía = still
+    aún = still
+    ahora = now
+    ahorita = right now
+    luego = later
+    pregunta = question
+    preguntas = questions
+    duda = question
+    dudas = questions
+    problema = problem
+    problemas = problems
+    opción = option
+    opciones = options
+    información = information
+    foto = photo
+    fotos = photos
+    lugar = place
+    cerquita = nearby
+    lejos de = far from
+    afuera = outside
+    adentro = inside
+    verdad = true
+    cierto = true
+    seguro que = sure
+    posible = possible
+    necesario = necessary
+    obligatorio = required
+    requisito = requirement
+    requisitos = requirements
 """
 # Articles and particles that English does without: dropped, not glossed.
 _DROPPED: Final = frozenset(
@@ -393,6 +744,40 @@ def to_english(text: str) -> str:
                 break
         else:
             if words[i] not in _DROPPED:
-                out.append(words[i])
+                out.append(_unlisted(words[i]))
             i += 1
     return " ".join(out)
+
+
+# Spanish endings that English shares in another spelling: "instalación" and "installation" are
+# strangers to the model, "instalation" and "installation" are not; "garantías" is "garantía" twice.
+_COGNATE_ENDINGS: Final = (
+    ("ciones", "tions"),
+    ("cion", "tion"),
+    ("siones", "sions"),
+    ("sion", "sion"),
+    ("idades", "ities"),
+    ("idad", "ity"),
+    ("mente", "ly"),
+    ("ismo", "ism"),
+    ("ista", "ist"),
+    ("icos", "ics"),
+    ("ico", "ic"),
+    ("ica", "ic"),
+    ("osos", "ous"),
+    ("oso", "ous"),
+    ("osa", "ous"),
+)
+
+
+def _unlisted(word: str) -> str:
+    """A word the glossary lacks: its singular's gloss when it has one ("paneles" -> "panel"),
+    else an English spelling of a shared ending ("financiación" -> "financiation"), else itself (a
+    name, a number, a brand)."""
+    for plural in ("es", "s"):
+        if word.endswith(plural) and (singular := GLOSSARY.get((word[: -len(plural)],))) is not None:
+            return singular
+    for spanish, english in _COGNATE_ENDINGS:
+        if word.endswith(spanish) and len(word) > len(spanish) + 2:
+            return word[: -len(spanish)] + english
+    return word

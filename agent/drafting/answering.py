@@ -9,6 +9,7 @@ sentence, and the phrase bank (``prompts/composer.yaml`` ``answering``) holds on
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -145,9 +146,26 @@ def sms_body(
             text = " ".join(p for p in [opener, *middle, ask, opt_out] if p)
             if len(text) <= SMS_LIMIT or not answers:
                 return text
+        shorter = _with_shortest_sentence(answers)
+        if shorter is not None:
+            answers = shorter
+            continue
         # The last answer does not fit: its question is named for a person instead, and the pipeline,
         # seeing its sentence missing from the text, holds the touch for review.
         later.insert(0, answers.pop().question)
+
+
+def _with_shortest_sentence(answers: Sequence[Answer]) -> list[Answer] | None:
+    """The answers with the last one, the one that does not fit, cut to its shortest sentence when
+    that is shorter than its best (None: it has none shorter). A text with no room for a 300-character
+    best sentence may have room for the next best of the same document, which often answers too;
+    without it the question went to a person with nothing quoted. The answers before it keep theirs."""
+    last = answers[-1]
+    keep = min(range(len(last.quoted)), key=lambda i: len(last.quoted[i]))
+    if len(last.quoted[keep]) >= len(last.quoted[0]):
+        return None
+    short = dataclasses.replace(last, sentences=(last.sentences[keep],), quoted=(last.quoted[keep],))
+    return [*answers[:-1], short]
 
 
 def _words(paragraphs: Sequence[str]) -> int:

@@ -26,6 +26,7 @@ _INDIRECT: Final = re.compile(
 _ASKING_START: Final = re.compile(
     r"^(?:and |also |so |but |y |tambi[ée]n |pero )?"
     r"(?:how|what|whats|what's|when|where|which|who|why|do|does|did|can|could|will|would|is|are|any|"
+    r"wat|wut|wats|wen|hw|r u|"  # as texted
     r"should|may|cu[áa]nto|cu[áa]nta|cu[áa]ntos|cu[áa]ntas|qu[ée]|c[óo]mo|cu[áa]ndo|d[óo]nde|cu[áa]l|"
     r"q|pueden|puedo|tienen|hacen|aceptan|trabajan|hay|es|est[áa]n|ofrecen|cubren)\b",
     re.IGNORECASE,
@@ -46,7 +47,10 @@ _REQUEST_FOR_HELP: Final = re.compile(
 )
 _LEADING: Final = re.compile(
     r"^[\s,;:\-–—]+"
-    r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|hey|hi|hello|hola|ok|okay|um|so|quick question)[,:!]?\s+",
+    r"|^(?:also|and|plus|oh|ps|p\.s\.|yo|(?:hey|hi|hello)(?: there)?|hola|ok|okay|um|so|quick question"
+    r"|good (?:morning|afternoon|evening)|buen(?:os|as)? (?:d[íi]as?|tardes|noches)|buenas|saludos"
+    r"|y|pues|entonces|oiga|oye|otra pregunta|another question|one more thing)"
+    r"[,:!.]?\s+",
     re.IGNORECASE,
 )
 _ABBREVIATIONS: Final = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|p\.ej)\.", re.IGNORECASE)

@@ -206,10 +206,13 @@ class TestAQuestionThatPointsBack:
 
         assert with_antecedent("Do you work on Saturdays?", inquiry) == "Do you work on Saturdays?"
 
-    def test_a_dummy_it_does_not_point_back(self) -> None:
-        inquiry = "We have a small kitchen. How long does it take?"
+    def test_it_points_back_too(self) -> None:
+        # "how long can I spread it out?" names nothing; the loan is in what came before.
+        inquiry = "What's the interest rate on your loan? How long can I spread it out?"
 
-        assert with_antecedent("How long does it take?", inquiry) == "How long does it take?"
+        assert with_antecedent("How long can I spread it out?", inquiry) == (
+            "What's the interest rate on your loan? How long can I spread it out?"
+        )
 
     def test_the_first_sentence_has_nothing_before_it(self) -> None:
         assert with_antecedent("Is that free?", "Is that free? Thanks.") == "Is that free?"

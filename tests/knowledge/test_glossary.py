@@ -22,3 +22,15 @@ class TestToEnglish:
     def test_articles_are_dropped_not_glossed_and_el_is_not_the_pronoun(self) -> None:
         # Accents folded, the article "el" met the pronoun "él" and was glossed "he".
         assert to_english("el precio de los planes") == "price plans"
+
+    def test_the_everyday_words_of_a_home_a_purchase_and_a_business_are_english(self) -> None:
+        # Word by word, "enganche", "techo" and "negocio" stayed Spanish and met no English sentence.
+        assert to_english("¿Cuánto es el enganche?") == "how much down payment"
+        assert to_english("¿Arreglan el techo de un negocio?") == "fix repair roof ceiling business"
+
+    def test_a_plural_the_glossary_lacks_reads_as_its_singular(self) -> None:
+        assert to_english("goteras") == to_english("gotera") == "leak"
+
+    def test_an_ending_english_shares_is_spelt_the_english_way(self) -> None:
+        assert to_english("comunicación") == "comunication"
+        assert to_english("disponibilidad") == "disponibility"

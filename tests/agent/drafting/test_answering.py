@@ -157,6 +157,28 @@ class TestATextTooLongForEveryAnswer:
         assert waitlist.quoted[0] in body and waitlist.quoted[1] not in body
         assert all(sentence in body for sentence in timing.quoted)
 
+    def test_a_best_sentence_too_long_for_a_text_gives_way_to_a_shorter_one_of_its_answer(self) -> None:
+        # The whole answer went to a person, though its second sentence fitted.
+        coverage = replace(
+            WAITLIST,
+            quoted=(
+                "We are in network with most PPO and POS plans of the major commercial insurers, "
+                + "with traditional Medicare Part B and with some Medicare Advantage plans, " * 3
+                + "and we accept workers' compensation claims.",
+                "Yes, we accept traditional Medicare Part B.",
+            ),
+            sentences=("long", "short"),
+            sure=False,
+        )
+
+        timing = replace(TIMING, sure=False)
+
+        body = COMPOSER.draft(personal(answers=(timing, coverage), channel=Channel.SMS)).body  # type: ignore[arg-type]
+
+        assert len(body) <= 320
+        assert coverage.quoted[1] in body and coverage.quoted[0] not in body
+        assert timing.quoted[0] in body  # the answer before it keeps its best sentence
+
 
 class TestOpeningsAndClosings:
     def test_every_acknowledgment_thanks_the_lead_before_anything_else(self) -> None:

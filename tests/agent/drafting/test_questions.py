@@ -50,6 +50,28 @@ class TestQuestionsAreFound:
 
         assert find_questions(text) == ()
 
+    def test_a_joining_word_in_front_is_left_out_of_the_words_quoted_back(self) -> None:
+        # The reply echoed 'On "Y cuánto cuesta cada sesión virtual": ...'.
+        assert find_questions("¿Hacen visitas por video? Y cuánto cuesta cada sesión?") == (
+            "¿Hacen visitas por video?",
+            "cuánto cuesta cada sesión?",
+        )
+        assert find_questions("Y otra pregunta, ¿nos ayuda el seguro?") == ("¿nos ayuda el seguro?",)
+
+    def test_a_question_word_spelt_as_texted_still_asks(self) -> None:
+        assert find_questions("wat are your hours on saturday") == ("wat are your hours on saturday",)
+        assert find_questions("r u open sunday") == ("r u open sunday",)
+
+    def test_a_greeting_in_front_of_a_question_is_not_part_of_it(self) -> None:
+        # "buenas tardes" was read as words of the question ("buenas afternoon do I need ...").
+        assert find_questions("buenas tardes necesito receta para ir a terapia? tengo Medicare") == (
+            "necesito receta para ir a terapia?",
+        )
+        assert find_questions("Hey there, what's the price for a 6 kW system?") == (
+            "what's the price for a 6 kW system?",
+        )
+        assert find_questions("Buenos días, ¿cuánto cuesta la visita?") == ("¿cuánto cuesta la visita?",)
+
     def test_statements_are_not_questions(self) -> None:
         assert find_questions("We run two salons in Austin. Thanks for your time.") == ()
 
