@@ -7,6 +7,7 @@ import pytest
 
 from agent.container import Services
 from knowledge.chroma_store import ChromaVectorStore
+from tests.agent.services.support import touch_row
 from tests.counting import pointer_reads, statements
 from tests.factories import lead_row, submit
 
@@ -46,3 +47,46 @@ def test_an_existing_leads_details_are_still_updated_and_trimmed(services: Servi
 
     assert again.lead_id == first.lead_id and not again.lead_created
     assert lead_row(services, first.lead_id).company == "Luna Hair & Nails"
+
+
+def test_an_inquirys_step_takes_no_second_lock_and_collects_the_snapshot_once(services: Services) -> None:
+    """The step locked the lead again (its caller had locked it, or just inserted it, in the same
+    transaction), and after reading the inquiry collected the lead's whole snapshot a second time."""
+    first = submit(services)
+    with statements(services.session_factory) as run:
+        again = submit(services, message="One more question: do you work on Sundays?")
+
+    assert again.lead_id == first.lead_id and not again.lead_created
+    lead_reads = [s for s in run if s.startswith("SELECT leads.")]
+    assert len(lead_reads) == 2  # found by the address, then locked: once
+    assert len([s for s in run if s.startswith("SELECT handoffs.")]) == 1
+    assert len([s for s in run if s.startswith("SELECT suppressions.")]) == 1
+
+
+def test_an_inquiry_writes_the_lead_and_its_acknowledgment_once_each(services: Services) -> None:
+    """The step wrote the lead's row twice (its score, then its decision) and inserted the
+    acknowledgment, then updated it (``send_after``)."""
+    with statements(services.session_factory) as run:
+        outcome = submit(services)
+
+    assert outcome.touch_state == "queued" and outcome.touch_id is not None
+    assert len([s for s in run if s.startswith("UPDATE leads")]) == 1
+    assert len([s for s in run if s.startswith("INSERT INTO touches")]) == 1
+    assert not [s for s in run if s.startswith("UPDATE touches")]
+    touch = touch_row(services, outcome.touch_id)
+    assert touch.send_after == services.clock()  # still decided for now, in the insert
+
+
+def test_a_new_leads_inquiry_and_acknowledgment_take_at_most_thirteen_statements(
+    services: Services,
+) -> None:
+    """A pin on the whole transaction (36 statements with its dispatch before issue 17's burst work, 23
+    of them here): the key looked up, the address, the lead and the event inserted, the snapshot
+    collected (four queries), the inquiry's reading, the lead, the touch, the decision and the
+    outcome written. Transaction control (BEGIN, savepoints) is not counted."""
+    with statements(services.session_factory) as run:
+        outcome = submit(services)
+
+    assert outcome.touch_state == "queued"
+    work = [s for s in run if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
+    assert len(work) <= 13, "\n".join(work)
