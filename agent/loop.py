@@ -140,8 +140,12 @@ class AgentLoop:
         drafted: Drafted | None = None,
         defer_drafting: bool | None = None,
         readings: Mapping[str, ReplyReading] | None = None,
+        snapshot: LeadSnapshot | None = None,
     ) -> StepResult:
         """Collect, read new replies, decide, act and record, for one lead, in the caller's transaction.
+
+        ``snapshot`` is the lead's as collected now, when the caller has it without collecting it (a
+        lead born in this transaction: ``new_lead_snapshot``); by default the step collects it.
 
         The caller has locked the lead's row (``LeadRepository.lock``), before anything it wrote, so a
         worker's tick and an API request reacting to an event never decide for the same lead at once:
@@ -158,7 +162,7 @@ class AgentLoop:
         """
         if defer_drafting is None:
             defer_drafting = self.drafting.has_llm or self.classifier.uses_model
-        snapshot = load_snapshot(session, lead)
+        snapshot = snapshot or load_snapshot(session, lead)
         if self.classifier.uses_model and defer_drafting:
             unread = [
                 r

@@ -6,6 +6,11 @@ from __future__ import annotations
 import pytest
 
 from agent.container import Services
+from agent.db.models import Event, Suppression
+from agent.db.repositories.events import EventRepository
+from agent.db.repositories.snapshots import load_snapshot, new_lead_snapshot
+from agent.domain import Channel, EventType
+from agent.services import leads
 from knowledge.chroma_store import ChromaVectorStore
 from tests.agent.services.support import touch_row
 from tests.counting import pointer_reads, statements
@@ -77,16 +82,67 @@ def test_an_inquiry_writes_the_lead_and_its_acknowledgment_once_each(services: S
     assert touch.send_after == services.clock()  # still decided for now, in the insert
 
 
-def test_a_new_leads_inquiry_and_acknowledgment_take_at_most_thirteen_statements(
+def test_an_inquiry_is_stored_already_read(services: Services) -> None:
+    """The step read the stored inquiry and wrote its event again for the reading (and once more for
+    the outcome)."""
+    with statements(services.session_factory) as run:
+        outcome = submit(services, message="I'd rather talk to a human. Can someone call me today?")
+
+    assert not [s for s in run if s.startswith("UPDATE events") and "reading" in s]
+    with services.session_factory() as session:
+        event = session.get(Event, outcome.event_id)
+        assert event is not None and event.reading is not None
+        assert event.reading["intent"] == "asks_for_person"
+
+
+def test_a_new_leads_inquiry_and_acknowledgment_take_at_most_nine_statements(
     services: Services,
 ) -> None:
-    """A pin on the whole transaction (36 statements with its dispatch before issue 17's burst work, 23
-    of them here): the key looked up, the address, the lead and the event inserted, the snapshot
-    collected (four queries), the inquiry's reading, the lead, the touch, the decision and the
-    outcome written. Transaction control (BEGIN, savepoints) is not counted."""
+    """A pin on the whole transaction (before issue 17's burst work 20 statements, 23 with BEGIN and
+    the savepoint; 36 with its dispatch): the key looked up, the address, the lead and the event (read) inserted, the
+    address's suppressions, the lead, the touch, the decision and the outcome written. Transaction
+    control (BEGIN, savepoints) is not counted."""
     with statements(services.session_factory) as run:
         outcome = submit(services)
 
     assert outcome.touch_state == "queued"
     work = [s for s in run if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
-    assert len(work) <= 13, "\n".join(work)
+    assert len(work) <= 9, "\n".join(work)
+
+
+def test_a_new_leads_snapshot_is_what_collecting_it_would_give(services: Services) -> None:
+    """A new lead's inquiry no longer collects the lead's snapshot (``new_lead_snapshot``: no query of
+    its events, touches or handoffs, which only this transaction could have written): what the step
+    decides on must be exactly what ``load_snapshot`` reads, suppressions included."""
+    now = services.clock()
+    with services.session_factory.begin() as session:
+        session.add(Suppression(channel="sms", address="+15555550100", reason="stop_keyword", created_at=now))
+        lead = leads.add(
+            session,
+            {
+                "email": "new.lead@example.com",
+                "phone": "+15555550100",
+                "first_name": "Ana",
+                "deal_value": 1500,
+            },
+            now=now,
+            due=False,
+        )
+        event = EventRepository(session).add(
+            Event(
+                lead_id=lead.id,
+                type=EventType.INQUIRY,
+                channel=Channel.EMAIL,
+                payload={"message": "Can someone call me?", "source": "email"},
+                reading={"intent": "asks_for_person", "confidence": 0.9},
+                occurred_at=now,
+                recorded_at=now,
+                idempotency_key="inquiry:new-lead-snapshot",
+            )
+        )
+
+        known = new_lead_snapshot(session, lead, [event])
+        collected = load_snapshot(session, lead)
+
+    assert known.suppressed_channels and known.events[0].reading is not None
+    assert known == collected
