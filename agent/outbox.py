@@ -264,14 +264,17 @@ class Outbox:
         error: str | None = None,
         *,
         sent: SendResult | None = None,
+        wake: bool = True,
     ) -> None:
+        """Move the touch to ``state``; a touch settled wakes its lead (unless the caller wakes it in
+        its own write of the lead's row: ``wake=False``)."""
         touch_states.move(touch, state, self.clock(), error=error)
         if sent is not None:
             # Set before waking the lead: its query flushes every change as one UPDATE of the touch
             # (and the touch's row is still written before the lead's).
             touch.sent_at = touch.updated_at
             touch.provider_message_id = sent.provider_message_id
-        if state is not TouchState.QUEUED:
+        if state is not TouchState.QUEUED and wake:
             LeadRepository(session).wake(touch.lead_id, touch.updated_at)
 
     def _claimed(self, session: Session, touch_id: uuid.UUID, attempt: int) -> Touch | None:
@@ -292,7 +295,12 @@ class Outbox:
             events = EventRepository(session)
             key = f"sent:{touch_id}"
             recorded = events.has_idempotency_key(key)
-            self._finish(session, touch, TouchState.SENT, sent=result)
+            # A new lead's first message out makes it active: its row is written once, woken (what
+            # ``wake`` does for a new or active lead) and active in one UPDATE, after the touch's.
+            first = lead is not None and lead.status == LeadStatus.NEW
+            self._finish(session, touch, TouchState.SENT, sent=result, wake=not first)
+            if first:
+                session.flush()  # the touch's row first, as ``wake``'s query would have written it
             if not recorded:
                 event_type = SENT_EVENTS.get(message.channel, EventType.NOTE)
                 payload: dict[str, object] = {
@@ -312,8 +320,9 @@ class Outbox:
                         idempotency_key=key,
                     )
                 )
-            if lead is not None and lead.status == LeadStatus.NEW:
+            if first and lead is not None:
                 lead.status = LeadStatus.ACTIVE
+                lead.next_action_at = touch.updated_at
         logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
         return Outcome.SENT
 

@@ -99,9 +99,9 @@ def test_a_new_leads_inquiry_and_acknowledgment_take_at_most_nine_statements(
     services: Services,
 ) -> None:
     """A pin on the whole transaction (before issue 17's burst work 20 statements, 23 with BEGIN and
-    the savepoint; 36 with its dispatch): the key looked up, the address, the lead and the event (read) inserted, the
-    address's suppressions, the lead, the touch, the decision and the outcome written. Transaction
-    control (BEGIN, savepoints) is not counted."""
+    the savepoint; 36 with its dispatch): the key looked up, the address, the lead and the event
+    (read) inserted, the address's suppressions, the lead, the touch, the decision and the outcome
+    written. Transaction control (BEGIN, savepoints) is not counted."""
     with statements(services.session_factory) as run:
         outcome = submit(services)
 
@@ -146,3 +146,19 @@ def test_a_new_leads_snapshot_is_what_collecting_it_would_give(services: Service
 
     assert known.suppressed_channels and known.events[0].reading is not None
     assert known == collected
+
+
+def test_a_new_leads_acknowledgment_sent_writes_the_leads_row_once(services: Services) -> None:
+    """Recording the send woke the lead by a statement of its own, then wrote its row again to make it
+    active: two writes of one row on every inquiry's dispatch."""
+    outcome = submit(services)
+    assert outcome.touch_id is not None
+    with statements(services.session_factory) as run:
+        assert services.outbox.dispatch(outcome.touch_id) == "sent"
+
+    assert len([s for s in run if s.startswith("UPDATE leads")]) == 1
+    lead = lead_row(services, outcome.lead_id)
+    touch = touch_row(services, outcome.touch_id)
+    assert (lead.status, lead.next_action_at) == ("active", touch.sent_at)
+    work = [s for s in run if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
+    assert len(work) <= 10, "\n".join(work)  # 11 before; with the inquiry's, 31 -> 19 in all
