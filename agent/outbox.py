@@ -117,7 +117,8 @@ class Outbox:
 
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
         with self.session_factory.begin() as session:
-            if not touch_states.claim(session, touch_id, self.clock()):
+            # The Message-ID is stored by the claim's own statement (not by a second UPDATE after it).
+            if not touch_states.claim(session, touch_id, self.clock(), message_id=self._message_id(touch_id)):
                 return Outcome.NOT_CLAIMED
             touch, lead = _touch_and_lead(session, touch_id)
             assert touch is not None  # it was just claimed
@@ -211,7 +212,7 @@ class Outbox:
             for t in TouchRepository(session).for_lead(lead.id)
             if t.state == TouchState.SENT and t.message_id and t.channel == channel and t.id != touch.id
         ]
-        touch.message_id = touch.message_id or f"<{touch.id}@{self.message_domain}>"
+        touch.message_id = touch.message_id or self._message_id(touch.id)
         name = " ".join(part for part in map(person_name, (lead.first_name, lead.last_name)) if part) or None
         track = self.tracking and channel is Channel.EMAIL
         links = self.links_in(touch) if channel is Channel.EMAIL else ()
@@ -235,6 +236,10 @@ class Outbox:
             call_to_action=touch.call_to_action,
             language=detect(touch.body),  # our footer in the language the body is written in
         )
+
+    def _message_id(self, touch_id: uuid.UUID) -> str:
+        """The touch's Message-ID (RFC 5322), the same on every attempt: a reply's In-Reply-To finds it."""
+        return f"<{touch_id}@{self.message_domain}>"
 
     def links_in(self, touch: Touch) -> tuple[str, ...]:
         """The links in the touch's body that the company put there, in order, each once: a link of a

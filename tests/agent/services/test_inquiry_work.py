@@ -161,4 +161,17 @@ def test_a_new_leads_acknowledgment_sent_writes_the_leads_row_once(services: Ser
     touch = touch_row(services, outcome.touch_id)
     assert (lead.status, lead.next_action_at) == ("active", touch.sent_at)
     work = [s for s in run if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
-    assert len(work) <= 10, "\n".join(work)  # 11 before; with the inquiry's, 31 -> 19 in all
+    assert len(work) <= 9, "\n".join(work)  # 11 before; with the inquiry's, 31 -> 18 in all
+
+
+def test_an_acknowledgments_message_id_is_stored_by_its_claim(services: Services) -> None:
+    """The claim was followed, in its transaction, by a second UPDATE of the touch for its Message-ID."""
+    outcome = submit(services)
+    assert outcome.touch_id is not None
+    with statements(services.session_factory) as run:
+        assert services.outbox.dispatch(outcome.touch_id) == "sent"
+
+    claim, sent = [s for s in run if s.startswith("UPDATE touches")]  # nothing in between
+    assert "message_id" in claim and "sent_at" in sent
+    touch = touch_row(services, outcome.touch_id)
+    assert touch.message_id == f"<{touch.id}@{services.outbox.message_domain}>"
