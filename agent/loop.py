@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.db.models import Decision, Handoff, Lead, Touch
+from agent.db.models import Decision, Handoff, Lead, Touch, new_id
 from agent.db.repositories.audit import AuditRepository
 from agent.db.repositories.decisions import DecisionRepository
 from agent.db.repositories.events import EventRepository
@@ -140,11 +140,20 @@ class AgentLoop:
         drafted: Drafted | None = None,
         defer_drafting: bool | None = None,
         readings: Mapping[str, ReplyReading] | None = None,
+        snapshot: LeadSnapshot | None = None,
     ) -> StepResult:
         """Collect, read new replies, decide, act and record, for one lead, in the caller's transaction.
 
-        The lead's row is locked first, so a worker's tick and an API request reacting to an event
-        never decide for the same lead at once: the second waits, then sees what the first did.
+        ``snapshot`` is the lead's as collected now, when the caller has it without collecting it (a
+        lead born in this transaction: ``new_lead_snapshot``); by default the step collects it.
+
+        The caller has locked the lead's row (``LeadRepository.lock``), before anything it wrote, so a
+        worker's tick and an API request reacting to an event never decide for the same lead at once:
+        the second waits, then sees what the first did. The step takes no lock of its own: every
+        caller holds it already, and taking it again cost a query per step on the inquiry path.
+
+        Everything the step writes goes to the database in one flush, with the caller's commit (or
+        its next query): the lead's row is written once, not once per change.
 
         A model never drafts inside a transaction: with an LLM configured (``defer_drafting`` defaults
         to it), a decision to draft is returned as ``pending`` and the lead is due at once, for
@@ -153,8 +162,7 @@ class AgentLoop:
         """
         if defer_drafting is None:
             defer_drafting = self.drafting.has_llm or self.classifier.uses_model
-        LeadRepository(session).lock(lead.id)
-        snapshot = load_snapshot(session, lead)
+        snapshot = snapshot or load_snapshot(session, lead)
         if self.classifier.uses_model and defer_drafting:
             unread = [
                 r
@@ -167,12 +175,16 @@ class AgentLoop:
                     Wait(until=now, rules=("replies.to_read",)),
                     unread=tuple((str(r.id), _inbound(r)) for r in unread),
                 )
-        replies_read = self._read_replies(session, lead, snapshot, now, readings or {}) or any(
-            e.type is EventType.INQUIRY and e.reading is None for e in snapshot.events
-        )
+        today = now.astimezone(zone(lead.timezone)).date()
+        inquiries_read = self._read_inquiries(EventRepository(session), snapshot, today)
+        replies_read = self._read_replies(session, lead, snapshot, now, readings or {})
         snooze_ended = self._end_snooze(session, lead, now)
         if replies_read or snooze_ended:
-            snapshot = load_snapshot(session, lead)
+            snapshot = load_snapshot(session, lead)  # a reply may have changed the lead, its suppressions
+        elif inquiries_read:
+            # Reading an inquiry changes nothing but its reading: the snapshot is brought up to date
+            # here, not collected again (four queries on every inquiry).
+            snapshot = with_readings(snapshot, inquiries_read)
         return self._act(session, lead, snapshot, now, drafted=drafted, defer_drafting=defer_drafting)
 
     def run_step(
@@ -371,33 +383,36 @@ class AgentLoop:
         outcome: DraftOutcome,
         now: datetime,
     ) -> Touch:
-        """Store the draft with everything that produced it; only a clean auto-send step is queued."""
+        """Store the draft with everything that produced it; only a clean auto-send step is queued.
+
+        Added, not flushed: it is written with the rest of the step (its id is its own from the start).
+        """
         draft = outcome.draft
         state = touches.initial_state(auto_send=action.auto_send, clean=outcome.clean)
-        touch = TouchRepository(session).add(
-            Touch(
-                lead_id=lead.id,
-                sequence=action.sequence,
-                step=action.step,
-                purpose=action.purpose,
-                channel=action.channel,
-                subject=draft.subject,
-                body=draft.body,
-                call_to_action=draft.call_to_action,
-                drafter=draft.drafter,
-                drafter_label=draft.label,
-                model=draft.model,
-                prompt_version=draft.prompt_version,
-                sources=[_source_record(s) for s in request.sources if s.id in draft.source_ids],
-                guardrails=[v.as_dict() for v in outcome.violations],
-                drafting={**outcome.record(), "tone": _tone_record(request)},
-                decision_rules=[*action.rules, *([DEADLINE_MISSED] if outcome.deadline_missed else [])],
-                auto_send=action.auto_send,
-                state=state,
-                created_at=now,
-                updated_at=now,
-            )
+        touch = Touch(
+            id=new_id(),
+            lead_id=lead.id,
+            sequence=action.sequence,
+            step=action.step,
+            purpose=action.purpose,
+            channel=action.channel,
+            subject=draft.subject,
+            body=draft.body,
+            call_to_action=draft.call_to_action,
+            drafter=draft.drafter,
+            drafter_label=draft.label,
+            model=draft.model,
+            prompt_version=draft.prompt_version,
+            sources=[_source_record(s) for s in request.sources if s.id in draft.source_ids],
+            guardrails=[v.as_dict() for v in outcome.violations],
+            drafting={**outcome.record(), "tone": _tone_record(request)},
+            decision_rules=[*action.rules, *([DEADLINE_MISSED] if outcome.deadline_missed else [])],
+            auto_send=action.auto_send,
+            state=state,
+            created_at=now,
+            updated_at=now,
         )
+        session.add(touch)
         if lead.status == LeadStatus.NEW and state is TouchState.PENDING_REVIEW:
             lead.status = LeadStatus.ACTIVE
         return touch
@@ -459,9 +474,10 @@ class AgentLoop:
         suppresses every channel, a dead mailbox its address, a wrong person the address they wrote
         from. The language of the reply becomes the lead's, for the drafts that follow."""
         unread = _unread_replies(snapshot)
+        if not unread:
+            return False
         events = EventRepository(session)
         today = now.astimezone(zone(lead.timezone)).date()
-        self._read_inquiries(events, snapshot, today)
         for record in unread:
             known = readings.get(record.id) if record.id is not None else None
             reading = known or self.classifier.classify(_inbound(record), today=today)
@@ -485,17 +501,30 @@ class AgentLoop:
         session.flush()
         return bool(unread)
 
-    def _read_inquiries(self, events: EventRepository, snapshot: LeadSnapshot, today: date) -> None:
+    def _read_inquiries(
+        self, events: EventRepository, snapshot: LeadSnapshot, today: date
+    ) -> dict[str, ReplyReading]:
         """An inquiry's words are read like a reply's ("can someone call me?" asks for a person: the
         policy hands off right after the acknowledgment). Read at once, without a model, so the
-        acknowledgment is never held back for it."""
-        reader = self.classifier if not self.classifier.uses_model else RuleClassifier()
+        acknowledgment is never held back for it. Returns the readings stored, by event id.
+
+        (The inquiry path reads a new inquiry before storing it, ``read_inquiry``: this reads those
+        stored unread, by an import or the events API.)"""
+        stored: dict[str, ReplyReading] = {}
         for record in snapshot.events:
             if record.type is not EventType.INQUIRY or record.reading is not None or record.id is None:
                 continue
             event = events.get(uuid.UUID(str(record.id)))
             if event is not None:
-                event.reading = reader.classify(_inbound(record), today=today).as_dict()
+                event.reading = self.read_inquiry(_inbound(record), today).as_dict()
+                stored[record.id] = ReplyReading.from_dict(event.reading)  # as a snapshot would read it
+        return stored
+
+    def read_inquiry(self, inquiry: InboundReply, today: date) -> ReplyReading:
+        """What an inquiry's words say, read without a model (``_read_inquiries``); ``today`` in the
+        lead's time zone."""
+        reader = self.classifier if not self.classifier.uses_model else RuleClassifier()
+        return reader.classify(inquiry, today=today)
 
     @staticmethod
     def _snooze_over(lead: Lead, now: datetime) -> bool:
@@ -552,6 +581,10 @@ class AgentLoop:
         if key == lead.decision_key and touch is None:
             return
         lead.decision_key = key
+        if touch is not None:
+            # The touch's row before the decision that names it: the unit of work knows no order
+            # between the two (no relationship joins them). The lead's row goes in the same flush.
+            session.flush()
         DecisionRepository(session).add(_decision(lead.id, action, now, touch))
 
 
@@ -622,6 +655,15 @@ def _inbound(record: EventRecord) -> InboundReply:
         sender=_text_or_none(payload.get("from")),
         channel=record.channel,
     )
+
+
+def with_readings(snapshot: LeadSnapshot, readings: Mapping[str, ReplyReading]) -> LeadSnapshot:
+    """The snapshot with these events' readings (by event id), as ``load_snapshot`` would now read it."""
+    events = tuple(
+        replace(e, reading=readings[e.id]) if e.id is not None and e.id in readings else e
+        for e in snapshot.events
+    )
+    return replace(snapshot, events=events)
 
 
 def _unread_replies(snapshot: LeadSnapshot) -> list[EventRecord]:

@@ -117,7 +117,8 @@ class Outbox:
 
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
         with self.session_factory.begin() as session:
-            if not touch_states.claim(session, touch_id, self.clock()):
+            # The Message-ID is stored by the claim's own statement (not by a second UPDATE after it).
+            if not touch_states.claim(session, touch_id, self.clock(), message_id=self._message_id(touch_id)):
                 return Outcome.NOT_CLAIMED
             touch, lead = _touch_and_lead(session, touch_id)
             assert touch is not None  # it was just claimed
@@ -211,7 +212,7 @@ class Outbox:
             for t in TouchRepository(session).for_lead(lead.id)
             if t.state == TouchState.SENT and t.message_id and t.channel == channel and t.id != touch.id
         ]
-        touch.message_id = touch.message_id or f"<{touch.id}@{self.message_domain}>"
+        touch.message_id = touch.message_id or self._message_id(touch.id)
         name = " ".join(part for part in map(person_name, (lead.first_name, lead.last_name)) if part) or None
         track = self.tracking and channel is Channel.EMAIL
         links = self.links_in(touch) if channel is Channel.EMAIL else ()
@@ -235,6 +236,10 @@ class Outbox:
             call_to_action=touch.call_to_action,
             language=detect(touch.body),  # our footer in the language the body is written in
         )
+
+    def _message_id(self, touch_id: uuid.UUID) -> str:
+        """The touch's Message-ID (RFC 5322), the same on every attempt: a reply's In-Reply-To finds it."""
+        return f"<{touch_id}@{self.message_domain}>"
 
     def links_in(self, touch: Touch) -> tuple[str, ...]:
         """The links in the touch's body that the company put there, in order, each once: a link of a
@@ -264,14 +269,17 @@ class Outbox:
         error: str | None = None,
         *,
         sent: SendResult | None = None,
+        wake: bool = True,
     ) -> None:
+        """Move the touch to ``state``; a touch settled wakes its lead (unless the caller wakes it in
+        its own write of the lead's row: ``wake=False``)."""
         touch_states.move(touch, state, self.clock(), error=error)
         if sent is not None:
             # Set before waking the lead: its query flushes every change as one UPDATE of the touch
             # (and the touch's row is still written before the lead's).
             touch.sent_at = touch.updated_at
             touch.provider_message_id = sent.provider_message_id
-        if state is not TouchState.QUEUED:
+        if state is not TouchState.QUEUED and wake:
             LeadRepository(session).wake(touch.lead_id, touch.updated_at)
 
     def _claimed(self, session: Session, touch_id: uuid.UUID, attempt: int) -> Touch | None:
@@ -292,7 +300,12 @@ class Outbox:
             events = EventRepository(session)
             key = f"sent:{touch_id}"
             recorded = events.has_idempotency_key(key)
-            self._finish(session, touch, TouchState.SENT, sent=result)
+            # A new lead's first message out makes it active: its row is written once, woken (what
+            # ``wake`` does for a new or active lead) and active in one UPDATE, after the touch's.
+            first = lead is not None and lead.status == LeadStatus.NEW
+            self._finish(session, touch, TouchState.SENT, sent=result, wake=not first)
+            if first:
+                session.flush()  # the touch's row first, as ``wake``'s query would have written it
             if not recorded:
                 event_type = SENT_EVENTS.get(message.channel, EventType.NOTE)
                 payload: dict[str, object] = {
@@ -312,8 +325,9 @@ class Outbox:
                         idempotency_key=key,
                     )
                 )
-            if lead is not None and lead.status == LeadStatus.NEW:
+            if first and lead is not None:
                 lead.status = LeadStatus.ACTIVE
+                lead.next_action_at = touch.updated_at
         logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
         return Outcome.SENT
 

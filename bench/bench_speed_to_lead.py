@@ -1051,6 +1051,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--processes", type=int, default=1, help="server processes (`touchpoint serve --processes`)"
     )
     parser.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait for /readyz")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the server: N inquiries through the app in this process, one after another, "
+        "reporting CPU and SQL statements per inquiry (see in_process)",
+    )
+    parser.add_argument("--profile", type=Path, help="with --in-process: write a cProfile of the N inquiries")
     parser.add_argument("--seed", type=int, default=7, help="seed for the generated inquiries")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument(
@@ -1128,9 +1137,108 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], list[Level
     return report, results, burst
 
 
+def in_process(args: argparse.Namespace, tmp: Path) -> int:
+    """CPU and SQL statements per inquiry, with the machine's other load mostly out of the figure.
+
+    The app (the same ``create_app`` and services as ``touchpoint serve``, the composer drafting, the
+    outbox writing ``.eml`` files) answers ``--in-process`` inquiries of the benchmark's mix posted one
+    after another through an in-process ASGI client, after ``--warmup``. Everything runs in this thread:
+    the endpoint and its background dispatch are called inline instead of in the thread pool, so that
+    ``time.process_time`` (this process's CPU, the embedding model's threads included) and a cProfile
+    (``--profile``, timed by CPU, not wall clock) see the whole of each inquiry. Not counted: uvicorn's
+    HTTP parsing and the thread hand-offs of a real server; counted: the in-process client (about 1 ms).
+    A busy machine still slows CPU-bound work somewhat (shared caches): compare runs made together.
+    """
+    import cProfile
+
+    import fastapi.dependencies.utils
+    import fastapi.routing
+    import starlette.background
+    import starlette.concurrency
+    from sqlalchemy import event
+
+    from agent.container import build_services
+    from agent.db.migrate import upgrade
+    from agent.settings import Settings
+    from api.app import create_app
+
+    async def inline(func: Any, *positional: Any, **named: Any) -> Any:
+        return func(*positional, **named)
+
+    for module in (starlette.background, starlette.concurrency, fastapi.routing, fastapi.dependencies.utils):
+        if hasattr(module, "run_in_threadpool"):
+            module.run_in_threadpool = inline  # type: ignore[attr-defined]
+
+    for key in [key for key in os.environ if key.startswith("TOUCHPOINT_")]:
+        del os.environ[key]  # as for the server (``child_environment``): nothing inherited changes the run
+    database_url = f"sqlite:///{tmp / 'bench.db'}"
+    with contextlib.ExitStack() as stack:
+        if args.database_url:
+            database_url = stack.enter_context(postgres_database(args.database_url))
+        upgrade(database_url)
+        settings = Settings.load(
+            var_dir=tmp / "var",
+            knowledge_dir=REPO_ROOT / "knowledge" / "content",
+            database_url=database_url,
+            _env_file=None,
+        )
+        print("embedding the demo knowledge base (once per run)...", flush=True)
+        services = build_services(settings)
+        stack.callback(services.close)
+        seen: list[str] = []
+        event.listen(
+            services.engine, "before_cursor_execute", lambda *a: seen.append(" ".join(str(a[2]).split()[:3]))
+        )
+        rng = random.Random(args.seed)
+        measured = [make_inquiry(100_000 + n, rng) for n in range(args.in_process)]
+        profile = cProfile.Profile(time.process_time) if args.profile else None
+
+        async def post_all() -> tuple[float, float]:
+            transport = httpx.ASGITransport(app=create_app(services))
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for n in range(args.warmup):
+                    await post_one(client, make_inquiry(n, rng))
+                seen.clear()
+                started = time.process_time()
+                if profile is not None:
+                    profile.enable()
+                for payload in measured:
+                    await post_one(client, payload)
+                if profile is not None:
+                    profile.disable()
+                return started, time.process_time()
+
+        async def post_one(client: httpx.AsyncClient, payload: dict[str, Any]) -> None:
+            response = await client.post("/v1/inquiries", json=payload)
+            if response.status_code != 201 or response.json()["acknowledgment"] != "queued":
+                raise RuntimeError(f"inquiry not acknowledged: {response.status_code} {response.text}")
+
+        started, ended = asyncio.run(post_all())
+        sent = len(list((tmp / "var" / "outbox").glob("*.eml")))
+    count = args.in_process
+    control = sum(1 for s in seen if s.startswith(("BEGIN", "SAVEPOINT", "RELEASE")))
+    print(
+        f"\n{count} inquiries in process ({make_url(database_url).get_backend_name()}), {sent} .eml written"
+    )
+    print(f"CPU per inquiry (its dispatch included): {1000 * (ended - started) / count:.1f} ms")
+    print(
+        f"SQL statements per inquiry: {len(seen) / count:.1f} ({(len(seen) - control) / count:.1f} "
+        "without BEGIN and savepoints)"
+    )
+    if profile is not None:
+        profile.dump_stats(args.profile)
+        print(f"profile written to {args.profile}")
+    return 0 if sent >= count else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="touchpoint-bench-"))
+    if args.in_process:
+        try:
+            return in_process(args, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     try:
         report, results, burst = run(args, tmp)
     except (RuntimeError, TimeoutError, SQLAlchemyError) as exc:

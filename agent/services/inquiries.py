@@ -22,14 +22,17 @@ from agent.db.engine import retrying
 from agent.db.models import Event, Lead
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.snapshots import new_lead_snapshot
 from agent.domain import Channel, EventType, TouchPurpose, TouchState, normalise_email
 from agent.drafting.language import stated_language
 from agent.loop import StepResult
 from agent.policy import Stop
 from agent.replies.language import detect
+from agent.replies.message import InboundReply
 from agent.services import leads
 from agent.services.edges import Edges
 from agent.services.errors import Conflict, Invalid
+from agent.timing import zone
 from knowledge.types import RetrievalQuery
 
 
@@ -200,23 +203,31 @@ def _record(
         _update_lead(session, lead, inquiry, now)
         if language:
             lead.language = language
+        channel = SOURCE_CHANNELS.get(inquiry.source)
+        # Read before it is stored (the step would read it, then write the event a second time).
+        reading = services.loop.read_inquiry(
+            InboundReply(message=inquiry.message, channel=channel),
+            now.astimezone(zone(lead.timezone)).date(),
+        )
         event = events.add(
             Event(
                 lead_id=lead.id,
                 type=EventType.INQUIRY,
-                channel=SOURCE_CHANNELS.get(inquiry.source),
+                channel=channel,
                 payload={
                     "message": inquiry.message,
                     "source": inquiry.source,
                     "fingerprint": inquiry.fingerprint(),
                 },
+                reading=reading.as_dict(),
                 occurred_at=now,
                 recorded_at=now,
                 idempotency_key=inquiry.key(),
             )
         )
         if not services.loop.drafting.has_llm:
-            return _outcome(event, services.loop.step(session, lead, now), created)
+            collected = new_lead_snapshot(session, lead, [event]) if created else None
+            return _outcome(event, services.loop.step(session, lead, now, snapshot=collected), created)
         # A model never drafts inside a transaction: commit the lead and the event first. Should this
         # process die before the acknowledgment is recorded, the lead is due and a worker sends it.
         lead.next_action_at = now

@@ -88,9 +88,10 @@ def supersede(touches: list[Touch], reason: str, now: datetime) -> int:
     return len(touches)
 
 
-def claim(session: Session, touch_id: uuid.UUID, now: datetime) -> bool:
-    """Atomically claim a queued touch for sending; exactly one caller wins."""
-    return TouchRepository(session).claim(touch_id, now, CLAIM)
+def claim(session: Session, touch_id: uuid.UUID, now: datetime, *, message_id: str | None = None) -> bool:
+    """Atomically claim a queued touch for sending; exactly one caller wins. ``message_id``: the
+    Message-ID it goes out with, stored by the claim itself unless it has one."""
+    return TouchRepository(session).claim(touch_id, now, CLAIM, message_id=message_id)
 
 
 def release_stale_claims(session: Session, older_than: datetime, now: datetime) -> int:

@@ -16,9 +16,12 @@ from sqlalchemy import select
 
 from agent.container import Services
 from agent.db.models import Decision, Event, Handoff, Lead, ReviewAction, Suppression, Touch
+from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
+from agent.db.repositories.snapshots import load_snapshot
 from agent.domain import Channel, EventType, LeadStatus, TouchState
 from agent.llm import ModelGate
+from agent.loop import with_readings
 from agent.replies.llm import LlmReplyClassifier
 from agent.replies.reader import shipped_reader
 from agent.services import leads
@@ -316,7 +319,7 @@ class TestPauseAndResume:
         clock.advance(minutes=1)
 
         with services.session_factory.begin() as session:
-            lead = LeadRepository(session).get(lead_id)
+            lead = LeadRepository(session).lock(lead_id)  # a step's caller holds the lead's lock
             assert lead is not None
             services.loop.step(session, lead, clock.now)
 
@@ -391,3 +394,24 @@ def lead_row_locked(session: Any, lead_id: uuid.UUID) -> Lead:
     lead = LeadRepository(session).lock(lead_id)
     assert lead is not None
     return lead
+
+
+def test_the_snapshot_a_step_brings_up_to_date_after_reading_an_inquiry_is_the_one_it_would_collect(
+    services: Services, clock: FakeClock
+) -> None:
+    """The step no longer collects the snapshot again after reading an inquiry (``with_readings``):
+    what it decides on must be exactly what a second collection would have given."""
+    outcome = submit(services, message="I'd rather talk to a human. Can someone call me today?")
+    with services.session_factory.begin() as session:
+        lead = LeadRepository(session).lock(outcome.lead_id)
+        assert lead is not None
+        event = session.get(Event, outcome.event_id)
+        assert event is not None
+        event.reading = None  # as it was before the step read it
+        session.flush()
+        unread = load_snapshot(session, lead)
+        readings = services.loop._read_inquiries(EventRepository(session), unread, clock.now.date())
+        session.flush()
+
+        assert set(readings) == {str(outcome.event_id)}
+        assert with_readings(unread, readings) == load_snapshot(session, lead)

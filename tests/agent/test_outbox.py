@@ -167,8 +167,8 @@ class TestDispatch:
             assert outbox.dispatch(outcome.touch_id) is Outcome.SENT
 
         touch_updates = [s for s in run if s.startswith("UPDATE touches")]
-        # The claim, the Message-ID before the hand-over, the hand-over itself, the send: four, each once.
-        assert len(touch_updates) == 4
+        # The claim (the Message-ID stored with it), the hand-over, the send: three, each once.
+        assert len(touch_updates) == 3
         (sent,) = [s for s in touch_updates if "sent_at=" in s]
         assert "state=" in sent and "provider_message_id=" in sent  # the send, in that one write
         assert not [s for s in run if s.startswith("SELECT leads.")]  # read with its touch

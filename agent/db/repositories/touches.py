@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from agent.db.models import Touch
 from agent.db.repositories.base import RepositoryBase
@@ -47,10 +47,14 @@ class TouchRepository(RepositoryBase[Touch]):
         )
         return list(self.session.scalars(query))
 
-    def claim(self, touch_id: uuid.UUID, now: datetime, move: Transition) -> bool:
+    def claim(
+        self, touch_id: uuid.UUID, now: datetime, move: Transition, *, message_id: str | None = None
+    ) -> bool:
         """Atomically apply ``move`` (queued -> sending) to one touch; exactly one caller wins, on any
         database. A touch held back until ``send_after`` (the lead's quiet hours, a cap, a retry's
-        backoff) is not claimed before then, whoever asks."""
+        backoff) is not claimed before then, whoever asks. ``message_id``, if given, becomes the
+        touch's Message-ID unless it has one (a retry keeps the first attempt's)."""
+        extra = {"message_id": func.coalesce(Touch.message_id, message_id)} if message_id else {}
         result = self.session.execute(
             update(Touch)
             .where(Touch.id == touch_id, Touch.state == move.source)
@@ -61,6 +65,7 @@ class TouchRepository(RepositoryBase[Touch]):
                 attempts=Touch.attempts + 1,
                 updated_at=now,
                 version=Touch.version + 1,
+                **extra,
             )
             .execution_options(synchronize_session=False)
         )
