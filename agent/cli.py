@@ -31,7 +31,7 @@ from agent.cli_common import (
     progress_bar,
     safe_url,
 )
-from agent.settings import ENV_PREFIX, SettingsError
+from agent.settings import DEVELOPMENT_SIGNING_SECRET, ENV_PREFIX, Settings, SettingsError
 
 if TYPE_CHECKING:
     pass
@@ -286,26 +286,59 @@ def config_check(
         Path | None, typer.Argument(help="The folder to check [default: TOUCHPOINT_CONFIG_DIR]")
     ] = None,
 ) -> None:
-    """Validate a configuration folder (sequences/, triggers.yaml, policy.yaml) without starting anything:
-    each error names the file and the line. Exits with status 1 when something is wrong."""
+    """Validate a configuration folder (sequences/, triggers.yaml, policy.yaml, company.yaml) without
+    starting anything: each error names the file and the line. With no folder, checks the settings' one,
+    or the shipped defaults when none is set, and warns of what a business will want to change. Exits
+    with status 1 when something is wrong; warnings alone exit 0."""
     from agent.playbook import check_folder, load_playbook
+    from agent.policy import PolicyConfig
 
+    base = PolicyConfig()
     if folder is None:
-        folder = load_settings().config_dir
-        if folder is None:
-            raise CliError("no folder given and TOUCHPOINT_CONFIG_DIR is not set")
-    problems = check_folder(folder)
+        settings = load_settings()
+        for warning in settings_warnings(settings):
+            errors.print(f"[yellow]warning:[/] {warning}")
+        folder, base = settings.config_dir, PolicyConfig.from_settings(settings)
+    problems = check_folder(folder) if folder is not None else []
     if problems:
         for problem in problems:
             errors.print(f"[red]error:[/] {problem}")
         raise typer.Exit(1)
-    playbook = load_playbook(folder)
+    playbook = load_playbook(folder, base)
     policy = playbook.policy
     caps = ", ".join(f"{cap.name.removeprefix('cap.')} {cap.limit}" for cap in policy.caps)
     console.print(
-        f"{folder}: valid. {len(playbook.sequences)} sequences ({', '.join(sorted(playbook.sequences))}); "
-        f"caps {caps}; email {policy.email_hours}, texts {policy.sms_hours}, calls {policy.phone_hours}"
+        f"{folder or 'the shipped defaults'}: valid. {len(playbook.sequences)} sequences "
+        f"({', '.join(sorted(playbook.sequences))}); caps {caps}; email {policy.email_hours}, "
+        f"texts {policy.sms_hours}, calls {policy.phone_hours}"
     )
+
+
+def settings_warnings(settings: Settings) -> list[str]:
+    """What is safe to run with but not what a business means to send with: the shipped playbook, the
+    example company's identity, the development signing secret. (Settings that are wrong are refused
+    when they load.)"""
+
+    warnings = []
+    if settings.config_dir is None:
+        warnings.append(
+            f"{ENV_PREFIX}CONFIG_DIR is not set: the shipped sequences, triggers and policy are in use"
+        )
+    own_profile = settings.company_profile is not None or (
+        settings.config_dir is not None and (settings.config_dir / "company.yaml").is_file()
+    )
+    example = Settings.model_fields["company_name"].default
+    if not own_profile and settings.company_name == example:
+        warnings.append(
+            f"emails are signed as the example company {example} ({settings.sender_email}): set "
+            f"{ENV_PREFIX}COMPANY_PROFILE to your company profile (see evals/companies/*/company.yaml)"
+        )
+    if settings.signing_secret.get_secret_value() == DEVELOPMENT_SIGNING_SECRET:
+        warnings.append(
+            f"{ENV_PREFIX}SIGNING_SECRET is the development value: fine while {ENV_PREFIX}PUBLIC_BASE_URL "
+            "is on this machine, refused once it is not (`touchpoint secrets generate` prints a strong one)"
+        )
+    return warnings
 
 
 @replies_app.command("train")
