@@ -32,7 +32,47 @@ def person_name(name: str | None) -> str | None:
     name = " ".join((name or "").split())
     if not name or len(name.split()) > MAX_NAME_WORDS or _NOT_A_NAME.search(name):
         return None
-    return name
+    return capitalised_name(name)
+
+
+# Words that stay lower case inside a name ("María de la Cruz", "Ludwig van Beethoven", "Mohammed bin
+# Salman"); the first word of a name is capitalised all the same ("De la Cruz" standing alone).
+NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "dei", "la", "las", "los", "y", "da", "das", "do", "dos", "di", "du", "van",
+     "von", "der", "den", "ter", "ten", "zu", "bin", "ibn"}
+)  # fmt: skip
+_ROMAN_SUFFIX = re.compile(r"(?i)(?:ii|iii|iv)")
+_NAME_PIECE = re.compile(r"([-'’])")
+
+
+def capitalised_name(name: str) -> str:
+    """A name typed all in one case ("maria de la cruz", "JOHN O'BRIEN") as names are written ("Maria de
+    la Cruz", "John O'Brien"): a greeting repeats the lead's name, and one in lower case reads as a
+    machine's. A name with both cases is kept as typed: its writer chose them ("DeAndre", "van Dijk")."""
+    letters = [char for char in name if char.isalpha()]
+    if any(char.isupper() for char in letters) and any(char.islower() for char in letters):
+        return name
+    words = name.split(" ")
+    return " ".join(
+        _capitalised_word(word, index, typed_upper=name.isupper()) for index, word in enumerate(words)
+    )
+
+
+def _capitalised_word(word: str, index: int, *, typed_upper: bool) -> str:
+    lower = word.lower()
+    if index > 0 and lower in NAME_PARTICLES:
+        return lower
+    if index > 0 and _ROMAN_SUFFIX.fullmatch(lower):
+        return lower.upper()  # "John Smith III"
+    if typed_upper and len(word) == 2 and not any(vowel in lower for vowel in "aeiouy"):
+        return word  # initials typed in capitals ("JD"), not a word to recase
+    # Each piece of "garcía-lópez", "o'brien", "d'angelo" is capitalised; "mc" takes a capital after it.
+    pieces = [piece[:1].upper() + piece[1:] for piece in _NAME_PIECE.split(lower)]
+    return "".join(_mc(piece) for piece in pieces)
+
+
+def _mc(piece: str) -> str:
+    return f"Mc{piece[2:3].upper()}{piece[3:]}" if piece.startswith("Mc") and len(piece) > 3 else piece
 
 
 class Channel(StrEnum):

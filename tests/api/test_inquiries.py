@@ -64,6 +64,20 @@ class TestAcknowledgment:
         assert services.settings.postal_address in content
         assert unsubscribe in content
 
+    def test_a_name_typed_all_in_lower_case_is_greeted_capitalised(
+        self, client: TestClient, services: Services
+    ) -> None:
+        payload = inquiry_payload(first_name="maria", last_name="de la cruz", email="maria@example.com")
+
+        response = client.post("/v1/inquiries", json=payload)
+
+        assert response.status_code == 201, response.text
+        email = _parse(_outbox(services)[0])
+        assert email["To"].addresses[0].display_name.startswith("Maria ")
+        text = email.get_body(preferencelist=("plain",))
+        assert text is not None
+        assert "maria" not in text.get_content().replace("maria@example.com", "")
+
     def test_acknowledgment_records_what_produced_it(self, client: TestClient, services: Services) -> None:
         touch_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["touch_id"]
 
