@@ -233,6 +233,16 @@ class TestBadInput:
         assert "country code" in body["detail"] and "pattern" not in body["detail"]
         self._assert_refused(response.status_code, services)
 
+    def test_a_phone_without_its_area_code_is_refused_rather_than_stored_as_a_number_nobody_has(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Found using the product: "555-0199" was stored as +15550199, which no text can reach."""
+        response = client.post("/v1/inquiries", json=inquiry_payload(phone="555-0199"))
+
+        assert response.status_code == 422
+        assert "no area code" in response.json()["detail"]
+        self._assert_refused(response.status_code, services)
+
     def test_a_body_that_is_not_json_is_named_as_the_body_not_as_a_character_position(
         self, client: TestClient, services: Services
     ) -> None:
