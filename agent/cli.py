@@ -294,12 +294,14 @@ def config_check(
     from agent.policy import PolicyConfig
 
     base = PolicyConfig()
+    problems = []
     if folder is None:
         settings = load_settings()
         for warning in settings_warnings(settings):
             errors.print(f"[yellow]warning:[/] {warning}")
         folder, base = settings.config_dir, PolicyConfig.from_settings(settings)
-    problems = check_folder(folder) if folder is not None else []
+        problems += _profile_problems(settings)
+    problems += check_folder(folder) if folder is not None else []
     if problems:
         for problem in problems:
             errors.print(f"[red]error:[/] {problem}")
@@ -312,6 +314,20 @@ def config_check(
         f"({', '.join(sorted(playbook.sequences))}); caps {caps}; email {policy.email_hours}, "
         f"texts {policy.sms_hours}, calls {policy.phone_hours}"
     )
+
+
+def _profile_problems(settings: Settings) -> list[str]:
+    """The settings' company profile file, when it does not load (found using the product: a missing
+    TOUCHPOINT_COMPANY_PROFILE file was reported valid, and the server then refused to start)."""
+    from agent.company import ProfileError, load_profile
+
+    if settings.company_profile is None:
+        return []
+    try:
+        load_profile(settings.company_profile)
+    except ProfileError as exc:
+        return [f"{ENV_PREFIX}COMPANY_PROFILE: {exc}"]
+    return []
 
 
 def settings_warnings(settings: Settings) -> list[str]:
@@ -421,6 +437,7 @@ def serve(
     settings = load_settings()
     _check_port(host, port)
     check_knowledge_dir(settings)
+    _check_company_and_playbook(settings)
     ensure_schema(settings)
     # The server processes build their app from the environment (api.main:build_app), so the
     # command-line choices travel there as the settings they override.
@@ -440,6 +457,17 @@ def serve(
     uvicorn.run(
         "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
     )
+
+
+def _check_company_and_playbook(settings: Settings) -> None:
+    """A company profile or configuration folder that does not load stops the server before it says it
+    is serving (found using the product: the banner came first, then the error from inside uvicorn)."""
+    from agent.container import company_identity
+    from agent.playbook import load_playbook
+    from agent.policy import PolicyConfig
+
+    company_identity(settings)
+    load_playbook(settings.config_dir, PolicyConfig.from_settings(settings))
 
 
 def _check_port(host: str, port: int) -> None:

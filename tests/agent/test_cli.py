@@ -23,6 +23,7 @@ from agent.demo import DEMO_LEADS
 from agent.leads_import import read_rows
 from agent.users import check_password
 from tests.conftest import copy_sqlite
+from tests.loopback import free_port
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
@@ -87,6 +88,25 @@ class TestErrors:
         assert result.returncode == 2
         assert "touchpoint db upgrade" in result.stderr
         assert "Traceback" not in result.stderr
+
+    @pytest.mark.parametrize(
+        ("variable", "named"),
+        [
+            ("TOUCHPOINT_COMPANY_PROFILE", "company profile"),
+            ("TOUCHPOINT_CONFIG_DIR", "configuration folder"),
+        ],
+    )
+    def test_serving_with_a_company_file_that_does_not_load_fails_before_saying_it_serves(
+        self, env: dict[str, str], tmp_path: Path, variable: str, named: str
+    ) -> None:
+        missing = str(tmp_path / "missing")
+        port = str(free_port())
+
+        result = _touchpoint("serve", "--port", port, env={**env, variable: missing}, cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert named in result.stderr and "Traceback" not in result.stderr
+        assert "is serving" not in result.stdout
 
     def test_importing_a_missing_file_says_so(
         self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path

@@ -301,6 +301,15 @@ class TestConfigCheck:
         assert run_cli("config", "check") == 1
         assert "policy.yaml:1: caps.day" in capsys.readouterr().err.replace("\n", "")
 
+    def test_a_company_profile_setting_that_does_not_load_is_an_error_not_a_valid_setup(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        fresh(monkeypatch, tmp_path)
+        monkeypatch.setenv("TOUCHPOINT_COMPANY_PROFILE", str(tmp_path / "missing.yaml"))
+
+        assert run_cli("config", "check") == 1
+        assert "error: TOUCHPOINT_COMPANY_PROFILE" in " ".join(capsys.readouterr().err.split())
+
 
 def fresh(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Settings as a fresh checkout has them: no TOUCHPOINT_ variable, no .env file."""
