@@ -35,6 +35,18 @@ def person_name(name: str | None) -> str | None:
     return capitalised_name(name)
 
 
+def full_name(first: str | None, last: str | None) -> str | None:
+    """First and last name as one line ("Maria de la Cruz" from "maria" and "de la cruz"): a surname
+    standing alone opens with a capital ("De la Cruz"), but not after a first name, unless its writer
+    typed it so."""
+    parts = [part for part in (person_name(first), person_name(last)) if part]
+    if len(parts) == 2 and last is not None and parts[1] != " ".join(last.split()):
+        opening, _, rest = parts[1].partition(" ")
+        if rest and opening.lower() in NAME_PARTICLES:
+            parts[1] = f"{opening.lower()} {rest}"
+    return " ".join(parts) or None
+
+
 # Words that stay lower case inside a name ("María de la Cruz", "Ludwig van Beethoven", "Mohammed bin
 # Salman"); the first word of a name is capitalised all the same ("De la Cruz" standing alone).
 NAME_PARTICLES = frozenset(

@@ -8,7 +8,7 @@ import pytest
 
 from agent.db.models import Lead
 from agent.db.repositories.snapshots import lead_context
-from agent.domain import capitalised_name, person_name
+from agent.domain import capitalised_name, full_name, person_name
 
 
 class TestCapitalisedName:
@@ -61,3 +61,14 @@ class TestTheLeadTheDrafterSees:
         context = lead_context(lead)
 
         assert (context.first_name, context.last_name) == ("Maria", "De la Cruz")
+
+
+class TestFullName:
+    def test_a_surname_after_a_first_name_keeps_its_particle_small(self) -> None:
+        assert full_name("maria", "de la cruz") == "Maria de la Cruz"
+
+    def test_a_surname_typed_with_a_capital_particle_keeps_it(self) -> None:
+        assert full_name("Maria", "De la Cruz") == "Maria De la Cruz"
+
+    def test_either_part_alone_is_the_name(self) -> None:
+        assert (full_name("jo", None), full_name(None, "van dijk")) == ("Jo", "Van Dijk")
