@@ -330,6 +330,16 @@ def _profile_problems(settings: Settings) -> list[str]:
     return []
 
 
+EXAMPLE_COMPANY: str = Settings.model_fields["company_name"].default
+
+
+def _has_own_profile(settings: Settings) -> bool:
+    """Whether a company profile file is configured (the setting, or company.yaml in the folder)."""
+    return settings.company_profile is not None or (
+        settings.config_dir is not None and (settings.config_dir / "company.yaml").is_file()
+    )
+
+
 def settings_warnings(settings: Settings) -> list[str]:
     """What is safe to run with but not what a business means to send with: the shipped playbook, the
     example company's identity, the development signing secret. (Settings that are wrong are refused
@@ -340,13 +350,9 @@ def settings_warnings(settings: Settings) -> list[str]:
         warnings.append(
             f"{ENV_PREFIX}CONFIG_DIR is not set: the shipped sequences, triggers and policy are in use"
         )
-    own_profile = settings.company_profile is not None or (
-        settings.config_dir is not None and (settings.config_dir / "company.yaml").is_file()
-    )
-    example = Settings.model_fields["company_name"].default
-    if not own_profile and settings.company_name == example:
+    if not _has_own_profile(settings) and settings.company_name == EXAMPLE_COMPANY:
         warnings.append(
-            f"emails are signed as the example company {example} ({settings.sender_email}): set "
+            f"emails are signed as the example company {EXAMPLE_COMPANY} ({settings.sender_email}): set "
             f"{ENV_PREFIX}COMPANY_PROFILE to your company profile (see evals/companies/*/company.yaml)"
         )
     if settings.signing_secret.get_secret_value() == DEVELOPMENT_SIGNING_SECRET:
@@ -626,10 +632,19 @@ def decide(
 def demo(
     leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
 ) -> None:
-    """Load the demo knowledge base and leads, run the loop over them, and print what it did."""
+    """Load the knowledge base (TOUCHPOINT_KNOWLEDGE_DIR, the demo's by default) and the demo leads, run
+    the loop over them, and print what it did."""
+    from agent.container import company_identity
     from agent.demo import DEMO_ADMIN, run_demo
 
     settings = load_settings()
+    if leads is None and _has_own_profile(settings):
+        errors.print(
+            f"[yellow]warning:[/] the bundled demo leads are prospects of the example company "
+            f"{EXAMPLE_COMPANY} (appointment booking software), not of {company_identity(settings).name}: "
+            "its answers to them will not fit. Pass --leads with a CSV of your own (the columns of "
+            "agent/demo_leads.csv)"
+        )
     from agent.db.migrate import upgrade
 
     upgrade(settings.database_url)

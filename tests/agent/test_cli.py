@@ -231,6 +231,20 @@ class TestDemo:
         finally:
             engine.dispose()
 
+    def test_the_demo_run_for_another_company_warns_that_its_bundled_leads_are_the_example_companys(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """Found using the product: configured for Saguaro Solar, the demo answered 24 salon and clinic
+        owners asking about booking software with solar warranties, and said nothing."""
+        profile = Path(__file__).resolve().parents[2] / "evals/companies/saguaro-solar/company.yaml"
+
+        result = _touchpoint("demo", env={**env, "TOUCHPOINT_COMPANY_PROFILE": str(profile)}, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        warning = " ".join(result.stderr.split())
+        assert "warning: the bundled demo leads are prospects of the example company Northstar" in warning
+        assert "not of Saguaro Solar" in warning and "--leads" in warning
+
     REFUSALS = (
         "email,phone,first_name,company,industry,source,need,timezone,consent_email,consent_sms,message\n"
         "ana@refuses-email.example,+15035550101,Ana,Ana Spa,beauty,web_form,no-shows,America/New_York,"
