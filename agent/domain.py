@@ -7,6 +7,7 @@ these snapshots; the core returns decisions as these values; the edges carry the
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,10 +30,19 @@ MAX_NAME_WORDS = 4
 def person_name(name: str | None) -> str | None:
     """``name`` when it can stand in a greeting or an address line, else None (the message then greets
     without a name): the lead's own text is never turned into a link or a headline by our message."""
-    name = " ".join((name or "").split())
+    # Emoji and other pictographs are decoration of a profile, not part of the name ("🌞 Sunny" is
+    # greeted "Hi Sunny,"); joiners and variation selectors go with them.
+    name = "".join(c for c in (name or "") if not _decoration(c))
+    name = " ".join(name.split())
     if not name or len(name.split()) > MAX_NAME_WORDS or _NOT_A_NAME.search(name):
         return None
     return capitalised_name(name)
+
+
+def _decoration(char: str) -> bool:
+    """A symbol (emoji, ♥, ★), a skin-tone modifier, a joiner or a variation selector: not a letter of
+    any name (combining accents are letters' parts and stay)."""
+    return unicodedata.category(char) in {"So", "Sk", "Cf", "Cs", "Co"} or "\ufe00" <= char <= "\ufe0f"
 
 
 def full_name(first: str | None, last: str | None) -> str | None:

@@ -72,3 +72,12 @@ class TestFullName:
 
     def test_either_part_alone_is_the_name(self) -> None:
         assert (full_name("jo", None), full_name(None, "van dijk")) == ("Jo", "Van Dijk")
+
+
+class TestDecoration:
+    @pytest.mark.parametrize(("typed", "greeted"), [("🌞 Sunny", "Sunny"), ("Ana ❤️", "Ana"), ("👍🏽", None)])
+    def test_emoji_in_a_name_field_are_not_greeted(self, typed: str, greeted: str | None) -> None:
+        assert person_name(typed) == greeted
+
+    def test_accents_written_as_combining_marks_stay(self) -> None:
+        assert person_name("jose\u0301") == "Jose\u0301"
