@@ -121,8 +121,9 @@ def leads_import(
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Validate and report, write nothing")] = False,
 ) -> None:
-    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons; with
-    --history, their past too (the loop acts on none of it; the worker decides next from all of it)."""
+    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons.
+
+    With --history, their past too (the loop acts on none of it; the worker decides next from all of it)."""
     from rich.progress import Progress
 
     from agent.clock import utcnow
@@ -286,10 +287,12 @@ def config_check(
         Path | None, typer.Argument(help="The folder to check [default: TOUCHPOINT_CONFIG_DIR]")
     ] = None,
 ) -> None:
-    """Validate a configuration folder (sequences/, triggers.yaml, policy.yaml, company.yaml) without
-    starting anything: each error names the file and the line. With no folder, checks the settings' one,
-    or the shipped defaults when none is set, and warns of what a business will want to change. Exits
-    with status 1 when something is wrong; warnings alone exit 0."""
+    """Validate the configuration folder and company profile without starting anything.
+
+    The folder: sequences/, triggers.yaml, policy.yaml, company.yaml; each error names the file and the
+    line. With no folder, checks the settings' one (and TOUCHPOINT_COMPANY_PROFILE), or the shipped
+    defaults when none is set, and warns of what a business will want to change. Exits with status 1
+    when something is wrong; warnings alone exit 0."""
     from agent.playbook import check_folder, load_playbook
     from agent.policy import PolicyConfig
 
@@ -589,8 +592,10 @@ def decide(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
-    """What the agent would do for LEAD at --at (default now): the decision, its rule ids and the draft
-    it would write. Nothing is written: no touch, no decision, no message."""
+    """What the agent would do for LEAD at --at (default now): its decision, rules and draft.
+
+    The decision, its rule ids and the draft it would write. Nothing is written: no touch, no decision,
+    no message."""
     from agent.clock import utcnow
     from agent.container import build_services
     from agent.services.decide import what_next
@@ -632,8 +637,10 @@ def decide(
 def demo(
     leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
 ) -> None:
-    """Load the knowledge base (TOUCHPOINT_KNOWLEDGE_DIR, the demo's by default) and the demo leads, run
-    the loop over them, and print what it did."""
+    """Load the knowledge base and the demo leads, run the loop over them, and print what it did.
+
+    The knowledge base is TOUCHPOINT_KNOWLEDGE_DIR's (the demo's by default); --leads replaces the
+    bundled leads, which are the example company's prospects."""
     from agent.container import company_identity
     from agent.demo import DEMO_ADMIN, run_demo
 

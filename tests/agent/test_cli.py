@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -66,6 +67,18 @@ class TestHelp:
 
         assert result.exit_code == 0, result.output
         assert "Usage" in result.output
+
+    @pytest.mark.parametrize("path", _all_command_paths()[1:], ids=" ".join)
+    def test_a_commands_summary_in_the_list_is_one_sentence_on_one_line(self, path: list[str]) -> None:
+        """Found using the product: `touchpoint --help` broke a summary mid-sentence ("the draft" /
+        "it would write"), as the list shows a docstring's first paragraph with its line breaks."""
+        command = get_command(app)
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+
+        summary = inspect.cleandoc(command.help or "").split("\n\n")[0]
+
+        assert "\n" not in summary
 
 
 class TestErrors:
