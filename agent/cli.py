@@ -452,9 +452,7 @@ def serve(
     # command-line choices travel there as the settings they override.
     if worker is not None:
         os.environ[f"{ENV_PREFIX}API_RUNS_WORKER"] = "true" if worker else "false"
-    if "public_base_url" not in settings.model_fields_set and port != settings.public_base_url.port:
-        # Links in emails (unsubscribe, tracking) must reach this server: the default URL follows --port.
-        os.environ[f"{ENV_PREFIX}PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    _links_follow_port(settings, port)
     processes = processes or settings.api_processes
     console.print(
         f"Touchpoint is serving on http://{host}:{port} ({processes} process(es))\n"
@@ -466,6 +464,15 @@ def serve(
     uvicorn.run(
         "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
     )
+
+
+def _links_follow_port(settings: Settings, port: int) -> bool:
+    """Links in emails (unsubscribe, tracking) must reach the server: unless TOUCHPOINT_PUBLIC_BASE_URL
+    is set, the default URL follows the port it serves on. Whether the settings changed."""
+    if "public_base_url" in settings.model_fields_set or port == settings.public_base_url.port:
+        return False
+    os.environ[f"{ENV_PREFIX}PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return True
 
 
 def _check_company_and_playbook(settings: Settings) -> None:
@@ -636,6 +643,10 @@ def decide(
 @app.command()
 def demo(
     leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="The port you will serve on: the demo messages' links point there [default: 8000]"),
+    ] = None,
 ) -> None:
     """Load the knowledge base and the demo leads, run the loop over them, and print what it did.
 
@@ -645,6 +656,8 @@ def demo(
     from agent.demo import DEMO_ADMIN, run_demo
 
     settings = load_settings()
+    if port is not None and _links_follow_port(settings, port):
+        settings = load_settings()
     if leads is None and _has_own_profile(settings):
         errors.print(
             f"[yellow]warning:[/] the bundled demo leads are prospects of the example company "

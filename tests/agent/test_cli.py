@@ -258,6 +258,24 @@ class TestDemo:
         assert "warning: the bundled demo leads are prospects of the example company Northstar" in warning
         assert "not of Saguaro Solar" in warning and "--leads" in warning
 
+    def test_the_demo_messages_links_point_at_the_port_it_will_be_served_on(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """Found using the product: `make run PORT=8001` served on 8001, but the demo's messages, made
+        before, unsubscribed and tracked through port 8000."""
+        leads = tmp_path / "leads.csv"
+        leads.write_text(
+            "email,first_name,message\nsam@glowspa.example,Sam,Do you send reminders?\n", encoding="utf-8"
+        )
+
+        result = _touchpoint("demo", "--leads", str(leads), "--port", "8001", env=env, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        (sent,) = (tmp_path / "var" / "outbox").glob("*.eml")
+        parsed = message_from_bytes(sent.read_bytes(), policy=policy.default)
+        assert str(parsed["List-Unsubscribe"]).startswith("<http://127.0.0.1:8001/u/")
+        assert "touchpoint serve --port 8001" in " ".join(result.stdout.split())
+
     REFUSALS = (
         "email,phone,first_name,company,industry,source,need,timezone,consent_email,consent_sms,message\n"
         "ana@refuses-email.example,+15035550101,Ana,Ana Spa,beauty,web_form,no-shows,America/New_York,"
