@@ -23,6 +23,9 @@ _SUBJECT_PREFIXES = re.compile(
     r"^(?:\s*(?:re|fwd?|aw|wg|rv|tr|sv|vs|antw|rif|enc)\s*(?:\[\d+\])?\s*:)+\s*", re.IGNORECASE
 )
 MAX_KEY = 150
+# Of a stranger's email, what is read for the inquiry: far more than an inquiry keeps (5,000 characters),
+# and a 10 MB body is not searched line by line for a quote marker.
+INQUIRY_TEXT_READ = 20_000
 
 
 class DeliveryKind(StrEnum):
@@ -50,7 +53,7 @@ class InboundEmail:
         (someone who writes to us by answering an old email or a colleague's forward is asking what they
         wrote, not what the thread said). An email that is all quote keeps its text: then it is the ask."""
         subject = _SUBJECT_PREFIXES.sub("", self.subject or "").strip()
-        text = self.text.strip()
+        text = self.text.strip()[:INQUIRY_TEXT_READ]
         quote = QUOTE.search(text)
         if quote is not None and quote.start() > 0:
             text = text[: quote.start()].rstrip()
