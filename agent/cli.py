@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -201,6 +202,13 @@ def leads_import(
         )
 
 
+def _check_user_email(email: str) -> None:
+    """A user is their email: what they sign in with (the sign-in form takes only an email) and where
+    they are told of handoffs. Anything else made a user nobody could ever sign in as."""
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()) is None:
+        raise CliError(f"{email!r} is not an email address: a user signs in with their email")
+
+
 @users_app.command("create-key")
 def users_create_key(
     email: Annotated[str, typer.Argument(help="The user's email; the user is created if new")],
@@ -214,6 +222,7 @@ def users_create_key(
     from agent.domain import UserRole
     from agent.users import ensure_user, issue_key
 
+    _check_user_email(email)
     settings = load_settings()
     ensure_schema(settings)
     engine = build_engine(settings.database_url)
@@ -245,6 +254,7 @@ def users_create(
     from agent.domain import UserRole
     from agent.users import PasswordError, set_password
 
+    _check_user_email(email)
     settings = load_settings()
     ensure_schema(settings)
     if password_stdin:
