@@ -706,6 +706,9 @@ def _run(func: Callable[[], T]) -> T | None:
         )
     except _known_errors() as exc:
         errors.print(f"[red]error:[/] {exc}")
+    except OSError as exc:  # a path that is not there or not writable: the user's to fix, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        errors.print(f"[red]error:[/] {where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not a user error: one line, the traceback only when asked for
         logging.getLogger(__name__).debug("cli.unexpected_error", exc_info=True)
         errors.print(

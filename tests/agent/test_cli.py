@@ -17,7 +17,7 @@ from sqlalchemy import select
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.cli import _run, app
 from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Lead, Touch
 from agent.demo import DEMO_LEADS
@@ -120,6 +120,23 @@ class TestErrors:
         assert result.returncode == 2
         assert named in result.stderr and "Traceback" not in result.stderr
         assert "is serving" not in result.stdout
+
+    def test_a_path_that_is_not_there_is_the_users_error_not_a_bug(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Found using the product: `knowledge evaluate --json /no/such/dir/x.json` ended in "unexpected
+        FileNotFoundError ... This is a bug in Touchpoint"."""
+
+        def write_report() -> None:
+            raise FileNotFoundError(2, "No such file or directory", "/no/such/dir/x.json")
+
+        with pytest.raises(SystemExit) as exited:
+            _run(write_report)
+
+        err = " ".join(capsys.readouterr().err.split())
+        assert exited.value.code == 2
+        assert "error: /no/such/dir/x.json: No such file or directory" in err
+        assert "bug" not in err
 
     def test_importing_a_missing_file_says_so(
         self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
