@@ -43,7 +43,7 @@ install-test: $(TEST_STAMP) ## Also the local model the end-to-end drafting test
 
 run: install ## Migrate, load the demo, then serve the API on 127.0.0.1:$(PORT) (default 8000)
 	$(BIN)/touchpoint db upgrade
-	$(BIN)/touchpoint demo
+	$(BIN)/touchpoint demo --port $(PORT)
 	$(BIN)/touchpoint serve --port $(PORT)
 
 # One pytest worker per core (pytest-xdist). Each file runs whole on one worker (--dist loadfile: its

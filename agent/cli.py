@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,7 +32,7 @@ from agent.cli_common import (
     progress_bar,
     safe_url,
 )
-from agent.settings import ENV_PREFIX, SettingsError
+from agent.settings import DEVELOPMENT_SIGNING_SECRET, ENV_PREFIX, Settings, SettingsError
 
 if TYPE_CHECKING:
     pass
@@ -121,8 +122,9 @@ def leads_import(
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Validate and report, write nothing")] = False,
 ) -> None:
-    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons; with
-    --history, their past too (the loop acts on none of it; the worker decides next from all of it)."""
+    """Import existing leads from a CRM export: created, updated and rejected rows, with reasons.
+
+    With --history, their past too (the loop acts on none of it; the worker decides next from all of it)."""
     from rich.progress import Progress
 
     from agent.clock import utcnow
@@ -200,6 +202,13 @@ def leads_import(
         )
 
 
+def _check_user_email(email: str) -> None:
+    """A user is their email: what they sign in with (the sign-in form takes only an email) and where
+    they are told of handoffs. Anything else made a user nobody could ever sign in as."""
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()) is None:
+        raise CliError(f"{email!r} is not an email address: a user signs in with their email")
+
+
 @users_app.command("create-key")
 def users_create_key(
     email: Annotated[str, typer.Argument(help="The user's email; the user is created if new")],
@@ -213,6 +222,7 @@ def users_create_key(
     from agent.domain import UserRole
     from agent.users import ensure_user, issue_key
 
+    _check_user_email(email)
     settings = load_settings()
     ensure_schema(settings)
     engine = build_engine(settings.database_url)
@@ -244,6 +254,7 @@ def users_create(
     from agent.domain import UserRole
     from agent.users import PasswordError, set_password
 
+    _check_user_email(email)
     settings = load_settings()
     ensure_schema(settings)
     if password_stdin:
@@ -286,26 +297,83 @@ def config_check(
         Path | None, typer.Argument(help="The folder to check [default: TOUCHPOINT_CONFIG_DIR]")
     ] = None,
 ) -> None:
-    """Validate a configuration folder (sequences/, triggers.yaml, policy.yaml) without starting anything:
-    each error names the file and the line. Exits with status 1 when something is wrong."""
-    from agent.playbook import check_folder, load_playbook
+    """Validate the configuration folder and company profile without starting anything.
 
+    The folder: sequences/, triggers.yaml, policy.yaml, company.yaml; each error names the file and the
+    line. With no folder, checks the settings' one (and TOUCHPOINT_COMPANY_PROFILE), or the shipped
+    defaults when none is set, and warns of what a business will want to change. Exits with status 1
+    when something is wrong; warnings alone exit 0."""
+    from agent.playbook import check_folder, load_playbook
+    from agent.policy import PolicyConfig
+
+    base = PolicyConfig()
+    problems = []
     if folder is None:
-        folder = load_settings().config_dir
-        if folder is None:
-            raise CliError("no folder given and TOUCHPOINT_CONFIG_DIR is not set")
-    problems = check_folder(folder)
+        settings = load_settings()
+        for warning in settings_warnings(settings):
+            errors.print(f"[yellow]warning:[/] {warning}")
+        folder, base = settings.config_dir, PolicyConfig.from_settings(settings)
+        problems += _profile_problems(settings)
+    problems += check_folder(folder) if folder is not None else []
     if problems:
         for problem in problems:
             errors.print(f"[red]error:[/] {problem}")
         raise typer.Exit(1)
-    playbook = load_playbook(folder)
+    playbook = load_playbook(folder, base)
     policy = playbook.policy
     caps = ", ".join(f"{cap.name.removeprefix('cap.')} {cap.limit}" for cap in policy.caps)
     console.print(
-        f"{folder}: valid. {len(playbook.sequences)} sequences ({', '.join(sorted(playbook.sequences))}); "
-        f"caps {caps}; email {policy.email_hours}, texts {policy.sms_hours}, calls {policy.phone_hours}"
+        f"{folder or 'the shipped defaults'}: valid. {len(playbook.sequences)} sequences "
+        f"({', '.join(sorted(playbook.sequences))}); caps {caps}; email {policy.email_hours}, "
+        f"texts {policy.sms_hours}, calls {policy.phone_hours}"
     )
+
+
+def _profile_problems(settings: Settings) -> list[str]:
+    """The settings' company profile file, when it does not load (found using the product: a missing
+    TOUCHPOINT_COMPANY_PROFILE file was reported valid, and the server then refused to start)."""
+    from agent.company import ProfileError, load_profile
+
+    if settings.company_profile is None:
+        return []
+    try:
+        load_profile(settings.company_profile)
+    except ProfileError as exc:
+        return [f"{ENV_PREFIX}COMPANY_PROFILE: {exc}"]
+    return []
+
+
+EXAMPLE_COMPANY: str = Settings.model_fields["company_name"].default
+
+
+def _has_own_profile(settings: Settings) -> bool:
+    """Whether a company profile file is configured (the setting, or company.yaml in the folder)."""
+    return settings.company_profile is not None or (
+        settings.config_dir is not None and (settings.config_dir / "company.yaml").is_file()
+    )
+
+
+def settings_warnings(settings: Settings) -> list[str]:
+    """What is safe to run with but not what a business means to send with: the shipped playbook, the
+    example company's identity, the development signing secret. (Settings that are wrong are refused
+    when they load.)"""
+
+    warnings = []
+    if settings.config_dir is None:
+        warnings.append(
+            f"{ENV_PREFIX}CONFIG_DIR is not set: the shipped sequences, triggers and policy are in use"
+        )
+    if not _has_own_profile(settings) and settings.company_name == EXAMPLE_COMPANY:
+        warnings.append(
+            f"emails are signed as the example company {EXAMPLE_COMPANY} ({settings.sender_email}): set "
+            f"{ENV_PREFIX}COMPANY_PROFILE to your company profile (see evals/companies/*/company.yaml)"
+        )
+    if settings.signing_secret.get_secret_value() == DEVELOPMENT_SIGNING_SECRET:
+        warnings.append(
+            f"{ENV_PREFIX}SIGNING_SECRET is the development value: fine while {ENV_PREFIX}PUBLIC_BASE_URL "
+            "is on this machine, refused once it is not (`touchpoint secrets generate` prints a strong one)"
+        )
+    return warnings
 
 
 @replies_app.command("train")
@@ -388,14 +456,13 @@ def serve(
     settings = load_settings()
     _check_port(host, port)
     check_knowledge_dir(settings)
+    _check_company_and_playbook(settings)
     ensure_schema(settings)
     # The server processes build their app from the environment (api.main:build_app), so the
     # command-line choices travel there as the settings they override.
     if worker is not None:
         os.environ[f"{ENV_PREFIX}API_RUNS_WORKER"] = "true" if worker else "false"
-    if "public_base_url" not in settings.model_fields_set and port != settings.public_base_url.port:
-        # Links in emails (unsubscribe, tracking) must reach this server: the default URL follows --port.
-        os.environ[f"{ENV_PREFIX}PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    _links_follow_port(settings, port)
     processes = processes or settings.api_processes
     console.print(
         f"Touchpoint is serving on http://{host}:{port} ({processes} process(es))\n"
@@ -407,6 +474,26 @@ def serve(
     uvicorn.run(
         "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
     )
+
+
+def _links_follow_port(settings: Settings, port: int) -> bool:
+    """Links in emails (unsubscribe, tracking) must reach the server: unless TOUCHPOINT_PUBLIC_BASE_URL
+    is set, the default URL follows the port it serves on. Whether the settings changed."""
+    if "public_base_url" in settings.model_fields_set or port == settings.public_base_url.port:
+        return False
+    os.environ[f"{ENV_PREFIX}PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return True
+
+
+def _check_company_and_playbook(settings: Settings) -> None:
+    """A company profile or configuration folder that does not load stops the server before it says it
+    is serving (found using the product: the banner came first, then the error from inside uvicorn)."""
+    from agent.container import company_identity
+    from agent.playbook import load_playbook
+    from agent.policy import PolicyConfig
+
+    company_identity(settings)
+    load_playbook(settings.config_dir, PolicyConfig.from_settings(settings))
 
 
 def _check_port(host: str, port: int) -> None:
@@ -522,8 +609,10 @@ def decide(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
-    """What the agent would do for LEAD at --at (default now): the decision, its rule ids and the draft
-    it would write. Nothing is written: no touch, no decision, no message."""
+    """What the agent would do for LEAD at --at (default now): its decision, rules and draft.
+
+    The decision, its rule ids and the draft it would write. Nothing is written: no touch, no decision,
+    no message."""
     from agent.clock import utcnow
     from agent.container import build_services
     from agent.services.decide import what_next
@@ -564,11 +653,28 @@ def decide(
 @app.command()
 def demo(
     leads: Annotated[Path | None, typer.Option(help="Demo leads CSV (default: the bundled one)")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="The port you will serve on: the demo messages' links point there [default: 8000]"),
+    ] = None,
 ) -> None:
-    """Load the demo knowledge base and leads, run the loop over them, and print what it did."""
+    """Load the knowledge base and the demo leads, run the loop over them, and print what it did.
+
+    The knowledge base is TOUCHPOINT_KNOWLEDGE_DIR's (the demo's by default); --leads replaces the
+    bundled leads, which are the example company's prospects."""
+    from agent.container import company_identity
     from agent.demo import DEMO_ADMIN, run_demo
 
     settings = load_settings()
+    if port is not None and _links_follow_port(settings, port):
+        settings = load_settings()
+    if leads is None and _has_own_profile(settings):
+        errors.print(
+            f"[yellow]warning:[/] the bundled demo leads are prospects of the example company "
+            f"{EXAMPLE_COMPANY} (appointment booking software), not of {company_identity(settings).name}: "
+            "its answers to them will not fit. Pass --leads with a CSV of your own (the columns of "
+            "agent/demo_leads.csv)"
+        )
     from agent.db.migrate import upgrade
 
     upgrade(settings.database_url)
@@ -600,6 +706,9 @@ def _run(func: Callable[[], T]) -> T | None:
         )
     except _known_errors() as exc:
         errors.print(f"[red]error:[/] {exc}")
+    except OSError as exc:  # a path that is not there or not writable: the user's to fix, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        errors.print(f"[red]error:[/] {where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not a user error: one line, the traceback only when asked for
         logging.getLogger(__name__).debug("cli.unexpected_error", exc_info=True)
         errors.print(

@@ -19,7 +19,7 @@ from agent.db.repositories.users import UserRepository
 from agent.domain import LeadContext, LeadStatus, UserRole
 from agent.leads_import import LeadRow, read_rows
 from agent.services.inquiries import Inquiry, InquiryOutcome, submit_inquiry
-from agent.settings import Settings
+from agent.settings import Settings, is_loopback_url
 from agent.users import ensure_user, hash_password, issue_key
 
 DEMO_LEADS = Path(__file__).with_name("demo_leads.csv")
@@ -100,8 +100,8 @@ def run_demo(settings: Settings, *, leads_file: Path | None, progress: Progress)
             f"{len(rows)} inquiries handled (median {median_ms:.0f} ms each), "
             f"{replayed} of them already handled by an earlier run; "
             f"{sum(sent.values())} message(s) sent to {settings.resolved_outbox_dir}/ as .eml files.\n"
-            "Next: `touchpoint serve`, then open http://127.0.0.1:8000/ (the review queue) and "
-            "http://127.0.0.1:8000/docs (the API)"
+            f"Next: `touchpoint serve{_port_option(settings)}`, then open {_base(settings)}/ (the review "
+            f"queue) and {_base(settings)}/docs (the API)"
         )
     finally:
         services.close()
@@ -155,3 +155,14 @@ def _demo_admin_access(services: Services) -> tuple[str | None, str | None]:
         if UserRepository(session).has_keys(admin.id):
             return None, password
         return issue_key(session, admin, name="demo", now=services.clock()), password
+
+
+def _base(settings: Settings) -> str:
+    return str(settings.public_base_url).rstrip("/")
+
+
+def _port_option(settings: Settings) -> str:
+    """`touchpoint serve` serves on 8000 unless told: the demo's links point where it must serve."""
+    port = settings.public_base_url.port
+    local = is_loopback_url(str(settings.public_base_url))
+    return f" --port {port}" if local and port not in (None, 8000) else ""

@@ -7,6 +7,7 @@ these snapshots; the core returns decisions as these values; the edges carry the
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,10 +30,71 @@ MAX_NAME_WORDS = 4
 def person_name(name: str | None) -> str | None:
     """``name`` when it can stand in a greeting or an address line, else None (the message then greets
     without a name): the lead's own text is never turned into a link or a headline by our message."""
-    name = " ".join((name or "").split())
+    # Emoji and other pictographs are decoration of a profile, not part of the name ("🌞 Sunny" is
+    # greeted "Hi Sunny,"); joiners and variation selectors go with them.
+    name = "".join(c for c in (name or "") if not _decoration(c))
+    name = " ".join(name.split())
     if not name or len(name.split()) > MAX_NAME_WORDS or _NOT_A_NAME.search(name):
         return None
-    return name
+    return capitalised_name(name)
+
+
+def _decoration(char: str) -> bool:
+    """A symbol (emoji, ♥, ★), a skin-tone modifier, a joiner or a variation selector: not a letter of
+    any name (combining accents are letters' parts and stay)."""
+    return unicodedata.category(char) in {"So", "Sk", "Cf", "Cs", "Co"} or "\ufe00" <= char <= "\ufe0f"
+
+
+def full_name(first: str | None, last: str | None) -> str | None:
+    """First and last name as one line ("Maria de la Cruz" from "maria" and "de la cruz"): a surname
+    standing alone opens with a capital ("De la Cruz"), but not after a first name, unless its writer
+    typed it so."""
+    parts = [part for part in (person_name(first), person_name(last)) if part]
+    if len(parts) == 2 and last is not None and parts[1] != " ".join(last.split()):
+        opening, _, rest = parts[1].partition(" ")
+        if rest and opening.lower() in NAME_PARTICLES:
+            parts[1] = f"{opening.lower()} {rest}"
+    return " ".join(parts) or None
+
+
+# Words that stay lower case inside a name ("María de la Cruz", "Ludwig van Beethoven", "Mohammed bin
+# Salman"); the first word of a name is capitalised all the same ("De la Cruz" standing alone).
+NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "dei", "la", "las", "los", "y", "da", "das", "do", "dos", "di", "du", "van",
+     "von", "der", "den", "ter", "ten", "zu", "bin", "ibn"}
+)  # fmt: skip
+_ROMAN_SUFFIX = re.compile(r"(?i)(?:ii|iii|iv)")
+_NAME_PIECE = re.compile(r"([-'’])")
+
+
+def capitalised_name(name: str) -> str:
+    """A name typed all in one case ("maria de la cruz", "JOHN O'BRIEN") as names are written ("Maria de
+    la Cruz", "John O'Brien"): a greeting repeats the lead's name, and one in lower case reads as a
+    machine's. A name with both cases is kept as typed: its writer chose them ("DeAndre", "van Dijk")."""
+    letters = [char for char in name if char.isalpha()]
+    if any(char.isupper() for char in letters) and any(char.islower() for char in letters):
+        return name
+    words = name.split(" ")
+    return " ".join(
+        _capitalised_word(word, index, typed_upper=name.isupper()) for index, word in enumerate(words)
+    )
+
+
+def _capitalised_word(word: str, index: int, *, typed_upper: bool) -> str:
+    lower = word.lower()
+    if index > 0 and lower in NAME_PARTICLES:
+        return lower
+    if index > 0 and _ROMAN_SUFFIX.fullmatch(lower):
+        return lower.upper()  # "John Smith III"
+    if typed_upper and len(word) == 2 and not any(vowel in lower for vowel in "aeiouy"):
+        return word  # initials typed in capitals ("JD"), not a word to recase
+    # Each piece of "garcía-lópez", "o'brien", "d'angelo" is capitalised; "mc" takes a capital after it.
+    pieces = [piece[:1].upper() + piece[1:] for piece in _NAME_PIECE.split(lower)]
+    return "".join(_mc(piece) for piece in pieces)
+
+
+def _mc(piece: str) -> str:
+    return f"Mc{piece[2:3].upper()}{piece[3:]}" if piece.startswith("Mc") and len(piece) > 3 else piece
 
 
 class Channel(StrEnum):

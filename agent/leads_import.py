@@ -64,7 +64,11 @@ def parse_phone(value: str, region: str) -> str:
         raise ValueError(f"{value!r} is not a phone number ({exc._msg})") from None
     # Possible, not "valid": a number of the right length for its country is accepted even when its
     # range is not (yet) allocated, or reserved for fiction (+44 7700 900xxx), as carriers decide.
-    if not phonenumbers.is_possible_number(number):
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        # "555-0199": dialled within its area only; as "+15550199" no text or call would reach anyone.
+        raise ValueError(f"{value!r} has no area code")
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise ValueError(f"{value!r} is not a possible phone number (read as one of region {region})")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

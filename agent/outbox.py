@@ -44,7 +44,7 @@ from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.suppressions import SuppressionRepository
 from agent.db.repositories.touches import TouchRepository
-from agent.domain import Channel, EventType, LeadStatus, TouchState, person_name
+from agent.domain import Channel, EventType, LeadStatus, TouchState, full_name
 from agent.replies.language import detect
 from agent.services import suppression, tasks
 from agent.services import touches as touch_states
@@ -213,7 +213,7 @@ class Outbox:
             if t.state == TouchState.SENT and t.message_id and t.channel == channel and t.id != touch.id
         ]
         touch.message_id = touch.message_id or self._message_id(touch.id)
-        name = " ".join(part for part in map(person_name, (lead.first_name, lead.last_name)) if part) or None
+        name = full_name(lead.first_name, lead.last_name)
         track = self.tracking and channel is Channel.EMAIL
         links = self.links_in(touch) if channel is Channel.EMAIL else ()
         return OutgoingMessage(

@@ -536,7 +536,9 @@ class _Decision:
             return HandOff(
                 reason="high_value",
                 rules=("handoff.high_value",),
-                detail=f"The deal is worth {self.lead.deal_value} (threshold {self.config.high_value}).",
+                # As the review pages show amounts ("33,432"), not as stored ("33432.00").
+                detail=f"The deal is worth {self.lead.deal_value:,.0f} "
+                f"(threshold {self.config.high_value or 0:,.0f}).",
             )
         # Only what happened since a person last had the lead counts: a rep who handed a hot lead back
         # to automation does not get it back on the next open, only if it gets hot again.

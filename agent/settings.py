@@ -200,6 +200,11 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    inquiry_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://www.example.com) whose pages may post the inquiry "
+        "form from the visitor's browser (CORS on POST /v1/inquiries only)",
+    )
     max_inbound_email_bytes: int = Field(
         default=10 * 1024 * 1024,
         ge=1024,
@@ -329,6 +334,23 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("inquiry_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in _split_origins(value):
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+                raise ValueError(
+                    f"{origin!r} is not an origin: write the scheme and host of the website (and its "
+                    "port if it has one), e.g. https://www.example.com, separated by commas"
+                )
+        return value
+
+    @property
+    def inquiry_origin_list(self) -> tuple[str, ...]:
+        """The origins of ``inquiry_origins``, as browsers send them (no trailing slash)."""
+        return tuple(_split_origins(self.inquiry_origins))
+
     @field_validator("score_weights")
     @classmethod
     def _known_signals(cls, value: dict[str, float]) -> dict[str, float]:
@@ -435,6 +457,10 @@ class Settings(BaseSettings):
             return cls(**overrides)  # type: ignore[arg-type]
         except ValidationError as exc:
             raise SettingsError(describe_validation_error(exc)) from None
+
+
+def _split_origins(value: str) -> list[str]:
+    return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
 
 
 def is_loopback_url(url: str) -> bool:

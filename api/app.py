@@ -13,6 +13,7 @@ from starlette.types import Lifespan
 
 from agent.container import Services
 from api import web
+from api.cors import InquiryFormOrigins
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
@@ -80,6 +81,8 @@ def create_app(services: Services, *, lifespan: Lifespan[FastAPI] | None = None)
         max_bytes=services.settings.max_request_bytes,
         larger={"/webhooks/email/": services.settings.max_inbound_email_bytes},
     )
+    if services.settings.inquiry_origin_list:
+        app.add_middleware(InquiryFormOrigins, origins=services.settings.inquiry_origin_list)
     return app
 
 

@@ -360,8 +360,10 @@ def eval_replies(
         ),
     ] = None,
 ) -> None:
-    """Score a reply reader on labelled replies: accuracy per intent, confusion, handoff recall and precision,
-    false suppressions, injection successes, the Spanish subset.
+    """Score a reply reader on labelled replies.
+
+    Accuracy per intent, confusion, handoff recall and precision, false suppressions, injection
+    successes, the Spanish subset.
 
     Exits with status 1 when a target is missed (accuracy 0.90, Spanish 0.85, handoff recall 1.0, no false
     suppression, no injection success).
@@ -428,8 +430,10 @@ def eval_answers(
         ),
     ] = None,
 ) -> None:
-    """Score the personal response on labelled inquiries: the share of answerable questions it answers
-    with a labelled sentence, and the unanswerable ones it would send without a person.
+    """Score the personal response on labelled inquiries.
+
+    The share of answerable questions it answers with a labelled sentence, and the unanswerable ones it
+    would send without a person.
 
     Each inquiry goes through the product's path (its company's knowledge base on the shipped model,
     the loop's request, the composer and every guardrail). Exits with status 1 below the targets
@@ -489,8 +493,9 @@ def eval_decisions(
         ),
     ] = None,
 ) -> None:
-    """Decide each lead history with the policy at its ``now`` and score the next action per field:
-    action, purpose, channel, timing (the action's time inside the labelled window).
+    """Decide each lead history with the policy at its ``now`` and score the next action per field.
+
+    The fields: action, purpose, channel, timing (the action's time inside the labelled window).
 
     Exits with status 1 when a field is below its target (action 0.95, purpose 0.85, channel and timing
     0.95) or when any message would go on a channel without the lead's consent.

@@ -13,9 +13,19 @@ from datetime import datetime
 from enum import StrEnum
 
 from agent.domain import Channel
+from agent.replies.message import QUOTE
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# What mail clients put before a subject they answer or pass on: "Re:", "RE: Fwd:", "Re[2]:", and the
+# same in other languages ("AW:"/"WG:" German, "RV:" Spanish, "TR:" French, "SV:" Nordic, "Rif:" Italian,
+# "Enc:" Portuguese).
+_SUBJECT_PREFIXES = re.compile(
+    r"^(?:\s*(?:re|fwd?|aw|wg|rv|tr|sv|vs|antw|rif|enc)\s*(?:\[\d+\])?\s*:)+\s*", re.IGNORECASE
+)
 MAX_KEY = 150
+# Of a stranger's email, what is read for the inquiry: far more than an inquiry keeps (5,000 characters),
+# and a 10 MB body is not searched line by line for a quote marker.
+INQUIRY_TEXT_READ = 20_000
 
 
 class DeliveryKind(StrEnum):
@@ -36,6 +46,18 @@ class InboundEmail:
     received_at: datetime | None = None
     auto_submitted: bool = False  # an out-of-office or other automatic reply (RFC 3834)
     provider: str = "generic"
+
+    def inquiry_message(self) -> str:
+        """What a stranger's email asks, as a new inquiry's message: the subject without the "Re:" or
+        "Fwd:" of a client, then the sender's own words without the thread their client quoted under them
+        (someone who writes to us by answering an old email or a colleague's forward is asking what they
+        wrote, not what the thread said). An email that is all quote keeps its text: then it is the ask."""
+        subject = _SUBJECT_PREFIXES.sub("", self.subject or "").strip()
+        text = self.text.strip()[:INQUIRY_TEXT_READ]
+        quote = QUOTE.search(text)
+        if quote is not None and quote.start() > 0:
+            text = text[: quote.start()].rstrip()
+        return "\n\n".join(part for part in (subject, text) if part)
 
     def key(self) -> str:
         """The same email delivered twice (or by two routes) is one reply: keyed by its Message-ID."""

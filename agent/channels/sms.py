@@ -11,9 +11,16 @@ import re
 from enum import StrEnum
 
 from agent.domain import CompanyIdentity
+from agent.guardrails import optout as _optout
+from agent.guardrails.folding import fold
 from agent.guardrails.optout import opt_out_languages
 
 OPT_OUT_LINE = "Reply STOP to opt out."
+
+
+def _normalised(text: str) -> str:
+    """The whole message as a keyword: case, accents, spacing and punctuation around it ignored."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()).upper()
 
 
 class Keyword(StrEnum):
@@ -22,19 +29,34 @@ class Keyword(StrEnum):
     HELP = "help"
 
 
-KEYWORDS = {
-    **dict.fromkeys(
-        ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT"),
-        Keyword.STOP,
-    ),
-    **dict.fromkeys(("START", "UNSTOP"), Keyword.START),
-    **dict.fromkeys(("HELP", "INFO"), Keyword.HELP),
+# Opt-out words come from optout.yaml, the one list the guardrails read opt-out instructions with: a word
+# a text of ours may tell the lead to send ("Responda BAJA") is a word we act on when they send it.
+# (Read from optout.py's loader, which keeps the per-language lists without a public name for them.)
+_OPT_OUT_WORDS: dict[str, frozenset[str]] = {
+    language: frozenset(_normalised(word) for word in spec["keywords"])
+    for language, spec in _optout._DATA.items()
 }
-# The same requests in Spanish: a Spanish speaker who texts "ALTO" means STOP, and is answered in Spanish.
-SPANISH_KEYWORDS = {
-    **dict.fromkeys(("ALTO", "PARAR", "PARE", "CANCELAR", "BAJA", "DETENER"), Keyword.STOP),
-    **dict.fromkeys(("COMENZAR", "INICIAR", "REANUDAR"), Keyword.START),
-    **dict.fromkeys(("AYUDA",), Keyword.HELP),
+# START and HELP are the carriers' (CTIA), in English and Spanish; the opt-out list has no such words.
+_OTHER_WORDS: dict[str, dict[str, Keyword]] = {
+    "en": {
+        **dict.fromkeys(("START", "UNSTOP"), Keyword.START),
+        **dict.fromkeys(("HELP", "INFO"), Keyword.HELP),
+    },
+    "es": {
+        **dict.fromkeys(("COMENZAR", "INICIAR", "REANUDAR"), Keyword.START),
+        **dict.fromkeys(("AYUDA",), Keyword.HELP),
+    },
+}
+# Every keyword, per language: a Spanish speaker who texts "ALTO" means STOP, and is answered in Spanish.
+KEYWORDS_BY_LANGUAGE: dict[str, dict[str, Keyword]] = {
+    language: {
+        **dict.fromkeys(_OPT_OUT_WORDS.get(language, ()), Keyword.STOP),
+        **_OTHER_WORDS.get(language, {}),
+    }
+    for language in sorted(_OPT_OUT_WORDS.keys() | _OTHER_WORDS.keys())
+}
+KEYWORDS: dict[str, Keyword] = {
+    word: keyword for words in KEYWORDS_BY_LANGUAGE.values() for word, keyword in words.items()
 }
 
 # Our answers, per language the company may write in. Each keeps what carriers require: the company's
@@ -58,19 +80,17 @@ _REPLIES = {
 }
 
 
-def _normalised(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split()).upper()
-
-
 def classify_keyword(text: str) -> Keyword | None:
-    normalised = _normalised(text)
-    return KEYWORDS.get(normalised) or SPANISH_KEYWORDS.get(normalised)
+    return KEYWORDS.get(_normalised(text))
 
 
 def keyword_language(text: str) -> str | None:
-    """ "es" for a Spanish keyword ("ALTO", "Cancelar"); None for the carriers' English ones, which
-    say nothing of the sender's language (a Spanish speaker may well text STOP)."""
-    return "es" if _normalised(text) in SPANISH_KEYWORDS else None
+    """The language of a keyword only that language has ("ALTO", "Cancelar": "es"); None for the
+    carriers' English ones, which say nothing of the sender's language (a Spanish speaker may well text
+    STOP, which optout.yaml lists in every language)."""
+    word = _normalised(text)
+    languages = [language for language, words in KEYWORDS_BY_LANGUAGE.items() if word in words]
+    return languages[0] if len(languages) == 1 and languages[0] != "en" else None
 
 
 def with_opt_out(body: str) -> str:

@@ -101,8 +101,7 @@ def receive_email(services: Edges, mail: InboundEmail) -> InboundResult:
         # message) is nobody's inquiry, and answering it would start a loop of robots (RFC 3834).
         return InboundResult(Handled.IGNORED)
     first, last = _split_display_name(mail.from_name or name)
-    text = mail.text.strip()[:MAX_EMAIL_TEXT]
-    message = "\n\n".join(part for part in (mail.subject, text) if part) or "(empty email)"
+    message = mail.inquiry_message() or "(empty email)"
     return _inquiry(
         services,
         Inquiry(

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from agent.container import Services
+from agent.domain import full_name
 from agent.services.records import Lead
 from agent.users import SignedIn, csrf_token
 from api.schemas import LeadPublic
@@ -95,8 +96,10 @@ def marked(body: str, violations: list[dict[str, Any]]) -> Markup:
 
 
 def display_name(lead: Lead | LeadPublic) -> str:
-    """How a rep names a lead: their name (or address) and company."""
-    name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or lead.email or lead.phone or "a lead"
+    """How a rep names a lead: their name as our messages write it ("Héctor van der Berg", typed
+    "HÉCTOR VAN DER BERG"), else as typed, else their address; and their company."""
+    typed = " ".join(p for p in (lead.first_name, lead.last_name) if p)
+    name = full_name(lead.first_name, lead.last_name) or typed or lead.email or lead.phone or "a lead"
     return f"{name} ({lead.company})" if lead.company else name
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -16,13 +17,14 @@ from sqlalchemy import select
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.cli import _run, app
 from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Lead, Touch
 from agent.demo import DEMO_LEADS
 from agent.leads_import import read_rows
 from agent.users import check_password
 from tests.conftest import copy_sqlite
+from tests.loopback import free_port
 
 TOUCHPOINT = str(Path(sys.executable).with_name("touchpoint"))
 
@@ -66,6 +68,18 @@ class TestHelp:
         assert result.exit_code == 0, result.output
         assert "Usage" in result.output
 
+    @pytest.mark.parametrize("path", _all_command_paths()[1:], ids=" ".join)
+    def test_a_commands_summary_in_the_list_is_one_sentence_on_one_line(self, path: list[str]) -> None:
+        """Found using the product: `touchpoint --help` broke a summary mid-sentence ("the draft" /
+        "it would write"), as the list shows a docstring's first paragraph with its line breaks."""
+        command = get_command(app)
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+
+        summary = inspect.cleandoc(command.help or "").split("\n\n")[0]
+
+        assert "\n" not in summary
+
 
 class TestErrors:
     def test_an_invalid_setting_names_the_variable_without_a_traceback(
@@ -87,6 +101,42 @@ class TestErrors:
         assert result.returncode == 2
         assert "touchpoint db upgrade" in result.stderr
         assert "Traceback" not in result.stderr
+
+    @pytest.mark.parametrize(
+        ("variable", "named"),
+        [
+            ("TOUCHPOINT_COMPANY_PROFILE", "company profile"),
+            ("TOUCHPOINT_CONFIG_DIR", "configuration folder"),
+        ],
+    )
+    def test_serving_with_a_company_file_that_does_not_load_fails_before_saying_it_serves(
+        self, env: dict[str, str], tmp_path: Path, variable: str, named: str
+    ) -> None:
+        missing = str(tmp_path / "missing")
+        port = str(free_port())
+
+        result = _touchpoint("serve", "--port", port, env={**env, variable: missing}, cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert named in result.stderr and "Traceback" not in result.stderr
+        assert "is serving" not in result.stdout
+
+    def test_a_path_that_is_not_there_is_the_users_error_not_a_bug(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Found using the product: `knowledge evaluate --json /no/such/dir/x.json` ended in "unexpected
+        FileNotFoundError ... This is a bug in Touchpoint"."""
+
+        def write_report() -> None:
+            raise FileNotFoundError(2, "No such file or directory", "/no/such/dir/x.json")
+
+        with pytest.raises(SystemExit) as exited:
+            _run(write_report)
+
+        err = " ".join(capsys.readouterr().err.split())
+        assert exited.value.code == 2
+        assert "error: /no/such/dir/x.json: No such file or directory" in err
+        assert "bug" not in err
 
     def test_importing_a_missing_file_says_so(
         self, env: dict[str, str], tmp_path: Path, migrated_sqlite: Path
@@ -210,6 +260,38 @@ class TestDemo:
                 assert check_password(session, shown[1], shown[2]) is not None  # it signs in
         finally:
             engine.dispose()
+
+    def test_the_demo_run_for_another_company_warns_that_its_bundled_leads_are_the_example_companys(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """Found using the product: configured for Saguaro Solar, the demo answered 24 salon and clinic
+        owners asking about booking software with solar warranties, and said nothing."""
+        profile = Path(__file__).resolve().parents[2] / "evals/companies/saguaro-solar/company.yaml"
+
+        result = _touchpoint("demo", env={**env, "TOUCHPOINT_COMPANY_PROFILE": str(profile)}, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        warning = " ".join(result.stderr.split())
+        assert "warning: the bundled demo leads are prospects of the example company Northstar" in warning
+        assert "not of Saguaro Solar" in warning and "--leads" in warning
+
+    def test_the_demo_messages_links_point_at_the_port_it_will_be_served_on(
+        self, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """Found using the product: `make run PORT=8001` served on 8001, but the demo's messages, made
+        before, unsubscribed and tracked through port 8000."""
+        leads = tmp_path / "leads.csv"
+        leads.write_text(
+            "email,first_name,message\nsam@glowspa.example,Sam,Do you send reminders?\n", encoding="utf-8"
+        )
+
+        result = _touchpoint("demo", "--leads", str(leads), "--port", "8001", env=env, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        (sent,) = (tmp_path / "var" / "outbox").glob("*.eml")
+        parsed = message_from_bytes(sent.read_bytes(), policy=policy.default)
+        assert str(parsed["List-Unsubscribe"]).startswith("<http://127.0.0.1:8001/u/")
+        assert "touchpoint serve --port 8001" in " ".join(result.stdout.split())
 
     REFUSALS = (
         "email,phone,first_name,company,industry,source,need,timezone,consent_email,consent_sms,message\n"

@@ -58,3 +58,27 @@ class TestUsersCreate:
         assert done.returncode == 2
         assert "password not set: use at least 12 characters" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+class TestNotAnEmail:
+    @pytest.mark.parametrize("args", [["create", "nobody", "--password-stdin"], ["create-key", "nobody"]])
+    def test_a_user_that_is_not_an_email_is_refused_and_nothing_is_stored(
+        self, env: dict[str, str], tmp_path: Path, args: list[str]
+    ) -> None:
+        """Found using the product: `users create-key nobody` made a user nobody could sign in as."""
+        done = subprocess.run(
+            [TOUCHPOINT, "users", *args],
+            env=env,
+            cwd=tmp_path,
+            input="a long enough passphrase\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+        assert done.returncode == 2
+        assert "'nobody' is not an email address" in done.stderr
+        engine = create_engine(env["TOUCHPOINT_DATABASE_URL"])
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM users")).scalar() == 0
+        engine.dispose()

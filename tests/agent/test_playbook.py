@@ -3,6 +3,7 @@ and every mistake named by file and line (``touchpoint config check``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -261,6 +262,61 @@ class TestConfigCheck:
 
         assert run_cli("config", "check", str(tmp_path)) == 1
         assert "policy.yaml:1: caps.day" in capsys.readouterr().err.replace("\n", "")
+
+    def test_a_fresh_default_setup_checks_clean_and_only_warns_of_what_a_business_will_change(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Found using the product: `touchpoint config check` on a fresh checkout failed (no folder set),
+        though the shipped defaults it runs with are valid."""
+        fresh(monkeypatch, tmp_path)
+
+        assert run_cli("config", "check") == 0
+        out, err = capsys.readouterr()
+        err = " ".join(err.split())
+        assert "the shipped defaults: valid" in " ".join(out.split())
+        assert "warning: TOUCHPOINT_CONFIG_DIR is not set" in err
+        assert "signed as the example company Northstar Bookings" in err
+        assert "SIGNING_SECRET is the development value" in err
+        assert "error" not in err
+
+    def test_a_business_with_its_own_folder_and_profile_is_not_warned_of_them(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        fresh(monkeypatch, tmp_path)
+        source = Path(__file__).parents[2] / "evals/companies/saguaro-solar/company.yaml"
+        write(tmp_path / "config", "company.yaml", source.read_text(encoding="utf-8"))
+        monkeypatch.setenv("TOUCHPOINT_CONFIG_DIR", str(tmp_path / "config"))
+
+        assert run_cli("config", "check") == 0
+        err = " ".join(capsys.readouterr().err.split())
+        assert "CONFIG_DIR" not in err and "example company" not in err
+
+    def test_the_settings_folder_with_a_mistake_still_fails(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        fresh(monkeypatch, tmp_path)
+        write(tmp_path / "config", "policy.yaml", "caps: {day: 0}\n")
+        monkeypatch.setenv("TOUCHPOINT_CONFIG_DIR", str(tmp_path / "config"))
+
+        assert run_cli("config", "check") == 1
+        assert "policy.yaml:1: caps.day" in capsys.readouterr().err.replace("\n", "")
+
+    def test_a_company_profile_setting_that_does_not_load_is_an_error_not_a_valid_setup(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        fresh(monkeypatch, tmp_path)
+        monkeypatch.setenv("TOUCHPOINT_COMPANY_PROFILE", str(tmp_path / "missing.yaml"))
+
+        assert run_cli("config", "check") == 1
+        assert "error: TOUCHPOINT_COMPANY_PROFILE" in " ".join(capsys.readouterr().err.split())
+
+
+def fresh(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Settings as a fresh checkout has them: no TOUCHPOINT_ variable, no .env file."""
+    for name in [n for n in os.environ if n.startswith("TOUCHPOINT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TOUCHPOINT_VAR_DIR", str(folder / "var"))
+    monkeypatch.chdir(folder)
 
 
 class Recorder:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -544,6 +545,14 @@ class TestHotSignals:
 
         assert isinstance(first, DraftTouch) and first.purpose is TouchPurpose.ACKNOWLEDGMENT
         assert isinstance(then, HandOff) and then.reason == "high_value"
+
+    def test_a_high_value_handoff_says_the_amount_as_people_write_it(self) -> None:
+        rich = lead(deal_value=Decimal("33432.00"))
+
+        then = decide(snapshot(of=rich, touches=(acknowledged(),)), INQUIRY_AT + timedelta(minutes=1))
+
+        assert isinstance(then, HandOff)
+        assert then.detail == "The deal is worth 33,432 (threshold 25,000)."
 
     def test_a_high_value_deal_is_handed_off_once(self) -> None:
         handoffs = (HandoffRecord("high_value", day(0.01), "closed", closed_at=day(0.5)),)

@@ -64,6 +64,20 @@ class TestAcknowledgment:
         assert services.settings.postal_address in content
         assert unsubscribe in content
 
+    def test_a_name_typed_all_in_lower_case_is_greeted_capitalised(
+        self, client: TestClient, services: Services
+    ) -> None:
+        payload = inquiry_payload(first_name="maria", last_name="de la cruz", email="maria@example.com")
+
+        response = client.post("/v1/inquiries", json=payload)
+
+        assert response.status_code == 201, response.text
+        email = _parse(_outbox(services)[0])
+        assert email["To"].addresses[0].display_name == "Maria de la Cruz"
+        text = email.get_body(preferencelist=("plain",))
+        assert text is not None
+        assert "maria" not in text.get_content().replace("maria@example.com", "")
+
     def test_acknowledgment_records_what_produced_it(self, client: TestClient, services: Services) -> None:
         touch_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["touch_id"]
 
@@ -217,6 +231,16 @@ class TestBadInput:
         body = response.json()
         assert [e["field"] for e in body["errors"]] == ["phone"]
         assert "country code" in body["detail"] and "pattern" not in body["detail"]
+        self._assert_refused(response.status_code, services)
+
+    def test_a_phone_without_its_area_code_is_refused_rather_than_stored_as_a_number_nobody_has(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Found using the product: "555-0199" was stored as +15550199, which no text can reach."""
+        response = client.post("/v1/inquiries", json=inquiry_payload(phone="555-0199"))
+
+        assert response.status_code == 422
+        assert "no area code" in response.json()["detail"]
         self._assert_refused(response.status_code, services)
 
     def test_a_body_that_is_not_json_is_named_as_the_body_not_as_a_character_position(

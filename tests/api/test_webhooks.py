@@ -280,6 +280,26 @@ class TestEmailReplies:
         ack = inquiry.payload["touch_id"]
         assert (services.settings.resolved_outbox_dir / f"{ack}.eml").exists()  # sent right after the commit
 
+    def test_a_new_lead_who_writes_by_answering_an_old_email_is_asked_without_re_and_the_quoted_thread(
+        self, client: TestClient, services: Services, clock: FakeClock
+    ) -> None:
+        body = reply(
+            "<old-newsletter@elsewhere.example>",
+            **{
+                "from": "Sam Reed <sam@glowspa.example>",
+                "subject": "Re: Spring offers",
+                "text": "Do you integrate with Square?\n\n"
+                "On Mon, Mar 2, 2026 at 9:00 AM Spa Weekly <news@spaweekly.example> wrote:\n"
+                "> Ten tools for spring. Reply STOP to unsubscribe.\n",
+            },
+        )
+
+        response = signed(client, clock, "/webhooks/email/inbound", body)
+
+        assert response.json()["handled"] == "new_inquiry"
+        (inquiry,) = events(services, type="inquiry")
+        assert inquiry.payload["message"] == "Spring offers\n\nDo you integrate with Square?"
+
     def test_a_directory_name_written_last_comma_first_is_read_first_name_first(
         self, client: TestClient, services: Services, clock: FakeClock
     ) -> None:

@@ -14,6 +14,7 @@ from agent.channels.sms import (
     keyword_reply,
     with_opt_out,
 )
+from agent.guardrails.optout import KEYWORDS as OPT_OUT_KEYWORDS
 from tests.agent.channels.messages import IDENTITY
 
 
@@ -95,6 +96,15 @@ class TestSpanishStopConfirmation:
 
     def test_english_keywords_say_nothing_of_the_language(self) -> None:
         assert keyword_language("STOP") is None
+
+    @pytest.mark.parametrize("text", ["FIN", "salir", "Detener.", "Bája"])
+    def test_the_spanish_opt_out_words_of_optout_yaml_stop_by_text(self, text: str) -> None:
+        assert classify_keyword(text) is Keyword.STOP
+        assert keyword_language(text) == "es"
+
+    @pytest.mark.parametrize("word", sorted(OPT_OUT_KEYWORDS))
+    def test_every_word_a_text_may_tell_the_lead_to_send_stops_when_they_send_it(self, word: str) -> None:
+        assert classify_keyword(word) is Keyword.STOP
 
     def test_spanish_stop_confirmation_is_in_spanish_with_the_carrier_content(self) -> None:
         reply = keyword_reply(Keyword.STOP, BILINGUAL, "es")

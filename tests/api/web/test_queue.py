@@ -138,6 +138,26 @@ class TestActions:
 
 
 class TestPages:
+    def test_an_empty_queue_offers_no_bulk_approval(self, client: TestClient, services: Services) -> None:
+        """Found using the product: "0 drafts to review" above "Approve ticked low-risk drafts"."""
+        sign_in(client, make_rep(services))
+
+        page = client.get("/")
+
+        assert page.status_code == 200 and "0 drafts to review" in page.text
+        assert "Approve ticked low-risk drafts" not in page.text and "data-tick-all" not in page.text
+
+    def test_a_clean_low_risk_draft_can_be_ticked_for_bulk_approval(
+        self, client: TestClient, services: Services
+    ) -> None:
+        sign_in(client, make_rep(services))
+        _, touch_id = _draft(services)
+
+        page = client.get("/")
+
+        assert f'name="draft" value="{touch_id}:1"' in page.text
+        assert "Approve ticked low-risk drafts" in page.text
+
     def test_the_handoff_inbox_and_the_metrics_render(self, client: TestClient, services: Services) -> None:
         sign_in(client, make_rep(services))
         _draft(services)

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.db.models import Lead
 from api.web.charts import Bar, bars
-from api.web.templating import ago, in_utc, marked, templates, until
+from api.web.templating import ago, display_name, in_utc, marked, templates, until
 
 
 class TestMarked:
@@ -90,3 +91,15 @@ class TestTimesInUtc:
         html = templates.env.from_string("{{ at|utc }}").render(at=local)
 
         assert html == "24 Nov 18:00 UTC"
+
+
+class TestDisplayName:
+    def test_a_rep_sees_the_lead_named_as_our_messages_name_them(self) -> None:
+        lead = Lead(first_name="HÉCTOR", last_name="VAN DER BERG", company=None, email="h@example.com")
+
+        assert display_name(lead) == "Héctor van der Berg"
+
+    def test_a_name_no_message_would_use_is_still_shown_as_typed(self) -> None:
+        lead = Lead(first_name="www.cheap-seo.example", last_name=None, company="SEO", email="s@example.com")
+
+        assert display_name(lead) == "www.cheap-seo.example (SEO)"
