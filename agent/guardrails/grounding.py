@@ -230,8 +230,8 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
-        if unit is None and today is not None and value in (today.year, today.year + 1):
-            continue  # "your 2027 remodel": the year we are in, or the next, is no claim
+        if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
+            continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):
             continue
         if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):

@@ -229,3 +229,12 @@ class TestFiguresAReaderCanCheck:
         assert codes("We have been in business since 2011.", sources=(faq("Nothing."),), today=today) == [
             "grounded.number"
         ]
+
+    def test_last_year_is_no_claim_either_in_english_and_spanish(self) -> None:
+        today = date(2027, 1, 14)
+        source = (faq("Nothing numeric."),)
+        assert codes("Did your panels go in before 2026?", sources=source, today=today) == []
+        assert codes("¿Su cuñado instaló sus paneles antes de 2026?", sources=source, today=today) == []
+        assert codes("¿Instaló sus paneles antes de 2024?", sources=source, today=today) == [
+            "grounded.number"
+        ]
