@@ -187,3 +187,24 @@ class TestTitleCase:
     def test_a_sentence_with_capitalised_words_is_not_a_heading(self) -> None:
         body = "Hi Dana, Maple Grove Dentistry in Austin tried this. Which day hurts most?"
         assert names(body) == ["Maple Grove Dentistry", "Austin"]
+
+
+class TestAFamilyCalledByItsSurname:
+    """ "The Beckers" is the Becker family of a cited story: the plural (and its possessive) of a surname
+    the sources give, with the article before it."""
+
+    STORY = "Case study: the Becker family in Sun City West added a battery in 2019."
+
+    def test_the_plural_of_a_grounded_surname_is_grounded(self) -> None:
+        body = (
+            "Hi Dana,\n\nThe Beckers added one battery. The Beckers' panels kept running. Want their story?"
+        )
+        assert names(body, company_facts=(self.STORY,)) == []
+
+    def test_the_spanish_family_form_is_grounded(self) -> None:
+        body = "Hola Elena:\n\nLos Becker añadieron una batería. ¿Le mando su historia?"
+        assert names(body, company_facts=(self.STORY,), lead=SPANISH_LEAD) == []
+
+    def test_the_plural_of_an_unknown_surname_still_fires(self) -> None:
+        body = "Hi Dana,\n\nThe Hendersons added one battery. Want their story?"
+        assert names(body, company_facts=(self.STORY,)) == ["Hendersons"]
