@@ -326,6 +326,19 @@ class TestCheckSubject:
         assert check_subject(sms(), context()) == []
 
 
+class TestSayingTheLeadHasNotAnsweredIsAReason:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hi Dana,\n\nI haven't heard back from you, so this is my last note for now.",
+            "Hola Dana:\n\nNo he sabido de usted, así que este es mi último mensaje por ahora.",
+            "Hola Dana:\n\nNo he tenido respuesta, así que cierro su expediente por ahora.",
+        ],
+    )
+    def test_a_breakup_that_says_the_lead_has_not_answered_is_not_filler(self, body: str) -> None:
+        assert check_banned_phrases(email(body=body)) == []
+
+
 class TestBannedPhrasesInSpanishAndInTheSubject:
     @pytest.mark.parametrize(
         ("sentence", "filler"),
