@@ -17,8 +17,15 @@ from itertools import pairwise
 
 from agent.domain import LeadContext
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.figures import figures, scaled
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_spanish_word, word_set
+from agent.guardrails.figures import Figure, figures, scaled
+from agent.guardrails.lexicon import (
+    COMMON_WORDS,
+    RELATIVES,
+    fold_plain,
+    is_ordinary_word,
+    is_spanish_word,
+    word_set,
+)
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
 
@@ -56,6 +63,9 @@ NOT_A_NAME = word_set(
     "there team all everyone folks friends todos todas equipo familia vecinos amigos"
     " hi hello hey dear hola buenas buenos estimado estimada querido querida thanks gracias"
 )
+# A relative given to the reader: "your mother", "su mamá", "tus hijos".
+YOUR_RELATIVE = re.compile(r"\b(?:your|su|sus|tu|tus)\s+([\w-]+)", re.IGNORECASE)
+DISTINCT = 10  # a bare number from 10 up ("since 2020", "12 people") tells whose situation it is
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
 
@@ -173,14 +183,45 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             continue
         pairs = _pairs(sentence.text) - own_pairs - known
         numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
+        relatives = _relatives_given(sentence.text) - _relatives(_about(lead))
+        sourced = _figures_of(tuple(corpus_for(context).parts))
         for other in context.other_leads:
             shared = pairs & _pairs(_about(other))
             same_numbers = numbers & {scaled(f) for f in figures(_about(other))}
-            # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center").
-            if len(shared) >= 2 or (shared and same_numbers):
+            # A figure only their words give: "como usted ya tiene paneles desde 2020".
+            theirs_only = {f for f in same_numbers - sourced if f[1] is not None or f[0] >= DISTINCT}
+            # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center"), a
+            # figure no source gives, or a relative of theirs ("for your mother" of "mi mamá").
+            if (
+                len(shared) >= 2
+                or (shared and same_numbers)
+                or theirs_only
+                or relatives & _relatives(_about(other))
+            ):
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found
+
+
+@lru_cache(maxsize=4096)
+def _relatives(text: str) -> frozenset[str]:
+    """The relatives a text speaks of, in any language: "mi mamá" and "my mother" are one."""
+    return frozenset(
+        RELATIVES[key]
+        for word in re.findall(r"[\w-]+", text)
+        for key in (fold_plain(word), fold_plain(word).rstrip("s"))
+        if key in RELATIVES
+    )
+
+
+def _relatives_given(text: str) -> frozenset[str]:
+    """The relatives a sentence gives the reader ("your mother", "sus hijos")."""
+    return frozenset().union(*(_relatives(m.group(1)) for m in YOUR_RELATIVE.finditer(text)))
+
+
+@lru_cache(maxsize=64)
+def _figures_of(parts: tuple[str, ...]) -> frozenset[Figure]:
+    return frozenset(scaled(f) for part in parts for f in figures(part))
 
 
 @lru_cache(maxsize=64)
