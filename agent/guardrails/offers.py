@@ -47,6 +47,12 @@ NOT_APPLYING = re.compile(
     re.IGNORECASE,
 )
 MIN_CORE_WORDS = 2
+# What an offer gives on a regular product: "Free Design Consultation" is the regular Design Consultation,
+# free. A sentence that calls that product free ("our Design Consultation is free") applies the offer.
+FREE = re.compile(
+    r"\b(?:free|gratis|gratuit[oa]s?|complimentary|at no (?:cost|charge)|no cost|sin (?:costo|cargo))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ class OfferMarks:
     offer: OfferWindow
     phrases: re.Pattern[str]
     terms: frozenset[str]
+    free_product: re.Pattern[str] | None = None  # the regular product the offer makes free
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,11 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     violations: list[Violation] = []
     for offer in dead:
         marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
-        if marks.phrases.search(whole) is None and not whole_terms & marks.terms:
+        if (
+            marks.phrases.search(whole) is None
+            and not whole_terms & marks.terms
+            and (marks.free_product is None or marks.free_product.search(whole) is None)
+        ):
             continue  # most drafts never come near a dead offer: one search of the whole text says so
         if passages is None:
             passages = [p for p in _passages(draft) if not p.reporting]
@@ -127,6 +138,10 @@ def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
     named = marks.phrases.search(passage.plain)
     if named is not None:
         return named.group()
+    if marks.free_product is not None and FREE.search(passage.plain):
+        product = marks.free_product.search(passage.plain)
+        if product is not None:
+            return f"{product.group()} ... free"
     shared = passage.terms & marks.terms
     return min(shared) if shared else None
 
@@ -150,7 +165,21 @@ def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
         phrases.append(core)
     if url:
         phrases.append(url)
-    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular))
+    product = " ".join(FREE.sub(" ", core).split()) if core and FREE.search(core) else ""
+    free_product = (
+        _phrase_pattern((product,))
+        if product
+        and product != core
+        and _contains(regular, product)
+        and not FREE.search(_around(regular, product))
+        else None
+    )
+    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular), free_product)
+
+
+def _around(text: str, phrase: str) -> str:
+    """The regular material's sentences that name the product: does it already call it free?"""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if _contains(s, phrase))
 
 
 @lru_cache(maxsize=256)

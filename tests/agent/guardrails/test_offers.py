@@ -116,3 +116,47 @@ class TestNotApplying:
         draft = email(body=body("The Fall Studio Event takes $300 off."))
 
         assert check_expired_offer(draft, context(sources=(FALL,), offers=(FALL_WINDOW,))) == []
+
+
+FREE_CONSULT = Source(
+    id="offers/free-design-consultation",
+    type=DocType.OFFER,
+    title="Free Design Consultation through January 31, 2027",
+    url=None,
+    text="A Design Consultation held by January 31, 2027 is free; it is normally $250.",
+    score=0.7,
+)
+FREE_WINDOW = OfferWindow(FREE_CONSULT.id, FREE_CONSULT.title, None, expires=date(2027, 1, 31))
+CONSULT_PRICE = Source(
+    id="faqs/consultation",
+    type=DocType.FAQ,
+    title="Design Consultation",
+    url=None,
+    text="Design Consultation (90 minutes, in your home, $250). Una Design Consultation cuesta $250.",
+    score=0.6,
+)
+
+
+class TestAnOfferThatMakesAProductFree:
+    """ "Free Design Consultation" is the regular Design Consultation, free: calling the product free
+    after the offer ended applies the offer, in any word order and in Spanish."""
+
+    def fired_on(self, middle: str, today: date) -> list[str]:
+        found = ctx(today, sources=(FREE_CONSULT, CONSULT_PRICE), offers=(FREE_WINDOW,))
+        return codes(check_expired_offer(email(body=body(middle)), found))
+
+    def test_calling_the_product_free_after_the_offer_ended_fires(self) -> None:
+        assert self.fired_on("Our Design Consultation is free, normally $250.", date(2027, 2, 15)) == [
+            "expired_offer"
+        ]
+
+    def test_calling_the_product_free_in_spanish_fires(self) -> None:
+        assert self.fired_on("La Design Consultation es gratis para usted.", date(2027, 2, 15)) == [
+            "expired_offer"
+        ]
+
+    def test_the_product_at_its_regular_price_is_fine(self) -> None:
+        assert self.fired_on("Our Design Consultation is $250 and takes 90 minutes.", date(2027, 2, 15)) == []
+
+    def test_calling_it_free_while_the_offer_runs_is_fine(self) -> None:
+        assert self.fired_on("Our Design Consultation is free until January 31.", date(2027, 1, 10)) == []
