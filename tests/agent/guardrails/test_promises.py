@@ -284,3 +284,35 @@ class TestAdviceTheSourcesHandToAProfessional:
     )
     def test_sending_the_lead_to_a_professional_is_not_advice(self, sentence: str) -> None:
         assert check_unsourced_advice(email(body=body(sentence)), context(sources=(TAX_FAQ,))) == []
+
+
+class TestARequestPhrasedAsTheWayForward:
+    """ "The quickest way is to send me your password" asks as plainly as "please send"."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The quickest way is to send me your account username and password, and I'll pull the data.",
+            "Lo más fácil es que me envíe su usuario y contraseña de la cuenta de luz.",
+            "Envíeme la contraseña de su cuenta y yo reviso el consumo.",
+        ],
+    )
+    def test_asking_for_a_secret_without_a_question_or_please_fires(self, sentence: str) -> None:
+        assert codes(check_secret_request(email(body=body(sentence)), context())) == ["ask.secret"]
+
+    def test_asking_for_a_bill_that_way_is_no_secret(self) -> None:
+        sentence = "The quickest way is to send me a photo of your last bill."
+        assert check_secret_request(email(body=body(sentence)), context()) == []
+
+
+class TestSpanishCompensationInTheFirstPersonPlural:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Y si nos tardamos más de lo que dice su contrato, le compensamos por cada semana de retraso.",
+            "Si algo sale mal, le compensaremos la molestia.",
+        ],
+    )
+    def test_a_promised_compensation_fires(self, sentence: str) -> None:
+        violations = check_compensation(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
+        assert codes(violations) == ["refund_or_compensation"]
