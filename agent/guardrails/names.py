@@ -289,7 +289,7 @@ def _ungrounded(
     def phrase(tokens: list[Token]) -> str:
         return text[tokens[0][0] : tokens[-1][1]]
 
-    introduced = INTRODUCED.match(text, run[-1][1]) is not None and is_proper_noun(run[-1][2])
+    introduced = _introduced(text, run)
     while run and not (introduced and len(run) == 1) and _lead_word(run[0][2], initial, len(run)):
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
     if not run or corpus.contains_name(phrase(run)) or _family(text, run, corpus):
@@ -334,6 +334,21 @@ def _family(text: str, run: list[Token], corpus: Corpus) -> bool:
     if not name.endswith("s") or not FAMILY_ARTICLE.search(text[: run[0][0]]):
         return False
     return any(corpus.contains_name(name[: -len(end)]) for end in ("s", "es") if name.endswith(end))
+
+
+def _introduced(text: str, run: list[Token]) -> bool:
+    """ "Mike, a solar expert on our team", "Luz, una de nuestras técnicas": a person, introduced.
+
+    A given name may also be a word ("Luz", "Will"): the appositive then says it is a person when it
+    names a role ("técnicas", "project manager").
+    """
+    match = INTRODUCED.match(text, run[-1][1])
+    if match is None:
+        return False
+    if is_proper_noun(run[-1][2]):
+        return True
+    appositive = re.findall(r"[^\W\d_]+", text[match.end() : match.end() + 60])
+    return any(_singular(fold_plain(word)) in ROLES for word in appositive[:6])
 
 
 def _lead_word(token: str, initial: bool, length: int) -> bool:

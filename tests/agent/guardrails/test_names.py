@@ -208,3 +208,19 @@ class TestAFamilyCalledByItsSurname:
     def test_the_plural_of_an_unknown_surname_still_fires(self) -> None:
         body = "Hi Dana,\n\nThe Hendersons added one battery. Want their story?"
         assert names(body, company_facts=(self.STORY,)) == ["Hendersons"]
+
+
+class TestAGivenNameThatIsAlsoAWord:
+    """ "Luz" is light and a given name; introduced with a role it is a staff member to ground."""
+
+    def test_an_introduced_staff_member_named_with_a_spanish_word_fires(self) -> None:
+        body = "Hola Elena:\n\nLuz, una de nuestras técnicas de servicio, atiende su zona. ¿Le parece bien?"
+        assert names(body, lead=SPANISH_LEAD) == ["Luz"]
+
+    def test_an_introduced_staff_member_named_with_an_english_word_fires(self) -> None:
+        body = "Hi Dana,\n\nHope, one of our project managers, will walk you through it. Which day suits you?"
+        assert names(body) == ["Hope"]
+
+    def test_the_same_word_opening_an_ordinary_sentence_is_grammar(self) -> None:
+        body = "Hola Elena:\n\nLuz y agua quedan conectadas el mismo día. ¿Le parece bien?"
+        assert names(body, lead=SPANISH_LEAD) == []
