@@ -487,3 +487,27 @@ class TestHardAsksInSpanish:
         previous = (ack, *value_touches(2))
 
         assert check_value_per_ask(email(body=TestCheckValuePerAsk.CALL), context(previous=previous)) == []
+
+
+class TestHardAsksInTheSubjunctiveAndTheImperative:
+    """ "¿...o prefiere que agendemos una visita?" books time; "respóndame con el número de su tarjeta"
+    asks for money without a question mark."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "¿O prefiere que agendemos una Home Energy Review en su casa?",
+            "¿Quiere que reservemos el martes para la visita?",
+            "Si ya quiere avanzar, respóndame con el número de su tarjeta y le proceso el depósito.",
+            "If you're ready, reply with your card number and I'll process the deposit today.",
+        ],
+    )
+    def test_they_are_hard_asks(self, sentence: str) -> None:
+        assert is_hard_ask(sentence)
+
+    @pytest.mark.parametrize(
+        "sentence",
+        ["Respóndame con una foto de su recibo de luz.", "Send me a photo of your last bill if it's handy."],
+    )
+    def test_a_request_for_a_detail_is_soft(self, sentence: str) -> None:
+        assert not is_hard_ask(sentence)
