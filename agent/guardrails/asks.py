@@ -46,7 +46,8 @@ HARD_ASK = re.compile(
     # Spanish: a call, a visit, an appointment, booking, buying or paying.
     r"|\b(?:una|la|su|otra) (?:llamada|videollamada|cita|visita|reunión|consulta|evaluación)\b"
     r"|\b(?:agendar|agendarle|agendarles|reservar|reservarle|reservarles|apartar|apartarle|programar|"
-    r"programarle|agendemos|reservemos|apartemos|programemos)\b|\b(?:le|les|lo|la) (?:puedo |podemos )?(?:llamo|llame|llamaría|llamamos|llamar)\b"
+    r"programarle|agendemos|reservemos|apartemos|programemos)\b"
+    r"|\b(?:le|les|lo|la) (?:puedo |podemos )?(?:llamo|llame|llamaría|llamamos|llamar)\b"
     r"|\b(?:puedo|podemos|podría|podríamos) (?:llamarl[eoa]s?|visitarl[eoa]s?)\b"
     r"|\bpaso a (?:medir|ver|visitar)|\bvenir a (?:la|nuestr[oa]|ver)"
     r"|\b(?:comprar|contratar|firmar|pagar) (?:el|la|su|los|las)\b|\b(?:número|datos) de (?:su )?tarjeta\b"
