@@ -147,6 +147,37 @@ class TestOneValueAnyForm:
         assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
 
 
+class TestSpanishAndCompoundNumberForms:
+    """Spanish thousands with decimals, spelled teens, twenties and hundreds, hyphenated English
+    compounds, and a currency code: each is the value the source gives."""
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("La revisión cuesta $1.200,50.", "The review costs $1,200.50."),
+            ("La revisión cuesta 1.200,50 dólares.", "La revisión cuesta $1,200.50."),
+            ("La obra tarda catorce días.", "La obra tarda 2 semanas."),
+            ("La garantía es de veinticinco años.", "La garantía es de 25 años."),
+            ("Cuesta mil doscientos dólares.", "Cuesta $1,200."),
+            ("It comes with a 25-year warranty.", "It comes with twenty-five years of warranty."),
+            ("It takes fourteen days.", "It takes 2 weeks."),
+            ("It costs $2,500.", "It costs 2,500 USD."),
+        ],
+    )
+    def test_the_same_value_is_grounded(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == []
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("La revisión cuesta $1.200,50.", "The review costs $1,250.50."),
+            ("It comes with a 20-year warranty.", "It comes with twenty-five years of warranty."),
+        ],
+    )
+    def test_another_value_still_fires(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
+
+
 class TestNumbersThatCountTheMessage:
     @pytest.mark.parametrize(
         "draft",
