@@ -72,7 +72,10 @@ DEADLINE = re.compile(
 )
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)"
+    r"|\b\d{1,2}(?::\d{2})?\s+de la (?:mañana|tarde|noche)\b"  # "las 7 de la tarde" is 19:00
+    r"|\b\d{1,2}:\d{2}(?!\w)",
+    re.IGNORECASE,
 )
 DOMAIN = re.compile(
     r"(?<![@\w.])(?:[a-z0-9-]+\.)+(?:com|io|co|org|net|app|dev|ai|us|uk|example)(?:/[^\s<>\"')]*)?(?![\w@])",
@@ -407,6 +410,7 @@ def _date_key(text: str) -> tuple[int, int] | None:
 def _time_key(text: str) -> str:
     """ "2pm", "2:00 p.m." and "14:00" are one time."""
     lowered = text.lower().replace(".", "").replace(" ", "")
+    lowered = re.sub(r"delamañana$", "am", re.sub(r"dela(?:tarde|noche)$", "pm", lowered))
     match = re.match(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", lowered)
     if match is None:
         return lowered

@@ -82,6 +82,14 @@ class TestTimes:
             codes("Hi Elena, can I call you at 6:00 p.m.?", allowed_phrases=("Tuesday at 6:00 p.m.",)) == []
         )
 
+    def test_a_spanish_time_of_day_is_the_clock_time_the_sources_give(self) -> None:
+        hours = (faq("We are open until 19:00 on weekdays and from 9:00 on Saturdays."),)
+        assert codes("Hola Elena, abrimos hasta las 7 de la tarde entre semana.", sources=hours) == []
+        assert codes("Hola Elena, el sábado abrimos a las 9 de la mañana.", sources=hours) == []
+        assert codes("Hola Elena, abrimos hasta las 8 de la noche entre semana.", sources=hours) == [
+            "grounded.time"
+        ]
+
     def test_the_lead_own_hour_written_with_minutes_is_grounded(self) -> None:
         assert codes("Hola Elena, como cierran a las 3:00, trabajaríamos después.") == []
 
