@@ -198,6 +198,20 @@ class TestCheckCallToAction:
     def test_the_sms_opt_out_line_is_not_an_ask(self) -> None:
         assert check_call_to_action(sms(), context()) == []
 
+    @pytest.mark.parametrize(
+        "opt_out",
+        [
+            "Responda BAJA para no recibir más mensajes.",
+            "Responda ALTO para no recibir más mensajes.",
+            "Envíe BAJA para darse de baja.",
+            "Text END to opt out.",
+        ],
+    )
+    def test_an_opt_out_line_with_any_carrier_keyword_is_not_an_ask(self, opt_out: str) -> None:
+        body = f"Hola Dana, el plan cuesta $79 al mes. ¿Qué día le queda mejor? {opt_out}"
+
+        assert check_call_to_action(sms(body=body), context()) == []
+
     def test_two_time_options_in_two_questions_are_one_ask(self) -> None:
         body = f"Hi Dana,\n\n{VALUE}\n\nWould Tuesday at 10:00 work? Or is Wednesday at 14:00 better?\n\nBest"
 
