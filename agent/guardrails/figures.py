@@ -88,18 +88,21 @@ RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}
 HALF = re.compile(r"\b(?:half|a la mitad|la mitad)\b", re.IGNORECASE)
+QUARTER = re.compile(r"\b(?:a|one) quarter of\b|\b(?:la )?cuarta parte\b|\bun cuarto de\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def figures(text: str) -> frozenset[Figure]:
     """Every figure a text states, with its unit: what a draft's figures are checked against.
 
-    A source's "half" also grounds a draft's "50%" (the reverse needs no help: "half" is not read as a
-    claim in a draft).
+    A source's "half" also grounds a draft's "50%", and "a quarter of" a draft's "25%" (the reverse
+    needs no help: "half" is not read as a claim in a draft).
     """
     found = {figure for _, figure in located_figures(text)}
     if HALF.search(text):
         found.add((Decimal(50), "%"))
+    if QUARTER.search(text):
+        found.add((Decimal(25), "%"))
     return frozenset(found)
 
 

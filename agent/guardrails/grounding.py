@@ -252,7 +252,8 @@ def _known(
 ) -> bool:
     """The corpus gives the figure: the same value in the same unit, or a bare value anywhere.
 
-    Days and months meet at 30 days a month and 365 a year: "90 days" is "3 months".
+    Days and months meet at 30 days a month and 365 a year: "90 days" is "3 months"; days and hours at
+    24 hours a day: "48 hours" is "2 days".
     """
     if unit is None:
         return value in known_values
@@ -260,9 +261,15 @@ def _known(
     if figure in known_scaled:
         return True
     if figure[1] == "day":
-        return (figure[0] / 30, "month") in known_scaled or (figure[0] / 365 * 12, "month") in known_scaled
+        return (
+            (figure[0] / 30, "month") in known_scaled
+            or (figure[0] / 365 * 12, "month") in known_scaled
+            or ((figure[0] * 24 * 60).normalize(), "minute") in known_scaled  # "2 days" is "48 hours"
+        )
     if figure[1] == "month":
         return (figure[0] * 30, "day") in known_scaled or (figure[0] / 12 * 365, "day") in known_scaled
+    if figure[1] == "minute" and figure[0] % (24 * 60) == 0:
+        return ((figure[0] / (24 * 60)).normalize(), "day") in known_scaled
     return False
 
 

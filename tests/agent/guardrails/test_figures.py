@@ -170,6 +170,13 @@ class TestSpanishAndCompoundNumberForms:
             ("It comes with a 25-year warranty.", "It comes with twenty-five years of warranty."),
             ("It takes fourteen days.", "It takes 2 weeks."),
             ("It costs $2,500.", "It costs 2,500 USD."),
+            ("Installation takes 48 hours.", "Installation takes 2 days."),
+            ("La instalación toma 2 días.", "La instalación toma 48 horas."),
+            ("A quarter of homes need a new panel.", "25% of homes need a new panel."),
+            (
+                "La cuarta parte de las casas necesita un panel nuevo.",
+                "El 25% de las casas necesita un panel.",
+            ),
         ],
     )
     def test_the_same_value_is_grounded(self, source: str, draft: str) -> None:
@@ -180,6 +187,7 @@ class TestSpanishAndCompoundNumberForms:
         [
             ("La revisión cuesta $1.200,50.", "The review costs $1,250.50."),
             ("It comes with a 20-year warranty.", "It comes with twenty-five years of warranty."),
+            ("Installation takes 36 hours.", "Installation takes 2 days."),
         ],
     )
     def test_another_value_still_fires(self, source: str, draft: str) -> None:
