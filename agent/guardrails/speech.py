@@ -108,7 +108,14 @@ IMPERATIVE_ASK = re.compile(
     rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?"
     rf"(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
     r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text)|"
-    r"(?:just )?say the word|just say (?:so|yes))\b",
+    r"(?:just )?say the word|just say (?:so|yes))\b"
+    # A request put as the way forward: "The quickest way is to send me a photo of your bill", "All I
+    # need is your last bill", "Lo más fácil es que me mande una foto".
+    r"|\b(?:quickest|easiest|simplest|fastest|best) way (?:is|would be) (?:to|for you to) "
+    rf"(?:just )?(?:{_EN_ASK_VERBS})\b"
+    r"|\ball (?:i|we)(?:'d| would)? need (?:is|are|from you is)\b"
+    r"|\blo m[áa]s (?:f[áa]cil|r[áa]pido|sencillo|pr[áa]ctico) (?:es|ser[íi]a) que (?:me|nos)\b"
+    r"|\bsolo (?:necesito|necesitamos|me falta|nos falta)\b",
     re.IGNORECASE,
 )
 # Spanish requests: usted/tú imperatives, mostly with a pronoun attached ("respóndame", "mándeme",

@@ -525,3 +525,21 @@ class TestHardAsksInTheSubjunctiveAndTheImperative:
     )
     def test_a_request_for_a_detail_is_soft(self, sentence: str) -> None:
         assert not is_hard_ask(sentence)
+
+
+class TestARequestPutAsTheWayForward:
+    """ "The quickest way is to send me a photo of your bill" is a concrete next step, in either language."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "The quickest way is to send me a photo of your last bill.",
+            "All I need is a photo of your last bill.",
+            "Lo más fácil es que me mande una foto de su último recibo.",
+            "Solo necesito una foto de su último recibo.",
+        ],
+    )
+    def test_it_is_a_call_to_action(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []
