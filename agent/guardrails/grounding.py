@@ -70,6 +70,12 @@ DEADLINE = re.compile(
     r"aumentan?|vence|termina|antes del?|a más tardar|fecha límite|último día)\b[^.!?\n]{0,25}$",
     re.IGNORECASE,
 )
+# A span of the lead's own history asked for or read: "your last 12 months of bills", "sus últimos 12
+# recibos". What the figure counts is theirs, not a claim of ours.
+LOOKBACK = re.compile(
+    r"\b(?:your|the|sus|los|las)\s+(?:last|past|previous|most recent|últimos|últimas|ultimos|ultimas)\s+$",
+    re.IGNORECASE,
+)
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)"
@@ -233,6 +239,8 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
+        if LOOKBACK.search(masked, 0, match.start()):
+            continue  # "send me the last 12 months of bills": a span of their history, not a claim
         if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
             continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):

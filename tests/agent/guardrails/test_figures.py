@@ -194,6 +194,26 @@ class TestSpanishAndCompoundNumberForms:
         assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
 
 
+class TestASpanOfTheLeadsHistory:
+    """ "The last 12 months of bills" counts the lead's own history: no claim to ground."""
+
+    @pytest.mark.parametrize(
+        "draft",
+        [
+            "Could you send me your last 12 months of bills?",
+            "I'll pull the last 12 months of usage myself.",
+            "¿Me puede mandar sus últimos 12 recibos de luz?",
+        ],
+    )
+    def test_it_is_no_claim(self, draft: str) -> None:
+        assert codes(draft, sources=(faq("Nothing numeric here."),)) == []
+
+    def test_a_figure_about_us_still_fires(self) -> None:
+        assert codes("We have installed 12 systems this month.", sources=(faq("Nothing numeric."),)) == [
+            "grounded.number"
+        ]
+
+
 class TestNumbersThatCountTheMessage:
     @pytest.mark.parametrize(
         "draft",
