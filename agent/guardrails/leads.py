@@ -19,6 +19,7 @@ from agent.domain import LeadContext
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.figures import Figure, figures, scaled
 from agent.guardrails.lexicon import (
+    BODY_PARTS,
     COMMON_WORDS,
     RELATIVES,
     fold_plain,
@@ -65,6 +66,10 @@ NOT_A_NAME = word_set(
 )
 # A relative given to the reader: "your mother", "su mamá", "tus hijos".
 YOUR_RELATIVE = re.compile(r"\b(?:your|su|sus|tu|tus)\s+([\w-]+)", re.IGNORECASE)
+# A part of the body given to the reader: "your knee", "su rodilla", or asked about with the article
+# Spanish uses for one's own body ("¿Sigue sintiendo la rodilla?").
+YOUR_BODY = re.compile(r"\b(?:your|su|sus|tu|tus|esa|ese|la|el|los|las)\s+(?:left |right )?([\w-]+)", re.I)
+YOUR_OWN = re.compile(r"\b(?:your|su|sus|tu|tus)\s+(?:left |right )?([\w-]+)", re.IGNORECASE)
 DISTINCT = 10  # a bare number from 10 up ("since 2020", "12 people") tells whose situation it is
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
@@ -168,7 +173,9 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
     same_language = is_spanish(text) == is_spanish(lead.inquiry_text or lead.need or "")
     found: list[Violation] = []
     for sentence in sentences(text):
-        if sentence.part is not Part.BODY or not SECOND_PERSON.search(sentence.text):
+        if sentence.part is not Part.BODY or not (
+            SECOND_PERSON.search(sentence.text) or "?" in sentence.text
+        ):
             continue
         stems = _stems(sentence.text)
         said = THEY_SAID.search(sentence.text)
@@ -184,6 +191,7 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
         pairs = _pairs(sentence.text) - own_pairs - known
         numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
         relatives = _relatives_given(sentence.text) - _relatives(_about(lead))
+        relatives |= _body_given(sentence.text) - _body(_about(lead))
         sourced = _figures_of(tuple(corpus_for(context).parts))
         for other in context.other_leads:
             shared = pairs & _pairs(_about(other))
@@ -196,7 +204,7 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
                 len(shared) >= 2
                 or (shared and same_numbers)
                 or theirs_only
-                or relatives & _relatives(_about(other))
+                or relatives & (_relatives(_about(other)) | _body(_about(other)))
             ):
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
@@ -217,6 +225,20 @@ def _relatives(text: str) -> frozenset[str]:
 def _relatives_given(text: str) -> frozenset[str]:
     """The relatives a sentence gives the reader ("your mother", "sus hijos")."""
     return frozenset().union(*(_relatives(m.group(1)) for m in YOUR_RELATIVE.finditer(text)))
+
+
+@lru_cache(maxsize=4096)
+def _body(text: str) -> frozenset[str]:
+    """The parts of the body a text speaks of, in any language: "la rodilla" and "my knee" are one."""
+    return frozenset(
+        BODY_PARTS[key] for word in re.findall(r"[\w-]+", text) if (key := fold_plain(word)) in BODY_PARTS
+    )
+
+
+def _body_given(text: str) -> frozenset[str]:
+    """Parts of the body a sentence gives the reader: with a possessive, or in a question to them."""
+    matches = YOUR_BODY.finditer(text) if "?" in text else YOUR_OWN.finditer(text)
+    return frozenset().union(*(_body(m.group(1)) for m in matches))
 
 
 @lru_cache(maxsize=64)

@@ -183,3 +183,44 @@ class TestAnotherLeadsHouseholdAndFigures:
         assert (
             wrong(body, other_leads=(JOSE,), company_facts=("We have installed batteries since 2020.",)) == []
         )
+
+
+MARCUS = replace(
+    LEAD,
+    id="lead-marcus",
+    first_name="Marcus",
+    last_name="Reed",
+    company=None,
+    town="Doral",
+    need="knee pain on long runs",
+    inquiry_text="My right knee has started aching on long runs.",
+)
+
+
+class TestAnotherLeadsBodyPart:
+    """Another lead's knee asked about, or given to the reader, in either language."""
+
+    def test_another_lead_s_knee_asked_about_in_spanish_fires(self) -> None:
+        lead = replace(GARY, id="lead-tomas", first_name="Tomás", language="es")
+        body = "Tomás, la evaluación dura 60 minutos. ¿Sigue sintiendo la rodilla en las tiradas largas?"
+        assert len(wrong(body, lead=lead, other_leads=(MARCUS,))) == 1
+
+    def test_another_lead_s_knee_given_to_the_reader_fires(self) -> None:
+        body = "Hi Gary,\n\nAn evaluation shows what is loading your knee on long runs."
+        assert len(wrong(body, lead=GARY, other_leads=(MARCUS,))) == 1
+
+    def test_the_lead_s_own_back_is_fine(self) -> None:
+        body = "Hi Gary,\n\nIs your lower back still stiff in the morning?"
+        assert wrong(body, lead=GARY, other_leads=(MARCUS,)) == []
+
+    def test_an_english_word_for_a_part_used_otherwise_is_fine(self) -> None:
+        body = "Hi Gary,\n\nShall I call you back on the number on the back of the form?"
+        other = replace(MARCUS, need="back pain", inquiry_text="My back hurts.")
+        assert (
+            wrong(
+                body,
+                lead=replace(GARY, need="neck pain", inquiry_text="My neck hurts."),
+                other_leads=(other,),
+            )
+            == []
+        )
