@@ -123,6 +123,76 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     return violations
 
 
+# An offer's own exclusions: "It does not apply to countertops, labor, hardware or bathroom vanities",
+# "No aplica a encimeras ni mano de obra", "excludes installation".
+EXCLUDES = re.compile(
+    r"\b(?:does not|doesn't|do not|don't|cannot|can't|will not|won't) (?:apply|be applied|count) "
+    r"(?:to|toward|towards|on) (?P<a>[^.;:]+)|\bexclud(?:es|ing) (?P<b>[^.;:]+)"
+    r"|\bno (?:aplica|se aplica|cubre|incluye) (?:a|para|en)? ?(?P<c>[^.;:]+)|\bexcluye (?P<d>[^.;:]+)",
+    re.IGNORECASE,
+)
+DENIES = re.compile(
+    r"\b(?:not|no|doesn't|don't|isn't|excluding|except|excepto|salvo|sin|ni|nor)\b", re.IGNORECASE
+)
+APPLIED_FIGURE = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|por ciento\b)", re.I)
+
+
+def excluded_use(body: str, context: GuardrailContext) -> list[Violation]:
+    """A live offer's figures applied to something its own terms exclude ("10% off the vanity" when the
+    offer "does not apply to bathroom vanities"): the figure is given for the wrong subject."""
+    offers = {o.id: o for o in context.offers}
+    found: list[Violation] = []
+    for source in context.sources:
+        offer = offers.get(source.id)
+        if offer is None:
+            continue
+        items = _excluded_items(source.text)
+        if not items:
+            continue
+        title, core, _, _ = _own_marks(offer, source.text)
+        names = _phrase_pattern(tuple(p for p in (title, core) if p))
+        for sentence in body_sentences(body):
+            plain = normalise(sentence.text)
+            if names.search(plain) is None or DENIES.search(plain):
+                continue
+            hit = next(
+                (m.group() for item in items if (m := re.search(rf"\b{re.escape(item)}\w*", plain))), None
+            )
+            figure = APPLIED_FIGURE.search(sentence.text)
+            if hit and figure:
+                found.append(
+                    Violation(
+                        "grounded.number",
+                        f'"{figure.group()}" applies "{offer.title}" to "{hit}", which its terms exclude: '
+                        "say what the offer covers, or leave its figures out",
+                        sentence.start + figure.start(),
+                        sentence.start + figure.end(),
+                    )
+                )
+    return found
+
+
+@lru_cache(maxsize=256)
+def _excluded_items(text: str) -> tuple[str, ...]:
+    """The stems of the head nouns an offer's terms exclude: "bathroom vanities" -> "vanit"."""
+    items: list[str] = []
+    for match in EXCLUDES.finditer(text):
+        listed = next(g for g in match.groups() if g)
+        for item in re.split(r",\s*|\s+(?:or|and|ni|o|y)\s+", listed):
+            words = re.findall(r"[a-záéíóúñ]+", item.lower())
+            if words and len(words[-1]) > 3:
+                items.append(_noun_stem(words[-1]))
+    return tuple(dict.fromkeys(items))
+
+
+def _noun_stem(word: str) -> str:
+    """ "vanities" and "vanity", "countertops" and "countertop", "encimeras" and "encimera" meet."""
+    for ending in ("ies", "es", "s", "y"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
 def _passages(draft: DraftText) -> list[Passage]:
     found: list[tuple[str, int | None, int | None]] = [(draft.subject, None, None)] if draft.subject else []
     found += [(s.text, s.start, s.end) for s in body_sentences(draft.body)]
