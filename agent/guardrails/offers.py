@@ -151,6 +151,8 @@ def excluded_use(body: str, context: GuardrailContext) -> list[Violation]:
             continue
         title, core, _, _ = _own_marks(offer, source.text)
         names = _phrase_pattern(tuple(p for p in (title, core) if p))
+        if names.search(normalise(body)) is None:
+            continue  # most drafts never name the offer: one search of the whole body says so
         for sentence in body_sentences(body):
             plain = normalise(sentence.text)
             if names.search(plain) is None or DENIES.search(plain):
@@ -235,16 +237,18 @@ def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
         phrases.append(core)
     if url:
         phrases.append(url)
-    product = " ".join(FREE.sub(" ", core).split()) if core and FREE.search(core) else ""
-    free_product = (
-        _phrase_pattern((product,))
-        if product
-        and product != core
-        and _contains(regular, product)
-        and not FREE.search(_around(regular, product))
-        else None
-    )
+    free_product = _free_product(core, regular) if core and FREE.search(core) else None
     return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular), free_product)
+
+
+@lru_cache(maxsize=256)
+def _free_product(core: str, regular: str) -> re.Pattern[str] | None:
+    """The regular product an offer makes free ("free design consultation"), if the regular material
+    names it and never calls it free: once per offer and company, not per draft."""
+    product = " ".join(FREE.sub(" ", core).split())
+    if not product or product == core or not _contains(regular, product):
+        return None
+    return None if FREE.search(_around(regular, product)) else _phrase_pattern((product,))
 
 
 def _around(text: str, phrase: str) -> str:
