@@ -87,6 +87,8 @@ RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
 # The smaller unit each is counted in, so "two weeks" and "14 days" are one figure.
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}
+SPELLED_KEYS = frozenset(SPELLED)
+WORDS = re.compile(r"[a-záéíóúñ]+")
 HALF = re.compile(r"\b(?:half|a la mitad|la mitad)\b", re.IGNORECASE)
 QUARTER = re.compile(r"\b(?:a|one) quarter of\b|\b(?:la )?cuarta parte\b|\bun cuarto de\b", re.IGNORECASE)
 
@@ -134,10 +136,12 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
         between = between[scale.end() :] if scale else between  # "45 mil y 95 mil dólares"
         if unit is None and next_unit and RANGE.fullmatch(between):
             numbers[index] = (match, (value, next_unit))
-    for match in SPELLED_CLAIM.finditer(scored):
-        numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
-    for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
-        numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
+    # The spelled patterns try a long list of words at every word: only a text that spells one runs them.
+    if not SPELLED_KEYS.isdisjoint(WORDS.findall(scored.lower())):
+        for match in SPELLED_CLAIM.finditer(scored):
+            numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
+        for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
+            numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
     return tuple(sorted(found, key=lambda item: item[0].start()))
 

@@ -169,7 +169,8 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
     own = _stems(_about(lead))
     own_pairs = _pairs(_about(lead))
     mine = {lead.need, lead.inquiry_text, lead.role, lead.company}
-    known = _known_pairs(tuple(part for part in corpus_for(context).parts if part not in mine))
+    parts = tuple(corpus_for(context).parts)
+    known = _known_pairs(tuple(part for part in parts if part not in mine))
     same_language = is_spanish(text) == is_spanish(lead.inquiry_text or lead.need or "")
     found: list[Violation] = []
     for sentence in sentences(text):
@@ -192,12 +193,15 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
         numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
         relatives = _relatives_given(sentence.text) - _relatives(_about(lead))
         relatives |= _body_given(sentence.text) - _body(_about(lead))
-        sourced = _figures_of(tuple(corpus_for(context).parts))
         for other in context.other_leads:
             shared = pairs & _pairs(_about(other))
             same_numbers = numbers & {scaled(f) for f in figures(_about(other))}
             # A figure only their words give: "como usted ya tiene paneles desde 2020".
-            theirs_only = {f for f in same_numbers - sourced if f[1] is not None or f[0] >= DISTINCT}
+            theirs_only = (
+                {f for f in same_numbers - _figures_of(parts) if f[1] is not None or f[0] >= DISTINCT}
+                if same_numbers
+                else set()
+            )
             # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center"), a
             # figure no source gives, or a relative of theirs ("for your mother" of "mi mamá").
             if (
