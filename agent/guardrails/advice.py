@@ -108,10 +108,12 @@ ANY_SUBJECT = re.compile("|".join(f"(?:{p.pattern})" for p in SUBJECTS.values())
 def check_unsourced_advice(draft: DraftText, context: GuardrailContext) -> list[Violation]:
     """``advice.unsourced``: advice on health, money, taxes or the law that the sources do not give."""
     allowed = "\n".join((*(source.text for source in context.sources), *context.company_facts))
-    deferred = _deferred(allowed)
     violations: list[Violation] = []
     for text, start, end in _units(draft):
         subjects = advised_subjects(text)
+        if not subjects:
+            continue  # most sentences advise nothing: the sources are read only for one that does
+        deferred = _deferred(allowed)
         missing = sorted(
             subject for subject in subjects if subject in deferred or not _named_in(subject, allowed)
         )
