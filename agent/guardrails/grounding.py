@@ -245,7 +245,7 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
-        if LOOKBACK.search(masked, 0, match.start()):
+        if LOOKBACK.search(masked[max(0, match.start() - 30) : match.start()]):
             continue  # "send me the last 12 months of bills": a span of their history, not a claim
         if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
             continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim

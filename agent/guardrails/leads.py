@@ -245,9 +245,13 @@ def _body_given(text: str) -> frozenset[str]:
     return frozenset().union(*(_body(m.group(1)) for m in matches))
 
 
-@lru_cache(maxsize=64)
 def _figures_of(parts: tuple[str, ...]) -> frozenset[Figure]:
-    return frozenset(scaled(f) for part in parts for f in figures(part))
+    return frozenset().union(*(_scaled_of(part) for part in parts))
+
+
+@lru_cache(maxsize=4096)
+def _scaled_of(part: str) -> frozenset[Figure]:
+    return frozenset(scaled(f) for f in figures(part))
 
 
 @lru_cache(maxsize=64)

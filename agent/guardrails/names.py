@@ -331,7 +331,7 @@ FAMILY_ARTICLE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 def _family(text: str, run: list[Token], corpus: Corpus) -> bool:
     """ "The Beckers", "the Joneses'": a family called by its grounded surname in the plural."""
     name = text[run[0][0] : run[-1][1]]
-    if not name.endswith("s") or not FAMILY_ARTICLE.search(text[: run[0][0]]):
+    if not name.endswith("s") or not FAMILY_ARTICLE.search(text[max(0, run[0][0] - 8) : run[0][0]]):
         return False
     return any(corpus.contains_name(name[: -len(end)]) for end in ("s", "es") if name.endswith(end))
 

@@ -88,28 +88,39 @@ def wrong_tier(masked: str, parts: tuple[str, ...]) -> list[Violation]:
     return found
 
 
-@lru_cache(maxsize=64)
 def _tiers(parts: tuple[str, ...]) -> dict[Figure, tuple[Bracket, ...]]:
     """Each money figure of the sources with the brackets it is given for, if it is given only for some.
 
     A figure's bracket is the first one after it, before the next money figure: "$400 a month for up to
-    50 employees and $750 a month for 51 to 200 employees".
+    50 employees and $750 a month for 51 to 200 employees". Read per part (cached), merged per draft:
+    every lead's corpus differs by the lead's own words, the sources do not.
     """
     tied: dict[Figure, list[Bracket]] = {}
     free: set[Figure] = set()
     for part in parts:
-        located = [(m, f) for m, f in located_figures(part) if f[1] in MONEY]
-        for index, (match, figure) in enumerate(located):
-            end = located[index + 1][0].start() if index + 1 < len(located) else len(part)
-            segment = part[match.end() : min(end, match.end() + 90)]
-            stop = SENTENCE_END.search(segment)
-            segment = segment[: stop.start()] if stop else segment
-            bracket = _bracket(segment)
-            if bracket is None:
-                free.add(scaled(figure))
-            else:
-                tied.setdefault(scaled(figure), []).append(bracket)
+        part_tied, part_free = _part_tiers(part)
+        free |= part_free
+        for figure, bracket in part_tied:
+            tied.setdefault(figure, []).append(bracket)
     return {figure: tuple(brackets) for figure, brackets in tied.items() if figure not in free}
+
+
+@lru_cache(maxsize=4096)
+def _part_tiers(part: str) -> tuple[tuple[tuple[Figure, Bracket], ...], frozenset[Figure]]:
+    tied: list[tuple[Figure, Bracket]] = []
+    free: set[Figure] = set()
+    located = [(m, f) for m, f in located_figures(part) if f[1] in MONEY]
+    for index, (match, figure) in enumerate(located):
+        end = located[index + 1][0].start() if index + 1 < len(located) else len(part)
+        segment = part[match.end() : min(end, match.end() + 90)]
+        stop = SENTENCE_END.search(segment)
+        segment = segment[: stop.start()] if stop else segment
+        bracket = _bracket(segment)
+        if bracket is None:
+            free.add(scaled(figure))
+        else:
+            tied.append((scaled(figure), bracket))
+    return tuple(tied), frozenset(free)
 
 
 def _bracket(segment: str) -> Bracket | None:
