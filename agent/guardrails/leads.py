@@ -172,6 +172,15 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
     parts = tuple(corpus_for(context).parts)
     known = _known_pairs(tuple(part for part in parts if part not in mine))
     same_language = is_spanish(text) == is_spanish(lead.inquiry_text or lead.need or "")
+    about = _about(lead)
+    own_people = _relatives(about) | _body(about)
+    own_numbers = _scaled_of(about)
+    # Each other lead's words read once per draft: their pairs, figures, relatives and parts of the body.
+    others = [
+        (other, _pairs(words), _scaled_of(words), _relatives(words) | _body(words))
+        for other in context.other_leads
+        for words in (_about(other),)
+    ]
     found: list[Violation] = []
     for sentence in sentences(text):
         if sentence.part is not Part.BODY or not (
@@ -190,12 +199,11 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
         pairs = _pairs(sentence.text) - own_pairs - known
-        numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
-        relatives = _relatives_given(sentence.text) - _relatives(_about(lead))
-        relatives |= _body_given(sentence.text) - _body(_about(lead))
-        for other in context.other_leads:
-            shared = pairs & _pairs(_about(other))
-            same_numbers = numbers & {scaled(f) for f in figures(_about(other))}
+        numbers = _scaled_of(sentence.text) - own_numbers
+        people = (_relatives_given(sentence.text) | _body_given(sentence.text)) - own_people
+        for other, their_pairs, their_numbers, their_people in others:
+            shared = pairs & their_pairs
+            same_numbers = numbers & their_numbers
             # A figure only their words give: "como usted ya tiene paneles desde 2020".
             theirs_only = (
                 {f for f in same_numbers - _figures_of(parts) if f[1] is not None or f[0] >= DISTINCT}
@@ -204,12 +212,7 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             )
             # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center"), a
             # figure no source gives, or a relative of theirs ("for your mother" of "mi mamá").
-            if (
-                len(shared) >= 2
-                or (shared and same_numbers)
-                or theirs_only
-                or relatives & (_relatives(_about(other)) | _body(_about(other)))
-            ):
+            if len(shared) >= 2 or (shared and same_numbers) or theirs_only or people & their_people:
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found

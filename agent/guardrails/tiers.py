@@ -88,6 +88,7 @@ def wrong_tier(masked: str, parts: tuple[str, ...]) -> list[Violation]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def _tiers(parts: tuple[str, ...]) -> dict[Figure, tuple[Bracket, ...]]:
     """Each money figure of the sources with the brackets it is given for, if it is given only for some.
 
