@@ -46,7 +46,8 @@ HARD_ASK = re.compile(
     # Spanish: a call, a visit, an appointment, booking, buying or paying.
     r"|\b(?:una|la|su|otra) (?:llamada|videollamada|cita|visita|reunión|consulta|evaluación)\b"
     r"|\b(?:agendar|agendarle|agendarles|reservar|reservarle|reservarles|apartar|apartarle|programar|"
-    r"programarle)\b|\b(?:le|les|lo|la) (?:puedo |podemos )?(?:llamo|llame|llamaría|llamamos|llamar)\b"
+    r"programarle|agendemos|reservemos|apartemos|programemos)\b"
+    r"|\b(?:le|les|lo|la) (?:puedo |podemos )?(?:llamo|llame|llamaría|llamamos|llamar)\b"
     r"|\b(?:puedo|podemos|podría|podríamos) (?:llamarl[eoa]s?|visitarl[eoa]s?)\b"
     r"|\bpaso a (?:medir|ver|visitar)|\bvenir a (?:la|nuestr[oa]|ver)"
     r"|\b(?:comprar|contratar|firmar|pagar) (?:el|la|su|los|las)\b|\b(?:número|datos) de (?:su )?tarjeta\b"
@@ -106,10 +107,10 @@ HARD_ANCHORS = (
     "reuni",
     "consulta",
     "evaluaci",
-    "agendar",
-    "reservar",
-    "apartar",
-    "programar",
+    "agend",
+    "reserv",
+    "apart",
+    "program",
     "paso a",
     "venir a",
     "comprar",
@@ -124,6 +125,12 @@ HARD_ANCHORS = (
     "viernes",
     "sábado",
     "domingo",
+)
+# A request in the imperative, without a question mark: "respóndame con el número de su tarjeta".
+REQUEST = re.compile(
+    r"\b(?:reply|respond) (?:back )?with\b|\bsend (?:me|us)\b"
+    r"|\bresp[óo]nda(?:me|nos)? con\b|\b(?:env[íi]e|m[áa]nde)(?:me|nos)\b",
+    re.IGNORECASE,
 )
 # Offering times is a next step even without a question mark: "I can offer Tuesday at 5:00 p.m."
 SLOT_OFFER = re.compile(
@@ -218,7 +225,7 @@ def _is_slot_offer(sentence: str) -> bool:
 
 @lru_cache(maxsize=speech.CACHE)
 def is_hard_ask(sentence: str) -> bool:
-    if not is_ask(sentence) or not speech.has_any(sentence, HARD_ANCHORS):
+    if not (is_ask(sentence) or REQUEST.search(sentence)) or not speech.has_any(sentence, HARD_ANCHORS):
         return False
     return HARD_ASK.search(QUOTED.sub("", sentence)) is not None
 

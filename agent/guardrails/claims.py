@@ -31,8 +31,22 @@ THIRD = re.compile(r"\b(?:he|she|his|her|they|their|them|él|ella|ellos|su|sus|l
 STATEMENT_END = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚ¿¡\d$])")
 BOUND_UNITS = frozenset({"$", "€", "£", "%", "day", "minute", "month", "/10"})
 WORD = re.compile(r"[a-záéíóúñ]{4,}")
+# A clause with a subject of its own between the product and the figure: "and the quartz has 15 years",
+# ", and with your referral she'd get $250", "; design and ordering come first, 2 to 4 weeks each" (a
+# semicolon joins two statements, each with its own subject).
 NEW_SUBJECT = re.compile(
-    r"[,;:]\s*(?:(?:y|and|but|pero|while|mientras)\s+)?(?:el|la|los|las|the|its|our|their|this|these)\s",
+    r";|[,:]\s*(?:(?:y|and|but|pero|while|mientras)\s+)?"
+    r"(?:el|la|los|las|the|its|our|their|this|these|your|you|she|he|they|we|i|with|su|sus|usted|con)\s",
+    re.IGNORECASE,
+)
+# A product named after the figure is what it is said of only when attached to it: "$18,000 to $32,000
+# for a Kitchen Refresh", not "$2.85 per watt already includes the permits, ... and our Warranty".
+ATTACHED_AFTER = re.compile(r"(?:[^,;:.!?()\n]|[,.](?=\d)){0,40}")
+# A figure with its own head noun, "2 to 4 weeks of design", "10 años de garantía": it measures that
+# thing, not the product of the sentence.
+OWN_HEAD = re.compile(
+    r"(?:\s*(?:to|a|-|–)\s*\d+)?\s*(?:[a-záéíóúñ]+\s+)?(?:of|de)\s+"
+    r"(?!(?:a|an|the|your|our|un|una|el|la|los|las|su|sus)\b)[a-záéíóúñ]",
     re.IGNORECASE,
 )
 # A place a story happened at: "at our Kendall clinic", "nuestro equipo de Kendall", "in Sugar Land".
@@ -124,9 +138,19 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
         for match, figure in located_figures(sentence.text):
             if counts_the_message(sentence.text, match, figure):
                 continue
-            governing = tuple(p for p in mentioned if _governs(p, sentence.text, match.start()))
+            own_head = OWN_HEAD.match(sentence.text, match.end()) is not None
+            governing = tuple(
+                p
+                for p in mentioned
+                if not own_head and _governs(p, sentence.text, match.start(), match.end())
+            )
             problem = _unbacked(figure, sentence.text, match.end(), current, governing)
-            if problem is not None and figure[1] is not None and carried and not governing:
+            if (
+                problem is not None
+                and figure[1] is not None
+                and (carried or (own_head and not current))
+                and not governing
+            ):
                 if general is None:
                     general = _general_figures(texts, tuple(c.pattern for c in (*customers, *products)))
                 if scaled(figure) in general:
@@ -217,11 +241,12 @@ def _mentions(statements: tuple[str, ...], name: str) -> bool:
     return any(pattern.search(statement) for statement in statements)
 
 
-def _governs(product: Subject, sentence: str, at: int) -> bool:
+def _governs(product: Subject, sentence: str, at: int, end: int) -> bool:
     """The product is what the figure is said of: no new subject ("and the quartz has 15 years") between."""
     before = [m.end() for m in product.pattern.finditer(sentence, 0, at)]
     if not before:
-        return True
+        after = product.pattern.search(sentence, end)
+        return after is not None and ATTACHED_AFTER.fullmatch(sentence[end : after.start()]) is not None
     return NEW_SUBJECT.search(sentence, before[-1], at) is None
 
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 Figure = tuple[Decimal, str | None]  # a value and its unit ("%", "$", "¢", "minute", "day"...), None if bare
 
 NUMBER = re.compile(
-    r"(?<![\w.,])[$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|x|k)?(?!\w)"
+    r"(?<![\w.,])[$€£]?\d{1,3}(?:\.\d{3})+,\d{1,2}(?![\d,]|\.\d)(?:%)?(?!\w)"  # "$1.200,50": Spanish decimals
+    r"|(?<![\w.,])[$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|x|k)?(?!\w)"
     r"|(?<![\w.,])[$€£]?\d{1,3}(?:\.\d{3})+(?!\d|,\d)(?:%)?(?!\w)"
     r"|(?<![\w.,])[$€£]\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"  # "$1 500": thousands by a space
     r"|(?<![\w.,])[$€£]?\d+,\d{1,2}(?![\d,])(?:%)?(?!\w)"  # "2,5 semanas": a decimal comma
@@ -26,9 +27,15 @@ SPELLED = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15, "veinte": 20,
-    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "noventa": 90, "cien": 100,
+    "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "dieciséis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21,
+    "veintiún": 21, "veintidós": 22, "veintitrés": 23, "veinticuatro": 24, "veinticinco": 25,
+    "veintiséis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
+    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+    "noventa": 90, "cien": 100, "doscientos": 200, "trescientos": 300, "cuatrocientos": 400,
+    "quinientos": 500, "seiscientos": 600, "setecientos": 700, "ochocientos": 800, "novecientos": 900,
     "thousand": 1000, "mil": 1000,
 }  # fmt: skip
 # A number followed by a word of scale: "45 mil", "45 thousand", "1.5 million", "2 millones".
@@ -62,7 +69,9 @@ SPELLED_CLAIM = re.compile(
     re.IGNORECASE,
 )
 SPELLED_RANGE = re.compile(
-    rf"\b({'|'.join(SPELLED)})\s*(?:to|or|-|–|a|o)\s*(?:{'|'.join(SPELLED)})[\s-]+({UNIT_WORDS})\b",
+    # "two to three weeks", "dos o tres semanas", "two – three weeks"; "twenty-five years" is one number.
+    rf"\b({'|'.join(SPELLED)})(?:\s+(?:to|or|a|o)\s+|\s*–\s*|\s+-\s+)(?:{'|'.join(SPELLED)})[\s-]+"
+    rf"({UNIT_WORDS})\b",
     re.IGNORECASE,
 )
 UNITS = (
@@ -78,19 +87,24 @@ RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
 # The smaller unit each is counted in, so "two weeks" and "14 days" are one figure.
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}
+SPELLED_KEYS = frozenset(SPELLED)
+WORDS = re.compile(r"[a-záéíóúñ]+")
 HALF = re.compile(r"\b(?:half|a la mitad|la mitad)\b", re.IGNORECASE)
+QUARTER = re.compile(r"\b(?:a|one) quarter of\b|\b(?:la )?cuarta parte\b|\bun cuarto de\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def figures(text: str) -> frozenset[Figure]:
     """Every figure a text states, with its unit: what a draft's figures are checked against.
 
-    A source's "half" also grounds a draft's "50%" (the reverse needs no help: "half" is not read as a
-    claim in a draft).
+    A source's "half" also grounds a draft's "50%", and "a quarter of" a draft's "25%" (the reverse
+    needs no help: "half" is not read as a claim in a draft).
     """
     found = {figure for _, figure in located_figures(text)}
     if HALF.search(text):
         found.add((Decimal(50), "%"))
+    if QUARTER.search(text):
+        found.add((Decimal(25), "%"))
     return frozenset(found)
 
 
@@ -122,10 +136,12 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
         between = between[scale.end() :] if scale else between  # "45 mil y 95 mil dólares"
         if unit is None and next_unit and RANGE.fullmatch(between):
             numbers[index] = (match, (value, next_unit))
-    for match in SPELLED_CLAIM.finditer(scored):
-        numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
-    for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
-        numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
+    # The spelled patterns try a long list of words at every word: only a text that spells one runs them.
+    if not SPELLED_KEYS.isdisjoint(WORDS.findall(scored.lower())):
+        for match in SPELLED_CLAIM.finditer(scored):
+            numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
+        for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
+            numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
     return tuple(sorted(found, key=lambda item: item[0].start()))
 
@@ -159,7 +175,9 @@ def _number_value(text: str) -> Decimal | None:
     lowered = text.lower()
     thousands = lowered.endswith("k")
     core = re.sub(r"(st|nd|rd|th|x|k)$", "", lowered)
-    if re.fullmatch(r"[$€£]?\d{1,3}(?:\.\d{3})+%?", core):
+    if re.fullmatch(r"[$€£]?\d{1,3}(?:\.\d{3})+,\d{1,2}%?", core):
+        core = core.replace(".", "").replace(",", ".")  # "1.200,50": Spanish thousands and decimals
+    elif re.fullmatch(r"[$€£]?\d{1,3}(?:\.\d{3})+%?", core):
         core = core.replace(".", "")  # "1.500": Spanish thousands
     elif re.fullmatch(r"[$€£]?\d+,\d{1,2}%?", core):
         core = core.replace(",", ".")  # "2,5": a Spanish decimal

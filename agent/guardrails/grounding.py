@@ -26,8 +26,10 @@ from agent.guardrails.figures import (
     spelled_values,
 )
 from agent.guardrails.names import ungrounded_names
+from agent.guardrails.offers import excluded_use
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
+from agent.guardrails.tiers import wrong_tier
 
 __all__ = ["check_grounded", "figures"]  # figures: asks.py reads them from here
 
@@ -70,9 +72,18 @@ DEADLINE = re.compile(
     r"aumentan?|vence|termina|antes del?|a más tardar|fecha límite|último día)\b[^.!?\n]{0,25}$",
     re.IGNORECASE,
 )
+# A span of the lead's own history asked for or read: "your last 12 months of bills", "sus últimos 12
+# recibos". What the figure counts is theirs, not a claim of ours.
+LOOKBACK = re.compile(
+    r"\b(?:your|the|sus|los|las)\s+(?:last|past|previous|most recent|últimos|últimas|ultimos|ultimas)\s+$",
+    re.IGNORECASE,
+)
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}(?!\w)", re.IGNORECASE
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)"
+    r"|\b\d{1,2}(?::\d{2})?\s+de la (?:mañana|tarde|noche)\b"  # "las 7 de la tarde" is 19:00
+    r"|\b\d{1,2}:\d{2}(?!\w)",
+    re.IGNORECASE,
 )
 DOMAIN = re.compile(
     r"(?<![@\w.])(?:[a-z0-9-]+\.)+(?:com|io|co|org|net|app|dev|ai|us|uk|example)(?:/[^\s<>\"')]*)?(?![\w@])",
@@ -189,6 +200,10 @@ def _check_text(
     numbers = _numbers(masked, corpus, context.today)
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
+    flagged = {(v.start, v.end) for v in numbers}
+    numbers += [v for v in wrong_tier(masked, corpus.parts) if (v.start, v.end) not in flagged]
+    flagged = {(v.start, v.end) for v in numbers}
+    numbers += [v for v in excluded_use(body, context) if (v.start, v.end) not in flagged]
     # Another lead's "9 hours a day" is wrong_lead's to report.
     numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
     violations += numbers + misplaced_company(masked, context)
@@ -230,8 +245,10 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
-        if unit is None and today is not None and value in (today.year, today.year + 1):
-            continue  # "your 2027 remodel": the year we are in, or the next, is no claim
+        if LOOKBACK.search(masked[max(0, match.start() - 30) : match.start()]):
+            continue  # "send me the last 12 months of bills": a span of their history, not a claim
+        if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
+            continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):
             continue
         if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):
@@ -249,7 +266,8 @@ def _known(
 ) -> bool:
     """The corpus gives the figure: the same value in the same unit, or a bare value anywhere.
 
-    Days and months meet at 30 days a month and 365 a year: "90 days" is "3 months".
+    Days and months meet at 30 days a month and 365 a year: "90 days" is "3 months"; days and hours at
+    24 hours a day: "48 hours" is "2 days".
     """
     if unit is None:
         return value in known_values
@@ -257,9 +275,15 @@ def _known(
     if figure in known_scaled:
         return True
     if figure[1] == "day":
-        return (figure[0] / 30, "month") in known_scaled or (figure[0] / 365 * 12, "month") in known_scaled
+        return (
+            (figure[0] / 30, "month") in known_scaled
+            or (figure[0] / 365 * 12, "month") in known_scaled
+            or ((figure[0] * 24 * 60).normalize(), "minute") in known_scaled  # "2 days" is "48 hours"
+        )
     if figure[1] == "month":
         return (figure[0] * 30, "day") in known_scaled or (figure[0] / 12 * 365, "day") in known_scaled
+    if figure[1] == "minute" and figure[0] % (24 * 60) == 0:
+        return ((figure[0] / (24 * 60)).normalize(), "day") in known_scaled
     return False
 
 
@@ -407,6 +431,7 @@ def _date_key(text: str) -> tuple[int, int] | None:
 def _time_key(text: str) -> str:
     """ "2pm", "2:00 p.m." and "14:00" are one time."""
     lowered = text.lower().replace(".", "").replace(" ", "")
+    lowered = re.sub(r"delamañana$", "am", re.sub(r"dela(?:tarde|noche)$", "pm", lowered))
     match = re.match(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", lowered)
     if match is None:
         return lowered

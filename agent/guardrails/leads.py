@@ -17,8 +17,16 @@ from itertools import pairwise
 
 from agent.domain import LeadContext
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
-from agent.guardrails.figures import figures, scaled
-from agent.guardrails.lexicon import COMMON_WORDS, is_ordinary_word, is_spanish_word, word_set
+from agent.guardrails.figures import Figure, figures, scaled
+from agent.guardrails.lexicon import (
+    BODY_PARTS,
+    COMMON_WORDS,
+    RELATIVES,
+    fold_plain,
+    is_ordinary_word,
+    is_spanish_word,
+    word_set,
+)
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
 
@@ -56,6 +64,13 @@ NOT_A_NAME = word_set(
     "there team all everyone folks friends todos todas equipo familia vecinos amigos"
     " hi hello hey dear hola buenas buenos estimado estimada querido querida thanks gracias"
 )
+# A relative given to the reader: "your mother", "su mamá", "tus hijos".
+YOUR_RELATIVE = re.compile(r"\b(?:your|su|sus|tu|tus)\s+([\w-]+)", re.IGNORECASE)
+# A part of the body given to the reader: "your knee", "su rodilla", or asked about with the article
+# Spanish uses for one's own body ("¿Sigue sintiendo la rodilla?").
+YOUR_BODY = re.compile(r"\b(?:your|su|sus|tu|tus|esa|ese|la|el|los|las)\s+(?:left |right )?([\w-]+)", re.I)
+YOUR_OWN = re.compile(r"\b(?:your|su|sus|tu|tus)\s+(?:left |right )?([\w-]+)", re.IGNORECASE)
+DISTINCT = 10  # a bare number from 10 up ("since 2020", "12 people") tells whose situation it is
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
 
@@ -154,11 +169,23 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
     own = _stems(_about(lead))
     own_pairs = _pairs(_about(lead))
     mine = {lead.need, lead.inquiry_text, lead.role, lead.company}
-    known = _known_pairs(tuple(part for part in corpus_for(context).parts if part not in mine))
+    parts = tuple(corpus_for(context).parts)
+    known = _known_pairs(tuple(part for part in parts if part not in mine))
     same_language = is_spanish(text) == is_spanish(lead.inquiry_text or lead.need or "")
+    about = _about(lead)
+    own_people = _relatives(about) | _body(about)
+    own_numbers = _scaled_of(about)
+    # Each other lead's words read once per draft: their pairs, figures, relatives and parts of the body.
+    others = [
+        (other, _pairs(words), _scaled_of(words), _relatives(words) | _body(words))
+        for other in context.other_leads
+        for words in (_about(other),)
+    ]
     found: list[Violation] = []
     for sentence in sentences(text):
-        if sentence.part is not Part.BODY or not SECOND_PERSON.search(sentence.text):
+        if sentence.part is not Part.BODY or not (
+            SECOND_PERSON.search(sentence.text) or "?" in sentence.text
+        ):
             continue
         stems = _stems(sentence.text)
         said = THEY_SAID.search(sentence.text)
@@ -172,15 +199,62 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
         pairs = _pairs(sentence.text) - own_pairs - known
-        numbers = {scaled(f) for f in figures(sentence.text)} - {scaled(f) for f in figures(_about(lead))}
-        for other in context.other_leads:
-            shared = pairs & _pairs(_about(other))
-            same_numbers = numbers & {scaled(f) for f in figures(_about(other))}
-            # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center").
-            if len(shared) >= 2 or (shared and same_numbers):
+        numbers = _scaled_of(sentence.text) - own_numbers
+        people = (_relatives_given(sentence.text) | _body_given(sentence.text)) - own_people
+        for other, their_pairs, their_numbers, their_people in others:
+            shared = pairs & their_pairs
+            same_numbers = numbers & their_numbers
+            # A figure only their words give: "como usted ya tiene paneles desde 2020".
+            theirs_only = (
+                {f for f in same_numbers - _figures_of(parts) if f[1] is not None or f[0] >= DISTINCT}
+                if same_numbers
+                else set()
+            )
+            # Two pairs of their words, or one and a figure of theirs ("nine hours ... call center"), a
+            # figure no source gives, or a relative of theirs ("for your mother" of "mi mamá").
+            if len(shared) >= 2 or (shared and same_numbers) or theirs_only or people & their_people:
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found
+
+
+@lru_cache(maxsize=4096)
+def _relatives(text: str) -> frozenset[str]:
+    """The relatives a text speaks of, in any language: "mi mamá" and "my mother" are one."""
+    return frozenset(
+        RELATIVES[key]
+        for word in re.findall(r"[\w-]+", text)
+        for key in (fold_plain(word), fold_plain(word).rstrip("s"))
+        if key in RELATIVES
+    )
+
+
+def _relatives_given(text: str) -> frozenset[str]:
+    """The relatives a sentence gives the reader ("your mother", "sus hijos")."""
+    return frozenset().union(*(_relatives(m.group(1)) for m in YOUR_RELATIVE.finditer(text)))
+
+
+@lru_cache(maxsize=4096)
+def _body(text: str) -> frozenset[str]:
+    """The parts of the body a text speaks of, in any language: "la rodilla" and "my knee" are one."""
+    return frozenset(
+        BODY_PARTS[key] for word in re.findall(r"[\w-]+", text) if (key := fold_plain(word)) in BODY_PARTS
+    )
+
+
+def _body_given(text: str) -> frozenset[str]:
+    """Parts of the body a sentence gives the reader: with a possessive, or in a question to them."""
+    matches = YOUR_BODY.finditer(text) if "?" in text else YOUR_OWN.finditer(text)
+    return frozenset().union(*(_body(m.group(1)) for m in matches))
+
+
+def _figures_of(parts: tuple[str, ...]) -> frozenset[Figure]:
+    return frozenset().union(*(_scaled_of(part) for part in parts))
+
+
+@lru_cache(maxsize=4096)
+def _scaled_of(part: str) -> frozenset[Figure]:
+    return frozenset(scaled(f) for f in figures(part))
 
 
 @lru_cache(maxsize=64)

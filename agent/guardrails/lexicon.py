@@ -31,6 +31,14 @@ PLATFORMS: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["platforms"].
 ROLES: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["roles"].split())
 COLLECTIVES: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["collectives"].split())
 KINSHIP: frozenset[str] = frozenset(fold_plain(w) for w in _DATA["kinship"].split())
+# Each word for a relative, folded, to the relative it names in any language: "mamá" and "mother" meet.
+RELATIVES: dict[str, str] = {
+    fold_plain(word): relative for relative, words in _DATA["relatives"].items() for word in words.split()
+}
+# Each word for a part of the body, folded, to the part it names in any language: "rodilla" is "knee".
+BODY_PARTS: dict[str, str] = {
+    fold_plain(word): part for part, words in _DATA["body_parts"].items() for word in words.split()
+}
 # The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
 PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})
 

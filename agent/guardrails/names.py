@@ -130,7 +130,7 @@ def ungrounded_names(
     for sentence in sentences(text):
         if sentence.part is Part.OPT_OUT:
             continue
-        runs = _capitalised_runs(sentence.text)
+        runs = _capitalised_runs(sentence.text, spanish)
         if _title_case(sentence.text, heading, spanish):
             runs = [piece for run, initial in runs for piece in _title_pieces(run, initial, spanish)]
         for run, initial in runs:
@@ -289,10 +289,10 @@ def _ungrounded(
     def phrase(tokens: list[Token]) -> str:
         return text[tokens[0][0] : tokens[-1][1]]
 
-    introduced = INTRODUCED.match(text, run[-1][1]) is not None and is_proper_noun(run[-1][2])
+    introduced = _introduced(text, run)
     while run and not (introduced and len(run) == 1) and _lead_word(run[0][2], initial, len(run)):
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
-    if not run or corpus.contains_name(phrase(run)):
+    if not run or corpus.contains_name(phrase(run)) or _family(text, run, corpus):
         return None
     if _names_nobody([token for _, _, token in run], spanish) and not (introduced and len(run) == 1):
         return None
@@ -325,6 +325,32 @@ def _ungrounded(
     return run
 
 
+FAMILY_ARTICLE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
+def _family(text: str, run: list[Token], corpus: Corpus) -> bool:
+    """ "The Beckers", "the Joneses'": a family called by its grounded surname in the plural."""
+    name = text[run[0][0] : run[-1][1]]
+    if not name.endswith("s") or not FAMILY_ARTICLE.search(text[max(0, run[0][0] - 8) : run[0][0]]):
+        return False
+    return any(corpus.contains_name(name[: -len(end)]) for end in ("s", "es") if name.endswith(end))
+
+
+def _introduced(text: str, run: list[Token]) -> bool:
+    """ "Mike, a solar expert on our team", "Luz, una de nuestras técnicas": a person, introduced.
+
+    A given name may also be a word ("Luz", "Will"): the appositive then says it is a person when it
+    names a role ("técnicas", "project manager").
+    """
+    match = INTRODUCED.match(text, run[-1][1])
+    if match is None:
+        return False
+    if is_proper_noun(run[-1][2]):
+        return True
+    appositive = re.findall(r"[^\W\d_]+", text[match.end() : match.end() + 60])
+    return any(_singular(fold_plain(word)) in ROLES for word in appositive[:6])
+
+
 def _lead_word(token: str, initial: bool, length: int) -> bool:
     """A greeting, a title or a common word before the name proper: grammar, when a name follows."""
     word = token.lower().rstrip(".")
@@ -345,15 +371,18 @@ def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
     return len(pieces) > 1 and all(corpus.contains_name(text[piece[0][0] : piece[-1][1]]) for piece in pieces)
 
 
-def _not_a_name(token: str) -> bool:
-    """Days and months are dates (checked as such), and "HUGE" is shouting (spam.caps), not names."""
+def _not_a_name(token: str, spanish: bool = False) -> bool:
+    """Days and months are dates (checked as such), and "HUGE" or "INCLUIDO" is shouting (spam.caps), not
+    names."""
     word = token.lower()
     if word in CALENDAR_WORDS or word.rstrip("s") in CALENDAR_WORDS:
         return True
-    return token.isupper() and len(token) > 2 and is_ordinary_word(word)
+    return (
+        token.isupper() and len(token) > 2 and (is_ordinary_word(word) or (spanish and is_spanish_word(word)))
+    )
 
 
-def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
+def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token], bool]]:
     """Runs of capitalised words (joined by "&", "of", "de"...), each with whether it starts a sentence."""
     runs: list[tuple[list[Token], bool]] = []
     current: list[Token] = []
@@ -365,6 +394,7 @@ def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
         token = raw if raw.lower() in ABBREVIATIONS else raw.rstrip(".")
         if token.endswith(("'s", "’s")):
             token = token[:-2]
+        token = token.rstrip("'’")  # "the Beckers' battery": a plural's possessive
         end = start + len(token)
         between = text[previous_end:start]
         ended = previous_token.endswith(".") and previous_token.lower() not in ABBREVIATIONS
@@ -376,7 +406,7 @@ def _capitalised_runs(text: str) -> list[tuple[list[Token], bool]]:
             or (ended and between.isspace())
         )
         adjacent = bool(current) and JOIN.fullmatch(between) is not None and not ended
-        capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token)
+        capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token, spanish)
         if capitalised and adjacent:
             current.append((start, end, token))
         elif capitalised:

@@ -47,6 +47,12 @@ NOT_APPLYING = re.compile(
     re.IGNORECASE,
 )
 MIN_CORE_WORDS = 2
+# What an offer gives on a regular product: "Free Design Consultation" is the regular Design Consultation,
+# free. A sentence that calls that product free ("our Design Consultation is free") applies the offer.
+FREE = re.compile(
+    r"\b(?:free|gratis|gratuit[oa]s?|complimentary|at no (?:cost|charge)|no cost|sin (?:costo|cargo))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ class OfferMarks:
     offer: OfferWindow
     phrases: re.Pattern[str]
     terms: frozenset[str]
+    free_product: re.Pattern[str] | None = None  # the regular product the offer makes free
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,11 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     violations: list[Violation] = []
     for offer in dead:
         marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
-        if marks.phrases.search(whole) is None and not whole_terms & marks.terms:
+        if (
+            marks.phrases.search(whole) is None
+            and not whole_terms & marks.terms
+            and (marks.free_product is None or marks.free_product.search(whole) is None)
+        ):
             continue  # most drafts never come near a dead offer: one search of the whole text says so
         if passages is None:
             passages = [p for p in _passages(draft) if not p.reporting]
@@ -112,6 +123,78 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     return violations
 
 
+# An offer's own exclusions: "It does not apply to countertops, labor, hardware or bathroom vanities",
+# "No aplica a encimeras ni mano de obra", "excludes installation".
+EXCLUDES = re.compile(
+    r"\b(?:does not|doesn't|do not|don't|cannot|can't|will not|won't) (?:apply|be applied|count) "
+    r"(?:to|toward|towards|on) (?P<a>[^.;:]+)|\bexclud(?:es|ing) (?P<b>[^.;:]+)"
+    r"|\bno (?:aplica|se aplica|cubre|incluye) (?:a|para|en)? ?(?P<c>[^.;:]+)|\bexcluye (?P<d>[^.;:]+)",
+    re.IGNORECASE,
+)
+DENIES = re.compile(
+    r"\b(?:not|no|doesn't|don't|isn't|excluding|except|excepto|salvo|sin|ni|nor)\b", re.IGNORECASE
+)
+APPLIED_FIGURE = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|por ciento\b)", re.I)
+
+
+def excluded_use(body: str, context: GuardrailContext) -> list[Violation]:
+    """A live offer's figures applied to something its own terms exclude ("10% off the vanity" when the
+    offer "does not apply to bathroom vanities"): the figure is given for the wrong subject."""
+    offers = {o.id: o for o in context.offers}
+    found: list[Violation] = []
+    for source in context.sources:
+        offer = offers.get(source.id)
+        if offer is None:
+            continue
+        items = _excluded_items(source.text)
+        if not items:
+            continue
+        title, core, _, _ = _own_marks(offer, source.text)
+        names = _phrase_pattern(tuple(p for p in (title, core) if p))
+        if names.search(normalise(body)) is None:
+            continue  # most drafts never name the offer: one search of the whole body says so
+        for sentence in body_sentences(body):
+            plain = normalise(sentence.text)
+            if names.search(plain) is None or DENIES.search(plain):
+                continue
+            hit = next(
+                (m.group() for item in items if (m := re.search(rf"\b{re.escape(item)}\w*", plain))), None
+            )
+            figure = APPLIED_FIGURE.search(sentence.text)
+            if hit and figure:
+                found.append(
+                    Violation(
+                        "grounded.number",
+                        f'"{figure.group()}" applies "{offer.title}" to "{hit}", which its terms exclude: '
+                        "say what the offer covers, or leave its figures out",
+                        sentence.start + figure.start(),
+                        sentence.start + figure.end(),
+                    )
+                )
+    return found
+
+
+@lru_cache(maxsize=256)
+def _excluded_items(text: str) -> tuple[str, ...]:
+    """The stems of the head nouns an offer's terms exclude: "bathroom vanities" -> "vanit"."""
+    items: list[str] = []
+    for match in EXCLUDES.finditer(text):
+        listed = next(g for g in match.groups() if g)
+        for item in re.split(r",\s*|\s+(?:or|and|ni|o|y)\s+", listed):
+            words = re.findall(r"[a-záéíóúñ]+", item.lower())
+            if words and len(words[-1]) > 3:
+                items.append(_noun_stem(words[-1]))
+    return tuple(dict.fromkeys(items))
+
+
+def _noun_stem(word: str) -> str:
+    """ "vanities" and "vanity", "countertops" and "countertop", "encimeras" and "encimera" meet."""
+    for ending in ("ies", "es", "s", "y"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
 def _passages(draft: DraftText) -> list[Passage]:
     found: list[tuple[str, int | None, int | None]] = [(draft.subject, None, None)] if draft.subject else []
     found += [(s.text, s.start, s.end) for s in body_sentences(draft.body)]
@@ -127,6 +210,10 @@ def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
     named = marks.phrases.search(passage.plain)
     if named is not None:
         return named.group()
+    if marks.free_product is not None and FREE.search(passage.plain):
+        product = marks.free_product.search(passage.plain)
+        if product is not None:
+            return f"{product.group()} ... free"
     shared = passage.terms & marks.terms
     return min(shared) if shared else None
 
@@ -150,7 +237,23 @@ def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
         phrases.append(core)
     if url:
         phrases.append(url)
-    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular))
+    free_product = _free_product(core, regular) if core and FREE.search(core) else None
+    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular), free_product)
+
+
+@lru_cache(maxsize=256)
+def _free_product(core: str, regular: str) -> re.Pattern[str] | None:
+    """The regular product an offer makes free ("free design consultation"), if the regular material
+    names it and never calls it free: once per offer and company, not per draft."""
+    product = " ".join(FREE.sub(" ", core).split())
+    if not product or product == core or not _contains(regular, product):
+        return None
+    return None if FREE.search(_around(regular, product)) else _phrase_pattern((product,))
+
+
+def _around(text: str, phrase: str) -> str:
+    """The regular material's sentences that name the product: does it already call it free?"""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if _contains(s, phrase))
 
 
 @lru_cache(maxsize=256)

@@ -60,6 +60,7 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?(?:pay for|absorb)\b"
         rf"|\b(?:we'll|we will|i'll|i will|we can|i can) (?:also )?cover\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
         r"|\bcompensaci[óo]n\b(?! laboral| de (?:los )?trabajadores)|\bcompensar\w*"
+        r"|\bcompens(?:o|amos|aremos|ar[ée]|ar[áa])\b"  # "le compensamos por cada semana de retraso"
         r"|\bindemniz\w*|\bbuena voluntad\b|\babsorbemos\b"
         rf"|\b(?:cubrimos|cubriremos|le cubrimos)\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
         r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b"

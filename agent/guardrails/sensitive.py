@@ -82,7 +82,13 @@ def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
 # The sentence must ask for something: a question, a request, an option offered, or "I need...".
 NEEDS = re.compile(
     r"\b(?:i|we) (?:will |'ll |would |'d )?(?:need|require)\b|\bplease\b|\bnecesit(?:o|amos|aría|aríamos)\b"
-    r"|\bpor favor\b|\bhace(?:n)? falta\b",
+    r"|\bpor favor\b|\bhace(?:n)? falta\b"
+    # "The quickest way is to send me your password", "Just text us the code", "Envíeme su clave".
+    r"|\b(?:send|text|email|give|tell|forward|share with) (?:me|us)\b|\breply (?:with|back with)\b"
+    r"|\b(?:quickest|easiest|simplest|fastest|best) way is to\b"
+    r"|\b(?:env[íi]e|m[áa]nde|d[íi]ga|d[ée]|comp[áa]rta|p[áa]se)(?:me|nos)\b|\bresp[óo]nda(?:me|nos)? con\b"
+    r"|\b(?:me|nos) (?:env[íi]e|mande|d[ée]|pase|comparta)\b"
+    r"|\blo m[áa]s (?:f[áa]cil|r[áa]pido|sencillo) es\b",
     re.IGNORECASE,
 )
 NEGATION_REACH = 60  # characters before the request where a "never" still governs it

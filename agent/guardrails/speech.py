@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from agent.guardrails.lexicon import BANNED_PHRASES, COMMON_WORDS
+from agent.guardrails.optout import instructions
 from agent.guardrails.text import URL, Sentence, body_sentences, words
 
 
@@ -22,11 +23,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 # Spanish questions start with "¿", which the shared splitter does not treat as a sentence start.
 _INNER_START = re.compile(r"\s+(?=[¿¡])")
-# The SMS opt-out instruction in either language ("Reply STOP...", "Responda STOP...") asks nothing.
-OPT_OUT = re.compile(
-    r"\b(?:reply|text|send|respond|responda|responde|respondan|envíe|envía|escriba|mande)\s+[\"“'‘]?stop\b",
-    re.IGNORECASE,
-)
+# The SMS opt-out instruction in any language ("Reply STOP...", "Responda BAJA...") asks nothing: it is
+# read by ``agent.guardrails.optout`` (optout.yaml's verbs and keywords), not by a narrower list here.
 _OPT_OUT_WORDS = 10
 # A link without a full stop after it runs into the next sentence: "...: example.com/page Worth a look?"
 _AFTER_LINK = re.compile(r"(?<!\S)[^\s/]*/\S*\s+(?=[A-ZÁÉÍÓÚ¿][^.!?]*\?$)")
@@ -110,7 +108,14 @@ IMPERATIVE_ASK = re.compile(
     rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?"
     rf"(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
     r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text)|"
-    r"(?:just )?say the word|just say (?:so|yes))\b",
+    r"(?:just )?say the word|just say (?:so|yes))\b"
+    # A request put as the way forward: "The quickest way is to send me a photo of your bill", "All I
+    # need is your last bill", "Lo más fácil es que me mande una foto".
+    r"|\b(?:quickest|easiest|simplest|fastest|best) way (?:is|would be) (?:to|for you to) "
+    rf"(?:just )?(?:{_EN_ASK_VERBS})\b"
+    r"|\ball (?:i|we)(?:'d| would)? need (?:is|are|from you is)\b"
+    r"|\blo m[áa]s (?:f[áa]cil|r[áa]pido|sencillo|pr[áa]ctico) (?:es|ser[íi]a) que (?:me|nos)\b"
+    r"|\bsolo (?:necesito|necesitamos|me falta|nos falta)\b",
     re.IGNORECASE,
 )
 # Spanish requests: usted/tú imperatives, mostly with a pronoun attached ("respóndame", "mándeme",
@@ -210,10 +215,7 @@ def clauses(body: str) -> tuple[Sentence, ...]:
     return tuple(
         s
         for s in found
-        if not _is_label(body, s)
-        and not (
-            "stop" in s.text.lower() and OPT_OUT.search(s.text) and len(s.text.split()) <= _OPT_OUT_WORDS
-        )
+        if not _is_label(body, s) and not (len(s.text.split()) <= _OPT_OUT_WORDS and instructions(s.text))
     )
 
 

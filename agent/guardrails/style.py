@@ -13,7 +13,8 @@ from agent.domain import Channel
 from agent.guardrails.base import NO_CONTEXT, DraftText, GuardrailContext, Violation
 from agent.guardrails.folding import fold
 from agent.guardrails.languages import SUPPORTED, detect
-from agent.guardrails.lexicon import ACRONYMS, is_ordinary_word
+from agent.guardrails.lexicon import ACRONYMS, is_ordinary_word, is_spanish_word
+from agent.guardrails.names import is_spanish
 from agent.guardrails.optout import INSTRUCTIONS, is_keyword_in_instruction, opt_out_languages
 from agent.guardrails.phrases import (
     BANNED_PHRASES,
@@ -203,7 +204,9 @@ def _shouting(draft: DraftText, context: GuardrailContext) -> list[Violation]:
                 continue  # "[DESIGNER NAME]" is an unfilled placeholder, reported as one
             if word in ACRONYMS or re.search(rf"(?<!\w){re.escape(word)}(?!\w)", corpus.raw):
                 continue
-            if is_keyword_in_instruction(text, match.start(), match.end()) or not _is_word(word):
+            if is_keyword_in_instruction(text, match.start(), match.end()) or not _is_word(
+                word, is_spanish(text)
+            ):
                 continue
             quoted = match.start() > 0 and text[match.start() - 1] in "\"“'‘"
             typed = fold(word.lower()) in TYPED_KEYWORDS or quoted
@@ -232,11 +235,12 @@ def _name_words(context: GuardrailContext) -> frozenset[str]:
     return frozenset(word.lower() for name in names if name for word in re.findall(r"[^\W\d_]+", name))
 
 
-def _is_word(capitals: str) -> bool:
+def _is_word(capitals: str, spanish: bool = False) -> bool:
+    """A word of the text's language: in a Spanish text "INCLUIDO" shouts as "FREE" does in English."""
     lowered = capitals.lower()
     if SPANISH_LETTERS.search(capitals) or fold(lowered) in SPANISH_SHOUT_WORDS:
         return True
-    return is_ordinary_word(lowered)
+    return is_ordinary_word(lowered) or (spanish and is_spanish_word(lowered))
 
 
 def _exclamations(draft: DraftText) -> list[Violation]:

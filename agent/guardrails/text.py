@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 
 from agent.guardrails.base import GuardrailContext
 from agent.guardrails.folding import fold
+from agent.guardrails.optout import instructions
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*")
 URL = re.compile(r"\bhttps?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+", re.IGNORECASE)
@@ -31,7 +32,6 @@ SIGNOFF = re.compile(
     r"all the best|talk soon|sincerely|speak soon|warmly)\b[^.!?]{0,40}[,.!]?$",
     re.IGNORECASE,
 )
-OPT_OUT = re.compile(r"\b(reply|text|send)\s+[\"“'‘]?stop\b", re.IGNORECASE)  # Reply STOP, Reply "STOP"
 POSTSCRIPT = re.compile(r"^p\.?\s?s\.?(?:[:,]\s*|\s+)", re.IGNORECASE)  # "P.S. ", "PS: "
 TRAILING_PUNCTUATION = ".,;:!?)]}\"'’”"
 
@@ -106,7 +106,7 @@ def _sentence(text: str, start: int) -> Sentence:
     start += len(text) - len(text.lstrip())
     if GREETING.match(stripped) and stripped.endswith(","):
         part = Part.GREETING
-    elif OPT_OUT.search(stripped) and len(stripped.split()) <= 8:
+    elif len(stripped.split()) <= 8 and instructions(stripped):  # "Reply STOP", "Responda BAJA"
         part = Part.OPT_OUT
     else:
         part = Part.BODY

@@ -75,6 +75,12 @@ PRESSURE_PHRASES: Final = (
     r"(?:secure|grab|claim|reserve|lock in) (?:your|a|the) (?:spot|place|slot|seat|price|rate) "
     r"(?:now|today|before|while|soon|quickly)",
     r"get in (?:before|while|now|quickly)",
+    # Loss that grows with waiting: "every week that knee goes unchecked is training you won't get back".
+    r"(?:every|each) (?:day|week|month) (?:that )?[^.!?\n]{0,30}?(?:goes|go|passes|pass) "
+    r"(?:by|unchecked|untreated)",
+    r"(?:you )?(?:won['’]?t|will not|can['’]?t|cannot|never) get (?:it |them |that |those )?back(?! to\b)",
+    # "It's worth getting your numbers soon": a push to act soon with no date behind it.
+    r"(?:it['’]?s|it is|would be) (?:worth|best|smart|wise) (?:\w+ ){1,4}(?:soon|now|right away|quickly)\b",
     # Spanish
     r"no (?:lo|la|le|los|las) (?:deje|dejes|dejen) para (?:después|despues|más tarde|mas tarde|luego|mañana)",
     r"no (?:espere|esperes|esperen|se espere|lo piense (?:mucho|demasiado)|se tarde|deje pasar)",
@@ -106,6 +112,9 @@ PRESSURE_PHRASES: Final = (
     r"antes de que (?:suban|sube|aumenten|cambien) (?:los |el )?precios?",
     r"(?:últimos|ultimos|últimas|ultimas) (?:lugares|espacios|cupos|días|dias|horas|citas)",
     r"no se (?:quede|queden) sin",
+    r"cada (?:día|dia|semana|mes) que pasa",
+    r"(?:tiempo|semanas|días|dias|meses) que (?:ya )?no (?:va a |podrá |podra |se pueden? )?recuperar",
+    r"(?:vale la pena|conviene|es mejor) (?:\w+ ){1,4}(?:pronto|ya|cuanto antes)\b",
 )
 # Every pattern here is matched against ``lowered`` text (see ``agent.guardrails.deadlines``).
 PRESSURE: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(PRESSURE_PHRASES) + r")")
@@ -129,6 +138,11 @@ SCARCITY_PHRASES: Final = (
     r"se (?:están |estan |van )?(?:llenan|llena|llenando|van|yendo|agotan|agotando|acaban|acabando|ocupan|"
     r"ocupando) (?:muy )?(?:rápido|rapido|pronto)",
     r"se (?:están|estan) (?:acabando|agotando|llenando|ocupando)|hasta agotar",
+    # "Our April install days are mostly spoken for": places said to be nearly gone.
+    rf"(?:{_PLACES}|days|weeks|calendar|schedule|agenda)\b[^.!?\n]{{0,20}}?\b(?:are|is) "
+    r"(?:mostly|almost|nearly|largely|already|all but) (?:spoken for|booked|taken|gone|full|filled|reserved)",
+    r"(?:casi|ya) (?:todos|todas|todo) (?:\w+ ){0,5}(?:están|estan|está|esta) "
+    r"(?:ocupad|reservad|apartad|llen)\w*",
 )
 SCARCITY: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(SCARCITY_PHRASES) + r")\b")
 # Said of an offer by its validity: honest when a live offer is cited ("a limited-time offer").

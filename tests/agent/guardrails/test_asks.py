@@ -198,6 +198,20 @@ class TestCheckCallToAction:
     def test_the_sms_opt_out_line_is_not_an_ask(self) -> None:
         assert check_call_to_action(sms(), context()) == []
 
+    @pytest.mark.parametrize(
+        "opt_out",
+        [
+            "Responda BAJA para no recibir más mensajes.",
+            "Responda ALTO para no recibir más mensajes.",
+            "Envíe BAJA para darse de baja.",
+            "Text END to opt out.",
+        ],
+    )
+    def test_an_opt_out_line_with_any_carrier_keyword_is_not_an_ask(self, opt_out: str) -> None:
+        body = f"Hola Dana, el plan cuesta $79 al mes. ¿Qué día le queda mejor? {opt_out}"
+
+        assert check_call_to_action(sms(body=body), context()) == []
+
     def test_two_time_options_in_two_questions_are_one_ask(self) -> None:
         body = f"Hi Dana,\n\n{VALUE}\n\nWould Tuesday at 10:00 work? Or is Wednesday at 14:00 better?\n\nBest"
 
@@ -487,3 +501,45 @@ class TestHardAsksInSpanish:
         previous = (ack, *value_touches(2))
 
         assert check_value_per_ask(email(body=TestCheckValuePerAsk.CALL), context(previous=previous)) == []
+
+
+class TestHardAsksInTheSubjunctiveAndTheImperative:
+    """ "¿...o prefiere que agendemos una visita?" books time; "respóndame con el número de su tarjeta"
+    asks for money without a question mark."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "¿O prefiere que agendemos una Home Energy Review en su casa?",
+            "¿Quiere que reservemos el martes para la visita?",
+            "Si ya quiere avanzar, respóndame con el número de su tarjeta y le proceso el depósito.",
+            "If you're ready, reply with your card number and I'll process the deposit today.",
+        ],
+    )
+    def test_they_are_hard_asks(self, sentence: str) -> None:
+        assert is_hard_ask(sentence)
+
+    @pytest.mark.parametrize(
+        "sentence",
+        ["Respóndame con una foto de su recibo de luz.", "Send me a photo of your last bill if it's handy."],
+    )
+    def test_a_request_for_a_detail_is_soft(self, sentence: str) -> None:
+        assert not is_hard_ask(sentence)
+
+
+class TestARequestPutAsTheWayForward:
+    """ "The quickest way is to send me a photo of your bill" is a concrete next step, in either language."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "The quickest way is to send me a photo of your last bill.",
+            "All I need is a photo of your last bill.",
+            "Lo más fácil es que me mande una foto de su último recibo.",
+            "Solo necesito una foto de su último recibo.",
+        ],
+    )
+    def test_it_is_a_call_to_action(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []

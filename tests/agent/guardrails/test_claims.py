@@ -183,3 +183,81 @@ class TestGeneralFiguresAreTrueOfEveryone:
     def test_a_bare_count_carried_in_the_story_is_still_the_story_s_own(self) -> None:
         body = "Hi Dana,\n\nLuis F. was back to full shifts after 6 weeks. We also added 7 exercises."
         assert numbers(body, sources=(ANDREA, LUIS, PRICES, TIMELINE)) == ["7"]
+
+
+DESIGN = Source(
+    id="faqs/phases",
+    type=DocType.FAQ,
+    title="Before work starts",
+    url=None,
+    text=(
+        "Kitchen Refresh: 2 to 3 weeks on site.\n\n"
+        "Before that come design (2 to 4 weeks) and permits (2 to 4 weeks)."
+    ),
+    score=0.8,
+)
+REFERRAL = Source(
+    id="offers/referral",
+    type=DocType.OFFER,
+    title="Referral credit",
+    url=None,
+    text="Refer a neighbour and they get $250 off their contract.",
+    score=0.8,
+)
+
+
+class TestAFigureBelongsToTheSubjectOfItsOwnClause:
+    """A sentence that names a product may give figures of other things: a clause with its own subject,
+    a figure with its own head noun, or a product named later as an item of a list."""
+
+    def test_a_figure_after_a_semicolon_belongs_to_the_new_statement(self) -> None:
+        body = (
+            "Hi Dana,\n\nA Kitchen Refresh is 2 to 3 weeks on site; design comes first, 2 to 4 weeks. Which?"
+        )
+        assert numbers(body, sources=(PRICES, DESIGN)) == []
+
+    def test_a_figure_after_a_semicolon_belongs_to_the_new_statement_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nUn Kitchen Refresh cuesta $18,000; diseño y permisos van antes, 2 a 4 semanas."
+        assert numbers(body, sources=(PRICES, DESIGN), lead=replace(LEAD, language="es")) == []
+
+    def test_a_figure_with_its_own_head_noun_measures_that_thing(self) -> None:
+        body = "Hi Dana,\n\nA Kitchen Refresh starts after 2 to 4 weeks of design. Which room first?"
+        assert numbers(body, sources=(PRICES, DESIGN)) == []
+
+    def test_a_figure_with_its_own_head_noun_measures_that_thing_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nUn Kitchen Refresh empieza tras 2 a 4 semanas de diseño. ¿Qué cuarto primero?"
+        assert numbers(body, sources=(PRICES, DESIGN), lead=replace(LEAD, language="es")) == []
+
+    def test_a_clause_about_the_reader_after_a_comma_is_not_the_product(self) -> None:
+        body = (
+            "Hi Dana,\n\nA Kitchen Refresh runs $18,000 to $32,000, and with a referral you'd get $250 off."
+        )
+        assert numbers(body, sources=(PRICES, REFERRAL)) == []
+
+    def test_a_clause_about_the_reader_after_a_comma_is_not_the_product_in_spanish(self) -> None:
+        body = (
+            "Hola Dana:\n\nUn Kitchen Refresh cuesta $18,000, y con su referido usted recibe $250. ¿Cuándo?"
+        )
+        assert numbers(body, sources=(PRICES, REFERRAL), lead=replace(LEAD, language="es")) == []
+
+    def test_a_product_listed_after_the_figure_does_not_take_it(self) -> None:
+        body = "Hi Dana,\n\nOurs at $250 already includes permits, cleanup and a Kitchen Refresh. Which room?"
+        assert numbers(body, sources=(PRICES, REFERRAL)) == []
+
+    def test_a_product_attached_after_the_figure_still_takes_it(self) -> None:
+        body = "Hi Dana,\n\nExpect $16,000 to $38,000 for a Kitchen Refresh. Which room first?"
+        assert numbers(body) == ["$16,000", "$38,000"]
+
+    def test_the_same_product_carried_through_a_comma_still_fires(self) -> None:
+        body = (
+            "Hola Dana:\n\nUn Kitchen Refresh sale de $18,000 a $32,000, y tarda de 6 a 10 semanas. ¿Cuándo?"
+        )
+        timeline = Source(
+            "faqs/t",
+            DocType.FAQ,
+            "T",
+            None,
+            "- Kitchen Refresh: 2 to 3 weeks\n- Bath Remodel: 6 to 10 weeks",
+            0.8,
+        )
+        assert numbers(body, sources=(PRICES, timeline), lead=replace(LEAD, language="es")) == ["6", "10"]

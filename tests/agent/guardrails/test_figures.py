@@ -82,6 +82,14 @@ class TestTimes:
             codes("Hi Elena, can I call you at 6:00 p.m.?", allowed_phrases=("Tuesday at 6:00 p.m.",)) == []
         )
 
+    def test_a_spanish_time_of_day_is_the_clock_time_the_sources_give(self) -> None:
+        hours = (faq("We are open until 19:00 on weekdays and from 9:00 on Saturdays."),)
+        assert codes("Hola Elena, abrimos hasta las 7 de la tarde entre semana.", sources=hours) == []
+        assert codes("Hola Elena, el sábado abrimos a las 9 de la mañana.", sources=hours) == []
+        assert codes("Hola Elena, abrimos hasta las 8 de la noche entre semana.", sources=hours) == [
+            "grounded.time"
+        ]
+
     def test_the_lead_own_hour_written_with_minutes_is_grounded(self) -> None:
         assert codes("Hola Elena, como cierran a las 3:00, trabajaríamos después.") == []
 
@@ -145,6 +153,65 @@ class TestOneValueAnyForm:
     )
     def test_another_value_still_fires(self, source: str, draft: str) -> None:
         assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
+
+
+class TestSpanishAndCompoundNumberForms:
+    """Spanish thousands with decimals, spelled teens, twenties and hundreds, hyphenated English
+    compounds, and a currency code: each is the value the source gives."""
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("La revisión cuesta $1.200,50.", "The review costs $1,200.50."),
+            ("La revisión cuesta 1.200,50 dólares.", "La revisión cuesta $1,200.50."),
+            ("La obra tarda catorce días.", "La obra tarda 2 semanas."),
+            ("La garantía es de veinticinco años.", "La garantía es de 25 años."),
+            ("Cuesta mil doscientos dólares.", "Cuesta $1,200."),
+            ("It comes with a 25-year warranty.", "It comes with twenty-five years of warranty."),
+            ("It takes fourteen days.", "It takes 2 weeks."),
+            ("It costs $2,500.", "It costs 2,500 USD."),
+            ("Installation takes 48 hours.", "Installation takes 2 days."),
+            ("La instalación toma 2 días.", "La instalación toma 48 horas."),
+            ("A quarter of homes need a new panel.", "25% of homes need a new panel."),
+            (
+                "La cuarta parte de las casas necesita un panel nuevo.",
+                "El 25% de las casas necesita un panel.",
+            ),
+        ],
+    )
+    def test_the_same_value_is_grounded(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == []
+
+    @pytest.mark.parametrize(
+        ("source", "draft"),
+        [
+            ("La revisión cuesta $1.200,50.", "The review costs $1,250.50."),
+            ("It comes with a 20-year warranty.", "It comes with twenty-five years of warranty."),
+            ("Installation takes 36 hours.", "Installation takes 2 days."),
+        ],
+    )
+    def test_another_value_still_fires(self, source: str, draft: str) -> None:
+        assert codes(draft, sources=(faq(source),)) == ["grounded.number"]
+
+
+class TestASpanOfTheLeadsHistory:
+    """ "The last 12 months of bills" counts the lead's own history: no claim to ground."""
+
+    @pytest.mark.parametrize(
+        "draft",
+        [
+            "Could you send me your last 12 months of bills?",
+            "I'll pull the last 12 months of usage myself.",
+            "¿Me puede mandar sus últimos 12 recibos de luz?",
+        ],
+    )
+    def test_it_is_no_claim(self, draft: str) -> None:
+        assert codes(draft, sources=(faq("Nothing numeric here."),)) == []
+
+    def test_a_figure_about_us_still_fires(self) -> None:
+        assert codes("We have installed 12 systems this month.", sources=(faq("Nothing numeric."),)) == [
+            "grounded.number"
+        ]
 
 
 class TestNumbersThatCountTheMessage:
@@ -227,5 +294,14 @@ class TestFiguresAReaderCanCheck:
         draft = "Plan your 2027 remodel now, or finish the 2026 list first."
         assert codes(draft, sources=(faq("Nothing numeric."),), today=today) == []
         assert codes("We have been in business since 2011.", sources=(faq("Nothing."),), today=today) == [
+            "grounded.number"
+        ]
+
+    def test_last_year_is_no_claim_either_in_english_and_spanish(self) -> None:
+        today = date(2027, 1, 14)
+        source = (faq("Nothing numeric."),)
+        assert codes("Did your panels go in before 2026?", sources=source, today=today) == []
+        assert codes("¿Su cuñado instaló sus paneles antes de 2026?", sources=source, today=today) == []
+        assert codes("¿Instaló sus paneles antes de 2024?", sources=source, today=today) == [
             "grounded.number"
         ]

@@ -139,3 +139,88 @@ def test_a_greeting_without_a_name_is_not_addressed_to_its_next_word() -> None:
     body = "Hi, thanks for contacting Northstar Bookings. Maya will reply to you personally soon."
 
     assert check_wrong_lead(DraftText(Channel.SMS, body), context(lead=nameless)) == []
+
+
+JOSE = replace(
+    LEAD,
+    id="lead-jose",
+    first_name="José",
+    last_name="Ortega",
+    company=None,
+    town="Mesa",
+    language="es",
+    need="agregar una batería a los paneles que ya tiene",
+    inquiry_text="Ya tengo paneles desde 2020 pero cuando se va la luz no sirven.",
+)
+
+
+class TestAnotherLeadsHouseholdAndFigures:
+    """Another lead's relative, or a figure only their words give, told as this lead's."""
+
+    def test_another_lead_s_relative_in_another_language_fires(self) -> None:
+        body = "Hi Dana,\n\nWould a walk-in shower for your mother be part of the project too?"
+        assert len(wrong(body, other_leads=(ELENA,))) == 1
+
+    def test_another_lead_s_relative_in_spanish_fires(self) -> None:
+        body = "Hola Dana:\n\n¿La regadera sería para su madre?"
+        assert len(wrong(body, other_leads=(ELENA,))) == 1
+
+    def test_the_lead_s_own_relative_is_fine(self) -> None:
+        lead = replace(LEAD, inquiry_text="My mom can't step into the tub any more.")
+        body = "Hi Dana,\n\nWould a walk-in shower for your mother be part of the project too?"
+        assert wrong(body, lead=lead, other_leads=(ELENA,)) == []
+
+    def test_a_figure_only_another_lead_gave_fires_in_spanish(self) -> None:
+        body = "Hola Dana:\n\nComo usted ya tiene paneles desde 2020, su caso sería más sencillo."
+        assert len(wrong(body, other_leads=(JOSE,))) == 1
+
+    def test_a_figure_only_another_lead_gave_fires_in_english(self) -> None:
+        body = "Hi Dana,\n\nSince you've had your system since 2020, adding a battery is simpler."
+        assert len(wrong(body, other_leads=(JOSE,))) == 1
+
+    def test_a_figure_the_sources_give_is_not_another_lead_s(self) -> None:
+        body = "Hi Dana,\n\nSince 2020 we have installed batteries for homes like yours."
+        assert (
+            wrong(body, other_leads=(JOSE,), company_facts=("We have installed batteries since 2020.",)) == []
+        )
+
+
+MARCUS = replace(
+    LEAD,
+    id="lead-marcus",
+    first_name="Marcus",
+    last_name="Reed",
+    company=None,
+    town="Doral",
+    need="knee pain on long runs",
+    inquiry_text="My right knee has started aching on long runs.",
+)
+
+
+class TestAnotherLeadsBodyPart:
+    """Another lead's knee asked about, or given to the reader, in either language."""
+
+    def test_another_lead_s_knee_asked_about_in_spanish_fires(self) -> None:
+        lead = replace(GARY, id="lead-tomas", first_name="Tomás", language="es")
+        body = "Tomás, la evaluación dura 60 minutos. ¿Sigue sintiendo la rodilla en las tiradas largas?"
+        assert len(wrong(body, lead=lead, other_leads=(MARCUS,))) == 1
+
+    def test_another_lead_s_knee_given_to_the_reader_fires(self) -> None:
+        body = "Hi Gary,\n\nAn evaluation shows what is loading your knee on long runs."
+        assert len(wrong(body, lead=GARY, other_leads=(MARCUS,))) == 1
+
+    def test_the_lead_s_own_back_is_fine(self) -> None:
+        body = "Hi Gary,\n\nIs your lower back still stiff in the morning?"
+        assert wrong(body, lead=GARY, other_leads=(MARCUS,)) == []
+
+    def test_an_english_word_for_a_part_used_otherwise_is_fine(self) -> None:
+        body = "Hi Gary,\n\nShall I call you back on the number on the back of the form?"
+        other = replace(MARCUS, need="back pain", inquiry_text="My back hurts.")
+        assert (
+            wrong(
+                body,
+                lead=replace(GARY, need="neck pain", inquiry_text="My neck hurts."),
+                other_leads=(other,),
+            )
+            == []
+        )

@@ -187,3 +187,40 @@ class TestTitleCase:
     def test_a_sentence_with_capitalised_words_is_not_a_heading(self) -> None:
         body = "Hi Dana, Maple Grove Dentistry in Austin tried this. Which day hurts most?"
         assert names(body) == ["Maple Grove Dentistry", "Austin"]
+
+
+class TestAFamilyCalledByItsSurname:
+    """ "The Beckers" is the Becker family of a cited story: the plural (and its possessive) of a surname
+    the sources give, with the article before it."""
+
+    STORY = "Case study: the Becker family in Sun City West added a battery in 2019."
+
+    def test_the_plural_of_a_grounded_surname_is_grounded(self) -> None:
+        body = (
+            "Hi Dana,\n\nThe Beckers added one battery. The Beckers' panels kept running. Want their story?"
+        )
+        assert names(body, company_facts=(self.STORY,)) == []
+
+    def test_the_spanish_family_form_is_grounded(self) -> None:
+        body = "Hola Elena:\n\nLos Becker añadieron una batería. ¿Le mando su historia?"
+        assert names(body, company_facts=(self.STORY,), lead=SPANISH_LEAD) == []
+
+    def test_the_plural_of_an_unknown_surname_still_fires(self) -> None:
+        body = "Hi Dana,\n\nThe Hendersons added one battery. Want their story?"
+        assert names(body, company_facts=(self.STORY,)) == ["Hendersons"]
+
+
+class TestAGivenNameThatIsAlsoAWord:
+    """ "Luz" is light and a given name; introduced with a role it is a staff member to ground."""
+
+    def test_an_introduced_staff_member_named_with_a_spanish_word_fires(self) -> None:
+        body = "Hola Elena:\n\nLuz, una de nuestras técnicas de servicio, atiende su zona. ¿Le parece bien?"
+        assert names(body, lead=SPANISH_LEAD) == ["Luz"]
+
+    def test_an_introduced_staff_member_named_with_an_english_word_fires(self) -> None:
+        body = "Hi Dana,\n\nHope, one of our project managers, will walk you through it. Which day suits you?"
+        assert names(body) == ["Hope"]
+
+    def test_the_same_word_opening_an_ordinary_sentence_is_grammar(self) -> None:
+        body = "Hola Elena:\n\nLuz y agua quedan conectadas el mismo día. ¿Le parece bien?"
+        assert names(body, lead=SPANISH_LEAD) == []

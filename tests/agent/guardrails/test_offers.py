@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from agent.guardrails import GuardrailContext
+from agent.guardrails import GuardrailContext, check_grounded
 from agent.guardrails.offers import check_expired_offer
 from knowledge.types import DocType, OfferWindow, Source
 from tests.agent.guardrails.drafts import codes, context, email, sms
@@ -116,3 +116,86 @@ class TestNotApplying:
         draft = email(body=body("The Fall Studio Event takes $300 off."))
 
         assert check_expired_offer(draft, context(sources=(FALL,), offers=(FALL_WINDOW,))) == []
+
+
+FREE_CONSULT = Source(
+    id="offers/free-design-consultation",
+    type=DocType.OFFER,
+    title="Free Design Consultation through January 31, 2027",
+    url=None,
+    text="A Design Consultation held by January 31, 2027 is free; it is normally $250.",
+    score=0.7,
+)
+FREE_WINDOW = OfferWindow(FREE_CONSULT.id, FREE_CONSULT.title, None, expires=date(2027, 1, 31))
+CONSULT_PRICE = Source(
+    id="faqs/consultation",
+    type=DocType.FAQ,
+    title="Design Consultation",
+    url=None,
+    text="Design Consultation (90 minutes, in your home, $250). Una Design Consultation cuesta $250.",
+    score=0.6,
+)
+
+
+class TestAnOfferThatMakesAProductFree:
+    """ "Free Design Consultation" is the regular Design Consultation, free: calling the product free
+    after the offer ended applies the offer, in any word order and in Spanish."""
+
+    def fired_on(self, middle: str, today: date) -> list[str]:
+        found = ctx(today, sources=(FREE_CONSULT, CONSULT_PRICE), offers=(FREE_WINDOW,))
+        return codes(check_expired_offer(email(body=body(middle)), found))
+
+    def test_calling_the_product_free_after_the_offer_ended_fires(self) -> None:
+        assert self.fired_on("Our Design Consultation is free, normally $250.", date(2027, 2, 15)) == [
+            "expired_offer"
+        ]
+
+    def test_calling_the_product_free_in_spanish_fires(self) -> None:
+        assert self.fired_on("La Design Consultation es gratis para usted.", date(2027, 2, 15)) == [
+            "expired_offer"
+        ]
+
+    def test_the_product_at_its_regular_price_is_fine(self) -> None:
+        assert self.fired_on("Our Design Consultation is $250 and takes 90 minutes.", date(2027, 2, 15)) == []
+
+    def test_calling_it_free_while_the_offer_runs_is_fine(self) -> None:
+        assert self.fired_on("Our Design Consultation is free until January 31.", date(2027, 1, 10)) == []
+
+
+CABINETS = Source(
+    id="offers/spring-cabinets",
+    type=DocType.OFFER,
+    title="Spring Cabinet Savings 2027",
+    url=None,
+    text=(
+        "10% off the cabinets of a kitchen, up to $3,000. It does not apply to countertops, labor, "
+        "hardware or bathroom vanities. No aplica a encimeras ni a tocadores de baño."
+    ),
+    score=0.7,
+)
+CABINETS_WINDOW = OfferWindow(CABINETS.id, CABINETS.title, None, expires=date(2027, 3, 31))
+
+
+class TestAnOfferAppliedToWhatItsTermsExclude:
+    """A live offer's figures put on something its own terms exclude are figures of the wrong subject."""
+
+    def grounded(self, middle: str) -> list[str]:
+        found = ctx(date(2027, 2, 15), sources=(CABINETS,), offers=(CABINETS_WINDOW,))
+        text = body(middle)
+        return [
+            text[v.start : v.end]
+            for v in check_grounded(email(body=text), found)
+            if v.code == "grounded.number"
+        ]
+
+    def test_the_offer_on_an_excluded_item_fires(self) -> None:
+        assert self.grounded("With Spring Cabinet Savings you get 10% off the vanity cabinet.") == ["10%"]
+
+    def test_the_offer_on_an_excluded_item_fires_in_spanish(self) -> None:
+        assert self.grounded("Con Spring Cabinet Savings tiene 10% de descuento en las encimeras.") == ["10%"]
+
+    def test_the_offer_on_what_it_covers_passes(self) -> None:
+        assert self.grounded("With Spring Cabinet Savings you get 10% off the kitchen cabinets.") == []
+
+    def test_stating_the_exclusion_passes(self) -> None:
+        assert self.grounded("Spring Cabinet Savings takes 10% off, but not on countertops or labor.") == []

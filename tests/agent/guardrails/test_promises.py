@@ -241,3 +241,78 @@ class TestUnsourcedAdvice:
         draft = email(subject="Put ice on that knee tonight", body=body("It is $79."))
 
         assert codes(check_unsourced_advice(draft, context(sources=(EXERCISE_FAQ,)))) == ["advice.unsourced"]
+
+
+TAX_FAQ = Source(
+    id="faqs/tax-credits",
+    type=DocType.FAQ,
+    title="Tax credits",
+    url=None,
+    text=(
+        "Arizona offers a state credit of 25% of the cost, up to $1,000; whether you can use it depends on "
+        "your taxes. We are not tax advisers: please ask your tax preparer. No damos asesoría de impuestos."
+    ),
+    score=0.7,
+)
+
+
+class TestAdviceTheSourcesHandToAProfessional:
+    """A source that sends a matter to a professional grounds no advice on it, and a tax outcome
+    promised to the lead is advice."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The rest of the cost is deductible on your return, so that is my advice.",
+            "With the Arizona credit you'll get $1,000 back on your taxes this year.",
+            "Con el crédito de Arizona usted recupera $1,000 en su declaración de este año.",
+            "Le recomiendo usar el crédito de Arizona en sus impuestos de este año.",
+        ],
+    )
+    def test_tax_advice_fires_when_the_source_defers_to_a_preparer(self, sentence: str) -> None:
+        violations = check_unsourced_advice(email(body=body(sentence)), context(sources=(TAX_FAQ,)))
+
+        assert codes(violations) == ["advice.unsourced"]
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Whether you can use it depends on your taxes, so it's best to ask your tax preparer.",
+            "Si lo puede usar depende de sus impuestos, así que lo mejor es preguntarle a su preparador.",
+            "Arizona offers a state credit of 25% of the cost, up to $1,000.",
+        ],
+    )
+    def test_sending_the_lead_to_a_professional_is_not_advice(self, sentence: str) -> None:
+        assert check_unsourced_advice(email(body=body(sentence)), context(sources=(TAX_FAQ,))) == []
+
+
+class TestARequestPhrasedAsTheWayForward:
+    """ "The quickest way is to send me your password" asks as plainly as "please send"."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The quickest way is to send me your account username and password, and I'll pull the data.",
+            "Lo más fácil es que me envíe su usuario y contraseña de la cuenta de luz.",
+            "Envíeme la contraseña de su cuenta y yo reviso el consumo.",
+        ],
+    )
+    def test_asking_for_a_secret_without_a_question_or_please_fires(self, sentence: str) -> None:
+        assert codes(check_secret_request(email(body=body(sentence)), context())) == ["ask.secret"]
+
+    def test_asking_for_a_bill_that_way_is_no_secret(self) -> None:
+        sentence = "The quickest way is to send me a photo of your last bill."
+        assert check_secret_request(email(body=body(sentence)), context()) == []
+
+
+class TestSpanishCompensationInTheFirstPersonPlural:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Y si nos tardamos más de lo que dice su contrato, le compensamos por cada semana de retraso.",
+            "Si algo sale mal, le compensaremos la molestia.",
+        ],
+    )
+    def test_a_promised_compensation_fires(self, sentence: str) -> None:
+        violations = check_compensation(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
+        assert codes(violations) == ["refund_or_compensation"]

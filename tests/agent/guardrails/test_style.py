@@ -12,6 +12,7 @@ from agent.guardrails import (
     EMAIL_WORDS,
     SMS_MAX_CHARS,
     check_banned_phrases,
+    check_grounded,
     check_length,
     check_placeholders,
     check_sms_opt_out,
@@ -325,6 +326,19 @@ class TestCheckSubject:
         assert check_subject(sms(), context()) == []
 
 
+class TestSayingTheLeadHasNotAnsweredIsAReason:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hi Dana,\n\nI haven't heard back from you, so this is my last note for now.",
+            "Hola Dana:\n\nNo he sabido de usted, así que este es mi último mensaje por ahora.",
+            "Hola Dana:\n\nNo he tenido respuesta, así que cierro su expediente por ahora.",
+        ],
+    )
+    def test_a_breakup_that_says_the_lead_has_not_answered_is_not_filler(self, body: str) -> None:
+        assert check_banned_phrases(email(body=body)) == []
+
+
 class TestBannedPhrasesInSpanishAndInTheSubject:
     @pytest.mark.parametrize(
         ("sentence", "filler"),
@@ -424,6 +438,17 @@ class TestSpamSignalsInSpanishAndInTheSubject:
         draft = sms(body=f"Hola Dana, la guía es {word} para su salón. Responda STOP para no recibir más.")
 
         assert codes(check_spam_signals(draft, context(lead=SPANISH_LEAD))) == ["spam.caps"]
+
+    @pytest.mark.parametrize("word", ["INCLUIDO", "ENVIADO"])
+    def test_any_spanish_word_in_capitals_is_shouting_in_a_spanish_text(self, word: str) -> None:
+        draft = sms(body=f"Hola Dana, el plan va {word} con su sistema. Responda STOP para no recibir más.")
+
+        assert codes(check_spam_signals(draft, context(lead=SPANISH_LEAD))) == ["spam.caps"]
+
+    def test_a_shouted_spanish_word_is_not_read_as_an_invented_name(self) -> None:
+        draft = sms(body="Hola Dana, el plan va INCLUIDO con su sistema. Responda STOP para no recibir más.")
+
+        assert [v.code for v in check_grounded(draft, context(lead=SPANISH_LEAD))] == []
 
     @pytest.mark.parametrize("word", ["HEPA", "PPO", "APR", "HMO"])
     def test_capitals_that_are_no_word_are_acronyms(self, word: str) -> None:

@@ -141,6 +141,37 @@ class TestPressureInSpanish:
         assert codes(check_urgency(sms(body=text), context(**live()))) == ["urgency.unbacked"]
 
 
+class TestLossWithWaitingAndPlacesNearlyGone:
+    """Pressure said as a loss that grows ("training you won't get back"), a push to act soon ("worth
+    getting your numbers soon"), and places said to be nearly taken ("mostly spoken for")."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Every week that knee goes unchecked is training you won't get back.",
+            "Our April install days are mostly spoken for.",
+            "It's worth getting your numbers soon.",
+            "Cada semana que pasa es tiempo que no va a recuperar.",
+            "Vale la pena sacar sus números pronto.",
+            "Casi todos los días de abril ya están ocupados.",
+        ],
+    )
+    def test_the_push_fires(self, sentence: str) -> None:
+        assert set(codes(check_urgency(email(body=body(sentence)), context()))) == {"urgency.unbacked"}
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "I'll get back to you with the numbers on Friday.",
+            "If you can't get back to me this week, that's fine.",
+            "It's worth comparing what each price includes.",
+            "Vale la pena comparar lo que incluye cada precio.",
+        ],
+    )
+    def test_plain_words_near_them_pass(self, sentence: str) -> None:
+        assert check_urgency(email(body=body(sentence)), context()) == []
+
+
 class TestTimeWordsThatDoNotPush:
     @pytest.mark.parametrize(
         "sentence",
@@ -272,16 +303,16 @@ class FixedMeaning:
 
 class TestMeaning:
     def test_a_sentence_the_meaning_check_reads_as_pressure_fires_with_its_span(self) -> None:
-        text = body("Honestly, every week that goes by makes this harder.")
-        meaning = FixedMeaning("every week")
+        text = body("Honestly, this gets harder the more time goes by.")
+        meaning = FixedMeaning("this gets harder")
 
         violations = check_urgency(email(body=text), context(meaning=meaning))
 
         assert codes(violations) == ["urgency.unbacked"]
-        assert text[violations[0].start : violations[0].end].startswith("Honestly, every week")
+        assert text[violations[0].start : violations[0].end].startswith("Honestly, this gets harder")
 
     def test_without_a_meaning_check_only_patterns_judge(self) -> None:
-        text = body("Honestly, every week that goes by makes this harder.")
+        text = body("Honestly, this gets harder the more time goes by.")
 
         assert check_urgency(email(body=text), context()) == []
 

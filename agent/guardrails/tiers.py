@@ -1,0 +1,153 @@
+"""The right price for the wrong tier: a figure the sources give only for a bracket the draft's count is
+outside of.
+
+"WorkWell costs $400 a month for up to 50 employees and $750 a month for 51 to 200 employees": a draft
+that says "for a company of 42 employees, WorkWell is $750 a month" quotes a real figure for the wrong
+plan. The corpus check passes it (the figure is there) and so does the subject check (the product is
+the same); only the bracket the source ties the figure to tells them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from agent.guardrails.base import Violation
+from agent.guardrails.figures import Figure, located_figures, scaled
+from agent.guardrails.lexicon import word_set
+from agent.guardrails.text import sentences
+
+_N = r"(\d[\d,]*)"
+_NOUN = r"([a-záéíóúñ]{3,})"
+# A bracket a source ties a figure to: "51 to 200 employees", "up to 50 employees", "more than 200
+# employees", "200 or more employees", "de 51 a 200 empleados", "hasta 50 empleados", "más de 200".
+BRACKETS = (
+    (
+        re.compile(rf"\b(?:from |de |between |entre )?{_N}\s*(?:to|-|–|a|y|and)\s*{_N}\s+{_NOUN}", re.I),
+        "range",
+    ),
+    (re.compile(rf"\b(?:up to|fewer than|less than|under|hasta|menos de)\s+{_N}\s+{_NOUN}", re.I), "max"),
+    (re.compile(rf"\b(?:more than|over|above|más de)\s+{_N}\s+{_NOUN}", re.I), "over"),
+    (re.compile(rf"\b{_N}\s+(?:or more|and up|o más)\s+{_NOUN}", re.I), "min"),
+)
+# The draft's count for the lead: "a company of 42 employees", "your 42 employees", "con 42 empleados".
+COUNT = re.compile(rf"\b{_N}\s+{_NOUN}", re.IGNORECASE)
+MONEY = frozenset({"$", "€", "£"})
+# Brackets count things (employees, homes, sessions), not time: "2 to 4 weeks" is a duration.
+TIME_NOUNS = word_set(
+    "minute hour day week month year business working minuto hora día dia semana mese me año ano"
+)
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Bracket:
+    low: Decimal
+    high: Decimal | None
+    noun: str
+    text: str
+
+    def holds(self, value: Decimal) -> bool:
+        return self.low <= value and (self.high is None or value <= self.high)
+
+
+def wrong_tier(masked: str, parts: tuple[str, ...]) -> list[Violation]:
+    """Money figures of the draft that every source gives only for a bracket its count is outside of."""
+    tiers = _tiers(parts)
+    if not tiers:
+        return []
+    found: list[Violation] = []
+    for sentence in sentences(masked):
+        counts = [
+            (Decimal(m.group(1).replace(",", "")), _stem(m.group(2)), m.group())
+            for m in COUNT.finditer(sentence.text)
+        ]
+        if not counts:
+            continue
+        for match, figure in located_figures(sentence.text):
+            if figure[1] not in MONEY:
+                continue
+            brackets = tiers.get(scaled(figure))
+            if not brackets:
+                continue
+            for value, noun, written in counts:
+                same = [b for b in brackets if b.noun == noun]
+                if same and not any(b.holds(value) for b in same):
+                    found.append(
+                        Violation(
+                            "grounded.number",
+                            f'"{match.group()}" is given for {same[0].text}, but the draft speaks of '
+                            f'"{written}": quote the figure of the bracket it falls in',
+                            sentence.start + match.start(),
+                            sentence.start + match.end(),
+                        )
+                    )
+                    break
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _tiers(parts: tuple[str, ...]) -> dict[Figure, tuple[Bracket, ...]]:
+    """Each money figure of the sources with the brackets it is given for, if it is given only for some.
+
+    A figure's bracket is the first one after it, before the next money figure: "$400 a month for up to
+    50 employees and $750 a month for 51 to 200 employees". Read per part (cached), merged per draft:
+    every lead's corpus differs by the lead's own words, the sources do not.
+    """
+    tied: dict[Figure, list[Bracket]] = {}
+    free: set[Figure] = set()
+    for part in parts:
+        part_tied, part_free = _part_tiers(part)
+        free |= part_free
+        for figure, bracket in part_tied:
+            tied.setdefault(figure, []).append(bracket)
+    return {figure: tuple(brackets) for figure, brackets in tied.items() if figure not in free}
+
+
+@lru_cache(maxsize=4096)
+def _part_tiers(part: str) -> tuple[tuple[tuple[Figure, Bracket], ...], frozenset[Figure]]:
+    tied: list[tuple[Figure, Bracket]] = []
+    free: set[Figure] = set()
+    located = [(m, f) for m, f in located_figures(part) if f[1] in MONEY]
+    for index, (match, figure) in enumerate(located):
+        end = located[index + 1][0].start() if index + 1 < len(located) else len(part)
+        segment = part[match.end() : min(end, match.end() + 90)]
+        stop = SENTENCE_END.search(segment)
+        segment = segment[: stop.start()] if stop else segment
+        bracket = _bracket(segment)
+        if bracket is None:
+            free.add(scaled(figure))
+        else:
+            tied.append((scaled(figure), bracket))
+    return tuple(tied), frozenset(free)
+
+
+def _bracket(segment: str) -> Bracket | None:
+    first: tuple[int, Bracket] | None = None
+    for pattern, kind in BRACKETS:
+        match = pattern.search(segment)
+        if match is None or (first is not None and match.start() >= first[0]):
+            continue
+        numbers = [Decimal(g.replace(",", "")) for g in match.groups()[:-1]]
+        noun = _stem(match.groups()[-1])
+        if noun in TIME_NOUNS:
+            continue
+        low, high = {
+            "range": (numbers[0], numbers[-1]),
+            "max": (Decimal(0), numbers[0]),
+            "over": (numbers[0] + 1, None),
+            "min": (numbers[0], None),
+        }[kind]
+        first = (match.start(), Bracket(low, high, noun, match.group().strip()))
+    return first[1] if first else None
+
+
+def _stem(noun: str) -> str:
+    """ "employees" and "employee", "empleados" and "empleado" are one noun."""
+    noun = noun.lower()
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+__all__ = ["wrong_tier"]
