@@ -11,9 +11,8 @@ import re
 from enum import StrEnum
 
 from agent.domain import CompanyIdentity
-from agent.guardrails import optout as _optout
 from agent.guardrails.folding import fold
-from agent.guardrails.optout import opt_out_languages
+from agent.guardrails.optout import KEYWORDS_BY_LANGUAGE, opt_out_languages
 
 OPT_OUT_LINE = "Reply STOP to opt out."
 
@@ -31,10 +30,8 @@ class Keyword(StrEnum):
 
 # Opt-out words come from optout.yaml, the one list the guardrails read opt-out instructions with: a word
 # a text of ours may tell the lead to send ("Responda BAJA") is a word we act on when they send it.
-# (Read from optout.py's loader, which keeps the per-language lists without a public name for them.)
 _OPT_OUT_WORDS: dict[str, frozenset[str]] = {
-    language: frozenset(_normalised(word) for word in spec["keywords"])
-    for language, spec in _optout._DATA.items()
+    language: frozenset(map(_normalised, words)) for language, words in KEYWORDS_BY_LANGUAGE.items()
 }
 # START and HELP are the carriers' (CTIA), in English and Spanish; the opt-out list has no such words.
 _OTHER_WORDS: dict[str, dict[str, Keyword]] = {

@@ -21,6 +21,11 @@ NEVER_SHOUTING: frozenset[str] = frozenset(_DATA.pop("never_shouting"))
 KEYWORDS: frozenset[str] = frozenset(
     fold(keyword).upper() for spec in _DATA.values() for keyword in spec["keywords"]
 )
+# The keywords per language, as optout.yaml writes them: the SMS channel acts on the same words a text
+# of ours may tell a lead to send.
+KEYWORDS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    language: tuple(spec["keywords"]) for language, spec in _DATA.items()
+}
 
 
 def _instruction(verbs: list[str], keywords: list[str]) -> re.Pattern[str]:

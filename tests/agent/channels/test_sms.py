@@ -97,7 +97,7 @@ class TestSpanishStopConfirmation:
     def test_english_keywords_say_nothing_of_the_language(self) -> None:
         assert keyword_language("STOP") is None
 
-    @pytest.mark.parametrize("text", ["FIN", "salir", "Detener.", "Bája"])
+    @pytest.mark.parametrize("text", ["FIN", "salir", "Detener.", "Bája", "PARE"])
     def test_the_spanish_opt_out_words_of_optout_yaml_stop_by_text(self, text: str) -> None:
         assert classify_keyword(text) is Keyword.STOP
         assert keyword_language(text) == "es"
