@@ -303,10 +303,6 @@ def _offers_a_step(sentence: str) -> bool:
     return OFFERED_STEP.search(text) is not None and not speech.is_generic(sentence)
 
 
-def invitations(body: str) -> list[Sentence]:
-    return [s for s in speech.clauses(body) if speech.is_invitation(s.text)]
-
-
 @lru_cache(maxsize=speech.CACHE)
 def two_asks_in_one(sentence: str) -> bool:
     """ "Want a quote, or shall I send the guide?" asks two things; "Tuesday or Wednesday?" asks one."""
@@ -501,9 +497,9 @@ def check_call_to_action(draft: DraftText, context: GuardrailContext) -> list[Vi
                 "one specific question about their situation or two time options",
             )
         ]
+    # A generic invitation ("let me know if you have any questions") is no ask, beside a real one either:
+    # the lead has one thing to answer, and the labelling guide counts it as no call to action at all.
     extra = [*found[1:], *(s for s in found if two_asks_in_one(s.text))]
-    if found:  # "Let me know if you have any questions" beside a real ask is a second thing to answer
-        extra += invitations(draft.body)
     return [
         Violation(
             "cta.multiple",

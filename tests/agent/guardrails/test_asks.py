@@ -412,8 +412,24 @@ class TestCallsToActionByMeaning:
 
         assert check_call_to_action(email(body=body), context()) == []
 
-    def test_a_generic_invitation_beside_a_real_ask_is_a_second_ask(self) -> None:
-        body = f"Hi Dana,\n\n{VALUE} Let me know if you have any questions.\n\nWhich day hurts most?\n\nMaya"
+    @pytest.mark.parametrize(
+        "invitation",
+        [
+            "Let me know if you have any questions.",
+            "Feel free to reply anytime.",
+            "Si tiene alguna pregunta, con gusto le ayudo.",
+        ],
+    )
+    def test_a_generic_invitation_beside_a_real_ask_is_still_one_ask(self, invitation: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE} {invitation}\n\nWhich day hurts most?\n\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_two_real_asks_are_two_even_beside_an_invitation(self) -> None:
+        body = (
+            f"Hi Dana,\n\n{VALUE} Let me know if you have any questions.\n\nWhich day hurts most? "
+            "Could you also send me your current price list?\n\nMaya"
+        )
 
         assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
 
