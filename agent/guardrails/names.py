@@ -81,7 +81,16 @@ INTRODUCED = re.compile(
     re.IGNORECASE,
 )
 # Spanish word shapes no name has: verbs in "-amos" ("Platicamos"), gerunds, adverbs in "-mente".
-SPANISH_SHAPE = re.compile(r"(?:\w{4,}(?:amos|emos|imos|aron|ieron)|\w{2,}(?:iendo|mente))$")
+SPANISH_SHAPE = re.compile(
+    r"(?:\w{4,}(?:amos|emos|imos|aron|ieron)|\w{2,}(?:iendo|mente)"
+    # an imperative with its pronouns, stressed inside: "Platíquenos", "Mándeme", "Cuénteselo"
+    r"|\w+[áéíóú]\w*(?:nos|me|le|lo))$"
+)
+# Words that follow a verb, never a name: "Calcule su ahorro", "Agende una visita", "Cotizar el proyecto".
+SPANISH_AFTER_VERB = word_set(
+    "su sus el la los las un una unos unas nuestro nuestra nuestros nuestras este esta estos estas ese esa "
+    "le les me nos lo al"
+)
 # Words a Title Case heading leaves small: "Ideas for Your Kitchen", "Precios y Tiempos de su Baño".
 SMALL_WORDS = word_set(
     "a an the and or but nor of for to in on at by with from as vs via per de la el los las y o en con "
@@ -310,6 +319,8 @@ def _ungrounded(
         return None
     if spanish and len(run) > 1 and all(is_spanish_word(token[2]) for token in run):
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
+    if spanish and initial and len(run) == 1 and _verb_first(text, run[0]):
+        return None  # "Calcule su ahorro": a sentence that opens with a verb the word lists lack
     if initial and _ordinary(run[0][2], spanish) and not (introduced and len(run) == 1):
         rest = run[1:]  # "Imagine Luna Hair Studio", "Una Walk-In Shower": grammar, then the name
         while rest and rest[0][2].lower() in CONNECTORS:
@@ -323,6 +334,13 @@ def _ungrounded(
         if corpus.contains_name(phrase(rest)) and not generic:
             return None
     return run
+
+
+def _verb_first(text: str, token: Token) -> bool:
+    """A Spanish sentence's first word followed by an article, a possessive or a pronoun is its verb
+    ("Agende una visita", "Revise el plan"); a name there takes a verb or a comma ("Jorge es...")."""
+    following = re.match(r"\s+([^\W\d_]+)", text[token[1] :])
+    return following is not None and following.group(1).lower() in SPANISH_AFTER_VERB
 
 
 FAMILY_ARTICLE = re.compile(r"\bthe\s+$", re.IGNORECASE)

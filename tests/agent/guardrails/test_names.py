@@ -46,6 +46,22 @@ class TestSpanishGrammarIsNotAName:
         body = "Hola Elena:\n\nUna Fade & Co. Barbers es un ejemplo. ¿Le interesa?"
         assert names(body, lead=SPANISH_LEAD) == []
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Hola Elena:\n\nCalcule su ahorro con la guía. ¿Le parece?",
+            "Hola Elena:\n\nAgende una visita cuando guste.",
+            "Hola Elena:\n\nCotizar el proyecto no cuesta nada. Platíquenos qué necesita.",
+            "Hola Elena:\n\nMándeme una foto del baño, por favor.",
+        ],
+    )
+    def test_a_spanish_verb_the_word_lists_lack_opening_a_sentence_is_grammar(self, body: str) -> None:
+        assert names(body, lead=SPANISH_LEAD) == []
+
+    def test_a_spanish_name_opening_a_sentence_still_fires(self) -> None:
+        body = "Hola Elena:\n\nJorge es nuestro técnico y le llama mañana. ¿Le parece?"
+        assert names(body, lead=SPANISH_LEAD) == ["Jorge"]
+
     def test_an_invented_spanish_staff_member_fires(self) -> None:
         body = "Hola Elena, Rosa, nuestra especialista, le explica cada paso. ¿Le parece bien?"
         assert names(body, lead=SPANISH_LEAD) == ["Rosa"]
