@@ -101,6 +101,7 @@ class TestAPersonDecides:
             "Remove me from your list, and tell me which company sold you my number.",
             "Unsubscribe. Your unsubscribe link doesn't work, which is why I'm writing.",
             "Denme de baja y supriman mis datos conforme al RGPD.",
+            "Please unsubscribe me from marketing but I still want the appointment reminders.",
         ],
     )
     def test_a_request_to_stop_with_a_second_request_is_honoured_and_read_by_a_person(
