@@ -58,8 +58,13 @@ EVIDENCE_CUES: Mapping[ReplyIntent, tuple[str, ...]] = {
     I.OTHER: ("thanks",),
 }
 OBJECTION_KINDS = ("price", "timing", "competitor", "trust", "authority")
-# Beside a request to stop, these still want an answer from a person.
-NEEDS_ANSWER = frozenset({I.QUESTION, I.COMPLAINT, I.ASKS_FOR_PERSON, I.INTERESTED})
+# Beside a request to stop, these still want an answer from a person. An angry opt-out ("TAKE ME OFF
+# YOUR LIST. I HAVE TOLD YOU BEFORE", "wrong number AGAIN") is honoured at once, and a person is told:
+# someone kept writing after being asked not to, and that is for the business to find out.
+NEEDS_ANSWER = frozenset({I.QUESTION, I.COMPLAINT, I.ASKS_FOR_PERSON, I.INTERESTED, I.FRUSTRATED})
+# Cues that, beside a request to stop or a "wrong person", mean the sender has a grievance a person
+# should read: a complaint about the service ("after the way your receptionist spoke to me") or anger.
+GRIEVANCE_CUES = ("complaint", "frustrated")
 ALSO_PRESENT = 0.25  # another intent this likely is listed beside the primary one
 DEFAULT_THRESHOLDS: Mapping[ReplyIntent, float] = {
     I.UNSUBSCRIBE: 0.6,
@@ -136,8 +141,10 @@ class LearnedReader:
             return replace(reading, intent=primary if dead else I.AUTO_REPLY, handoff=False, suppress=dead)
         if primary is I.UNSUBSCRIBE:
             referral = mentioned_contact(parts.own)
-            wants_answer = any(intent in NEEDS_ANSWER for intent in others) or self._asks_beside(
-                "unsubscribe", parts
+            wants_answer = (
+                any(intent in NEEDS_ANSWER for intent in others)
+                or self._asks_beside("unsubscribe", parts)
+                or self._aggrieved(parts)
             )
             return replace(
                 reading,
@@ -147,7 +154,11 @@ class LearnedReader:
             )
         if primary is I.WRONG_PERSON:
             referral = mentioned_contact(parts.own)
-            asks = self._asks_beside("wrong", parts)
+            asks = (
+                self._asks_beside("wrong", parts)
+                or any(intent in NEEDS_ANSWER for intent in others)
+                or self._aggrieved(parts)
+            )
             return replace(
                 reading, handoff=referral is not None or injection or asks, suppress=True, referral=referral
             )
@@ -168,6 +179,8 @@ class LearnedReader:
                 self.lexicon.first(cue, text) is not None or self.lexicon.first(cue, parts.quoted) is not None
             )
         plain, denied = self.lexicon.count(text)
+        if intent is I.UNSUBSCRIBE and plain["contact_me"]:
+            return False  # "stop texting me, just call me": a channel asked for, not a request to stop
         if intent is I.WRONG_PERSON:
             # "Wrong number? No, right number, call after 6": a cue asked back is no statement.
             stated = "\n".join(s for s in SENTENCE.split(text) if not s.rstrip().endswith("?"))
@@ -184,6 +197,14 @@ class LearnedReader:
             "?" in sentence and self.lexicon.first(cue, sentence) is None
             for sentence in SENTENCE.split(parts.own)
         )
+
+    def _aggrieved(self, parts: ReplyParts) -> bool:
+        """Does the sender complain about the service or show anger (not negated): a request to stop
+        is still honoured, and a person reads why."""
+        plain, _ = self.lexicon.count(parts.own)
+        words = [w for w in parts.own.split() if any(c.isalpha() for c in w)]
+        shouted = len(words) >= 3 and sum(w.isupper() for w in words) / len(words) >= 0.6
+        return shouted or any(plain[cue] for cue in GRIEVANCE_CUES)
 
     def _evidence(self, intent: ReplyIntent, parts: ReplyParts) -> str:
         for cue in EVIDENCE_CUES[intent]:

@@ -68,3 +68,17 @@ def test_every_reply_is_read_once_by_a_model_that_never_learned_from_its_author(
     figures = result.as_dict()
     assert figures["overall"]["cases"] == 16 and "outcomes" not in figures["overall"]
     assert figures["settings"]["epochs"] == 30
+
+
+def test_the_third_blind_set_joins_the_folds_as_one_more_author(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    rows = [
+        {"id": f"w-{n}", "text": text, "channel": "sms", "intent": intent, "handoff": True, "suppress": False}
+        for n, (text, intent) in enumerate(REPLIES[:2])
+    ]
+    (corpus / "dev3.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    result = cross_validate(Fitting(epochs=10), corpus=corpus, fold_count=2)
+
+    assert result.overall.cases == 18
+    assert {"w-0", "w-1"} <= {o.id for o in result.overall.outcomes}

@@ -45,3 +45,25 @@ def test_a_negated_keyword_is_a_feature_of_its_own() -> None:
     negated_unsubscribe, _ = slot("n:unsubscribe")
 
     assert negated_unsubscribe in negated and negated_unsubscribe not in plainly
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Recontactez-moi en février, ce sera plus simple.", "not_now"),
+        ("Could you reach me on June 15 or after, once the kids are out?", "not_now"),
+        ("Ahorita no, escríbeme en septiembre.", "not_now"),
+        ("Not ready yet, probably in the fall.", "hedge"),
+        ("Quizás más adelante.", "hedge"),
+        ("The panels you installed in March already leak.", "complaint"),
+        ("Los paneles que instalaron en marzo ya tienen una filtración.", "complaint"),
+        ("Thursday at 2 works, see you then.", "agreement"),
+        ("Could you connect me with your group sales manager directly?", "person"),
+    ],
+)
+def test_the_lexicon_reads_time_phrases_hedges_and_past_service_in_english_and_spanish(
+    text: str, cue: str
+) -> None:
+    plain, _ = load_lexicon().count(text)
+
+    assert plain[cue] > 0

@@ -101,6 +101,7 @@ class TestAPersonDecides:
             "Remove me from your list, and tell me which company sold you my number.",
             "Unsubscribe. Your unsubscribe link doesn't work, which is why I'm writing.",
             "Denme de baja y supriman mis datos conforme al RGPD.",
+            "Please unsubscribe me from marketing but I still want the appointment reminders.",
         ],
     )
     def test_a_request_to_stop_with_a_second_request_is_honoured_and_read_by_a_person(
@@ -109,6 +110,79 @@ class TestAPersonDecides:
         reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
 
         assert (reading.suppress, reading.needs_person) == (True, True)
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "TAKE ME OFF YOUR LIST. I HAVE TOLD YOU BEFORE.",
+            "After the way your receptionist spoke to me on Friday, I won't be back. Remove me from all "
+            "your mailing lists.",
+            "I've asked you twice already. Remove me.",
+            "Ya les dije que no. Denme de baja.",
+        ],
+    )
+    def test_an_angry_or_complaining_request_to_stop_is_honoured_and_read_by_a_person(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (True, True)
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Stop sending me robot texts and get a human to ring me. 0421 555 880",
+            "Stop sending me the scheduling link and just have someone call me, please.",
+            "Dejen de mandarme correos y llámenme, por favor.",
+        ],
+    )
+    def test_a_stop_that_asks_to_be_called_instead_silences_nobody(self, message: str) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (False, True)
+
+    def test_a_wrong_number_said_again_in_anger_silences_the_number_and_a_person_reads_it(self) -> None:
+        reading = sure_of(ReplyIntent.WRONG_PERSON).classify(
+            InboundReply("wrong number AGAIN. ive told u twice im not Derek", channel=Channel.SMS),
+            today=TODAY,
+        )
+
+        assert (reading.suppress, reading.needs_person) == (True, True)
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Your request (#48213) has been received by the Helpdesk. Please do not reply to this email as "
+            "this mailbox is not monitored.",
+            "Thank you for contacting Lakeside Family Dental. This inbox is not monitored for emergencies.",
+            "Please note: our email addresses have changed. Your message has been delivered, and this "
+            "address will continue to forward until 30 June. Call (602) 555-0154 with questions.",
+        ],
+    )
+    def test_a_machine_notice_that_names_its_mailbox_is_no_dead_address(self, message: str) -> None:
+        reading = sure_of(ReplyIntent.BOUNCE_LIKE).classify(InboundReply(message), today=TODAY)
+
+        assert not reading.suppress
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Este buzón ya no está activo. Su mensaje no será leído.",
+            "Esta caixa postal foi desativada e não recebe mais mensagens.",
+            "Message not delivered. The number you have texted is no longer in service.",
+            "Jane Doe is no longer with Acme. Emails to this address are not read or forwarded.",
+        ],
+    )
+    def test_a_closed_mailbox_or_a_dead_number_in_any_of_its_wordings_is_a_dead_address(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.BOUNCE_LIKE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.intent, reading.suppress, reading.needs_person) == (
+            ReplyIntent.BOUNCE_LIKE,
+            True,
+            False,
+        )
 
     def test_an_empty_reply_is_not_read_as_a_request_to_stop_from_our_own_footer(self) -> None:
         # Found in the dev split: a reply with nothing above the quoted thread was read as if the quoted
