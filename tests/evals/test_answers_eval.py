@@ -188,7 +188,9 @@ class TestTheFrozenTestSplit:
     """The CI gate on inquiries nobody tuned the answer finding on. Measured 2026-12-07, once before and
     once after the sentence-level answer finding: 0.472, then 0.504 of answerable questions answered
     (target 0.90, not met), no unanswerable question sent without review (target met); the gate holds
-    both where they are."""
+    both where they are. A third time, after the glossary and question-reading work of the same day: 0.551.
+    The second split (``test2/``: 55 inquiries to Birchwood Books, a fifth company, written blind and
+    frozen before that work): 0.458 before it, 0.422 after, nothing unanswerable sent either time."""
 
     def test_no_unanswerable_question_is_sent_and_answers_hold_their_level(self, tmp_path: Path) -> None:
         from agent.drafting.composer import Composer
@@ -202,4 +204,20 @@ class TestTheFrozenTestSplit:
         report = evaluate(cases, setups, DraftingPipeline(composer, composer), split="test")
 
         assert report.cases >= 89 and report.unanswerable_sent == 0
-        assert report.answered_share is not None and report.answered_share >= 0.50
+        assert report.answered_share is not None and report.answered_share >= 0.55
+
+    def test_on_a_fifth_company_nothing_unanswerable_is_sent_and_answers_hold_their_level(
+        self, tmp_path: Path
+    ) -> None:
+        from agent.drafting.composer import Composer
+        from agent.drafting.pipeline import DraftingPipeline
+        from evals.answers.runner import evaluate, load_cases, open_companies, split_path
+
+        cases = load_cases(split_path("test").parent / "test2" / "birchwood-books.jsonl")
+        setups = open_companies([c.company for c in cases], tmp_path)
+        composer = Composer()
+
+        report = evaluate(cases, setups, DraftingPipeline(composer, composer), split="test")
+
+        assert report.cases == 55 and report.unanswerable_sent == 0
+        assert report.answered_share is not None and report.answered_share >= 0.42

@@ -381,7 +381,8 @@ class TestTheFrozenBlindTestSplit:
     """A regression gate on drafts for two companies nobody tuned the checks on, written and labelled
     blind. Measured 2026-12-07: 91.9% of bad drafts flagged, 19.6% of clean ones blocked, recall 0.872;
     after the generalisation work 91.9%, 17.6% (9 of 51) and 0.872 (the issue's targets, 97% and 3%, are
-    not met); the gate holds what was reached."""
+    not met); the gate holds what was reached. Once more after the work of 2026-12-07 (the split is no longer
+    blind, see evals/README): 93.7%, 15.7% (8 of 51), 0.884."""
 
     def test_the_checks_hold_their_measured_level(self) -> None:
         report = evaluate(load_cases(BLIND / "test"))
@@ -390,3 +391,15 @@ class TestTheFrozenBlindTestSplit:
         assert report.bad_blocked_rate >= 0.91
         assert report.false_block_rate <= 0.18
         assert report.recall >= 0.87
+
+    def test_on_a_fifth_company_written_later_the_checks_hold_their_measured_level(self) -> None:
+        """``blind/test2`` (125 drafts: Birchwood Books, a company nobody tuned to, and Alta Vista), written
+        blind and frozen before the work of 2026-12-07. Measured before it: 85.7% flagged, 24.6% of clean
+        drafts blocked (17 of 69), recall 0.774; after: 89.3%, 26.1% (18 of 69), 0.823. The false blocks did
+        not fall: the fixes made on dev2 did not carry over. The gate holds what was reached."""
+        report = evaluate(load_cases(BLIND / "test2"))
+
+        assert len(report.results) == 125
+        assert report.bad_blocked_rate >= 0.89
+        assert report.false_block_rate <= 0.27
+        assert report.recall >= 0.82
