@@ -256,7 +256,9 @@ class TestTheFrozenTestSplit:
         from evals.decisions.cases import load_scenarios
         from evals.decisions.runner import evaluate
 
-        report = evaluate(load_scenarios(BLIND / "saguaro-solar" / "test2.yaml"), shipped_reader(), split="test")
+        report = evaluate(
+            load_scenarios(BLIND / "saguaro-solar" / "test2.yaml"), shipped_reader(), split="test"
+        )
 
         assert len(report.results) == 40
         assert report.missed_targets == [] and report.consent_violations == []
