@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from agent.domain import CompanyIdentity
 from agent.guardrails.folding import fold
-from agent.guardrails.optout import KEYWORDS_BY_LANGUAGE, opt_out_languages
+from agent.guardrails.optout import LANGUAGE_KEYWORDS, opt_out_languages
 
 OPT_OUT_LINE = "Reply STOP to opt out."
 
@@ -31,7 +31,7 @@ class Keyword(StrEnum):
 # Opt-out words come from optout.yaml, the one list the guardrails read opt-out instructions with: a word
 # a text of ours may tell the lead to send ("Responda BAJA") is a word we act on when they send it.
 _OPT_OUT_WORDS: dict[str, frozenset[str]] = {
-    language: frozenset(map(_normalised, words)) for language, words in KEYWORDS_BY_LANGUAGE.items()
+    language: frozenset(map(_normalised, words)) for language, words in LANGUAGE_KEYWORDS.items()
 }
 # START and HELP are the carriers' (CTIA), in English and Spanish; the opt-out list has no such words.
 _OTHER_WORDS: dict[str, dict[str, Keyword]] = {

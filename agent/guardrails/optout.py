@@ -23,7 +23,7 @@ KEYWORDS: frozenset[str] = frozenset(
 )
 # The keywords per language, as optout.yaml writes them: the SMS channel acts on the same words a text
 # of ours may tell a lead to send.
-KEYWORDS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+LANGUAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
     language: tuple(spec["keywords"]) for language, spec in _DATA.items()
 }
 
