@@ -18,10 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
-from agent.guardrails.figures import Figure, counts_the_message, figures, located_figures, scaled
+from agent.guardrails.figures import (
+    Figure,
+    counts_the_message,
+    figures,
+    located_figures,
+    scaled,
+    spelled_values,
+)
 from agent.guardrails.lexicon import is_ordinary_word, is_spanish_word
 from agent.guardrails.names import is_spanish
 from agent.guardrails.text import Part, Sentence, corpus_for, sentences
@@ -260,8 +268,11 @@ def _unbacked(
     if customers and unit in BOUND_UNITS:
         backed = any(scaled(figure) in _scaled_figures(c.statements) for c in customers)
     elif customers and unit is None and value >= 2:
-        # A bare count ("5 grab bars"): the customer's story must at least have the number.
-        backed = any(value in {f[0] for f in _raw(c.statements)} for c in customers)
+        # A bare count ("5 grab bars"): the customer's story must at least have the number, in digits or
+        # spelled ("three teeth were extracted" backs "3 dientes").
+        backed = any(
+            value in {f[0] for f in _raw(c.statements)} or value in _spelled(c.statements) for c in customers
+        )
     else:
         backed = True
     if not backed:
@@ -289,6 +300,11 @@ def _general_figures(texts: tuple[str, ...], subjects: tuple[re.Pattern[str], ..
 @lru_cache(maxsize=1024)
 def _raw(statements: tuple[str, ...]) -> frozenset[Figure]:
     return frozenset(f for statement in statements for f in figures(statement))
+
+
+@lru_cache(maxsize=1024)
+def _spelled(statements: tuple[str, ...]) -> frozenset[Decimal]:
+    return frozenset(v for statement in statements for v in spelled_values(statement))
 
 
 @lru_cache(maxsize=1024)

@@ -25,7 +25,7 @@ from agent.guardrails.figures import (
     scaled,
     spelled_values,
 )
-from agent.guardrails.names import ungrounded_names
+from agent.guardrails.names import is_spanish, ungrounded_names
 from agent.guardrails.offers import excluded_use
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
@@ -109,14 +109,26 @@ def check_grounded(draft: DraftText, context: GuardrailContext) -> list[Violatio
     if draft.subject:
         violations += [
             replace(v, message=f"in the subject, {v.message}", start=None, end=None)
-            for v in _check_text(draft.subject, context, corpus, heading=True)
+            # A subject is too short to show its language: the body's tells ("Quién cuidaría a Chato aquí").
+            for v in _check_text(
+                draft.subject,
+                context,
+                corpus,
+                heading=True,
+                spanish=is_spanish(f"{draft.subject} {draft.body}"),
+            )
         ]
     unique = {(v.code, v.start, v.end, v.message): v for v in violations}.values()
     return sorted(unique, key=lambda v: (v.start or 0, v.code))
 
 
 def _check_text(
-    body: str, context: GuardrailContext, corpus: Corpus, *, heading: bool = False
+    body: str,
+    context: GuardrailContext,
+    corpus: Corpus,
+    *,
+    heading: bool = False,
+    spanish: bool | None = None,
 ) -> list[Violation]:
     violations: list[Violation] = []
     masked = body
@@ -215,7 +227,7 @@ def _check_text(
             name.start,
             name.end,
         )
-        for name in ungrounded_names(masked, corpus, context, heading=heading)
+        for name in ungrounded_names(masked, corpus, context, heading=heading, spanish=spanish)
     ]
     return violations
 

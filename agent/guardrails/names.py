@@ -46,7 +46,7 @@ CALENDAR_WORDS = frozenset((*WEEKDAYS, *MONTHS, *SPANISH_CALENDAR))
 # Words that open a greeting or stand before a name: never part of the name itself.
 GREETING_WORDS = word_set(
     "hi hello hey dear hola buenos buenas estimado estimada estimados querido querida saludos gracias "
-    "thanks mr mrs ms miss dr sr sra srta don doña prof"
+    "thanks mr mrs ms miss dr sr sra srta don doña prof dra sres lic licda ing arq mtro mtra"
 )
 JOIN = re.compile(r"\s+(?:&\s+)?")  # what may stand between two words of one name
 NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÿ0-9][\wÀ-ÿ'’&-]*\.?")
@@ -68,6 +68,9 @@ ABBREVIATIONS = frozenset(
         "mrs.",
         "ms.",
         "prof.",
+        "dra.",
+        "lic.",
+        "ing.",
     }
 )
 ALWAYS_FINE = frozenset(
@@ -86,6 +89,7 @@ SPANISH_SHAPE = re.compile(
     # an imperative with its pronouns, stressed inside: "Platíquenos", "Mándeme", "Cuénteselo"
     r"|\w+[áéíóú]\w*(?:nos|me|le|lo))$"
 )
+GERUND = re.compile(r"^[A-Z][a-z]{2,}ing$")  # "Planning", "Closing": a verb opening a subject line
 # Words that follow a verb, never a name: "Calcule su ahorro", "Agende una visita", "Cotizar el proyecto".
 SPANISH_AFTER_VERB = word_set(
     "su sus el la los las un una unos unas nuestro nuestra nuestros nuestras este esta estos estas ese esa "
@@ -122,14 +126,19 @@ def is_spanish(text: str) -> bool:
 
 
 def ungrounded_names(
-    text: str, corpus: Corpus, context: GuardrailContext, *, heading: bool = False
+    text: str,
+    corpus: Corpus,
+    context: GuardrailContext,
+    *,
+    heading: bool = False,
+    spanish: bool | None = None,
 ) -> list[Name]:
     """Capitalised runs of ``text`` that are names nobody in the corpus gives.
 
     ``heading``: the text is a subject line, where Title Case capitalises ordinary words ("Your Bath
     Remodel Quote, Explained"); a short body line without a full stop is read the same way.
     """
-    spanish = is_spanish(text)
+    spanish = is_spanish(text) if spanish is None else spanish
     others = other_leads_names(context)
     own = context.identity.own_names if context.identity else ()
     told = " ".join(normalise(message.body) for message in context.previous)
@@ -175,8 +184,12 @@ def _lead_names(leads: Iterable[object]) -> frozenset[str]:
     return frozenset(names)
 
 
+# "He'd", "We'll", "They've", "Don't": a contraction of an ordinary word is one (not "Maple's": a name's).
+CONTRACTION = re.compile(r"(?:['’](?:d|ll|ve|re|m)|n['’]t)$", re.IGNORECASE)
+
+
 def _ordinary(word: str, spanish: bool) -> bool:
-    if is_ordinary_word(word):
+    if is_ordinary_word(word) or (CONTRACTION.search(word) and is_ordinary_word(CONTRACTION.sub("", word))):
         return True
     return spanish and (is_spanish_word(word) or SPANISH_SHAPE.search(word.lower()) is not None)
 
@@ -321,16 +334,21 @@ def _ungrounded(
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
     if spanish and initial and len(run) == 1 and _verb_first(text, run[0]):
         return None  # "Calcule su ahorro": a sentence that opens with a verb the word lists lack
-    if initial and _ordinary(run[0][2], spanish) and not (introduced and len(run) == 1):
+    verb = GERUND.search(run[0][2]) is not None
+    if initial and (verb or _ordinary(run[0][2], spanish)) and not (introduced and len(run) == 1):
         rest = run[1:]  # "Imagine Luna Hair Studio", "Una Walk-In Shower": grammar, then the name
-        while rest and rest[0][2].lower() in CONNECTORS:
-            rest = rest[1:]  # "Per the FAQ": the article is grammar too
+        titled = False
+        while rest and (rest[0][2].lower() in CONNECTORS or rest[0][2].lower().rstrip(".") in GREETING_WORDS):
+            titled = titled or rest[0][2].lower() not in CONNECTORS
+            rest = rest[1:]  # "Per the FAQ", "La Dra. Okafor": the article and the title are grammar too
         if not rest:
             return None
-        # ...but "Sharp Barbers" is one made-up name, not "Sharp" and the "Barbers" of Fade & Co. Barbers.
-        generic = len(rest) == 1 and _ordinary(rest[0][2], spanish)
-        if not is_ordinary_word(run[0][2]):
-            return _ungrounded(text, rest, False, corpus, spanish)  # "Una Walk-In Shower Conversion"
+        # ...but "Sharp Barbers" is one made-up name, not "Sharp" and the "Barbers" of Fade & Co. Barbers
+        # (after a title, "el Dr. Reyes", the word is a surname).
+        generic = not titled and len(rest) == 1 and _ordinary(rest[0][2], spanish)
+        if verb or not is_ordinary_word(run[0][2]):
+            # "Una Walk-In Shower Conversion", "Planning Maple's recovery": grammar, then what it is about
+            return _ungrounded(text, rest, False, corpus, spanish)
         if corpus.contains_name(phrase(rest)) and not generic:
             return None
     return run

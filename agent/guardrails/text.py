@@ -20,9 +20,10 @@ URL = re.compile(r"\bhttps?://[^\s<>\"'()]+|\bwww\.[^\s<>\"'()]+", re.IGNORECASE
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{6,}\d(?!\w)(?!\.\d)")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
-# A full stop after these is not the end of a sentence ("Fade & Co. Barbers", "Dr. Reyes").
+# A full stop after these is not the end of a sentence ("Fade & Co. Barbers", "Dr. Reyes", "la Dra. Okafor").
 ABBREVIATIONS = frozenset(
     {"co", "inc", "ltd", "llc", "corp", "dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "vs", "etc", "no"}
+    | {"dra", "sr", "sra", "srta", "sres", "lic", "licda", "ing", "arq", "prof"}
 )
 GREETING = re.compile(
     r"^(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^.!?]{0,60}[,!]?$", re.I

@@ -66,6 +66,16 @@ class TestCustomers:
         body = "Hola Dana:\n\nAndrea volvió a correr. Su dolor bajó de 8/10 a 3/10. ¿Qué día le duele más?"
         assert numbers(body, lead=replace(LEAD, language="es")) == ["8/10", "3/10"]
 
+    def test_a_count_the_story_spells_out_is_grounded_in_digits(self) -> None:
+        spelled = replace(ANDREA, text="Andrea S. came twice a week, and three visits in her knee was quiet.")
+        body = "Hola Dana:\n\nAndrea S. vino dos veces por semana y en 3 visitas su rodilla mejoró. ¿Qué día?"
+        assert numbers(body, sources=(spelled, LUIS, PRICES), lead=replace(LEAD, language="es")) == []
+
+    def test_a_count_the_story_does_not_give_still_fires(self) -> None:
+        spelled = replace(ANDREA, text="Andrea S. came twice a week, and three visits in her knee was quiet.")
+        body = "Hi Dana,\n\nAndrea S. came twice a week and after 7 visits her knee was quiet. Which day?"
+        assert numbers(body, sources=(spelled, LUIS, PRICES)) == ["7"]
+
     def test_the_same_figure_written_another_way_is_grounded(self) -> None:
         assert numbers("Hi Dana,\n\nLuis was back to full shifts after 42 days. Which day hurts most?") == []
 

@@ -8,6 +8,7 @@ import pytest
 
 from agent.domain import Channel
 from agent.guardrails import DraftText, PriorMessage, check_grounded
+from knowledge.types import DocType, Source
 from tests.agent.guardrails.drafts import LEAD, context, email
 
 
@@ -19,6 +20,15 @@ def names(body: str, subject: str | None = None, **overrides: object) -> list[st
         if v.code == "grounded.name"
     ]
 
+
+TEAM = Source(
+    id="company/team",
+    type=DocType.COMPANY_FACT,
+    title="Nuestro equipo",
+    url=None,
+    text="Dra. Rosa Vega, veterinaria. Dr. Tomás Reyes, cirujano.",
+    score=0.9,
+)
 
 SPANISH_LEAD = replace(
     LEAD, first_name="Elena", last_name="Ríos", company=None, language="es", town="Pasadena"
@@ -58,6 +68,19 @@ class TestSpanishGrammarIsNotAName:
     def test_a_spanish_verb_the_word_lists_lack_opening_a_sentence_is_grammar(self, body: str) -> None:
         assert names(body, lead=SPANISH_LEAD) == []
 
+    def test_a_spanish_title_abbreviation_is_a_title_not_a_name(self) -> None:
+        body = "Hola Elena:\n\nEl Dr. Reyes o la Dra. Vega le dan seguimiento. ¿Le parece?"
+        assert names(body, lead=SPANISH_LEAD, sources=(TEAM,)) == []
+
+    def test_an_invented_name_after_a_spanish_title_still_fires(self) -> None:
+        body = "Hola Elena:\n\nLa Dra. Marta Ibáñez le da seguimiento. ¿Le parece?"
+        found = names(body, lead=SPANISH_LEAD, sources=(TEAM,))
+        assert len(found) == 1 and "Marta Ibáñez" in found[0]
+
+    def test_a_short_spanish_subject_is_read_in_the_body_s_language(self) -> None:
+        body = "Hola Elena:\n\nCuidamos a su perro mientras usted viaja. ¿Qué fechas tiene en mente?"
+        assert names(body, subject="Quién atiende mañana", lead=SPANISH_LEAD) == []
+
     def test_a_spanish_name_opening_a_sentence_still_fires(self) -> None:
         body = "Hola Elena:\n\nJorge es nuestro técnico y le llama mañana. ¿Le parece?"
         assert names(body, lead=SPANISH_LEAD) == ["Jorge"]
@@ -65,6 +88,18 @@ class TestSpanishGrammarIsNotAName:
     def test_an_invented_spanish_staff_member_fires(self) -> None:
         body = "Hola Elena, Rosa, nuestra especialista, le explica cada paso. ¿Le parece bien?"
         assert names(body, lead=SPANISH_LEAD) == ["Rosa"]
+
+
+class TestEnglishGrammarIsNotAName:
+    def test_a_contraction_of_an_ordinary_word_opening_a_sentence_is_grammar(self) -> None:
+        assert names("Hi Dana, thanks for writing. He'd like Tuesdays. They've asked too. Which day?") == []
+
+    def test_a_subject_opening_with_a_verb_then_the_lead_s_own_word_is_grammar(self) -> None:
+        assert names("Hi Dana, here is the plan. Which day?", subject="Planning Dana's first visit") == []
+
+    def test_a_subject_opening_with_a_verb_then_an_invented_name_fires(self) -> None:
+        found = names("Hi Dana, here is the plan. Which day?", subject="Meeting Gregor this week")
+        assert len(found) == 1 and "Gregor" in found[0]
 
 
 class TestEnglishNames:
