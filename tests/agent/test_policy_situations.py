@@ -46,11 +46,11 @@ def decide(given: LeadSnapshot, now: datetime, sequences: dict[str, Sequence] | 
     return next_action(given, sequences or SEQUENCES, now, DEFAULT_CONFIG)
 
 
-def asking(text: str, at: datetime = INQUIRY_AT) -> EventRecord:
+def asking(text: str, at: datetime = INQUIRY_AT, confidence: float = 0.95) -> EventRecord:
     """An inquiry the reply reader read as asking for a person."""
     return replace(
         event(EventType.INQUIRY, at, channel=None, message=text),
-        reading=ReplyReading(ReplyIntent.ASKS_FOR_PERSON, 0.95, "learned:test"),
+        reading=ReplyReading(ReplyIntent.ASKS_FOR_PERSON, confidence, "learned:test"),
     )
 
 
@@ -72,6 +72,25 @@ class TestAnInquiryAskingForAPerson:
         action = decide(given, day(0, hours=0.02))
 
         assert isinstance(action, HandOff) and action.reason == "asks_for_person"
+
+    def test_an_unsure_reading_keeps_the_lead_on_its_sequence(self) -> None:
+        """ "Text me rather than email, I'm rarely at my desk" was read as asking for a person at 57%."""
+        text = "Can you help with no-shows? Text me rather than email, I'm rarely at my desk."
+        given = snapshot(
+            events=(asking(text, confidence=0.57),), touches=sent_sequence(0), with_inquiry=False
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert not isinstance(action, HandOff)
+
+    def test_an_unsure_reading_gets_the_usual_acknowledgment(self) -> None:
+        given = snapshot(events=(asking("Question number 0", confidence=0.25),), with_inquiry=False)
+
+        action = decide(given, day(0, hours=0.01))
+
+        assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.ACKNOWLEDGMENT
+        assert "acknowledgment.person_will_answer" not in action.rules
 
     def test_a_long_inquiry_is_quoted_to_the_rep_in_whole_words(self) -> None:
         """The brief quoted "...between 12 and 1. Please ca": cut mid-word, it read as the lead's typo."""

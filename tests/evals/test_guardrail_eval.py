@@ -344,7 +344,7 @@ class TestAnotherCompany:
     def test_an_unknown_company_names_the_companies_there_are(self, tmp_path: Path) -> None:
         header = COMPANY_HEADER.replace("company: casa-verde", "company: casa-roja")
 
-        with pytest.raises(CaseFileError, match=r"casa-roja.*alta-vista, casa-verde"):
+        with pytest.raises(CaseFileError, match=r"casa-roja.*alta-vista, birchwood-books, casa-verde"):
             load_cases(case_file(tmp_path, COMPANY_CASE, header=header))
 
     def test_the_blind_dev_split_loads_with_both_companies(self) -> None:
