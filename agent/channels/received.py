@@ -23,8 +23,8 @@ _SUBJECT_PREFIXES = re.compile(
     r"^(?:\s*(?:re|fwd?|aw|wg|rv|tr|sv|vs|antw|rif|enc)\s*(?:\[\d+\])?\s*:)+\s*", re.IGNORECASE
 )
 MAX_KEY = 150
-# Of a stranger's email, what is read for the inquiry: far more than an inquiry keeps (5,000 characters),
-# and a 10 MB body is not searched line by line for a quote marker.
+# Of a stranger's email, what is read for the inquiry: four times what the inquiry form accepts (5,000
+# characters), and a 10 MB body is not searched line by line for a quote marker.
 INQUIRY_TEXT_READ = 20_000
 
 

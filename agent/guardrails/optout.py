@@ -18,14 +18,14 @@ from agent.guardrails.folding import fold
 _DATA = yaml.safe_load((Path(__file__).parent / "optout.yaml").read_text(encoding="utf-8"))
 
 NEVER_SHOUTING: frozenset[str] = frozenset(_DATA.pop("never_shouting"))
-KEYWORDS: frozenset[str] = frozenset(
-    fold(keyword).upper() for spec in _DATA.values() for keyword in spec["keywords"]
-)
 # The keywords per language, as optout.yaml writes them: the SMS channel acts on the same words a text
 # of ours may tell a lead to send.
 LANGUAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
     language: tuple(spec["keywords"]) for language, spec in _DATA.items()
 }
+KEYWORDS: frozenset[str] = frozenset(
+    fold(keyword).upper() for words in LANGUAGE_KEYWORDS.values() for keyword in words
+)
 
 
 def _instruction(verbs: list[str], keywords: list[str]) -> re.Pattern[str]:
