@@ -46,8 +46,8 @@ SERVICE: Final = re.compile(
 TARGET: Final = re.compile(
     r"\b(?:(?:for|to|on|improve|grow|boost|redesign|fix|audit) your (?:website|site|web ?page|business"
     r"|company|brand|online presence|google (?:ranking|listing)s?)"
-    r"|your (?:website|site)(?:'s)? (?:is not|isn't|isnt|has (?:no|some|many|\d+)|needs|ranking|traffic|seo|speed"
-    r"|errors?)"
+    r"|your (?:website|site)(?:'s)? (?:is not|isn't|isnt|has (?:no|some|many|\d+)|needs|ranking|traffic"
+    r"|seo|speed|errors?)"
     r"|(?:we|i) (?:noticed|checked|reviewed|audited|came across|analy[sz]ed) your"
     r"|dear (?:sir|madam|sir/madam|business owner|website owner|site owner)"
     r"|para su (?:sitio web|p[aá]gina web|negocio|empresa)|su (?:sitio|p[aá]gina) web (?:no|tiene|necesita)"
