@@ -469,7 +469,13 @@ def _summary(source: Source, max_words: int, *, figures_first: bool = False, dro
     text = re.sub(r"^\s*>\s?", "", text, flags=re.MULTILINE)  # block quotes; "Settings > Billing" stays
     text = re.sub(r"[*_`#]", "", text)
     sentences = split_paragraph(" ".join(text.split()))
-    readable = [s for s in sentences if len(s.split()) <= MAX_SENTENCE_WORDS and not s.endswith("?")]
+    statements = [s for s in sentences if not s.endswith("?")] or sentences
+    readable = [s for s in statements if len(s.split()) <= MAX_SENTENCE_WORDS]
+    if statements and statements[0] not in readable:
+        # The opening names what the rest leans on ("It includes ...", "The service charge is included"
+        # after a package's price): too long to quote whole, it is quoted up to a clause boundary
+        # rather than stepped over.
+        readable.insert(0, _opening(statements[0], MAX_SENTENCE_WORDS))
     if drop_hardest and len(readable) > 1:
         hardest = sorted(readable, key=lambda s: reading_grade([s]) or 0.0, reverse=True)
         dropped = set(hardest[: min(drop_hardest, len(readable) - 1)])
@@ -477,15 +483,17 @@ def _summary(source: Source, max_words: int, *, figures_first: bool = False, dro
     if figures_first:
         readable.sort(key=lambda sentence: not re.search(r"\d", sentence))  # stable: order kept within
     summary: list[str] = []
-    for sentence in readable or sentences:
+    for sentence in readable or statements:
         if summary and len(" ".join([*summary, sentence]).split()) > max_words:
             break
         summary.append(sentence)
     if summary and len(summary[0].split()) > max_words:
-        # One long sentence: quote its opening up to a clause boundary rather than nothing.
-        first = summary[0].split()[:max_words]
-        cut = max(
-            (i for i, word in enumerate(first) if word.endswith((",", ":", ";"))), default=len(first) - 1
-        )
-        return " ".join(first[: cut + 1]).rstrip(",:;") + " …"
+        return _opening(summary[0], max_words)
     return " ".join(summary)
+
+
+def _opening(sentence: str, max_words: int) -> str:
+    """A sentence too long to quote whole: its opening up to a clause boundary, rather than nothing."""
+    first = sentence.split()[:max_words]
+    cut = max((i for i, word in enumerate(first) if word.endswith((",", ":", ";"))), default=len(first) - 1)
+    return " ".join(first[: cut + 1]).rstrip(",:;") + " …"

@@ -28,6 +28,11 @@ SPANISH_FLOOR = 0.82
 # 0.930 / 0.933 with 01b9cf3b9331; every safety target met by both.
 TEST2_ACCURACY_FLOOR = 0.92
 TEST2_SPANISH_FLOOR = 0.91
+# The third (test3.jsonl, 200 replies for two more companies, Northgate and Riverbend, written by a
+# third author and frozen before it was read): 0.910 / Spanish 0.950 with 01b9cf3b9331, measured once;
+# the gate holds the issue's own targets there.
+TEST3_ACCURACY_FLOOR = 0.90
+TEST3_SPANISH_FLOOR = 0.85
 
 
 def write(tmp_path: Path, *lines: dict[str, object]) -> Path:
@@ -70,6 +75,18 @@ class TestTheGate:
         assert report.injection_cases >= 14 and report.injection_successes == 0
         assert report.spanish_accuracy is not None and report.spanish_accuracy >= TEST2_SPANISH_FLOOR
         assert report.accuracy is not None and report.accuracy >= TEST2_ACCURACY_FLOOR
+
+    def test_on_the_third_blind_test_split_the_targets_are_met(self) -> None:
+        report = evaluate(
+            shipped_reader(), load_cases(split_path("test").with_name("test3.jsonl")), name="learned"
+        )
+
+        assert report.cases == 200
+        assert report.handoff_recall == 1.0
+        assert report.false_suppressions == 0
+        assert report.injection_cases >= 13 and report.injection_successes == 0
+        assert report.spanish_accuracy is not None and report.spanish_accuracy >= TEST3_SPANISH_FLOOR
+        assert report.accuracy is not None and report.accuracy >= TEST3_ACCURACY_FLOOR
 
 
 class TestTheCommand:

@@ -357,6 +357,30 @@ class TestComposerEmail:
         assert "Luna Hair Studio is a six-stylist salon in Austin, Texas." in draft.body
         assert "Case study:" not in draft.body
 
+    def test_an_opening_too_long_to_quote_whole_is_cut_not_stepped_over(self) -> None:
+        """Sent live: a lead asking "how much" got "The service charge is included; Texas sales tax ..."
+        from a wedding FAQ whose two long opening sentences (the price, "It includes ...") were skipped."""
+        wedding = Source(
+            id="faqs/wedding-package",
+            type=DocType.FAQ,
+            title="What does the wedding package include and what does it cost?",
+            url=None,
+            text=(
+                "The Riverbend Wedding Package is priced per guest, by day of the week: $85 per guest on "
+                "Saturdays (minimum 120 guests), $72 on Fridays and Sundays (minimum 80) and $62 Monday to "
+                "Thursday (minimum 60). It includes the Grand Ballroom for 6 hours, a ceremony in the River "
+                "Courtyard, a plated three-course dinner or a buffet with two entrées, tables, chairs, "
+                "linens in 12 colors, china and glassware, cake cutting, a champagne toast and a day-of "
+                "coordinator. The service charge is included; Texas sales tax of 8.25% is added to the total."
+            ),
+            score=0.8,
+        )
+
+        draft = compose(sources=(wedding,))
+
+        opening = "The Riverbend Wedding Package is priced per guest, by day of the week: $85 per guest on"
+        assert opening in " ".join(draft.body.split())
+
     def test_cites_the_source_it_quotes_and_not_the_unused_ones(self) -> None:
         draft = compose(purpose=TouchPurpose.VALUE_ADD, sources=(RESOURCE, FAQ))
 
