@@ -87,3 +87,11 @@ def print_report(report: Report, console: Console, *, all_cases: bool = False) -
         f"precision {report.precision:.3f}   bad drafts blocked {report.bad_blocked_rate:.1%}   "
         f"{len(report.results)} cases"
     )
+    if len(languages := report.by_language()) > 1:
+        console.print(
+            "   ".join(
+                f"{language}: false blocks {figures['false_block_rate']:.1%} of {figures['good_cases']} "
+                f"good, bad held {figures['bad_blocked_rate']:.1%} of {figures['bad_cases']}"
+                for language, figures in languages.items()
+            )
+        )

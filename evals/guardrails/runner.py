@@ -131,6 +131,22 @@ class Report:
     def passed(self) -> bool:
         return self.recall >= self.target_recall and self.false_block_rate <= self.target_false_blocks
 
+    def by_language(self) -> dict[str, dict[str, float | int]]:
+        """False blocks and bad drafts held, per language the lead writes in: a check that reads English
+        well and Spanish badly shows here, not in the totals."""
+        found: dict[str, dict[str, float | int]] = {}
+        for language in sorted({language_of(r) for r in self.results}):
+            good = [r for r in self.good if language_of(r) == language]
+            bad = [r for r in self.bad if language_of(r) == language]
+            found[language] = {
+                "good_cases": len(good),
+                "false_blocks": sum(1 for r in good if r.false_block),
+                "false_block_rate": sum(1 for r in good if r.false_block) / len(good) if good else 0.0,
+                "bad_cases": len(bad),
+                "bad_blocked_rate": sum(1 for r in bad if r.got) / len(bad) if bad else 1.0,
+            }
+        return found
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cases": len(self.results),
@@ -144,6 +160,7 @@ class Report:
             "target_recall": self.target_recall,
             "target_false_block_rate": self.target_false_blocks,
             "passed": self.passed,
+            "by_language": self.by_language(),
             "by_code": {
                 code: {
                     "support": s.support,
@@ -161,6 +178,7 @@ class Report:
                     "file": r.case.file.name,
                     "style": r.case.model.style,
                     "channel": r.case.model.channel.value,
+                    "language": language_of(r),
                     "purpose": r.case.model.purpose.value,
                     "expected": sorted(r.case.expect),
                     "codes": sorted(r.got),  # what the checks reported
@@ -174,6 +192,11 @@ class Report:
 
     def write_json(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def language_of(result: CaseResult) -> str:
+    """The language the draft's lead writes in (English unless the case says otherwise)."""
+    return result.case.lead.language or "en"
 
 
 def run_case(case: Case, meaning: Meaning | None = None) -> CaseResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -224,6 +225,21 @@ class TestScoring:
         assert set(figures["by_code"]) >= CODES
         assert figures["results"][0]["id"] == "good-1" and figures["results"][0]["codes"] == []
         assert figures["results"][2]["missed"] == ["cta.multiple", "grounded.number"]
+
+    def test_false_blocks_are_counted_per_language_the_lead_writes_in(self, three: list[Case]) -> None:
+        spanish = three[0]
+        spanish.lead = replace(spanish.lead, language="es")
+        report = Report(
+            (
+                CaseResult(spanish, frozenset({"grounded.name"})),
+                CaseResult(three[1], frozenset()),
+            )
+        )
+
+        by_language = report.by_language()
+
+        assert by_language["es"]["false_blocks"] == 1 and by_language["es"]["false_block_rate"] == 1.0
+        assert by_language["en"]["false_blocks"] == 0
 
     def test_a_case_is_checked_by_every_guardrail(self, three: list[Case]) -> None:
         result = run_case(three[0])
