@@ -254,6 +254,10 @@ class Stop:
 Action = Wait | DraftTouch | HandOff | Stop
 
 
+# The rule a touch carries when the lead's inquiry read as a vendor's pitch: it waits for a rep.
+PITCH_REVIEW = "inquiry.pitch.review"
+
+
 def next_action(
     snapshot: LeadSnapshot,
     sequences: Mapping[str, Sequence],
@@ -922,7 +926,7 @@ class _Decision:
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
         if auto and self._pitch() is not None:
-            auto, rules = False, (*rules, "inquiry.pitch.review")
+            auto, rules = False, (*rules, PITCH_REVIEW)
         angle = step.angle
         if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):
             angle = PERSON_WILL_ANSWER

@@ -48,7 +48,7 @@ from agent.guardrails import (
 )
 from agent.guardrails.meaning import Meaning
 from agent.loop import AgentLoop
-from agent.policy import DraftTouch
+from agent.policy import PITCH_REVIEW, DraftTouch
 from agent.sequences import PURPOSE_RISK
 from agent.services import leads, touches
 from agent.services.access import Operation
@@ -331,9 +331,22 @@ def draft_risk(touch: Touch) -> RiskTier:
     return PURPOSE_RISK.get(TouchPurpose(touch.purpose), RiskTier.HIGH)
 
 
+# Why the policy held a draft that would otherwise have gone out by itself, in the rep's words.
+HELD_BECAUSE = {
+    PITCH_REVIEW: "The inquiry reads as a vendor's pitch, not a lead's question: approve only if it is a "
+    "real lead; otherwise reject the draft and close the lead.",
+}
+
+
+def held_because(touch: Touch) -> str | None:
+    """What the rep must judge before this draft goes: a reason the policy gave, or None."""
+    return next((HELD_BECAUSE[r] for r in touch.decision_rules or () if r in HELD_BECAUSE), None)
+
+
 def bulk_eligible(touch: Touch) -> bool:
-    """Bulk approval is for what a rep can trust at a glance: low-risk purposes with no violation."""
-    return draft_risk(touch) is RiskTier.LOW and not touch.guardrails
+    """Bulk approval is for what a rep can trust at a glance: low-risk purposes with no violation, and
+    nothing the policy held back for a person to judge."""
+    return draft_risk(touch) is RiskTier.LOW and not touch.guardrails and held_because(touch) is None
 
 
 @dataclass

@@ -319,6 +319,35 @@ async def pause(
     return _act(request, session, services, signed_in, filters, _uuid(touch) or lead_id, next_id, action)
 
 
+@router.post("/leads/{lead_id}/close", response_class=HTMLResponse)
+async def close(
+    lead_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    signed_in: CsrfDep,
+    reason: Annotated[Storable, Form(max_length=500)] = "",
+    touch: Annotated[str, Form()] = "",
+    next_id: Annotated[str, Form(alias="next")] = "",
+) -> HTMLResponse:
+    """The rep is done with the lead (a vendor's pitch, a duplicate, not a fit): its drafts go out of
+    date and nothing more is sent; audited with the reason."""
+
+    def action() -> Notice:
+        lead = leads.close(
+            session,
+            services.loop,
+            lead_id,
+            actor=signed_in.principal,
+            now=services.clock(),
+            reason=reason.strip() or "closed from the review queue",
+        )
+        return Notice("ok", f"Closed {display_name(lead)}: nothing more will be sent.")
+
+    filters = await _filters(request, services)
+    return _act(request, session, services, signed_in, filters, _uuid(touch) or lead_id, next_id, action)
+
+
 @router.post("/leads/{lead_id}/resume", response_class=HTMLResponse)
 async def resume(
     lead_id: uuid.UUID,

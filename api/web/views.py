@@ -17,7 +17,7 @@ from agent.domain import APPROVED_STATES, Channel, TouchPurpose, TouchState
 from agent.services import handoffs, leads, reports, review, tasks
 from agent.services.access import Operation, may
 from agent.services.records import Handoff, Lead, Touch, User
-from agent.services.review import QueueFilter, bulk_eligible, is_hot, review_due
+from agent.services.review import QueueFilter, bulk_eligible, held_because, is_hot, review_due
 from agent.users import Principal, users_by_id
 from api.schemas import MAX_OFFSET, LeadDetail
 from api.web.templating import display_name
@@ -102,6 +102,10 @@ class Item:
     due_at: datetime
     bulk: bool  # a low-risk clean draft: may be approved in bulk
 
+    @property
+    def held(self) -> str | None:
+        return held_because(self.touch)
+
 
 @dataclass
 class DraftView:
@@ -115,6 +119,10 @@ class DraftView:
     bulk: bool
     replaced_by: Touch | None
     open_handoffs: list[Handoff]
+
+    @property
+    def held(self) -> str | None:
+        return held_because(self.touch)
 
     @property
     def pending(self) -> bool:

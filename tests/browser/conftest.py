@@ -144,6 +144,7 @@ class Site:
         guardrails: list[dict[str, Any]] | None = None,
         score: float = 0.0,
         minutes_ago: float = 30,
+        rules: tuple[str, ...] = (),
     ) -> tuple[uuid.UUID, uuid.UUID]:
         """A lead who asked something, and a draft waiting for review, as the loop leaves them."""
         now = datetime.now(UTC)
@@ -213,7 +214,7 @@ class Site:
                 prompt_version="composer-v1",
                 sources=sources,
                 guardrails=guardrails or [],
-                decision_rules=["sequence.new_lead.step_1.due", "autonomy.review.low"],
+                decision_rules=["sequence.new_lead.step_1.due", "autonomy.review.low", *rules],
                 state="pending_review",
                 created_at=drafted,
                 updated_at=drafted,

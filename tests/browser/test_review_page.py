@@ -167,6 +167,31 @@ class TestPauseAndResume:
         site.shot(page, "resumed-from-the-notice")
 
 
+class TestAVendorsPitch:
+    def test_a_pitch_s_draft_says_why_it_was_held_is_never_bulk_approved_and_its_lead_can_be_closed(
+        self, site: Site, context: BrowserContext
+    ) -> None:
+        """Live, the pitch's acknowledgment waited as "low risk, clean", tickable with the others, and the
+        draft page had no way to close the lead."""
+        lead_id, touch_id = site.seed_draft(
+            first_name="Buy", purpose="acknowledgment", rules=("inquiry.pitch.review",)
+        )
+        page = sign_in(site, context, path=f"/?focus={touch_id}")
+
+        expect(page.locator(".held")).to_contain_text("vendor's pitch")
+        item = page.locator(f'#items .item[data-touch="{touch_id}"]')
+        expect(item.locator(".badge.warn")).to_have_text("pitch?")
+        expect(item.locator("input[type=checkbox]")).to_have_count(0)
+        page.get_by_role("button", name="Close lead").click()
+
+        expect(page.locator("#notice")).to_contain_text("Closed Buy")
+        assert site.lead(lead_id).status == "closed"
+        assert site.touch(touch_id).state == "superseded"
+        closing = [a for a in site.audit(lead_id) if a.action == "lead.close"]
+        assert [a.reason for a in closing] == ["a vendor’s pitch, not a lead"]
+        site.shot(page, "pitch-closed")
+
+
 class TestConcurrency:
     def test_two_reps_on_one_draft_one_wins_the_other_sees_why_and_the_fresh_state(
         self, site: Site, browser: Browser
