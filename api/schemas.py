@@ -379,6 +379,14 @@ class ResumeIn(Strict):
     note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
 
 
+class CloseIn(Strict):
+    """Close a lead: nothing more is sent to it; the reason is kept in the audit trail."""
+
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="Why: 'a vendor's pitch, not a lead', 'a duplicate', 'bought elsewhere'"
+    )
+
+
 class QueueItem(BaseModel):
     touch: TouchPublic
     lead: LeadPublic

@@ -17,6 +17,7 @@ from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.phones import e164
 from api.problems import Problem
 from api.schemas import (
+    CloseIn,
     EventIn,
     EventPublic,
     LeadCreate,
@@ -157,6 +158,22 @@ def resume_lead(
     """
     return leads.resume(
         session, services.loop, lead_id, actor=principal, now=services.clock(), note=payload.note
+    )
+
+
+@router.post("/{lead_id}/close", response_model=LeadPublic, responses=ACTS)
+def close_lead(
+    lead_id: uuid.UUID,
+    payload: CloseIn,
+    session: SessionDep,
+    services: ServicesDep,
+    principal: PrincipalDep,
+) -> object:
+    """Close the lead (a vendor's pitch through the form, a duplicate, a lead that bought elsewhere):
+    its open handoffs close, drafts not yet sent go out of date, and nothing more is sent. Audited with
+    the reason. A closed or unsubscribed lead answers 409."""
+    return leads.close(
+        session, services.loop, lead_id, actor=principal, now=services.clock(), reason=payload.reason
     )
 
 

@@ -73,6 +73,7 @@ TABLE: list[Row] = [
     Row("pause a lead", "POST", "/v1/leads/{lead_id}/pause", acts(), body={}),
     Row("resume a lead", "POST", "/v1/leads/{lead_id}/resume", acts(), body={}),
     Row("assign a lead", "POST", "/v1/leads/{lead_id}/assign", acts(), body={"owner": "admin@example.com"}),
+    Row("close a lead", "POST", "/v1/leads/{lead_id}/close", acts(), body={"reason": "a vendor's pitch"}),
     Row("erase a lead", "DELETE", "/v1/leads/{lead_id}", acts(204)),
     Row("read the review queue", "GET", "/v1/queue?scope=team", reads(), writes=False),
     Row("approve a draft", "POST", "/v1/queue/{touch_id}/approve", acts(), body={"version": 1}),

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from agent.container import Services
-from agent.db.models import Lead
+from agent.db.models import Lead, ReviewAction, Touch
 from agent.domain import UserRole
 from agent.worker import tick
 from tests.conftest import Caller, FakeClock, make_caller
-from tests.factories import add_touch, inquiry_payload
+from tests.factories import add_touch, inquiry_payload, submit
 
 NEW_LEAD = {
     "email": "ops@brightsmile.example",
@@ -317,6 +318,40 @@ class TestPauseResume:
 
         assert client.post(f"/v1/leads/{lead_id}/pause", json={}).status_code == 401
         assert client.post(f"/v1/leads/{lead_id}/resume", json={}).status_code == 401
+
+
+class TestClose:
+    def test_closing_a_lead_supersedes_its_drafts_sends_nothing_more_and_audits_the_reason(
+        self, client: TestClient, services: Services, rep: Caller
+    ) -> None:
+        """A vendor's pitch through the form is held for a rep, who closes it here as on the page."""
+        lead_id = submit(services).lead_id
+        touch_id = add_touch(services, lead_id=lead_id, step=5)
+
+        response = client.post(
+            f"/v1/leads/{lead_id}/close", json={"reason": "a vendor's pitch"}, headers=rep.headers
+        )
+
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "closed"
+        with services.session_factory() as session:
+            touch = session.get(Touch, touch_id)
+            assert touch is not None and touch.state == "superseded"
+            audit = session.scalars(select(ReviewAction).where(ReviewAction.action == "lead.close")).all()
+        assert [a.reason for a in audit] == ["a vendor's pitch"]
+        again = client.post(f"/v1/leads/{lead_id}/close", json={"reason": "again"}, headers=rep.headers)
+        assert again.status_code == 409
+        assert again.headers["content-type"].startswith("application/problem+json")
+
+    def test_a_close_without_a_reason_says_what_to_fix(
+        self, client: TestClient, services: Services, rep: Caller
+    ) -> None:
+        lead_id = submit(services).lead_id
+
+        response = client.post(f"/v1/leads/{lead_id}/close", json={}, headers=rep.headers)
+
+        assert response.status_code == 422
+        assert "reason" in response.text
 
 
 class TestEditsMakeDraftsStale:
