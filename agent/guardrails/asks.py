@@ -25,7 +25,7 @@ _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
 )
-_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|\b\d{1,2}:\d{2}\b"
+_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|h\b)|\b\d{1,2}:\d{2}\b"
 HARD_ASK = re.compile(
     r"\b(?:a|an|one|quick|short|brief|\d+[- ]minute)\s+(?:\w+\s+)?"
     r"(?:call|chat|demo|meeting|zoom|video call|phone call|walk-?through|visit|appointment|consultation)\b"
@@ -195,6 +195,8 @@ OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
 CLAUSE_ALTERNATIVE = re.compile(
     r"^(?:(?:shall|should|can|could|may) (?:i|we)\b|(?:want|like) me to\b"
     r"|(?:would|do) you (?:want|like|prefer|rather) (?:me|us|to)\b|(?:i|we) (?:can|could)\b|would it help\b"
+    rf"|(?:would|do) you (?:rather|like|want|prefer) (?!(?:a |an |the |to )?(?:{_DAY}|morning|afternoon|"
+    r"evening|weekend|weekday|next|this|later|earlier|\d|text|call|email|phone|one)\b)\w+"
     r"|(?:prefer|prefers) (?:that |to )?(?:i|we)\b"
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
@@ -214,6 +216,8 @@ CHANNEL_ALTERNATIVE = re.compile(
 @lru_cache(maxsize=speech.CACHE)
 def is_ask(sentence: str) -> bool:
     """A question or request the lead is meant to answer; polite formulas and rhetorical questions are not."""
+    if speech.is_instruction(sentence):
+        return False  # "Call first to book: ...", "Traiga su cartilla": how to, not an answer wanted
     return speech.is_primary_ask(sentence) or _is_slot_offer(sentence)
 
 
@@ -291,7 +295,10 @@ def options(body: str) -> list[Sentence]:
     return [
         s
         for s in speech.clauses(body)
-        if speech.is_option(s.text) or speech.is_bare_question(s.text) or _offers_a_step(s.text)
+        if speech.is_option(s.text)
+        or speech.is_bare_question(s.text)
+        or _offers_a_step(s.text)
+        or speech.is_instruction(s.text)
     ]
 
 

@@ -67,6 +67,9 @@ DAY_EXPRESSION: Final = (
     r"(?:l)?\s+(?:este\s+|próximo\s+)?(?:mes|semana)|fin\s+de\s+mes|this\s+(?:week|month)|"
     r"esta\s+semana|este\s+mes|next\s+week|la\s+próxima\s+semana|la\s+semana\s+que\s+viene)"
     r"|(?P<tomorrow>tomorrow|tonight|today)"
+    # A day of the month alone: "by the 12th", "antes del 15" (which month is left open).
+    rf"|(?:the\s+)?(?P<d3>\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\s+(?:{_MONTH}))"
+    r"|(?<=del\s)(?P<d4>\d{1,2})(?![\d.,:%/]|\s*(?:h\b|hrs?\b|a\.?\s?m|p\.?\s?m|de\b|%|por\b|años|dólares|minutos|horas|días))"
     r"|(?:in|en)\s+(?P<days>\d{1,2}|two|three|four|five|six|seven|dos|tres|cuatro|cinco|seis|siete)"
     r"\s+(?:days|días|dias))"
 )
@@ -96,6 +99,8 @@ class Deadline:
     end: int
     day: date | None
     month_day: tuple[int, int] | None  # "March 31" without a year matches any year's March 31
+    day_of_month: int | None = None  # "by the 12th": only the day is known
+    weekday: int | None = None  # "by Friday", as the lead may have said it
 
 
 # "Monday through Saturday", "de lunes a viernes": a range of days (opening hours), not a limit.
@@ -109,6 +114,16 @@ PROMISE: Final = re.compile(
     r"you['’]ll (?:receive|get|have) (?:it|the|your)|"
     r"le (?:envío|envio|mando|enviaré|enviare|mandaré|mandare|enviaremos|mandaremos|llegará|llegara)|"
     r"recibirá|recibira|tendrá listo|tendra listo)\b",
+    re.IGNORECASE,
+)
+# The company's own opening days and hours: a fact about us, not a limit on the lead.
+OUR_SCHEDULE: Final = re.compile(
+    r"\b(?:we(?:['’]re| are| will be| [’']ll be)? (?:closed|open|off)|we (?:close|open|reopen)"
+    r"|(?:office|clinic|shop|store|studio|showroom|hospital|branch|team|location)s? (?:is |are |will be )?"
+    r"(?:closed|open|closes|opens|reopens|off)"
+    r"|(?:estamos|estaremos) (?:cerrad|abiert)\w*|(?:cerramos|abrimos|atendemos)"
+    r"|(?:oficina|clínica|clinica|tienda|consultorio|sala|hospital|sucursal)s? (?:está |estará |están )?"
+    r"(?:cerrad|abiert|cierra|abre)\w*)\b",
     re.IGNORECASE,
 )
 LEAD_ACTS: Final = re.compile(
@@ -138,16 +153,70 @@ def deadlines(text: str, today: date | None) -> list[Deadline]:
 
 
 def _promised(text: str, at: int) -> bool:
-    """Whether the sentence around ``at`` is the company's own commitment with nothing the lead must do."""
+    """Whether the sentence around ``at`` is the company's own commitment or schedule ("the office is
+    closed until January 2", "abrimos los sábados hasta el 15 de abril") with nothing the lead must do."""
     start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, at) for mark in ".!?\n") if i != -1]
     sentence = text[start : min(ends) if ends else len(text)]
-    return PROMISE.search(sentence) is not None and LEAD_ACTS.search(sentence) is None
+    said = PROMISE.search(sentence) is not None or OUR_SCHEDULE.search(sentence) is not None
+    return said and LEAD_ACTS.search(sentence) is None
 
 
 def _deadline(match: re.Match[str], text: str, today: date | None) -> Deadline:
     day, month_day = _resolve(match, today)
-    return Deadline(text[match.start() : match.end()], match.start(), match.end(), day, month_day)
+    groups = match.groupdict()
+    bare = groups["d3"] or groups["d4"]
+    of_month = int(re.sub(r"\D", "", bare)) if bare else month_day[1] if month_day else None
+    weekday = WEEKDAYS[groups["weekday"].lower()] if groups["weekday"] else None
+    return Deadline(
+        text[match.start() : match.end()], match.start(), match.end(), day, month_day, of_month, weekday
+    )
+
+
+# Any day a text names, deadline or not: "we're moving on the 12th", "closed on January 1", "el viernes".
+DAY_NAMED: Final = re.compile(
+    rf"\b(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
+    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::|a\.?m|p\.?m))"
+    rf"|(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
+    rf"|(?:the|el|del)\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d.,:%/])(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
+    rf"|(?P<weekday>{_WEEKDAY})s?\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedDays:
+    """The days a text names: as month and day, as a day of the month alone, and as weekdays."""
+
+    month_days: frozenset[tuple[int, int]]
+    days_of_month: frozenset[int]
+    weekdays: frozenset[int]
+
+
+def named_days(text: str) -> NamedDays:
+    month_days: set[tuple[int, int]] = set()
+    of_month: set[int] = set()
+    weekdays: set[int] = set()
+    for match in DAY_NAMED.finditer(lowered(text)):
+        groups = match.groupdict()
+        if groups["iso"]:
+            try:
+                found = date.fromisoformat(groups["iso"])
+            except ValueError:
+                continue
+            month_days.add((found.month, found.day))
+            of_month.add(found.day)
+        elif groups["weekday"]:
+            weekdays.add(WEEKDAYS[groups["weekday"]])
+        else:
+            day_text = groups["d1"] or groups["d2"] or groups["d3"]
+            day = int(re.sub(r"\D", "", day_text))
+            if not 1 <= day <= 31:
+                continue
+            of_month.add(day)
+            month_name = groups["m1"] or groups["m2"]
+            if month_name:
+                month_days.add((MONTH_KEYS[month_name.rstrip(".")], day))
+    return NamedDays(frozenset(month_days), frozenset(of_month), frozenset(weekdays))
 
 
 def _resolve(match: re.Match[str], today: date | None) -> tuple[date | None, tuple[int, int] | None]:
