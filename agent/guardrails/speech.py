@@ -161,6 +161,13 @@ INSTRUCTION = re.compile(
     r"lleguen|use|usen|tenga|tengan|lleve|lleven|venga|vengan|acuda)\b",
     re.IGNORECASE,
 )
+# An imperative of coming, calling or bringing at the head of a clause: "For a same-day visit, call first".
+HOW_TO = re.compile(
+    r"(?:^|[,:;]\s+|\by\s+|\band\s+)(?:(?:please|just|also),?\s+)?(?:call|phone|ring|bring|fill (?:in|out)|"
+    r"upload|arrive|come|head|check in|llame|llámenos|llámeme|traiga|traigan|venga|vengan|llene|suba|llegue|"
+    r"acuda)\b",
+    re.IGNORECASE,
+)
 # Asking for an answer back: whatever else it says, this is a request to the writer.
 RESPOND = re.compile(
     r"\b(?:reply|respond|let (?:me|us) know|tell (?:me|us)|send (?:me|us)|write back|get back to (?:me|us)"
@@ -334,7 +341,7 @@ def is_instruction(sentence: str) -> bool:
     records to the visit", "llame primero al ... y le decimos si puede venir". A next step the lead may
     take, never a second ask beside a question."""
     text = core(sentence)
-    if is_question(sentence) or not is_request(sentence):
+    if is_question(sentence) or not (is_request(sentence) or HOW_TO.search(text)):
         return False
     if RESPOND.search(text):
         return False  # "reply with two times", "let me know", "respóndame": they answer us

@@ -124,6 +124,7 @@ ADVICE: Final = re.compile(
     r"(?:leave it (?:late|too long)|put (?:it|this) off)"
     r"|(?:vale la pena|conviene|es mejor) (?:\w+ ){1,4}(?:pronto|ya|cuanto antes)"
     r"|(?:entre|mientras) más pronto,? mejor|cuanto antes,? mejor"
+    r"|deadline is (?:approaching|coming up|near)"
 )
 PRESSURE: Final = re.compile(r"\b(?=[a-zñáéíóú])(" + "|".join(PRESSURE_PHRASES) + r")")
 _PLACES = r"(?:spots?|places?|seats?|slots?|openings?|appointments?|times?|dates?)"
@@ -271,9 +272,9 @@ def _timed_by_a_real_date(text: str, at: int, evidence: Evidence) -> bool:
     """Advice to act soon ("the sooner the better") beside a deadline the lead or a source gave (a tax
     date, their move on the 12th) is timing, not pressure; beside an offer's date it still pushes."""
     sentence = _sentence_at(text, at)
-    return any(evidence.backs(d, sentence, offers=False) for d in deadlines(sentence, evidence.today)) or (
-        evidence.lead_dated(sentence)
-    )
+    if any(evidence.backs(d, sentence, offers=False) for d in deadlines(sentence, evidence.today)):
+        return True
+    return evidence.lead_dated(sentence) or evidence.source_dated(sentence)
 
 
 def _sentence_at(text: str, at: int) -> str:
@@ -329,6 +330,7 @@ class Evidence:
     offer_month_days: frozenset[tuple[int, int]]
     source_limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
+    weekday_limits: tuple[tuple[int, frozenset[str]], ...]  # "payroll changes are due by Wednesday"
     lead: NamedDays
     lead_words: frozenset[str]
     scarce: tuple[frozenset[str], ...]
@@ -341,8 +343,11 @@ class Evidence:
         month_day = deadline.month_day
         if offers and (deadline.day in self.offer_days or month_day in self.offer_month_days):
             return True
-        if self._lead_gave(deadline):
-            return True
+        if self._lead_gave(deadline) or (self.lead_dated(sentence) and not SALE.search(sentence)):
+            return True  # the lead's day, or a day worked back from it ("by the 8th, before your move")
+        if deadline.weekday is not None and not SALE.search(sentence):
+            own = stems(sentence)
+            return any(deadline.weekday == day and own & subject for day, subject in self.weekday_limits)
         if month_day is None:
             return False
         if month_day in self.source_limits and not SALE.search(sentence):
@@ -366,6 +371,14 @@ class Evidence:
             days.month_days & lead.month_days
             or (not days.month_days and days.days_of_month & lead.days_of_month)
         )
+
+    def source_dated(self, sentence: str) -> bool:
+        """The sentence names a day a source gives as a limit, or on the same subject."""
+        days = named_days(sentence).month_days
+        if days & self.source_limits:
+            return True
+        own = stems(sentence)
+        return any(days & dated and own & subject for dated, subject in self.dated)
 
     def states_scarcity(self, sentence: str) -> bool:
         own = stems(sentence) - SCARCITY_WORDS
@@ -397,6 +410,12 @@ RESTATED_SHARE: Final = 0.6
 SALE: Final = re.compile(
     r"\b(?:sign\w*|buy|purchas\w*|price|pricing|rate|discount|offer|deal|save|saving|lock|promo\w*|"
     r"firm\w*|contrat\w*|precio|tarifa|descuento|oferta|promoci\w*|aprovech\w*|ahorr\w*)\b",
+    re.IGNORECASE,
+)
+# A sentence that gives its days as limits: "returns are due March 15 and April 15".
+LIMIT_WORD: Final = re.compile(
+    r"\b(?:due|deadlines?|no later than|must be|file by|vence\w*|vencimiento|fecha l[íi]mite|plazo|"
+    r"a m[áa]s tardar)\b",
     re.IGNORECASE,
 )
 # How a source says places are limited: "Saturday appointments book up weeks ahead", "cupo limitado".
@@ -484,6 +503,7 @@ def evidence(context: GuardrailContext) -> Evidence:
         offer_month_days=frozenset(offer_month_days),
         source_limits=frozenset(day for found in read for day in found.limits),
         dated=tuple(item for found in read for item in found.dated),
+        weekday_limits=tuple(item for found in read for item in found.weekday_limits),
         lead=named_days(lead_text),
         lead_words=stems(lead_text),
         scarce=tuple(item for found in read for item in found.scarce),
@@ -503,6 +523,7 @@ def _lead_text(context: GuardrailContext) -> str:
 class SourceReading:
     limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
+    weekday_limits: tuple[tuple[int, frozenset[str]], ...]
     scarce: tuple[frozenset[str], ...]
     rising: tuple[frozenset[str], ...]
     said: tuple[frozenset[str], ...]
@@ -510,18 +531,24 @@ class SourceReading:
 
 @lru_cache(maxsize=4096)
 def _read_source(text: str) -> SourceReading:
-    limits = frozenset(found.month_day for found in deadlines(text, None) if found.month_day is not None)
+    limits = {found.month_day for found in deadlines(text, None) if found.month_day is not None}
     dated, scarce, rising, said = [], [], [], []
+    weekday_limits: list[tuple[int, frozenset[str]]] = []
     for sentence in body_sentences(text) or ():
         own = stems(sentence.text)
         said.append(own)
+        weekday_limits += [(d.weekday, own) for d in deadlines(sentence.text, None) if d.weekday is not None]
         days = named_days(sentence.text).month_days
         if days:
             dated.append((days, own))
+            if LIMIT_WORD.search(sentence.text):  # "returns are due March 15 and April 15": both limits
+                limits |= days
         if SCARCE_SOURCE.search(sentence.text) or SCARCITY.search(lowered(sentence.text)):
             scarce.append(own - SCARCITY_WORDS)
         if RISE_SOURCE.search(sentence.text) and re.search(
             r"\b(?:price|rate|fee|cost|precio|tarifa)", sentence.text, re.I
         ):
             rising.append(own - PRICE_WORDS)
-    return SourceReading(limits, tuple(dated), tuple(scarce), tuple(rising), tuple(said))
+    return SourceReading(
+        frozenset(limits), tuple(dated), tuple(weekday_limits), tuple(scarce), tuple(rising), tuple(said)
+    )
