@@ -68,7 +68,7 @@ DAY_EXPRESSION: Final = (
     r"esta\s+semana|este\s+mes|next\s+week|la\s+próxima\s+semana|la\s+semana\s+que\s+viene)"
     r"|(?P<tomorrow>tomorrow|tonight|today)"
     # A day of the month alone: "by the 12th", "antes del 15" (which month is left open).
-    rf"|(?:the\s+)?(?P<d3>\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\s+(?:{_MONTH}))"
+    rf"|(?:the\s+)?(?P<d3>\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\s+(?:{_MONTH}|each|every|the)\b)"
     r"|(?<=del\s)(?P<d4>\d{1,2})(?![\d%/]|[.,:]\d|\s*(?:h\b|hrs?\b|a\.?\s?m|p\.?\s?m|de\b|%|por\b|años|dólares|minutos|horas|días))"
     r"|(?:in|en)\s+(?P<days>\d{1,2}|two|three|four|five|six|seven|dos|tres|cuatro|cinco|seis|siete)"
     r"\s+(?:days|días|dias))"
@@ -178,7 +178,7 @@ DAY_NAMED: Final = re.compile(
     rf"\b(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
     rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::|a\.?m|p\.?m))"
     rf"|(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
-    rf"|(?:the|el|del)\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d%/]|[.,:]\d)(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
+    rf"|(?:the|el|del)\s+(?:d[íi]a\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d%/]|[.,:]\d)(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
     rf"|(?P<weekday>{_WEEKDAY})s?\b)"
 )
 

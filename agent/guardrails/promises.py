@@ -155,9 +155,19 @@ def concessions(sentence: str) -> frozenset[str]:
     )
 
 
+# Something said to fall outside a concession: "extractions aren't part of the 15% February discount",
+# "las extracciones no entran en el 15% de descuento". An exclusion stated, not a concession offered.
+OUTSIDE = re.compile(
+    r"\b(?:(?:aren['’]?t|isn['’]?t|are not|is not|not|never) (?:part of|included in|covered by|eligible for|"
+    r"counted (?:in|toward))|no (?:son|es|forman?|entran?|están?|quedan?) (?:parte de|incluid[oa]s? en|en|"
+    r"cubiert[oa]s? por|dentro de))\b[^.;!?]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
-    if denied_before(sentence, match.start()):
+    if denied_before(sentence, match.start()) or OUTSIDE.search(before):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
     return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
 

@@ -331,6 +331,7 @@ class Evidence:
     source_limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]  # "payroll changes are due by Wednesday"
+    monthly: tuple[tuple[frozenset[int], frozenset[str]], ...]  # "statements by the 15th of each month"
     lead: NamedDays
     lead_words: frozenset[str]
     scarce: tuple[frozenset[str], ...]
@@ -349,7 +350,10 @@ class Evidence:
             own = stems(sentence)
             return any(deadline.weekday == day and own & subject for day, subject in self.weekday_limits)
         if month_day is None:
-            return False
+            if deadline.day_of_month is None:
+                return False
+            own = stems(sentence)  # "by the 15th": a source's day of the month on the same subject
+            return any(deadline.day_of_month in days and own & subject for days, subject in self.monthly)
         if month_day in self.source_limits and not SALE.search(sentence):
             return True
         own = stems(sentence)
@@ -482,6 +486,8 @@ def evidence(context: GuardrailContext) -> Evidence:
         if source.id not in windowed and str(getattr(source, "type", "")) != "offer"
     ) + tuple(context.company_facts)
     read = [_read_source(text) for text in texts]
+    # What an offer's text says of places and prices is evidence like any source's; its days are not.
+    stated = read + [_read_source(source.text) for source in context.sources if source.text not in texts]
     offer_days: set[date] = set()
     offer_month_days: set[tuple[int, int]] = set()
     cited = {source.id for source in context.sources}
@@ -504,11 +510,12 @@ def evidence(context: GuardrailContext) -> Evidence:
         source_limits=frozenset(day for found in read for day in found.limits),
         dated=tuple(item for found in read for item in found.dated),
         weekday_limits=tuple(item for found in read for item in found.weekday_limits),
+        monthly=tuple(item for found in read for item in found.monthly),
         lead=named_days(lead_text),
         lead_words=stems(lead_text),
-        scarce=tuple(item for found in read for item in found.scarce),
-        rising=tuple(item for found in read for item in found.rising),
-        said=tuple(item for found in read for item in found.said),
+        scarce=tuple(item for found in stated for item in found.scarce),
+        rising=tuple(item for found in stated for item in found.rising),
+        said=tuple(item for found in stated for item in found.said),
     )
 
 
@@ -524,6 +531,7 @@ class SourceReading:
     limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]
+    monthly: tuple[tuple[frozenset[int], frozenset[str]], ...]
     scarce: tuple[frozenset[str], ...]
     rising: tuple[frozenset[str], ...]
     said: tuple[frozenset[str], ...]
@@ -534,11 +542,15 @@ def _read_source(text: str) -> SourceReading:
     limits = {found.month_day for found in deadlines(text, None) if found.month_day is not None}
     dated, scarce, rising, said = [], [], [], []
     weekday_limits: list[tuple[int, frozenset[str]]] = []
+    monthly: list[tuple[frozenset[int], frozenset[str]]] = []
     for sentence in body_sentences(text) or ():
         own = stems(sentence.text)
         said.append(own)
         weekday_limits += [(d.weekday, own) for d in deadlines(sentence.text, None) if d.weekday is not None]
-        days = named_days(sentence.text).month_days
+        named = named_days(sentence.text)
+        days = named.month_days
+        if named.days_of_month:
+            monthly.append((named.days_of_month, own))
         if days:
             dated.append((days, own))
             if LIMIT_WORD.search(sentence.text):  # "returns are due March 15 and April 15": both limits
@@ -550,5 +562,11 @@ def _read_source(text: str) -> SourceReading:
         ):
             rising.append(own - PRICE_WORDS)
     return SourceReading(
-        frozenset(limits), tuple(dated), tuple(weekday_limits), tuple(scarce), tuple(rising), tuple(said)
+        frozenset(limits),
+        tuple(dated),
+        tuple(weekday_limits),
+        tuple(monthly),
+        tuple(scarce),
+        tuple(rising),
+        tuple(said),
     )

@@ -15,6 +15,7 @@ import pytest
 
 from agent.guardrails import check_call_to_action, check_urgency
 from agent.guardrails.deadlines import deadlines, named_days
+from agent.guardrails.promises import concessions
 from agent.guardrails.sensitive import check_payment_request
 from knowledge.types import DocType, OfferWindow, Source
 from tests.agent.guardrails.drafts import LEAD, codes, context, email, sms
@@ -256,3 +257,39 @@ class TestPaymentAsksByMeaning:
     )
     def test_asking_for_card_details_or_payment_by_message_fires(self, body: str) -> None:
         assert codes(check_payment_request(email(body=body), context())) == ["ask.payment"]
+
+
+class TestMonthlyDaysAndOfferText:
+    def test_a_day_of_each_month_a_source_gives_backs_it(self) -> None:
+        statements = replace(TAX, text="You get your profit and loss statement by the 15th of each month.")
+        sentence = "Your statement will be ready by the 15th, as every month."
+
+        assert check_urgency(email(body=letter(sentence)), context(sources=(statements,))) == []
+
+    def test_a_day_of_the_month_no_source_gives_fires(self) -> None:
+        assert codes(check_urgency(email(body=letter("Please decide by the 15th.")), context())) == [
+            "urgency.unbacked"
+        ]
+
+    def test_a_price_rise_an_offer_states_is_true(self) -> None:
+        catch_up = replace(
+            TUNE_UP, text="After February 28, 2027, the catch-up price rises to $350 per month of backlog."
+        )
+        sentence = "After February 28 the catch-up price rises to $350 a month of backlog."
+
+        assert check_urgency(email(body=letter(sentence)), context(sources=(catch_up,))) == []
+
+
+class TestAnExclusionIsNoConcession:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "If he needs extractions, they're $80-$250 a tooth and aren't part of the 15% February discount.",
+            "Las extracciones no entran en el 15% de descuento de febrero.",
+        ],
+    )
+    def test_saying_what_an_offer_leaves_out_offers_nothing(self, sentence: str) -> None:
+        assert concessions(sentence) == frozenset()
+
+    def test_a_discount_offered_is_still_one(self) -> None:
+        assert concessions("You get a 15% discount on extractions.") == {"discount"}
