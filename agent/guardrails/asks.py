@@ -33,7 +33,8 @@ HARD_ASK = re.compile(
     r"|\b(?:can|could|shall|should) we (?:talk|speak|meet|chat|hop on|jump on|set up)\b"
     r"|\b(?:call|phone|ring) (?:me|us|you)\b|\bgive (?:me|us|you) a (?:call|ring)\b"
     r"|\b(?:walk|walked|walking|take|took) you through\b|\bshow you (?:around|how)\b"
-    r"|\bbook(?:ing)? (?:a|an|some|time|in|you|your|the)\b|\bschedule (?:a|an|some|time|your|it|you)\b"
+    r"|\bbook(?:ing)? (?:a|an|some|time|in|you|your|the)\b"
+    r"|(?<!on )(?<!behind )(?<!of )(?<!off )\bschedule (?:a|an|some|time|your|it|you)\b"
     r"|\bset up (?:a|an|some|your) (?:time|call|meeting|visit|appointment|consultation|payments?)\b"
     r"|\b(?:hold|reserve|save) (?:a|an|your|you a) (?:\w+ )?(?:spot|slot|visit|appointment|time)\b"
     r"|\b(?:come|stop|drop) (?:in|by)\b|\bcome (?:to|see) (?:our|the) \w+"
@@ -188,6 +189,12 @@ OFFERED_STEP = re.compile(
     r"(?:send|share|put together|price|mando|envío|preparo|comparto)\b",
     re.IGNORECASE,
 )
+# A link to book from: "Click here to pick a time that suits you: <link>" is a next step, not a pointer.
+POINTER_TO_BOOK = re.compile(
+    r"^(?:click|tap|use|haga clic|entre|visite)\b[^.?!]{0,40}\b(?:to|para) "
+    r"(?:pick|book|choose|schedule|reserve|grab|find|elegir|escoger|reservar|agendar|apartar)\b",
+    re.IGNORECASE,
+)
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
@@ -299,6 +306,7 @@ def options(body: str) -> list[Sentence]:
         or speech.is_bare_question(s.text)
         or _offers_a_step(s.text)
         or speech.is_instruction(s.text)
+        or POINTER_TO_BOOK.search(s.text) is not None
     ]
 
 

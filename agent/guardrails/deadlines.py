@@ -60,7 +60,7 @@ _YEAR = r"(?:,?\s+(?:de(?:l)?\s+)?(?P<year>(?:19|20)\d\d))?"
 # "Friday", "el viernes", "the end of this month", "fin de mes", "tomorrow".
 DAY_EXPRESSION: Final = (
     rf"(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
-    rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})(?!\s*(?::|a\.?m|p\.?m))"
+    rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::\d|a\.?m\b|p\.?m\b))"
     rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
     rf"|(?P<weekday>{_WEEKDAY})\b(?!\s*(?:\d|de\s+\d|at\b|a las\b|morning|afternoon|evening))"
     r"|(?P<end>(?:the\s+)?end\s+of\s+(?:(?:this|next)\s+(?:month|week)|the\s+(?:month|week)(?!\s+[a-z]))|(?:el\s+)?(?:fin|final)\s+de"
@@ -111,6 +111,8 @@ RANGE_BEFORE: Final = re.compile(rf"\b(?:{_WEEKDAY})s?\s*(?:-|–|to|a)?\s*$", r
 # (whether the company may promise it is the grounding check's business), unless the lead must act.
 PROMISE: Final = re.compile(
     r"\b(?:I['’]ll|I will|we['’]ll|we will|will (?:be|arrive|reach)|"
+    r"(?:is|are|be) (?:all |fully )?(?:dry|done|ready|finished|complete|completed|installed|delivered)|"
+    r"(?:está|estará|están|estarán|queda|quedará|quedan|quedarán) (?:list|termin|sec|instalad|entregad)\w*|"
     r"you['’]ll (?:receive|get|have) (?:it|the|your)|"
     r"le (?:envío|envio|mando|enviaré|enviare|mandaré|mandare|enviaremos|mandaremos|llegará|llegara)|"
     r"recibirá|recibira|tendrá listo|tendra listo)\b",
@@ -176,7 +178,7 @@ def _deadline(match: re.Match[str], text: str, today: date | None) -> Deadline:
 # Any day a text names, deadline or not: "we're moving on the 12th", "closed on January 1", "el viernes".
 DAY_NAMED: Final = re.compile(
     rf"\b(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
-    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::|a\.?m|p\.?m))"
+    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::\d|a\.?m\b|p\.?m\b))"
     rf"|(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
     rf"|(?:the|el|del)\s+(?:d[íi]a\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d%/]|[.,:]\d)(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
     rf"|(?P<weekday>{_WEEKDAY})s?\b)"

@@ -64,6 +64,10 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"|\bindemniz\w*|\bbuena voluntad\b|\babsorbemos\b"
         rf"|\b(?:cubrimos|cubriremos|le cubrimos)\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
         r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b"
+        # "La primera semana va por nuestra cuenta", "le puedo regalar la hora extra": on the house.
+        r"|\b(?:va|corre|van|corren) por (?:nuestra|mi) cuenta\b|\bpor cuenta de la casa\b"
+        r"|\b(?:le|les|te) (?:puedo |podemos |podría |podríamos )?regal(?:o|amos|ar|aría|aríamos)\b"
+        r"|\bregalarle(?:s)?\b"
         r"|(?<!llamada de )(?<!recordatorio de )(?<!mensaje de )(?<!visita de )(?<!aviso de )\bcortes[íi]a\b"
         r"|\bcourtesy\b(?! (?:call|reminder|text|email|message|visit|check|notice|heads))",
         re.IGNORECASE,
@@ -90,6 +94,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {
         "cubriremos",
         "absorbemos",
         "regalamos",
+        "regal",
+        "nuestra cuenta",
+        "mi cuenta",
+        "de la casa",
         "pagamos",
         "pagaremos",
         "bonific",

@@ -105,7 +105,7 @@ _EN_ASK_VERBS = (
     r"tell me|tell us|send (?:me|us)|share|let's|let me know|forward|confirm|write (?:back|to)"
 )
 IMPERATIVE_ASK = re.compile(
-    rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?"
+    rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when|if) [^,]{{1,50}},\s*)?"
     rf"(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
     r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text)|"
     r"(?:just )?say the word|just say (?:so|yes))\b"
@@ -130,9 +130,10 @@ SPANISH_IMPERATIVE = re.compile(
 _SPANISH_NOT_IMPERATIVE = frozenset({"máme", "cómo", "también", "además", "después"})
 # "Si le interesa, respóndame...", "If you'd like to go ahead, just reply..." are offers the lead can take.
 DESIRE_CONDITION = re.compile(
-    r"^(?:if you(?:'d| would)? (?:like|want|wish|prefer|are interested)|if (?:that|this|it) (?:works|helps|"
-    r"sounds)|if you reply|si (?:le|les|te) (?:interesa|parece|sirve|conviene|gusta)|si (?:quiere|quieren|"
-    r"gusta|gustan|desea|prefiere|me responde))\b",
+    r"^(?:if you(?:'d| would)? (?:like|want|wish|prefer|rather|are interested)"
+    r"|if (?:that|this|it) (?:works|helps|sounds)|if you reply"
+    r"|si (?:le|les|te) (?:interesa|parece|sirve|conviene|gusta)"
+    r"|si (?:quiere|quieren|gusta|gustan|desea|prefiere|me responde))\b",
     re.IGNORECASE,
 )
 # "If you reply with a few lines about your symptoms, a therapist will tell you..." offers a next step

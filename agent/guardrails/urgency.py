@@ -48,7 +48,9 @@ PRESSURE_PHRASES: Final = (
     r"now or never",
     r"(?:don['’]?t|do not) (?:wait|delay|put (?:it|this) off|leave it (?:late|too long)|sit on (?:it|this))",
     r"(?:don['’]?t|do not) let (?:it|this) slip",
-    r"(?:i )?would(?:n['’]?t| not) (?:wait|leave it (?:late|too long)|put (?:it|this) off)",
+    r"(?:i )?would(?:n['’]?t| not) "
+    r"(?:wait|leave it (?:late|too long)|put (?:it|this) off|sit on (?:it|this))",
+    r"before the (?:quarter|month|year|season|week) (?:ends|closes|is out|is over)",
     r"the (?:longer|more) you (?:wait|delay|put (?:it|this) off)",
     r"not for (?:much|very) (?:longer|long)",
     r"won['’]?t (?:last|be around|stay open) (?:long|for long|forever)",
@@ -62,7 +64,7 @@ PRESSURE_PHRASES: Final = (
     r"(?:left|remaining|to go)",
     r"you(?:['’]ll| will| could| might| may| would) "
     r"(?:miss out|lose (?:your|the) (?:spot|place|slot|date|price|chance))",
-    r"the sooner (?:you \w+,? )?the better",
+    r"the sooner (?:[\w,'’]+ ){0,5}?the better",
     r"(?:every|each) (?:day|week|month) (?:that )?you (?:wait|delay|put (?:it|this) off)",
     r"(?:hold|lock in|keep) (?:the |your |our )?current (?:rate|price|pricing)",
     r"the sooner,? the better|sooner rather than later|while you still can",
@@ -114,11 +116,15 @@ PRESSURE_PHRASES: Final = (
     r"cada (?:día|dia|semana|mes) que pasa",
     r"(?:tiempo|semanas|días|dias|meses) que (?:ya )?no (?:va a |podrá |podra |se pueden? )?recuperar",
     r"(?:vale la pena|conviene|es mejor) (?:\w+ ){1,4}(?:pronto|ya|cuanto antes)\b",
+    r"antes de que (?:se )?(?:cierre|termine|acabe|venza|cierren|terminen) (?:el|la|este|esta) "
+    r"(?:trimestre|mes|año|semana|temporada)",
+    r"(?:firme|firmen|firma|firman|decida|decidan|decide|deciden|contrate|contraten|reserve|reserven) "
+    r"(?:hoy|ahora|esta semana|este mes)\b",
 )
 # Every pattern here is matched against ``lowered`` text (see ``agent.guardrails.deadlines``).
 # Advice to act soon, honest when the sentence is timed by a date the lead or a source gives.
 ADVICE: Final = re.compile(
-    r"the sooner (?:you \w+,? )?the better|the sooner,? the better|sooner rather than later"
+    r"the sooner (?:[\w,'’]+ ){0,5}?the better|the sooner,? the better|sooner rather than later"
     r"|(?:it['’]?s|it is|would be) (?:worth|best|smart|wise) (?:\w+ ){1,4}(?:soon|now|right away|quickly)"
     r"|(?:(?:i )?would(?:n['’]?t| not)|(?:don['’]?t|do not)) "
     r"(?:leave it (?:late|too long)|put (?:it|this) off)"
@@ -151,6 +157,8 @@ SCARCITY_PHRASES: Final = (
     # "Our April install days are mostly spoken for": places said to be nearly gone.
     rf"(?:{_PLACES}|days|weeks|calendar|schedule|agenda)\b[^.!?\n]{{0,20}}?\b(?:are|is) "
     r"(?:mostly|almost|nearly|largely|already|all but) (?:spoken for|booked|taken|gone|full|filled|reserved)",
+    r"(?:spoken for|snapped up)"
+    r"|(?:get|gets|go|goes|are|is|be) (?:booked|taken|claimed|reserved) (?:up )?(?:quickly|fast|early|first)",
     r"(?:casi|ya) (?:todos|todas|todo) (?:\w+ ){0,5}(?:están|estan|está|esta) "
     r"(?:ocupad|reservad|apartad|llen)\w*",
 )
@@ -326,8 +334,7 @@ class Evidence:
     and the source sentences that say places are limited or prices rise."""
 
     today: date | None
-    offer_days: frozenset[date]
-    offer_month_days: frozenset[tuple[int, int]]
+    offer_ends: tuple[tuple[date, frozenset[str]], ...]  # each cited offer's end day, and its name's words
     source_limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]  # "payroll changes are due by Wednesday"
@@ -342,7 +349,7 @@ class Evidence:
         """A deadline is honest when it is an offer's end date, a day the lead gave, or a day a source
         gives: as a limit (a filing date) unless the draft puts it on a sale, else on the same subject."""
         month_day = deadline.month_day
-        if offers and (deadline.day in self.offer_days or month_day in self.offer_month_days):
+        if offers and self._offer_ends(deadline, sentence):
             return True
         if self._lead_gave(deadline) or (self.lead_dated(sentence) and not SALE.search(sentence)):
             return True  # the lead's day, or a day worked back from it ("by the 8th, before your move")
@@ -358,6 +365,21 @@ class Evidence:
             return True
         own = stems(sentence)
         return any(month_day in days and own & subject for days, subject in self.dated)
+
+    def _offer_ends(self, deadline: Deadline, sentence: str) -> bool:
+        """An offer's end date, said of the offer (its name, or words of a sale): "the Winter Start offer
+        ends March 31"; the same day put on something else ("we'd need the signed scope by March 31")
+        is not the offer's."""
+        own = stems(sentence)
+        return any(
+            (deadline.day == day or deadline.month_day == (day.month, day.day))
+            and (
+                OFFER_WORD.search(sentence) is not None
+                or bool(own & named)
+                or REQUIREMENT.search(sentence) is None  # "esto sigue vigente hasta...", said of the offer
+            )
+            for day, named in self.offer_ends
+        )
 
     def _lead_gave(self, deadline: Deadline) -> bool:
         lead = self.lead
@@ -410,6 +432,17 @@ def _word_set(text: str) -> frozenset[str]:
 
 RESTATED_WORDS: Final = 3
 RESTATED_SHARE: Final = 0.6
+# Words that make a sentence about an offer ("the offer runs until...", "la promoción es válida hasta...").
+OFFER_WORD: Final = re.compile(
+    r"\b(?:offers?|deals?|promo\w*|specials?|discounts?|sales?|savings?|half price|free|off|"
+    r"ofertas?|promoci\w*|descuentos?|especial|gratis)\b",
+    re.IGNORECASE,
+)
+# A day the lead is told they must meet: only the offer's own terms make an offer's end date that.
+REQUIREMENT: Final = re.compile(
+    r"\b(?:need|needs|must|have to|has to|required|requires|tiene que|tienen que|necesit\w+|deb\w+)\b",
+    re.IGNORECASE,
+)
 # A deadline put on buying or on a price is an offer's: only an offer's end date backs it.
 SALE: Final = re.compile(
     r"\b(?:sign\w*|buy|purchas\w*|price|pricing|rate|discount|offer|deal|save|saving|lock|promo\w*|"
@@ -488,25 +521,22 @@ def evidence(context: GuardrailContext) -> Evidence:
     read = [_read_source(text) for text in texts]
     # What an offer's text says of places and prices is evidence like any source's; its days are not.
     stated = read + [_read_source(source.text) for source in context.sources if source.text not in texts]
-    offer_days: set[date] = set()
-    offer_month_days: set[tuple[int, int]] = set()
+    offer_ends: list[tuple[date, frozenset[str]]] = []
     cited = {source.id for source in context.sources}
     for window in context.offers:  # an expired one too: naming it is the offers check's business
         if window.id in cited and window.expires is not None:
-            offer_days.add(window.expires)
-            offer_month_days.add((window.expires.month, window.expires.day))
+            offer_ends.append((window.expires, stems(window.title)))
     for offer in _live_cited(context):
         if offer.id not in windowed:  # an offer the context has no window for: the limits its text gives
             for found in deadlines(offer.text, context.today):
-                if found.day is not None:
-                    offer_days.add(found.day)
-                if found.month_day is not None:
-                    offer_month_days.add(found.month_day)
+                year = context.today.year if context.today else 2000
+                day = found.day or (date(year, *found.month_day) if found.month_day else None)
+                if day is not None:
+                    offer_ends.append((day, stems(offer.title)))
     lead_text = _lead_text(context)
     return Evidence(
         today=context.today,
-        offer_days=frozenset(offer_days),
-        offer_month_days=frozenset(offer_month_days),
+        offer_ends=tuple(offer_ends),
         source_limits=frozenset(day for found in read for day in found.limits),
         dated=tuple(item for found in read for item in found.dated),
         weekday_limits=tuple(item for found in read for item in found.weekday_limits),

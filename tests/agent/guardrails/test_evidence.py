@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from agent.guardrails import check_call_to_action, check_urgency
+from agent.guardrails.asks import is_hard_ask
 from agent.guardrails.deadlines import deadlines, named_days
 from agent.guardrails.promises import concessions
 from agent.guardrails.sensitive import check_payment_request
@@ -293,3 +294,88 @@ class TestAnExclusionIsNoConcession:
 
     def test_a_discount_offered_is_still_one(self) -> None:
         assert concessions("You get a 15% discount on extractions.") == {"discount"}
+
+
+class TestDaysReadWhole:
+    def test_a_date_before_a_colon_is_read_whole(self) -> None:
+        assert [d.text for d in deadlines("The offer ends March 31: sign by then.", None)] == [
+            "ends March 31"
+        ]
+
+    def test_an_offer_end_date_before_a_colon_is_backed(self) -> None:
+        window = replace(TUNE_UP_WINDOW, expires=date(2027, 3, 31))
+        sentence = "Our spring tune-up offer ends March 31: book it by then and save $40."
+
+        assert check_urgency(email(body=letter(sentence)), context(**sourced(offers=(window,)))) == []
+
+    def test_a_state_the_company_delivers_by_a_day_is_no_deadline(self) -> None:
+        sentence = "We strip and wax on weekends, so the floors are dry by Monday."
+
+        assert check_urgency(email(body=letter(sentence)), context()) == []
+
+
+class TestAnOfferEndDatePutOnSomethingElse:
+    def test_the_offers_date_said_of_the_offer_passes(self) -> None:
+        sentence = "Esto sigue vigente hasta el 31 de mayo, sin ninguna prisa."
+
+        assert check_urgency(sms(body=text(sentence)), context(**sourced())) == []
+
+    def test_the_offers_date_made_a_requirement_for_something_else_fires(self) -> None:
+        sentence = "To get you on the summer schedule, we'd need the signed scope by May 31."
+
+        assert codes(check_urgency(email(body=letter(sentence)), context(**sourced()))) == [
+            "urgency.unbacked"
+        ]
+
+
+class TestMorePressureInNewWords:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Late-January crews get spoken for quickly, so the sooner we pencil you in the better.",
+            "October Saturdays tend to be snapped up early, so I wouldn't sit on it.",
+            "You'll want to sign before the quarter ends.",
+        ],
+    )
+    def test_english(self, sentence: str) -> None:
+        assert "urgency.unbacked" in codes(check_urgency(email(body=letter(sentence)), context()))
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "le conviene firmar antes de que se cierre el trimestre.",
+            "si firman esta semana, le confirmo el salón.",
+        ],
+    )
+    def test_spanish(self, sentence: str) -> None:
+        assert "urgency.unbacked" in codes(check_urgency(sms(body=text(sentence)), context()))
+
+
+class TestNextStepsInOtherShapes:
+    def test_a_conditional_request_to_reply_is_a_next_step(self) -> None:
+        body = letter(
+            "I'll close your file for now. If you'd rather I keep it open, reply with the date you're "
+            "considering and I'll check it."
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_a_link_to_pick_a_time_is_a_next_step(self) -> None:
+        body = letter("Click here to pick a time that suits you: https://example.com/walkthrough")
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_on_schedule_asks_for_no_meeting(self) -> None:
+        assert not is_hard_ask("Is keeping the afternoon on schedule a concern for your team?")
+
+
+class TestGiftsInSpanish:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Y la primera semana de limpieza va por nuestra cuenta.",
+            "Si firman, le puedo regalar la hora extra de salón.",
+        ],
+    )
+    def test_something_on_the_house_is_a_concession(self, sentence: str) -> None:
+        assert concessions(sentence) == {"compensation"}
