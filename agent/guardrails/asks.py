@@ -203,7 +203,7 @@ CLAUSE_ALTERNATIVE = re.compile(
     r"^(?:(?:shall|should|can|could|may) (?:i|we)\b|(?:want|like) me to\b"
     r"|(?:would|do) you (?:want|like|prefer|rather) (?:me|us|to)\b|(?:i|we) (?:can|could)\b|would it help\b"
     rf"|(?:would|do) you (?:rather|like|want|prefer) (?!(?:a |an |the |to )?(?:{_DAY}|morning|afternoon|"
-    r"evening|weekend|weekday|next|this|later|earlier|\d|text|call|email|phone|one)\b)\w+"
+    r"evening|weekend|weekday|next|this|later|earlier|\d|text|call|email|phone|one|i|we)\b)\w+"
     r"|(?:prefer|prefers) (?:that |to )?(?:i|we)\b"
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"

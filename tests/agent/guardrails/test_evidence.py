@@ -379,3 +379,10 @@ class TestGiftsInSpanish:
     )
     def test_something_on_the_house_is_a_concession(self, sentence: str) -> None:
         assert concessions(sentence) == {"compensation"}
+
+
+class TestAChoiceOfWhatWeDoIsOneAsk:
+    def test_close_the_file_or_check_back_is_one_ask(self) -> None:
+        body = letter("Shall I close your file for now, or would you rather I check back in a few months?")
+
+        assert check_call_to_action(email(body=body), context()) == []
