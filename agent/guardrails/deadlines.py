@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 MONTHS: Final = {
@@ -194,6 +195,7 @@ class NamedDays:
     weekdays: frozenset[int]
 
 
+@lru_cache(maxsize=16384)
 def named_days(text: str) -> NamedDays:
     month_days: set[tuple[int, int]] = set()
     of_month: set[int] = set()

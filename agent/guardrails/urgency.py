@@ -499,6 +499,7 @@ STOP: Final = _word_set(
 )
 
 
+@lru_cache(maxsize=16384)
 def stems(text: str) -> frozenset[str]:
     """Content words, crudely stemmed, without dates and numbers: what a sentence is about."""
     found = set()
@@ -511,31 +512,53 @@ def stems(text: str) -> frozenset[str]:
 
 
 def evidence(context: GuardrailContext) -> Evidence:
-    windowed = {window.id for window in context.offers}
-    # An offer's days are its window's, read below: its own text backs nothing once it is not live.
-    texts = tuple(
-        source.text
+    """What the context holds that may back timing or limits (read once per distinct context)."""
+    sources = tuple(
+        _Cited(source.id, source.title, source.text, str(getattr(source, "type", "")))
         for source in context.sources
-        if source.id not in windowed and str(getattr(source, "type", "")) != "offer"
-    ) + tuple(context.company_facts)
+    )
+    windows = tuple((window.id, window.title, window.expires) for window in context.offers)
+    live = tuple(source.id for source in _live_cited(context))
+    return _evidence(sources, tuple(context.company_facts), windows, live, context.today, _lead_text(context))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cited:
+    id: str
+    title: str
+    text: str
+    type: str
+
+
+@lru_cache(maxsize=1024)
+def _evidence(
+    sources: tuple[_Cited, ...],
+    facts: tuple[str, ...],
+    windows: tuple[tuple[str, str, date | None], ...],
+    live: tuple[str, ...],
+    today: date | None,
+    lead_text: str,
+) -> Evidence:
+    windowed = {window_id for window_id, _, _ in windows}
+    # An offer's days are its window's, read below: its own text backs nothing once it is not live.
+    texts = tuple(s.text for s in sources if s.id not in windowed and s.type != "offer") + facts
     read = [_read_source(text) for text in texts]
     # What an offer's text says of places and prices is evidence like any source's; its days are not.
-    stated = read + [_read_source(source.text) for source in context.sources if source.text not in texts]
+    stated = read + [_read_source(s.text) for s in sources if s.text not in texts]
     offer_ends: list[tuple[date, frozenset[str]]] = []
-    cited = {source.id for source in context.sources}
-    for window in context.offers:  # an expired one too: naming it is the offers check's business
-        if window.id in cited and window.expires is not None:
-            offer_ends.append((window.expires, stems(window.title)))
-    for offer in _live_cited(context):
-        if offer.id not in windowed:  # an offer the context has no window for: the limits its text gives
-            for found in deadlines(offer.text, context.today):
-                year = context.today.year if context.today else 2000
+    cited = {s.id for s in sources}
+    for window_id, title, expires in windows:  # an expired one too: naming it is the offers check's business
+        if window_id in cited and expires is not None:
+            offer_ends.append((expires, stems(title)))
+    for offer in sources:
+        if offer.id in live and offer.id not in windowed:  # no window known: the limits its text gives
+            for found in deadlines(offer.text, today):
+                year = today.year if today else 2000
                 day = found.day or (date(year, *found.month_day) if found.month_day else None)
                 if day is not None:
                     offer_ends.append((day, stems(offer.title)))
-    lead_text = _lead_text(context)
     return Evidence(
-        today=context.today,
+        today=today,
         offer_ends=tuple(offer_ends),
         source_limits=frozenset(day for found in read for day in found.limits),
         dated=tuple(item for found in read for item in found.dated),
