@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
@@ -339,6 +339,7 @@ class Evidence:
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]  # "payroll changes are due by Wednesday"
     monthly: tuple[tuple[frozenset[int], frozenset[str]], ...]  # "statements by the 15th of each month"
+    before: frozenset[int]  # days a limit falls before the lead's date: "due 21 days before the event"
     lead: NamedDays
     lead_words: frozenset[str]
     scarce: tuple[frozenset[str], ...]
@@ -363,8 +364,24 @@ class Evidence:
             return any(deadline.day_of_month in days and own & subject for days, subject in self.monthly)
         if month_day in self.source_limits and not SALE.search(sentence):
             return True
+        if not SALE.search(sentence) and month_day in self._worked_back():
+            return True  # "the final count is due 21 days before the event" and the lead's October 14
         own = stems(sentence)
         return any(month_day in days and own & subject for days, subject in self.dated)
+
+    def _worked_back(self) -> frozenset[tuple[int, int]]:
+        """The days a source's limit counted back from the lead's own date gives."""
+        found: set[tuple[int, int]] = set()
+        year = self.today.year if self.today else 2027
+        for month, day in self.lead.month_days:
+            try:
+                event = date(year, month, day)
+            except ValueError:
+                continue
+            for before in self.before:
+                limit = event - timedelta(days=before)
+                found.add((limit.month, limit.day))
+        return frozenset(found)
 
     def _offer_ends(self, deadline: Deadline, sentence: str) -> bool:
         """An offer's end date, said of the offer (its name, or words of a sale): "the Winter Start offer
@@ -455,6 +472,39 @@ LIMIT_WORD: Final = re.compile(
     r"a m[áa]s tardar)\b",
     re.IGNORECASE,
 )
+# A limit counted back from the lead's own date: "due 21 days before the event", "90 días antes".
+BEFORE_THE_DATE: Final = re.compile(
+    r"\b(?P<n>\d{1,3}|one|two|three|four|six|eight|twelve|dos|tres|cuatro|seis|ocho|doce)\s+"
+    r"(?P<unit>days?|weeks?|months?|días|dias|semanas?|mes(?:es)?)\s+(?:before|prior to|ahead of|antes)\b",
+    re.IGNORECASE,
+)
+_COUNTS: Final = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "six": 6,
+    "eight": 8,
+    "twelve": 12,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "seis": 6,
+    "ocho": 8,
+    "doce": 12,
+}
+
+
+def _days_before(text: str) -> set[int]:
+    found: set[int] = set()
+    for match in BEFORE_THE_DATE.finditer(text):
+        count = match["n"].lower()
+        n = int(count) if count.isdigit() else _COUNTS[count]
+        unit = match["unit"].lower()
+        found.add(n * (30 if unit.startswith("m") else 7 if unit.startswith(("w", "s")) else 1))
+    return found
+
+
 # How a source says places are limited: "Saturday appointments book up weeks ahead", "cupo limitado".
 SCARCE_SOURCE: Final = re.compile(
     r"\b(?:book(?:s|ed)? (?:up|out|solid)|fill(?:s|ed)? up|limited|waitlist|wait(?:ing)? list|"
@@ -564,6 +614,7 @@ def _evidence(
         dated=tuple(item for found in read for item in found.dated),
         weekday_limits=tuple(item for found in read for item in found.weekday_limits),
         monthly=tuple(item for found in read for item in found.monthly),
+        before=frozenset(days for found in read for days in found.before),
         lead=named_days(lead_text),
         lead_words=stems(lead_text),
         scarce=tuple(item for found in stated for item in found.scarce),
@@ -585,6 +636,7 @@ class SourceReading:
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]
     monthly: tuple[tuple[frozenset[int], frozenset[str]], ...]
+    before: frozenset[int]
     scarce: tuple[frozenset[str], ...]
     rising: tuple[frozenset[str], ...]
     said: tuple[frozenset[str], ...]
@@ -619,6 +671,7 @@ def _read_source(text: str) -> SourceReading:
         tuple(dated),
         tuple(weekday_limits),
         tuple(monthly),
+        frozenset(_days_before(text)),
         tuple(scarce),
         tuple(rising),
         tuple(said),

@@ -386,3 +386,23 @@ class TestAChoiceOfWhatWeDoIsOneAsk:
         body = letter("Shall I close your file for now, or would you rather I check back in a few months?")
 
         assert check_call_to_action(email(body=body), context()) == []
+
+
+class TestALimitCountedBackFromTheLeadsDate:
+    POLICY = replace(
+        TAX,
+        text="A 25% deposit holds your date. The final guest count is due 21 days before the event.",
+    )
+    WEDDING = replace(LEAD, inquiry_text="Our wedding is on October 14 and we expect about 150 guests.")
+
+    def test_the_day_the_policy_gives_for_the_leads_date_passes(self) -> None:
+        sentence = "Your final guest count is due September 23."
+        ctx = context(sources=(self.POLICY,), lead=self.WEDDING)
+
+        assert check_urgency(email(body=letter(sentence)), ctx) == []
+
+    def test_another_day_fires(self) -> None:
+        sentence = "Your final guest count is due September 20."
+        ctx = context(sources=(self.POLICY,), lead=self.WEDDING)
+
+        assert codes(check_urgency(email(body=letter(sentence)), ctx)) == ["urgency.unbacked"]
