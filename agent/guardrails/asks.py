@@ -195,6 +195,18 @@ POINTER_TO_BOOK = re.compile(
     r"(?:pick|book|choose|schedule|reserve|grab|find|elegir|escoger|reservar|agendar|apartar)\b",
     re.IGNORECASE,
 )
+# Ways of getting in touch: alternatives made only of these are one ask.
+CHANNEL = re.compile(
+    r"\b(?:call\w*|phone|ring|text\w*|email\w*|e-mail|write|message|whatsapp|llam\w*|escrib\w*|"
+    r"mensaje|correo|texto)\b",
+    re.IGNORECASE,
+)
+# An alternative that also sends, books or shows something is its own ask, whatever the channel.
+OTHER_ACT = re.compile(
+    r"\b(?:send|book|schedule|quote|estimate|guide|checklist|price|tour|visit|demo|meet|mand\w*|envi\w*|"
+    r"agend\w*|reserv\w*|cotiz\w*|gu[íi]a|lista|precio|recorrido|visita|cita)\b",
+    re.IGNORECASE,
+)
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
@@ -204,6 +216,8 @@ CLAUSE_ALTERNATIVE = re.compile(
     r"|(?:would|do) you (?:want|like|prefer|rather) (?:me|us|to)\b|(?:i|we) (?:can|could)\b|would it help\b"
     rf"|(?:would|do) you (?:rather|like|want|prefer) (?!(?:a |an |the |to )?(?:{_DAY}|morning|afternoon|"
     r"evening|weekend|weekday|next|this|later|earlier|\d|text|call|email|phone|one|i|we)\b)\w+"
+    r"|(?:would|do) you (?:rather|prefer) (?:i|we) (?:send|book|schedule|put together|prepare|quote|price|"
+    r"come|visit|mail)\b"
     r"|(?:prefer|prefers) (?:that |to )?(?:i|we)\b"
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
@@ -330,6 +344,8 @@ def two_asks_in_one(sentence: str) -> bool:
     every = [parts[0].strip(" ,¿?"), *rest]
     if all(CLOCK.search(part) for part in every):
         return False
+    if all(CHANNEL.search(part) and not OTHER_ACT.search(part) for part in every):
+        return False  # "¿le llamo mañana o prefiere que le escriba?": one contact, two ways
     return not all(CHANNEL_ALTERNATIVE.match(_drop_lead_in(part)) for part in every)
 
 

@@ -169,6 +169,12 @@ HOW_TO = re.compile(
     r"acuda)\b",
     re.IGNORECASE,
 )
+# "To book, ...", "Para reservar, ...": how to take a step, should the lead want to.
+HOW_TO_BOOK = re.compile(
+    r"^(?:to|para) (?:book|schedule|reserve|get started|sign up|reservar|agendar|apartar|empezar)\b"
+    r"[^,]{0,30},",
+    re.IGNORECASE,
+)
 # Asking for an answer back: whatever else it says, this is a request to the writer.
 RESPOND = re.compile(
     r"\b(?:reply|respond|let (?:me|us) know|tell (?:me|us)|send (?:me|us)|write back|get back to (?:me|us)"
@@ -344,6 +350,8 @@ def is_instruction(sentence: str) -> bool:
     text = core(sentence)
     if is_question(sentence) or not (is_request(sentence) or HOW_TO.search(text)):
         return False
+    if HOW_TO_BOOK.match(text):
+        return True  # "To book, just reply with a date or call the office": how to, should they want to
     if RESPOND.search(text):
         return False  # "reply with two times", "let me know", "respóndame": they answer us
     return (

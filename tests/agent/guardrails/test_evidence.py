@@ -406,3 +406,26 @@ class TestALimitCountedBackFromTheLeadsDate:
         ctx = context(sources=(self.POLICY,), lead=self.WEDDING)
 
         assert codes(check_urgency(email(body=letter(sentence)), ctx)) == ["urgency.unbacked"]
+
+
+class TestOneContactTwoWays:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            text("¿le llamo mañana o prefiere que le escriba por aquí?"),
+            letter("To book, just reply with a date or call the office at 503-555-0187. How many guests?"),
+            text("para reservar, llame al 503 555 0187. ¿Cuántos invitados esperan?"),
+        ],
+    )
+    def test_passes(self, body: str) -> None:
+        assert check_call_to_action(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            text("¿le llamo mañana o prefiere que le mande la lista de precios?"),
+            letter("Shall I call you this week, or would you rather I send the estimate first?"),
+        ],
+    )
+    def test_a_channel_beside_another_act_is_two_asks(self, body: str) -> None:
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
