@@ -182,7 +182,9 @@ DAY_NAMED: Final = re.compile(
     rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::\d|a\.?m\b|p\.?m\b))"
     rf"|(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
     rf"|(?:the|el|del)\s+(?:d[íi]a\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d%/]|[.,:]\d)(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
-    rf"|(?P<weekday>{_WEEKDAY})s?\b)"
+    rf"|(?P<weekday>{_WEEKDAY})s?\b"
+    # "10/14" or "14/10/2027": the lead's own shorthand, read both ways (it only ever backs a day).
+    r"|(?P<n1>\d{1,2})/(?P<n2>\d{1,2})(?:/(?:\d{4}|\d{2}))?\b(?!/))"
 )
 
 
@@ -211,6 +213,12 @@ def named_days(text: str) -> NamedDays:
             of_month.add(found.day)
         elif groups["weekday"]:
             weekdays.add(WEEKDAYS[groups["weekday"]])
+        elif groups["n1"]:
+            first, second = int(groups["n1"]), int(groups["n2"])
+            for month, day in ((first, second), (second, first)):
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    month_days.add((month, day))
+                    of_month.add(day)
         else:
             day_text = groups["d1"] or groups["d2"] or groups["d3"]
             day = int(re.sub(r"\D", "", day_text))

@@ -429,3 +429,11 @@ class TestOneContactTwoWays:
     )
     def test_a_channel_beside_another_act_is_two_asks(self, body: str) -> None:
         assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
+
+
+class TestTheLeadsShorthand:
+    def test_a_numeric_date_the_lead_wrote_backs_the_same_day(self) -> None:
+        lead = replace(LEAD, inquiry_text="Need the office deep-cleaned before our open house on 3/14.")
+        sentence = "To have it done before your open house, we'd finish by March 14."
+
+        assert check_urgency(email(body=letter(sentence)), context(lead=lead)) == []
