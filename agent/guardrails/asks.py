@@ -192,7 +192,10 @@ OFFERED_STEP = re.compile(
 # A link to book from: "Click here to pick a time that suits you: <link>" is a next step, not a pointer.
 POINTER_TO_BOOK = re.compile(
     r"^(?:click|tap|use|haga clic|entre|visite)\b[^.?!]{0,40}\b(?:to|para) "
-    r"(?:pick|book|choose|schedule|reserve|grab|find|elegir|escoger|reservar|agendar|apartar)\b",
+    r"(?:pick|book|choose|schedule|reserve|grab|find|elegir|escoger|reservar|agendar|apartar"
+    # ...or to work out the lead's own case: "Click here to see how your home compares".
+    r"|(?:see|check|find out|work out) (?:how|what|whether|if) (?:your|you)"
+    r"|ver (?:cómo|cuánto|si) (?:su|usted))\b",
     re.IGNORECASE,
 )
 # Ways of getting in touch: alternatives made only of these are one ask.
@@ -320,7 +323,7 @@ def options(body: str) -> list[Sentence]:
         or speech.is_bare_question(s.text)
         or _offers_a_step(s.text)
         or speech.is_instruction(s.text)
-        or POINTER_TO_BOOK.search(s.text) is not None
+        or POINTER_TO_BOOK.search(speech.core(s.text)) is not None
     ]
 
 

@@ -365,6 +365,14 @@ class TestNextStepsInOtherShapes:
 
         assert check_call_to_action(email(body=body), context()) == []
 
+    def test_a_link_to_work_out_the_leads_own_case_is_a_next_step(self) -> None:
+        body = sms(
+            body="Hi Dana, click here to see how your studio compares: https://example.com/x "
+            "Reply STOP to opt out."
+        )
+
+        assert check_call_to_action(body, context()) == []
+
     def test_on_schedule_asks_for_no_meeting(self) -> None:
         assert not is_hard_ask("Is keeping the afternoon on schedule a concern for your team?")
 
