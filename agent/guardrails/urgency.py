@@ -424,7 +424,7 @@ class Evidence:
         return any(days & dated and own & subject for dated, subject in self.dated)
 
     def states_scarcity(self, sentence: str) -> bool:
-        own = stems(sentence) - SCARCITY_WORDS
+        own = (stems(sentence) - SCARCITY_WORDS) | _when(sentence)
         return any(own & found for found in self.scarce)
 
     def states_price_rise(self, sentence: str) -> bool:
@@ -441,6 +441,18 @@ class Evidence:
             return True
         enough = max(RESTATED_WORDS, RESTATED_SHARE * len(own))
         return len(own & self.lead_words) >= enough or any(len(own & said) >= enough for said in self.said)
+
+
+@lru_cache(maxsize=16384)
+def _when(text: str) -> frozenset[str]:
+    """The weekdays and months a sentence names, the same in any language: "Saturdays" and "los sábados"
+    are one subject when a source says they book up."""
+    low = lowered(text)
+    days = {f"weekday:{n}" for n in named_days(text).weekdays}
+    months = {
+        f"month:{n}" for word, n in MONTH_KEYS.items() if len(word) > 3 and re.search(rf"\b{word}\b", low)
+    }
+    return frozenset(days | months)
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -661,7 +673,7 @@ def _read_source(text: str) -> SourceReading:
             if LIMIT_WORD.search(sentence.text):  # "returns are due March 15 and April 15": both limits
                 limits |= days
         if SCARCE_SOURCE.search(sentence.text) or SCARCITY.search(lowered(sentence.text)):
-            scarce.append(own - SCARCITY_WORDS)
+            scarce.append((own - SCARCITY_WORDS) | _when(sentence.text))
         if RISE_SOURCE.search(sentence.text) and re.search(
             r"\b(?:price|rate|fee|cost|precio|tarifa)", sentence.text, re.I
         ):

@@ -445,3 +445,15 @@ class TestTheLeadsShorthand:
         sentence = "To have it done before your open house, we'd finish by March 14."
 
         assert check_urgency(email(body=letter(sentence)), context(lead=lead)) == []
+
+
+class TestScarcityASourceStatesInAnyLanguage:
+    def test_a_spanish_draft_restating_an_english_source_passes(self) -> None:
+        sentence = "las citas de los sábados se llenan rápido, con dos o tres semanas de anticipación."
+
+        assert check_urgency(sms(body=text(sentence)), context(**sourced())) == []
+
+    def test_another_day_the_source_never_limits_fires(self) -> None:
+        sentence = "las citas de los martes se llenan rápido."
+
+        assert codes(check_urgency(sms(body=text(sentence)), context(**sourced()))) == ["urgency.unbacked"]
