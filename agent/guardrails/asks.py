@@ -25,7 +25,7 @@ _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
 )
-_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|\b\d{1,2}:\d{2}\b"
+_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|h\b)|\b\d{1,2}:\d{2}\b"
 HARD_ASK = re.compile(
     r"\b(?:a|an|one|quick|short|brief|\d+[- ]minute)\s+(?:\w+\s+)?"
     r"(?:call|chat|demo|meeting|zoom|video call|phone call|walk-?through|visit|appointment|consultation)\b"
@@ -33,7 +33,8 @@ HARD_ASK = re.compile(
     r"|\b(?:can|could|shall|should) we (?:talk|speak|meet|chat|hop on|jump on|set up)\b"
     r"|\b(?:call|phone|ring) (?:me|us|you)\b|\bgive (?:me|us|you) a (?:call|ring)\b"
     r"|\b(?:walk|walked|walking|take|took) you through\b|\bshow you (?:around|how)\b"
-    r"|\bbook(?:ing)? (?:a|an|some|time|in|you|your|the)\b|\bschedule (?:a|an|some|time|your|it|you)\b"
+    r"|\bbook(?:ing)? (?:a|an|some|time|in|you|your|the)\b"
+    r"|(?<!on )(?<!behind )(?<!of )(?<!off )\bschedule (?:a|an|some|time|your|it|you)\b"
     r"|\bset up (?:a|an|some|your) (?:time|call|meeting|visit|appointment|consultation|payments?)\b"
     r"|\b(?:hold|reserve|save) (?:a|an|your|you a) (?:\w+ )?(?:spot|slot|visit|appointment|time)\b"
     r"|\b(?:come|stop|drop) (?:in|by)\b|\bcome (?:to|see) (?:our|the) \w+"
@@ -188,6 +189,27 @@ OFFERED_STEP = re.compile(
     r"(?:send|share|put together|price|mando|envío|preparo|comparto)\b",
     re.IGNORECASE,
 )
+# A link to book from: "Click here to pick a time that suits you: <link>" is a next step, not a pointer.
+POINTER_TO_BOOK = re.compile(
+    r"^(?:click|tap|use|haga clic|entre|visite)\b[^.?!]{0,40}\b(?:to|para) "
+    r"(?:pick|book|choose|schedule|reserve|grab|find|elegir|escoger|reservar|agendar|apartar"
+    # ...or to work out the lead's own case: "Click here to see how your home compares".
+    r"|(?:see|check|find out|work out) (?:how|what|whether|if) (?:your|you)"
+    r"|ver (?:cómo|cuánto|si) (?:su|usted))\b",
+    re.IGNORECASE,
+)
+# Ways of getting in touch: alternatives made only of these are one ask.
+CHANNEL = re.compile(
+    r"\b(?:call\w*|phone|ring|text\w*|email\w*|e-mail|write|message|whatsapp|llam\w*|escrib\w*|"
+    r"mensaje|correo|texto)\b",
+    re.IGNORECASE,
+)
+# An alternative that also sends, books or shows something is its own ask, whatever the channel.
+OTHER_ACT = re.compile(
+    r"\b(?:send|book|schedule|quote|estimate|guide|checklist|price|tour|visit|demo|meet|mand\w*|envi\w*|"
+    r"agend\w*|reserv\w*|cotiz\w*|gu[íi]a|lista|precio|recorrido|visita|cita)\b",
+    re.IGNORECASE,
+)
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
@@ -195,6 +217,10 @@ OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
 CLAUSE_ALTERNATIVE = re.compile(
     r"^(?:(?:shall|should|can|could|may) (?:i|we)\b|(?:want|like) me to\b"
     r"|(?:would|do) you (?:want|like|prefer|rather) (?:me|us|to)\b|(?:i|we) (?:can|could)\b|would it help\b"
+    rf"|(?:would|do) you (?:rather|like|want|prefer) (?!(?:a |an |the |to )?(?:{_DAY}|morning|afternoon|"
+    r"evening|weekend|weekday|next|this|later|earlier|\d|text|call|email|phone|one|i|we)\b)\w+"
+    r"|(?:would|do) you (?:rather|prefer) (?:i|we) (?:send|book|schedule|put together|prepare|quote|price|"
+    r"come|visit|mail)\b"
     r"|(?:prefer|prefers) (?:that |to )?(?:i|we)\b"
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
@@ -214,6 +240,8 @@ CHANNEL_ALTERNATIVE = re.compile(
 @lru_cache(maxsize=speech.CACHE)
 def is_ask(sentence: str) -> bool:
     """A question or request the lead is meant to answer; polite formulas and rhetorical questions are not."""
+    if speech.is_instruction(sentence):
+        return False  # "Call first to book: ...", "Traiga su cartilla": how to, not an answer wanted
     return speech.is_primary_ask(sentence) or _is_slot_offer(sentence)
 
 
@@ -291,7 +319,11 @@ def options(body: str) -> list[Sentence]:
     return [
         s
         for s in speech.clauses(body)
-        if speech.is_option(s.text) or speech.is_bare_question(s.text) or _offers_a_step(s.text)
+        if speech.is_option(s.text)
+        or speech.is_bare_question(s.text)
+        or _offers_a_step(s.text)
+        or speech.is_instruction(s.text)
+        or POINTER_TO_BOOK.search(speech.core(s.text)) is not None
     ]
 
 
@@ -315,6 +347,8 @@ def two_asks_in_one(sentence: str) -> bool:
     every = [parts[0].strip(" ,¿?"), *rest]
     if all(CLOCK.search(part) for part in every):
         return False
+    if all(CHANNEL.search(part) and not OTHER_ACT.search(part) for part in every):
+        return False  # "¿le llamo mañana o prefiere que le escriba?": one contact, two ways
     return not all(CHANNEL_ALTERNATIVE.match(_drop_lead_in(part)) for part in every)
 
 

@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 MONTHS: Final = {
@@ -60,13 +61,16 @@ _YEAR = r"(?:,?\s+(?:de(?:l)?\s+)?(?P<year>(?:19|20)\d\d))?"
 # "Friday", "el viernes", "the end of this month", "fin de mes", "tomorrow".
 DAY_EXPRESSION: Final = (
     rf"(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
-    rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})(?!\s*(?::|a\.?m|p\.?m))"
+    rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::\d|a\.?m\b|p\.?m\b))"
     rf"|(?:(?:{_WEEKDAY}),?\s+)?(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
     rf"|(?P<weekday>{_WEEKDAY})\b(?!\s*(?:\d|de\s+\d|at\b|a las\b|morning|afternoon|evening))"
     r"|(?P<end>(?:the\s+)?end\s+of\s+(?:(?:this|next)\s+(?:month|week)|the\s+(?:month|week)(?!\s+[a-z]))|(?:el\s+)?(?:fin|final)\s+de"
     r"(?:l)?\s+(?:este\s+|próximo\s+)?(?:mes|semana)|fin\s+de\s+mes|this\s+(?:week|month)|"
     r"esta\s+semana|este\s+mes|next\s+week|la\s+próxima\s+semana|la\s+semana\s+que\s+viene)"
     r"|(?P<tomorrow>tomorrow|tonight|today)"
+    # A day of the month alone: "by the 12th", "antes del 15" (which month is left open).
+    rf"|(?:the\s+)?(?P<d3>\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\s+(?:{_MONTH}|each|every|the)\b)"
+    r"|(?<=del\s)(?P<d4>\d{1,2})(?![\d%/]|[.,:]\d|\s*(?:h\b|hrs?\b|a\.?\s?m|p\.?\s?m|de\b|%|por\b|años|dólares|minutos|horas|días))"
     r"|(?:in|en)\s+(?P<days>\d{1,2}|two|three|four|five|six|seven|dos|tres|cuatro|cinco|seis|siete)"
     r"\s+(?:days|días|dias))"
 )
@@ -96,6 +100,8 @@ class Deadline:
     end: int
     day: date | None
     month_day: tuple[int, int] | None  # "March 31" without a year matches any year's March 31
+    day_of_month: int | None = None  # "by the 12th": only the day is known
+    weekday: int | None = None  # "by Friday", as the lead may have said it
 
 
 # "Monday through Saturday", "de lunes a viernes": a range of days (opening hours), not a limit.
@@ -106,9 +112,21 @@ RANGE_BEFORE: Final = re.compile(rf"\b(?:{_WEEKDAY})s?\s*(?:-|–|to|a)?\s*$", r
 # (whether the company may promise it is the grounding check's business), unless the lead must act.
 PROMISE: Final = re.compile(
     r"\b(?:I['’]ll|I will|we['’]ll|we will|will (?:be|arrive|reach)|"
+    r"(?:is|are|be) (?:all |fully )?(?:dry|done|ready|finished|complete|completed|installed|delivered)|"
+    r"(?:está|estará|están|estarán|queda|quedará|quedan|quedarán) (?:list|termin|sec|instalad|entregad)\w*|"
     r"you['’]ll (?:receive|get|have) (?:it|the|your)|"
     r"le (?:envío|envio|mando|enviaré|enviare|mandaré|mandare|enviaremos|mandaremos|llegará|llegara)|"
     r"recibirá|recibira|tendrá listo|tendra listo)\b",
+    re.IGNORECASE,
+)
+# The company's own opening days and hours: a fact about us, not a limit on the lead.
+OUR_SCHEDULE: Final = re.compile(
+    r"\b(?:we(?:['’]re| are| will be| [’']ll be)? (?:closed|open|off)|we (?:close|open|reopen)"
+    r"|(?:office|clinic|shop|store|studio|showroom|hospital|branch|team|location)s? (?:is |are |will be )?"
+    r"(?:closed|open|closes|opens|reopens|off)"
+    r"|(?:estamos|estaremos) (?:cerrad|abiert)\w*|(?:cerramos|abrimos|atendemos)"
+    r"|(?:oficina|clínica|clinica|tienda|consultorio|sala|hospital|sucursal)s? (?:está |estará |están )?"
+    r"(?:cerrad|abiert|cierra|abre)\w*)\b",
     re.IGNORECASE,
 )
 LEAD_ACTS: Final = re.compile(
@@ -138,16 +156,79 @@ def deadlines(text: str, today: date | None) -> list[Deadline]:
 
 
 def _promised(text: str, at: int) -> bool:
-    """Whether the sentence around ``at`` is the company's own commitment with nothing the lead must do."""
+    """Whether the sentence around ``at`` is the company's own commitment or schedule ("the office is
+    closed until January 2", "abrimos los sábados hasta el 15 de abril") with nothing the lead must do."""
     start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, at) for mark in ".!?\n") if i != -1]
     sentence = text[start : min(ends) if ends else len(text)]
-    return PROMISE.search(sentence) is not None and LEAD_ACTS.search(sentence) is None
+    said = PROMISE.search(sentence) is not None or OUR_SCHEDULE.search(sentence) is not None
+    return said and LEAD_ACTS.search(sentence) is None
 
 
 def _deadline(match: re.Match[str], text: str, today: date | None) -> Deadline:
     day, month_day = _resolve(match, today)
-    return Deadline(text[match.start() : match.end()], match.start(), match.end(), day, month_day)
+    groups = match.groupdict()
+    bare = groups["d3"] or groups["d4"]
+    of_month = int(re.sub(r"\D", "", bare)) if bare else month_day[1] if month_day else None
+    weekday = WEEKDAYS[groups["weekday"].lower()] if groups["weekday"] else None
+    return Deadline(
+        text[match.start() : match.end()], match.start(), match.end(), day, month_day, of_month, weekday
+    )
+
+
+# Any day a text names, deadline or not: "we're moving on the 12th", "closed on January 1", "el viernes".
+DAY_NAMED: Final = re.compile(
+    rf"\b(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
+    rf"|(?P<m1>{_MONTH})\.?\s+(?P<d1>{_DAY})\b(?!\s*(?::\d|a\.?m\b|p\.?m\b))"
+    rf"|(?P<d2>{_DAY})\s+(?:de\s+)?(?P<m2>{_MONTH})\b"
+    rf"|(?:the|el|del)\s+(?:d[íi]a\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d%/]|[.,:]\d)(?!\s+(?:of\s+|de\s+)?(?:{_MONTH})\b)"
+    rf"|(?P<weekday>{_WEEKDAY})s?\b"
+    # "10/14" or "14/10/2027": the lead's own shorthand, read both ways (it only ever backs a day).
+    r"|(?P<n1>\d{1,2})/(?P<n2>\d{1,2})(?:/(?:\d{4}|\d{2}))?\b(?!/))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedDays:
+    """The days a text names: as month and day, as a day of the month alone, and as weekdays."""
+
+    month_days: frozenset[tuple[int, int]]
+    days_of_month: frozenset[int]
+    weekdays: frozenset[int]
+
+
+@lru_cache(maxsize=16384)
+def named_days(text: str) -> NamedDays:
+    month_days: set[tuple[int, int]] = set()
+    of_month: set[int] = set()
+    weekdays: set[int] = set()
+    for match in DAY_NAMED.finditer(lowered(text)):
+        groups = match.groupdict()
+        if groups["iso"]:
+            try:
+                found = date.fromisoformat(groups["iso"])
+            except ValueError:
+                continue
+            month_days.add((found.month, found.day))
+            of_month.add(found.day)
+        elif groups["weekday"]:
+            weekdays.add(WEEKDAYS[groups["weekday"]])
+        elif groups["n1"]:
+            first, second = int(groups["n1"]), int(groups["n2"])
+            for month, day in ((first, second), (second, first)):
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    month_days.add((month, day))
+                    of_month.add(day)
+        else:
+            day_text = groups["d1"] or groups["d2"] or groups["d3"]
+            day = int(re.sub(r"\D", "", day_text))
+            if not 1 <= day <= 31:
+                continue
+            of_month.add(day)
+            month_name = groups["m1"] or groups["m2"]
+            if month_name:
+                month_days.add((MONTH_KEYS[month_name.rstrip(".")], day))
+    return NamedDays(frozenset(month_days), frozenset(of_month), frozenset(weekdays))
 
 
 def _resolve(match: re.Match[str], today: date | None) -> tuple[date | None, tuple[int, int] | None]:

@@ -64,6 +64,10 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"|\bindemniz\w*|\bbuena voluntad\b|\babsorbemos\b"
         rf"|\b(?:cubrimos|cubriremos|le cubrimos)\b(?= (?:\w+ ){{0,3}}{PAYABLE})"
         r"|\b(?:le|les) (?:regalamos|pagamos|pagaremos)\b|\bbonificaci[óo]n\b"
+        # "La primera semana va por nuestra cuenta", "le puedo regalar la hora extra": on the house.
+        r"|\b(?:va|corre|van|corren) por (?:nuestra|mi) cuenta\b|\bpor cuenta de la casa\b"
+        r"|\b(?:le|les|te) (?:puedo |podemos |podría |podríamos )?regal(?:o|amos|ar|aría|aríamos)\b"
+        r"|\bregalarle(?:s)?\b"
         r"|(?<!llamada de )(?<!recordatorio de )(?<!mensaje de )(?<!visita de )(?<!aviso de )\bcortes[íi]a\b"
         r"|\bcourtesy\b(?! (?:call|reminder|text|email|message|visit|check|notice|heads))",
         re.IGNORECASE,
@@ -90,6 +94,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {
         "cubriremos",
         "absorbemos",
         "regalamos",
+        "regal",
+        "nuestra cuenta",
+        "mi cuenta",
+        "de la casa",
         "pagamos",
         "pagaremos",
         "bonific",
@@ -155,9 +163,19 @@ def concessions(sentence: str) -> frozenset[str]:
     )
 
 
+# Something said to fall outside a concession: "extractions aren't part of the 15% February discount",
+# "las extracciones no entran en el 15% de descuento". An exclusion stated, not a concession offered.
+OUTSIDE = re.compile(
+    r"\b(?:(?:aren['’]?t|isn['’]?t|are not|is not|not|never) (?:part of|included in|covered by|eligible for|"
+    r"counted (?:in|toward))|no (?:son|es|forman?|entran?|están?|quedan?) (?:parte de|incluid[oa]s? en|en|"
+    r"cubiert[oa]s? por|dentro de))\b[^.;!?]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
-    if denied_before(sentence, match.start()):
+    if denied_before(sentence, match.start()) or OUTSIDE.search(before):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
     return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
 

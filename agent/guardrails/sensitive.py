@@ -48,6 +48,14 @@ BY_MESSAGE = re.compile(
     r"|\bpor aquí\b|\bm[áa]nd(?:eme|ame|enos|anos)\b|\benv[íi](?:eme|ame|enos|anos)\b",
     re.IGNORECASE,
 )
+# Before the payment word, only a request to send it by message counts ("reply with the deposit",
+# "mándeme por aquí el pago"): "billing is by email, and you can pay in the portal" describes billing.
+SEND_BY_MESSAGE = re.compile(
+    r"\b(?:reply|respond|text|email) (?:back )?(?:with|me|us)\b|\bby (?:reply|replying|text|texting)\b"
+    r"|\brespond(?:iendo|a|ame|eme) (?:a este|con|por)\b|\bm[áa]nd(?:eme|ame|enos|anos)\b"
+    r"|\benv[íi](?:eme|ame|enos|anos)\b|\bpor (?:este )?(?:mensaje|texto|whatsapp)\b|\bpor aquí\b",
+    re.IGNORECASE,
+)
 SECRET = re.compile(
     r"\b\d[- ]digit code\b|\b(?:sent|texted|emailed) you (?:a|the) (?:\w+ )?code\b"
     r"|\bc[óo]digo de \d d[íi]gitos\b|\b(?:le|te) (?:enviamos|mandamos|lleg[óo]) (?:un|el) c[óo]digo\b|"
@@ -120,7 +128,10 @@ def asks_for_payment(sentence: str) -> bool:
     if _affirmed(CARD_OR_BANK, sentence):
         return True
     return any(
-        BY_MESSAGE.search(sentence[max(0, m.start() - PAY_REACH) : m.end() + PAY_REACH])
+        (
+            BY_MESSAGE.search(sentence[m.end() : m.end() + PAY_REACH])
+            or SEND_BY_MESSAGE.search(sentence[max(0, m.start() - PAY_REACH) : m.start()])
+        )
         and not NEGATED.search(sentence[max(0, m.start() - NEGATION_REACH) : m.start()])
         for m in PAYING.finditer(sentence)
     )

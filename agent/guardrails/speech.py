@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from agent.guardrails.lexicon import BANNED_PHRASES, COMMON_WORDS
 from agent.guardrails.optout import instructions
-from agent.guardrails.text import URL, Sentence, body_sentences, words
+from agent.guardrails.text import PHONE, URL, Sentence, body_sentences, words
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -105,7 +105,7 @@ _EN_ASK_VERBS = (
     r"tell me|tell us|send (?:me|us)|share|let's|let me know|forward|confirm|write (?:back|to)"
 )
 IMPERATIVE_ASK = re.compile(
-    rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when) [^,]{{1,40}},\s*)?"
+    rf"(?:^|;\s+|\s[—–-]\s+)(?:(?:to|for|so|before|when|if) [^,]{{1,50}},\s*)?"
     rf"(?:(?:please|just|simply|so|then|and|or|now|also|if you like),?\s+)*(?:{_EN_ASK_VERBS})\b"
     r"|\b(?:let me know|just reply|hit reply|please (?:reply|send|tell|share|confirm|call|text)|"
     r"(?:just )?say the word|just say (?:so|yes))\b"
@@ -130,9 +130,10 @@ SPANISH_IMPERATIVE = re.compile(
 _SPANISH_NOT_IMPERATIVE = frozenset({"máme", "cómo", "también", "además", "después"})
 # "Si le interesa, respóndame...", "If you'd like to go ahead, just reply..." are offers the lead can take.
 DESIRE_CONDITION = re.compile(
-    r"^(?:if you(?:'d| would)? (?:like|want|wish|prefer|are interested)|if (?:that|this|it) (?:works|helps|"
-    r"sounds)|if you reply|si (?:le|les|te) (?:interesa|parece|sirve|conviene|gusta)|si (?:quiere|quieren|"
-    r"gusta|gustan|desea|prefiere|me responde))\b",
+    r"^(?:if you(?:'d| would)? (?:like|want|wish|prefer|rather|are interested)"
+    r"|if (?:that|this|it) (?:works|helps|sounds)|if you reply"
+    r"|si (?:le|les|te) (?:interesa|parece|sirve|conviene|gusta)"
+    r"|si (?:quiere|quieren|gusta|gustan|desea|prefiere|me responde))\b",
     re.IGNORECASE,
 )
 # "If you reply with a few lines about your symptoms, a therapist will tell you..." offers a next step
@@ -149,6 +150,36 @@ OPTION = re.compile(
     r"\b(?:you can|you could|you may|feel welcome to|puede|pueden|podrá|podrán|me pueden|me puede)\s+"
     r"(?:\w+\s+){0,2}?(?:book|reply|schedule|call|text|email|pay|reserve|reservar|agendar|llamar|"
     r"llamarnos|escribir|escribirnos|responder|pagar|pagarme|pagarnos|pedir)\b",
+    re.IGNORECASE,
+)
+# How to do something: a step said with "first", on arrival, or a verb of bringing, filling in, coming.
+INSTRUCTION = re.compile(
+    r"\b(?:first|beforehand|ahead of time|on the day|when you (?:come|arrive|get here)|on arrival"
+    r"|primero|antes de (?:venir|llegar|la cita|la visita)|al llegar|el día de la cita|de inmediato"
+    r"|en el camino)\b"
+    r"|^(?:(?:please|just|also|and),?\s+)*(?:bring|fill (?:in|out)|upload|arrive|wear|park|keep|use|take|"
+    r"come (?:in|straight|directly)|head|go to|check in|traiga|traigan|llene|llenen|suba|suban|llegue|"
+    r"lleguen|use|usen|tenga|tengan|lleve|lleven|venga|vengan|acuda)\b",
+    re.IGNORECASE,
+)
+# An imperative of coming, calling or bringing at the head of a clause: "For a same-day visit, call first".
+HOW_TO = re.compile(
+    r"(?:^|[,:;]\s+|\by\s+|\band\s+)(?:(?:please|just|also),?\s+)?(?:call|phone|ring|bring|fill (?:in|out)|"
+    r"upload|arrive|come|head|check in|llame|llámenos|llámeme|traiga|traigan|venga|vengan|llene|suba|llegue|"
+    r"acuda)\b",
+    re.IGNORECASE,
+)
+# "To book, ...", "Para reservar, ...": how to take a step, should the lead want to.
+HOW_TO_BOOK = re.compile(
+    r"^(?:to|para) (?:book|schedule|reserve|get started|sign up|reservar|agendar|apartar|empezar)\b"
+    r"[^,]{0,30},",
+    re.IGNORECASE,
+)
+# Asking for an answer back: whatever else it says, this is a request to the writer.
+RESPOND = re.compile(
+    r"\b(?:reply|respond|let (?:me|us) know|tell (?:me|us)|send (?:me|us)|write back|get back to (?:me|us)"
+    r"|confirm|resp[óo]nda|cont[ée]ste|d[íi]ga(?:me|nos)|av[íi]se(?:me|nos)|cu[ée]nte(?:me|nos)"
+    r"|(?:env[íi]e|m[áa]nde)(?:me|nos))\b",
     re.IGNORECASE,
 )
 # Pointers to a resource ("Click here to watch", "Download it here") show where value is, not a next step.
@@ -199,7 +230,7 @@ CACHE = 16384  # sentences repeat across a run (earlier messages, composer phras
 def clauses(body: str) -> tuple[Sentence, ...]:
     """The body's sentences, Spanish questions split off, address and signature lines left out."""
     found: list[Sentence] = []
-    for sentence in body_sentences(body):
+    for sentence in _unwrapped(body):
         text = sentence.text
         cuts = sorted(
             [(m.start(), m.end()) for m in _INNER_START.finditer(text)]
@@ -217,6 +248,26 @@ def clauses(body: str) -> tuple[Sentence, ...]:
         for s in found
         if not _is_label(body, s) and not (len(s.text.split()) <= _OPT_OUT_WORDS and instructions(s.text))
     )
+
+
+def _unwrapped(body: str) -> list[Sentence]:
+    """The body's sentences with hard-wrapped lines joined: an email wrapped at 100 characters ends a
+    line in mid-sentence ("...le decimos si puede venir" / "directo."), which is one sentence."""
+    joined: list[Sentence] = []
+    for sentence in body_sentences(body):
+        if joined and _continues(body, joined[-1], sentence):
+            last = joined[-1]
+            joined[-1] = Sentence(f"{last.text} {sentence.text}", last.start, sentence.end, last.part)
+        else:
+            joined.append(sentence)
+    return joined
+
+
+def _continues(body: str, before: Sentence, after: Sentence) -> bool:
+    gap = body[before.end : after.start]
+    if gap.count("\n") != 1 or gap.strip() or before.text[-1:] in ".!?…:;" or not after.text[:1].isalnum():
+        return False
+    return after.text[:1].islower() or len(before.text.split()) > _LABEL_WORDS
 
 
 def _is_label(body: str, sentence: Sentence) -> bool:
@@ -289,6 +340,23 @@ def is_primary_ask(sentence: str) -> bool:
     if POINTER.match(text) or not is_request(sentence):
         return False
     return DESIRE_CONDITION.match(text) is not None or SITUATION_CONDITION.match(text) is None
+
+
+@lru_cache(maxsize=CACHE)
+def is_instruction(sentence: str) -> bool:
+    """How to do something, not a request for an answer: "Call first to book: 503-555-0187", "Bring his
+    records to the visit", "llame primero al ... y le decimos si puede venir". A next step the lead may
+    take, never a second ask beside a question."""
+    text = core(sentence)
+    if is_question(sentence) or not (is_request(sentence) or HOW_TO.search(text)):
+        return False
+    if HOW_TO_BOOK.match(text):
+        return True  # "To book, just reply with a date or call the office": how to, should they want to
+    if RESPOND.search(text):
+        return False  # "reply with two times", "let me know", "respóndame": they answer us
+    return (
+        INSTRUCTION.search(text) is not None or PHONE.search(text) is not None or URL.search(text) is not None
+    )
 
 
 @lru_cache(maxsize=CACHE)
