@@ -264,7 +264,12 @@ def _unbacked(
     """The subject a figure is given to but not backed for, and the nearest statement about it."""
     value, unit = scaled(figure)
     if products:
-        customers = ()  # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them
+        # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them. A figure the
+        # product is never given ("his books were caught up in 5 weeks on Books + Payroll") stays the
+        # customer's, to be found in their story.
+        theirs: frozenset[Figure] = frozenset().union(*(_scaled_figures(p.statements) for p in products))
+        if unit not in BOUND_UNITS or scaled(figure) in theirs or _yearly(figure, theirs):
+            customers = ()
     if customers and unit in BOUND_UNITS:
         backed = any(scaled(figure) in _scaled_figures(c.statements) for c in customers)
     elif customers and unit is None and value >= 2:
@@ -279,9 +284,26 @@ def _unbacked(
         return customers[0], _nearest(sentence, customers[0].statements)
     if products and unit in BOUND_UNITS:
         given = [p for p in products if any(f[1] == unit for f in _scaled_figures(p.statements))]
-        if given and not any(scaled(figure) in _scaled_figures(p.statements) for p in given):
+        if given and not any(
+            scaled(figure) in _scaled_figures(p.statements) or _yearly(figure, _scaled_figures(p.statements))
+            for p in given
+        ):
             return given[0], _nearest(sentence, given[0].statements)
     return None
+
+
+MONEY = frozenset({"$", "€", "£"})
+
+
+def _yearly(figure: Figure, known: frozenset[Figure]) -> bool:
+    """A price a rep works out from the product's own: "$695 a month, about $8,340 a year" (and back)."""
+    value, unit = figure
+    if unit not in MONEY:
+        return False
+    tolerance = max(Decimal("0.5"), value / 100)
+    return any(
+        abs(v * 12 - value) <= tolerance or abs(v / 12 - value) <= tolerance for v, u in known if u == unit
+    )
 
 
 @lru_cache(maxsize=64)

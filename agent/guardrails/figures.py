@@ -139,7 +139,11 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
     # The spelled patterns try a long list of words at every word: only a text that spells one runs them.
     if not SPELLED_KEYS.isdisjoint(WORDS.findall(scored.lower())):
         for match in SPELLED_CLAIM.finditer(scored):
-            numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
+            unit = _unit_of(match.group(3))
+            numbers.append((match, (_spelled_value(match), unit)))
+            if match.group(2) and not _compound_number(match.group(1), match.group(2)):
+                # "entre tres y seis semanas": two ends of a range, each a figure in the unit
+                numbers.append((match, (Decimal(SPELLED[match.group(2).lower()]), unit)))
         for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
             numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
@@ -193,13 +197,23 @@ def _number_value(text: str) -> Decimal | None:
 def _spelled_value(match: re.Match[str]) -> Decimal:
     first = SPELLED[match.group(1).lower()]
     second = match.group(2).lower() if match.group(2) else None
-    if second is None:
-        total = first
+    if second is None or not _compound_number(match.group(1), second):
+        total = first  # "tres y seis semanas" is a range from three, not nine
     elif second in MULTIPLIERS:
         total = first * SPELLED[second]
     else:
         total = first + SPELLED[second]
     return Decimal(total).normalize()
+
+
+def _compound_number(first: str, second: str) -> bool:
+    """ "twenty-five", "treinta y dos", "fifteen hundred": one number; "two or three", "tres y seis": two."""
+    a, b = SPELLED[first.lower()], second.lower()
+    if b in MULTIPLIERS:
+        return True
+    if a >= 100:
+        return SPELLED[b] < a  # "mil doscientos", "cien cincuenta"
+    return a >= 20 and a % 10 == 0 and SPELLED[b] < 10
 
 
 @lru_cache(maxsize=8192)

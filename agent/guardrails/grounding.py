@@ -78,6 +78,37 @@ LOOKBACK = re.compile(
     r"\b(?:your|the|sus|los|las)\s+(?:last|past|previous|most recent|últimos|últimas|ultimos|ultimas)\s+$",
     re.IGNORECASE,
 )
+# A number that names a form, a line or a room rather than counting anything: "Form 1040", "Schedule C",
+# "W-2", "1099-K", "K-1", "Suite 310".
+IDENTIFIER_BEFORE = re.compile(
+    r"(?:\b(?:forms?|formularios?|schedule|anexo|line|l[ií]nea|suite|room|unit|apt|oficina|model|modelo)"
+    r"\s+(?:[A-Z]{1,2}\s+)?|(?-i:\b[A-Z]{1,2}-))$",
+    re.IGNORECASE,
+)
+IDENTIFIER_AFTER = re.compile(r"-[A-Z]{1,4}\b")
+
+
+FREQUENCY = re.compile(r"\b(?:every|each|once every|cada)\s+(?:other\s+)?$", re.IGNORECASE)
+
+
+def _asked(text: str, match: re.Match[str]) -> bool:
+    """A frequency in a question to the lead ("paid every two weeks or monthly?"): theirs to answer."""
+    if not FREQUENCY.search(text[max(0, match.start() - 16) : match.start()]):
+        return False
+    after = SENTENCE_END.search(text, match.end())
+    return after is not None and after.group() == "?"
+
+
+def identifier(text: str, match: re.Match[str]) -> bool:
+    """A bare number that is part of a form's or a place's name ("Form 1040", "W-2", "1099-NEC")."""
+    if not match.group()[:1].isdigit() or match.group()[-1:] in "%kKxX":
+        return False
+    before = text[max(0, match.start() - 14) : match.start()]
+    return (
+        IDENTIFIER_BEFORE.search(before) is not None or IDENTIFIER_AFTER.match(text, match.end()) is not None
+    )
+
+
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)"
@@ -169,6 +200,7 @@ def _check_text(
         *(_dates(source.text) for source in context.sources if source.id in offer_ids),
         *(_dates(phrase) for phrase in context.allowed_phrases),
         *(_dates(text) for text in _lead_words(context)),  # "before your surgery on March 4"
+        _deadline_dates(corpus.parts),  # "we need your documents by March 19": the sources' own deadlines
     )
     scores = [m.span() for m in SCORE.finditer(masked)]
     for match in DATE.finditer(masked):
@@ -257,9 +289,13 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
+        if _asked(masked, match):
+            continue  # "¿Cobran cada semana o cada quince días?": asking about their habits claims nothing
+        if identifier(masked, match):
+            continue  # "Form 1040", "W-2", "1099-K", "Suite 310": a name of a form or a place, not a count
         if LOOKBACK.search(masked[max(0, match.start() - 30) : match.start()]):
             continue  # "send me the last 12 months of bills": a span of their history, not a claim
-        if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
+        if unit is None and today is not None and today.year - 2 <= value <= today.year + 1:
             continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):
             continue
@@ -346,6 +382,8 @@ def _worked_out(
             results += [a * b, a / b]
         if a_unit == unit and b_unit in ("month", "year", "week") and b:
             results += [a / b]  # "$7,000 over 12 months": a monthly amount
+        if a_unit == unit and unit in CURRENCIES and b_unit not in CURRENCIES and b_unit != "%":
+            results += [a * b]  # "$275 a month of backlog, for your 4 months $1,100": a price times a count
         if unit is None and a_unit is None and b_unit is None:
             results += [a * b]
         if a_unit == b_unit and a_unit is not None and b:
@@ -356,6 +394,19 @@ def _worked_out(
                 results += [ratio]  # "$16,800 at $2,400 a year pays back in 7 years"
         if any(abs(result - value) <= tolerance for result in results):
             return True
+    if unit in CURRENCIES:
+        # A base price and a price per unit times a count: "$695 a month, $8 for each employee over 15:
+        # 3 extra, $719 a month".
+        prices = [a for a, a_unit in operands if a_unit == unit]
+        counts = [c for c, c_unit in operands if c_unit not in CURRENCIES and c_unit != "%"]
+        counts += [a - b for a in counts for b in counts if a > b]  # "18 on payroll, 15 included: 3 extra"
+        return any(
+            abs(base + each * count - value) <= tolerance
+            for base in prices
+            for each in prices
+            if each < base
+            for count in counts
+        )
     return False
 
 
@@ -400,6 +451,31 @@ def _lead_words(context: GuardrailContext) -> tuple[str, ...]:
 def _afternoon(key: str) -> str:
     """ "3:00" with no am or pm may be 15:00."""
     return f"{int(key[:2]) + 12:02d}{key[2:]}"
+
+
+# A date the sources themselves give as a due date: "returns are due March 15", "by February 12",
+# "a más tardar el 19 de marzo". A draft may repeat it as one; a date given for anything else (a case
+# study's filing day, office hours, a promotion's end, which only a live offer may give) it may not.
+SOURCE_DEADLINE = re.compile(
+    r"\b(?:due|deadline|by|before|no later than|fecha l[ií]mite|a m[aá]s tardar|antes del?|para el)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=64)
+def _deadline_dates(parts: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+    return frozenset().union(*(_part_deadline_dates(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_deadline_dates(part: str) -> frozenset[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    for match in DATE.finditer(part):
+        start = max(part.rfind(mark, 0, match.start()) for mark in (". ", "\n", "? ", "! ", "; ")) + 1
+        key = _date_key(match.group())
+        if key is not None and SOURCE_DEADLINE.search(part, start, match.start()):
+            found.add(key)
+    return frozenset(found)
 
 
 @lru_cache(maxsize=64)

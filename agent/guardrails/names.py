@@ -107,6 +107,9 @@ SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se l
 ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
 
 Token = tuple[int, int, str]
+HOLIDAY_AFTER = re.compile(r"\s+(?:Day|Eve)\b")  # "Mother's Day", "New Year's Eve": one name
+# A form, a quarter or a code: "Q2", "W-2", "1099-K", "104". Numbers are grounded.number's to judge.
+CODE = re.compile(r"^(?=[\w-]*\d)[A-Za-z\d]+(?:-[A-Za-z\d]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +319,16 @@ def _ungrounded(
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
     if not run or corpus.contains_name(phrase(run)) or _family(text, run, corpus):
         return None
+    if len(run) > 1 and len(run[-1][2]) == 1 and _plain(run[-2][2], spanish):
+        run = run[:-1]  # "Schedule C", "Anexo C", "Plan B": a common word and its letter name a form
+        if corpus.contains_name(phrase(run)):
+            return None
+    if _reordered(run, corpus):
+        return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
+    if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
+        return None  # "el Formulario 1040", "a Premium account": a common word with a capital names nobody
+    if spanish and _institution(run, corpus):
+        return None  # "el Departamento de Ingresos de Colorado": common words and a grounded place
     if _names_nobody([token for _, _, token in run], spanish) and not (introduced and len(run) == 1):
         return None
     if _ours_with_suffix(run, own, spanish) or _known_with_initial(text, run, corpus):
@@ -352,6 +365,83 @@ def _ungrounded(
         if corpus.contains_name(phrase(rest)) and not generic:
             return None
     return run
+
+
+CORPUS_NAME = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\wÀ-ÿ'’+-]*(?:\s+(?:(?:de|del|of|the|la|&|\+|y|and)\s+)*[A-ZÁÉÍÓÚÑ][\wÀ-ÿ'’+-]*)+"
+)
+
+
+def _name_key(tokens: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        _singular_word(fold_plain(t.rstrip(".").removesuffix("'s").removesuffix("’s")))
+        for t in tokens
+        if t.lower() not in CONNECTORS and t not in "&+"
+    )
+
+
+def _singular_word(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@lru_cache(maxsize=64)
+def _corpus_name_keys(parts: tuple[str, ...]) -> frozenset[frozenset[str]]:
+    """Each multi-word name of the corpus as the set of its words: what a reordering may match."""
+    return frozenset(
+        key
+        for part in parts
+        for match in CORPUS_NAME.finditer(part)
+        if len(key := _name_key(match.group().split())) > 1
+    )
+
+
+# What stands before a common noun and not before a person's name: "el Formulario", "our Premium plan".
+DETERMINER = re.compile(
+    r"\b(?:the|a|an|our|your|their|its|this|that|each|every|el|la|los|las|un|una|su|sus|nuestro|nuestra|"
+    r"nuestros|nuestras|del|al|este|esta|cada)\s+$",
+    re.IGNORECASE,
+)
+FREQUENT = 3.5  # wordfreq's Zipf scale: "formulario" 3.9, "premium" 4.3; "wellborn" (a brand) 1.7
+
+
+def _common_noun(text: str, token: Token, spanish: bool) -> bool:
+    """A frequent word of the draft's language, capitalised after an article or before a code: a
+    form's or a plan's title ("el Formulario 1040", "the Premium tier"), not a person or a brand."""
+    start, end, word = token
+    if word.isupper() or not _plain(word, spanish):
+        return False
+    coded = re.match(r"\s+[A-Z]?-?\d", text[end:]) is not None
+    if not coded and DETERMINER.search(text[max(0, start - 12) : start]) is None:
+        return False
+    return _frequency(word.lower(), "es" if spanish else "en") >= FREQUENT
+
+
+@lru_cache(maxsize=4096)
+def _frequency(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on the first such word, not on import
+
+    return float(zipf_frequency(word, language))
+
+
+def _reordered(run: list[Token], corpus: Corpus) -> bool:
+    """The words of one of the corpus's names, in another order ("Portal Birchwood")."""
+    key = _name_key(token for _, _, token in run)
+    return len(key) > 1 and key in _corpus_name_keys(corpus.parts)
+
+
+def _institution(run: list[Token], corpus: Corpus) -> bool:
+    """A Spanish institution named with common words and a grounded name, joined by "de"."""
+    tokens = [token for _, _, token in run]
+    if (
+        len(tokens) < 3
+        or not any(t.lower() in ("de", "del") for t in tokens)
+        or not is_spanish_word(tokens[0])
+    ):
+        return False
+    words = [t for t in tokens if t.lower() not in CONNECTORS]
+    return any(corpus.contains_name(t) for t in words) and all(
+        is_spanish_word(t) or corpus.contains_name(t) for t in words
+    )
 
 
 def _verb_first(text: str, token: Token) -> bool:
@@ -413,6 +503,8 @@ def _not_a_name(token: str, spanish: bool = False) -> bool:
     word = token.lower()
     if word in CALENDAR_WORDS or word.rstrip("s") in CALENDAR_WORDS:
         return True
+    if len(token) <= 8 and CODE.match(token):
+        return True
     return (
         token.isupper() and len(token) > 2 and (is_ordinary_word(word) or (spanish and is_spanish_word(word)))
     )
@@ -428,7 +520,8 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
     for index, match in enumerate(NAME_TOKEN.finditer(text)):
         start, raw = match.start(), match.group()
         token = raw if raw.lower() in ABBREVIATIONS else raw.rstrip(".")
-        if token.endswith(("'s", "’s")):
+        possessive = token.endswith(("'s", "’s"))
+        if possessive:
             token = token[:-2]
         token = token.rstrip("'’")  # "the Beckers' battery": a plural's possessive
         end = start + len(token)
@@ -455,6 +548,9 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
             runs.append((current, current_initial))
             current = []
         previous_end, previous_token = match.end(), raw
+        if possessive and capitalised and current and not HOLIDAY_AFTER.match(text, match.end()):
+            runs.append((current, current_initial))  # "Colorado's Form 104": the owner, then what is theirs
+            current = []
     if current:
         runs.append((current, current_initial))
     trimmed = []
