@@ -84,6 +84,7 @@ UNITS = (
 )  # fmt: skip
 # One unit for both ends: "from 12 to 3 minutes", "5 or 10 sessions", "de 5 a 8 días", "$9,500 a $17,000".
 RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
+BETWEEN = re.compile(r"\b(?:between|entre)\s+[$€£]?$", re.IGNORECASE)
 # The smaller unit each is counted in, so "two weeks" and "14 days" are one figure.
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}
@@ -135,6 +136,9 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
         scale = SCALE_WORD.match(between)
         between = between[scale.end() :] if scale else between  # "45 mil y 95 mil dólares"
         if unit is None and next_unit and RANGE.fullmatch(between):
+            listed = next_unit in CURRENCY and between.strip().lower() in ("and", "y")
+            if listed and not BETWEEN.search(scored[max(0, match.start() - 10) : match.start()]):
+                continue  # "los primeros 5 y $9 por cada otro": a count, then a price, not a range of prices
             numbers[index] = (match, (value, next_unit))
     # The spelled patterns try a long list of words at every word: only a text that spells one runs them.
     if not SPELLED_KEYS.isdisjoint(WORDS.findall(scored.lower())):

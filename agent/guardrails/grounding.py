@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
@@ -301,6 +302,10 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue
         if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):
             continue  # "$24,000 less the 30% credit is $16,800": the reader can check the sum
+        if HEDGE.search(masked[max(0, match.start() - 40) : match.start()]) and _approximates(
+            (value, unit), known_scaled, known_values, _known_ranges(corpus.parts)
+        ):
+            continue  # "roughly 250 businesses" for about 260, "likely about 4 weeks" within 3 to 6 weeks
         violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
         nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
         if nearest:
@@ -336,6 +341,50 @@ def _known(
 
 
 CURRENCIES = frozenset({"$", "€", "£"})
+# A figure offered as an estimate: "about 250", "likely around 4 weeks", "unos $150", "cerca de 20".
+HEDGE = re.compile(
+    r"\b(?:about|around|roughly|approximately|approx\.|nearly|almost|close to|some|or so|ish|likely|"
+    r"probably|usually|typically|unos|unas|cerca de|alrededor de|aproximadamente|casi|más o menos|"
+    r"probablemente|normalmente)\s+(?:[\w'’-]+\s+){0,2}[$€£]?$",
+    re.IGNORECASE,
+)
+ROUNDING = Decimal("0.05")  # "roughly 250" for 260 (4%) is the same claim; "nearly 50%" for 38% is not
+
+
+def _approximates(
+    figure: Figure,
+    known_scaled: frozenset[Figure],
+    known_values: frozenset[Decimal],
+    ranges: frozenset[tuple[Decimal, Decimal, str | None]],
+) -> bool:
+    """A hedged figure within 5% of a grounded one in its unit, or inside a range the sources give."""
+    value, unit = scaled(figure)
+    known = known_values if unit is None else frozenset(v for v, u in known_scaled if u == unit)
+    if any(k and abs(value - k) <= abs(k) * ROUNDING for k in known):
+        return True
+    return any(low <= value <= high for low, high, range_unit in ranges if range_unit == unit)
+
+
+@lru_cache(maxsize=64)
+def _known_ranges(parts: tuple[str, ...]) -> frozenset[tuple[Decimal, Decimal, str | None]]:
+    return frozenset().union(*(_part_ranges(part) for part in parts))
+
+
+RANGE_BETWEEN = re.compile(r"\s*(?:to|-|–|a|y|and|hasta)\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _part_ranges(part: str) -> frozenset[tuple[Decimal, Decimal, str | None]]:
+    """ "3 to 6 weeks", "de $450 a $750": each range of a text, its ends in the smaller unit."""
+    located = located_figures(part)
+    found: set[tuple[Decimal, Decimal, str | None]] = set()
+    for (first, low), (second, high) in pairwise(located):
+        if low[1] != high[1] or not RANGE_BETWEEN.fullmatch(part[first.end() : second.start()]):
+            continue
+        (a, unit), (b, _) = scaled(low), scaled(high)
+        if a < b:
+            found.add((a, b, unit))
+    return frozenset(found)
 
 
 def _worked_out(
@@ -362,6 +411,12 @@ def _worked_out(
         if start <= m.start() < end
         and m.start() != match.start()
         and _known(f[0], f[1], known_scaled, known_values)
+    ]
+    # A number the paragraph spells is an operand too: "sus doce trabajadores ... los otros 7".
+    operands += [
+        (spelled, None)
+        for spelled in spelled_values(text[start:end])
+        if _known(spelled, None, known_scaled, known_values)
     ]
     tolerance = max(Decimal("0.5"), abs(value) / 100)
     if unit in CURRENCIES and any(

@@ -23,6 +23,7 @@ from agent.guardrails.lexicon import (
     COMMON_WORDS,
     HOLIDAYS,
     KINSHIP,
+    PLACES,
     PLATFORMS,
     ROLES,
     fold_plain,
@@ -327,6 +328,8 @@ def _ungrounded(
         return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
     if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
         return None  # "el Formulario 1040", "a Premium account": a common word with a capital names nobody
+    if _well_known_place(text, run):
+        return None  # "from Colorado Springs to Fort Collins": geography, not a claim of ours
     if spanish and _institution(run, corpus):
         return None  # "el Departamento de Ingresos de Colorado": common words and a grounded place
     if _names_nobody([token for _, _, token in run], spanish) and not (introduced and len(run) == 1):
@@ -421,6 +424,25 @@ def _frequency(word: str, language: str) -> float:
     from wordfreq import zipf_frequency  # loaded on the first such word, not on import
 
     return float(zipf_frequency(word, language))
+
+
+# A place given to us: "our Fort Collins office", "nuestra oficina de Austin", "Alta Vista Coral Gables".
+OURS_BEFORE = re.compile(r"\b(?:our|nuestr[oa]s?\s+(?:\w+\s+){0,2}(?:de|en))\s+$", re.IGNORECASE)
+LOCATES = re.compile(r"[A-ZÁÉÍÓÚÑ][\w'’&.-]*\s+(?:in|en|at|of|de|del)\s+$")
+BRANCH_AFTER = re.compile(
+    r"\s+(?:office|clinic|location|branch|showroom|team|shop|store|studio)\b", re.IGNORECASE
+)
+
+
+def _well_known_place(text: str, run: list[Token]) -> bool:
+    """A state, a country or a large city, and not one of ours ("our Boulder office")."""
+    start, end = run[0][0], run[-1][1]
+    if fold_plain(text[start:end].rstrip(".")) not in PLACES:
+        return False
+    before = text[max(0, start - 30) : start]
+    if OURS_BEFORE.search(before) or LOCATES.search(before):
+        return False  # "Maple Grove Dentistry in Austin": a customer put somewhere is a claim about them
+    return not BRANCH_AFTER.match(text, end)
 
 
 def _reordered(run: list[Token], corpus: Corpus) -> bool:
