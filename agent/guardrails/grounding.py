@@ -83,10 +83,10 @@ LOOKBACK = re.compile(
 # "W-2", "1099-K", "K-1", "Suite 310".
 IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:forms?|formularios?|schedule|anexo|line|l[ií]nea|suite|room|unit|apt|oficina|model|modelo)"
-    r"\s+(?:[A-Z]{1,2}\s+)?|(?-i:\b[A-Z]{1,2}-))$",
+    r"\s+(?:[A-Z]{1,2}\s+)?(?:[A-Z]{0,2}-?\d+(?:-[A-Z]+)?s?\s*(?:,|and|y|e|or|o)\s+)*|(?-i:\b[A-Z]{1,2}-))$",
     re.IGNORECASE,
 )
-IDENTIFIER_AFTER = re.compile(r"-[A-Z]{1,4}\b")
+IDENTIFIER_AFTER = re.compile(r"-[A-Z]{1,4}\b|(?i:\s+(?:forms?|formularios?)\b)")
 
 
 FREQUENCY = re.compile(r"\b(?:every|each|once every|cada)\s+(?:other\s+)?$", re.IGNORECASE)
@@ -104,7 +104,7 @@ def identifier(text: str, match: re.Match[str]) -> bool:
     """A bare number that is part of a form's or a place's name ("Form 1040", "W-2", "1099-NEC")."""
     if not match.group()[:1].isdigit() or match.group()[-1:] in "%kKxX":
         return False
-    before = text[max(0, match.start() - 14) : match.start()]
+    before = text[max(0, match.start() - 40) : match.start()]
     return (
         IDENTIFIER_BEFORE.search(before) is not None or IDENTIFIER_AFTER.match(text, match.end()) is not None
     )

@@ -344,7 +344,7 @@ def _ungrounded(
             and corpus.contains_name(phrase(run[:cut]))
         ):
             return _ungrounded(text, run[cut:], True, corpus, spanish)
-    if _grounded_in_parts(text, run, corpus):
+    if _grounded_in_parts(text, run, corpus, own, spanish):
         return None
     if spanish and len(run) > 1 and all(is_spanish_word(token[2]) for token in run):
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
@@ -507,8 +507,11 @@ def _lead_word(token: str, initial: bool, length: int) -> bool:
     return token.lower() in COMMON_WORDS and (initial or length > 1)
 
 
-def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
-    """ "Lucía de Casa Verde", "Gloria of Alta Vista": names joined by a connector, each one grounded."""
+def _grounded_in_parts(
+    text: str, run: list[Token], corpus: Corpus, own: tuple[str, ...] = (), spanish: bool = False
+) -> bool:
+    """ "Lucía de Casa Verde", "Gloria of Alta Vista", "Daniela at Alta Vista PT": names joined by a
+    connector, each one grounded (or one of our own names with a suffix, "Alta Vista PT")."""
     pieces: list[list[Token]] = [[]]
     for token in run:
         if token[2].lower() in CONNECTORS:
@@ -516,7 +519,10 @@ def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
         else:
             pieces[-1].append(token)
     pieces = [piece for piece in pieces if piece]
-    return len(pieces) > 1 and all(corpus.contains_name(text[piece[0][0] : piece[-1][1]]) for piece in pieces)
+    return len(pieces) > 1 and all(
+        corpus.contains_name(text[piece[0][0] : piece[-1][1]]) or _ours_with_suffix(piece, own, spanish)
+        for piece in pieces
+    )
 
 
 def _not_a_name(token: str, spanish: bool = False) -> bool:
