@@ -337,14 +337,13 @@ MONEY = frozenset({"$", "€", "£"})
 
 
 def _yearly(figure: Figure, known: frozenset[Figure]) -> bool:
-    """A price a rep works out from the product's own: "$695 a month, about $8,340 a year" (and back)."""
+    """A price a rep works out from the product's own: "$695 a month, about $8,340 a year", a day, a week."""
     value, unit = figure
     if unit not in MONEY:
         return False
     tolerance = max(Decimal("0.5"), value / 100)
-    return any(
-        abs(v * 12 - value) <= tolerance or abs(v / 12 - value) <= tolerance for v, u in known if u == unit
-    )
+    periods = (Decimal(12), 1 / Decimal(12), 1 / Decimal(30), Decimal(12) / Decimal(52))
+    return any(abs(v * factor - value) <= tolerance for v, u in known if u == unit for factor in periods)
 
 
 @lru_cache(maxsize=64)

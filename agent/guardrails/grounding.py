@@ -348,6 +348,10 @@ HEDGE = re.compile(
     r"probablemente|normalmente)\s+(?:[\w'’-]+\s+){0,2}[$€£]?$",
     re.IGNORECASE,
 )
+# "less than $5 a day", "under $2,000": a bound, true when the worked-out value is within it.
+BOUND = re.compile(r"\b(?:less than|under|below|more than|over|menos de|más de)\s+[$€£]?$", re.IGNORECASE)
+# A monthly price per year, per month, per day and per week: what a rep divides or multiplies it by.
+PERIODS = (Decimal(12), 1 / Decimal(12), 1 / Decimal(30), Decimal(12) / Decimal(52))
 ROUNDING = Decimal("0.05")  # "roughly 250" for 260 (4%) is the same claim; "nearly 50%" for 38% is not
 
 
@@ -419,12 +423,15 @@ def _worked_out(
         if _known(spelled, None, known_scaled, known_values)
     ]
     tolerance = max(Decimal("0.5"), abs(value) / 100)
+    before = text[max(0, match.start() - 40) : match.start()]
+    loose = HEDGE.search(before) or BOUND.search(before)
     if unit in CURRENCIES and any(
-        abs(b * 12 - value) <= tolerance or abs(b / 12 - value) <= tolerance
+        abs(b * factor - value) <= (abs(value) * ROUNDING if loose else tolerance)
         for b, b_unit in operands
         if b_unit == unit
+        for factor in PERIODS
     ):
-        return True  # "$250 a month, about $3,000 a year"
+        return True  # "$250 a month, about $3,000 a year", "$145 a month, less than $5 a day"
     if len(operands) < 2:
         return False
     for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):

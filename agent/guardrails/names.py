@@ -94,7 +94,7 @@ GERUND = re.compile(r"^[A-Z][a-z]{2,}ing$")  # "Planning", "Closing": a verb ope
 # Words that follow a verb, never a name: "Calcule su ahorro", "Agende una visita", "Cotizar el proyecto".
 SPANISH_AFTER_VERB = word_set(
     "su sus el la los las un una unos unas nuestro nuestra nuestros nuestras este esta estos estas ese esa "
-    "le les me nos lo al"
+    "le les me nos lo al que usted ustedes si cómo cuánto cuándo dónde"
 )
 # Words a Title Case heading leaves small: "Ideas for Your Kitchen", "Precios y Tiempos de su Baño".
 SMALL_WORDS = word_set(
@@ -324,6 +324,8 @@ def _ungrounded(
         run = run[:-1]  # "Schedule C", "Anexo C", "Plan B": a common word and its letter name a form
         if corpus.contains_name(phrase(run)):
             return None
+    if len(run) == 1 and _acronym(run[0][2]) and run[0][2].rstrip(".") in _corpus_initials(corpus.parts):
+        return None  # "QBO" for the corpus's QuickBooks Online, "SPT" for a Sole Prop Starter
     if _reordered(run, corpus):
         return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
     if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
@@ -390,11 +392,13 @@ def _singular_word(word: str) -> str:
 @lru_cache(maxsize=64)
 def _corpus_name_keys(parts: tuple[str, ...]) -> frozenset[frozenset[str]]:
     """Each multi-word name of the corpus as the set of its words: what a reordering may match."""
+    return frozenset().union(*(_part_name_keys(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_name_keys(part: str) -> frozenset[frozenset[str]]:
     return frozenset(
-        key
-        for part in parts
-        for match in CORPUS_NAME.finditer(part)
-        if len(key := _name_key(match.group().split())) > 1
+        key for match in CORPUS_NAME.finditer(part) if len(key := _name_key(match.group().split())) > 1
     )
 
 
@@ -443,6 +447,22 @@ def _well_known_place(text: str, run: list[Token]) -> bool:
     if OURS_BEFORE.search(before) or LOCATES.search(before):
         return False  # "Maple Grove Dentistry in Austin": a customer put somewhere is a claim about them
     return not BRANCH_AFTER.match(text, end)
+
+
+@lru_cache(maxsize=64)
+def _corpus_initials(parts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_part_initials(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_initials(part: str) -> frozenset[str]:
+    """The initials of each multi-word name of a text, by word and by capital ("QBO", "QO")."""
+    found: set[str] = set()
+    for match in CORPUS_NAME.finditer(part):
+        words = [w for w in match.group().split() if w[:1].isupper()]
+        found.add("".join(w[0] for w in words))
+        found.add("".join(c for w in words for c in w if c.isupper()))
+    return frozenset(initials for initials in found if len(initials) > 1)
 
 
 def _reordered(run: list[Token], corpus: Corpus) -> bool:
@@ -531,8 +551,8 @@ def _not_a_name(token: str, spanish: bool = False) -> bool:
     word = token.lower()
     if word in CALENDAR_WORDS or word.rstrip("s") in CALENDAR_WORDS:
         return True
-    if len(token) <= 8 and CODE.match(token):
-        return True
+    if (len(token) <= 8 and CODE.match(token)) or re.fullmatch(r"[A-Z]{1,2}&[A-Z]{1,2}", token):
+        return True  # "Q2", "W-2", "P&L", "Q&A": codes and abbreviations, not names
     return (
         token.isupper() and len(token) > 2 and (is_ordinary_word(word) or (spanish and is_spanish_word(word)))
     )
