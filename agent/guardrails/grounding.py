@@ -170,8 +170,9 @@ def _check_text(
         text = match.group()
         return " " * (len(text) - 1) + "." if text.endswith(".") else " " * len(text)
 
+    known_links = {_link_key(u) for u in corpus.urls}
     for match in URL.finditer(body):
-        if normalise(strip_url(match.group())).rstrip("/") not in {u.rstrip("/") for u in corpus.urls}:
+        if _link_key(match.group()) not in known_links:
             violations.append(_at(match, "grounded.url", f'the link "{strip_url(match.group())}"', trim=True))
     masked = URL.sub(mask, masked)
     for match in EMAIL.finditer(masked):
@@ -181,7 +182,8 @@ def _check_text(
             )
     masked = EMAIL.sub(mask, masked)
     for match in DOMAIN.finditer(masked):
-        if not corpus.contains_phrase(strip_url(match.group())):
+        known = corpus.contains_phrase(strip_url(match.group())) or _link_key(match.group()) in known_links
+        if not known:
             violations.append(_at(match, "grounded.url", f'the link "{strip_url(match.group())}"', trim=True))
     masked = DOMAIN.sub(mask, masked)
     for match in PHONE.finditer(masked):
@@ -263,6 +265,13 @@ def _check_text(
         for name in ungrounded_names(masked, corpus, context, heading=heading, spanish=spanish)
     ]
     return violations
+
+
+def _link_key(url: str) -> str:
+    """A link as a reader follows it: "https://www.x.example/pricing/" is "x.example/pricing"."""
+    key = normalise(strip_url(url))
+    key = re.sub(r"^https?://", "", key)
+    return key.removeprefix("www.").rstrip("/")
 
 
 def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Violation:

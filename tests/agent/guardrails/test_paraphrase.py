@@ -1,0 +1,76 @@
+"""The pieces that let a rep's paraphrase of the sources pass (issue 15): each read the way a person does."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from agent.guardrails.figures import figures, located_figures
+from agent.guardrails.grounding import (
+    _approximates,
+    _link_key,
+    _part_deadline_dates,
+    _part_ranges,
+    identifier,
+)
+from agent.guardrails.names import _part_initials
+
+
+class TestSpelledRanges:
+    def test_a_spanish_spelled_range_gives_both_ends_not_their_sum(self) -> None:
+        assert figures("entre tres y seis semanas") == {(Decimal(3), "week"), (Decimal(6), "week")}
+
+    def test_a_spelled_compound_number_is_still_one_number(self) -> None:
+        assert figures("treinta y dos semanas") == {(Decimal(32), "week")}
+        assert figures("mil doscientos dólares") == {(Decimal(1200), "$")}
+
+    def test_a_count_then_a_price_joined_by_y_is_not_a_price_range(self) -> None:
+        assert (Decimal(5), "$") not in figures("los primeros 5 y $9 por cada otro")
+        assert (Decimal(5), "$") in figures("entre 5 y $9")
+
+
+class TestIdentifiers:
+    @pytest.mark.parametrize(
+        "text",
+        ["Form 1040", "los formularios W-2 y 1099", "your 1099-K", "Suite 310", "Forms 1120-S or 1065"],
+    )
+    def test_a_form_or_suite_number_is_no_figure(self, text: str) -> None:
+        last = located_figures(text)[-1][0]
+        assert identifier(text, last)
+
+    def test_a_count_is_still_a_figure(self) -> None:
+        text = "we had 1099 clients"
+        assert not identifier(text, located_figures(text)[0][0])
+
+
+class TestEstimates:
+    def test_a_figure_inside_a_source_range_is_within_it(self) -> None:
+        ranges = _part_ranges("Most catch-ups take 3 to 6 weeks.")
+        assert _approximates((Decimal(4), "week"), frozenset(), frozenset(), ranges)
+        assert not _approximates((Decimal(10), "week"), frozenset(), frozenset(), ranges)
+
+    def test_rounding_within_five_percent_is_the_same_claim(self) -> None:
+        assert _approximates((Decimal(250), None), frozenset(), frozenset({Decimal(260)}), frozenset())
+        assert not _approximates((Decimal(400), None), frozenset(), frozenset({Decimal(260)}), frozenset())
+
+
+class TestSourceDeadlines:
+    def test_a_due_date_of_the_sources_is_one(self) -> None:
+        text = "To file on time, we need your documents by February 12, 2027 for business returns."
+        assert _part_deadline_dates(text) == {(2, 12)}
+
+    def test_a_promotion_end_or_a_filing_day_is_not_a_due_date(self) -> None:
+        assert _part_deadline_dates("La promoción termina el 31 de enero de 2027.") == frozenset()
+        assert _part_deadline_dates("Her return was filed on March 28, 2025.") == frozenset()
+
+
+class TestNamesAndLinks:
+    def test_a_corpus_name_gives_its_initials(self) -> None:
+        assert "QBO" in _part_initials("We work in QuickBooks Online or Xero.")
+
+    def test_a_link_is_the_same_with_or_without_scheme_www_and_slash(self) -> None:
+        assert _link_key("https://www.birchwoodbooks.example/pricing/") == _link_key(
+            "birchwoodbooks.example/pricing"
+        )
+        assert _link_key("x.example/pricing?lang=en") != _link_key("x.example/pricing")
