@@ -24,6 +24,8 @@ from itertools import pairwise
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
 from agent.guardrails.figures import (
+    HEDGE,
+    ROUNDING,
     Figure,
     counts_the_message,
     figures,
@@ -154,7 +156,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
                 for p in mentioned
                 if not own_head and _governs(p, sentence.text, match.start(), match.end())
             )
-            problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            hedged = HEDGE.search(sentence.text[max(0, match.start() - 40) : match.start()]) is not None
+            problem = _unbacked(figure, sentence.text, current, governing, hedged=hedged)
             if (
                 problem is not None
                 and figure[1] is not None
@@ -300,7 +303,12 @@ def _governs(product: Subject, sentence: str, at: int, end: int) -> bool:
 
 
 def _unbacked(
-    figure: Figure, sentence: str, end: int, customers: tuple[Subject, ...], products: tuple[Subject, ...]
+    figure: Figure,
+    sentence: str,
+    customers: tuple[Subject, ...],
+    products: tuple[Subject, ...],
+    *,
+    hedged: bool = False,
 ) -> tuple[Subject, str] | None:
     """The subject a figure is given to but not backed for, and the nearest statement about it."""
     value, unit = scaled(figure)
@@ -326,7 +334,9 @@ def _unbacked(
     if products and unit in BOUND_UNITS:
         given = [p for p in products if any(f[1] == unit for f in _scaled_figures(p.statements))]
         if given and not any(
-            scaled(figure) in _scaled_figures(p.statements) or _yearly(figure, _scaled_figures(p.statements))
+            scaled(figure) in _scaled_figures(p.statements)
+            or _yearly(figure, _scaled_figures(p.statements))
+            or (hedged and _rounded(figure, _scaled_figures(p.statements)))
             for p in given
         ):
             return given[0], _nearest(sentence, given[0].statements)
@@ -334,6 +344,12 @@ def _unbacked(
 
 
 MONEY = frozenset({"$", "€", "£"})
+
+
+def _rounded(figure: Figure, known: frozenset[Figure]) -> bool:
+    """ "~$700 a month" for $695: a hedged figure within 5% of one the product is given."""
+    value, unit = scaled(figure)
+    return any(u == unit and k and abs(value - k) <= abs(k) * ROUNDING for k, u in known)
 
 
 def _yearly(figure: Figure, known: frozenset[Figure]) -> bool:

@@ -85,6 +85,14 @@ UNITS = (
 # One unit for both ends: "from 12 to 3 minutes", "5 or 10 sessions", "de 5 a 8 días", "$9,500 a $17,000".
 RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
 BETWEEN = re.compile(r"\b(?:between|entre)\s+[$€£]?$", re.IGNORECASE)
+# A figure offered as an estimate: "about 250", "likely around 4 weeks", "unos $150", "cerca de 20".
+HEDGE = re.compile(
+    r"(?:~\s*|\b(?:about|around|roughly|approximately|approx\.|nearly|almost|close to|some|or so|ish|likely|"
+    r"probably|usually|typically|unos|unas|cerca de|alrededor de|aproximadamente|casi|más o menos|"
+    r"probablemente|normalmente)\s+(?:[\w'’-]+\s+){0,2})[$€£]?$",
+    re.IGNORECASE,
+)
+ROUNDING = Decimal("0.05")  # "roughly 250" for 260 (4%) is the same claim; "nearly 50%" for 38% is not
 # The smaller unit each is counted in, so "two weeks" and "14 days" are one figure.
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}

@@ -18,6 +18,8 @@ from itertools import pairwise
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
 from agent.guardrails.figures import (
+    HEDGE,
+    ROUNDING,
     SCORE,
     Figure,
     counts_the_message,
@@ -350,18 +352,10 @@ def _known(
 
 
 CURRENCIES = frozenset({"$", "€", "£"})
-# A figure offered as an estimate: "about 250", "likely around 4 weeks", "unos $150", "cerca de 20".
-HEDGE = re.compile(
-    r"\b(?:about|around|roughly|approximately|approx\.|nearly|almost|close to|some|or so|ish|likely|"
-    r"probably|usually|typically|unos|unas|cerca de|alrededor de|aproximadamente|casi|más o menos|"
-    r"probablemente|normalmente)\s+(?:[\w'’-]+\s+){0,2}[$€£]?$",
-    re.IGNORECASE,
-)
 # "less than $5 a day", "under $2,000": a bound, true when the worked-out value is within it.
 BOUND = re.compile(r"\b(?:less than|under|below|more than|over|menos de|más de)\s+[$€£]?$", re.IGNORECASE)
 # A monthly price per year, per month, per day and per week: what a rep divides or multiplies it by.
 PERIODS = (Decimal(12), 1 / Decimal(12), 1 / Decimal(30), Decimal(12) / Decimal(52))
-ROUNDING = Decimal("0.05")  # "roughly 250" for 260 (4%) is the same claim; "nearly 50%" for 38% is not
 
 
 def _approximates(
@@ -441,6 +435,18 @@ def _worked_out(
         for factor in PERIODS
     ):
         return True  # "$250 a month, about $3,000 a year", "$145 a month, less than $5 a day"
+    if unit in CURRENCIES:
+        # A price of the sources times a count of the paragraph: "your 4 months come to $1,100" ($275 a
+        # month of backlog), "eleven hundred dollars".
+        counts = [c for c, c_unit in operands if c_unit not in CURRENCIES and c_unit != "%" and 1 < c <= 100]
+        slack = abs(value) * ROUNDING if loose else tolerance
+        if any(
+            abs(price * count - value) <= slack
+            for price, price_unit in known_scaled
+            if price_unit == unit
+            for count in counts
+        ):
+            return True
     if len(operands) < 2:
         return False
     for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):
