@@ -303,6 +303,7 @@ class ReplyReading:
     alternate_contact: str | None = None  # an away notice's "for urgent matters, contact ..."
     referral: str | None = None  # a wrong person's "try ... instead"
     objection_kind: str | None = None  # price, timing, competitor, trust, authority, none
+    pitch: str | None = None  # an inquiry that sells to the business: the words that show it
 
     @property
     def needs_person(self) -> bool:
@@ -337,6 +338,7 @@ class ReplyReading:
             "alternate_contact": self.alternate_contact,
             "referral": self.referral,
             "objection_kind": self.objection_kind,
+            "pitch": self.pitch,
         }
 
     @classmethod
@@ -359,6 +361,7 @@ class ReplyReading:
             alternate_contact=data.get("alternate_contact"),
             referral=data.get("referral"),
             objection_kind=data.get("objection_kind"),
+            pitch=data.get("pitch"),
         )
 
 

@@ -599,6 +599,13 @@ class _Decision:
             None,
         )
 
+    def _pitch(self) -> EventRecord | None:
+        """The lead's latest inquiry, when it sells to the business rather than asks of it (a vendor's
+        pitch through the form, ``agent/replies/pitch.py``). Its messages wait for a rep, who answers a
+        real lead or closes the lead: never "Hi Buy," and the price list, sent by itself at 2 a.m."""
+        latest = self.inquiries[-1] if self.inquiries else None
+        return latest if latest is not None and latest.reading is not None and latest.reading.pitch else None
+
     def _high_value(self) -> bool:
         threshold, value = self.config.high_value, self.lead.deal_value
         if threshold is None or value is None or value < threshold:
@@ -914,6 +921,8 @@ class _Decision:
         risk = step.risk_tier
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
+        if auto and self._pitch() is not None:
+            auto, rules = False, (*rules, "inquiry.pitch.review")
         angle = step.angle
         if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):
             angle = PERSON_WILL_ANSWER

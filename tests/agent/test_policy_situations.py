@@ -54,6 +54,41 @@ def asking(text: str, at: datetime = INQUIRY_AT, confidence: float = 0.95) -> Ev
     )
 
 
+def pitching(text: str, at: datetime = INQUIRY_AT) -> EventRecord:
+    """An inquiry read as a vendor's pitch (``agent/replies/pitch.py``)."""
+    return replace(
+        event(EventType.INQUIRY, at, channel=None, message=text),
+        reading=ReplyReading(ReplyIntent.OTHER, 0.3, "learned:test", pitch="backlinks"),
+    )
+
+
+class TestAVendorsPitchThroughTheForm:
+    def test_the_acknowledgment_waits_for_a_rep_instead_of_going_out_by_itself(self) -> None:
+        """Sent live: "Hi Buy," and the venue's prices went to "Buy Cheap Backlinks" within seconds."""
+        given = snapshot(events=(pitching("Get 5000 backlinks for your website"),), with_inquiry=False)
+
+        action = decide(given, day(0, hours=0.01))
+
+        assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.ACKNOWLEDGMENT
+        assert action.auto_send is False
+        assert "inquiry.pitch.review" in action.rules
+
+    def test_a_later_real_inquiry_from_the_same_contact_is_answered_by_itself_again(self) -> None:
+        later = replace(inquiry(INQUIRY_AT + timedelta(minutes=5)), reading=None)
+        given = snapshot(events=(pitching("Get 5000 backlinks"), later), with_inquiry=False)
+
+        action = decide(given, day(0, hours=0.2))
+
+        assert isinstance(action, DraftTouch) and action.auto_send is True
+        assert "inquiry.pitch.review" not in action.rules
+
+    def test_a_lead_s_own_inquiry_is_acknowledged_by_itself(self) -> None:
+        action = decide(snapshot(), day(0, hours=0.01))
+
+        assert isinstance(action, DraftTouch) and action.auto_send is True
+        assert "inquiry.pitch.review" not in action.rules
+
+
 class TestAnInquiryAskingForAPerson:
     def test_the_acknowledgment_goes_out_first_and_says_a_person_will_answer(self) -> None:
         given = snapshot(events=(asking("Can someone call me today?"),), with_inquiry=False)

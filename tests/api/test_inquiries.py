@@ -64,6 +64,27 @@ class TestAcknowledgment:
         assert services.settings.postal_address in content
         assert unsubscribe in content
 
+    def test_a_vendor_s_pitch_through_the_form_waits_for_a_rep_and_nothing_is_sent(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Sent live: "Hi Buy," and the company's prices went to "Buy Cheap Backlinks" within seconds."""
+        payload = inquiry_payload(
+            first_name="Buy",
+            last_name="Cheap Backlinks",
+            email="seo@spamseo.example",
+            message="Get 5000 high quality backlinks for your website today! Boost your google ranking fast. "
+            "Visit our site for 50% off SEO packages.",
+        )
+
+        response = client.post("/v1/inquiries", json=payload)
+
+        assert response.status_code == 201, response.text
+        assert response.json()["acknowledgment"] == "pending_review"
+        assert _outbox(services) == []
+        with services.session_factory() as session:
+            event = session.scalars(select(Event)).one()
+        assert event.reading is not None and event.reading["pitch"] == "backlinks"
+
     def test_a_name_typed_all_in_lower_case_is_greeted_capitalised(
         self, client: TestClient, services: Services
     ) -> None:

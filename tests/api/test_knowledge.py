@@ -82,7 +82,9 @@ class Company:
 
     def audit(self) -> list[ReviewAction]:
         with self.services.session_factory() as session:
-            return list(session.scalars(select(ReviewAction).order_by(ReviewAction.created_at)))
+            return list(
+                session.scalars(select(ReviewAction).order_by(ReviewAction.created_at, ReviewAction.id))
+            )
 
 
 @pytest.fixture

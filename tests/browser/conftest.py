@@ -98,7 +98,7 @@ class Site:
     def audit(self, lead_id: uuid.UUID) -> list[ReviewAction]:
         with self.session() as session:
             rows = session.query(ReviewAction).filter(ReviewAction.lead_id == lead_id)
-            return list(rows.order_by(ReviewAction.created_at))
+            return list(rows.order_by(ReviewAction.created_at, ReviewAction.id))
 
     def touches(self, lead_id: uuid.UUID) -> list[Touch]:
         with self.session() as session:

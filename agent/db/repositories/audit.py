@@ -42,10 +42,14 @@ class AuditRepository(RepositoryBase[ReviewAction]):
         query = (
             select(ReviewAction)
             .where(ReviewAction.action == action, ReviewAction.created_at >= since)
-            .order_by(ReviewAction.created_at)
+            .order_by(ReviewAction.created_at, ReviewAction.id)
         )
         return list(self.session.scalars(query))
 
     def for_lead(self, lead_id: uuid.UUID) -> list[ReviewAction]:
-        query = select(ReviewAction).where(ReviewAction.lead_id == lead_id).order_by(ReviewAction.created_at)
+        query = (
+            select(ReviewAction)
+            .where(ReviewAction.lead_id == lead_id)
+            .order_by(ReviewAction.created_at, ReviewAction.id)
+        )
         return list(self.session.scalars(query))

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from agent.container import Services
-from agent.db.models import Event, Lead
+from agent.db.models import Event, Lead, ordered_id
+from agent.db.repositories.audit import AuditRepository
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.db.repositories.suppressions import SuppressionRepository
@@ -59,6 +60,30 @@ class TestEvents:
         add()
         with pytest.raises(IntegrityError):
             add()
+
+
+class TestAuditOrder:
+    def test_actions_recorded_at_one_instant_list_in_the_order_they_were_written(
+        self, services: Services
+    ) -> None:
+        lead_id = submit(services).lead_id
+        now = services.clock()
+        actions = [f"action-{n}" for n in range(12)]
+        for action in actions:
+            with services.session_factory.begin() as session:
+                AuditRepository(session).record(action=action, now=now, lead_id=lead_id)
+
+        with services.session_factory() as session:
+            listed = [a.action for a in AuditRepository(session).for_lead(lead_id) if a.action in actions]
+
+        assert listed == actions
+
+    def test_ordered_ids_only_grow_within_a_millisecond(self) -> None:
+        ids = [ordered_id() for _ in range(2_000)]
+
+        assert ids == sorted(ids, key=lambda i: i.int)
+        assert len(set(ids)) == len(ids)
+        assert {i.version for i in ids} == {7}
 
 
 class TestTimes:

@@ -44,7 +44,11 @@ def touch_row(services: Services, touch_id: uuid.UUID) -> Touch:
 
 def actions(services: Services, lead_id: uuid.UUID) -> list[ReviewAction]:
     with services.session_factory() as session:
-        query = select(ReviewAction).where(ReviewAction.lead_id == lead_id).order_by(ReviewAction.created_at)
+        query = (
+            select(ReviewAction)
+            .where(ReviewAction.lead_id == lead_id)
+            .order_by(ReviewAction.created_at, ReviewAction.id)
+        )
         return list(session.scalars(query))
 
 

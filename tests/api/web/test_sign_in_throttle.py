@@ -45,7 +45,9 @@ def _audit(services: Services, action: str) -> list[ReviewAction]:
     with services.session_factory() as session:
         return list(
             session.scalars(
-                select(ReviewAction).where(ReviewAction.action == action).order_by(ReviewAction.created_at)
+                select(ReviewAction)
+                .where(ReviewAction.action == action)
+                .order_by(ReviewAction.created_at, ReviewAction.id)
             )
         )
 
