@@ -15,6 +15,7 @@ from agent.guardrails.grounding import (
     identifier,
 )
 from agent.guardrails.names import _part_initials
+from agent.guardrails.tiers import wrong_tier
 
 
 class TestSpelledRanges:
@@ -74,3 +75,16 @@ class TestNamesAndLinks:
             "birchwoodbooks.example/pricing"
         )
         assert _link_key("x.example/pricing?lang=en") != _link_key("x.example/pricing")
+
+
+class TestSizes:
+    SOURCE = ("A 10,000-square-foot space usually takes 2 to 3 days for the final clean with a crew of 6.",)
+
+    def test_a_figure_given_for_one_size_is_not_grounded_for_another(self) -> None:
+        found = wrong_tier("The final clean of your 22,000 sq ft takes 2 to 3 days.", self.SOURCE)
+        assert {v.code for v in found} == {"grounded.number"}
+
+    def test_the_same_size_or_a_rate_per_unit_is_fine(self) -> None:
+        assert wrong_tier("The final clean of your 10,000 sq ft takes 2 to 3 days.", self.SOURCE) == []
+        rates = ("The package is $72 per guest (minimum 80).",)
+        assert wrong_tier("For your 130 guests it is $72 per guest.", rates) == []
