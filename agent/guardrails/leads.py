@@ -189,12 +189,16 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             continue
         stems = _stems(sentence.text)
         said = THEY_SAID.search(sentence.text)
+        reported = _reported(sentence.text, said.end()) if said is not None else frozenset()
         if (
             said is not None
             and lead.inquiry_text
             and same_language
             and stems - _stems(said.group())
-            and not stems & own
+            and (
+                not stems & own
+                or (len(reported) >= REPORTED_WORDS and len(reported & own) * 3 < len(reported))
+            )
         ):
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
@@ -216,6 +220,19 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found
+
+
+# What a lead is said to have told us, when it is this long, must be mostly in their own words: "como me
+# comentó que su familia podría tener que cambiar la fecha si llegan órdenes del ejército" shares one
+# word ("familia") with a lead who asked about paying in parts.
+REPORTED_WORDS = 4
+CLAUSE_END = re.compile(r"[,;.!?:\n]")
+
+
+def _reported(sentence: str, start: int) -> frozenset[str]:
+    """The content words of the clause a THEY_SAID phrase introduces."""
+    end = CLAUSE_END.search(sentence, start)
+    return _stems(sentence[start : end.start() if end else len(sentence)])
 
 
 @lru_cache(maxsize=4096)
