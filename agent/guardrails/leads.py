@@ -27,7 +27,7 @@ from agent.guardrails.lexicon import (
     is_spanish_word,
     word_set,
 )
-from agent.guardrails.names import is_spanish
+from agent.guardrails.names import is_spanish, lead_proper_words
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
 
 WORD = re.compile(r"[a-záéíóúüñ]+(?:['’][a-z]+)?")
@@ -132,10 +132,12 @@ def _other_names(text: str, lead: LeadContext, context: GuardrailContext) -> lis
     own = normalise(" ".join(v for v in (lead.first_name, lead.last_name, lead.company, lead.town) if v))
     found: list[Violation] = []
     for other in context.other_leads:
-        for value in (other.first_name, other.last_name, other.company, other.town):
+        named = lead_proper_words(other)  # "mi gato Oliver": a name they wrote, whatever else it means
+        for value in (other.first_name, other.last_name, other.company, other.town, *named):
             if not value or len(value) < 3 or normalise(value) in own:
                 continue
-            word = " " not in value and (is_ordinary_word(value) or is_spanish_word(value))
+            word = value not in named and " " not in value
+            word = word and (is_ordinary_word(value) or is_spanish_word(value))
             for match in re.finditer(rf"(?<![\w]){re.escape(value)}(?![\w])", text):
                 if _allowed_elsewhere(value, corpus.parts, lead):
                     break

@@ -108,6 +108,7 @@ SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se l
 ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
 
 Token = tuple[int, int, str]
+ROMAN = re.compile(r"(?=[IVXLC]+$)X{0,3}(?:IX|IV|V?I{0,3})|(?=[IVXLC]+$)X{0,3}L?X{0,3}(?:IX|IV|V?I{0,3})")
 HOLIDAY_AFTER = re.compile(r"\s+(?:Day|Eve)\b")  # "Mother's Day", "New Year's Eve": one name
 # A form, a quarter or a code: "Q2", "W-2", "1099-K", "104". Numbers are grounded.number's to judge.
 CODE = re.compile(r"^(?=[\w-]*\d)[A-Za-z\d]+(?:-[A-Za-z\d]+)*$")
@@ -185,7 +186,34 @@ def _lead_names(leads: Iterable[object]) -> frozenset[str]:
             if value:
                 names.add(normalise(value))
                 names.update(normalise(part) for part in value.split() if len(part) > 2)
+        names.update(normalise(word) for word in lead_proper_words(lead))
     return frozenset(names)
+
+
+def lead_proper_words(lead: object) -> frozenset[str]:
+    """Names a lead wrote in their need or inquiry ("our offices on Randolph", "mi perro Oliver"):
+    capitalised words inside a sentence that are no ordinary word of either language."""
+    text = " ".join(v for v in (getattr(lead, "need", None), getattr(lead, "inquiry_text", None)) if v)
+    return _proper_words(text) if text else frozenset()
+
+
+@lru_cache(maxsize=1024)
+def _proper_words(text: str) -> frozenset[str]:
+    found: set[str] = set()
+    for sentence in sentences(text):
+        for match in list(NAME_TOKEN.finditer(sentence.text))[1:]:
+            word = match.group().rstrip(".").removesuffix("'s").removesuffix("’s")
+            if (
+                len(word) > 2
+                and word[:1].isupper()
+                and not word.isupper()
+                and not _not_a_name(word)
+                and not (is_ordinary_word(word) and not is_proper_noun(word))
+                and not is_spanish_word(word)
+                and word.lower() not in GREETING_WORDS
+            ):
+                found.add(word)
+    return frozenset(found)
 
 
 # "He'd", "We'll", "They've", "Don't": a contraction of an ordinary word is one (not "Maple's": a name's).
@@ -553,6 +581,12 @@ def _not_a_name(token: str, spanish: bool = False) -> bool:
         return True
     if (len(token) <= 8 and CODE.match(token)) or re.fullmatch(r"[A-Z]{1,2}&[A-Z]{1,2}", token):
         return True  # "Q2", "W-2", "P&L", "Q&A": codes and abbreviations, not names
+    if len(token) > 1 and ROMAN.fullmatch(token):
+        return True  # "XV años", "Phase II": a number in Roman numerals
+    if "-" in token.strip("-") and all(
+        part.lower() in CALENDAR_WORDS or is_ordinary_word(part) for part in token.split("-") if part
+    ):
+        return True  # "Late-January", "Mid-March": a time of year
     return (
         token.isupper() and len(token) > 2 and (is_ordinary_word(word) or (spanish and is_spanish_word(word)))
     )
