@@ -378,6 +378,8 @@ def _ungrounded(
         return None
     if spanish and len(run) > 1 and all(is_spanish_word(token[2]) for token in run):
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
+    if spanish and _named_with_words(run):
+        return None  # "el Mes de la Salud Dental": an event named with three frequent words, no person
     if spanish and initial and len(run) == 1 and _verb_first(text, run[0]):
         return None  # "Calcule su ahorro": a sentence that opens with a verb the word lists lack
     verb = GERUND.search(run[0][2]) is not None
@@ -497,6 +499,19 @@ def _reordered(run: list[Token], corpus: Corpus) -> bool:
     """The words of one of the corpus's names, in another order ("Portal Birchwood")."""
     key = _name_key(token for _, _, token in run)
     return len(key) > 1 and key in _corpus_name_keys(corpus.parts)
+
+
+def _named_with_words(run: list[Token]) -> bool:
+    """Three or more frequent Spanish words joined by "de": an institution, an event or a month of
+    something ("Mes de la Salud Dental"); a person's name has one or two ("María de la Cruz")."""
+    tokens = [token for _, _, token in run]
+    words = [t for t in tokens if t.lower() not in CONNECTORS]
+    if len(words) < 3 or len(words) == len(tokens):
+        return False
+    return all(is_spanish_word(w) or _frequency(w.lower(), "es") >= FREQUENT_ES for w in words)
+
+
+FREQUENT_ES = 4.5  # wordfreq Zipf: "mes" 5.3, "salud" 5.0; the filter of is_spanish_word drops "mes"
 
 
 def _institution(run: list[Token], corpus: Corpus) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,9 @@ from agent.guardrails.grounding import (
     _part_ranges,
     identifier,
 )
-from agent.guardrails.names import _part_initials
+from agent.guardrails.names import _not_a_name, _part_initials, lead_proper_words
 from agent.guardrails.tiers import wrong_tier
+from tests.agent.guardrails.drafts import LEAD
 
 
 class TestSpelledRanges:
@@ -88,3 +90,21 @@ class TestSizes:
         assert wrong_tier("The final clean of your 10,000 sq ft takes 2 to 3 days.", self.SOURCE) == []
         rates = ("The package is $72 per guest (minimum 80).",)
         assert wrong_tier("For your 130 guests it is $72 per guest.", rates) == []
+
+
+class TestWordsThatAreNotNames:
+    @pytest.mark.parametrize("token", ["XV", "XII", "Late-January", "Q2", "W-2", "P&L"])
+    def test_numerals_codes_and_times_of_year_are_not_names(self, token: str) -> None:
+        assert _not_a_name(token)
+
+    @pytest.mark.parametrize("token", ["Ximena", "Rosa", "Oliver"])
+    def test_given_names_still_are(self, token: str) -> None:
+        assert not _not_a_name(token)
+
+    def test_a_lead_names_what_they_capitalise_inside_a_sentence(self) -> None:
+        lead = replace(
+            LEAD,
+            need="vacunas para su gato",
+            inquiry_text="Hola, mi gato Oliver tiene 12 años. ¿Cuánto cuesta el plan?",
+        )
+        assert lead_proper_words(lead) == {"Oliver"}
