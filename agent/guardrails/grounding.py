@@ -55,6 +55,11 @@ DATE = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b|\b(?!24/7\b)(?:0?[1-9]|1[0-2])/\d{1,2}(?:/\d{2,4})?\b",  # not "24/7"
     re.IGNORECASE,
 )
+FRACTION = re.compile(
+    r"[1-3]/[2-4]\s+(?:of\s+|an?\s+)?(?:hours?|days?|weeks?|months?|years?|miles?|inch(?:es)?|cups?|"
+    r"the|our|your|their|hora|día|semana|mes|año|del?)\b",
+    re.IGNORECASE,
+)
 # A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
 PROPOSAL = re.compile(
     r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
@@ -211,6 +216,8 @@ def _check_text(
     for match in DATE.finditer(masked):
         if any(start <= match.start() < end for start, end in scores):
             continue  # "de 8/10 a 3/10" is a pain score, read as a figure
+        if FRACTION.match(masked, match.start()):
+            continue  # "1/2 hour", "3/4 of the price": a fraction, not a date
         day_key = _date_key(match.group())
         if day_key not in corpus_dates and not corpus.contains_phrase(match.group()):
             violations.append(_at(match, "grounded.date", f'the date "{match.group()}"'))
@@ -228,7 +235,7 @@ def _check_text(
             )
     masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
-        if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
+        if (match.group(1) or match.group(3)) and not corpus.contains_name(match.group(2)):  # "Saturdays"
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
     corpus_times = _all_times(corpus.parts) | _lead_hours(context)

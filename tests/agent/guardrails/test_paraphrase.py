@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from agent.guardrails import check_grounded
 from agent.guardrails.figures import figures, located_figures
 from agent.guardrails.grounding import (
+    FRACTION,
     _approximates,
     _link_key,
     _part_deadline_dates,
@@ -17,7 +19,8 @@ from agent.guardrails.grounding import (
 )
 from agent.guardrails.names import _not_a_name, _part_initials, lead_proper_words
 from agent.guardrails.tiers import wrong_tier
-from tests.agent.guardrails.drafts import LEAD
+from tests.agent.guardrails.drafts import LEAD, context, email
+from tests.agent.guardrails.test_figures import faq
 
 
 class TestSpelledRanges:
@@ -108,3 +111,17 @@ class TestWordsThatAreNotNames:
             inquiry_text="Hola, mi gato Oliver tiene 12 años. ¿Cuánto cuesta el plan?",
         )
         assert lead_proper_words(lead) == {"Oliver"}
+
+
+class TestDaysAndFractions:
+    def test_a_weekday_the_sources_give_in_the_plural_is_grounded(self) -> None:
+        hours = (faq("We are also open on Sundays from 9:00 am to 1:00 pm."),)
+        body = "Hi Dana,\n\nWe are open this Sunday. Which day hurts most?\n\nBest,\nMaya"
+        assert check_grounded(email(body=body, subject=None), context(sources=hours)) == []
+        assert [v.code for v in check_grounded(email(body=body, subject=None), context())] == [
+            "grounded.date"
+        ]
+
+    def test_a_fraction_is_not_a_date(self) -> None:
+        assert FRACTION.match("1/2 hour with your bookkeeper")
+        assert not FRACTION.match("1/2 at 10:00")
