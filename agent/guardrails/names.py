@@ -346,7 +346,16 @@ def _ungrounded(
     introduced = _introduced(text, run)
     while run and not (introduced and len(run) == 1) and _lead_word(run[0][2], initial, len(run)):
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
-    if not run or corpus.contains_name(phrase(run)) or _family(text, run, corpus):
+    if not run or _family(text, run, corpus):
+        return None
+    if corpus.contains_name(phrase(run)) and not (
+        # "Will from our tax team": the corpus's "will" is a verb; a capitalised ordinary word is
+        # grounded as a name only where the corpus capitalises it too
+        len(run) == 1
+        and introduced
+        and _ordinary(run[0][2], spanish)
+        and not _capitalised_in(corpus, run[0][2])
+    ):
         return None
     if len(run) > 1 and len(run[-1][2]) == 1 and _plain(run[-2][2], spanish):
         run = run[:-1]  # "Schedule C", "Anexo C", "Plan B": a common word and its letter name a form
@@ -521,12 +530,17 @@ def _institution(run: list[Token], corpus: Corpus) -> bool:
         len(tokens) < 3
         or not any(t.lower() in ("de", "del") for t in tokens)
         or not is_spanish_word(tokens[0])
+        or tokens[0].lower().endswith("s")  # "Contadores Unidos de Colorado": people, a partner to ground
     ):
         return False
     words = [t for t in tokens if t.lower() not in CONNECTORS]
     return any(corpus.contains_name(t) for t in words) and all(
         is_spanish_word(t) or corpus.contains_name(t) for t in words
     )
+
+
+def _capitalised_in(corpus: Corpus, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", corpus.raw) is not None
 
 
 def _verb_first(text: str, token: Token) -> bool:
