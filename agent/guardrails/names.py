@@ -92,9 +92,10 @@ SPANISH_SHAPE = re.compile(
 )
 GERUND = re.compile(r"^[A-Z][a-z]{2,}ing$")  # "Planning", "Closing": a verb opening a subject line
 # Words that follow a verb, never a name: "Calcule su ahorro", "Agende una visita", "Cotizar el proyecto".
+# Not a clitic ("le", "nos"): a name is followed by one as often ("Carmen le puede ayudar").
 SPANISH_AFTER_VERB = word_set(
     "su sus el la los las un una unos unas nuestro nuestra nuestros nuestras este esta estos estas ese esa "
-    "le les me nos lo al que usted ustedes si cómo cuánto cuándo dónde"
+    "al que usted ustedes si cómo cuánto cuándo dónde"
 )
 # Words a Title Case heading leaves small: "Ideas for Your Kitchen", "Precios y Tiempos de su Baño".
 SMALL_WORDS = word_set(
@@ -166,7 +167,9 @@ def ungrounded_names(
                 continue  # "Elena Ríos": the lead's two names, given to us one by one
             if re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", told):
                 continue  # "the Ramírez family" of the story we sent them last time
-            if normalise(name) in others or any(normalise(t[2]) in others for t in bad):
+            if normalise(name) in others or any(
+                normalise(t[2]) in others and not corpus.contains_name(t[2]) for t in bad
+            ):
                 continue  # another lead's name: wrong_lead reports it
             found.append(Name(name, sentence.start + start, sentence.start + end))
     return found
@@ -515,12 +518,23 @@ def _named_with_words(run: list[Token]) -> bool:
     something ("Mes de la Salud Dental"); a person's name has one or two ("María de la Cruz")."""
     tokens = [token for _, _, token in run]
     words = [t for t in tokens if t.lower() not in CONNECTORS]
-    if len(words) < 3 or len(words) == len(tokens):
-        return False
+    if len(words) < 3 or len(words) == len(tokens) or _plural(words[0]):
+        return False  # "Contadores Unidos de Colorado": a group of people, a partner to ground
     return all(is_spanish_word(w) or _frequency(w.lower(), "es") >= FREQUENT_ES for w in words)
 
 
 FREQUENT_ES = 4.5  # wordfreq Zipf: "mes" 5.3, "salud" 5.0; the filter of is_spanish_word drops "mes"
+
+
+def _plural(word: str) -> bool:
+    """ "Contadores", "Amigos": a plural of a common word (not "Mes", whose "me" is too short a stem)."""
+    lowered = word.lower()
+    return any(
+        lowered.endswith(end)
+        and len(stem := lowered[: -len(end)]) >= 4
+        and (is_spanish_word(stem) or is_ordinary_word(stem))
+        for end in ("es", "s")
+    )
 
 
 def _institution(run: list[Token], corpus: Corpus) -> bool:
@@ -530,7 +544,7 @@ def _institution(run: list[Token], corpus: Corpus) -> bool:
         len(tokens) < 3
         or not any(t.lower() in ("de", "del") for t in tokens)
         or not is_spanish_word(tokens[0])
-        or tokens[0].lower().endswith("s")  # "Contadores Unidos de Colorado": people, a partner to ground
+        or _plural(tokens[0])  # "Contadores Unidos de Colorado": people, a partner to ground
     ):
         return False
     words = [t for t in tokens if t.lower() not in CONNECTORS]
