@@ -95,6 +95,10 @@ class Subject:
     pattern: re.Pattern[str]
     statements: tuple[str, ...]
     whole_story: bool  # a customer: all of their documents is about them
+    hint: str = ""  # lower case text every mention contains: a cheap test before the pattern
+
+    def named_in(self, text: str, lowered: str) -> bool:
+        return (not self.hint or self.hint in lowered) and self.pattern.search(text) is not None
 
 
 def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Violation]:
@@ -139,7 +143,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
             current = ()
         elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
             current = ()  # "We widened the doorway" in the same paragraph still tells their story
-        mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
+        lowered = sentence.text.lower()
+        mentioned = tuple(p for p in products if p.named_in(sentence.text, lowered))
         # A sentence that goes on, without naming the customer or a pronoun for them, to say what is
         # true of most people ("Most homes pay back in 7 to 9 years"): a statement of the sources that
         # names no customer or product backs a figure with a unit; a bare count ("put in 5 grab bars")
@@ -435,7 +440,7 @@ def _products(context: GuardrailContext) -> tuple[Subject, ...]:
 @lru_cache(maxsize=64)
 def _product_subjects(texts: tuple[str, ...], products: tuple[str, ...]) -> tuple[Subject, ...]:
     return tuple(
-        Subject(product, pattern, about, False)
+        Subject(product, pattern, about, False, product.split()[0].lower())
         for product, pattern in _product_patterns(products)
         if (about := tuple(s for text in texts for s in _about(text, pattern)))
     )
