@@ -20,9 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from agent.guardrails.base import GuardrailContext, SourceLike, Violation
 from agent.guardrails.figures import (
+    HEDGE,
+    ROUNDING,
     Figure,
     counts_the_message,
     figures,
@@ -80,6 +83,7 @@ GENERAL = re.compile(
     r"muchos|muchas|cada|normalmente|generalmente|suele|suelen|en promedio|por lo general)\b",
     re.IGNORECASE,
 )
+CONJUNCTION = re.compile(r"\b(?:and|or|but|while|y|e|o|u|pero|mientras)\b", re.IGNORECASE)
 OTHER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")  # "Bath Remodel": the paragraph moves on
 
 
@@ -91,6 +95,10 @@ class Subject:
     pattern: re.Pattern[str]
     statements: tuple[str, ...]
     whole_story: bool  # a customer: all of their documents is about them
+    hint: str = ""  # lower case text every mention contains: a cheap test before the pattern
+
+    def named_in(self, text: str, lowered: str) -> bool:
+        return (not self.hint or self.hint in lowered) and self.pattern.search(text) is not None
 
 
 def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Violation]:
@@ -135,7 +143,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
             current = ()
         elif not (THIRD.search(sentence.text) or spanish or same_paragraph):
             current = ()  # "We widened the doorway" in the same paragraph still tells their story
-        mentioned = tuple(p for p in products if p.pattern.search(sentence.text))
+        lowered = sentence.text.lower()
+        mentioned = tuple(p for p in products if p.named_in(sentence.text, lowered))
         # A sentence that goes on, without naming the customer or a pronoun for them, to say what is
         # true of most people ("Most homes pay back in 7 to 9 years"): a statement of the sources that
         # names no customer or product backs a figure with a unit; a bare count ("put in 5 grab bars")
@@ -152,7 +161,8 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
                 for p in mentioned
                 if not own_head and _governs(p, sentence.text, match.start(), match.end())
             )
-            problem = _unbacked(figure, sentence.text, match.end(), current, governing)
+            hedged = HEDGE.search(sentence.text[max(0, match.start() - 40) : match.start()]) is not None
+            problem = _unbacked(figure, sentence.text, current, governing, hedged=hedged)
             if (
                 problem is not None
                 and figure[1] is not None
@@ -163,12 +173,60 @@ def misattributed(text: str, context: GuardrailContext, masked: str) -> list[Vio
                     general = _general_figures(texts, tuple(c.pattern for c in (*customers, *products)))
                 if scaled(figure) in general:
                     continue  # said of no customer or product in the sources: true of this one too
+            if problem is not None and not problem[0].whole_story and figure[1] is not None:
+                if general is None:
+                    general = _general_figures(texts, tuple(c.pattern for c in (*customers, *products)))
+                if scaled(figure) in general:
+                    continue  # "el Plan Senior ... por 12 meses": the sources tie 12 months to no other plan
+                if scaled(figure) not in _scaled_figures(
+                    tuple(
+                        st
+                        for subject in (*customers, *products)
+                        if subject is not problem[0]
+                        for st in subject.statements
+                    )
+                ):
+                    # "$795 for 8 visits, about $99 a visit": no other subject has it, so it is worked out or
+                    # invented, which the corpus check judges; a mismatch needs another subject's figure
+                    continue
             if problem is not None:
                 found.append(_violation("grounded.number", text, sentence.start, match, *problem))
+        flagged = {v.start for v in found}
+        for match in _timeframes(sentence.text, current):
+            if sentence.start + match.start() not in flagged:
+                found.append(_violation("grounded.number", text, sentence.start, match, current[0], "", 0))
         for match in PLACE.finditer(sentence.text) if current else ():
             place = match.group(1)
             if place in elsewhere(place) and not any(_mentions(c.statements, place) for c in current):
                 found.append(_violation("grounded.name", text, sentence.start, match, current[0], "", 1))
+    return found
+
+
+# A result and the time it took, in one breath: "saved $286 in just six months", "from 44% to 16% in 6
+# weeks". The story must give the two together; a result from one time frame put in another is a new claim.
+TIMEFRAME = re.compile(
+    r"^\s*(?:(?:a|to|hasta)\s+[$€£]?\d[\d,.]*%?\s+)?(?:in|within|over|after|en|durante|después de)\s+"
+    r"(?:just\s+|only\s+|about\s+|solo\s+|sólo\s+|apenas\s+|unos\s+|unas\s+)?$",
+    re.IGNORECASE,
+)
+DURATIONS = frozenset({"day", "month", "minute"})
+
+
+def _timeframes(sentence: str, current: tuple[Subject, ...]) -> list[re.Match[str]]:
+    """Durations given to a customer's result that no statement of their story gives with it."""
+    if not current:
+        return []
+    found: list[re.Match[str]] = []
+    located = located_figures(sentence)
+    for (first, result), (second, duration) in pairwise(located):
+        if result[1] not in MONEY | {"%"} or scaled(duration)[1] not in DURATIONS:
+            continue
+        if not TIMEFRAME.match(sentence[first.end() : second.start()]):
+            continue
+        pair = {scaled(result), scaled(duration)}
+        stated = [s for c in current for s in c.statements if scaled(result) in _scaled_figures((s,))]
+        if stated and not any(pair <= _scaled_figures((s,)) for s in stated):
+            found.append(second)
     return found
 
 
@@ -254,17 +312,29 @@ def _governs(product: Subject, sentence: str, at: int, end: int) -> bool:
     before = [m.end() for m in product.pattern.finditer(sentence, 0, at)]
     if not before:
         after = product.pattern.search(sentence, end)
-        return after is not None and ATTACHED_AFTER.fullmatch(sentence[end : after.start()]) is not None
+        gap = sentence[end : after.start()] if after is not None else ""
+        # "$495 al mes y el paquete Books + Payroll $695": a conjunction starts the next product's clause
+        return after is not None and ATTACHED_AFTER.fullmatch(gap) is not None and not CONJUNCTION.search(gap)
     return NEW_SUBJECT.search(sentence, before[-1], at) is None
 
 
 def _unbacked(
-    figure: Figure, sentence: str, end: int, customers: tuple[Subject, ...], products: tuple[Subject, ...]
+    figure: Figure,
+    sentence: str,
+    customers: tuple[Subject, ...],
+    products: tuple[Subject, ...],
+    *,
+    hedged: bool = False,
 ) -> tuple[Subject, str] | None:
     """The subject a figure is given to but not backed for, and the nearest statement about it."""
     value, unit = scaled(figure)
     if products:
-        customers = ()  # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them
+        # "Our Safe at Home Package runs $4,500 to $22,000": said of the product, not them. A figure the
+        # product is never given ("his books were caught up in 5 weeks on Books + Payroll") stays the
+        # customer's, to be found in their story.
+        theirs: frozenset[Figure] = frozenset().union(*(_scaled_figures(p.statements) for p in products))
+        if unit not in BOUND_UNITS or scaled(figure) in theirs or _yearly(figure, theirs):
+            customers = ()
     if customers and unit in BOUND_UNITS:
         backed = any(scaled(figure) in _scaled_figures(c.statements) for c in customers)
     elif customers and unit is None and value >= 2:
@@ -279,9 +349,33 @@ def _unbacked(
         return customers[0], _nearest(sentence, customers[0].statements)
     if products and unit in BOUND_UNITS:
         given = [p for p in products if any(f[1] == unit for f in _scaled_figures(p.statements))]
-        if given and not any(scaled(figure) in _scaled_figures(p.statements) for p in given):
+        if given and not any(
+            scaled(figure) in _scaled_figures(p.statements)
+            or _yearly(figure, _scaled_figures(p.statements))
+            or (hedged and _rounded(figure, _scaled_figures(p.statements)))
+            for p in given
+        ):
             return given[0], _nearest(sentence, given[0].statements)
     return None
+
+
+MONEY = frozenset({"$", "€", "£"})
+
+
+def _rounded(figure: Figure, known: frozenset[Figure]) -> bool:
+    """ "~$700 a month" for $695: a hedged figure within 5% of one the product is given."""
+    value, unit = scaled(figure)
+    return any(u == unit and k and abs(value - k) <= abs(k) * ROUNDING for k, u in known)
+
+
+def _yearly(figure: Figure, known: frozenset[Figure]) -> bool:
+    """A price a rep works out from the product's own: "$695 a month, about $8,340 a year", a day, a week."""
+    value, unit = figure
+    if unit not in MONEY:
+        return False
+    tolerance = max(Decimal("0.5"), value / 100)
+    periods = (Decimal(12), 1 / Decimal(12), 1 / Decimal(30), Decimal(12) / Decimal(52))
+    return any(abs(v * factor - value) <= tolerance for v, u in known if u == unit for factor in periods)
 
 
 @lru_cache(maxsize=64)
@@ -357,7 +451,7 @@ def _products(context: GuardrailContext) -> tuple[Subject, ...]:
 @lru_cache(maxsize=64)
 def _product_subjects(texts: tuple[str, ...], products: tuple[str, ...]) -> tuple[Subject, ...]:
     return tuple(
-        Subject(product, pattern, about, False)
+        Subject(product, pattern, about, False, product.split()[0].lower())
         for product, pattern in _product_patterns(products)
         if (about := tuple(s for text in texts for s in _about(text, pattern)))
     )
@@ -365,7 +459,38 @@ def _product_subjects(texts: tuple[str, ...], products: tuple[str, ...]) -> tupl
 
 @lru_cache(maxsize=64)
 def _product_patterns(products: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((p, re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE)) for p in products)
+    patterns = []
+    for product in products:
+        pattern = rf"(?i:(?<!\w){re.escape(product)}(?!\w))"
+        alias = _short_name(product, products)
+        if alias:
+            # "el plan Core", "the Core plan": the name a rep shortens it to, beside a word for a plan
+            pattern += (
+                rf"|(?i:\b{PLAN_WORDS}\s+){re.escape(alias)}\b|\b{re.escape(alias)}(?i:\s+{PLAN_WORDS})\b"
+            )
+        patterns.append((product, re.compile(pattern)))
+    return tuple(patterns)
+
+
+PLAN_WORDS = r"(?:plan|plans|package|tier|program|plan de|paquete|programa)"
+
+
+def _short_name(product: str, products: tuple[str, ...]) -> str | None:
+    """The shortest opening of a product's name no other product has ("Core" of "Core Books", "Sole
+    Proprietor" of "Sole Proprietor Tax Return"; not "Starter", also in "Sole Prop Starter")."""
+    words = product.split()
+    for size in range(1, len(words)):
+        head = " ".join(words[:size])
+        if (
+            len(head) >= 4
+            and head[-1].isalnum()
+            and not any(
+                other != product and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", other)
+                for other in products
+            )
+        ):
+            return head
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -375,7 +500,7 @@ def _about(text: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
     found: list[str] = []
     for paragraph in re.split(r"\n\s*\n", text):
         on = False
-        for line in paragraph.splitlines():
+        for line in _lines(paragraph):
             item = line.lstrip().startswith(("-", "*", "•", "|"))
             for statement in _statements(line):
                 if pattern.search(statement):
@@ -387,7 +512,28 @@ def _about(text: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+NEW_LINE_ITEM = re.compile(r"\s*(?:[-*•|#>]|\d+[.)]\s)")
+
+
+def _lines(paragraph: str) -> list[str]:
+    """A paragraph's lines, a prose sentence wrapped over two lines read as one ("Wellness plans are paid
+    monthly for 12 months: the Puppy ...\nAdult Wellness Plan $34 ..."), each list item or row its own."""
+    lines: list[str] = []
+    for line in paragraph.splitlines():
+        if (
+            lines
+            and line.strip()
+            and not NEW_LINE_ITEM.match(line)
+            and not lines[-1].lstrip().startswith("|")
+        ):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return lines
+
+
 @lru_cache(maxsize=4096)
 def _statements(text: str) -> tuple[str, ...]:
     """Lines and sentences: the unit in which a source says one thing of one subject."""
-    return tuple(s.strip(" -*•\t") for s in STATEMENT_END.split(text) if s.strip(" -*•\t"))
+    joined = "\n\n".join("\n".join(_lines(paragraph)) for paragraph in re.split(r"\n\s*\n", text))
+    return tuple(s.strip(" -*•\t") for s in STATEMENT_END.split(joined) if s.strip(" -*•\t"))

@@ -84,6 +84,15 @@ UNITS = (
 )  # fmt: skip
 # One unit for both ends: "from 12 to 3 minutes", "5 or 10 sessions", "de 5 a 8 días", "$9,500 a $17,000".
 RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
+BETWEEN = re.compile(r"\b(?:between|entre)\s+[$€£]?$", re.IGNORECASE)
+# A figure offered as an estimate: "about 250", "likely around 4 weeks", "unos $150", "cerca de 20".
+HEDGE = re.compile(
+    r"(?:~\s*|\b(?:about|around|roughly|approximately|approx\.|nearly|almost|close to|some|or so|ish|likely|"
+    r"probably|usually|typically|unos|unas|cerca de|alrededor de|aproximadamente|casi|más o menos|"
+    r"probablemente|normalmente)\s+(?:[\w'’-]+\s+){0,2})[$€£]?$",
+    re.IGNORECASE,
+)
+ROUNDING = Decimal("0.05")  # "roughly 250" for 260 (4%) is the same claim; "nearly 50%" for 38% is not
 # The smaller unit each is counted in, so "two weeks" and "14 days" are one figure.
 SCALE = {"week": (7, "day"), "hour": (60, "minute"), "year": (12, "month")}
 CURRENCY = {"$": "$", "€": "€", "£": "£"}
@@ -135,11 +144,18 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
         scale = SCALE_WORD.match(between)
         between = between[scale.end() :] if scale else between  # "45 mil y 95 mil dólares"
         if unit is None and next_unit and RANGE.fullmatch(between):
+            listed = next_unit in CURRENCY and between.strip().lower() in ("and", "y")
+            if listed and not BETWEEN.search(scored[max(0, match.start() - 10) : match.start()]):
+                continue  # "los primeros 5 y $9 por cada otro": a count, then a price, not a range of prices
             numbers[index] = (match, (value, next_unit))
     # The spelled patterns try a long list of words at every word: only a text that spells one runs them.
     if not SPELLED_KEYS.isdisjoint(WORDS.findall(scored.lower())):
         for match in SPELLED_CLAIM.finditer(scored):
-            numbers.append((match, (_spelled_value(match), _unit_of(match.group(3)))))
+            unit = _unit_of(match.group(3))
+            numbers.append((match, (_spelled_value(match), unit)))
+            if match.group(2) and not _compound_number(match.group(1), match.group(2)):
+                # "entre tres y seis semanas": two ends of a range, each a figure in the unit
+                numbers.append((match, (Decimal(SPELLED[match.group(2).lower()]), unit)))
         for match in SPELLED_RANGE.finditer(scored):  # "two to three weeks": two weeks too
             numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
@@ -193,13 +209,23 @@ def _number_value(text: str) -> Decimal | None:
 def _spelled_value(match: re.Match[str]) -> Decimal:
     first = SPELLED[match.group(1).lower()]
     second = match.group(2).lower() if match.group(2) else None
-    if second is None:
-        total = first
+    if second is None or not _compound_number(match.group(1), second):
+        total = first  # "tres y seis semanas" is a range from three, not nine
     elif second in MULTIPLIERS:
         total = first * SPELLED[second]
     else:
         total = first + SPELLED[second]
     return Decimal(total).normalize()
+
+
+def _compound_number(first: str, second: str) -> bool:
+    """ "twenty-five", "treinta y dos", "fifteen hundred": one number; "two or three", "tres y seis": two."""
+    a, b = SPELLED[first.lower()], second.lower()
+    if b in MULTIPLIERS:
+        return True
+    if a >= 100:
+        return SPELLED[b] < a  # "mil doscientos", "cien cincuenta"
+    return a >= 20 and a % 10 == 0 and SPELLED[b] < 10
 
 
 @lru_cache(maxsize=8192)

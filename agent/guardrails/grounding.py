@@ -13,10 +13,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
 from agent.guardrails.claims import misattributed, misplaced_company, nearest_statement
 from agent.guardrails.figures import (
+    HEDGE,
+    ROUNDING,
     SCORE,
     Figure,
     counts_the_message,
@@ -52,6 +55,11 @@ DATE = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b|\b(?!24/7\b)(?:0?[1-9]|1[0-2])/\d{1,2}(?:/\d{2,4})?\b",  # not "24/7"
     re.IGNORECASE,
 )
+FRACTION = re.compile(
+    r"[1-3]/[2-4]\s+(?:of\s+|an?\s+)?(?:hours?|days?|weeks?|months?|years?|miles?|inch(?:es)?|cups?|"
+    r"the|our|your|their|hora|día|semana|mes|año|del?)\b",
+    re.IGNORECASE,
+)
 # A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
 PROPOSAL = re.compile(
     r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
@@ -78,6 +86,37 @@ LOOKBACK = re.compile(
     r"\b(?:your|the|sus|los|las)\s+(?:last|past|previous|most recent|últimos|últimas|ultimos|ultimas)\s+$",
     re.IGNORECASE,
 )
+# A number that names a form, a line or a room rather than counting anything: "Form 1040", "Schedule C",
+# "W-2", "1099-K", "K-1", "Suite 310".
+IDENTIFIER_BEFORE = re.compile(
+    r"(?:\b(?:forms?|formularios?|schedule|anexo|line|l[ií]nea|suite|room|unit|apt|oficina|model|modelo)"
+    r"\s+(?:[A-Z]{1,2}\s+)?(?:[A-Z]{0,2}-?\d+(?:-[A-Z]+)?s?\s*(?:,|and|y|e|or|o)\s+)*|(?-i:\b[A-Z]{1,2}-))$",
+    re.IGNORECASE,
+)
+IDENTIFIER_AFTER = re.compile(r"-[A-Z]{1,4}\b|(?i:\s+(?:forms?|formularios?)\b)")
+
+
+FREQUENCY = re.compile(r"\b(?:every|each|once every|cada)\s+(?:other\s+)?$", re.IGNORECASE)
+
+
+def _asked(text: str, match: re.Match[str]) -> bool:
+    """A frequency in a question to the lead ("paid every two weeks or monthly?"): theirs to answer."""
+    if not FREQUENCY.search(text[max(0, match.start() - 16) : match.start()]):
+        return False
+    after = SENTENCE_END.search(text, match.end())
+    return after is not None and after.group() == "?"
+
+
+def identifier(text: str, match: re.Match[str]) -> bool:
+    """A bare number that is part of a form's or a place's name ("Form 1040", "W-2", "1099-NEC")."""
+    if not match.group()[:1].isdigit() or match.group()[-1:] in "%kKxX":
+        return False
+    before = text[max(0, match.start() - 40) : match.start()]
+    return (
+        IDENTIFIER_BEFORE.search(before) is not None or IDENTIFIER_AFTER.match(text, match.end()) is not None
+    )
+
+
 BARE_HOUR = re.compile(r"\b(?:at|until|till|by|a las|hasta las|desde las)\s+(\d{1,2})(?::(\d{2}))?\b", re.I)
 TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)"
@@ -138,8 +177,9 @@ def _check_text(
         text = match.group()
         return " " * (len(text) - 1) + "." if text.endswith(".") else " " * len(text)
 
+    known_links = {_link_key(u) for u in corpus.urls}
     for match in URL.finditer(body):
-        if normalise(strip_url(match.group())).rstrip("/") not in {u.rstrip("/") for u in corpus.urls}:
+        if _link_key(match.group()) not in known_links:
             violations.append(_at(match, "grounded.url", f'the link "{strip_url(match.group())}"', trim=True))
     masked = URL.sub(mask, masked)
     for match in EMAIL.finditer(masked):
@@ -149,7 +189,8 @@ def _check_text(
             )
     masked = EMAIL.sub(mask, masked)
     for match in DOMAIN.finditer(masked):
-        if not corpus.contains_phrase(strip_url(match.group())):
+        known = corpus.contains_phrase(strip_url(match.group())) or _link_key(match.group()) in known_links
+        if not known:
             violations.append(_at(match, "grounded.url", f'the link "{strip_url(match.group())}"', trim=True))
     masked = DOMAIN.sub(mask, masked)
     for match in PHONE.finditer(masked):
@@ -169,11 +210,14 @@ def _check_text(
         *(_dates(source.text) for source in context.sources if source.id in offer_ids),
         *(_dates(phrase) for phrase in context.allowed_phrases),
         *(_dates(text) for text in _lead_words(context)),  # "before your surgery on March 4"
+        _deadline_dates(corpus.parts),  # "we need your documents by March 19": the sources' own deadlines
     )
     scores = [m.span() for m in SCORE.finditer(masked)]
     for match in DATE.finditer(masked):
         if any(start <= match.start() < end for start, end in scores):
             continue  # "de 8/10 a 3/10" is a pain score, read as a figure
+        if FRACTION.match(masked, match.start()):
+            continue  # "1/2 hour", "3/4 of the price": a fraction, not a date
         day_key = _date_key(match.group())
         if day_key not in corpus_dates and not corpus.contains_phrase(match.group()):
             violations.append(_at(match, "grounded.date", f'the date "{match.group()}"'))
@@ -191,7 +235,7 @@ def _check_text(
             )
     masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
-        if (match.group(1) or match.group(3)) and not corpus.contains_phrase(match.group(2)):
+        if (match.group(1) or match.group(3)) and not corpus.contains_name(match.group(2)):  # "Saturdays"
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
     corpus_times = _all_times(corpus.parts) | _lead_hours(context)
@@ -232,6 +276,13 @@ def _check_text(
     return violations
 
 
+def _link_key(url: str) -> str:
+    """A link as a reader follows it: "https://www.x.example/pricing/" is "x.example/pricing"."""
+    key = normalise(strip_url(url))
+    key = re.sub(r"^https?://", "", key)
+    return key.removeprefix("www.").rstrip("/")
+
+
 def _at(match: re.Match[str], code: str, what: str, *, trim: bool = False) -> Violation:
     end = match.start() + len(strip_url(match.group())) if trim else match.end()
     return Violation(
@@ -257,14 +308,22 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
         if counts_the_message(masked, match, (value, unit)):
             continue  # "1. We visit", "3 quick ideas": the message's own parts
+        if _asked(masked, match):
+            continue  # "¿Cobran cada semana o cada quince días?": asking about their habits claims nothing
+        if identifier(masked, match):
+            continue  # "Form 1040", "W-2", "1099-K", "Suite 310": a name of a form or a place, not a count
         if LOOKBACK.search(masked[max(0, match.start() - 30) : match.start()]):
             continue  # "send me the last 12 months of bills": a span of their history, not a claim
-        if unit is None and today is not None and today.year - 1 <= value <= today.year + 1:
+        if unit is None and today is not None and today.year - 2 <= value <= today.year + 1:
             continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):
             continue
         if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):
             continue  # "$24,000 less the 30% credit is $16,800": the reader can check the sum
+        if HEDGE.search(masked[max(0, match.start() - 40) : match.start()]) and _approximates(
+            (value, unit), known_scaled, known_values, _known_ranges(corpus.parts)
+        ):
+            continue  # "roughly 250 businesses" for about 260, "likely about 4 weeks" within 3 to 6 weeks
         violation = _at(match, "grounded.number", f'the figure "{match.group()}"')
         nearest = nearest_statement(_sentence_around(masked, match), corpus.parts)
         if nearest:
@@ -300,6 +359,46 @@ def _known(
 
 
 CURRENCIES = frozenset({"$", "€", "£"})
+# "less than $5 a day", "under $2,000": a bound, true when the worked-out value is within it.
+BOUND = re.compile(r"\b(?:less than|under|below|more than|over|menos de|más de)\s+[$€£]?$", re.IGNORECASE)
+# A monthly price per year, per month, per day and per week: what a rep divides or multiplies it by.
+PERIODS = (Decimal(12), 1 / Decimal(12), 1 / Decimal(30), Decimal(12) / Decimal(52))
+
+
+def _approximates(
+    figure: Figure,
+    known_scaled: frozenset[Figure],
+    known_values: frozenset[Decimal],
+    ranges: frozenset[tuple[Decimal, Decimal, str | None]],
+) -> bool:
+    """A hedged figure within 5% of a grounded one in its unit, or inside a range the sources give."""
+    value, unit = scaled(figure)
+    known = known_values if unit is None else frozenset(v for v, u in known_scaled if u == unit)
+    if any(k and abs(value - k) <= abs(k) * ROUNDING for k in known):
+        return True
+    return any(low <= value <= high for low, high, range_unit in ranges if range_unit == unit)
+
+
+@lru_cache(maxsize=64)
+def _known_ranges(parts: tuple[str, ...]) -> frozenset[tuple[Decimal, Decimal, str | None]]:
+    return frozenset().union(*(_part_ranges(part) for part in parts))
+
+
+RANGE_BETWEEN = re.compile(r"\s*(?:to|-|–|a|y|and|hasta)\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _part_ranges(part: str) -> frozenset[tuple[Decimal, Decimal, str | None]]:
+    """ "3 to 6 weeks", "de $450 a $750": each range of a text, its ends in the smaller unit."""
+    located = located_figures(part)
+    found: set[tuple[Decimal, Decimal, str | None]] = set()
+    for (first, low), (second, high) in pairwise(located):
+        if low[1] != high[1] or not RANGE_BETWEEN.fullmatch(part[first.end() : second.start()]):
+            continue
+        (a, unit), (b, _) = scaled(low), scaled(high)
+        if a < b:
+            found.add((a, b, unit))
+    return frozenset(found)
 
 
 def _worked_out(
@@ -327,13 +426,34 @@ def _worked_out(
         and m.start() != match.start()
         and _known(f[0], f[1], known_scaled, known_values)
     ]
+    # A number the paragraph spells is an operand too: "sus doce trabajadores ... los otros 7".
+    operands += [
+        (spelled, None)
+        for spelled in spelled_values(text[start:end])
+        if _known(spelled, None, known_scaled, known_values)
+    ]
     tolerance = max(Decimal("0.5"), abs(value) / 100)
+    before = text[max(0, match.start() - 40) : match.start()]
+    loose = HEDGE.search(before) or BOUND.search(before)
     if unit in CURRENCIES and any(
-        abs(b * 12 - value) <= tolerance or abs(b / 12 - value) <= tolerance
+        abs(b * factor - value) <= (abs(value) * ROUNDING if loose else tolerance)
         for b, b_unit in operands
         if b_unit == unit
+        for factor in PERIODS
     ):
-        return True  # "$250 a month, about $3,000 a year"
+        return True  # "$250 a month, about $3,000 a year", "$145 a month, less than $5 a day"
+    if unit in CURRENCIES:
+        # A price of the sources times a count of the paragraph: "your 4 months come to $1,100" ($275 a
+        # month of backlog), "eleven hundred dollars".
+        counts = [c for c, c_unit in operands if c_unit not in CURRENCIES and c_unit != "%" and 1 < c <= 100]
+        slack = abs(value) * ROUNDING if loose else tolerance
+        if any(
+            abs(price * count - value) <= slack
+            for price, price_unit in known_scaled
+            if price_unit == unit
+            for count in counts
+        ):
+            return True
     if len(operands) < 2:
         return False
     for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):
@@ -346,6 +466,8 @@ def _worked_out(
             results += [a * b, a / b]
         if a_unit == unit and b_unit in ("month", "year", "week") and b:
             results += [a / b]  # "$7,000 over 12 months": a monthly amount
+        if a_unit == unit and unit in CURRENCIES and b_unit not in CURRENCIES and b_unit != "%":
+            results += [a * b]  # "$275 a month of backlog, for your 4 months $1,100": a price times a count
         if unit is None and a_unit is None and b_unit is None:
             results += [a * b]
         if a_unit == b_unit and a_unit is not None and b:
@@ -356,6 +478,19 @@ def _worked_out(
                 results += [ratio]  # "$16,800 at $2,400 a year pays back in 7 years"
         if any(abs(result - value) <= tolerance for result in results):
             return True
+    if unit in CURRENCIES:
+        # A base price and a price per unit times a count: "$695 a month, $8 for each employee over 15:
+        # 3 extra, $719 a month".
+        prices = [a for a, a_unit in operands if a_unit == unit]
+        counts = [c for c, c_unit in operands if c_unit not in CURRENCIES and c_unit != "%"]
+        counts += [a - b for a in counts for b in counts if a > b]  # "18 on payroll, 15 included: 3 extra"
+        return any(
+            abs(base + each * count - value) <= tolerance
+            for base in prices
+            for each in prices
+            if each < base
+            for count in counts
+        )
     return False
 
 
@@ -400,6 +535,31 @@ def _lead_words(context: GuardrailContext) -> tuple[str, ...]:
 def _afternoon(key: str) -> str:
     """ "3:00" with no am or pm may be 15:00."""
     return f"{int(key[:2]) + 12:02d}{key[2:]}"
+
+
+# A date the sources themselves give as a due date: "returns are due March 15", "by February 12",
+# "a más tardar el 19 de marzo". A draft may repeat it as one; a date given for anything else (a case
+# study's filing day, office hours, a promotion's end, which only a live offer may give) it may not.
+SOURCE_DEADLINE = re.compile(
+    r"\b(?:due|deadline|by|before|no later than|fecha l[ií]mite|a m[aá]s tardar|antes del?|para el)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=64)
+def _deadline_dates(parts: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+    return frozenset().union(*(_part_deadline_dates(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_deadline_dates(part: str) -> frozenset[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    for match in DATE.finditer(part):
+        start = max(part.rfind(mark, 0, match.start()) for mark in (". ", "\n", "? ", "! ", "; ")) + 1
+        key = _date_key(match.group())
+        if key is not None and SOURCE_DEADLINE.search(part, start, match.start()):
+            found.add(key)
+    return frozenset(found)
 
 
 @lru_cache(maxsize=64)

@@ -27,7 +27,7 @@ from agent.guardrails.lexicon import (
     is_spanish_word,
     word_set,
 )
-from agent.guardrails.names import is_spanish
+from agent.guardrails.names import is_spanish, lead_proper_words
 from agent.guardrails.text import Part, _normalised, corpus_for, normalise, sentences
 
 WORD = re.compile(r"[a-záéíóúüñ]+(?:['’][a-z]+)?")
@@ -132,10 +132,12 @@ def _other_names(text: str, lead: LeadContext, context: GuardrailContext) -> lis
     own = normalise(" ".join(v for v in (lead.first_name, lead.last_name, lead.company, lead.town) if v))
     found: list[Violation] = []
     for other in context.other_leads:
-        for value in (other.first_name, other.last_name, other.company, other.town):
+        named = lead_proper_words(other)  # "mi gato Oliver": a name they wrote, whatever else it means
+        for value in (other.first_name, other.last_name, other.company, other.town, *named):
             if not value or len(value) < 3 or normalise(value) in own:
                 continue
-            word = " " not in value and (is_ordinary_word(value) or is_spanish_word(value))
+            word = value not in named and " " not in value
+            word = word and (is_ordinary_word(value) or is_spanish_word(value))
             for match in re.finditer(rf"(?<![\w]){re.escape(value)}(?![\w])", text):
                 if _allowed_elsewhere(value, corpus.parts, lead):
                     break
@@ -189,12 +191,16 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
             continue
         stems = _stems(sentence.text)
         said = THEY_SAID.search(sentence.text)
+        reported = _reported(sentence.text, said.end()) if said is not None else frozenset()
         if (
             said is not None
             and lead.inquiry_text
             and same_language
             and stems - _stems(said.group())
-            and not stems & own
+            and (
+                not stems & own
+                or (len(reported) >= REPORTED_WORDS and len(reported & own) * 3 < len(reported))
+            )
         ):
             found.append(_situation(sentence.text, sentence.start, "something this lead never said"))
             continue
@@ -216,6 +222,19 @@ def _situations(text: str, lead: LeadContext, context: GuardrailContext) -> list
                 found.append(_situation(sentence.text, sentence.start, f"{other.first_name}'s situation"))
                 break
     return found
+
+
+# What a lead is said to have told us, when it is this long, must be mostly in their own words: "como me
+# comentó que su familia podría tener que cambiar la fecha si llegan órdenes del ejército" shares one
+# word ("familia") with a lead who asked about paying in parts.
+REPORTED_WORDS = 4
+CLAUSE_END = re.compile(r"[,;.!?:\n]")
+
+
+def _reported(sentence: str, start: int) -> frozenset[str]:
+    """The content words of the clause a THEY_SAID phrase introduces."""
+    end = CLAUSE_END.search(sentence, start)
+    return _stems(sentence[start : end.start() if end else len(sentence)])
 
 
 @lru_cache(maxsize=4096)

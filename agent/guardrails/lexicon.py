@@ -39,6 +39,13 @@ RELATIVES: dict[str, str] = {
 BODY_PARTS: dict[str, str] = {
     fold_plain(word): part for part, words in _DATA["body_parts"].items() for word in words.split()
 }
+# States, countries and large cities, folded: geography everyone knows, not a claim (grounded.name).
+PLACES: frozenset[str] = frozenset(
+    fold_plain(place.strip())
+    for kind in _DATA["places"].values()
+    for place in kind.split(";")
+    if place.strip()
+)
 # The adverb of a phrasal noun, plural too: "walk-ins", "follow-ups", "add-ons".
 PARTICLES = frozenset({"in", "ins", "up", "ups", "on", "ons", "out", "outs", "off", "offs"})
 

@@ -23,6 +23,7 @@ from agent.guardrails.lexicon import (
     COMMON_WORDS,
     HOLIDAYS,
     KINSHIP,
+    PLACES,
     PLATFORMS,
     ROLES,
     fold_plain,
@@ -91,9 +92,10 @@ SPANISH_SHAPE = re.compile(
 )
 GERUND = re.compile(r"^[A-Z][a-z]{2,}ing$")  # "Planning", "Closing": a verb opening a subject line
 # Words that follow a verb, never a name: "Calcule su ahorro", "Agende una visita", "Cotizar el proyecto".
+# Not a clitic ("le", "nos"): a name is followed by one as often ("Carmen le puede ayudar").
 SPANISH_AFTER_VERB = word_set(
     "su sus el la los las un una unos unas nuestro nuestra nuestros nuestras este esta estos estas ese esa "
-    "le les me nos lo al"
+    "al que usted ustedes si cómo cuánto cuándo dónde"
 )
 # Words a Title Case heading leaves small: "Ideas for Your Kitchen", "Precios y Tiempos de su Baño".
 SMALL_WORDS = word_set(
@@ -107,6 +109,10 @@ SPANISH_MARKERS = word_set("de la que el en los su para con por una las del se l
 ENGLISH_MARKERS = word_set("the and to of you your for is in with on we our it this that")
 
 Token = tuple[int, int, str]
+ROMAN = re.compile(r"(?=[IVXLC]+$)X{0,3}(?:IX|IV|V?I{0,3})|(?=[IVXLC]+$)X{0,3}L?X{0,3}(?:IX|IV|V?I{0,3})")
+HOLIDAY_AFTER = re.compile(r"\s+(?:Day|Eve)\b")  # "Mother's Day", "New Year's Eve": one name
+# A form, a quarter or a code: "Q2", "W-2", "1099-K", "104". Numbers are grounded.number's to judge.
+CODE = re.compile(r"^(?=[\w-]*\d)[A-Za-z\d]+(?:-[A-Za-z\d]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +167,9 @@ def ungrounded_names(
                 continue  # "Elena Ríos": the lead's two names, given to us one by one
             if re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", told):
                 continue  # "the Ramírez family" of the story we sent them last time
-            if normalise(name) in others or any(normalise(t[2]) in others for t in bad):
+            if normalise(name) in others or any(
+                normalise(t[2]) in others and not corpus.contains_name(t[2]) for t in bad
+            ):
                 continue  # another lead's name: wrong_lead reports it
             found.append(Name(name, sentence.start + start, sentence.start + end))
     return found
@@ -181,7 +189,34 @@ def _lead_names(leads: Iterable[object]) -> frozenset[str]:
             if value:
                 names.add(normalise(value))
                 names.update(normalise(part) for part in value.split() if len(part) > 2)
+        names.update(normalise(word) for word in lead_proper_words(lead))
     return frozenset(names)
+
+
+def lead_proper_words(lead: object) -> frozenset[str]:
+    """Names a lead wrote in their need or inquiry ("our offices on Randolph", "mi perro Oliver"):
+    capitalised words inside a sentence that are no ordinary word of either language."""
+    text = " ".join(v for v in (getattr(lead, "need", None), getattr(lead, "inquiry_text", None)) if v)
+    return _proper_words(text) if text else frozenset()
+
+
+@lru_cache(maxsize=1024)
+def _proper_words(text: str) -> frozenset[str]:
+    found: set[str] = set()
+    for sentence in sentences(text):
+        for match in list(NAME_TOKEN.finditer(sentence.text))[1:]:
+            word = match.group().rstrip(".").removesuffix("'s").removesuffix("’s")
+            if (
+                len(word) > 2
+                and word[:1].isupper()
+                and not word.isupper()
+                and not _not_a_name(word)
+                and not (is_ordinary_word(word) and not is_proper_noun(word))
+                and not is_spanish_word(word)
+                and word.lower() not in GREETING_WORDS
+            ):
+                found.add(word)
+    return frozenset(found)
 
 
 # "He'd", "We'll", "They've", "Don't": a contraction of an ordinary word is one (not "Maple's": a name's).
@@ -314,8 +349,31 @@ def _ungrounded(
     introduced = _introduced(text, run)
     while run and not (introduced and len(run) == 1) and _lead_word(run[0][2], initial, len(run)):
         run, initial = run[1:], False  # "Thanks Dana", "Hola Elena", "Ms. Whitfield": then the name
-    if not run or corpus.contains_name(phrase(run)) or _family(text, run, corpus):
+    if not run or _family(text, run, corpus):
         return None
+    if corpus.contains_name(phrase(run)) and not (
+        # "Will from our tax team": the corpus's "will" is a verb; a capitalised ordinary word is
+        # grounded as a name only where the corpus capitalises it too
+        len(run) == 1
+        and introduced
+        and _ordinary(run[0][2], spanish)
+        and not _capitalised_in(corpus, run[0][2])
+    ):
+        return None
+    if len(run) > 1 and len(run[-1][2]) == 1 and _plain(run[-2][2], spanish):
+        run = run[:-1]  # "Schedule C", "Anexo C", "Plan B": a common word and its letter name a form
+        if corpus.contains_name(phrase(run)):
+            return None
+    if len(run) == 1 and _acronym(run[0][2]) and run[0][2].rstrip(".") in _corpus_initials(corpus.parts):
+        return None  # "QBO" for the corpus's QuickBooks Online, "SPT" for a Sole Prop Starter
+    if _reordered(run, corpus):
+        return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
+    if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
+        return None  # "el Formulario 1040", "a Premium account": a common word with a capital names nobody
+    if _well_known_place(text, run):
+        return None  # "from Colorado Springs to Fort Collins": geography, not a claim of ours
+    if spanish and _institution(run, corpus):
+        return None  # "el Departamento de Ingresos de Colorado": common words and a grounded place
     if _names_nobody([token for _, _, token in run], spanish) and not (introduced and len(run) == 1):
         return None
     if _ours_with_suffix(run, own, spanish) or _known_with_initial(text, run, corpus):
@@ -328,10 +386,12 @@ def _ungrounded(
             and corpus.contains_name(phrase(run[:cut]))
         ):
             return _ungrounded(text, run[cut:], True, corpus, spanish)
-    if _grounded_in_parts(text, run, corpus):
+    if _grounded_in_parts(text, run, corpus, own, spanish):
         return None
     if spanish and len(run) > 1 and all(is_spanish_word(token[2]) for token in run):
         return None  # "el Seguro Social": Spanish capitalises institutions named with common nouns
+    if spanish and _named_with_words(run):
+        return None  # "el Mes de la Salud Dental": an event named with three frequent words, no person
     if spanish and initial and len(run) == 1 and _verb_first(text, run[0]):
         return None  # "Calcule su ahorro": a sentence that opens with a verb the word lists lack
     verb = GERUND.search(run[0][2]) is not None
@@ -352,6 +412,149 @@ def _ungrounded(
         if corpus.contains_name(phrase(rest)) and not generic:
             return None
     return run
+
+
+CORPUS_NAME = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\wÀ-ÿ'’+-]*(?:\s+(?:(?:de|del|of|the|la|&|\+|y|and)\s+)*[A-ZÁÉÍÓÚÑ][\wÀ-ÿ'’+-]*)+"
+)
+
+
+def _name_key(tokens: Iterable[str]) -> frozenset[str]:
+    return frozenset(
+        _singular_word(fold_plain(t.rstrip(".").removesuffix("'s").removesuffix("’s")))
+        for t in tokens
+        if t.lower() not in CONNECTORS and t not in "&+"
+    )
+
+
+def _singular_word(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@lru_cache(maxsize=64)
+def _corpus_name_keys(parts: tuple[str, ...]) -> frozenset[frozenset[str]]:
+    """Each multi-word name of the corpus as the set of its words: what a reordering may match."""
+    return frozenset().union(*(_part_name_keys(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_name_keys(part: str) -> frozenset[frozenset[str]]:
+    return frozenset(
+        key for match in CORPUS_NAME.finditer(part) if len(key := _name_key(match.group().split())) > 1
+    )
+
+
+# What stands before a common noun and not before a person's name: "el Formulario", "our Premium plan".
+DETERMINER = re.compile(
+    r"\b(?:the|a|an|our|your|their|its|this|that|each|every|el|la|los|las|un|una|su|sus|nuestro|nuestra|"
+    r"nuestros|nuestras|del|al|este|esta|cada)\s+$",
+    re.IGNORECASE,
+)
+FREQUENT = 3.5  # wordfreq's Zipf scale: "formulario" 3.9, "premium" 4.3; "wellborn" (a brand) 1.7
+
+
+def _common_noun(text: str, token: Token, spanish: bool) -> bool:
+    """A frequent word of the draft's language, capitalised after an article or before a code: a
+    form's or a plan's title ("el Formulario 1040", "the Premium tier"), not a person or a brand."""
+    start, end, word = token
+    if word.isupper() or not _plain(word, spanish):
+        return False
+    coded = re.match(r"\s+[A-Z]?-?\d", text[end:]) is not None
+    if not coded and DETERMINER.search(text[max(0, start - 12) : start]) is None:
+        return False
+    return _frequency(word.lower(), "es" if spanish else "en") >= FREQUENT
+
+
+@lru_cache(maxsize=4096)
+def _frequency(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on the first such word, not on import
+
+    return float(zipf_frequency(word, language))
+
+
+# A place given to us: "our Fort Collins office", "nuestra oficina de Austin", "Alta Vista Coral Gables".
+OURS_BEFORE = re.compile(r"\b(?:our|nuestr[oa]s?\s+(?:\w+\s+){0,2}(?:de|en))\s+$", re.IGNORECASE)
+LOCATES = re.compile(r"[A-ZÁÉÍÓÚÑ][\w'’&.-]*\s+(?:in|en|at|of|de|del)\s+$")
+BRANCH_AFTER = re.compile(
+    r"\s+(?:office|clinic|location|branch|showroom|team|shop|store|studio)\b", re.IGNORECASE
+)
+
+
+def _well_known_place(text: str, run: list[Token]) -> bool:
+    """A state, a country or a large city, and not one of ours ("our Boulder office")."""
+    start, end = run[0][0], run[-1][1]
+    if fold_plain(text[start:end].rstrip(".")) not in PLACES:
+        return False
+    before = text[max(0, start - 30) : start]
+    if OURS_BEFORE.search(before) or LOCATES.search(before):
+        return False  # "Maple Grove Dentistry in Austin": a customer put somewhere is a claim about them
+    return not BRANCH_AFTER.match(text, end)
+
+
+@lru_cache(maxsize=64)
+def _corpus_initials(parts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_part_initials(part) for part in parts))
+
+
+@lru_cache(maxsize=8192)
+def _part_initials(part: str) -> frozenset[str]:
+    """The initials of each multi-word name of a text, by word and by capital ("QBO", "QO")."""
+    found: set[str] = set()
+    for match in CORPUS_NAME.finditer(part):
+        words = [w for w in match.group().split() if w[:1].isupper()]
+        found.add("".join(w[0] for w in words))
+        found.add("".join(c for w in words for c in w if c.isupper()))
+    return frozenset(initials for initials in found if len(initials) > 1)
+
+
+def _reordered(run: list[Token], corpus: Corpus) -> bool:
+    """The words of one of the corpus's names, in another order ("Portal Birchwood")."""
+    key = _name_key(token for _, _, token in run)
+    return len(key) > 1 and key in _corpus_name_keys(corpus.parts)
+
+
+def _named_with_words(run: list[Token]) -> bool:
+    """Three or more frequent Spanish words joined by "de": an institution, an event or a month of
+    something ("Mes de la Salud Dental"); a person's name has one or two ("María de la Cruz")."""
+    tokens = [token for _, _, token in run]
+    words = [t for t in tokens if t.lower() not in CONNECTORS]
+    if len(words) < 3 or len(words) == len(tokens) or _plural(words[0]):
+        return False  # "Contadores Unidos de Colorado": a group of people, a partner to ground
+    return all(is_spanish_word(w) or _frequency(w.lower(), "es") >= FREQUENT_ES for w in words)
+
+
+FREQUENT_ES = 4.5  # wordfreq Zipf: "mes" 5.3, "salud" 5.0; the filter of is_spanish_word drops "mes"
+
+
+def _plural(word: str) -> bool:
+    """ "Contadores", "Amigos": a plural of a common word (not "Mes", whose "me" is too short a stem)."""
+    lowered = word.lower()
+    return any(
+        lowered.endswith(end)
+        and len(stem := lowered[: -len(end)]) >= 4
+        and (is_spanish_word(stem) or is_ordinary_word(stem))
+        for end in ("es", "s")
+    )
+
+
+def _institution(run: list[Token], corpus: Corpus) -> bool:
+    """A Spanish institution named with common words and a grounded name, joined by "de"."""
+    tokens = [token for _, _, token in run]
+    if (
+        len(tokens) < 3
+        or not any(t.lower() in ("de", "del") for t in tokens)
+        or not is_spanish_word(tokens[0])
+        or _plural(tokens[0])  # "Contadores Unidos de Colorado": people, a partner to ground
+    ):
+        return False
+    words = [t for t in tokens if t.lower() not in CONNECTORS]
+    return any(corpus.contains_name(t) for t in words) and all(
+        is_spanish_word(t) or corpus.contains_name(t) for t in words
+    )
+
+
+def _capitalised_in(corpus: Corpus, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", corpus.raw) is not None
 
 
 def _verb_first(text: str, token: Token) -> bool:
@@ -395,8 +598,11 @@ def _lead_word(token: str, initial: bool, length: int) -> bool:
     return token.lower() in COMMON_WORDS and (initial or length > 1)
 
 
-def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
-    """ "Lucía de Casa Verde", "Gloria of Alta Vista": names joined by a connector, each one grounded."""
+def _grounded_in_parts(
+    text: str, run: list[Token], corpus: Corpus, own: tuple[str, ...] = (), spanish: bool = False
+) -> bool:
+    """ "Lucía de Casa Verde", "Gloria of Alta Vista", "Daniela at Alta Vista PT": names joined by a
+    connector, each one grounded (or one of our own names with a suffix, "Alta Vista PT")."""
     pieces: list[list[Token]] = [[]]
     for token in run:
         if token[2].lower() in CONNECTORS:
@@ -404,7 +610,10 @@ def _grounded_in_parts(text: str, run: list[Token], corpus: Corpus) -> bool:
         else:
             pieces[-1].append(token)
     pieces = [piece for piece in pieces if piece]
-    return len(pieces) > 1 and all(corpus.contains_name(text[piece[0][0] : piece[-1][1]]) for piece in pieces)
+    return len(pieces) > 1 and all(
+        corpus.contains_name(text[piece[0][0] : piece[-1][1]]) or _ours_with_suffix(piece, own, spanish)
+        for piece in pieces
+    )
 
 
 def _not_a_name(token: str, spanish: bool = False) -> bool:
@@ -413,6 +622,14 @@ def _not_a_name(token: str, spanish: bool = False) -> bool:
     word = token.lower()
     if word in CALENDAR_WORDS or word.rstrip("s") in CALENDAR_WORDS:
         return True
+    if (len(token) <= 8 and CODE.match(token)) or re.fullmatch(r"[A-Z]{1,2}&[A-Z]{1,2}", token):
+        return True  # "Q2", "W-2", "P&L", "Q&A": codes and abbreviations, not names
+    if len(token) > 1 and ROMAN.fullmatch(token):
+        return True  # "XV años", "Phase II": a number in Roman numerals
+    if "-" in token.strip("-") and all(
+        part.lower() in CALENDAR_WORDS or is_ordinary_word(part) for part in token.split("-") if part
+    ):
+        return True  # "Late-January", "Mid-March": a time of year
     return (
         token.isupper() and len(token) > 2 and (is_ordinary_word(word) or (spanish and is_spanish_word(word)))
     )
@@ -428,7 +645,8 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
     for index, match in enumerate(NAME_TOKEN.finditer(text)):
         start, raw = match.start(), match.group()
         token = raw if raw.lower() in ABBREVIATIONS else raw.rstrip(".")
-        if token.endswith(("'s", "’s")):
+        possessive = token.endswith(("'s", "’s"))
+        if possessive:
             token = token[:-2]
         token = token.rstrip("'’")  # "the Beckers' battery": a plural's possessive
         end = start + len(token)
@@ -455,6 +673,9 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
             runs.append((current, current_initial))
             current = []
         previous_end, previous_token = match.end(), raw
+        if possessive and capitalised and current and not HOLIDAY_AFTER.match(text, match.end()):
+            runs.append((current, current_initial))  # "Colorado's Form 104": the owner, then what is theirs
+            current = []
     if current:
         runs.append((current, current_initial))
     trimmed = []

@@ -235,6 +235,9 @@ class Corpus:
         if self.contains_phrase(phrase):
             return True
         needle = fold(normalise(phrase).strip(TRAILING_PUNCTUATION + " "))
+        return any(self._contains_folded(form) for form in _number_forms(needle))
+
+    def _contains_folded(self, needle: str) -> bool:
         found = self._folded_phrases.get(needle)
         if found is None:
             found = needle in self._folded and _phrase_pattern(needle).search(self._folded) is not None
@@ -257,6 +260,18 @@ class Corpus:
     @cached_property
     def _folded_phrases(self) -> dict[str, bool]:
         return {}
+
+
+def _number_forms(needle: str) -> tuple[str, ...]:
+    """The name and its last word in the other number: "ProAdvisor" is the corpus's "ProAdvisors"."""
+    forms = [needle]
+    if len(needle) > 3 and needle[-1:].isalpha():
+        forms += [needle + "s", needle + "es"]
+        if needle.endswith("es"):
+            forms.append(needle[:-2])
+        if needle.endswith("s"):
+            forms.append(needle[:-1])
+    return tuple(forms)
 
 
 def _fold_long(text: str) -> str:

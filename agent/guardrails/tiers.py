@@ -54,11 +54,13 @@ class Bracket:
 
 
 def wrong_tier(masked: str, parts: tuple[str, ...]) -> list[Violation]:
-    """Money figures of the draft that every source gives only for a bracket its count is outside of."""
+    """Money figures of the draft that every source gives only for a bracket its count is outside of,
+    and figures every source gives only for another size ("2 to 3 days" for a 10,000-square-foot
+    space, said of the lead's 22,000 sq ft)."""
+    found = _wrong_size(masked, parts)
     tiers = _tiers(parts)
     if not tiers:
-        return []
-    found: list[Violation] = []
+        return found
     for sentence in sentences(masked):
         counts = [
             (Decimal(m.group(1).replace(",", "")), _stem(m.group(2)), m.group())
@@ -85,6 +87,91 @@ def wrong_tier(masked: str, parts: tuple[str, ...]) -> list[Violation]:
                         )
                     )
                     break
+    return found
+
+
+# An exact size a figure may be tied to: "a 10,000-square-foot space", "22,000 sq ft", "40 rooms".
+SIZE = re.compile(
+    r"(?<![\d,.$])(\d{1,3}(?:,\d{3})+|\d+)\s*-?\s*(square[- ]f(?:oo|ee)t|sq\.?\s?ft\.?|pies cuadrados|"
+    r"rooms?|guests?|people|personas|invitados|employees|empleados|units?|unidades|seats?|beds?|acres?)\b",
+    re.IGNORECASE,
+)
+# A size in a bracket or a range is tiers' to judge: "up to 50 employees", "12 to 24 visits".
+NOT_EXACT_BEFORE = re.compile(
+    r"(?:up to|fewer than|less than|under|over|more than|above|hasta|menos de|más de|between|entre|minimum|"
+    r"maximum|min\.?|max\.?|at least|al menos|mínimo(?: de)?|máximo(?: de)?|"
+    r"\d\s*(?:to|-|–|a|y|and|or|o))\s*$",
+    re.IGNORECASE,
+)
+NOT_EXACT_AFTER = re.compile(
+    r"^\s*(?:[-–]|(?:to|a|y|and|or|o|or more|o más|and up|minimum|maximum|min|max|mínimo|máximo)\b)",
+    re.IGNORECASE,
+)
+# A rate per the size's own noun is not tied to one size: "$72 per guest" holds for 80 guests or 130.
+PER = re.compile(r"^\s*(?:per|a|an|each|por|cada|/)\s*(?:cada\s+)?([a-záéíóúñ-]+)", re.IGNORECASE)
+STATEMENT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _size_noun(noun: str) -> str:
+    noun = noun.lower()
+    if noun.startswith(("square", "sq", "pies")):
+        return "sqft"
+    return _stem(noun)
+
+
+def _sizes(text: str) -> list[tuple[re.Match[str], Decimal, str]]:
+    found = []
+    for match in SIZE.finditer(text):
+        before, after = text[max(0, match.start() - 14) : match.start()], text[match.end() : match.end() + 12]
+        if NOT_EXACT_BEFORE.search(before) or NOT_EXACT_AFTER.match(after):
+            continue
+        found.append((match, Decimal(match.group(1).replace(",", "")), _size_noun(match.group(2))))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _part_sized(part: str) -> tuple[tuple[frozenset[Figure], frozenset[tuple[Decimal, str]]], ...]:
+    """Each statement of a text: its figures, and the exact sizes it gives them for."""
+    return tuple(
+        (
+            frozenset(scaled(f) for m, f in located_figures(statement) if f[1] is not None),
+            frozenset((value, noun) for _, value, noun in _sizes(statement)),
+        )
+        for statement in STATEMENT.split(part)
+        if statement.strip()
+    )
+
+
+def _wrong_size(masked: str, parts: tuple[str, ...]) -> list[Violation]:
+    found: list[Violation] = []
+    for sentence in sentences(masked):
+        sizes = _sizes(sentence.text)
+        if not sizes:
+            continue
+        for match, figure in located_figures(sentence.text):
+            if figure[1] is None or any(m.start() <= match.start() < m.end() for m, _, _ in sizes):
+                continue
+            per = PER.match(sentence.text, match.end())
+            rate = per.group(1) if per else ""
+            key = scaled(figure)
+            stating = [sized for part in parts for figures_, sized in _part_sized(part) if key in figures_]
+            for _, value, noun in sizes:
+                if rate and _size_noun(rate) == noun:
+                    continue
+                given = [sized for sized in stating if any(n == noun for _, n in sized)]
+                if not given or len(given) < len(stating) or any((value, noun) in sized for sized in given):
+                    continue  # also given without a size, or for this one
+                other = next(v for v, n in given[0] if n == noun)
+                found.append(
+                    Violation(
+                        "grounded.number",
+                        f'"{match.group()}" is given for a size of {other:,} ({noun}), but the draft '
+                        f"speaks of {value:,}: the sources do not say it holds there",
+                        sentence.start + match.start(),
+                        sentence.start + match.end(),
+                    )
+                )
+                break
     return found
 
 
