@@ -221,3 +221,27 @@ class TestTheFrozenTestSplit:
 
         assert report.cases == 55 and report.unanswerable_sent == 0
         assert report.answered_share is not None and report.answered_share >= 0.42
+
+    def test_on_two_more_companies_nothing_unanswerable_is_sent_and_answers_hold_their_level(
+        self, tmp_path: Path
+    ) -> None:
+        """``test3/`` (70 inquiries to Northgate and Riverbend, written blind and frozen before the next
+        session's changes): 65 of 119 answerable questions answered (0.546) before and after them, none of
+        the 30 unanswerable sent."""
+        from agent.drafting.composer import Composer
+        from agent.drafting.pipeline import DraftingPipeline
+        from evals.answers.runner import evaluate, load_cases, open_companies, split_path
+
+        folder = split_path("test").parent / "test3"
+        cases = [
+            c
+            for name in ("northgate-cleaning", "riverbend-events")
+            for c in load_cases(folder / f"{name}.jsonl")
+        ]
+        setups = open_companies([c.company for c in cases], tmp_path)
+        composer = Composer()
+
+        report = evaluate(cases, setups, DraftingPipeline(composer, composer), split="test")
+
+        assert report.cases == 70 and report.unanswerable_sent == 0
+        assert report.answered_share is not None and report.answered_share >= 0.54
