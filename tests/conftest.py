@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from agent import users
 from agent.container import Services, build_knowledge_base, build_services
 from agent.db.migrate import upgrade
 from agent.db.models import Base
@@ -46,6 +48,14 @@ POSTGRES_URL = os.environ.get(
     "TOUCHPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # a Monday afternoon
+
+# Passwords hashed in this process use argon2id at its cheapest cost: the production parameters (argon2-cffi's
+# defaults, 64 MiB and three passes, a tenth of a second or more here) made the sign-in and lockout tests
+# spend most of their time hashing. The hashes are still argon2id, checked by the same code; the production
+# hasher's parameters are tested (tests/agent/test_users.py), and `touchpoint` processes the suite starts
+# use them.
+PRODUCTION_HASHER = users._HASHER
+users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 # `make test` hands whole files to the workers (pytest-xdist's --dist loadfile: a module's fixtures are
