@@ -11,11 +11,12 @@ leads over the HTTP API. The worker ticks every simulated hour. Then the run is 
 - every reply a person should answer was handed off within one tick.
 
 The knowledge edge is memoised (the real knowledge base answers each distinct question once); everything
-else is what production runs. It runs on SQLite, the embedded default, once: a run is minutes long, and
+else is what production runs. It runs on SQLite, the embedded default, once: a run is a minute long, and
 PostgreSQL's side of the same code is covered by every loop and worker test and by the multi-worker run.
 
 Every kind of lead below is in the run (the first leads take one of each, the rest are drawn by weight),
-so 100 leads exercise every path 500 did; the thresholds of the audit scale with the number of leads.
+and the audit asks for every sequence the 500-lead run reached (new lead, post-quote, meeting booked,
+post-meeting, re-engagement, onboarding); its thresholds scale with the number of leads.
 `TOUCHPOINT_SIM_LEADS=500 pytest tests/agent/test_simulation.py` runs the larger run it used to be.
 """
 
