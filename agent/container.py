@@ -150,13 +150,15 @@ def build_notifier(
     identity: CompanyIdentity,
     clock: Clock,
 ) -> Notifier:
-    """Handoff notifications: the webhook if one is set, email through the outbox's own email sender."""
+    """Handoff notifications: the webhook if one is set, email through the outbox's own email sender.
+    The webhook's HTTP client is made only when there is a webhook: a client loads the CA bundle (tens of
+    milliseconds), and every process and test that builds the services would pay for it."""
     webhook = settings.notify_webhook_url
     return Notifier(
         session_factory,
         email=outbox.senders.get(Channel.EMAIL) if settings.notify_email else None,
         webhook_url=webhook.get_secret_value() if webhook is not None else None,
-        http=httpx.Client(timeout=settings.notify_timeout_seconds),
+        http=httpx.Client(timeout=settings.notify_timeout_seconds) if webhook is not None else None,
         base_url=str(settings.public_base_url),
         team_timezone=settings.team_timezone,
         message_domain=identity.sender_email.rsplit("@", 1)[-1],

@@ -15,18 +15,16 @@ not wait for a slot, start or retry after it, and its HTTP request is closed whe
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-import openai
-from langchain_core.language_models import BaseChatModel
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 from tenacity import (
     RetryCallState,
@@ -40,6 +38,9 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from agent import deadline
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -59,21 +60,32 @@ class RetryPolicy:
     initial_wait_seconds: float = 0.5
 
 
+def openai_error(error: BaseException, *names: str) -> bool:
+    """Whether ``error`` is one of the ``openai`` package's errors named. The package is imported only by
+    what builds a chat model (LangChain's OpenAI client, in ``ModelAccess.chat_model``), not here: with
+    LangChain it is over a second of CPU, which every command, server and worker without a model would
+    pay at start. Before it is imported, none of its errors can have been raised."""
+    module = sys.modules.get("openai")
+    return module is not None and isinstance(error, tuple(getattr(module, name) for name in names))
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth another try: rate limits, server errors, timeouts, dropped connections."""
-    if isinstance(error, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+    if openai_error(error, "APITimeoutError", "APIConnectionError", "RateLimitError"):
         return True
-    if isinstance(error, openai.APIStatusError):
-        return error.status_code == 429 or error.status_code >= 500
+    if openai_error(error, "APIStatusError"):
+        status: int = getattr(error, "status_code")  # noqa: B009
+        return status == 429 or status >= 500
     return False
 
 
 def describe(error: BaseException) -> str:
-    if isinstance(error, openai.APIStatusError):
-        return f"the model API answered {error.status_code}: {error.message[:200]}"
-    if isinstance(error, openai.APITimeoutError):
+    if openai_error(error, "APIStatusError"):
+        message: str = getattr(error, "message")  # noqa: B009
+        return f"the model API answered {getattr(error, 'status_code')}: {message[:200]}"  # noqa: B009
+    if openai_error(error, "APITimeoutError"):
         return "the model API timed out"
-    if isinstance(error, openai.APIConnectionError):
+    if openai_error(error, "APIConnectionError"):
         return "could not connect to the model API"
     return f"{type(error).__name__}: {str(error)[:200]}"
 
@@ -128,7 +140,9 @@ class ModelGate:
         try:
             with self._slot():
                 return retrying(fn)
-        except (openai.OpenAIError, ConnectionError, TimeoutError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, ConnectionError | TimeoutError) and not openai_error(exc, "OpenAIError"):
+                raise
             if deadline.passed(self._monotonic):
                 raise ModelUnavailable(f"{describe(exc)}; stopped at the deadline") from exc
             raise ModelUnavailable(describe(exc)) from exc
@@ -244,6 +258,8 @@ class ModelAccess:
         # LangChain sends the limit as OpenAI's `max_completion_tokens`; compatible servers (llama.cpp,
         # vLLM, Ollama) read the older `max_tokens`, and without it a small model may ramble for minutes.
         extra = None if urlsplit(endpoint.base_url).hostname in OPENAI_HOSTS else {"max_tokens": limit}
+        from langchain_openai import ChatOpenAI  # here, not at the top: see ``openai_error``
+
         return ChatOpenAI(
             model=model or endpoint.model,
             base_url=endpoint.base_url,

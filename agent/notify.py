@@ -103,7 +103,7 @@ class Notifier:
         *,
         email: Sender | None,
         webhook_url: str | None,
-        http: httpx.Client,
+        http: httpx.Client | None,
         base_url: str,
         team_timezone: str,
         message_domain: str,
@@ -153,7 +153,8 @@ class Notifier:
         return report
 
     def close(self) -> None:
-        self.http.close()
+        if self.http is not None:
+            self.http.close()
 
     # --- one notification ---------------------------------------------------------------------------
 
@@ -213,7 +214,7 @@ class Notifier:
     ) -> str:
         try:
             if via is Via.WEBHOOK:
-                assert self.webhook_url is not None
+                assert self.webhook_url is not None and self.http is not None
                 response = self.http.post(self.webhook_url, json=slack_payload(words))
                 if response.status_code >= 400:
                     raise TransientSendError(f"the webhook answered {response.status_code}")

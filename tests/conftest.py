@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from agent import users
 from agent.container import Services, build_knowledge_base, build_services
 from agent.db.migrate import upgrade
 from agent.db.models import Base
@@ -38,7 +40,7 @@ from agent.settings import Settings
 from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
-from tests.local_llm import llama_server
+from tests.local_llm import llama_server, served_model
 from tests.smtp_server import LoopbackSmtp
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
@@ -47,20 +49,29 @@ POSTGRES_URL = os.environ.get(
 )
 START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # a Monday afternoon
 
+# Passwords hashed in this process use argon2id at its cheapest cost: the production parameters (argon2-cffi's
+# defaults, 64 MiB and three passes, a tenth of a second or more here) made the sign-in and lockout tests
+# spend most of their time hashing. The hashes are still argon2id, checked by the same code; the production
+# hasher's parameters are tested (tests/agent/test_users.py), and `touchpoint` processes the suite starts
+# use them.
+PRODUCTION_HASHER = users._HASHER
+users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
 
 # `make test` hands whole files to the workers (pytest-xdist's --dist loadfile: a module's fixtures are
 # built once, as in a serial run) in the order of collection (--no-loadscope-reorder), the longest files
 # first, so that no worker starts one while the others are nearly done. A worker is also handed the next
-# file while it has two tests or fewer left, so the first four pair up: the local model's evals (the
-# longest) with the browser tests on one worker, the simulation with the local model's drafting on the
-# other. Each worker then takes the rest as it frees up.
+# file while it has two tests or fewer left, so the first four pair up: the worse-prompt comparison on the
+# local model (the longest test) with the browser tests on one worker, the local judge with the local
+# drafting test on the other (one llama.cpp server each). Each worker then takes the rest as it frees up.
 RUN_FIRST = (
     "tests/evals/test_quality_local_model.py",
-    "tests/agent/test_simulation.py",
+    "tests/evals/test_quality_local_judge.py",
     "tests/browser/test_review_page.py",
     "tests/agent/drafting/test_local_model.py",
     "tests/test_api_contract.py",
     "tests/agent/test_worker.py",
+    "tests/agent/test_simulation.py",
     "tests/test_knowledge_processes.py",
     "tests/test_server.py",
     "tests/test_concurrent_inquiries.py",
@@ -188,9 +199,21 @@ def empty_tables(url: str) -> None:
 @pytest.fixture(scope="session")
 def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's server with SmolLM2-135M on loopback (tests/local_llm.py), started once per worker that
-    runs a test needing it; yields its OpenAI-compatible base URL."""
-    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
+    runs a test needing it; yields its OpenAI-compatible base URL. The model's F16 copy is made once per
+    run, by the first worker to get here, beside the workers' temporary folders (as ``embedded_demo``)."""
+    shared = run_folder(tmp_path_factory)
+    with (shared / "smollm2.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        model = served_model(shared)
+    with llama_server(tmp_path_factory.mktemp("llama") / "server.log", model) as base_url:
         yield base_url
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder every worker's temporary folder is in (pytest-N/, beside popen-gw0/, popen-gw1/, ...):
+    what the whole run shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if WORKER != "main" else base
 
 
 @pytest.fixture(scope="session")
@@ -203,8 +226,7 @@ def embedded_demo(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path)
     """A Chroma folder holding the demo knowledge embedded by the real model: made once per run, by the
     first worker to get here (the others wait on the lock), in the folder all the workers' temporary
     folders are in. Nobody opens it afterwards: each worker takes a copy (``chroma_path``)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if WORKER != "main" else base  # pytest-N/, beside popen-gw0/, popen-gw1/, ...
+    shared = run_folder(tmp_path_factory)
     folder, ready = shared / "demo-chroma", shared / "demo-chroma.ready"
     with (shared / "demo-chroma.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

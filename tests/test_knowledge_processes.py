@@ -167,14 +167,17 @@ def chroma_server(path: Path) -> Iterator[str]:
 
 
 def test_a_chroma_server_serves_every_process_through_ingests_and_uploads(
-    tmp_path: Path, demo_folder: Path
+    tmp_path: Path, demo_folder: Path, chroma_path: Path
 ) -> None:
+    # The server's store starts as a copy of the demo already embedded (the suite embeds it once per run):
+    # the first ingest must find every chunk in the server, and the later ones write their changes there.
+    shutil.copytree(chroma_path, tmp_path / "chroma-server")
     with ExitStack() as stack:
         url = stack.enter_context(chroma_server(tmp_path / "chroma-server"))
         env = _environment(tmp_path, demo_folder, TOUCHPOINT_CHROMA_URL=url)
         _run(env, tmp_path, "db", "upgrade")
         first_ingest = _run(env, tmp_path, "knowledge", "ingest")
-        assert " 0 added" not in first_ingest.stdout  # the demo is embedded into the server
+        assert "0 added, 0 updated, 0 removed" in first_ingest.stdout  # read from the server
         assert not (tmp_path / "var" / "chroma").exists()  # nothing on local disk
 
         first = stack.enter_context(_server(env, tmp_path))

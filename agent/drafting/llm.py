@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.exceptions import OutputParserException
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from agent.domain import Channel, DrafterKind
@@ -23,6 +20,9 @@ from agent.drafting.base import Draft, DraftingError, DraftRequest, Usage
 from agent.drafting.prompting import render
 from agent.llm import ModelGate, ModelUnavailable, RetryPolicy
 from prompts.loader import PromptFile, load_prompt_file
+
+if TYPE_CHECKING:  # LangChain is imported where a model is used (see ``agent.llm.openai_error``)
+    from langchain_core.language_models import BaseChatModel
 
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 
@@ -72,6 +72,9 @@ class LLMDrafter:
         self._structured = model.with_structured_output(DraftOutput, method=method, include_raw=True)
 
     def draft(self, request: DraftRequest) -> Draft:
+        from langchain_core.exceptions import OutputParserException
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         messages = render(self.prompts, request)
         chat = [SystemMessage(messages.system), HumanMessage(messages.user)]
         started = self.clock()
@@ -110,6 +113,8 @@ class LLMDrafter:
         )
 
     def _usage(self, raw: object, started: float) -> Usage:
+        from langchain_core.messages import AIMessage
+
         metadata = raw.usage_metadata if isinstance(raw, AIMessage) else None
         input_tokens = int(metadata["input_tokens"]) if metadata else 0
         output_tokens = int(metadata["output_tokens"]) if metadata else 0

@@ -14,9 +14,8 @@ import html
 import logging
 from dataclasses import replace
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.domain import MACHINE_INTENTS, ReplyIntent, ReplyReading
@@ -25,6 +24,9 @@ from agent.replies.message import MAX_REPLY_CHARS, InboundReply
 from agent.replies.protocol import ReplyClassifier
 from agent.replies.reader import shipped_reader
 from prompts.loader import PromptFile, load_prompt_file
+
+if TYPE_CHECKING:  # LangChain is imported where a model is used (see ``agent.llm.openai_error``)
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 # Readings that would keep a reply from a person or silence a lead: the model alone never decides them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import Type
 
 from agent.container import Services
 from agent.db.models import User, WebSession
@@ -20,7 +21,7 @@ from agent.users import (
     set_password,
     start_session,
 )
-from tests.conftest import FakeClock
+from tests.conftest import PRODUCTION_HASHER, FakeClock
 
 PASSWORD = "a long enough passphrase"
 
@@ -33,6 +34,13 @@ def _user(services: Services, email: str = "ana@example.com", role: UserRole = U
 
 
 class TestPasswords:
+    def test_the_service_hashes_with_argon2_s_recommended_cost(self) -> None:
+        """The suite hashes cheaply (tests/conftest.py); the service uses argon2-cffi's defaults, RFC 9106's
+        low-memory profile: argon2id, 64 MiB, three passes."""
+        assert PRODUCTION_HASHER.type is Type.ID
+        assert (PRODUCTION_HASHER.memory_cost, PRODUCTION_HASHER.time_cost) == (65536, 3)
+        assert PRODUCTION_HASHER.hash("correct horse battery").startswith("$argon2id$v=19$m=65536,t=3,")
+
     def test_the_password_is_stored_as_an_argon2id_hash_and_checks_out(self, services: Services) -> None:
         user = _user(services)
 
