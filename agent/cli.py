@@ -472,8 +472,22 @@ def serve(
         f"  Channels:     {describe_channels(settings)}"
     )
     uvicorn.run(
-        "api.main:build_app", factory=True, host=host, port=port, workers=processes, log_level="warning"
+        "api.main:build_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+
+
+# How long an idle keep-alive connection stays open. uvicorn's default, 5 s, is shorter than the idle
+# timeout of the proxies and clients that reuse connections (60 s for most load balancers): one that
+# reuses a connection just as the server closes it gets "Server disconnected without sending a response"
+# instead of an answer, as a burst of inquiries for one lead did in CI. Longer than the proxy's, as the
+# load balancers' own guides ask.
+KEEP_ALIVE_SECONDS = 75
 
 
 def _links_follow_port(settings: Settings, port: int) -> bool:

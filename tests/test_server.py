@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 import uuid
@@ -76,6 +77,22 @@ class TestServedOverHttp:
         assert again.status_code == 201
         assert again.json()["acknowledgment"] == "none"
         assert again.json()["touch_id"] is None
+
+    def test_an_idle_keep_alive_connection_outlives_uvicorn_s_five_second_default(
+        self, server: tuple[str, Path]
+    ) -> None:
+        """CI: a burst of inquiries reused a connection the server had just closed after 5 idle seconds
+        and got "Server disconnected without sending a response". Proxies keep connections idle for 60 s.
+        The idle wait is what is tested here (6 s, past uvicorn's default), not a synchronisation."""
+        base_url, _ = server
+        address = httpx.URL(base_url)
+        request = f"GET /healthz HTTP/1.1\r\nHost: {address.host}\r\n\r\n".encode()
+        with socket.create_connection((address.host, address.port), timeout=10) as connection:
+            connection.sendall(request)
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+            time.sleep(6)
+            connection.sendall(request)
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
 
 
 # The speed-to-lead deadline the product promises (TOUCHPOINT_ACK_DEADLINE_SECONDS, by default).
