@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -86,13 +86,17 @@ class TestServedOverHttp:
         The idle wait is what is tested here (6 s, past uvicorn's default), not a synchronisation."""
         base_url, _ = server
         address = httpx.URL(base_url)
-        request = f"GET /healthz HTTP/1.1\r\nHost: {address.host}\r\n\r\n".encode()
-        with socket.create_connection((address.host, address.port), timeout=10) as connection:
-            connection.sendall(request)
-            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+        connection = http.client.HTTPConnection(address.host, address.port, timeout=10)
+        try:
+            connection.request("GET", "/healthz")
+            first = connection.getresponse()
+            assert (first.status, first.read()) == (200, b'{"status":"ok"}')
             time.sleep(6)
-            connection.sendall(request)
-            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+            connection.request("GET", "/healthz")  # on the same socket: a closed one raises here or below
+            second = connection.getresponse()
+            assert (second.status, second.read()) == (200, b'{"status":"ok"}')
+        finally:
+            connection.close()
 
 
 # The speed-to-lead deadline the product promises (TOUCHPOINT_ACK_DEADLINE_SECONDS, by default).
