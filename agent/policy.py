@@ -603,12 +603,12 @@ class _Decision:
             None,
         )
 
-    def _pitch(self) -> EventRecord | None:
-        """The lead's latest inquiry, when it sells to the business rather than asks of it (a vendor's
+    def _pitch(self) -> bool:
+        """Whether the lead's latest inquiry sells to the business rather than asks of it (a vendor's
         pitch through the form, ``agent/replies/pitch.py``). Its messages wait for a rep, who answers a
         real lead or closes the lead: never "Hi Buy," and the price list, sent by itself at 2 a.m."""
-        latest = self.inquiries[-1] if self.inquiries else None
-        return latest if latest is not None and latest.reading is not None and latest.reading.pitch else None
+        latest = self.inquiries[-1].reading if self.inquiries else None
+        return latest is not None and latest.pitch is not None
 
     def _high_value(self) -> bool:
         threshold, value = self.config.high_value, self.lead.deal_value
@@ -925,7 +925,7 @@ class _Decision:
         risk = step.risk_tier
         auto = step.auto_send and self.config.may_auto_send(risk)
         rules = (*rules, *timing_rules, f"autonomy.{'auto_send' if auto else 'review'}.{risk.value}")
-        if auto and self._pitch() is not None:
+        if auto and self._pitch():
             auto, rules = False, (*rules, PITCH_REVIEW)
         angle = step.angle
         if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):

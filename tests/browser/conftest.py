@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from agent.db.engine import build_engine, build_session_factory
 from agent.db.models import Event, Lead, ReviewAction, Touch
+from agent.db.repositories.audit import AuditRepository
 from knowledge.retrieval import KnowledgeBase
 from tests.http_recorder import Recorder, Request, recording_server
 from tests.loopback import TOUCHPOINT, free_port, launch_chromium, touchpoint_serving
@@ -97,8 +98,7 @@ class Site:
 
     def audit(self, lead_id: uuid.UUID) -> list[ReviewAction]:
         with self.session() as session:
-            rows = session.query(ReviewAction).filter(ReviewAction.lead_id == lead_id)
-            return list(rows.order_by(ReviewAction.created_at, ReviewAction.id))
+            return AuditRepository(session).for_lead(lead_id)
 
     def touches(self, lead_id: uuid.UUID) -> list[Touch]:
         with self.session() as session:

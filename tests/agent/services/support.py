@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-
 from agent.container import Services
 from agent.db.models import Lead, ReviewAction, Touch
+from agent.db.repositories.audit import AuditRepository
 from agent.db.repositories.leads import LeadRepository
 from agent.domain import Channel, EventType, UserRole
 from agent.services.events import NewEvent, record_event
@@ -44,12 +43,7 @@ def touch_row(services: Services, touch_id: uuid.UUID) -> Touch:
 
 def actions(services: Services, lead_id: uuid.UUID) -> list[ReviewAction]:
     with services.session_factory() as session:
-        query = (
-            select(ReviewAction)
-            .where(ReviewAction.lead_id == lead_id)
-            .order_by(ReviewAction.created_at, ReviewAction.id)
-        )
-        return list(session.scalars(query))
+        return AuditRepository(session).for_lead(lead_id)
 
 
 def reply(services: Services, lead_id: uuid.UUID, message: str) -> None:
