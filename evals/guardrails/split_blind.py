@@ -7,6 +7,7 @@ Prints counts only, never a case.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import shutil
 import sys
@@ -22,18 +23,27 @@ def _order(path: Path) -> str:
     return hashlib.sha256(f"touchpoint-guardrails:{path.parent.name}/{path.name}".encode()).hexdigest()
 
 
-def main() -> int:
+def _is_split(folder: str) -> bool:
+    """Folders of earlier splits (dev, test, test3, dev5, ...) hold frozen cases, never new ones."""
+    return folder.startswith(("dev", "test"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--test", default="test", help="folder the test half goes to (e.g. test4)")
+    parser.add_argument("--dev", default="dev", help="folder the dev half goes to (e.g. dev6)")
+    names = parser.parse_args(argv)
     groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
     for path in sorted(HERE.glob("*/*.yaml")):
-        if path.parent.name in {"dev", "test"}:
+        if _is_split(path.parent.name):
             continue
         groups[(path.parent.name, path.name.split("-")[0])].append(path)
-    counts: dict[str, list[int]] = {"dev": [0, 0], "test": [0, 0]}
+    counts: dict[str, list[int]] = {names.dev: [0, 0], names.test: [0, 0]}
     for (company, _author), files in groups.items():
         files.sort(key=_order)
         half = len(files) // 2
         for index, path in enumerate(files):
-            split = "test" if index < half else "dev"
+            split = names.test if index < half else names.dev
             cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
             counts[split][0] += len(cases)
             counts[split][1] += sum(1 for c in cases if not c.get("expect"))
@@ -42,7 +52,7 @@ def main() -> int:
             shutil.move(str(path), target / path.name)
     for company_dir in HERE.iterdir():
         if (
-            company_dir.name not in {"dev", "test"}
+            not _is_split(company_dir.name)
             and company_dir.is_dir()
             and not any(company_dir.iterdir())
         ):

@@ -8,6 +8,7 @@ writing rules reads the test cases by accident. Prints counts only, never a case
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
@@ -22,7 +23,21 @@ def _order(case_id: str) -> str:
     return hashlib.sha256(f"touchpoint-replies:{case_id}".encode()).hexdigest()
 
 
-def main() -> int:
+def _shares(text: str) -> tuple[tuple[str, float], ...]:
+    """``test4=0.67,dev4=0.33`` -> (("test4", 0.67), ("dev4", 0.33))."""
+    pairs = [item.split("=", 1) for item in text.split(",")]
+    return tuple((name.strip(), float(share)) for name, share in pairs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--shares",
+        type=_shares,
+        default=SHARES,
+        help="the splits and their shares, in order, e.g. test4=0.67,dev4=0.33 (default: test, dev, train)",
+    )
+    shares = parser.parse_args(argv).shares
     cases = [json.loads(line) for path in sorted((HERE / "raw").glob("*.jsonl")) for line in path.open()]
     strata: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
     for case in cases:
@@ -32,8 +47,8 @@ def main() -> int:
     for members in strata.values():
         members.sort(key=lambda c: _order(str(c["id"])))
         start = 0
-        for index, (name, share) in enumerate(SHARES):
-            end = len(members) if index == len(SHARES) - 1 else start + round(len(members) * share)
+        for index, (name, share) in enumerate(shares):
+            end = len(members) if index == len(shares) - 1 else start + round(len(members) * share)
             splits[name].extend(members[start:end])
             start = end
     for name, members in splits.items():
