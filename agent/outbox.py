@@ -18,12 +18,14 @@ which a person sees on the touch (docs/architecture.md, "Channels").
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +41,7 @@ from agent.channels.base import (
     TransientSendError,
 )
 from agent.channels.email_message import find_urls
+from agent.db.engine import retrying
 from agent.db.models import Event, Lead, Touch
 from agent.db.repositories.events import EventRepository
 from agent.db.repositories.leads import LeadRepository
@@ -66,6 +69,24 @@ STOPPED_STATUSES = frozenset(
     }
 )
 SENT_EVENTS = {Channel.EMAIL: EventType.EMAIL_SENT, Channel.SMS: EventType.SMS_SENT}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _retried(
+    method: Callable[Concatenate[Outbox, P], R],
+) -> Callable[Concatenate[Outbox, P], R]:
+    """Each of the outbox's transactions is run again when another transaction changed the same rows
+    meanwhile (a new inquiry for the lead, a deadlock): each starts from the database and is safe to
+    repeat (its claim and attempt fence it), and a message already sent must still be recorded."""
+
+    @functools.wraps(method)
+    def run(outbox: Outbox, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return retrying(lambda: method(outbox, *args, **kwargs), what=f"outbox{method.__name__}")
+
+    return run
 
 
 class Outcome(StrEnum):
@@ -115,24 +136,20 @@ class Outbox:
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
+    def send_after_response(self, touch_id: uuid.UUID) -> None:
+        """The API's fast path, run after its answer went out: it must never raise, since the server
+        closes a connection whose request raised after its response (a client reusing that connection
+        for its next request then gets no answer). What did not go out stays queued for the worker."""
+        try:
+            self.dispatch(touch_id)
+        except Exception:
+            logger.exception("outbox.fast_path_failed", extra={"touch_id": str(touch_id)})
+
     def dispatch(self, touch_id: uuid.UUID) -> Outcome:
-        with self.session_factory.begin() as session:
-            # The Message-ID is stored by the claim's own statement (not by a second UPDATE after it).
-            if not touch_states.claim(session, touch_id, self.clock(), message_id=self._message_id(touch_id)):
-                return Outcome.NOT_CLAIMED
-            touch, lead = _touch_and_lead(session, touch_id)
-            assert touch is not None  # it was just claimed
-            attempt = touch.attempts
-            problem = _why_not(session, touch, lead)
-            if problem is not None or lead is None:
-                self._finish(session, touch, TouchState.CANCELLED, error=problem)
-                logger.info("outbox.cancelled", extra={"touch_id": str(touch_id), "reason": problem})
-                return Outcome.CANCELLED
-            message = self._message(session, touch, lead)
-            sender = self.senders.get(message.channel)
-            if sender is None:
-                self._finish(session, touch, TouchState.FAILED, error=f"no sender for {message.channel}")
-                return Outcome.FAILED
+        claimed = self._claim(touch_id)
+        if isinstance(claimed, Outcome):
+            return claimed
+        message, sender, attempt = claimed
         handed_over: list[bool] = []
 
         def handover() -> None:
@@ -158,6 +175,27 @@ class Outbox:
                 return self._settle(touch_id, attempt, message, sender, f"unexpected error: {exc!r}")
             return self._retry(touch_id, attempt, f"unexpected error: {exc!r}")
         return self._record_sent(touch_id, message, result)
+
+    @_retried
+    def _claim(self, touch_id: uuid.UUID) -> Outcome | tuple[OutgoingMessage, Sender, int]:
+        """Claim the touch and build its message, or say why it does not go out."""
+        with self.session_factory.begin() as session:
+            # The Message-ID is stored by the claim's own statement (not by a second UPDATE after it).
+            if not touch_states.claim(session, touch_id, self.clock(), message_id=self._message_id(touch_id)):
+                return Outcome.NOT_CLAIMED
+            touch, lead = _touch_and_lead(session, touch_id)
+            assert touch is not None  # it was just claimed
+            problem = _why_not(session, touch, lead)
+            if problem is not None or lead is None:
+                self._finish(session, touch, TouchState.CANCELLED, error=problem)
+                logger.info("outbox.cancelled", extra={"touch_id": str(touch_id), "reason": problem})
+                return Outcome.CANCELLED
+            message = self._message(session, touch, lead)
+            sender = self.senders.get(message.channel)
+            if sender is None:
+                self._finish(session, touch, TouchState.FAILED, error=f"no sender for {message.channel}")
+                return Outcome.FAILED
+            return message, sender, touch.attempts
 
     def settle_abandoned(self, touch_id: uuid.UUID) -> Outcome:
         """A claim past its hand-over whose worker vanished: ask the channel what became of it."""
@@ -290,6 +328,7 @@ class Outbox:
             return None
         return touch
 
+    @_retried
     def _record_sent(self, touch_id: uuid.UUID, message: OutgoingMessage, result: SendResult) -> Outcome:
         """The provider has it: recorded whatever else happened meanwhile, because it is the truth."""
         with self.session_factory.begin() as session:
@@ -331,6 +370,7 @@ class Outbox:
         logger.info("outbox.sent", extra={"touch_id": str(touch_id), "channel": message.channel.value})
         return Outcome.SENT
 
+    @_retried
     def _retry(self, touch_id: uuid.UUID, attempt: int, error: str) -> Outcome:
         with self.session_factory.begin() as session:
             touch = self._claimed(session, touch_id, attempt)
@@ -349,6 +389,7 @@ class Outbox:
         logger.info("outbox.retry", extra={"touch_id": str(touch_id), "error": error})
         return Outcome.RETRY
 
+    @_retried
     def _fail(
         self, touch_id: uuid.UUID, attempt: int, message: OutgoingMessage, error: PermanentSendError
     ) -> Outcome:
@@ -369,6 +410,7 @@ class Outbox:
         logger.warning("outbox.failed", extra={"touch_id": str(touch_id), "error": str(error)})
         return Outcome.FAILED
 
+    @_retried
     def _give_up_in_doubt(self, touch_id: uuid.UUID, attempt: int, why: str) -> Outcome:
         error = (
             f"{IN_DOUBT}: {why}, and the channel cannot tell whether the provider accepted the message; "

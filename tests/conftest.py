@@ -41,6 +41,7 @@ from agent.users import ensure_user, issue_key
 from api.app import create_app
 from knowledge.retrieval import KnowledgeBase
 from tests.local_llm import llama_server, served_model
+from tests.loopback import RUNNING_SERVER_LOGS, server_output
 from tests.smtp_server import LoopbackSmtp
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
@@ -80,6 +81,16 @@ RUN_FIRST = (
     "tests/evals/test_retrieval_eval.py",
     "tests/agent/test_outbox.py",
 )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test that talks to `touchpoint serve` shows what the server wrote (tests/loopback.py)."""
+    report = yield
+    if report.failed:
+        for log_path in sorted(RUNNING_SERVER_LOGS):
+            report.sections.append((f"server log {log_path.name}", server_output(log_path) or "(empty)"))
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -67,31 +67,44 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {block}-{block + PORTS_PER_WORKER - 1}")
 
 
+# The logs of the servers running now: a failing test shows their ends (tests/conftest.py), since why a
+# server dropped a connection is written there and nowhere else.
+RUNNING_SERVER_LOGS: set[Path] = set()
+
+
+def server_output(log_path: Path, limit: int = 20_000) -> str:
+    """The last ``limit`` characters the server wrote."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return text[-limit:]
+
+
 @contextmanager
 def touchpoint_serving(env: Mapping[str, str], cwd: Path, port: int) -> Iterator[str]:
     """`touchpoint serve --no-worker` on ``port`` until the block ends; yields its URL once it is ready."""
     base_url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [TOUCHPOINT, "serve", "--port", str(port), "--no-worker"],
-        env=dict(env),
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    log_path = cwd / f"serve-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [TOUCHPOINT, "serve", "--port", str(port), "--no-worker"],
+            env=dict(env),
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
 
         def ready() -> bool:
-            assert process.poll() is None, (
-                f"the server exited: {process.stdout.read() if process.stdout else ''!r}"
-            )
+            assert process.poll() is None, f"the server exited: {server_output(log_path)}"
             try:
                 return httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200
             except httpx.TransportError:
                 return False
 
         wait_for(ready, timeout=120, what="the server to become ready")
+        RUNNING_SERVER_LOGS.add(log_path)
         yield base_url
     finally:
+        RUNNING_SERVER_LOGS.discard(log_path)
         process.terminate()
         process.wait(timeout=30)
 

@@ -44,7 +44,7 @@ def post_inquiry(
     if outcome.replayed:
         response.status_code = status.HTTP_200_OK
     if is_sendable(outcome) and outcome.touch_id is not None:
-        background.add_task(services.outbox.dispatch, outcome.touch_id)
+        background.add_task(services.outbox.send_after_response, outcome.touch_id)
     return InquiryAccepted(
         lead_id=outcome.lead_id,
         event_id=outcome.event_id,

@@ -72,7 +72,7 @@ class BulkOut(BaseModel):
 def release(touch: Touch, services: Services, background: BackgroundTasks) -> None:
     """An approved draft is handed to the outbox after the commit (the outbox honours ``send_after``)."""
     if touch.state == TouchState.QUEUED:
-        background.add_task(services.outbox.dispatch, touch.id)
+        background.add_task(services.outbox.send_after_response, touch.id)
 
 
 def entry(row: review.QueueRow, services: Services) -> QueueEntry:

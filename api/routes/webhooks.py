@@ -242,7 +242,7 @@ def _accepted(services: Services, background: BackgroundTasks, result: InboundRe
 def _dispatch_acknowledgment(services: Services, background: BackgroundTasks, result: InboundResult) -> None:
     """A new inquiry by email or text is acknowledged as fast as a web form's: right after the commit."""
     if result.acknowledgment_id is not None:
-        background.add_task(services.outbox.dispatch, result.acknowledgment_id)
+        background.add_task(services.outbox.send_after_response, result.acknowledgment_id)
 
 
 def _secret(value: SecretStr | None, variable: str) -> str:

@@ -200,6 +200,31 @@ class TestDispatch:
         assert listed == [1]
         assert [url for url, _ in sender.sent[1].tracked_links] == [OWN_LINK]
 
+    def test_a_lead_changed_while_its_message_was_sent_still_records_the_send(
+        self, services: Services
+    ) -> None:
+        """Found in CI: an inquiry for the lead committed while its acknowledgment was with the channel,
+        so recording the send (the lead's first, making it active) met a newer version of the lead's row
+        and raised; it is recorded again from the database instead."""
+        outcome = submit(services)
+        assert outcome.touch_id is not None
+
+        class LeadChangesMeanwhile(ScriptedSender):
+            def send(self, message: OutgoingMessage, handover: Handover) -> SendResult:
+                with services.session_factory.begin() as session:
+                    lead = session.get(Lead, outcome.lead_id)
+                    assert lead is not None
+                    lead.company = "Changed Meanwhile Ltd"  # a new version of the row
+                return super().send(message, handover)
+
+        assert _outbox_with(services, LeadChangesMeanwhile()).dispatch(outcome.touch_id) is Outcome.SENT
+
+        assert _touch(services, outcome.touch_id).state == "sent"
+        with services.session_factory() as session:
+            lead = session.get(Lead, outcome.lead_id)
+            assert lead is not None
+            assert (lead.status, lead.company) == ("active", "Changed Meanwhile Ltd")
+
 
 class TestLastCheck:
     def test_suppression_recorded_after_queueing_wins_over_the_send(self, services: Services) -> None:

@@ -8,12 +8,14 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from agent.container import Services
 from agent.db.models import Event, Lead, Touch
 from agent.worker import tick
+from api.app import create_app
 from prompts.loader import load_prompt_file
 from tests.conftest import FakeClock
 from tests.factories import inquiry_payload
@@ -428,3 +430,23 @@ class TestConsent:
         assert "email" not in self._channels(services, lead_id)
         assert "sms" in self._channels(services, lead_id)
         assert _outbox(services) == []
+
+
+def test_an_inquiry_is_answered_when_its_fast_path_send_fails(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send after the answer raised once in CI (a lead changed meanwhile): the server then closed the
+    keep-alive connection, and the client's next request on it got no answer at all."""
+
+    def failing_dispatch(touch_id: uuid.UUID) -> None:
+        raise RuntimeError("the database went away after the answer")
+
+    monkeypatch.setattr(services.outbox, "dispatch", failing_dispatch)
+    with TestClient(create_app(services)) as client:  # server errors raise here, after the response too
+        answer = client.post("/v1/inquiries", json=inquiry_payload())
+        again = client.post("/v1/inquiries", json=inquiry_payload(message="A second question."))
+
+    assert (answer.status_code, again.status_code) == (201, 201)
+    with services.session_factory() as session:
+        touch = session.get(Touch, uuid.UUID(answer.json()["touch_id"]))
+        assert touch is not None and touch.state == "queued"  # the worker sends it
