@@ -337,7 +337,7 @@ def eval_export_reviews(
 @eval_app.command("replies")
 def eval_replies(
     split: Annotated[
-        str, typer.Option(help="A split of evals/replies/corpus: train, dev, test, extra")
+        str, typer.Option(help="A split of evals/replies/corpus: train, dev, test, extra, dev2-4, test2-4")
     ] = "dev",
     cases: Annotated[
         Path | None,
