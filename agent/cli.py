@@ -485,8 +485,8 @@ def serve(
 # How long an idle keep-alive connection stays open. uvicorn's default, 5 s, is shorter than the idle
 # timeout of the proxies and clients that reuse connections (60 s for most load balancers): one that
 # reuses a connection just as the server closes it gets "Server disconnected without sending a response"
-# instead of an answer, as a burst of inquiries for one lead did in CI. Longer than the proxy's, as the
-# load balancers' own guides ask.
+# instead of an answer. Longer than the proxy's, as the load balancers' own guides ask. (The same error in
+# CI's burst of inquiries had another cause: see Outbox.send_after_response.)
 KEEP_ALIVE_SECONDS = 75
 
 

@@ -51,11 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             target.mkdir(parents=True, exist_ok=True)
             shutil.move(str(path), target / path.name)
     for company_dir in HERE.iterdir():
-        if (
-            not _is_split(company_dir.name)
-            and company_dir.is_dir()
-            and not any(company_dir.iterdir())
-        ):
+        if not _is_split(company_dir.name) and company_dir.is_dir() and not any(company_dir.iterdir()):
             company_dir.rmdir()
     for split, (total, clean) in counts.items():
         print(f"{split}: {total} drafts, {clean} clean")
