@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from knowledge.documents import KnowledgeDocument
 from knowledge.glossary import fold, to_english
+from knowledge.kinds import kinds_asked
 from knowledge.sentences import parts, split_sentences, stand_alone
 from knowledge.store import Embedder
 from knowledge.types import Answer, Answers
@@ -63,44 +64,6 @@ _STOPWORDS: Final = frozenset(
 )
 
 
-# What a question asks for, and how a sentence that gives it looks. A "how much" question is answered
-# by a figure, not by a sentence about prices; "how long" by a duration; "what time / Saturdays?" by a
-# time or a day. Yes/no questions are left out: their answers look like any other statement.
-_KINDS: Final = (
-    (  # a price
-        re.compile(
-            r"\b(?:how much|costs?|price[sd]?|pricing|fees?|charge[sd]?|rates?|cheap(?:er|est)?|expensive"
-            r"|afford\w*|budget|pay(?:ing)?|discounts?|free)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:%|dollars|usd)|\bfree\b", re.IGNORECASE),
-    ),
-    (  # a duration
-        re.compile(
-            r"\b(?:how long|how many (?:days|weeks|months|visits|sessions|hours)|how soon|how quickly"
-            r"|timelines?|take)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b\d+(?:\s?(?:to|-|–|or)\s?\d+)?\s?(?:minutes?|hours?|(?:business |working )?days?|weeks?"
-            r"|months?|years?|visits?|sessions?)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (  # a time or a day
-        re.compile(
-            r"\b(?:what time|hours|open(?:ing)?|close|(?:satur|sun|mon|fri)days?|weekends?|evenings?"
-            r"|mornings?)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
-
-
 _REFERS_BACK: Final = re.compile(
     r"\b(?:it|that|this|them|they|those|these|him|her|eso|esto|ello|ellos|ellas|ah[ií])\b", re.IGNORECASE
 )
@@ -122,7 +85,7 @@ def with_antecedent(question: str, inquiry: str | None) -> str:
 def kind_match(question: str, sentences: Sequence[str]) -> npt.NDArray[np.float32]:
     """For each sentence, the share of the kinds ``question`` asks for (a price, a duration, a time) that
     it holds: 0 when the question asks for none of them or the sentence gives none."""
-    asked = [gives for asks, gives in _KINDS if asks.search(question)]
+    asked = kinds_asked(question)
     if not asked:
         return np.zeros(len(sentences), dtype=np.float32)
     return np.asarray(

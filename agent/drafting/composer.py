@@ -18,14 +18,13 @@ from dataclasses import replace
 from typing import Any
 
 from agent.domain import Channel, CompanyIdentity, DrafterKind
-from agent.drafting import answering
+from agent.drafting import answering, quoting
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.language import source_language, writing_language
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
 from agent.guardrails.readability import reading_grade
 from agent.guardrails.text import body_sentences
-from knowledge.sentences import split_paragraph
 from knowledge.types import Source
 from prompts.loader import PromptError, PromptFile, load_prompt_file
 
@@ -44,7 +43,6 @@ ACTION_VERBS = frozenset(
 # Words of the source to quote: tried in order until the email is long enough.
 SUMMARY_WORDS = {Length.SHORT: (30, 45, 60), Length.STANDARD: (45, 60, 75)}
 MIN_EMAIL_WORDS = 50
-MAX_SENTENCE_WORDS = 25  # longer source sentences are skipped when quoting: they push the reading grade up
 SOFT_ASK = "What would be most useful for you right now?"
 FIGURE_QUOTED = "_figure_quoted"  # a marker among the values, never a placeholder
 _FORMATTER = string.Formatter()
@@ -436,9 +434,10 @@ def _source_values(
         "source_title_sentence": f'"{source.title}"'
         if source.title.endswith((".", "?", "!"))
         else f'"{source.title}."',
-        "source_summary": _summary(
+        "source_summary": quoting.summary(
             source,
             summary_words,
+            lead_words=" ".join(filter(None, (request.lead.inquiry_text, request.lead.need))),
             figures_first=figures_first,
             # Each later wording (the first broke a rule) leaves out one more of the hardest sentences.
             drop_hardest=request.variant,
@@ -451,49 +450,3 @@ def _source_values(
         values["figure"] = ""  # already quoted: saying it twice reads like a machine
         values[FIGURE_QUOTED] = "yes"
     return {key: value for key, value in values.items() if value}
-
-
-def _summary(source: Source, max_words: int, *, figures_first: bool = False, drop_hardest: int = 0) -> str:
-    """Sentences of the source's own text: quoted, never paraphrased into new claims.
-
-    For a lead who wants figures first, the sentences that carry a figure are quoted first. With
-    ``drop_hardest``, that many of the sentences hardest to read are left out (one always remains).
-    """
-    lines = source.text.strip().splitlines()
-    if lines and lines[0].strip().lstrip("# ").rstrip(".") == source.title.rstrip("."):
-        lines = lines[1:]
-    text = re.sub(r"^#+\s.*$", "", "\n".join(lines), flags=re.MULTILINE)
-    text = re.sub(r"^(Case study|Results?):.*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"^\s*\*\*[^*]+\*\*\s*$", "", text, flags=re.MULTILINE)  # a bold sub-heading alone
-    text = re.sub(r"^\s*(\d+\.|[-*])\s+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"^\s*>\s?", "", text, flags=re.MULTILINE)  # block quotes; "Settings > Billing" stays
-    text = re.sub(r"[*_`#]", "", text)
-    sentences = split_paragraph(" ".join(text.split()))
-    statements = [s for s in sentences if not s.endswith("?")] or sentences
-    readable = [s for s in statements if len(s.split()) <= MAX_SENTENCE_WORDS]
-    if statements and statements[0] not in readable:
-        # The opening names what the rest leans on ("It includes ...", "The service charge is included"
-        # after a package's price): too long to quote whole, it is quoted up to a clause boundary
-        # rather than stepped over.
-        readable.insert(0, _opening(statements[0], MAX_SENTENCE_WORDS))
-    if drop_hardest and len(readable) > 1:
-        hardest = sorted(readable, key=lambda s: reading_grade([s]) or 0.0, reverse=True)
-        dropped = set(hardest[: min(drop_hardest, len(readable) - 1)])
-        readable = [s for s in readable if s not in dropped]
-    if figures_first:
-        readable.sort(key=lambda sentence: not re.search(r"\d", sentence))  # stable: order kept within
-    summary: list[str] = []
-    for sentence in readable or statements:
-        if summary and len(" ".join([*summary, sentence]).split()) > max_words:
-            break
-        summary.append(sentence)
-    if summary and len(summary[0].split()) > max_words:
-        return _opening(summary[0], max_words)
-    return " ".join(summary)
-
-
-def _opening(sentence: str, max_words: int) -> str:
-    """A sentence too long to quote whole: its opening up to a clause boundary, rather than nothing."""
-    first = sentence.split()[:max_words]
-    cut = max((i for i, word in enumerate(first) if word.endswith((",", ":", ";"))), default=len(first) - 1)
-    return " ".join(first[: cut + 1]).rstrip(",:;") + " …"
