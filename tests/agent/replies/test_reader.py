@@ -313,3 +313,18 @@ class TestEverydayWordings:
             False,
             False,
         )
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Les pido que eliminen mis datos y que no vuelvan a contactarme. Por ley tienen obligación de "
+            "confirmarme la cancelación.",
+            "Do not contact me again. You are required by law to erase what you hold on me.",
+        ],
+    )
+    def test_a_request_to_stop_that_demands_its_legal_confirmation_is_read_by_a_person(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (True, True)
