@@ -14,7 +14,9 @@ POINTERS = re.compile(
     r"please (?:contact|email|reach)|colleague|successor|replacement|in charge(?: now)? is|handles|"
     r"contacte(?:n)? (?:a|con)|comun[ií]quese con|escr[ií]b(?:ale|anle|a) a|hable con|pregunte a|"
     r"contactez|veuillez contacter|wenden Sie sich an|kontaktieren Sie|contatte|falar com|"
-    r"you(?:'re| are)? (?:want|need|looking for|mean)|(?:he|she|they)(?:'s| is| are) the one)\s*:?\s*"
+    # "you want", "you'd want", "you would need": whom the sender points to
+    r"you(?:'re|'d|’d| are| would| will)? (?:want|need|looking for|mean)|"
+    r"(?:he|she|they)(?:'s| is| are) the one)\s*:?\s*"
     # "try our COO, Dana Whitfield", "you want my son Liam", "hable con mi socia Marta"
     r"(?:(?i:my|our|his|her|their|the|mi|nuestr[oa]|su|el|la)\s+(?:[a-zé]+,?\s+){0,3}(?:[A-Z]{2,5},?\s+)?)?"
     rf"(?P<name>{NAME})",

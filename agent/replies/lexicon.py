@@ -18,6 +18,17 @@ NEGATION = re.compile(
     r"[^.!?\n]{0,25}$",
     re.IGNORECASE,
 )
+# A cue that carries its own negation ("don't email me", "no me vuelvan a escribir", "not the owner") is
+# said as a negation: one before it belongs to another clause ("NO ME INTERESA Y NO ME VUELVAN A
+# ESCRIBIR", "Not interested, don't email me"), and does not deny it.
+SELF_NEGATED = re.compile(r"(not|no|never|don'?t|do not|doesn'?t|won'?t|nunca|ne|ha)\b", re.IGNORECASE)
+
+
+def _denied(text: str, match: re.Match[str]) -> bool:
+    """Is the cue's match contradicted by a negation just before it (and not one of its own)."""
+    if SELF_NEGATED.match(match.group(0)):
+        return False
+    return NEGATION.search(text[max(0, match.start() - 30) : match.start()]) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +47,7 @@ class Lexicon:
         for name, pattern in self.cues.items():
             hits = denied = 0
             for match in pattern.finditer(text):
-                before = text[max(0, match.start() - 30) : match.start()]
-                if name != "negation" and NEGATION.search(before):
+                if name != "negation" and _denied(text, match):
                     denied += 1
                 else:
                     hits += 1
@@ -47,7 +57,7 @@ class Lexicon:
     def first(self, name: str, text: str) -> str | None:
         """The first words of ``text`` that the cue matches, not negated (evidence to show a rep)."""
         for match in self.cues[name].finditer(text):
-            if not NEGATION.search(text[max(0, match.start() - 30) : match.start()]):
+            if not _denied(text, match):
                 return match.group(0).strip()
         return None
 

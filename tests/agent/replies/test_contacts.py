@@ -28,3 +28,18 @@ from agent.replies.contacts import mentioned_contact
 )
 def test_the_person_or_address_named(text: str, expected: str | None) -> None:
     assert mentioned_contact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I only rent the unit. You'd want the landlord, Harbor Point Properties, for that.",
+            "Harbor Point Properties",
+        ),
+        ("You would want my brother Tom Reyes, it's his truck.", "Tom Reyes"),
+        ("Sorry, you'd want to try again after six.", None),
+    ],
+)
+def test_a_referral_said_as_whom_you_would_want_is_a_referral(text: str, expected: str | None) -> None:
+    assert mentioned_contact(text) == expected

@@ -67,3 +67,50 @@ def test_the_lexicon_reads_time_phrases_hedges_and_past_service_in_english_and_s
     plain, _ = load_lexicon().count(text)
 
     assert plain[cue] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("No thanks, and don't text me again.", "unsubscribe"),
+        ("NO NOS INTERESA Y NO NOS VUELVAN A LLAMAR", "unsubscribe"),
+        ("No, I'm not the homeowner, my landlord handles that.", "wrong"),
+    ],
+)
+def test_a_cue_said_as_a_negation_is_not_denied_by_the_negation_of_the_clause_before(
+    text: str, cue: str
+) -> None:
+    plain, denied = load_lexicon().count(text)
+
+    assert plain[cue] > 0 and denied[cue] == 0
+
+
+def test_a_cue_denied_by_a_negation_before_it_still_is() -> None:
+    plain, denied = load_lexicon().count("Please don't unsubscribe me, I still want the newsletter.")
+
+    assert plain["unsubscribe"] == 0 and denied["unsubscribe"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Merci de ne plus m'envoyer vos offres.", "unsubscribe"),
+        ("No me vuelvas a mandar mensajes.", "unsubscribe"),
+        ("I never want to hear from your agency again.", "unsubscribe"),
+        ("We moved out of state, so there's no need to keep emailing.", "unsubscribe"),
+        ("Fadlan ha ii soo dirin fariimo kale.", "unsubscribe"),
+        ("I'm only the renter here, the owner lives in Ohio.", "wrong"),
+        ("We don't own the building, we lease it.", "wrong"),
+        ("Se equivocaron de número, no conozco a esa persona.", "wrong"),
+        ("Yo no llevo esos asuntos, pregúntele a contabilidad.", "wrong"),
+        ("Your message to the front desk was read on Monday, March 1.", "auto_reply"),
+        ("En este momento no podemos responder. Horario: L-V 9am-5pm.", "auto_reply"),
+        ("We can't answer your text right now; we'll reply during the day.", "auto_reply"),
+    ],
+)
+def test_the_lexicon_reads_opt_outs_other_people_and_machine_notes_in_their_everyday_wordings(
+    text: str, cue: str
+) -> None:
+    plain, _ = load_lexicon().count(text)
+
+    assert plain[cue] > 0

@@ -234,3 +234,97 @@ class TestAPersonDecides:
 
         assert reading.language == "es"
         assert reading.classifier == f"learned:{READER.model.version}"
+
+
+class TestEverydayWordings:
+    """Requests and notices said in everyday words rather than the usual keywords (found on a blind dev
+    set for an insurance agency and an HVAC firm): the model was sure, but no certain cue agreed, so
+    the address stayed live and a person had to do what the reply already said."""
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "We've gone with another agency and never want to hear from you again.",
+            "Merci de ne plus m'écrire.",
+            "We sold the place last spring, so there's no need to keep emailing.",
+        ],
+    )
+    def test_a_request_to_stop_in_other_words_silences_the_lead(self, message: str) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert reading.suppress
+
+    def test_a_refusal_then_a_request_to_stop_in_capitals_is_honoured_and_read_by_a_person(self) -> None:
+        reading = READER.classify(
+            InboundReply("NO GRACIAS Y NO ME VUELVAN A MANDAR NADA", channel=Channel.SMS), today=TODAY
+        )
+
+        assert (reading.intent, reading.suppress, reading.needs_person) == (
+            ReplyIntent.UNSUBSCRIBE,
+            True,
+            True,
+        )
+
+    def test_a_tenant_who_points_to_the_owner_is_the_wrong_person_and_a_person_sees_whom(self) -> None:
+        reading = READER.classify(
+            InboundReply(
+                "Hi, I'm just the tenant, I don't own the place. You'd want the landlord, Maple Court "
+                "Rentals. Sorry I can't help more."
+            ),
+            today=TODAY,
+        )
+
+        assert (reading.intent, reading.suppress, reading.needs_person) == (
+            ReplyIntent.WRONG_PERSON,
+            True,
+            True,
+        )
+        assert reading.referral == "Maple Court Rentals"
+
+    def test_someone_who_says_the_message_was_meant_for_another_is_the_wrong_person(self) -> None:
+        reading = sure_of(ReplyIntent.WRONG_PERSON).classify(
+            InboundReply("Se equivocaron de persona, yo no llevo esos asuntos."), today=TODAY
+        )
+
+        assert reading.suppress
+
+    @pytest.mark.parametrize(
+        ("message", "subject"),
+        [
+            (
+                "Your message\n\n  To: Dale Fenwick\n  Subject: Your water heater estimate\n  Sent: Monday, "
+                "March 1, 2027 9:00 AM\n\nwas read on Monday, March 1, 2027 11:40 AM.",
+                "Read: Your water heater estimate",
+            ),
+            (
+                "Gracias por escribir a Plomería Ruiz. En este momento no podemos responder. "
+                "Horario: L-S 7am-5pm.",
+                None,
+            ),
+        ],
+    )
+    def test_a_read_receipt_or_a_business_s_closed_hours_text_is_an_automatic_reply(
+        self, message: str, subject: str | None
+    ) -> None:
+        reading = sure_of(ReplyIntent.AUTO_REPLY).classify(InboundReply(message, subject), today=TODAY)
+
+        assert (reading.intent, reading.suppress, reading.needs_person) == (
+            ReplyIntent.AUTO_REPLY,
+            False,
+            False,
+        )
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "Les pido que eliminen mis datos y que no vuelvan a contactarme. Por ley tienen obligación de "
+            "confirmarme la cancelación.",
+            "Do not contact me again. You are required by law to erase what you hold on me.",
+        ],
+    )
+    def test_a_request_to_stop_that_demands_its_legal_confirmation_is_read_by_a_person(
+        self, message: str
+    ) -> None:
+        reading = sure_of(ReplyIntent.UNSUBSCRIBE).classify(InboundReply(message), today=TODAY)
+
+        assert (reading.suppress, reading.needs_person) == (True, True)
