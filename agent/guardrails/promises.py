@@ -202,12 +202,19 @@ def _grounded(sentence: str, kind: str, allowed: tuple[str, ...]) -> bool:
     if not figures <= frozenset().union(*(_money(text) for text in allowed)):
         return False
     granting = [text for text in allowed if negated in _grants(text, kind)]
-    return bool(granting) and (negated or not any(_excluded(sentence, text) for text in granting))
+    return bool(granting) and (negated or not any(_excluded(sentence, kind, text) for text in granting))
 
 
-def _excluded(sentence: str, source_text: str) -> bool:
-    """The draft applies the concession to something its source excludes ("...not apply to vanities")."""
-    mentioned = {_stem(w) for w in words(sentence.lower())}
+def _excluded(sentence: str, kind: str, source_text: str) -> bool:
+    """The draft applies the concession to something its source excludes ("...not apply to vanities").
+
+    What a concession applies to follows it, in English and Spanish ("$200 off the vanity", "waived for
+    a policy bought at closing", "descuento en la instalación"): what the clause said before it ("flood
+    is not covered, but the wait is waived...") is not what is being waived.
+    """
+    match = KINDS[kind].search(sentence)
+    after = sentence[match.start() :] if match else sentence
+    mentioned = {_stem(w) for w in words(after.lower())}
     return any(item in mentioned for item in _exclusions(source_text))
 
 
@@ -234,9 +241,17 @@ def _grants(text: str, kind: str) -> frozenset[bool]:
     return frozenset(_negated(part, kind) for part in _sentences(text) if KINDS[kind].search(part))
 
 
+# Where a negation stops reaching: "policies don't cover it, but the wait is waived" grants the waiver.
+CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:and|but|or|y|pero|o)\b|\b(?:but|pero|sino)\b", re.IGNORECASE)
+
+
 def _negated(sentence: str, kind: str) -> bool:
     match = KINDS[kind].search(sentence)
-    return match is not None and NEGATION.search(sentence[: match.start()]) is not None
+    if match is None:
+        return False
+    before = sentence[: match.start()]
+    breaks = list(CLAUSE_BREAK.finditer(before))
+    return NEGATION.search(before[breaks[-1].end() :] if breaks else before) is not None
 
 
 @lru_cache(maxsize=4096)

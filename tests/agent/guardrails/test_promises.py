@@ -316,3 +316,21 @@ class TestSpanishCompensationInTheFirstPersonPlural:
     def test_a_promised_compensation_fires(self, sentence: str) -> None:
         violations = check_compensation(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
         assert codes(violations) == ["refund_or_compensation"]
+
+
+class TestAWaiverAfterADenialInAnotherClause:
+    def test_a_waiver_the_source_grants_passes_after_a_negative_clause(self) -> None:
+        """Defect found on blind/dev6: "policies don't cover flood, but the wait is waived at closing"
+        read as a denied waiver, and the source's exclusion of flood as applying to the waiver."""
+        faq = Source(
+            id="faqs/flood",
+            type=DocType.FAQ,
+            title="Flood",
+            url=None,
+            text="Homeowners policies do not cover flood. The 30-day wait is waived for a policy bought at "
+            "the closing of a loan.",
+            score=0.7,
+        )
+        sentence = "Policies don't cover flood, but the wait is waived for a policy bought at your closing."
+
+        assert check_compensation(email(body=body(sentence)), context(sources=(faq,))) == []
