@@ -177,7 +177,7 @@ def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
     if denied_before(sentence, match.start()) or OUTSIDE.search(before):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
-    return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
+    return not _third_party(sentence, kind, match)
 
 
 def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
@@ -238,7 +238,16 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def _grants(text: str, kind: str) -> frozenset[bool]:
     """How a source text speaks of a kind of concession: granting it (False), denying it (True), or both."""
-    return frozenset(_negated(part, kind) for part in _sentences(text) if KINDS[kind].search(part))
+    return frozenset(
+        _negated(part, kind)
+        for part in _sentences(text)
+        if (match := KINDS[kind].search(part)) and not _third_party(part, kind, match)
+    )
+
+
+def _third_party(sentence: str, kind: str, match: re.Match[str]) -> bool:
+    """Money another payer gives: "most carriers refund unused premium" grants no refund of ours."""
+    return kind in ("refund", "compensation") and THIRD_PARTY.search(sentence[: match.start()]) is not None
 
 
 # Where a negation stops reaching: "policies don't cover it, but the wait is waived" grants the waiver.

@@ -233,3 +233,14 @@ class TestAnotherLeadsWordsThatAreGrammar:
         body = "Hi Dana,\n\nI'm sending the checklist we'll use on the visit.\n\nWhich day suits you?\n\nMaya"
 
         assert wrong(body, other_leads=(office,)) == []
+
+
+class TestAnotherLeadsCompanyWithoutItsLegalForm:
+    def test_another_lead_s_company_named_without_llc_fires(self) -> None:
+        """Defect found on blind/dev6: "Limpiezas Soto" was not matched to "Limpiezas Soto LLC"."""
+        other = replace(GARY, company="Pintura Herrera LLC")
+        body = (
+            "Hola Dana,\n\nPara Pintura Herrera la cotización no tiene costo.\n\n¿Le sirve el martes?\n\nMaya"
+        )
+
+        assert len(wrong(body, other_leads=(other,))) == 1

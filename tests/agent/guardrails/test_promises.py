@@ -334,3 +334,57 @@ class TestAWaiverAfterADenialInAnotherClause:
         sentence = "Policies don't cover flood, but the wait is waived for a policy bought at your closing."
 
         assert check_compensation(email(body=body(sentence)), context(sources=(faq,))) == []
+
+
+class TestDefectsFoundOnBlindDev6:
+    """Claims a blind set for an insurance agency and an HVAC firm showed the checks missing."""
+
+    LIMITS = Source(
+        id="company/limits",
+        type=DocType.COMPANY_FACT,
+        title="What we cannot promise",
+        url=None,
+        text="- We cannot tell you a loss is covered before the claim is filed.\n- Most carriers refund "
+        "unused premium pro rata when a policy is cancelled.",
+        score=0.9,
+    )
+    ENDED = Source(
+        id="faqs/credits",
+        type=DocType.FAQ,
+        title="Credits",
+        url=None,
+        text="The state energy tax\ncredit ended for systems installed after June 30, 2025.",
+        score=0.7,
+    )
+
+    def test_telling_the_lead_a_loss_is_covered_fires_where_the_company_says_it_cannot(self) -> None:
+        draft = email(body=body("If the storm did it, you're covered, so go ahead and file the claim."))
+
+        assert codes(check_unsourced_advice(draft, context(sources=(self.LIMITS,)))) == ["advice.unsourced"]
+
+    def test_advice_on_a_credit_the_source_says_has_ended_fires_across_a_wrapped_line(self) -> None:
+        draft = email(body=body("You can still claim the energy credit on next year's return."))
+
+        assert codes(check_unsourced_advice(draft, context(sources=(self.ENDED,)))) == ["advice.unsourced"]
+
+    def test_what_the_law_makes_a_shop_do_is_legal_advice(self) -> None:
+        sentence = "Un consejo: devuelva la caldera y pida su dinero; por ley tienen que aceptarla."
+
+        assert codes(check_unsourced_advice(email(body=body(sentence)), context())) == ["advice.unsourced"]
+
+    def test_a_refund_another_payer_gives_grounds_no_refund_of_ours(self) -> None:
+        sentence = "Si cancela, nosotros le reembolsamos la inspección."
+
+        violations = check_compensation(email(body=body(sentence)), context(sources=(self.LIMITS,)))
+
+        assert codes(violations) == ["refund_or_compensation"]
+
+    def test_a_deposit_sent_by_a_payment_app_is_payment_by_message(self) -> None:
+        sentence = "Para apartar la fecha, puede enviar un depósito de $150 por Zelle al 555-0100."
+
+        assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
+
+    def test_the_code_on_the_back_of_the_card_is_card_data(self) -> None:
+        sentence = "Mándeme por aquí el número de su tarjeta y el código de atrás."
+
+        assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
