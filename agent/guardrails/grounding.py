@@ -63,7 +63,10 @@ FRACTION = re.compile(
 # A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
 PROPOSAL = re.compile(
     r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
-    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos)\b",
+    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos|"
+    # A visit offered: "le puedo mandar a un técnico el miércoles a las 8:00", "we can send a tech at 9".
+    r"(?:le|les|lo|la) (?:puedo|podemos) (?:mandar|enviar|agendar|apartar|reservar)|"
+    r"(?:I|we) (?:can|could) (?:send|book|schedule|pencil in)|(?:puedo|podemos) (?:pasar|ir))\b",
     re.IGNORECASE,
 )
 # Opening hours, not a proposal: "from 9:00 to 5:00", "de 10:00 a.m. a 6:00 p.m.", "until 7:00 p.m.".
@@ -129,6 +132,9 @@ DOMAIN = re.compile(
     re.IGNORECASE,
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SPANISH_WEEKDAY = dict(
+    zip(WEEKDAYS, ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"), strict=True)
+)
 # A day used as a date ("on Thursday", "Thursday at 10:00"), not a habit ("on Friday evenings", "Saturdays").
 WEEKDAY = re.compile(
     rf"\b(?:(on|this|next|by|until|before|coming)\s+)?({'|'.join(WEEKDAYS)})\b"
@@ -235,7 +241,12 @@ def _check_text(
             )
     masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
-        if (match.group(1) or match.group(3)) and not corpus.contains_name(match.group(2)):  # "Saturdays"
+        if (
+            (match.group(1) or match.group(3))
+            and not corpus.contains_name(match.group(2))
+            # "Thursday 15 April at 10:00" for the slot "jueves 15 de abril a las 10:00": the same day
+            and not corpus.contains_name(SPANISH_WEEKDAY[match.group(2).lower()])
+        ):  # "Saturdays"
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
     corpus_times = _all_times(corpus.parts) | _lead_hours(context)

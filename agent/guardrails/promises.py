@@ -141,7 +141,8 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
 # Money someone else gives back: "your insurance may reimburse you", "su seguro puede reembolsarle".
 THIRD_PARTY = re.compile(
     r"\b(?:insurance|insurer|carrier|plan|hsa|fsa|medicare|medicaid|employer|bank|lender|irs|seguro|"
-    r"aseguradora|empleador|banco)s?\b(?:\s+[\w'-]+){0,3}\s*$",
+    r"aseguradora|empleador|banco|policy|policies|p[óo]liza|p[óo]lizas|manufacturer|fabricante|utility)s?\b"
+    r"(?:\s+[\w'()-]+){0,3}\s*$",
     re.IGNORECASE,
 )
 
@@ -250,6 +251,9 @@ def _third_party(sentence: str, kind: str, match: re.Match[str]) -> bool:
     return kind in ("refund", "compensation") and THIRD_PARTY.search(sentence[: match.start()]) is not None
 
 
+# How far back a negation governs a concession: "we don't offer refunds, discounts or credits" is
+# near; "if you want tune-ups without thinking about them, the plan [...] includes 15% off" is not.
+NEGATION_REACH = 60
 # Where a negation stops reaching: "policies don't cover it, but the wait is waived" grants the waiver.
 CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:and|but|or|y|pero|o)\b|\b(?:but|pero|sino)\b", re.IGNORECASE)
 
@@ -258,7 +262,7 @@ def _negated(sentence: str, kind: str) -> bool:
     match = KINDS[kind].search(sentence)
     if match is None:
         return False
-    before = sentence[: match.start()]
+    before = sentence[max(0, match.start() - NEGATION_REACH) : match.start()]
     breaks = list(CLAUSE_BREAK.finditer(before))
     return NEGATION.search(before[breaks[-1].end() :] if breaks else before) is not None
 

@@ -157,3 +157,24 @@ class TestContactData:
 
     def test_the_lead_own_and_our_address_are_fine(self) -> None:
         assert fired("I will write to dana@lunahair.example from maya@northstar-bookings.example.") == []
+
+
+class TestSlotsAcrossLanguagesAndOfferedVisits:
+    """Defects found on blind/dev6: a Spanish slot's weekday written in English, and a Spanish visit offer
+    at an hour that is only the company's opening time."""
+
+    SPANISH_SLOTS = ("jueves 15 de abril a las 10:00", "sábado 17 de abril a las 9:30")
+
+    def test_an_english_weekday_of_a_spanish_slot_is_grounded(self) -> None:
+        found = fired("Could we talk on Thursday at 10:00?", allowed_phrases=self.SPANISH_SLOTS)
+
+        assert [code for code, _ in found] == []
+
+    def test_a_visit_offered_at_an_hour_that_is_no_slot_fires(self) -> None:
+        found = fired(
+            "Le puedo mandar a un técnico el jueves 15 de abril a las 8:00 am. ¿Le funciona?",
+            allowed_phrases=self.SPANISH_SLOTS,
+            company_facts=("Abrimos de lunes a viernes de 8:00 am a 5:00 pm.",),
+        )
+
+        assert ("grounded.time", "8:00 am") in found

@@ -388,3 +388,36 @@ class TestDefectsFoundOnBlindDev6:
         sentence = "Mándeme por aquí el número de su tarjeta y el código de atrás."
 
         assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
+
+
+class TestWhoseMoneyAndHowFarANegationReaches:
+    PLAN = Source(
+        id="faqs/plan",
+        type=DocType.FAQ,
+        title="Care plan",
+        url=None,
+        text="The care plan is $180 a year and includes two visits and 10% off repairs.",
+        score=0.7,
+    )
+
+    def test_a_far_negation_does_not_deny_a_discount_the_source_gives(self) -> None:
+        """Defect found on blind/dev6: "without thinking about them" at the head of the sentence read as
+        denying the plan's discount, which then had no denying source to rest on."""
+        sentence = (
+            "If you want visits without thinking about them, the care plan is $180 a year and includes two "
+            "visits, plus 10% off repairs."
+        )
+
+        assert check_compensation(email(body=body(sentence)), context(sources=(self.PLAN,))) == []
+
+    def test_a_near_negation_still_denies(self) -> None:
+        sentence = "We don't offer discounts on parts."
+
+        assert check_compensation(email(body=body(sentence)), context()) == []
+
+    def test_what_a_policy_pays_is_not_our_compensation(self) -> None:
+        """Defect found on blind/dev6: "la póliza de inquilino (HO-4) indemniza la propiedad" is the policy's
+        money."""
+        sentence = "La póliza de inquilino (HO-4) indemniza la propiedad personal a valor de reposición."
+
+        assert check_compensation(email(body=body(sentence)), context()) == []
