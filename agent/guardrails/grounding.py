@@ -30,6 +30,7 @@ from agent.guardrails.figures import (
 )
 from agent.guardrails.names import is_spanish, ungrounded_names
 from agent.guardrails.offers import excluded_use
+from agent.guardrails.stories import moved_story
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
 from agent.guardrails.tiers import wrong_tier
@@ -271,9 +272,12 @@ def _check_text(
     numbers += [v for v in wrong_tier(masked, corpus.parts) if (v.start, v.end) not in flagged]
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in excluded_use(body, context) if (v.start, v.end) not in flagged]
+    moved = moved_story(body, context, masked)
+    numbers += [v for v in moved if v.code == "grounded.number" and (v.start, v.end) not in flagged]
     # Another lead's "9 hours a day" is wrong_lead's to report.
     numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
     violations += numbers + misplaced_company(masked, context)
+    violations += [v for v in moved if v.code == "grounded.name"]
     violations += [
         Violation(
             "grounded.name",
