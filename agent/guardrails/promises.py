@@ -269,7 +269,12 @@ def _negated(sentence: str, kind: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _sentences(text: str) -> tuple[str, ...]:
-    return tuple(part for part in re.split(r"(?<=[.!?;])\s+|\n+", text) if part.strip())
+    return tuple(part for part in SOURCE_BREAK.split(text) if part.strip())
+
+
+# A source's statements end at a full stop, a blank line or a list item, not at a wrapped line: "most
+# carriers\nrefund unused premium" is one statement, and the carriers are the ones refunding.
+SOURCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
 @lru_cache(maxsize=4096)

@@ -344,7 +344,8 @@ class TestDefectsFoundOnBlindDev6:
         type=DocType.COMPANY_FACT,
         title="What we cannot promise",
         url=None,
-        text="- We cannot tell you a loss is covered before the claim is filed.\n- Most carriers refund "
+        # wrapped as source files are: the carriers and their refund sit on two lines
+        text="- We cannot tell you a loss is covered before the claim is filed.\n- Most carriers\nrefund "
         "unused premium pro rata when a policy is cancelled.",
         score=0.9,
     )
