@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.guardrails import check_grounded
+from knowledge.types import DocType, Source
 from tests.agent.guardrails.drafts import CASE_STUDY, context, email
 
 OPEN = "Hi Dana,\n\n"
@@ -178,3 +179,42 @@ class TestSlotsAcrossLanguagesAndOfferedVisits:
         )
 
         assert ("grounded.time", "8:00 am") in found
+
+
+class TestATermWithoutANumber:
+    """Defect found on blind/dev6: "garantía de por vida" against a 1-year repair warranty passed, having no
+    digit to check."""
+
+    WARRANTY = Source(
+        id="company/warranty",
+        type=DocType.COMPANY_FACT,
+        title="Warranty",
+        url=None,
+        text="Every repair carries a 1-year warranty on parts and labor.",
+        score=0.9,
+    )
+    LIFETIME = Source(
+        id="faqs/cabinets",
+        type=DocType.FAQ,
+        title="Cabinets",
+        url=None,
+        text="The cabinet lines we install have limited lifetime warranties on the boxes.",
+        score=0.9,
+    )
+
+    @staticmethod
+    def numbers(sentence: str, source: Source) -> list[str]:
+        return [code for code, _ in fired(sentence, sources=(source,)) if code == "grounded.number"]
+
+    def test_a_lifetime_warranty_no_source_gives_fires_in_either_language(self) -> None:
+        for sentence in (
+            "Every repair has a lifetime warranty.",
+            "Toda reparación tiene garantía de por vida.",
+        ):
+            assert self.numbers(sentence, self.WARRANTY) == ["grounded.number"], sentence
+
+    def test_a_lifetime_term_a_source_gives_passes_across_languages(self) -> None:
+        assert self.numbers("Los gabinetes tienen garantía limitada de por vida.", self.LIFETIME) == []
+
+    def test_once_in_a_lifetime_is_no_term(self) -> None:
+        assert self.numbers("A kitchen is a once in a lifetime project.", self.WARRANTY) == []
