@@ -23,6 +23,7 @@ from agent.guardrails.figures import (
     SCORE,
     Figure,
     counts_the_message,
+    elided_figures,
     figures,
     located_figures,
     scaled,
@@ -524,7 +525,7 @@ def _worked_out(
 @lru_cache(maxsize=64)
 def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
     """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
-    known = frozenset().union(*(figures(part) for part in parts))
+    known = frozenset().union(*(figures(part) | elided_figures(part) for part in parts))
     spelled = frozenset().union(*(spelled_values(part) for part in parts))
     return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known) | spelled
 
