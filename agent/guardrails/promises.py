@@ -134,7 +134,56 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
                     end,
                 )
             )
-    return violations
+    return violations + check_stacking(draft, context)
+
+
+# A source that forbids stacking two terms: "The $500 cannot be combined with the 0% APR plan", "el
+# descuento no se puede combinar con el plan de 0%". A draft that gives both grants a concession no
+# source gives. Each side is known by its own money or percentage figures: evidence, not words.
+COMBINE = re.compile(
+    r"\b(?:cannot|can't|can not|may not|could not|will not|won't) be combined with\b"
+    r"|\bno (?:se )?(?:puede|pueden|podrá|podrán) combinar(?:se)? con\b|\bno (?:es|son) acumulables? con\b",
+    re.IGNORECASE,
+)
+# The draft itself keeps them apart: "one or the other", "instead of the 0% plan", "en lugar de".
+APART = re.compile(
+    r"\bcombin\w*|\binstead of\b|\beither\b|\bone or the other\b|\ben lugar de\b|\bo bien\b"
+    r"|\buno u otro\b|\buna u otra\b|\bacumul\w*",
+    re.IGNORECASE,
+)
+
+
+def check_stacking(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+    """Two terms a source says cannot be combined, both given in the draft."""
+    text = f"{draft.subject or ''}\n{draft.body}"
+    if APART.search(text):
+        return []
+    given = _money(text)
+    for allowed in _allowed_text(context):
+        for first, second in _exclusive_pairs(allowed):
+            if first & given and second & given:
+                one, other = sorted(first & given)[0], sorted(second & given)[0]
+                return [
+                    Violation(
+                        "refund_or_compensation",
+                        f"gives {one} together with {other}, which the source says cannot be combined: "
+                        "offer one or the other, or leave it to a person",
+                    )
+                ]
+    return []
+
+
+@lru_cache(maxsize=1024)
+def _exclusive_pairs(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    pairs = []
+    for sentence in _sentences(text):
+        match = COMBINE.search(sentence)
+        if match is None:
+            continue
+        first, second = _money(sentence[: match.start()]), _money(sentence[match.end() :])
+        if first and second:
+            pairs.append((first, second))
+    return tuple(pairs)
 
 
 # A denial close before the concession: "we don't offer refunds", "no hacemos descuentos".

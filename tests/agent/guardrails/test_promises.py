@@ -422,3 +422,31 @@ class TestWhoseMoneyAndHowFarANegationReaches:
         sentence = "La póliza de inquilino (HO-4) indemniza la propiedad personal a valor de reposición."
 
         assert check_compensation(email(body=body(sentence)), context()) == []
+
+
+class TestTermsASourceSaysCannotBeCombined:
+    """Defect found on blind/dev6: "$500 off" and "0% for 18 months" given together, which the offer's
+    terms exclude ("The $500 cannot be combined with the 0% APR for 18 months plan")."""
+
+    TERMS = Source(
+        id="offers/spring-boiler",
+        type=DocType.OFFER,
+        title="Spring boiler savings",
+        url=None,
+        text="Homeowners get $400 off a new boiler. The $400 cannot be combined with the 0% financing plan.",
+        score=0.7,
+    )
+
+    def check(self, sentence: str) -> list[str]:
+        return codes(check_compensation(email(body=body(sentence)), context(sources=(self.TERMS,))))
+
+    def test_both_terms_in_one_draft_fire(self) -> None:
+        assert self.check("You get $400 off the boiler, and you can pay the rest at 0% financing.") == [
+            "refund_or_compensation"
+        ]
+
+    def test_one_term_alone_passes(self) -> None:
+        assert self.check("You get $400 off the boiler this spring.") == []
+
+    def test_the_draft_that_keeps_them_apart_passes(self) -> None:
+        assert self.check("You can take $400 off or pay at 0%, but they can't be combined.") == []
