@@ -397,7 +397,7 @@ class TestTheBlindDevSplits:
     """Dev sets written blind and then worked on: the gates hold what was reached, so a later change that
     undoes a generalisation shows. dev6 (Tidewater Insurance, Summit Heating & Cooling), measured before
     the claim-check work of 2026-12-07: 92.6% of bad drafts flagged, 12.8% of clean ones blocked (5 of
-    39), recall 0.818; after: 96.3%, 5.1% (2 of 39, both form/ask codes), 0.902. dev5 after the same work:
+    39), recall 0.818; after: 96.3%, 5.1% (2 of 39, both form/ask codes), 0.916. dev5 after the same work:
     93.0%, 0.0%, recall 0.917 (90.7%, 0.0%, 0.900 before)."""
 
     def test_dev6_holds_its_measured_level(self) -> None:
@@ -406,7 +406,7 @@ class TestTheBlindDevSplits:
         assert len(report.results) == 120
         assert report.bad_blocked_rate >= 0.96
         assert report.false_block_rate <= 0.06
-        assert report.recall >= 0.90
+        assert report.recall >= 0.91
 
     def test_dev5_holds_its_measured_level(self) -> None:
         report = evaluate(load_cases(BLIND / "dev5"))
