@@ -26,7 +26,10 @@ RECOMMENDS = re.compile(
     r"|\ble (?:aconsejo|recomiendo|sugiero)\b|\bles (?:aconsejo|recomiendo|sugiero)\b|\bmi (?:consejo|"
     r"recomendaci[óo]n)\b|\bdeber[íi]a(?:n)?\b|\btrate de\b|\btraten de\b|\bprocure\b|\blo mejor es\b"
     r"|\b(?:no )?(?:le|les) conviene\b|\bmejor (?:no |p[áa]guelo|h[áa]galo|evite|use|espere|tome)\w*"
-    r"|\bes (?:mejor|recomendable|importante) que\b|\bun consejo\b",
+    r"|\bes (?:mejor|recomendable|importante) que\b|\bun consejo\b"
+    # "Mientras tanto, puede darle media aspirina", "in the meantime you could try": a suggestion.
+    r"|\bmientras tanto,? (?:usted )?(?:puede|pueden|podr[íi]a)\b"
+    r"|\bin the meantime,? you (?:can|could|might)\b",
     re.IGNORECASE,
 )
 # Imperatives that act on the body or the money: "ice it", "take ibuprofen", "póngase hielo", "evite".
@@ -56,7 +59,10 @@ PREDICTS = re.compile(
     r"|\byou(?:'re| are| will be|'ll be)(?: fully)? covered\b"
     r"|\b(?:usted )?(?:est[áa]|estar[áa]) cubiert[oa]\b"
     r"|\b(?:ya )?no (?:necesita|tiene que|tendr[áa] que) pagar\b"
-    r"|\byou (?:no longer|won't|will not|don't) (?:need|have) to pay\b",
+    r"|\byou (?:no longer|won't|will not|don't) (?:need|have) to pay\b"
+    # A legal position told to them: "you'd be legally entitled to a refund", "tiene derecho a".
+    r"|\byou(?:'d| would|'re| are|'ll| will)?(?: be)? (?:legally )?entitled to\b"
+    r"|\b(?:usted )?(?:tiene|tendr[íi]a|tendr[áa]) derecho a\b",
     re.IGNORECASE,
 )
 # A source that sends the matter to a professional ("We are not tax advisers: please ask your tax
@@ -108,6 +114,8 @@ SUBJECTS: dict[str, re.Pattern[str]] = {
         "coverage": r"\bcovered\b|\bcoverage\b|\bcubiert[oa]s?\b|\bcobertura\b",
         "debt": r"\bdebt\w*|\bloan\w*|\bborrow\w*|\brefinanc\w*|\bmortgage\w*|\bdeuda\w*|\bendeud\w*"
         r"|\bpr[ée]stamo\w*|\bhipoteca\w*",
+        # How to pay: "put it all on a rewards card", "páguelo con tarjeta de crédito".
+        "cards": r"\b(?:credit|rewards|travel|points) cards?\b|\btarjetas? de cr[ée]dito\b",
         "savings": r"\bsavings\b|\bretirement\b|\b401\(?k\)?|\bira\b"
         r"|\bahorro\w*|\bretiro\b|\bjubilaci[óo]n\b",
         "investing": r"\binvest\w*|\binvert\w*|\binversi[óo]n\w*",

@@ -450,3 +450,26 @@ class TestTermsASourceSaysCannotBeCombined:
 
     def test_the_draft_that_keeps_them_apart_passes(self) -> None:
         assert self.check("You can take $400 off or pay at 0%, but they can't be combined.") == []
+
+
+class TestAdviceInAnOfferedOptionOrALegalPosition:
+    """Advice the older dev sets showed missed, read with the same principle as dev6's: a suggestion in the
+    meantime, a legal entitlement told to the lead, a way to pay put as a tip."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Mientras tanto, puede darle media aspirina con la comida.",
+            "Under state law you'd be legally entitled to a full refund of the deposit.",
+            "My tip: put the whole balance on a travel rewards card and keep the points.",
+        ],
+    )
+    def test_it_fires_when_no_source_gives_it(self, sentence: str) -> None:
+        violations = check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
+
+        assert codes(violations) == ["advice.unsourced"]
+
+    def test_an_entitlement_with_no_subject_of_advice_is_not_advice(self) -> None:
+        sentence = "As a member you're entitled to a second visit each spring."
+
+        assert check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,))) == []
