@@ -187,6 +187,16 @@ def elided_figures(text: str) -> frozenset[Figure]:
     return frozenset(found)
 
 
+# A duration with no number: "a lifetime warranty", "garantía de por vida" promise the longest term of
+# all, a figure like any other. In either language, it needs a source that gives some term as lifetime.
+LIFETIME = re.compile(r"(?<!once in a )\blifetime\b|\bfor life\b|\bde por vida\b|\bvitalici[oa]s?\b", re.I)
+
+
+def unbounded_terms(text: str, corpus_text: str) -> list[re.Match[str]]:
+    """Lifetime terms in ``text`` when the corpus gives none."""
+    return [] if LIFETIME.search(corpus_text) else list(LIFETIME.finditer(text))
+
+
 def scaled(figure: Figure) -> Figure:
     """The figure in the smaller unit: (2, "week") is (14, "day")."""
     value, unit = figure

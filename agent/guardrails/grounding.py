@@ -28,6 +28,7 @@ from agent.guardrails.figures import (
     located_figures,
     scaled,
     spelled_values,
+    unbounded_terms,
 )
 from agent.guardrails.names import is_spanish, ungrounded_names
 from agent.guardrails.offers import excluded_use
@@ -278,7 +279,9 @@ def _check_text(
     # Another lead's "9 hours a day" is wrong_lead's to report.
     numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
     violations += numbers + misplaced_company(masked, context)
-    violations += _unbounded(masked, corpus)
+    violations += [
+        _at(m, "grounded.number", f'the term "{m.group()}"') for m in unbounded_terms(masked, corpus.text)
+    ]
     violations += [v for v in moved if v.code == "grounded.name"]
     violations += [
         Violation(
@@ -291,17 +294,6 @@ def _check_text(
         for name in ungrounded_names(masked, corpus, context, heading=heading, spanish=spanish)
     ]
     return violations
-
-
-# A duration with no number: "a lifetime warranty", "garantía de por vida" promise the longest term of
-# all, a figure like any other. In either language, it needs a source that gives some term as lifetime.
-LIFETIME = re.compile(r"(?<!once in a )\blifetime\b|\bfor life\b|\bde por vida\b|\bvitalici[oa]s?\b", re.I)
-
-
-def _unbounded(text: str, corpus: Corpus) -> list[Violation]:
-    if LIFETIME.search(corpus.text) is not None:
-        return []
-    return [_at(match, "grounded.number", f'the term "{match.group()}"') for match in LIFETIME.finditer(text)]
 
 
 def _link_key(url: str) -> str:

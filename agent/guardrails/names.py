@@ -32,6 +32,7 @@ from agent.guardrails.lexicon import (
     is_spanish_word,
     word_set,
 )
+from agent.guardrails.places import notation, of_a_place
 from agent.guardrails.text import Corpus, Part, normalise, sentences
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -371,7 +372,7 @@ def _ungrounded(
         return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
     if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
         return None  # "el Formulario 1040", "a Premium account": a common word with a capital names nobody
-    if _well_known_place(text, run) or _of_a_place(text, run, corpus):
+    if _well_known_place(text, run) or of_a_place(text, run, corpus):
         return None  # "from Colorado Springs to Fort Collins": geography, not a claim of ours
     if spanish and _institution(run, corpus):
         return None  # "el Departamento de Ingresos de Colorado": common words and a grounded place
@@ -490,27 +491,6 @@ def _well_known_place(text: str, run: list[Token]) -> bool:
     if OURS_BEFORE.search(before) or LOCATES.search(before):
         return False  # "Maple Grove Dentistry in Austin": a customer put somewhere is a claim about them
     return not BRANCH_AFTER.match(text, end)
-
-
-# Words that make a place's name the name of its area: "Anoka County" is the county of the corpus's Anoka.
-PLACE_HEADS = word_set("county counties parish township borough")
-# A people's name and what to put back for their place's: "Floridians", "Minnesotans", "Ohioans".
-DEMONYM_ENDINGS = (("ians", "a"), ("ian", "a"), ("ans", ""), ("ns", ""), ("an", ""), ("n", ""))
-
-
-def _of_a_place(text: str, run: list[Token], corpus: Corpus) -> bool:
-    """A known place with the word for its area ("Anoka County"), or its people ("Floridians"): the
-    place is grounded (in the corpus or a state, country or large city), the rest is grammar."""
-
-    def known(place: str) -> bool:
-        return len(place) > 3 and (fold_plain(place) in PLACES or corpus.contains_name(place))
-
-    if len(run) > 1 and fold_plain(run[-1][2]) in PLACE_HEADS:
-        return known(text[run[0][0] : run[-2][1]])
-    if len(run) == 1:
-        word = run[0][2]
-        return any(word.endswith(end) and known(word[: -len(end)] + back) for end, back in DEMONYM_ENDINGS)
-    return False
 
 
 @lru_cache(maxsize=64)
@@ -657,19 +637,6 @@ def _not_a_name(token: str, spanish: bool = False) -> bool:
     )
 
 
-# "Re:", "Fwd:" at the head of a subject mark a reply or a forward (subject.deceptive judges them).
-REPLY_MARKS = frozenset({"re", "fw", "fwd", "rv"})
-
-
-def _marker(text: str, start: int, end: int, token: str) -> bool:
-    """Capitals that are notation, not a name: a reply or forward mark before its colon ("Fwd: ..."),
-    and a unit letter after a degree sign ("5°F", "20 °C")."""
-    if token.lower() in REPLY_MARKS and text[end:].lstrip().startswith(":"):
-        before = text[:start].strip()
-        return not before or before.endswith(":")
-    return len(token) == 1 and text[:start].rstrip().endswith("°")
-
-
 def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token], bool]]:
     """Runs of capitalised words (joined by "&", "of", "de"...), each with whether it starts a sentence."""
     runs: list[tuple[list[Token], bool]] = []
@@ -699,7 +666,7 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
             token[:1].isupper()
             and token not in ALWAYS_FINE
             and not _not_a_name(token, spanish)
-            and not _marker(text, start, end, token)
+            and not notation(text, start, end, token)
         )
         if capitalised and adjacent:
             current.append((start, end, token))
