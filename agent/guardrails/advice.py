@@ -26,7 +26,10 @@ RECOMMENDS = re.compile(
     r"|\ble (?:aconsejo|recomiendo|sugiero)\b|\bles (?:aconsejo|recomiendo|sugiero)\b|\bmi (?:consejo|"
     r"recomendaci[óo]n)\b|\bdeber[íi]a(?:n)?\b|\btrate de\b|\btraten de\b|\bprocure\b|\blo mejor es\b"
     r"|\b(?:no )?(?:le|les) conviene\b|\bmejor (?:no |p[áa]guelo|h[áa]galo|evite|use|espere|tome)\w*"
-    r"|\bes (?:mejor|recomendable|importante) que\b",
+    r"|\bes (?:mejor|recomendable|importante) que\b|\bun consejo\b"
+    # "Mientras tanto, puede darle media aspirina", "in the meantime you could try": a suggestion.
+    r"|\bmientras tanto,? (?:usted )?(?:puede|pueden|podr[íi]a)\b"
+    r"|\bin the meantime,? you (?:can|could|might)\b",
     re.IGNORECASE,
 )
 # Imperatives that act on the body or the money: "ice it", "take ibuprofen", "póngase hielo", "evite".
@@ -49,7 +52,17 @@ PREDICTS = re.compile(
     r"|\byou(?:'ll| will| would)? (?:get|recover|receive) (?:back )?[^.!?]{0,40}\b(?:on|in|from) your "
     r"(?:taxes|tax return|return)\b"
     r"|\b(?:usted |ustedes )?(?:recupera|recuperar[áa]|recibe|recibir[áa]|le devuelven|le devolver[áa]n)\b"
-    r"[^.!?]{0,40}\b(?:su declaraci[óo]n|sus impuestos)\b",
+    r"[^.!?]{0,40}\b(?:su declaraci[óo]n|sus impuestos)\b"
+    # An outcome for their money or their cover: "you can still claim the credit", "you're covered",
+    # "ya no necesita pagar workers' comp".
+    r"|\byou (?:can|could) (?:still|also|even) (?:deduct|write (?:it )?off|claim)\b"
+    r"|\byou(?:'re| are| will be|'ll be)(?: fully)? covered\b"
+    r"|\b(?:usted )?(?:est[áa]|estar[áa]) cubiert[oa]\b"
+    r"|\b(?:ya )?no (?:necesita|tiene que|tendr[áa] que) pagar\b"
+    r"|\byou (?:no longer|won't|will not|don't) (?:need|have) to pay\b"
+    # A legal position told to them: "you'd be legally entitled to a refund", "tiene derecho a".
+    r"|\byou(?:'d| would|'re| are|'ll| will)?(?: be)? (?:legally )?entitled to\b"
+    r"|\b(?:usted )?(?:tiene|tendr[íi]a|tendr[áa]) derecho a\b",
     re.IGNORECASE,
 )
 # A source that sends the matter to a professional ("We are not tax advisers: please ask your tax
@@ -57,7 +70,11 @@ PREDICTS = re.compile(
 DEFERS = re.compile(
     r"\b(?:we are|we're|i am|i'm) not (?:a |your )?\w+ advis[eo]rs?\b|\bnot (?:tax|legal|financial|medical|"
     r"investment) advice\b|\bplease (?:ask|consult|check with)\b"
-    r"|\bno (?:damos|somos|soy|ofrecemos) (?:asesor\w*|abogad\w*|contador\w*|m[ée]dic\w*|consejo\w*)",
+    r"|\bno (?:damos|somos|soy|ofrecemos) (?:asesor\w*|abogad\w*|contador\w*|m[ée]dic\w*|consejo\w*)"
+    # What the company says it cannot tell anyone ("We cannot tell you a loss is covered"), and a benefit
+    # the source says has ended ("the 25C tax credit ended"): no advice on it rests on that source.
+    r"|\b(?:cannot|can't|can not) tell you\b|\bno (?:le )?podemos decir(?:le)?\b"
+    r"|\b(?:ended|expired) for\b|\bno longer (?:available|applies)\b|\bya no (?:existe|aplica)\b",
     re.IGNORECASE,
 )
 # Advice to ask a professional is the opposite of giving the advice: "ask your tax preparer".
@@ -91,13 +108,19 @@ SUBJECTS: dict[str, re.Pattern[str]] = {
         r"|\bsupplement\w*|\bvitamin\w*|\bpasta de dientes\b|\benjuague\b|\bcrema\b|\bpomada\b"
         r"|\bsuplemento\w*|\bvitamina\w*",
         "sleep": r"\bsleep\w*|\bdorm(?:ir|ir|a)\b|\bsueño\b",
-        "tax": r"\btax\w*|\bdeduct\w*|\bwrite[- ]off\b|\birs\b|\bimpuesto\w*|\bdeduc\w*|\bdeclaraci[óo]n\b",
+        "tax": r"\btax\w*|\bdeduct\w*|\bwrite[- ]off\b|\birs\b|\bimpuesto\w*|\bdeduc\w*|\bdeclaraci[óo]n\b"
+        r"|\b1099\b|\bw-2\b|\b(?:year's|annual) return\b",
+        # Whether a loss or a cost falls under a policy or a plan: "you're covered", "está cubierto".
+        "coverage": r"\bcovered\b|\bcoverage\b|\bcubiert[oa]s?\b|\bcobertura\b",
         "debt": r"\bdebt\w*|\bloan\w*|\bborrow\w*|\brefinanc\w*|\bmortgage\w*|\bdeuda\w*|\bendeud\w*"
         r"|\bpr[ée]stamo\w*|\bhipoteca\w*",
+        # How to pay: "put it all on a rewards card", "páguelo con tarjeta de crédito".
+        "cards": r"\b(?:credit|rewards|travel|points) cards?\b|\btarjetas? de cr[ée]dito\b",
         "savings": r"\bsavings\b|\bretirement\b|\b401\(?k\)?|\bira\b"
         r"|\bahorro\w*|\bretiro\b|\bjubilaci[óo]n\b",
         "investing": r"\binvest\w*|\binvert\w*|\binversi[óo]n\w*",
         "legal": r"\blawyer\w*|\battorney\w*|\bsue\b|\blawsuit\w*|\bliabilit\w*|\blegal(?:ly)?\b|\babogad\w*"
+        r"|\bby law\b|\bpor ley\b|\bla ley\b"
         r"|\bdemand(?:ar|e|a)\b|\bjuicio\b",
     }.items()
 }
@@ -151,12 +174,17 @@ def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
         yield sentence.text, sentence.start, sentence.end
 
 
+# Where a statement of the sources ends: a full stop, a blank line or a list item. Not a single line
+# break: sources are wrapped, and "The federal 25C tax\ncredit ended" is one statement.
+STATEMENT_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+
+
 @lru_cache(maxsize=256)
 def _deferred(allowed: str) -> frozenset[str]:
     """The subjects a statement of the sources hands to a professional."""
     return frozenset(
         name
-        for statement in re.split(r"(?<=[.!?])\s+|\n+", allowed)
+        for statement in STATEMENT_BREAK.split(allowed)
         if DEFERS.search(statement)
         for name, pattern in SUBJECTS.items()
         if pattern.search(statement)

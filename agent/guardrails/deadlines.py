@@ -112,6 +112,8 @@ RANGE_BEFORE: Final = re.compile(rf"\b(?:{_WEEKDAY})s?\s*(?:-|–|to|a)?\s*$", r
 # (whether the company may promise it is the grounding check's business), unless the lead must act.
 PROMISE: Final = re.compile(
     r"\b(?:I['’]ll|I will|we['’]ll|we will|will (?:be|arrive|reach)|"
+    # "Dwayne will have your quote ready by Wednesday": someone of ours delivers, the lead waits.
+    r"will have (?:it|them|your [\w-]+|the [\w-]+)(?: [\w-]+)? (?:ready|done|finished|back)|"
     r"(?:is|are|be) (?:all |fully )?(?:dry|done|ready|finished|complete|completed|installed|delivered)|"
     r"(?:está|estará|están|estarán|queda|quedará|quedan|quedarán) (?:list|termin|sec|instalad|entregad)\w*|"
     r"you['’]ll (?:receive|get|have) (?:it|the|your)|"

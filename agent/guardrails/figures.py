@@ -62,7 +62,8 @@ UNIT_WORDS = (
     r"(?:minutes?|mins?|hours?|hrs?|days?|workdays?|weeks?|months?|years?)|"
     r"minutos?|horas?|(?:días?|dias?)(?: hábiles| habiles| laborables)?|semanas?|meses|mes|años?"
 )
-UNIT = re.compile(rf"\s?-?\s?(¢|(?:{UNIT_WORDS})\b)", re.IGNORECASE)
+# A temperature is a figure in its unit: "5°F", "20 °C", "6 degrees", "2 grados".
+UNIT = re.compile(rf"\s?-?\s?(¢|°\s?[FC]?(?![a-z])|(?:{UNIT_WORDS}|degrees?|grados?)\b)", re.IGNORECASE)
 SPELLED_CLAIM = re.compile(
     rf"(?<!\d )\b({'|'.join(SPELLED)})(?:[\s-]+(?:y\s+)?({'|'.join(SPELLED)}))?[\s-]+"
     rf"(times|fold|{UNIT_WORDS})\b",
@@ -81,6 +82,7 @@ UNITS = (
     (r"(?:business |working |lost |sick )?(?:days?|workdays?)", "day"),
     (r"(?:días?|dias?)(?: hábiles| habiles| laborables)?", "day"),
     (r"weeks?|semanas?", "week"), (r"months?|meses|mes", "month"), (r"years?|años?", "year"),
+    (r"°\s?f", "°F"), (r"°\s?c", "°C"), (r"°|degrees?|grados?", "°"),  # a reading, or a difference
 )  # fmt: skip
 # One unit for both ends: "from 12 to 3 minutes", "5 or 10 sessions", "de 5 a 8 días", "$9,500 a $17,000".
 RANGE = re.compile(r"\s*(?:to|-|–|or|and|a|al|y|o|hasta)\s*", re.IGNORECASE)
@@ -160,6 +162,39 @@ def located_figures(text: str) -> tuple[tuple[re.Match[str], Figure], ...]:
             numbers.append((match, (Decimal(SPELLED[match.group(1).lower()]), _unit_of(match.group(2)))))
     found += numbers
     return tuple(sorted(found, key=lambda item: item[0].start()))
+
+
+# "One day for a furnace or AC, two for a heat pump": a figure after a comma that leaves its unit to the
+# figure before it, in the same construction ("N for ...").
+ELIDED = re.compile(
+    r"[,;]\s*(?:and\s+|y\s+)?(\d+(?:\.\d+)?|[a-záéíóúñ]+)\s+(?:for|para|por|on|in|en)\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=8192)
+def elided_figures(text: str) -> frozenset[Figure]:
+    """Figures a source states with their unit left out, carried from the figure before them."""
+    found: set[Figure] = set()
+    for match in ELIDED.finditer(text):
+        word = match.group(1).lower()
+        value = Decimal(word) if word[0].isdigit() else SPELLED.get(word)
+        if value is None:
+            continue
+        start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start())) + 1
+        before = [figure for _, figure in located_figures(text[start : match.start()]) if figure[1]]
+        if before:
+            found.add((Decimal(value).normalize(), before[-1][1]))
+    return frozenset(found)
+
+
+# A duration with no number: "a lifetime warranty", "garantía de por vida" promise the longest term of
+# all, a figure like any other. In either language, it needs a source that gives some term as lifetime.
+LIFETIME = re.compile(r"(?<!once in a )\blifetime\b|\bfor life\b|\bde por vida\b|\bvitalici[oa]s?\b", re.I)
+
+
+def unbounded_terms(text: str, corpus_text: str) -> list[re.Match[str]]:
+    """Lifetime terms in ``text`` when the corpus gives none."""
+    return [] if LIFETIME.search(corpus_text) else list(LIFETIME.finditer(text))
 
 
 def scaled(figure: Figure) -> Figure:

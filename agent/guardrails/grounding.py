@@ -23,13 +23,16 @@ from agent.guardrails.figures import (
     SCORE,
     Figure,
     counts_the_message,
+    elided_figures,
     figures,
     located_figures,
     scaled,
     spelled_values,
+    unbounded_terms,
 )
 from agent.guardrails.names import is_spanish, ungrounded_names
 from agent.guardrails.offers import excluded_use
+from agent.guardrails.stories import moved_story
 from agent.guardrails.style import PLACEHOLDER
 from agent.guardrails.text import EMAIL, PHONE, URL, Corpus, corpus_for, normalise, strip_url
 from agent.guardrails.tiers import wrong_tier
@@ -63,7 +66,10 @@ FRACTION = re.compile(
 # A time the draft proposes (to call, visit, meet) rather than states (opening hours): only a slot will do.
 PROPOSAL = re.compile(
     r"\?|\b(?:I(?:'ll| will| can| could)? call|we (?:can|could) (?:meet|talk)|let's|how about|"
-    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos)\b",
+    r"(?:le|la|lo|te) (?:llamo|llamaré|puedo llamar|visito)|puedo llamarl[eao]|nos vemos|"
+    # A visit offered: "le puedo mandar a un técnico el miércoles a las 8:00", "we can send a tech at 9".
+    r"(?:le|les|lo|la) (?:puedo|podemos) (?:mandar|enviar|agendar|apartar|reservar)|"
+    r"(?:I|we) (?:can|could) (?:send|book|schedule|pencil in)|(?:puedo|podemos) (?:pasar|ir))\b",
     re.IGNORECASE,
 )
 # Opening hours, not a proposal: "from 9:00 to 5:00", "de 10:00 a.m. a 6:00 p.m.", "until 7:00 p.m.".
@@ -129,6 +135,9 @@ DOMAIN = re.compile(
     re.IGNORECASE,
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SPANISH_WEEKDAY = dict(
+    zip(WEEKDAYS, ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"), strict=True)
+)
 # A day used as a date ("on Thursday", "Thursday at 10:00"), not a habit ("on Friday evenings", "Saturdays").
 WEEKDAY = re.compile(
     rf"\b(?:(on|this|next|by|until|before|coming)\s+)?({'|'.join(WEEKDAYS)})\b"
@@ -235,7 +244,12 @@ def _check_text(
             )
     masked = DATE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in scores) else mask(m), masked)
     for match in WEEKDAY.finditer(masked):  # before times are masked: "Thursday at 10:00" is a date
-        if (match.group(1) or match.group(3)) and not corpus.contains_name(match.group(2)):  # "Saturdays"
+        if (
+            (match.group(1) or match.group(3))
+            and not corpus.contains_name(match.group(2))
+            # "Thursday 15 April at 10:00" for the slot "jueves 15 de abril a las 10:00": the same day
+            and not corpus.contains_name(SPANISH_WEEKDAY[match.group(2).lower()])
+        ):  # "Saturdays"
             day = _at(match, "grounded.date", f'the day "{match.group(2)}"')
             violations.append(replace(day, start=match.start(2), end=match.end(2)))
     corpus_times = _all_times(corpus.parts) | _lead_hours(context)
@@ -260,9 +274,15 @@ def _check_text(
     numbers += [v for v in wrong_tier(masked, corpus.parts) if (v.start, v.end) not in flagged]
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in excluded_use(body, context) if (v.start, v.end) not in flagged]
+    moved = moved_story(body, context, masked)
+    numbers += [v for v in moved if v.code == "grounded.number" and (v.start, v.end) not in flagged]
     # Another lead's "9 hours a day" is wrong_lead's to report.
     numbers = [v for v in numbers if scaled(_figure_at(masked, v)) not in theirs]
     violations += numbers + misplaced_company(masked, context)
+    violations += [
+        _at(m, "grounded.number", f'the term "{m.group()}"') for m in unbounded_terms(masked, corpus.text)
+    ]
+    violations += [v for v in moved if v.code == "grounded.name"]
     violations += [
         Violation(
             "grounded.name",
@@ -497,7 +517,7 @@ def _worked_out(
 @lru_cache(maxsize=64)
 def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
     """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
-    known = frozenset().union(*(figures(part) for part in parts))
+    known = frozenset().union(*(figures(part) | elided_figures(part) for part in parts))
     spelled = frozenset().union(*(spelled_values(part) for part in parts))
     return frozenset(scaled(figure) for figure in known), frozenset(value for value, _ in known) | spelled
 

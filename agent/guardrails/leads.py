@@ -70,6 +70,12 @@ YOUR_RELATIVE = re.compile(r"\b(?:your|su|sus|tu|tus)\s+([\w-]+)", re.IGNORECASE
 # Spanish uses for one's own body ("¿Sigue sintiendo la rodilla?").
 YOUR_BODY = re.compile(r"\b(?:your|su|sus|tu|tus|esa|ese|la|el|los|las)\s+(?:left |right )?([\w-]+)", re.I)
 YOUR_OWN = re.compile(r"\b(?:your|su|sus|tu|tus)\s+(?:left |right )?([\w-]+)", re.IGNORECASE)
+# A company is called by its name without the legal form: "Limpiezas Soto" is "Limpiezas Soto LLC".
+LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:llc|l\.l\.c\.|inc\.?|incorporated|ltd\.?|limited|corp\.?|corporation|co\.|pllc|llp|"
+    r"s\.?a\.?(?: de c\.?v\.?)?|s\.?l\.?|gmbh)$",
+    re.IGNORECASE,
+)
 DISTINCT = 10  # a bare number from 10 up ("since 2020", "12 people") tells whose situation it is
 VOCATIVE = re.compile(r"^([A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]+),\s")  # an SMS that opens with the name: "Tomás, en..."
 
@@ -133,7 +139,11 @@ def _other_names(text: str, lead: LeadContext, context: GuardrailContext) -> lis
     found: list[Violation] = []
     for other in context.other_leads:
         named = lead_proper_words(other)  # "mi gato Oliver": a name they wrote, whatever else it means
-        for value in (other.first_name, other.last_name, other.company, other.town, *named):
+        company = LEGAL_SUFFIX.sub("", other.company) if other.company else None
+        company = company if company and " " in company else None  # "Acme Co." is not "Acme"
+        for value in dict.fromkeys(
+            (other.first_name, other.last_name, other.company, company, other.town, *named)
+        ):
             if not value or len(value) < 3 or normalise(value) in own:
                 continue
             word = value not in named and " " not in value

@@ -32,6 +32,7 @@ from agent.guardrails.lexicon import (
     is_spanish_word,
     word_set,
 )
+from agent.guardrails.places import notation, of_a_place
 from agent.guardrails.text import Corpus, Part, normalise, sentences
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -211,6 +212,7 @@ def _proper_words(text: str) -> frozenset[str]:
                 and word[:1].isupper()
                 and not word.isupper()
                 and not _not_a_name(word)
+                and not CONTRACTION.search(word)  # "I'm", "We'll": a pronoun's contraction, not a name
                 and not (is_ordinary_word(word) and not is_proper_noun(word))
                 and not is_spanish_word(word)
                 and word.lower() not in GREETING_WORDS
@@ -370,7 +372,7 @@ def _ungrounded(
         return None  # "Portal Birchwood", "el Portal de Birchwood": our "Birchwood Portal" in Spanish order
     if len(run) == 1 and not initial and not introduced and _common_noun(text, run[0], spanish):
         return None  # "el Formulario 1040", "a Premium account": a common word with a capital names nobody
-    if _well_known_place(text, run):
+    if _well_known_place(text, run) or of_a_place(text, run, corpus):
         return None  # "from Colorado Springs to Fort Collins": geography, not a claim of ours
     if spanish and _institution(run, corpus):
         return None  # "el Departamento de Ingresos de Colorado": common words and a grounded place
@@ -660,7 +662,12 @@ def _capitalised_runs(text: str, spanish: bool = False) -> list[tuple[list[Token
             or (ended and between.isspace())
         )
         adjacent = bool(current) and JOIN.fullmatch(between) is not None and not ended
-        capitalised = token[:1].isupper() and token not in ALWAYS_FINE and not _not_a_name(token, spanish)
+        capitalised = (
+            token[:1].isupper()
+            and token not in ALWAYS_FINE
+            and not _not_a_name(token, spanish)
+            and not notation(text, start, end, token)
+        )
         if capitalised and adjacent:
             current.append((start, end, token))
         elif capitalised:

@@ -63,6 +63,7 @@ class OfferMarks:
     phrases: re.Pattern[str]
     terms: frozenset[str]
     free_product: re.Pattern[str] | None = None  # the regular product the offer makes free
+    name: re.Pattern[str] | None = None  # the offer's own name, as capitalised as the title writes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +88,20 @@ def check_expired_offer(draft: DraftText, context: GuardrailContext) -> list[Vio
     if not dead:
         return []
     regular = _regular_text(context)
+    described = _regular_text(context, names=False)
     texts = {source.id: source.text for source in context.sources}
     whole = normalise(f"{draft.subject or ''}\n{draft.body}")
     whole_terms = _terms(whole)
+    whole_raw = " ".join(f"{draft.subject or ''}\n{draft.body}".split())
     passages: list[Passage] | None = None
     violations: list[Violation] = []
     for offer in dead:
-        marks = _offer_marks(offer, texts.get(offer.id, ""), regular)
+        marks = _offer_marks(offer, texts.get(offer.id, ""), regular, described)
         if (
             marks.phrases.search(whole) is None
             and not whole_terms & marks.terms
             and (marks.free_product is None or marks.free_product.search(whole) is None)
+            and (marks.name is None or marks.name.search(whole_raw) is None)
         ):
             continue  # most drafts never come near a dead offer: one search of the whole text says so
         if passages is None:
@@ -210,6 +214,8 @@ def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
     named = marks.phrases.search(passage.plain)
     if named is not None:
         return named.group()
+    if marks.name is not None and (own := marks.name.search(" ".join(passage.text.split()))):
+        return own.group()
     if marks.free_product is not None and FREE.search(passage.plain):
         product = marks.free_product.search(passage.plain)
         if product is not None:
@@ -218,27 +224,51 @@ def _use_in(passage: Passage, marks: OfferMarks) -> str | None:
     return min(shared) if shared else None
 
 
-def _regular_text(context: GuardrailContext) -> str:
-    """Everything the business says outside its offers: a title word or figure found here is regular."""
+def _regular_text(context: GuardrailContext, names: bool = True) -> str:
+    """Everything the business says outside its offers: a title word or figure found here is regular.
+
+    ``names=False``: without the company's list of names, only what its documents describe."""
     offer_ids = {o.id for o in context.offers}
     return _joined(
         tuple(s.text + "\n" + s.title for s in context.sources if s.id not in offer_ids),
         context.company_facts,
-        context.identity.own_names if context.identity else (),
+        context.identity.own_names if context.identity and names else (),
     )
 
 
-def _offer_marks(offer: OfferWindow, text: str, regular: str) -> OfferMarks:
+def _offer_marks(offer: OfferWindow, text: str, regular: str, described: str = "") -> OfferMarks:
     """The offer's own marks less what the regular material also says (a product name, a list price)."""
     title, core, url, terms = _own_marks(offer, text)
     phrases = [title]
     # The core names the offer only if it is not also the regular product ("Recovery Pack").
     if core and not (core in regular and _contains(regular, core)):
         phrases.append(core)
+    # "Before-the-Storm Coverage Review": the name the title opens with, written with its capitals (in
+    # lower case, "a spring AC tune-up" is the service, not the offer). Listed among the company's
+    # products but described by no document other than the offer, it exists only within the offer.
+    name = _proper_name(offer.title)
+    own = None
+    if name and normalise(name) not in phrases and not _contains(described, normalise(name)):
+        own = re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
     if url:
         phrases.append(url)
     free_product = _free_product(core, regular) if core and FREE.search(core) else None
-    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular), free_product)
+    return OfferMarks(offer, _phrase_pattern(tuple(phrases)), terms - _terms(regular), free_product, own)
+
+
+# The offer's own name at the head of its title: capitalised words in a row ("Before-the-Storm Coverage
+# Review with a free flood zone check, March to May 2027"); what follows describes it.
+TITLE_NAME = re.compile(r"^(?:[A-Z][\w'’]*(?:-[\w'’]+)*)(?:\s+[A-Z][\w'’]*(?:-[\w'’]+)*)+")
+
+
+@lru_cache(maxsize=256)
+def _proper_name(title: str) -> str | None:
+    """The name a title opens with, when it is two words or more and no month or year."""
+    match = TITLE_NAME.match(title.strip())
+    if match is None:
+        return None
+    name = " ".join(match.group().split())
+    return None if TITLE_NOISE.search(name) else name
 
 
 @lru_cache(maxsize=256)

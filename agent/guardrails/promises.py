@@ -134,14 +134,64 @@ def check_compensation(draft: DraftText, context: GuardrailContext) -> list[Viol
                     end,
                 )
             )
-    return violations
+    return violations + check_stacking(draft, context)
+
+
+# A source that forbids stacking two terms: "The $500 cannot be combined with the 0% APR plan", "el
+# descuento no se puede combinar con el plan de 0%". A draft that gives both grants a concession no
+# source gives. Each side is known by its own money or percentage figures: evidence, not words.
+COMBINE = re.compile(
+    r"\b(?:cannot|can't|can not|may not|could not|will not|won't) be combined with\b"
+    r"|\bno (?:se )?(?:puede|pueden|podrá|podrán) combinar(?:se)? con\b|\bno (?:es|son) acumulables? con\b",
+    re.IGNORECASE,
+)
+# The draft itself keeps them apart: "one or the other", "instead of the 0% plan", "en lugar de".
+APART = re.compile(
+    r"\bcombin\w*|\binstead of\b|\beither\b|\bone or the other\b|\ben lugar de\b|\bo bien\b"
+    r"|\buno u otro\b|\buna u otra\b|\bacumul\w*",
+    re.IGNORECASE,
+)
+
+
+def check_stacking(draft: DraftText, context: GuardrailContext) -> list[Violation]:
+    """Two terms a source says cannot be combined, both given in the draft."""
+    text = f"{draft.subject or ''}\n{draft.body}"
+    if APART.search(text):
+        return []
+    given = _money(text)
+    for allowed in _allowed_text(context):
+        for first, second in _exclusive_pairs(allowed):
+            if first & given and second & given:
+                one, other = sorted(first & given)[0], sorted(second & given)[0]
+                return [
+                    Violation(
+                        "refund_or_compensation",
+                        f"gives {one} together with {other}, which the source says cannot be combined: "
+                        "offer one or the other, or leave it to a person",
+                    )
+                ]
+    return []
+
+
+@lru_cache(maxsize=1024)
+def _exclusive_pairs(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    pairs = []
+    for sentence in _sentences(text):
+        match = COMBINE.search(sentence)
+        if match is None:
+            continue
+        first, second = _money(sentence[: match.start()]), _money(sentence[match.end() :])
+        if first and second:
+            pairs.append((first, second))
+    return tuple(pairs)
 
 
 # A denial close before the concession: "we don't offer refunds", "no hacemos descuentos".
 # Money someone else gives back: "your insurance may reimburse you", "su seguro puede reembolsarle".
 THIRD_PARTY = re.compile(
     r"\b(?:insurance|insurer|carrier|plan|hsa|fsa|medicare|medicaid|employer|bank|lender|irs|seguro|"
-    r"aseguradora|empleador|banco)s?\b(?:\s+[\w'-]+){0,3}\s*$",
+    r"aseguradora|empleador|banco|policy|policies|p[óo]liza|p[óo]lizas|manufacturer|fabricante|utility)s?\b"
+    r"(?:\s+[\w'()-]+){0,3}\s*$",
     re.IGNORECASE,
 )
 
@@ -177,7 +227,7 @@ def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
     if denied_before(sentence, match.start()) or OUTSIDE.search(before):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
-    return not (kind in ("refund", "compensation") and THIRD_PARTY.search(before))
+    return not _third_party(sentence, kind, match)
 
 
 def _units(draft: DraftText) -> Iterator[tuple[str, int | None, int | None]]:
@@ -202,12 +252,19 @@ def _grounded(sentence: str, kind: str, allowed: tuple[str, ...]) -> bool:
     if not figures <= frozenset().union(*(_money(text) for text in allowed)):
         return False
     granting = [text for text in allowed if negated in _grants(text, kind)]
-    return bool(granting) and (negated or not any(_excluded(sentence, text) for text in granting))
+    return bool(granting) and (negated or not any(_excluded(sentence, kind, text) for text in granting))
 
 
-def _excluded(sentence: str, source_text: str) -> bool:
-    """The draft applies the concession to something its source excludes ("...not apply to vanities")."""
-    mentioned = {_stem(w) for w in words(sentence.lower())}
+def _excluded(sentence: str, kind: str, source_text: str) -> bool:
+    """The draft applies the concession to something its source excludes ("...not apply to vanities").
+
+    What a concession applies to follows it, in English and Spanish ("$200 off the vanity", "waived for
+    a policy bought at closing", "descuento en la instalación"): what the clause said before it ("flood
+    is not covered, but the wait is waived...") is not what is being waived.
+    """
+    match = KINDS[kind].search(sentence)
+    after = sentence[match.start() :] if match else sentence
+    mentioned = {_stem(w) for w in words(after.lower())}
     return any(item in mentioned for item in _exclusions(source_text))
 
 
@@ -231,17 +288,42 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def _grants(text: str, kind: str) -> frozenset[bool]:
     """How a source text speaks of a kind of concession: granting it (False), denying it (True), or both."""
-    return frozenset(_negated(part, kind) for part in _sentences(text) if KINDS[kind].search(part))
+    return frozenset(
+        _negated(part, kind)
+        for part in _sentences(text)
+        if (match := KINDS[kind].search(part)) and not _third_party(part, kind, match)
+    )
+
+
+def _third_party(sentence: str, kind: str, match: re.Match[str]) -> bool:
+    """Money another payer gives: "most carriers refund unused premium" grants no refund of ours."""
+    return kind in ("refund", "compensation") and THIRD_PARTY.search(sentence[: match.start()]) is not None
+
+
+# How far back a negation governs a concession: "we don't offer refunds, discounts or credits" is
+# near; "if you want tune-ups without thinking about them, the plan [...] includes 15% off" is not.
+NEGATION_REACH = 60
+# Where a negation stops reaching: "policies don't cover it, but the wait is waived" grants the waiver.
+CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:and|but|or|y|pero|o)\b|\b(?:but|pero|sino)\b", re.IGNORECASE)
 
 
 def _negated(sentence: str, kind: str) -> bool:
     match = KINDS[kind].search(sentence)
-    return match is not None and NEGATION.search(sentence[: match.start()]) is not None
+    if match is None:
+        return False
+    before = sentence[max(0, match.start() - NEGATION_REACH) : match.start()]
+    breaks = list(CLAUSE_BREAK.finditer(before))
+    return NEGATION.search(before[breaks[-1].end() :] if breaks else before) is not None
 
 
 @lru_cache(maxsize=4096)
 def _sentences(text: str) -> tuple[str, ...]:
-    return tuple(part for part in re.split(r"(?<=[.!?;])\s+|\n+", text) if part.strip())
+    return tuple(part for part in SOURCE_BREAK.split(text) if part.strip())
+
+
+# A source's statements end at a full stop, a blank line or a list item, not at a wrapped line: "most
+# carriers\nrefund unused premium" is one statement, and the carriers are the ones refunding.
+SOURCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
 @lru_cache(maxsize=4096)

@@ -24,6 +24,7 @@ NEGATED = re.compile(
 )
 CARD_OR_BANK = re.compile(
     r"\b(?:number|digits) on (?:your|the) (?:card|visa|mastercard|amex)\b|\bdigits on the back\b"
+    r"|\bcode on the back\b|\bc[óo]digo (?:de atr[áa]s|cvv|cvc)\b"
     r"|\b(?:visa|mastercard|amex|american express|discover) (?:number|details|info)\b|\bcard info\b"
     r"|\bn[úu]mero (?:de|en) (?:su|la) (?:visa|mastercard)\b|\bd[íi]gitos de atr[áa]s\b|"
     r"\b(?:credit |debit )?card(?:'s)? (?:number|details|info|information|digits|expir\w*|cvv|cvc)\b"
@@ -45,7 +46,10 @@ BY_MESSAGE = re.compile(
     r"\b(?:by|via|over|through) (?:reply|replying|text|texting|email|message|sms|whatsapp)\b"
     r"|\b(?:reply|respond|text|email) (?:back )?(?:with|me|us)\b|\breplying to this\b"
     r"|\brespond(?:iendo|a|ame|eme) (?:a este|con|por)\b|\bpor (?:este )?(?:mensaje|texto|correo|whatsapp)\b"
-    r"|\bpor aquí\b|\bm[áa]nd(?:eme|ame|enos|anos)\b|\benv[íi](?:eme|ame|enos|anos)\b",
+    r"|\bpor aquí\b|\bm[áa]nd(?:eme|ame|enos|anos)\b|\benv[íi](?:eme|ame|enos|anos)\b"
+    # A person-to-person transfer to a number or an address a message gives: outside any payment process.
+    r"|\b(?:by|via|through|with|over|on|por|con|a través de) "
+    r"(?:zelle|venmo|paypal|cash ?app|western union)\b",
     re.IGNORECASE,
 )
 # Before the payment word, only a request to send it by message counts ("reply with the deposit",
@@ -96,7 +100,9 @@ NEEDS = re.compile(
     r"|\b(?:quickest|easiest|simplest|fastest|best) way is to\b"
     r"|\b(?:env[íi]e|m[áa]nde|d[íi]ga|d[ée]|comp[áa]rta|p[áa]se)(?:me|nos)\b|\bresp[óo]nda(?:me|nos)? con\b"
     r"|\b(?:me|nos) (?:env[íi]e|mande|d[ée]|pase|comparta)\b"
-    r"|\blo m[áa]s (?:f[áa]cil|r[áa]pido|sencillo) es\b",
+    r"|\blo m[áa]s (?:f[áa]cil|r[áa]pido|sencillo) es\b"
+    # An invitation to send: "you can send a deposit by Zelle", "puede enviar su pago por aquí".
+    r"|\b(?:you can|you could|just|puede|podría|pueden|podrían) (?:send|transfer|enviar|mandar|transferir)\b",
     re.IGNORECASE,
 )
 NEGATION_REACH = 60  # characters before the request where a "never" still governs it

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from agent.domain import Channel
 from agent.guardrails import DraftText, check_grounded
+from agent.guardrails.figures import elided_figures, figures
 from knowledge.types import DocType, Source
 from tests.agent.guardrails.drafts import LEAD, context
 
@@ -305,3 +307,20 @@ class TestFiguresAReaderCanCheck:
         assert codes("¿Instaló sus paneles antes de 2024?", sources=source, today=today) == [
             "grounded.number"
         ]
+
+
+class TestDefectsFoundOnBlindDev6:
+    def test_a_temperature_is_a_figure_in_its_unit(self) -> None:
+        """ "below 5°F" was a bare 5, grounded by any 5 in the corpus."""
+        found = figures("Backup heat starts below 5°F; rooms were 6 degrees apart, or 3 grados.")
+
+        assert {(Decimal(5), "°F"), (Decimal(6), "°"), (Decimal(3), "°")} <= found
+
+    def test_a_figure_that_leaves_its_unit_to_the_one_before_it(self) -> None:
+        """ "One day for a furnace, two for a heat pump": the source's "two" is two days."""
+        found = elided_figures("Installation takes one day for a furnace, two for a heat pump system.")
+
+        assert found == {(Decimal(2), "day")}
+
+    def test_a_bare_figure_after_a_sentence_break_keeps_no_unit(self) -> None:
+        assert elided_figures("A tune-up takes 90 minutes. Next, 2 for the filters.") == frozenset()

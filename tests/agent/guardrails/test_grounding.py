@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.guardrails import check_grounded
+from knowledge.types import DocType, Source
 from tests.agent.guardrails.drafts import CASE_STUDY, context, email
 
 OPEN = "Hi Dana,\n\n"
@@ -157,3 +158,63 @@ class TestContactData:
 
     def test_the_lead_own_and_our_address_are_fine(self) -> None:
         assert fired("I will write to dana@lunahair.example from maya@northstar-bookings.example.") == []
+
+
+class TestSlotsAcrossLanguagesAndOfferedVisits:
+    """Defects found on blind/dev6: a Spanish slot's weekday written in English, and a Spanish visit offer
+    at an hour that is only the company's opening time."""
+
+    SPANISH_SLOTS = ("jueves 15 de abril a las 10:00", "sábado 17 de abril a las 9:30")
+
+    def test_an_english_weekday_of_a_spanish_slot_is_grounded(self) -> None:
+        found = fired("Could we talk on Thursday at 10:00?", allowed_phrases=self.SPANISH_SLOTS)
+
+        assert [code for code, _ in found] == []
+
+    def test_a_visit_offered_at_an_hour_that_is_no_slot_fires(self) -> None:
+        found = fired(
+            "Le puedo mandar a un técnico el jueves 15 de abril a las 8:00 am. ¿Le funciona?",
+            allowed_phrases=self.SPANISH_SLOTS,
+            company_facts=("Abrimos de lunes a viernes de 8:00 am a 5:00 pm.",),
+        )
+
+        assert ("grounded.time", "8:00 am") in found
+
+
+class TestATermWithoutANumber:
+    """Defect found on blind/dev6: "garantía de por vida" against a 1-year repair warranty passed, having no
+    digit to check."""
+
+    WARRANTY = Source(
+        id="company/warranty",
+        type=DocType.COMPANY_FACT,
+        title="Warranty",
+        url=None,
+        text="Every repair carries a 1-year warranty on parts and labor.",
+        score=0.9,
+    )
+    LIFETIME = Source(
+        id="faqs/cabinets",
+        type=DocType.FAQ,
+        title="Cabinets",
+        url=None,
+        text="The cabinet lines we install have limited lifetime warranties on the boxes.",
+        score=0.9,
+    )
+
+    @staticmethod
+    def numbers(sentence: str, source: Source) -> list[str]:
+        return [code for code, _ in fired(sentence, sources=(source,)) if code == "grounded.number"]
+
+    def test_a_lifetime_warranty_no_source_gives_fires_in_either_language(self) -> None:
+        for sentence in (
+            "Every repair has a lifetime warranty.",
+            "Toda reparación tiene garantía de por vida.",
+        ):
+            assert self.numbers(sentence, self.WARRANTY) == ["grounded.number"], sentence
+
+    def test_a_lifetime_term_a_source_gives_passes_across_languages(self) -> None:
+        assert self.numbers("Los gabinetes tienen garantía limitada de por vida.", self.LIFETIME) == []
+
+    def test_once_in_a_lifetime_is_no_term(self) -> None:
+        assert self.numbers("A kitchen is a once in a lifetime project.", self.WARRANTY) == []

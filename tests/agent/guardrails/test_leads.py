@@ -224,3 +224,23 @@ class TestAnotherLeadsBodyPart:
             )
             == []
         )
+
+
+class TestAnotherLeadsWordsThatAreGrammar:
+    def test_a_contraction_in_another_lead_s_inquiry_is_not_their_name(self) -> None:
+        """Defect found on blind/dev6: "Hello, I'm the office administrator" made "I'm" a name of theirs."""
+        office = replace(GARY, inquiry_text="Hello, I'm the office manager. We'll need two visits a year.")
+        body = "Hi Dana,\n\nI'm sending the checklist we'll use on the visit.\n\nWhich day suits you?\n\nMaya"
+
+        assert wrong(body, other_leads=(office,)) == []
+
+
+class TestAnotherLeadsCompanyWithoutItsLegalForm:
+    def test_another_lead_s_company_named_without_llc_fires(self) -> None:
+        """Defect found on blind/dev6: "Limpiezas Soto" was not matched to "Limpiezas Soto LLC"."""
+        other = replace(GARY, company="Pintura Herrera LLC")
+        body = (
+            "Hola Dana,\n\nPara Pintura Herrera la cotización no tiene costo.\n\n¿Le sirve el martes?\n\nMaya"
+        )
+
+        assert len(wrong(body, other_leads=(other,))) == 1

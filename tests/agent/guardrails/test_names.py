@@ -275,3 +275,38 @@ class TestAGivenNameThatIsAlsoAWord:
     def test_the_same_word_opening_an_ordinary_sentence_is_grammar(self) -> None:
         body = "Hola Elena:\n\nLuz y agua quedan conectadas el mismo día. ¿Le parece bien?"
         assert names(body, lead=SPANISH_LEAD) == []
+
+
+class TestNotationAndPlacesAreNotNames:
+    """Defects found on blind/dev6: a forward mark, a unit letter, a county and a people's name."""
+
+    def test_a_forward_or_reply_mark_in_the_subject_is_not_a_name(self) -> None:
+        body = "Hi Dana,\n\nYour quote is below.\n\nWhich day works?\n\nBest,\nMaya"
+
+        assert names(body, subject="Fwd: Your booking is confirmed") == []
+        assert names(body, subject="RE: FW: Saturday no-shows") == []
+
+    def test_the_unit_letter_after_a_degree_sign_is_not_a_name(self) -> None:
+        assert names("Hi Dana,\n\nThe backup heat comes on below 5°F or 20 °C.\n\nBest,\nMaya") == []
+
+    def test_a_grounded_place_with_the_word_for_its_county_is_geography(self) -> None:
+        area = Source(
+            id="company/area",
+            type=DocType.COMPANY_FACT,
+            title="Service area",
+            url=None,
+            text="We serve Marion and Polk counties.",
+            score=0.9,
+        )
+        body = "Hi Dana,\n\nYour home is in Marion County, so the visit is included.\n\nBest,\nMaya"
+
+        assert names(body, sources=(area,)) == []
+
+    def test_the_people_of_a_known_state_are_no_name(self) -> None:
+        assert (
+            names("Hi Dana,\n\nMany Floridians ask the same thing, and so do Minnesotans.\n\nBest,\nMaya")
+            == []
+        )
+
+    def test_an_invented_county_is_still_a_name(self) -> None:
+        assert names("Hi Dana,\n\nYou are in Quillmore County.\n\nBest,\nMaya") == ["Quillmore County"]

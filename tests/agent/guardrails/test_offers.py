@@ -199,3 +199,28 @@ class TestAnOfferAppliedToWhatItsTermsExclude:
 
     def test_stating_the_exclusion_passes(self) -> None:
         assert self.grounded("Spring Cabinet Savings takes 10% off, but not on countertops or labor.") == []
+
+
+class TestAnOfferCalledByItsOwnName:
+    """Defect found on blind/dev6: a free review named by the name its title opens with ("Before-the-Storm
+    Coverage Review with a free flood zone check, March to May 2027"), before it starts."""
+
+    REVIEW = OfferWindow(
+        "offers/storm-review",
+        "Pre-Season Roof Check with a free photo report, March to May 2027",
+        None,
+        starts=date(2027, 3, 1),
+        expires=date(2027, 5, 31),
+    )
+
+    def fired(self, text: str) -> list[str]:
+        return codes(check_expired_offer(email(body=body(text)), ctx(offers=(self.REVIEW,))))
+
+    def test_the_name_with_its_capitals_applies_the_offer(self) -> None:
+        assert self.fired("You can also book our free Pre-Season Roof Check this week.") == ["expired_offer"]
+
+    def test_the_same_words_in_lower_case_are_the_service_not_the_offer(self) -> None:
+        assert self.fired("A pre-season roof check is part of every plan.") == []
+
+    def test_saying_when_it_starts_is_not_applying_it(self) -> None:
+        assert self.fired("Our Pre-Season Roof Check opens on March 1.") == []

@@ -316,3 +316,160 @@ class TestSpanishCompensationInTheFirstPersonPlural:
     def test_a_promised_compensation_fires(self, sentence: str) -> None:
         violations = check_compensation(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
         assert codes(violations) == ["refund_or_compensation"]
+
+
+class TestAWaiverAfterADenialInAnotherClause:
+    def test_a_waiver_the_source_grants_passes_after_a_negative_clause(self) -> None:
+        """Defect found on blind/dev6: "policies don't cover flood, but the wait is waived at closing"
+        read as a denied waiver, and the source's exclusion of flood as applying to the waiver."""
+        faq = Source(
+            id="faqs/flood",
+            type=DocType.FAQ,
+            title="Flood",
+            url=None,
+            text="Homeowners policies do not cover flood. The 30-day wait is waived for a policy bought at "
+            "the closing of a loan.",
+            score=0.7,
+        )
+        sentence = "Policies don't cover flood, but the wait is waived for a policy bought at your closing."
+
+        assert check_compensation(email(body=body(sentence)), context(sources=(faq,))) == []
+
+
+class TestDefectsFoundOnBlindDev6:
+    """Claims a blind set for an insurance agency and an HVAC firm showed the checks missing."""
+
+    LIMITS = Source(
+        id="company/limits",
+        type=DocType.COMPANY_FACT,
+        title="What we cannot promise",
+        url=None,
+        # wrapped as source files are: the carriers and their refund sit on two lines
+        text="- We cannot tell you a loss is covered before the claim is filed.\n- Most carriers\nrefund "
+        "unused premium pro rata when a policy is cancelled.",
+        score=0.9,
+    )
+    ENDED = Source(
+        id="faqs/credits",
+        type=DocType.FAQ,
+        title="Credits",
+        url=None,
+        text="The state energy tax\ncredit ended for systems installed after June 30, 2025.",
+        score=0.7,
+    )
+
+    def test_telling_the_lead_a_loss_is_covered_fires_where_the_company_says_it_cannot(self) -> None:
+        draft = email(body=body("If the storm did it, you're covered, so go ahead and file the claim."))
+
+        assert codes(check_unsourced_advice(draft, context(sources=(self.LIMITS,)))) == ["advice.unsourced"]
+
+    def test_advice_on_a_credit_the_source_says_has_ended_fires_across_a_wrapped_line(self) -> None:
+        draft = email(body=body("You can still claim the energy credit on next year's return."))
+
+        assert codes(check_unsourced_advice(draft, context(sources=(self.ENDED,)))) == ["advice.unsourced"]
+
+    def test_what_the_law_makes_a_shop_do_is_legal_advice(self) -> None:
+        sentence = "Un consejo: devuelva la caldera y pida su dinero; por ley tienen que aceptarla."
+
+        assert codes(check_unsourced_advice(email(body=body(sentence)), context())) == ["advice.unsourced"]
+
+    def test_a_refund_another_payer_gives_grounds_no_refund_of_ours(self) -> None:
+        sentence = "Si cancela, nosotros le reembolsamos la inspección."
+
+        violations = check_compensation(email(body=body(sentence)), context(sources=(self.LIMITS,)))
+
+        assert codes(violations) == ["refund_or_compensation"]
+
+    def test_a_deposit_sent_by_a_payment_app_is_payment_by_message(self) -> None:
+        sentence = "Para apartar la fecha, puede enviar un depósito de $150 por Zelle al 555-0100."
+
+        assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
+
+    def test_the_code_on_the_back_of_the_card_is_card_data(self) -> None:
+        sentence = "Mándeme por aquí el número de su tarjeta y el código de atrás."
+
+        assert codes(check_payment_request(email(body=body(sentence)), context())) == ["ask.payment"]
+
+
+class TestWhoseMoneyAndHowFarANegationReaches:
+    PLAN = Source(
+        id="faqs/plan",
+        type=DocType.FAQ,
+        title="Care plan",
+        url=None,
+        text="The care plan is $180 a year and includes two visits and 10% off repairs.",
+        score=0.7,
+    )
+
+    def test_a_far_negation_does_not_deny_a_discount_the_source_gives(self) -> None:
+        """Defect found on blind/dev6: "without thinking about them" at the head of the sentence read as
+        denying the plan's discount, which then had no denying source to rest on."""
+        sentence = (
+            "If you want visits without thinking about them, the care plan is $180 a year and includes two "
+            "visits, plus 10% off repairs."
+        )
+
+        assert check_compensation(email(body=body(sentence)), context(sources=(self.PLAN,))) == []
+
+    def test_a_near_negation_still_denies(self) -> None:
+        sentence = "We don't offer discounts on parts."
+
+        assert check_compensation(email(body=body(sentence)), context()) == []
+
+    def test_what_a_policy_pays_is_not_our_compensation(self) -> None:
+        """Defect found on blind/dev6: "la póliza de inquilino (HO-4) indemniza la propiedad" is the policy's
+        money."""
+        sentence = "La póliza de inquilino (HO-4) indemniza la propiedad personal a valor de reposición."
+
+        assert check_compensation(email(body=body(sentence)), context()) == []
+
+
+class TestTermsASourceSaysCannotBeCombined:
+    """Defect found on blind/dev6: "$500 off" and "0% for 18 months" given together, which the offer's
+    terms exclude ("The $500 cannot be combined with the 0% APR for 18 months plan")."""
+
+    TERMS = Source(
+        id="offers/spring-boiler",
+        type=DocType.OFFER,
+        title="Spring boiler savings",
+        url=None,
+        text="Homeowners get $400 off a new boiler. The $400 cannot be combined with the 0% financing plan.",
+        score=0.7,
+    )
+
+    def check(self, sentence: str) -> list[str]:
+        return codes(check_compensation(email(body=body(sentence)), context(sources=(self.TERMS,))))
+
+    def test_both_terms_in_one_draft_fire(self) -> None:
+        assert self.check("You get $400 off the boiler, and you can pay the rest at 0% financing.") == [
+            "refund_or_compensation"
+        ]
+
+    def test_one_term_alone_passes(self) -> None:
+        assert self.check("You get $400 off the boiler this spring.") == []
+
+    def test_the_draft_that_keeps_them_apart_passes(self) -> None:
+        assert self.check("You can take $400 off or pay at 0%, but they can't be combined.") == []
+
+
+class TestAdviceInAnOfferedOptionOrALegalPosition:
+    """Advice the older dev sets showed missed, read with the same principle as dev6's: a suggestion in the
+    meantime, a legal entitlement told to the lead, a way to pay put as a tip."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Mientras tanto, puede darle media aspirina con la comida.",
+            "Under state law you'd be legally entitled to a full refund of the deposit.",
+            "My tip: put the whole balance on a travel rewards card and keep the points.",
+        ],
+    )
+    def test_it_fires_when_no_source_gives_it(self, sentence: str) -> None:
+        violations = check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,)))
+
+        assert codes(violations) == ["advice.unsourced"]
+
+    def test_an_entitlement_with_no_subject_of_advice_is_not_advice(self) -> None:
+        sentence = "As a member you're entitled to a second visit each spring."
+
+        assert check_unsourced_advice(email(body=body(sentence)), context(sources=(EXERCISE_FAQ,))) == []

@@ -368,3 +368,17 @@ class TestLocalModel:
         bank = load_bank()
 
         assert {"en", "es"} <= set(bank.pressure) and {"en", "es"} <= set(bank.neutral)
+
+
+class TestOurDeliveryDateIsNoDeadline:
+    def test_a_colleague_having_the_quote_ready_by_a_day_puts_no_limit_on_the_lead(self) -> None:
+        """Defect found on blind/dev6: "will have your quote ready by Wednesday, December 23" read as
+        pressure; it is our promise (grounded.date judges whether a source gives the date)."""
+        draft = email(body=body("Dwayne will have your quote ready by Wednesday, December 23."))
+
+        assert check_urgency(draft, context(today=date(2026, 12, 16))) == []
+
+    def test_a_date_the_lead_must_sign_by_still_pushes(self) -> None:
+        draft = email(body=body("Sign by Wednesday, December 23 to lock in this price."))
+
+        assert "urgency.unbacked" in codes(check_urgency(draft, context(today=date(2026, 12, 16))))
