@@ -250,6 +250,11 @@ def clauses(body: str) -> tuple[Sentence, ...]:
     )
 
 
+def unwrapped(body: str) -> list[Sentence]:
+    """The body's sentences as a reader reads them: hard-wrapped lines joined (see ``_unwrapped``)."""
+    return _unwrapped(body)
+
+
 def _unwrapped(body: str) -> list[Sentence]:
     """The body's sentences with hard-wrapped lines joined: an email wrapped at 100 characters ends a
     line in mid-sentence ("...le decimos si puede venir" / "directo."), which is one sentence."""
