@@ -559,3 +559,70 @@ class TestARequestPutAsTheWayForward:
         body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
 
         assert check_call_to_action(email(body=body), context()) == []
+
+
+class TestAsksFoundOnDev6:
+    """Defects found on the dev6 split (an insurance agency, an HVAC firm), in examples of our own."""
+
+    def test_a_need_stated_then_asked_for_is_one_ask(self) -> None:
+        body = (
+            "Dana, para cotizar solo necesitamos su última factura. La cotización no tiene costo. "
+            "¿Me la puede mandar por correo? Responda STOP para no recibir más mensajes."
+        )
+        draft = sms(body=body)
+
+        assert check_call_to_action(draft, context()) == []
+        assert codes(check_value_first(draft, context(sources=(SPANISH_FAQ,)))) != ["value.after_ask"]
+
+    def test_how_to_answer_a_question_is_part_of_it(self) -> None:
+        body = "Dana, ¿sigue buscando un sistema de reservas? Respóndame sí o no. Responda STOP para salir."
+
+        assert check_call_to_action(sms(body=body), context()) == []
+
+    def test_a_request_completing_a_condition_is_an_option_not_a_second_ask(self) -> None:
+        body = (
+            f"Hola Dana:\n\n{VALUE}\n\nSi ya tiene un reporte de ausencias, ¡mándemelo y lo revisamos!\n\n"
+            "¿Cuántas sillas tiene el estudio?\n\nSaludos,\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_a_cheer_is_not_an_ask(self) -> None:
+        body = (
+            f"Hi Dana,\n\n{VALUE}\n\nWhich day loses the most bookings? Let's get your chairs full!\n\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "proposal",
+        ["Ana can call you Monday at 4:30 pm to go over the plans.", "I could come by Tuesday at 9:00."],
+    )
+    def test_a_call_or_visit_put_at_a_time_is_a_hard_ask(self, proposal: str) -> None:
+        body = f"Dana, text me your booking export so I can check it. {proposal} Reply STOP to opt out"
+
+        assert is_hard_ask(proposal)
+        assert codes(check_call_to_action(sms(body=body), context())) == ["cta.multiple"]
+
+    def test_a_lead_who_asked_for_a_quote_is_answered_once_then_the_count_holds(self) -> None:
+        lead: LeadContext = replace(LEAD, inquiry_text="I'd like a quote for the whole studio.")
+        offered = PriorMessage(f"{VALUE} I could come by Tuesday at 9:00 for the quote.", "acknowledgment")
+
+        assert check_value_per_ask(email(body=TestCheckValuePerAsk.CALL), context(lead=lead)) == []
+        violations = check_value_per_ask(
+            email(body=TestCheckValuePerAsk.CALL), context(lead=lead, previous=(offered, *value_touches(1)))
+        )
+        assert codes(violations) == ["value.per_ask"]
+
+    def test_a_figure_inside_a_request_for_payment_is_no_value(self) -> None:
+        body = "Dana, para apartar su cita de $89, mándeme por aquí el número de su tarjeta."
+
+        assert codes(check_value_first(sms(body=body), context(purpose="pricing"))) == ["value.missing"]
+
+    def test_filler_naming_a_form_gives_nothing(self) -> None:
+        body = (
+            "Hi Dana,\n\nJust touching base about your W-2 questions from last week.\n\n"
+            "Let me know if you have any questions.\n\nMaya"
+        )
+
+        assert codes(check_value_first(email(body=body), context(purpose="check_in"))) == ["value.missing"]
