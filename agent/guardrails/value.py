@@ -40,6 +40,8 @@ def value_sentences(
         if (URL.search(s.text) or not is_ask(s.text))
         # "To book the $89 visit, send me your card": the request is the ask, its figure no value.
         and (not REQUEST.search(s.text) or URL.search(s.text))
+        # "Upload the report at <link>", "Bring his records": how to take a step, not something given.
+        and not speech.is_instruction(s.text)
         and (speech.is_informative(s.text, loose=loose, familiar=familiar) or gives_value(s.text, sources))
     ]
 
@@ -77,10 +79,8 @@ def gives_value(sentence: str, sources: Sequence[SourceLike]) -> bool:
     if URL.search(sentence):
         return True
     text = normalise(sentence)
-    has_digit = any(ch.isdigit() for ch in sentence)
-    stated = (
-        {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE} if has_digit else set()
-    )
+    # A figure in words is the same figure: "installs take one day" gives the FAQ's "One day".
+    stated = {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE}
     for source in sources:
         if len(source.title) >= 12 and normalise(source.title) in text:
             return True

@@ -626,3 +626,32 @@ class TestAsksFoundOnDev6:
         )
 
         assert codes(check_value_first(email(body=body), context(purpose="check_in"))) == ["value.missing"]
+
+
+class TestValueFoundOnDev6:
+    """Defects found on the dev6 split, in examples of our own."""
+
+    FAQ_DAYS = Source(
+        id="faqs/setup",
+        type=DocType.FAQ,
+        title="How long does setup take?",
+        url=None,
+        text="**How long does setup take?** One day for a single studio, two for a chain.",
+        score=0.7,
+    )
+
+    def test_a_sources_figure_written_in_words_is_value(self) -> None:
+        body = (
+            "Hi Dana,\n\nSetup for a single studio takes just one day.\n\nHow many chairs do you run?\n\nMaya"
+        )
+
+        assert check_value_first(email(body=body), context(sources=(self.FAQ_DAYS,), purpose="faq")) == []
+
+    def test_a_link_to_upload_to_is_a_step_not_value(self) -> None:
+        body = (
+            "Hi Dana, once you have the 2-page export, upload it at "
+            "https://northstar-bookings.example/upload "
+            "and we'll add it to your file. Did your old system keep no-show notes? Reply STOP to opt out"
+        )
+
+        assert codes(check_value_first(sms(body=body), context(purpose="value_add"))) == ["value.missing"]
