@@ -237,7 +237,13 @@ CLAUSE_ALTERNATIVE = re.compile(
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
     r"|(?:le|les|me|nos) (?:mando|envío|preparo|llamo|paso|reservo|agendo|escribo|ayudo|doy)\b"
-    r"|(?:puedo|podemos)\b)",
+    r"|(?:puedo|podemos)\b"
+    # Another thing put forward as easier: "...or would a quick call be easier?", "¿o le sería más fácil
+    # una visita?"
+    r"|would (?:a|an) (?:quick |short |brief |free )?(?:call|visit|meeting|chat|demo|consultation|estimate|"
+    r"appointment|review|quote) be (?:easier|better|simpler)\b"
+    r"|(?:le |les )?(?:sería|resultaría) (?:más (?:fácil|cómod[oa]|práctic[oa]|sencill[oa])|mejor) "
+    r"(?:una?|la|el) (?:llamada|visita|cita|reunión|consulta|evaluación|cotización)\b)",
     re.IGNORECASE,
 )
 # ...unless the alternatives are ways of doing one thing: reply here or call us; two times for one call.

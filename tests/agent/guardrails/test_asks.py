@@ -655,3 +655,26 @@ class TestValueFoundOnDev6:
         )
 
         assert codes(check_value_first(sms(body=body), context(purpose="value_add"))) == ["value.missing"]
+
+
+class TestAnotherThingPutForwardAsEasier:
+    """Probe written after dev6's "two asks joined by 'or'": the second ask may be a noun put as easier."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "Should I send the brochure, or would a quick call be easier?",
+            "¿Le mando la lista de precios o le sería más fácil una visita?",
+        ],
+    )
+    def test_it_is_a_second_ask(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
+
+    def test_two_times_for_one_visit_are_still_one_ask(self) -> None:
+        body = (
+            f"Hi Dana,\n\n{VALUE}\n\nWould a morning visit or would an afternoon visit work better?\n\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
