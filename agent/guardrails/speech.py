@@ -300,10 +300,41 @@ def core(sentence: str) -> str:
     return stripped
 
 
+# The words an ask may be made of and still name nothing: the lead's opinion of the message, "more",
+# interest in general. "What do you think?", "Would you like to know more?", "¿Le interesa?" leave the
+# lead nothing specific to answer; one word beyond these ("What do you think of the Tuesday slot?") does.
+_EMPTY_ASK_WORDS = _word_set(
+    "let me us know what do does you your think thoughts any would like to more information info learn "
+    "hear interested in if this that it helps helpful useful want wanna i can a an the about on and or "
+    "just please is are there anything else share tell feel free "
+    "le les me nos qué que parece parecen interesa interesan gustaría gustaria saber más mas información "
+    "informacion avíseme aviseme avísenos dígame digame díganos si esto eso sirve ayuda quiere desea opina "
+    "piensa de la lo el y o un una algo"
+)
+_EMPTY_ASK_NEEDS = _word_set(
+    "think thoughts more information info learn interested helps helpful useful "
+    "parece interesa interesan saber más mas información informacion opina piensa sirve"
+)
+
+
+def _names_nothing(text: str) -> bool:
+    """An ask made only of words that name nothing, and at least one word of opinion, interest or "more"."""
+    tokens = [w.lower().replace("’", "'") for w in words(text)]
+    tokens = [t for part in tokens for t in part.split("'") if t]
+    return (
+        bool(tokens)
+        and all(t in _EMPTY_ASK_WORDS for t in tokens)
+        and any(t in _EMPTY_ASK_NEEDS for t in tokens)
+    )
+
+
 @lru_cache(maxsize=CACHE)
 def is_generic(sentence: str) -> bool:
-    """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes"."""
+    """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes",
+    "what do you think?", "¿le interesa?"."""
     text = core(sentence)
+    if _names_nothing(text):
+        return True
     if not has_any(text, GENERIC_ANCHORS):
         return False
     return GENERIC.search(text) is not None or BARE_QUESTION.match(text) is not None

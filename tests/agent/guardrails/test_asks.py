@@ -678,3 +678,25 @@ class TestAnotherThingPutForwardAsEasier:
         )
 
         assert check_call_to_action(email(body=body), context()) == []
+
+
+class TestAnAskThatNamesNothing:
+    """Probe written after dev6's generic "let me know": asking the lead's opinion of the message, or
+    whether they want "more", names nothing they can answer about their situation."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        ["What do you think?", "Would you like to know more?", "¿Le interesa?", "Avíseme qué le parece."],
+    )
+    def test_it_is_no_call_to_action(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.missing"]
+
+    @pytest.mark.parametrize(
+        "closing", ["What do you think of the Tuesday reminder?", "Does that sound good for the salon?"]
+    )
+    def test_one_word_of_substance_makes_it_concrete(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []
