@@ -30,7 +30,8 @@ def fold(text: str) -> str:
 
 
 # The endings a lone word may take and still be the same word: plurals, tenses, adverbs, degrees
-# ("cheap", "cheaper", "cheapest"), and Spanish gender and number ("amigo", "amiga", "amigos").
+# ("cheap", "cheaper", "cheapest"), and Spanish gender, number and degree ("amigo", "amigos",
+# "baratísimo").
 _ENGLISH_ENDINGS = r"(?:s|es|ed|d|ing|ly|er|est)?"
 # The last word of a longer phrase is most often the noun of a noun phrase ("lowest rate", "free
 # furnace"): it takes its plural only. "Lowest rated" is another phrase than "lowest rate".
@@ -46,6 +47,8 @@ def _last_word_forms(word: str, lone: bool = True) -> str:
         forms.append(word[:-1] + "ing")
     if word[-1:] in ("o", "a") and len(word) > 3:
         forms.append(word[:-1] + "[oa]s?")
+        if lone:
+            forms.append(word[:-1] + "isim[oa]s?")  # Spanish degree: "baratísimo" (folded)
     return "(?:" + "|".join(forms) + ")"
 
 

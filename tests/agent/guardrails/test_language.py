@@ -160,3 +160,14 @@ class TestBrandVoiceInflections:
         draft = email(body="Hi Dana,\n\nClerical payroll is among the lowest rated classes.\n\nBest,\nMaya")
 
         assert check_brand_voice(draft, context(identity=self.AVOIDING)) == []
+
+
+def test_a_spanish_avoided_word_in_its_superlative_fires() -> None:
+    """Probe written after dev6's "cheapest": Spanish says it "baratísimo"."""
+    identity = replace(IDENTITY, brand_avoid=("barato",))
+    draft = email(body="Hola Dana,\n\nEl plan es baratísimo para un estudio chico.\n\nMaya")
+
+    violations = check_brand_voice(draft, context(identity=identity))
+
+    assert codes(violations) == ["brand.avoid"]
+    assert draft.body[violations[0].start : violations[0].end] == "baratísimo"
