@@ -302,18 +302,20 @@ def core(sentence: str) -> str:
 
 # The words an ask may be made of and still name nothing: the lead's opinion of the message, "more",
 # interest in general. "What do you think?", "Would you like to know more?", "¿Le interesa?" leave the
-# lead nothing specific to answer; one word beyond these ("What do you think of the Tuesday slot?") does.
+# lead nothing specific to answer, nor do "Just let me know!" and "¿Le puedo ayudar en algo más?"; one word
+# beyond these ("What do you think of the Tuesday slot?", "Let me know which day works") names something.
 _EMPTY_ASK_WORDS = _word_set(
     "let me us know what do does you your think thoughts any would like to more information info learn "
     "hear interested in if this that it helps helpful useful want wanna i can a an the about on and or "
     "just please is are there anything else share tell feel free "
     "le les me nos qué que parece parecen interesa interesan gustaría gustaria saber más mas información "
     "informacion avíseme aviseme avísenos dígame digame díganos si esto eso sirve ayuda quiere desea opina "
-    "piensa de la lo el y o un una algo"
+    "piensa de la lo el y o un una algo how help ayudar ayudarle ayudarles puedo podemos en"
 )
 _EMPTY_ASK_NEEDS = _word_set(
     "think thoughts more information info learn interested helps helpful useful "
-    "parece interesa interesan saber más mas información informacion opina piensa sirve"
+    "parece interesa interesan saber más mas información informacion opina piensa sirve know help "
+    "ayudar ayudarle ayudarles avíseme aviseme avísenos dígame digame díganos"
 )
 
 

@@ -686,7 +686,14 @@ class TestAnAskThatNamesNothing:
 
     @pytest.mark.parametrize(
         "closing",
-        ["What do you think?", "Would you like to know more?", "¿Le interesa?", "Avíseme qué le parece."],
+        [
+            "What do you think?",
+            "Would you like to know more?",
+            "¿Le interesa?",
+            "Avíseme qué le parece.",
+            "Just let me know!",
+            "¿Le puedo ayudar en algo más?",
+        ],
     )
     def test_it_is_no_call_to_action(self, closing: str) -> None:
         body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
@@ -694,7 +701,12 @@ class TestAnAskThatNamesNothing:
         assert codes(check_call_to_action(email(body=body), context())) == ["cta.missing"]
 
     @pytest.mark.parametrize(
-        "closing", ["What do you think of the Tuesday reminder?", "Does that sound good for the salon?"]
+        "closing",
+        [
+            "What do you think of the Tuesday reminder?",
+            "Does that sound good for the salon?",
+            "Let me know which day works.",
+        ],
     )
     def test_one_word_of_substance_makes_it_concrete(self, closing: str) -> None:
         body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
