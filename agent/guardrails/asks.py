@@ -138,7 +138,11 @@ SLOT_OFFER = re.compile(
     # A visit or a call put at a time, by the writer or a colleague: "I could come by Tuesday at 9:00",
     # "Dwayne can call you Monday at 4:30 pm". With a clock time it is a proposal the lead answers.
     r"|^(?:i|we|[\w'-]+|our [\w'-]+|one of our [\w'-]+) (?:can|could) "
-    r"(?:come (?:by|out|over)|stop by|drop by|(?:call|ring|phone|see|meet(?: with)?|visit) you)\b",
+    r"(?:come (?:by|out|over)|stop by|drop by|(?:call|ring|phone|see|meet(?: with)?|visit) you)\b"
+    # ...and in Spanish: "Le puedo llamar el jueves a las 4", "Dwayne le puede llamar el lunes a las 4:30".
+    r"|^(?:[\w'-]+ )?(?:le|la|lo|les) (?:puedo|podemos|puede|pueden|podría|podríamos) "
+    r"(?:llamar|visitar|ver|atender)\b"
+    r"|^[\w'-]+ (?:puede|podría) (?:pasar|ir|llamarl[eoa]s?|visitarl[eoa]s?)\b",
     re.IGNORECASE,
 )
 CLOCK = re.compile(_CLOCK, re.IGNORECASE)

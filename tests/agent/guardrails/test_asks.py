@@ -596,7 +596,12 @@ class TestAsksFoundOnDev6:
 
     @pytest.mark.parametrize(
         "proposal",
-        ["Ana can call you Monday at 4:30 pm to go over the plans.", "I could come by Tuesday at 9:00."],
+        [
+            "Ana can call you Monday at 4:30 pm to go over the plans.",
+            "I could come by Tuesday at 9:00.",
+            "Ana le puede llamar el lunes a las 4:30 pm.",
+            "Erik puede pasar el martes a las 9:00.",
+        ],
     )
     def test_a_call_or_visit_put_at_a_time_is_a_hard_ask(self, proposal: str) -> None:
         body = f"Dana, text me your booking export so I can check it. {proposal} Reply STOP to opt out"
