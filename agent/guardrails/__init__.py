@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from agent.guardrails.advice import check_unsourced_advice
 from agent.guardrails.asks import (
     check_call_to_action,
-    check_value_first,
     check_value_per_ask,
     hard_ask_allowed,
     is_hard_ask,
@@ -48,6 +47,7 @@ from agent.guardrails.style import (
     check_subject,
 )
 from agent.guardrails.urgency import check_urgency
+from agent.guardrails.value import check_value_first
 
 DEFAULT_CHECKS: tuple[Check, ...] = (
     check_length,

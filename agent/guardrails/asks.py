@@ -2,8 +2,8 @@
 
 An *ask* is a sentence that asks the lead to do or answer something: a question, or an imperative such
 as "let me know" or "book a time". A *hard* ask wants their time or money (a call, a demo, a trial, a
-purchase); a soft one asks about their situation. A sentence *gives value* when it carries something
-from the knowledge base: a source's title, customer, link, figure or a quoted run of its words.
+purchase); a soft one asks about their situation. What gives value, and whether it comes before the
+ask, is ``value.py``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from agent.guardrails import speech
-from agent.guardrails.base import DraftText, GuardrailContext, PriorMessage, SourceLike, Violation
-from agent.guardrails.grounding import figures
-from agent.guardrails.lexicon import COMMON_WORDS
+from agent.guardrails.base import DraftText, GuardrailContext, PriorMessage, Violation
 from agent.guardrails.speech import QUOTED
-from agent.guardrails.text import URL, Sentence, normalise, words
+from agent.guardrails.text import Sentence
 
 # Asking for the lead's time (a call, a meeting, a visit, one of the offered slots) or money.
 _COMMIT = r"sign up|start (?:a|your|the) (?:free )?trial|buy|purchase|upgrade|subscribe|go ahead"
@@ -130,13 +128,21 @@ HARD_ANCHORS = (
 # A request in the imperative, without a question mark: "respóndame con el número de su tarjeta".
 REQUEST = re.compile(
     r"\b(?:reply|respond) (?:back )?with\b|\bsend (?:me|us)\b"
-    r"|\bresp[óo]nda(?:me|nos)? con\b|\b(?:env[íi]e|m[áa]nde)(?:me|nos)\b",
+    r"|\bresp[óo]nda(?:me|nos)? con\b|\b(?:env[íi]e|m[áa]nde)(?:me|nos)(?:l[oa]s?)?\b",
     re.IGNORECASE,
 )
 # Offering times is a next step even without a question mark: "I can offer Tuesday at 5:00 p.m."
 SLOT_OFFER = re.compile(
     r"^(?:i|we) (?:can|could) (?:offer|do|hold|book)|^(?:i|we) (?:have|'ve got)\b|^puedo|^podemos|"
-    r"^tengo|^tenemos|^le (?:ofrezco|propongo)|^how about",
+    r"^tengo|^tenemos|^le (?:ofrezco|propongo)|^how about"
+    # A visit or a call put at a time, by the writer or a colleague: "I could come by Tuesday at 9:00",
+    # "Dwayne can call you Monday at 4:30 pm". With a clock time it is a proposal the lead answers.
+    r"|^(?:i|we|[\w'-]+|our [\w'-]+|one of our [\w'-]+) (?:can|could) "
+    r"(?:come (?:by|out|over)|stop by|drop by|(?:call|ring|phone|see|meet(?: with)?|visit) you)\b"
+    # ...and in Spanish: "Le puedo llamar el jueves a las 4", "Dwayne le puede llamar el lunes a las 4:30".
+    r"|^(?:[\w'-]+ )?(?:le|la|lo|les) (?:puedo|podemos|puede|pueden|podría|podríamos) "
+    r"(?:llamar|visitar|ver|atender)\b"
+    r"|^[\w'-]+ (?:puede|podría) (?:pasar|ir|llamarl[eoa]s?|visitarl[eoa]s?)\b",
     re.IGNORECASE,
 )
 CLOCK = re.compile(_CLOCK, re.IGNORECASE)
@@ -153,10 +159,6 @@ VALUE_PURPOSES = frozenset(
 )
 AFTER_A_MEETING = frozenset({"post_meeting"})  # they already gave us their time; the next step may ask again
 VALUE_PER_ASK = 3
-QUOTE_WORDS = 5
-MIN_BARE_FIGURE = 10  # a bare "3" proves nothing; "38%", "$79" or "1,150" come from somewhere
-REWORDED_WORDS = 4  # content words a reworded answer shares with its source...
-REWORDED_SHARE = 0.6  # ...and the share of the sentence's content words they make up
 # The first and second persons: a question with them is put to the lead ("Can we...?", "Do you...?").
 YOU = re.compile(
     r"\b(?:you|your|yours|you'd|you're|you've|usted|ustedes|su|sus|le|les|tú|tu|tus|te|i|we|us|me|my|our|"
@@ -211,6 +213,20 @@ OTHER_ACT = re.compile(
     re.IGNORECASE,
 )
 CONTINUED_ASK = re.compile(r"^¿?(?:or|o)\b", re.IGNORECASE)
+# How to answer the question just asked: "Reply yes or no", "Respóndame sí o no". Same ask, its form.
+ANSWER_FORM = re.compile(
+    r"^(?:(?:please|just|simply) )?(?:reply|respond|answer|text back|resp[óo]nda(?:me|nos)?|"
+    r"cont[ée]ste(?:me|nos)?|d[íi]game|d[íi]ganos)\b[^.?!]{0,20}?\b(?:yes or no|y/n|s[íi] o no|with (?:a )?"
+    r"(?:yes|no|number|1 or 2))\b",
+    re.IGNORECASE,
+)
+# What the writer needs to go on ("All I need is your last bill", "solo necesitamos la página de
+# declaraciones"): a request when nothing else asks, but what a following question asks for when one does.
+NEED = re.compile(
+    r"\ball (?:i|we)(?:'d| would)? need (?:is|are|from you is)\b"
+    r"|\b(?:solo|sólo|nada más) (?:necesito|necesitamos|me falta|nos falta)\b",
+    re.IGNORECASE,
+)
 # Where one question offers alternatives: "..., or shall I book you in?", "..., o prefiere que lo llame?"
 OR_SPLIT = re.compile(r",?\s+(?:or|o|u)\s+(?=\S)", re.IGNORECASE)
 # An alternative that is a clause of its own (a new verb and subject) is a different ask...
@@ -225,7 +241,13 @@ CLAUSE_ALTERNATIVE = re.compile(
     r"|(?:prefiere|prefieren|preferiría|preferirían) (?:que|venir|pasar|visitar|ir|hablar|recibir|agendar)\b"
     r"|(?:quiere|quieren|desea|desean) que\b|le parece (?:si|que)\b|(?:me|nos) dice\b"
     r"|(?:le|les|me|nos) (?:mando|envío|preparo|llamo|paso|reservo|agendo|escribo|ayudo|doy)\b"
-    r"|(?:puedo|podemos)\b)",
+    r"|(?:puedo|podemos)\b"
+    # Another thing put forward as easier: "...or would a quick call be easier?", "¿o le sería más fácil
+    # una visita?"
+    r"|would (?:a|an) (?:quick |short |brief |free )?(?:call|visit|meeting|chat|demo|consultation|estimate|"
+    r"appointment|review|quote) be (?:easier|better|simpler)\b"
+    r"|(?:le |les )?(?:sería|resultaría) (?:más (?:fácil|cómod[oa]|práctic[oa]|sencill[oa])|mejor) "
+    r"(?:una?|la|el) (?:llamada|visita|cita|reunión|consulta|evaluación|cotización)\b)",
     re.IGNORECASE,
 )
 # ...unless the alternatives are ways of doing one thing: reply here or call us; two times for one call.
@@ -281,8 +303,23 @@ def asks(body: str) -> list[Sentence]:
                 body[found[-1].start : sentence.end], found[-1].start, sentence.end, found[-1].part
             )
             continue
+        if found and adjacent and speech.is_question(found[-1].text) and ANSWER_FORM.match(text):
+            found[-1] = Sentence(
+                body[found[-1].start : sentence.end], found[-1].start, sentence.end, found[-1].part
+            )
+            continue
         found.append(sentence)
-    return found
+    return [ask for index, ask in enumerate(found) if not _need_asked_after(ask, found[index + 1 :])]
+
+
+def _need_asked_after(ask: Sentence, later: list[Sentence]) -> bool:
+    """ "For a quote we only need your declarations page. ... Can you email it?" is one ask: the statement
+    of the need tells the lead what it takes, the question asks for it."""
+    return (
+        not speech.is_question(ask.text)
+        and NEED.search(ask.text) is not None
+        and any(speech.is_question(other.text) and other.part == ask.part for other in later)
+    )
 
 
 def _answered_at_once(body: str, question: Sentence, following: Sentence) -> bool:
@@ -370,12 +407,17 @@ def lead_asked_to_meet(context: GuardrailContext) -> bool:
 def hard_ask_allowed(context: GuardrailContext, *, gives_value: bool = True) -> bool:
     """Whether this message may ask for time or money: 3 value messages since the last hard ask.
 
+    A lead who asked for a call, a quote or a visit may be offered one in answer; once a message has
+    offered it, asking again waits for three value messages like any other ask.
+
     Counted over ``previous`` only, as the labelling guide does: the value this message gives does not
     earn its own ask. ``gives_value`` is kept for callers that ask before the draft exists.
     """
     del gives_value
-    if lead_asked_to_meet(context) or context.purpose in AFTER_A_MEETING:
+    if context.purpose in AFTER_A_MEETING:
         return True
+    if lead_asked_to_meet(context) and not any(has_hard_ask(message.body) for message in context.previous):
+        return True  # answering their own request once; after that, the count holds as for anyone
     return value_since_last_hard_ask(context.previous) >= VALUE_PER_ASK
 
 
@@ -403,123 +445,6 @@ def _sequence_counts(previous: Sequence[PriorMessage]) -> tuple[int, int]:
     return value, hard
 
 
-def value_sentences(
-    body: str, sources: Sequence[SourceLike], familiar: frozenset[str] = frozenset()
-) -> list[Sentence]:
-    """Sentences that give the lead something: a source's content, or a fact stated in other words.
-
-    The second half matters for a Spanish draft drawing on an English source, and for a useful fact
-    about the lead's situation that no source words.
-    """
-    loose = _across_languages(body, sources)
-    return [
-        s
-        for s in speech.clauses(body)
-        if (URL.search(s.text) or not is_ask(s.text))
-        and (speech.is_informative(s.text, loose=loose, familiar=familiar) or gives_value(s.text, sources))
-    ]
-
-
-def familiar_names(context: GuardrailContext) -> frozenset[str]:
-    """Words of the lead's and the sender's own names: naming them is not telling the lead anything."""
-    names: list[str | None] = []
-    if context.lead is not None:
-        names += [context.lead.first_name, context.lead.last_name, context.lead.company]
-    if context.identity is not None:
-        names += [context.identity.name, context.identity.legal_name, context.identity.sender_name]
-    return frozenset(word.lower() for name in names if name for word in words(name))
-
-
-def _across_languages(body: str, sources: Sequence[SourceLike]) -> bool:
-    """A draft in one language drawing on a source in another cannot be matched word for word."""
-    language = speech.language_of(body)
-    return any(
-        (getattr(source, "language", None) or _source_language(source.text)) != language for source in sources
-    )
-
-
-@lru_cache(maxsize=4096)
-def _source_language(text: str) -> str:
-    return speech.language_of(text)
-
-
-def gives_value(sentence: str, sources: Sequence[SourceLike]) -> bool:
-    """Carries something of a source: its link, title, customer, a figure, a quote, or its answer reworded.
-
-    "Reworded" means most of the sentence's content words come from the source: an LLM that answers
-    "you can sell session bundles on every plan" from the FAQ gives value without quoting five words
-    in a row. A question is never value by wording alone: asking about a topic gives nothing.
-    """
-    if URL.search(sentence):
-        return True
-    text = normalise(sentence)
-    has_digit = any(ch.isdigit() for ch in sentence)
-    stated = (
-        {f for f in figures(sentence) if f[1] is not None or f[0] >= MIN_BARE_FIGURE} if has_digit else set()
-    )
-    for source in sources:
-        if len(source.title) >= 12 and normalise(source.title) in text:
-            return True
-        if source.customer and any(_contains(text, name) for name in _customer_names(source.customer)):
-            return True
-        if stated and stated & figures(source.text):
-            return True
-        if _shares_run(text, source.text):
-            return True
-        if not is_ask(sentence) and _reworded(text, source.text):
-            return True
-    return False
-
-
-def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
-
-
-def _customer_names(customer: str) -> tuple[str, ...]:
-    """ "Priya Nair Personal Training" is also "Priya Nair"; "Fade & Co. Barbers" also "Fade & Co."."""
-    full = normalise(customer)
-    tokens = full.split()
-    short = " ".join(tokens[: 3 if len(tokens) > 1 and tokens[1] == "&" else 2])
-    return (full, short) if short != full and len(short) >= 8 else (full,)
-
-
-def _reworded(text: str, source_text: str) -> bool:
-    own = _content_words(text)
-    shared = own & _source_content_words(source_text)
-    return len(shared) >= REWORDED_WORDS and len(shared) >= REWORDED_SHARE * len(own)
-
-
-@lru_cache(maxsize=4096)
-def _source_content_words(source_text: str) -> frozenset[str]:
-    return frozenset(_content_words(normalise(source_text)))
-
-
-def _content_words(text: str) -> set[str]:
-    stems = {_stem(w) for w in words(text.lower()) if len(w) > 3 and w not in COMMON_WORDS}
-    return {stem for stem in stems if stem not in COMMON_WORDS}
-
-
-def _stem(word: str) -> str:
-    return re.sub(r"(?:ies|es|s|ed|ing)$", "", word.replace("’", "'")) or word
-
-
-def _shares_run(text: str, source_text: str) -> bool:
-    tokens = [w.lower() for w in words(text)]
-    if len(tokens) < QUOTE_WORDS:
-        return False
-    source_runs = _source_runs(source_text)
-    return any(run in source_runs for run in _runs(tokens))
-
-
-@lru_cache(maxsize=4096)
-def _source_runs(source_text: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(_runs([w.lower() for w in words(normalise(source_text))]))
-
-
-def _runs(tokens: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + QUOTE_WORDS]) for i in range(len(tokens) - QUOTE_WORDS + 1)}
-
-
 def check_call_to_action(draft: DraftText, context: GuardrailContext) -> list[Violation]:
     """One concrete next step: a question about their situation, a request, or times to choose from."""
     found = asks(draft.body)
@@ -544,32 +469,6 @@ def check_call_to_action(draft: DraftText, context: GuardrailContext) -> list[Vi
         )
         for ask in extra
     ]
-
-
-def check_value_first(draft: DraftText, context: GuardrailContext) -> list[Violation]:
-    """Something useful before the first ask (acknowledgments may skip it)."""
-    value = value_sentences(draft.body, context.sources, familiar_names(context))
-    first_ask = next(iter(asks(draft.body)), None)
-    if not value:
-        if context.purpose == "acknowledgment":
-            return []
-        return [
-            Violation(
-                "value.missing",
-                "the message gives nothing and only asks or chats: add an answer from a cited source, a "
-                "resource, a customer result or a useful fact about their situation",
-            )
-        ]
-    if first_ask is not None and first_ask.start < value[0].start:
-        return [
-            Violation(
-                "value.after_ask",
-                "the ask comes before any value: give the answer or resource first, then ask",
-                first_ask.start,
-                first_ask.end,
-            )
-        ]
-    return []
 
 
 def check_value_per_ask(draft: DraftText, context: GuardrailContext) -> list[Violation]:

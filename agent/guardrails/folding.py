@@ -29,20 +29,26 @@ def fold(text: str) -> str:
     return "".join(_fold_char(char) for char in text)
 
 
-# The endings a phrase's last word may take and still be the same word: plurals, tenses, adverbs,
-# and Spanish gender and number ("amigo", "amiga", "amigos").
-_ENGLISH_ENDINGS = r"(?:s|es|ed|d|ing|ly)?"
+# The endings a lone word may take and still be the same word: plurals, tenses, adverbs, degrees
+# ("cheap", "cheaper", "cheapest"), and Spanish gender, number and degree ("amigo", "amigos",
+# "baratísimo").
+_ENGLISH_ENDINGS = r"(?:s|es|ed|d|ing|ly|er|est)?"
+# The last word of a longer phrase is most often the noun of a noun phrase ("lowest rate", "free
+# furnace"): it takes its plural only. "Lowest rated" is another phrase than "lowest rate".
+_PHRASE_ENDINGS = r"(?:s|es)?"
 
 
-def _last_word_forms(word: str) -> str:
+def _last_word_forms(word: str, lone: bool = True) -> str:
     """A regex for ``word`` with its simple inflections (``word`` already folded and escaped)."""
-    forms = [word + _ENGLISH_ENDINGS]
+    forms = [word + (_ENGLISH_ENDINGS if lone else _PHRASE_ENDINGS)]
     if word.endswith("y") and len(word) > 3:
-        forms.append(word[:-1] + r"i(?:es|ed)")
-    if word.endswith("e") and len(word) > 3:
+        forms.append(word[:-1] + (r"i(?:es|ed|er|est)" if lone else "ies"))
+    if lone and word.endswith("e") and len(word) > 3:
         forms.append(word[:-1] + "ing")
     if word[-1:] in ("o", "a") and len(word) > 3:
         forms.append(word[:-1] + "[oa]s?")
+        if lone:
+            forms.append(word[:-1] + "isim[oa]s?")  # Spanish degree: "baratísimo" (folded)
     return "(?:" + "|".join(forms) + ")"
 
 
@@ -50,14 +56,15 @@ def _phrase_regex(phrase: str, inflect: bool) -> str:
     """A whole-word regex for ``phrase`` on folded text.
 
     A space or a hyphen in the phrase matches either ("risk-free", "risk free"), an apostrophe matches
-    a curly one, and with ``inflect`` the last word may take a simple inflection ("cures", "hurried").
+    a curly one, and with ``inflect`` the last word may take a simple inflection ("cures", "hurried",
+    "cheapest"; only the plural for the last word of a longer phrase).
     """
     words = re.split(r"[\s-]+", fold(phrase).strip())
     parts = [re.escape(word) for word in words if word]
     if not parts:
         return r"(?!x)x"
     if inflect and parts[-1][-1:].isalpha():
-        parts[-1] = _last_word_forms(parts[-1])
+        parts[-1] = _last_word_forms(parts[-1], lone=len(parts) == 1)
     body = r"[\s-]+".join(parts)
     start = r"(?<![\w$])" if phrase[:1].isalnum() else ""
     end = r"(?![\w])" if phrase[-1:].isalnum() else ""

@@ -23,6 +23,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 # Spanish questions start with "¿", which the shared splitter does not treat as a sentence start.
 _INNER_START = re.compile(r"\s+(?=[¿¡])")
+# ...except after a condition that the question or exclamation completes: "Si ya tiene una, ¡envíemela!"
+_OPEN_CONDITION = re.compile(r"^(?:si|cuando|en cuanto|if|when|once)\b[^.!?]*,$", re.IGNORECASE)
 # The SMS opt-out instruction in any language ("Reply STOP...", "Responda BAJA...") asks nothing: it is
 # read by ``agent.guardrails.optout`` (optout.yaml's verbs and keywords), not by a narrower list here.
 _OPT_OUT_WORDS = 10
@@ -233,7 +235,11 @@ def clauses(body: str) -> tuple[Sentence, ...]:
     for sentence in _unwrapped(body):
         text = sentence.text
         cuts = sorted(
-            [(m.start(), m.end()) for m in _INNER_START.finditer(text)]
+            [
+                (m.start(), m.end())
+                for m in _INNER_START.finditer(text)
+                if not _OPEN_CONDITION.match(text[: m.start()].strip())
+            ]
             + ([(m.end(), m.end()) for m in _AFTER_LINK.finditer(text)] if "/" in text else [])
         )
         position = 0
@@ -248,6 +254,11 @@ def clauses(body: str) -> tuple[Sentence, ...]:
         for s in found
         if not _is_label(body, s) and not (len(s.text.split()) <= _OPT_OUT_WORDS and instructions(s.text))
     )
+
+
+def unwrapped(body: str) -> list[Sentence]:
+    """The body's sentences as a reader reads them: hard-wrapped lines joined (see ``_unwrapped``)."""
+    return _unwrapped(body)
 
 
 def _unwrapped(body: str) -> list[Sentence]:
@@ -289,10 +300,43 @@ def core(sentence: str) -> str:
     return stripped
 
 
+# The words an ask may be made of and still name nothing: the lead's opinion of the message, "more",
+# interest in general. "What do you think?", "Would you like to know more?", "¿Le interesa?" leave the
+# lead nothing specific to answer, nor do "Just let me know!" and "¿Le puedo ayudar en algo más?"; one word
+# beyond these ("What do you think of the Tuesday slot?", "Let me know which day works") names something.
+_EMPTY_ASK_WORDS = _word_set(
+    "let me us know what do does you your think thoughts any would like to more information info learn "
+    "hear interested in if this that it helps helpful useful want wanna i can a an the about on and or "
+    "just please is are there anything else share tell feel free "
+    "le les me nos qué que parece parecen interesa interesan gustaría gustaria saber más mas información "
+    "informacion avíseme aviseme avísenos dígame digame díganos si esto eso sirve ayuda quiere desea opina "
+    "piensa de la lo el y o un una algo how help ayudar ayudarle ayudarles puedo podemos en"
+)
+_EMPTY_ASK_NEEDS = _word_set(
+    "think thoughts more information info learn interested helps helpful useful "
+    "parece interesa interesan saber más mas información informacion opina piensa sirve know help "
+    "ayudar ayudarle ayudarles avíseme aviseme avísenos dígame digame díganos"
+)
+
+
+def _names_nothing(text: str) -> bool:
+    """An ask made only of words that name nothing, and at least one word of opinion, interest or "more"."""
+    tokens = [w.lower().replace("’", "'") for w in words(text)]
+    tokens = [t for part in tokens for t in part.split("'") if t]
+    return (
+        bool(tokens)
+        and all(t in _EMPTY_ASK_WORDS for t in tokens)
+        and any(t in _EMPTY_ASK_NEEDS for t in tokens)
+    )
+
+
 @lru_cache(maxsize=CACHE)
 def is_generic(sentence: str) -> bool:
-    """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes"."""
+    """A polite invitation with nothing specific to do: "feel free to reach out", "quedo a sus órdenes",
+    "what do you think?", "¿le interesa?"."""
     text = core(sentence)
+    if _names_nothing(text):
+        return True
     if not has_any(text, GENERIC_ANCHORS):
         return False
     return GENERIC.search(text) is not None or BARE_QUESTION.match(text) is not None
@@ -317,10 +361,21 @@ def is_question(sentence: str) -> bool:
     return text.endswith("?") or "? " in text or "¿" in text
 
 
+# "Let's get you cool this summer!": a cheer in the imperative, unless it names a step to take together.
+CHEER = re.compile(
+    r"^let'?s (?!(?:book|schedule|set up|find|pick|choose|talk|chat|meet|hop|jump|plan|look|go over|walk|"
+    r"compare|review|start|get (?:started|together|(?:you|it|that) (?:booked|scheduled|set up|on)))\b)"
+    r"[^.?]*!$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=CACHE)
 def is_request(sentence: str) -> bool:
     """An imperative that asks the lead to do or send something, in English or Spanish."""
     text = core(sentence)
+    if CHEER.match(text.replace("’", "'")):
+        return False
     if IMPERATIVE_ASK.search(text):
         return True
     return any(
@@ -374,8 +429,7 @@ def is_option(sentence: str) -> bool:
 def is_pleasantry(sentence: str) -> bool:
     """Chat about the writer (hopes, thanks, wishes) or filler that says "nothing new from me"."""
     text = core(sentence)
-    lowered = text.lower()
-    if any(phrase in lowered for phrase in _FILLER):
+    if _is_filler(text):
         return True
     return PLEASANTRY.match(text.lstrip("¡¿")) is not None
 
@@ -395,8 +449,17 @@ def language_of(text: str) -> str:
     return "es" if spanish > english else "en"
 
 
+# A form or a road named by letters and a number ("HO-6", "W-2", "I-95") is a name, not a figure.
+_CODE_NAME = re.compile(r"\b[A-Z]{1,4}-?\d+\b")
+
+
 def _has_number(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or NUMBER.search(text) is not None
+
+
+def _is_filler(text: str) -> bool:
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in _FILLER)
 
 
 def has_any(text: str, anchors: tuple[str, ...]) -> bool:
@@ -426,7 +489,10 @@ def is_informative(sentence: str, *, loose: bool = False, familiar: frozenset[st
     if is_primary_ask(sentence) or is_generic(sentence):
         return False
     text = core(sentence)
-    if URL.search(text) or _has_number(text) or NAMED_RESOURCE.search(sentence):
+    # Filler that names its topic ("just touching base about your HO-6") still gives nothing: the name
+    # of a form or a plan in it is no figure.
+    figures = _CODE_NAME.sub("", text) if _is_filler(text) else text
+    if URL.search(text) or _has_number(figures) or NAMED_RESOURCE.search(sentence):
         return True
     if is_pleasantry(sentence) or len(text.split()) <= VOCATIVE_WORDS:
         return False

@@ -26,7 +26,8 @@ from agent.guardrails.phrases import (
     spans,
 )
 from agent.guardrails.readability import grade
-from agent.guardrails.text import body_sentences, corpus_for
+from agent.guardrails.speech import unwrapped
+from agent.guardrails.text import corpus_for
 
 EMAIL_WORDS = (50, 150)
 SMS_MAX_CHARS = 320
@@ -71,6 +72,31 @@ TYPED_KEYWORDS = frozenset(
 )
 ALL_CAPS = re.compile(r"(?<![\w'’-])[A-ZÁÉÍÓÚÑÜ]{3,}(?![\w'’-])")
 SPANISH_LETTERS = re.compile(r"[ÁÉÍÓÚÑÜ]")
+# Names of days and months are words a reader says, not acronyms: "FRIDAY" shouts as "NOW" does. The
+# dictionary lists them capitalised, so they are named here (Spanish writes them in lower case anyway).
+CALENDAR_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 # A long sentence's own grade (or the whole text's) must pass the limit by this much to be clearly hard.
 HARD_SENTENCE_MARGIN = 15.0
 NEGATIONS = frozenset(
@@ -238,7 +264,7 @@ def _name_words(context: GuardrailContext) -> frozenset[str]:
 def _is_word(capitals: str, spanish: bool = False) -> bool:
     """A word of the text's language: in a Spanish text "INCLUIDO" shouts as "FREE" does in English."""
     lowered = capitals.lower()
-    if SPANISH_LETTERS.search(capitals) or fold(lowered) in SPANISH_SHOUT_WORDS:
+    if SPANISH_LETTERS.search(capitals) or fold(lowered) in SPANISH_SHOUT_WORDS or lowered in CALENDAR_WORDS:
         return True
     return is_ordinary_word(lowered) or (spanish and is_spanish_word(lowered))
 
@@ -277,7 +303,8 @@ def check_reading_grade(draft: DraftText, context: GuardrailContext = NO_CONTEXT
     if language not in SUPPORTED:
         return []
     limit = context.max_reading_grade
-    graded = grade([s.text for s in body_sentences(draft.body)], language)
+    # A sentence hard-wrapped over several lines is one long sentence, as the lead reads it.
+    graded = grade([s.text for s in unwrapped(draft.body)], language)
     if graded is None or graded.grade <= limit:
         return []
     clear = limit + HARD_SENTENCE_MARGIN
@@ -290,6 +317,14 @@ def check_reading_grade(draft: DraftText, context: GuardrailContext = NO_CONTEXT
             f"is {limit:.0f}: use shorter sentences and plainer words",
         )
     ]
+
+
+def _opens_a_part(subject: str, start: int) -> bool:
+    """A transaction's mail opens its subject, or a part of it after a colon or a bar, with its label:
+    "Order confirmed", "Póliza emitida: confirmación de pago". Inside a phrase ("Ideas for your order
+    of cabinets") the same words say what the message is about."""
+    before = re.split(r"[:|]", subject[:start])[-1]
+    return not before.strip(" -[]()#*")
 
 
 def check_subject(draft: DraftText, context: GuardrailContext = NO_CONTEXT) -> list[Violation]:
@@ -311,7 +346,7 @@ def check_subject(draft: DraftText, context: GuardrailContext = NO_CONTEXT) -> l
     pretending = [
         (start, end)
         for _, start, end in occurrences(PRETENDING_SUBJECTS, subject, inflect=False)
-        if not subject[:start].strip(" -:[]()#*")  # a transaction's mail opens with it
+        if _opens_a_part(subject, start)
     ]
     if pretending:
         start, end = pretending[0]

@@ -393,37 +393,32 @@ class TestAnotherCompany:
         assert identity is not None and identity.name == "Harbor Dental"
 
 
-class TestTheBlindDevSplits:
-    """Dev sets written blind and then worked on: the gates hold what was reached, so a later change that
-    undoes a generalisation shows. dev6 (Tidewater Insurance, Summit Heating & Cooling), measured before
-    the claim-check work of 2026-12-07: 92.6% of bad drafts flagged, 12.8% of clean ones blocked (5 of
-    39), recall 0.818; after: 96.3%, 5.1% (2 of 39, both form/ask codes), 0.916. After the same work,
-    dev5: 97.7%, 0.0%, recall 0.950 (90.7%, 0.0%, 0.900 before); dev4: 95.2%, 0.0%, 0.952 (90.5%, 0.0%,
-    0.905 before)."""
+class TestTheDevSplits:
+    """A regression gate on the dev splits, worked on openly: each holds what it reached, so a later change
+    that undoes a generalisation shows. Measured after the claim and the form/ask work on dev6 (Tidewater
+    Insurance, Summit Heating & Cooling; 2026-12-07): dev6 98.8% of bad drafts flagged, 0.0% of clean ones
+    blocked, recall 0.972 (before: 92.6%, 12.8%, 0.818); dev5 100%, 0.0%, 0.967 (90.7%, 0.0%, 0.900);
+    dev4 95.2%, 0.0%, 0.952 (90.5%, 0.0%, 0.905); dev and dev2 unchanged. No dev split may block a clean
+    draft it did not block."""
 
-    def test_dev6_holds_its_measured_level(self) -> None:
-        report = evaluate(load_cases(BLIND / "dev6"))
+    @pytest.mark.parametrize(
+        ("split", "flagged", "blocked", "recall"),
+        [
+            ("dev", 0.97, 0.0, 0.98),
+            ("dev2", 1.0, 0.0, 1.0),
+            ("dev4", 0.95, 0.0, 0.95),
+            ("dev5", 0.98, 0.0, 0.96),
+            ("dev6", 0.98, 0.0, 0.97),
+        ],
+    )
+    def test_the_checks_hold_their_level(
+        self, split: str, flagged: float, blocked: float, recall: float
+    ) -> None:
+        report = evaluate(load_cases(BLIND / split))
 
-        assert len(report.results) == 120
-        assert report.bad_blocked_rate >= 0.96
-        assert report.false_block_rate <= 0.06
-        assert report.recall >= 0.91
-
-    def test_dev5_holds_its_measured_level(self) -> None:
-        report = evaluate(load_cases(BLIND / "dev5"))
-
-        assert len(report.results) == 87
-        assert report.bad_blocked_rate >= 0.97
-        assert report.false_block_rate == 0.0
-        assert report.recall >= 0.95
-
-    def test_dev4_holds_its_measured_level(self) -> None:
-        report = evaluate(load_cases(BLIND / "dev4"))
-
-        assert len(report.results) == 60
-        assert report.bad_blocked_rate >= 0.95
-        assert report.false_block_rate == 0.0
-        assert report.recall >= 0.95
+        assert report.bad_blocked_rate >= flagged
+        assert report.false_block_rate <= blocked
+        assert report.recall >= recall
 
 
 class TestTheFrozenBlindTestSplit:

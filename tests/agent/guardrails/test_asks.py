@@ -559,3 +559,161 @@ class TestARequestPutAsTheWayForward:
         body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
 
         assert check_call_to_action(email(body=body), context()) == []
+
+
+class TestAsksFoundOnDev6:
+    """Defects found on the dev6 split (an insurance agency, an HVAC firm), in examples of our own."""
+
+    def test_a_need_stated_then_asked_for_is_one_ask(self) -> None:
+        body = (
+            "Dana, para cotizar solo necesitamos su última factura. La cotización no tiene costo. "
+            "¿Me la puede mandar por correo? Responda STOP para no recibir más mensajes."
+        )
+        draft = sms(body=body)
+
+        assert check_call_to_action(draft, context()) == []
+        assert codes(check_value_first(draft, context(sources=(SPANISH_FAQ,)))) != ["value.after_ask"]
+
+    def test_how_to_answer_a_question_is_part_of_it(self) -> None:
+        body = "Dana, ¿sigue buscando un sistema de reservas? Respóndame sí o no. Responda STOP para salir."
+
+        assert check_call_to_action(sms(body=body), context()) == []
+
+    def test_a_request_completing_a_condition_is_an_option_not_a_second_ask(self) -> None:
+        body = (
+            f"Hola Dana:\n\n{VALUE}\n\nSi ya tiene un reporte de ausencias, ¡mándemelo y lo revisamos!\n\n"
+            "¿Cuántas sillas tiene el estudio?\n\nSaludos,\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    def test_a_cheer_is_not_an_ask(self) -> None:
+        body = (
+            f"Hi Dana,\n\n{VALUE}\n\nWhich day loses the most bookings? Let's get your chairs full!\n\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "proposal",
+        [
+            "Ana can call you Monday at 4:30 pm to go over the plans.",
+            "I could come by Tuesday at 9:00.",
+            "Ana le puede llamar el lunes a las 4:30 pm.",
+            "Erik puede pasar el martes a las 9:00.",
+        ],
+    )
+    def test_a_call_or_visit_put_at_a_time_is_a_hard_ask(self, proposal: str) -> None:
+        body = f"Dana, text me your booking export so I can check it. {proposal} Reply STOP to opt out"
+
+        assert is_hard_ask(proposal)
+        assert codes(check_call_to_action(sms(body=body), context())) == ["cta.multiple"]
+
+    def test_a_lead_who_asked_for_a_quote_is_answered_once_then_the_count_holds(self) -> None:
+        lead: LeadContext = replace(LEAD, inquiry_text="I'd like a quote for the whole studio.")
+        offered = PriorMessage(f"{VALUE} I could come by Tuesday at 9:00 for the quote.", "acknowledgment")
+
+        assert check_value_per_ask(email(body=TestCheckValuePerAsk.CALL), context(lead=lead)) == []
+        violations = check_value_per_ask(
+            email(body=TestCheckValuePerAsk.CALL), context(lead=lead, previous=(offered, *value_touches(1)))
+        )
+        assert codes(violations) == ["value.per_ask"]
+
+    def test_a_figure_inside_a_request_for_payment_is_no_value(self) -> None:
+        body = "Dana, para apartar su cita de $89, mándeme por aquí el número de su tarjeta."
+
+        assert codes(check_value_first(sms(body=body), context(purpose="pricing"))) == ["value.missing"]
+
+    def test_filler_naming_a_form_gives_nothing(self) -> None:
+        body = (
+            "Hi Dana,\n\nJust touching base about your W-2 questions from last week.\n\n"
+            "Let me know if you have any questions.\n\nMaya"
+        )
+
+        assert codes(check_value_first(email(body=body), context(purpose="check_in"))) == ["value.missing"]
+
+
+class TestValueFoundOnDev6:
+    """Defects found on the dev6 split, in examples of our own."""
+
+    FAQ_DAYS = Source(
+        id="faqs/setup",
+        type=DocType.FAQ,
+        title="How long does setup take?",
+        url=None,
+        text="**How long does setup take?** One day for a single studio, two for a chain.",
+        score=0.7,
+    )
+
+    def test_a_sources_figure_written_in_words_is_value(self) -> None:
+        body = (
+            "Hi Dana,\n\nSetup for a single studio takes just one day.\n\nHow many chairs do you run?\n\nMaya"
+        )
+
+        assert check_value_first(email(body=body), context(sources=(self.FAQ_DAYS,), purpose="faq")) == []
+
+    def test_a_link_to_upload_to_is_a_step_not_value(self) -> None:
+        body = (
+            "Hi Dana, once you have the 2-page export, upload it at "
+            "https://northstar-bookings.example/upload "
+            "and we'll add it to your file. Did your old system keep no-show notes? Reply STOP to opt out"
+        )
+
+        assert codes(check_value_first(sms(body=body), context(purpose="value_add"))) == ["value.missing"]
+
+
+class TestAnotherThingPutForwardAsEasier:
+    """Probe written after dev6's "two asks joined by 'or'": the second ask may be a noun put as easier."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "Should I send the brochure, or would a quick call be easier?",
+            "¿Le mando la lista de precios o le sería más fácil una visita?",
+        ],
+    )
+    def test_it_is_a_second_ask(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.multiple"]
+
+    def test_two_times_for_one_visit_are_still_one_ask(self) -> None:
+        body = (
+            f"Hi Dana,\n\n{VALUE}\n\nWould a morning visit or would an afternoon visit work better?\n\nMaya"
+        )
+
+        assert check_call_to_action(email(body=body), context()) == []
+
+
+class TestAnAskThatNamesNothing:
+    """Probe written after dev6's generic "let me know": asking the lead's opinion of the message, or
+    whether they want "more", names nothing they can answer about their situation."""
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "What do you think?",
+            "Would you like to know more?",
+            "¿Le interesa?",
+            "Avíseme qué le parece.",
+            "Just let me know!",
+            "¿Le puedo ayudar en algo más?",
+        ],
+    )
+    def test_it_is_no_call_to_action(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert codes(check_call_to_action(email(body=body), context())) == ["cta.missing"]
+
+    @pytest.mark.parametrize(
+        "closing",
+        [
+            "What do you think of the Tuesday reminder?",
+            "Does that sound good for the salon?",
+            "Let me know which day works.",
+        ],
+    )
+    def test_one_word_of_substance_makes_it_concrete(self, closing: str) -> None:
+        body = f"Hi Dana,\n\n{VALUE}\n\n{closing}\n\nBest,\nMaya"
+
+        assert check_call_to_action(email(body=body), context()) == []

@@ -131,3 +131,43 @@ class TestCheckBrandVoice:
         draft = email(body="Hi Dana,\n\nOur Last Chance Tune-Up checks every chair.\n\nBest,\nMaya")
 
         assert check_brand_voice(draft, context(identity=identity)) == []
+
+
+class TestBrandVoiceInflections:
+    """Defects found on the dev6 split: degrees of a lone avoided word, and a phrase's noun only plural."""
+
+    AVOIDING = replace(IDENTITY, brand_avoid=("cheap", "lowest rate"))
+
+    @pytest.mark.parametrize(
+        ("sentence", "found"),
+        [
+            ("Spring is the cheapest time to book it.", "cheapest"),
+            ("It runs cheaper in March.", "cheaper"),
+            ("We find the lowest rates in town.", "lowest rates"),
+        ],
+    )
+    def test_an_avoided_word_in_its_degrees_and_a_phrase_in_its_plural_fire(
+        self, sentence: str, found: str
+    ) -> None:
+        draft = email(body=f"Hi Dana,\n\n{sentence}\n\nBest,\nMaya")
+
+        violations = check_brand_voice(draft, context(identity=self.AVOIDING))
+
+        assert codes(violations) == ["brand.avoid"]
+        assert draft.body[violations[0].start : violations[0].end] == found
+
+    def test_a_phrase_whose_last_word_becomes_another_word_is_quiet(self) -> None:
+        draft = email(body="Hi Dana,\n\nClerical payroll is among the lowest rated classes.\n\nBest,\nMaya")
+
+        assert check_brand_voice(draft, context(identity=self.AVOIDING)) == []
+
+
+def test_a_spanish_avoided_word_in_its_superlative_fires() -> None:
+    """Probe written after dev6's "cheapest": Spanish says it "baratísimo"."""
+    identity = replace(IDENTITY, brand_avoid=("barato",))
+    draft = email(body="Hola Dana,\n\nEl plan es baratísimo para un estudio chico.\n\nMaya")
+
+    violations = check_brand_voice(draft, context(identity=identity))
+
+    assert codes(violations) == ["brand.avoid"]
+    assert draft.body[violations[0].start : violations[0].end] == "baratísimo"

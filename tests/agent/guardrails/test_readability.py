@@ -124,3 +124,11 @@ class TestCheckReadingGrade:
         body = ENGLISH_PLAIN.replace("Best,\nMaya", "Responda STOP para no recibir más mensajes.")
 
         assert check_reading_grade(email(body=body), context(max_reading_grade=8)) == []
+
+
+def test_a_hard_wrapped_long_sentence_is_graded_as_one_sentence() -> None:
+    """Defect found on dev5: an email wrapped at 100 characters split its 60-word sentence in lines."""
+    wrapped = "\n".join(SPANISH_JARGON[i : i + 90].strip() for i in range(0, len(SPANISH_JARGON), 90))
+    body = f"Hola Dana:\n\n{wrapped}\n\n¿Cuántas sucursales tiene?\n\nMaya Ortiz"
+
+    assert codes(check_reading_grade(email(body=body), context(lead=SPANISH_LEAD))) == ["reading_grade"]

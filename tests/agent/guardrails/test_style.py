@@ -536,3 +536,29 @@ class TestOwnNamesAreNotSpam:
         draft = sms(body="Hi Dana! The visit has no obligation, no strings attached. Reply STOP to opt out.")
 
         assert codes(check_spam_signals(draft, context())) == ["spam.phrase"]
+
+
+class TestCalendarWordsAndTransactionLabels:
+    """Defects found on the dev6 split (an insurance agency, an HVAC firm)."""
+
+    def test_a_day_name_in_capitals_is_shouting(self) -> None:
+        body = "Hi Dana, the crew can be there FRIDAY morning. Which room should they start in?"
+
+        assert codes(check_spam_signals(email(body=body), context())) == ["spam.caps"]
+
+    def test_the_zip_of_a_zip_code_is_an_acronym(self) -> None:
+        body = "Hi Dana, rates depend on the ZIP code of the studio. What is yours?"
+
+        assert check_spam_signals(email(body=body), context()) == []
+
+    @pytest.mark.parametrize(
+        "subject", ["Póliza emitida: confirmación de pago", "Your quote | Payment received", "Policy issued"]
+    )
+    def test_a_transaction_label_opening_a_part_of_the_subject_pretends(self, subject: str) -> None:
+        assert codes(check_subject(email(subject=subject), context())) == ["subject.deceptive"]
+
+    @pytest.mark.parametrize(
+        "subject", ["Ideas for your order of chairs", "Qué cubre una póliza emitida hoy"]
+    )
+    def test_the_same_words_inside_a_phrase_say_what_is_inside(self, subject: str) -> None:
+        assert check_subject(email(subject=subject), context()) == []
