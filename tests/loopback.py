@@ -9,9 +9,11 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +84,8 @@ def server_output(log_path: Path, limit: int = 20_000) -> str:
 def touchpoint_serving(env: Mapping[str, str], cwd: Path, port: int) -> Iterator[str]:
     """`touchpoint serve --no-worker` on ``port`` until the block ends; yields its URL once it is ready."""
     base_url = f"http://127.0.0.1:{port}"
-    log_path = cwd / f"serve-{port}.log"
+    # Outside ``cwd``: a test may check that the server writes nothing but its state there.
+    log_path = Path(tempfile.mkdtemp(prefix="touchpoint-serve-")) / f"serve-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [TOUCHPOINT, "serve", "--port", str(port), "--no-worker"],
@@ -107,6 +110,7 @@ def touchpoint_serving(env: Mapping[str, str], cwd: Path, port: int) -> Iterator
         RUNNING_SERVER_LOGS.discard(log_path)
         process.terminate()
         process.wait(timeout=30)
+        shutil.rmtree(log_path.parent, ignore_errors=True)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
