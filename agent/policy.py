@@ -200,6 +200,10 @@ LANDING_WITHIN = timedelta(minutes=10)
 # Touches that answer the lead's own inquiry rather than follow up on it.
 ANSWERS = frozenset({TouchPurpose.ACKNOWLEDGMENT, TouchPurpose.PERSONAL_RESPONSE})
 DEADLINE_MISSED = "drafting.deadline_missed"
+# The composer wrote the acknowledgment (no model is configured, or the model failed): its every
+# wording promises a personal reply ("one of us will reply to you personally, soon"), which is owed.
+COMPOSED_ACKNOWLEDGMENT = "drafting.acknowledgment_composed"
+REPLY_PROMISED = frozenset({DEADLINE_MISSED, COMPOSED_ACKNOWLEDGMENT})
 PERSON_WILL_ANSWER = (
     "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
     "if they asked for a call); no sales content."
@@ -807,10 +811,11 @@ class _Decision:
         return index
 
     def _personal_response_owed(self) -> tuple[Step, datetime] | None:
-        """An acknowledgment the composer wrote because the LLM missed its deadline promised a personal
-        reply: that reply comes next, as part of the same day-0 answer."""
+        """An acknowledgment the composer wrote (the LLM missed its deadline, failed, or none is
+        configured) promised a personal reply: that reply comes next, as part of the same day-0 answer."""
         live = self._live_touches()
-        missed = [t for t in live if t.purpose is TouchPurpose.ACKNOWLEDGMENT and DEADLINE_MISSED in t.rules]
+        acknowledgments = [t for t in live if t.purpose is TouchPurpose.ACKNOWLEDGMENT]
+        missed = [t for t in acknowledgments if REPLY_PROMISED.intersection(t.rules)]
         if not missed or any(t.purpose is TouchPurpose.PERSONAL_RESPONSE for t in live):
             return None
         step = Step(purpose=TouchPurpose.PERSONAL_RESPONSE, day=0, auto_send=True, angle=PERSONAL_ANGLE)
