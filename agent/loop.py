@@ -28,6 +28,7 @@ from agent.domain import (
     RECEIVED_STATES,
     Channel,
     CompanyIdentity,
+    DrafterKind,
     EventRecord,
     EventType,
     LeadContext,
@@ -45,6 +46,7 @@ from agent.drafting.questions import find_questions, question_language
 from agent.guardrails import PriorMessage
 from agent.handoff import HandoffTarget, build_brief
 from agent.policy import (
+    COMPOSED_ACKNOWLEDGMENT,
     DEADLINE_MISSED,
     DEFAULT_CONFIG,
     Action,
@@ -407,7 +409,7 @@ class AgentLoop:
             sources=[_source_record(s) for s in request.sources if s.id in draft.source_ids],
             guardrails=[v.as_dict() for v in outcome.violations],
             drafting={**outcome.record(), "tone": _tone_record(request)},
-            decision_rules=[*action.rules, *([DEADLINE_MISSED] if outcome.deadline_missed else [])],
+            decision_rules=[*action.rules, *_drafting_rules(action, outcome)],
             auto_send=action.auto_send,
             state=state,
             created_at=now,
@@ -685,6 +687,16 @@ def _tone_record(request: DraftRequest) -> dict[str, object]:
         "business": tone.business,
         "reasons": list(tone.reasons),
     }
+
+
+def _drafting_rules(action: DraftTouch, outcome: DraftOutcome) -> list[str]:
+    """What the drafting adds to the decision's rules: an acknowledgment written by the composer
+    promised a personal reply, which the policy then owes (``drafting.personal_response_owed``)."""
+    if outcome.deadline_missed:
+        return [DEADLINE_MISSED]
+    if action.purpose is TouchPurpose.ACKNOWLEDGMENT and outcome.draft.drafter is DrafterKind.COMPOSER:
+        return [COMPOSED_ACKNOWLEDGMENT]
+    return []
 
 
 def _source_record(source: Source) -> dict[str, object]:

@@ -200,6 +200,10 @@ LANDING_WITHIN = timedelta(minutes=10)
 # Touches that answer the lead's own inquiry rather than follow up on it.
 ANSWERS = frozenset({TouchPurpose.ACKNOWLEDGMENT, TouchPurpose.PERSONAL_RESPONSE})
 DEADLINE_MISSED = "drafting.deadline_missed"
+# The composer wrote the acknowledgment (no model is configured, or the model failed): its every
+# wording promises a personal reply ("one of us will reply to you personally, soon"), which is owed.
+COMPOSED_ACKNOWLEDGMENT = "drafting.acknowledgment_composed"
+REPLY_PROMISED = frozenset({DEADLINE_MISSED, COMPOSED_ACKNOWLEDGMENT})
 PERSON_WILL_ANSWER = (
     "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
     "if they asked for a call); no sales content."
@@ -807,10 +811,11 @@ class _Decision:
         return index
 
     def _personal_response_owed(self) -> tuple[Step, datetime] | None:
-        """An acknowledgment the composer wrote because the LLM missed its deadline promised a personal
-        reply: that reply comes next, as part of the same day-0 answer."""
+        """An acknowledgment the composer wrote (the LLM missed its deadline, failed, or none is
+        configured) promised a personal reply: that reply comes next, as part of the same day-0 answer."""
         live = self._live_touches()
-        missed = [t for t in live if t.purpose is TouchPurpose.ACKNOWLEDGMENT and DEADLINE_MISSED in t.rules]
+        acknowledgments = [t for t in live if t.purpose is TouchPurpose.ACKNOWLEDGMENT]
+        missed = [t for t in acknowledgments if REPLY_PROMISED.intersection(t.rules)]
         if not missed or any(t.purpose is TouchPurpose.PERSONAL_RESPONSE for t in live):
             return None
         step = Step(purpose=TouchPurpose.PERSONAL_RESPONSE, day=0, auto_send=True, angle=PERSONAL_ANGLE)
@@ -1037,7 +1042,15 @@ class _Decision:
     ) -> tuple[datetime, tuple[str, ...]]:
         """The first moment at or after ``due`` that breaks no cap and falls in the lead's hours."""
         rules: list[str] = []
-        sent_times = [t.sent_at for t in self.sent if t.sent_at is not None]
+        # The personal reply is the second half of the acknowledgment's answer (the half a model writes
+        # into the acknowledgment itself): the day-0 answer counts once in the week and the month.
+        # Counted twice, on the defaults (no model) it filled the week's cap of 3 with day 1's value-add,
+        # and held day 3's touch, or the confirmation of a meeting booked that week, for a week.
+        sent_times = [
+            t.sent_at
+            for t in self.sent
+            if t.sent_at is not None and t.purpose is not TouchPurpose.PERSONAL_RESPONSE
+        ]
         caps_in_force = self.config.caps + PREFERENCE_CAPS.get(self.lead.contact_frequency, ())
         if purpose is TouchPurpose.PERSONAL_RESPONSE and channel is Channel.EMAIL:
             # The rest of the day-0 answer the lead is waiting for: no cap, no office hours.
@@ -1103,13 +1116,16 @@ class _Decision:
         """How many of the latest emails went unopened in a row (0 if the lead did anything since)."""
         opened = self._opens_by_touch()
         streak = 0
+        since: datetime | None = None
         for touch in reversed(self.sent_emails):
             if opened.get(touch.id):
                 break
-            streak += 1
-        if streak == 0:
+            since = _sent_at(touch)
+            # The personal reply completes the acknowledgment's answer: one answer, one in the streak
+            # (counted apart, the defaults slowed every unopened lead's breakup by two weeks).
+            streak += touch.purpose is not TouchPurpose.PERSONAL_RESPONSE
+        if streak == 0 or since is None:
             return 0
-        since = _sent_at(self.sent_emails[-streak])
         # Anything the lead did since (a reply, a meeting, a visit, a purchase...) shows they are not
         # cold, whatever their mail client reports about opens (many never report one).
         active = any(a.signal != "open" and a.event.occurred_at > since for a in self.human) or any(

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, select
 from agent.container import build_services
 from agent.db.models import Decision, Touch
 from agent.settings import Settings
+from agent.worker import tick
 from knowledge.retrieval import KnowledgeBase
 from tests.conftest import START, FakeClock, copy_sqlite
 from tests.factories import submit
@@ -45,10 +46,11 @@ def env(tmp_path: Path, chroma_path: Path, migrated_sqlite: Path) -> dict[str, s
 
 
 @pytest.fixture
-def acknowledged(
+def answered(
     env: dict[str, str], make_settings: Callable[..., Settings], knowledge_base: KnowledgeBase
 ) -> uuid.UUID:
-    """A lead whose acknowledgment went out at START: its value-add is due on day one."""
+    """A lead whose day-0 answer went out at START (the acknowledgment, then on the worker's next tick
+    the personal reply the composer's acknowledgment promised): its value-add is due on day one."""
     services = build_services(
         make_settings(database_url=env["TOUCHPOINT_DATABASE_URL"]),
         clock=FakeClock(),
@@ -57,6 +59,7 @@ def acknowledged(
     try:
         lead_id = submit(services).lead_id
         services.outbox.drain()
+        tick(services)
     finally:
         services.close()
     return lead_id
@@ -79,12 +82,12 @@ def _rows(env: dict[str, str], model: Any) -> list[Any]:
 
 class TestDecide:
     def test_decide_shows_the_draft_the_worker_then_writes_at_that_time(
-        self, env: dict[str, str], tmp_path: Path, acknowledged: uuid.UUID
+        self, env: dict[str, str], tmp_path: Path, answered: uuid.UUID
     ) -> None:
         touches_before = _rows(env, Touch)
 
         decided = _touchpoint(
-            "decide", str(acknowledged), "--at", DAY_ONE.isoformat(), "--json", env=env, cwd=tmp_path
+            "decide", str(answered), "--at", DAY_ONE.isoformat(), "--json", env=env, cwd=tmp_path
         )
 
         assert decided.returncode == 0, decided.stderr
@@ -113,7 +116,7 @@ class TestDecide:
         assert DAY_ONE in decided_at
 
     def test_decide_prints_the_decision_for_a_person_by_email(
-        self, env: dict[str, str], tmp_path: Path, acknowledged: uuid.UUID
+        self, env: dict[str, str], tmp_path: Path, answered: uuid.UUID
     ) -> None:
         result = _touchpoint(
             "decide", "dana.lopez@lunahair.example", "--at", "2026-11-24T15:30:00Z", env=env, cwd=tmp_path
@@ -127,7 +130,7 @@ class TestDecide:
 
 class TestErrors:
     def test_an_unknown_lead_is_one_line_without_a_traceback(
-        self, env: dict[str, str], tmp_path: Path, acknowledged: uuid.UUID
+        self, env: dict[str, str], tmp_path: Path, answered: uuid.UUID
     ) -> None:
         result = _touchpoint("decide", "nobody@example.com", env=env, cwd=tmp_path)
 

@@ -73,6 +73,14 @@ def acknowledged(services: Services, **overrides: Any) -> uuid.UUID:
     return lead_id
 
 
+def answered(services: Services, **overrides: Any) -> uuid.UUID:
+    """A lead whose day-0 answer went out: the acknowledgment, then the personal reply the composer's
+    acknowledgment promised (``drafting.acknowledgment_composed``), on the worker's next tick."""
+    lead_id = acknowledged(services, **overrides)
+    tick(services)
+    return lead_id
+
+
 class TestReplies:
     def test_a_reply_hands_off_with_a_brief_and_a_response_target(
         self, services: Services, clock: FakeClock
@@ -165,10 +173,8 @@ class TestReplies:
     def test_a_hostile_reply_changes_nothing_but_its_own_lead(
         self, services: Services, clock: FakeClock
     ) -> None:
-        victim = acknowledged(
-            services, email="victim@example.com", message="Hello, a question about deposits."
-        )
-        attacker = acknowledged(services, email="eve@example.com", message="Hi, interested in bookings.")
+        victim = answered(services, email="victim@example.com", message="Hello, a question about deposits.")
+        attacker = answered(services, email="eve@example.com", message="Hi, interested in bookings.")
         before = [(t.id, t.state) for t in touches(services, victim)]
         verdict = {"intent": "unsubscribe", "confidence": 1, "evidence": "x", "return_date": None}
         completion = {
@@ -238,7 +244,7 @@ class TestStaleWork:
     def test_a_reps_edit_supersedes_the_draft_and_the_same_step_is_drafted_again(
         self, services: Services, clock: FakeClock
     ) -> None:
-        lead_id = acknowledged(services)
+        lead_id = answered(services)
         clock.advance(days=1, hours=1)  # the value-add (step 1) is due
         old = add_touch(services, lead_id=lead_id, state="pending_review", step=1)
 
@@ -343,18 +349,19 @@ class TestDecisions:
     def test_every_decision_is_recorded_once_with_its_rules(
         self, services: Services, clock: FakeClock
     ) -> None:
-        lead_id = acknowledged(services)
+        lead_id = answered(services)
         for _ in range(3):
             clock.advance(minutes=10)
             post(services, lead_id, EventType.NOTE, text="called, no answer")
 
-        decisions = rows(services, Decision, lead_id)
-        kinds = [(d.action, d.rules[0]) for d in sorted(decisions, key=lambda d: d.decided_at)]
+        decisions = sorted(rows(services, Decision, lead_id), key=lambda d: d.decided_at)
+        kinds = [(d.action, d.rules[0]) for d in decisions]
         assert kinds == [
             ("draft_touch", "sequence.new_lead.step_0.due"),
+            ("draft_touch", "drafting.personal_response_owed"),  # the reply the acknowledgment promised
             ("wait", "sequence.new_lead.step_1.not_due"),
         ]
-        assert decisions[0].touch_id is not None
+        assert decisions[0].touch_id is not None and decisions[1].touch_id is not None
 
     def test_the_score_is_stored_with_its_explanation(self, services: Services, clock: FakeClock) -> None:
         lead_id = acknowledged(services)

@@ -28,6 +28,7 @@ from agent.domain import (
     TouchState,
 )
 from agent.policy import (
+    COMPOSED_ACKNOWLEDGMENT,
     DEADLINE_MISSED,
     DEFAULT_CONFIG,
     Action,
@@ -1105,7 +1106,8 @@ class TestDecisionRecords:
 
 
 class TestPersonalResponse:
-    """An acknowledgment the composer wrote because the LLM missed its deadline promised a personal reply."""
+    """An acknowledgment the composer wrote (the LLM missed its deadline, or there is none) promised a
+    personal reply."""
 
     def late_ack(self) -> TouchRecord:
         return touch(0, day(0, hours=0.01), rules=("sequence.new_lead.step_0.due", DEADLINE_MISSED))
@@ -1132,6 +1134,44 @@ class TestPersonalResponse:
         action = decide(snapshot(touches=(on_time,)), day(0, hours=0.02))
 
         assert not isinstance(action, DraftTouch)
+
+    def test_the_day_zero_answer_counts_once_in_the_weekly_cap(self) -> None:
+        """Found when the personal reply became owed on the defaults: the acknowledgment, its personal
+        reply and day 1's value-add filled the week's cap of 3, and day 3's touch (or the confirmation
+        of a meeting booked that week) waited until day 7."""
+        reply = touch(-1, day(0, hours=0.03), purpose=TouchPurpose.PERSONAL_RESPONSE)
+        value_add = touch(1, day(1))
+
+        action = decide(snapshot(touches=(self.late_ack(), reply, value_add)), day(3, hours=0.02))
+
+        assert isinstance(action, DraftTouch)
+        assert (action.step, action.purpose) == (2, TouchPurpose.SOCIAL_PROOF)
+        assert "cap.week" not in action.rules
+
+    def test_the_day_zero_answer_counts_once_in_the_unopened_streak(self) -> None:
+        """Found with the personal reply owed on the defaults: acknowledgment, personal reply and three
+        unopened follow-ups made a streak of 5, and the breakup on day 14 waited two more weeks."""
+        reply = touch(-1, day(0, hours=0.03), purpose=TouchPurpose.PERSONAL_RESPONSE)
+        follow_ups = tuple(touch(i, day(d)) for i, d in ((1, 1), (2, 3), (3, 7)))
+
+        action = decide(snapshot(touches=(self.late_ack(), reply, *follow_ups)), day(14, hours=0.02))
+
+        assert isinstance(action, DraftTouch)
+        assert (action.step, action.purpose) == (4, TouchPurpose.BREAKUP)
+        assert "engagement.unopened.slow_down" not in action.rules
+
+    def test_an_acknowledgment_the_composer_wrote_without_a_model_owes_it_too(self) -> None:
+        """Found running on the embedded defaults: every wording of the composer's acknowledgment says
+        "one of us will reply to you personally, soon", and with no model nothing ever did."""
+        composed = touch(
+            0, day(0, hours=0.01), rules=("sequence.new_lead.step_0.due", COMPOSED_ACKNOWLEDGMENT)
+        )
+
+        action = decide(snapshot(touches=(composed,)), day(0, hours=0.02))
+
+        assert isinstance(action, DraftTouch)
+        assert action.purpose is TouchPurpose.PERSONAL_RESPONSE
+        assert "drafting.personal_response_owed" in action.rules
 
     def test_a_reply_meanwhile_goes_to_a_person_instead(self) -> None:
         answer = event(EventType.REPLY, day(0, hours=0.015), message="Thanks, can we talk?")

@@ -41,24 +41,30 @@ def _touches(services: Services) -> list[tuple[int, str, str]]:
 
 
 def _due_now(services: Services, count: int) -> list[uuid.UUID]:
-    """``count`` leads whose acknowledgment went out yesterday, due for their value-add now."""
+    """``count`` leads whose day-0 answer went out yesterday (the acknowledgment, then the personal reply
+    it promised), due for their value-add now."""
     ids = []
     for index in range(count):
         ids.append(
             submit(services, email=f"lead{index}@example.com", message=f"Question number {index}").lead_id
         )
-    services.outbox.drain()
+    services.outbox.drain()  # the acknowledgments, which wake their leads
+    tick(services)  # the personal replies they promised, as the worker sends them within seconds
     services.clock.advance(days=1, minutes=1)  # type: ignore[attr-defined]
     return ids
 
 
 class TestTick:
-    def test_after_the_acknowledgment_the_lead_waits_until_day_one(
+    def test_after_the_day_zero_answer_the_lead_waits_until_day_one(
         self, services: Services, clock: FakeClock
     ) -> None:
+        """The day-0 answer is the acknowledgment and the personal reply the composer's acknowledgment
+        promised (``drafting.acknowledgment_composed``); after both, nothing until day 1."""
         start = clock.now
         lead_id = submit(services).lead_id
         tick(services)  # sends the queued acknowledgment, which wakes the lead
+        clock.advance(minutes=5)
+        tick(services)  # the personal reply the acknowledgment promised, sent, which wakes the lead
         clock.advance(minutes=5)
         tick(services)  # the lead is looked at again and told to wait
 
@@ -67,18 +73,20 @@ class TestTick:
 
         assert report.leads_stepped == 0
         assert lead_row(services, lead_id).next_action_at == start + timedelta(days=1, seconds=0)
-        assert _touches(services) == [(0, "acknowledgment", "sent")]
+        assert _touches(services) == [(-1, "personal_response", "sent"), (0, "acknowledgment", "sent")]
 
     def test_the_sequence_unfolds_over_the_days(self, services: Services, clock: FakeClock) -> None:
         start = clock.now
         submit(services)
-        tick(services)
+        tick(services)  # the acknowledgment
+        tick(services)  # the personal reply it promised
 
         for day in (1, 3, 7, 14):
             clock.now = start + timedelta(days=day, minutes=1)
             tick(services)
 
         assert _touches(services) == [
+            (-1, "personal_response", "sent"),  # the day-0 answer, with the acknowledgment: counted once
             (0, "acknowledgment", "sent"),
             (1, "value_add", "sent"),
             (2, "social_proof", "sent"),

@@ -48,12 +48,14 @@ def changed_once_under_the_flush(model: type[Lead] | type[Touch], row_id: uuid.U
 
 
 def _due_for_value_add(services: Services, clock: FakeClock) -> list[uuid.UUID]:
-    """Two leads whose acknowledgment went out yesterday: each one's value-add is due (a draft)."""
+    """Two leads whose day-0 answer went out yesterday (the acknowledgment, then the personal reply it
+    promised, on the worker's next tick): each one's value-add is due (a draft)."""
     ids = [
         submit(services, email=f"lead{n}@example.com", message=f"Question number {n}").lead_id
         for n in range(2)
     ]
     services.outbox.drain()
+    tick(services)
     clock.advance(days=1, minutes=1)
     return ids
 

@@ -24,6 +24,7 @@ from agent.container import Services, build_knowledge_base, build_services
 from agent.db.models import Lead, Touch
 from agent.replies.language import detect
 from agent.services.inbound import receive_sms
+from agent.services.review import approve
 from agent.settings import Settings
 from agent.worker import tick
 from api.app import create_app
@@ -94,6 +95,15 @@ def _lead(services: Services, lead_id: str) -> Lead:
         return lead
 
 
+def _touches(services: Services, lead_id: str, purpose: str) -> list[Touch]:
+    with services.session_factory() as session:
+        return list(
+            session.scalars(
+                select(Touch).where(Touch.lead_id == uuid.UUID(lead_id), Touch.purpose == purpose)
+            )
+        )
+
+
 def _sent(services: Services, lead_id: str) -> list[Touch]:
     with services.session_factory() as session:
         return list(
@@ -142,14 +152,24 @@ class TestSpanishSpeakingLead:
         html_part = acknowledgment.get_body(preferencelist=("html",))
         assert html_part is not None and ">Darse de baja</a>" in str(html_part.get_content())
 
+        tick(casa_verde)  # the worker, seconds later: the personal reply the acknowledgment promised
+        (personal,) = _touches(casa_verde, lead_id, "personal_response")
+        assert detect(personal.body) == "es", personal.body
+        assert "Marisol" in personal.body
+        if personal.state == "pending_review":  # no answer sure enough to send by itself: a rep's
+            with casa_verde.session_factory.begin() as session:  # (the lead waits for it meanwhile)
+                approve(session, casa_verde.loop, personal.id, version=personal.version, now=clock.now)
+        assert _touches(casa_verde, lead_id, "personal_response")[0].state in {"queued", "sent"}
+
         start = clock.now
         for hours in range(6, 24 * 2 + 1, 6):  # the worker, every 6 hours, to the end of day 2
             clock.now = start + timedelta(hours=hours)
             tick(casa_verde)
 
-        sent = _sent(casa_verde, lead_id)
+        every = _sent(casa_verde, lead_id)  # the personal reply among them, if it went by itself
+        sent = [t for t in every if t.purpose != "personal_response"]
         assert [t.purpose for t in sent][:2] == ["acknowledgment", "value_add"]
-        day_1 = _emails(casa_verde)[1]
+        day_1 = _emails(casa_verde)[[t.purpose for t in every].index("value_add")]
         text = _message_text(day_1)
         assert detect(text) == "es", text
         assert detect(str(day_1["Subject"]) + ". " + text) == "es"

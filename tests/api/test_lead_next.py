@@ -10,13 +10,17 @@ from sqlalchemy import func, select
 
 from agent.container import Services
 from agent.db.models import Decision, Touch
+from agent.worker import tick
 from tests.conftest import Caller, FakeClock
 from tests.factories import submit
 
 
-def _acknowledged(services: Services) -> uuid.UUID:
+def _answered(services: Services) -> uuid.UUID:
+    """A lead whose day-0 answer went out: the acknowledgment, then the personal reply it promised (the
+    worker's next tick). Its value-add is due on day one."""
     lead_id = submit(services).lead_id
     services.outbox.drain()
+    tick(services)
     return lead_id
 
 
@@ -31,7 +35,7 @@ class TestNextAction:
     def test_on_day_one_it_returns_the_value_add_and_its_draft_and_records_nothing(
         self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
     ) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
         before = _rows(services)
         at = (clock() + timedelta(days=1, hours=1)).isoformat()
 
@@ -48,7 +52,7 @@ class TestNextAction:
     def test_without_a_time_it_decides_now(
         self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
     ) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
 
         body = client.get(f"/v1/leads/{lead_id}/next", headers=rep.headers).json()
 
@@ -68,7 +72,7 @@ class TestRefusals:
     def test_a_time_without_a_zone_is_a_422_problem(
         self, client: TestClient, services: Services, rep: Caller
     ) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
 
         response = client.get(
             f"/v1/leads/{lead_id}/next", params={"at": "2026-12-01T10:00:00"}, headers=rep.headers
@@ -81,7 +85,7 @@ class TestRefusals:
     def test_something_that_is_not_a_time_is_a_422_problem(
         self, client: TestClient, services: Services, rep: Caller
     ) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
 
         response = client.get(f"/v1/leads/{lead_id}/next", params={"at": "next tuesday"}, headers=rep.headers)
 
@@ -89,6 +93,6 @@ class TestRefusals:
         assert response.headers["content-type"] == "application/problem+json"
 
     def test_without_a_key_it_is_a_401(self, client: TestClient, services: Services) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
 
         assert client.get(f"/v1/leads/{lead_id}/next").status_code == 401

@@ -212,6 +212,7 @@ class TestPauseResume:
         self, client: TestClient, services: Services, clock: FakeClock, rep: Caller
     ) -> None:
         lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        tick(services)  # the day-0 answer: the personal reply the acknowledgment promised
         clock.advance(days=1, minutes=1)
         draft = add_touch(services, lead_id=uuid.UUID(lead_id), state="pending_review", step=1)
 
@@ -359,6 +360,7 @@ class TestEditsMakeDraftsStale:
         self, client: TestClient, services: Services, clock: FakeClock, rep: Caller
     ) -> None:
         lead_id = client.post("/v1/inquiries", json=inquiry_payload()).json()["lead_id"]
+        tick(services)  # the day-0 answer: the personal reply the acknowledgment promised
         clock.advance(days=1, minutes=1)
         draft = add_touch(services, lead_id=uuid.UUID(lead_id), state="pending_review", step=1)
 

@@ -29,6 +29,7 @@ from agent.domain import (
 )
 from agent.services.decide import end_snooze, what_next, with_readings
 from agent.services.errors import Invalid, NotFound
+from agent.worker import tick
 from tests.agent.services.support import principal
 from tests.conftest import START, FakeClock
 from tests.factories import submit
@@ -38,6 +39,14 @@ def _acknowledged(services: Services) -> uuid.UUID:
     """A lead whose acknowledgment went out just now: its value-add is due on day one."""
     lead_id = submit(services).lead_id
     services.outbox.drain()
+    return lead_id
+
+
+def _answered(services: Services) -> uuid.UUID:
+    """A lead whose day-0 answer went out just now: the acknowledgment, then the personal reply the
+    composer's acknowledgment promised (the worker's next tick); its value-add is due on day one."""
+    lead_id = _acknowledged(services)
+    tick(services)
     return lead_id
 
 
@@ -54,10 +63,22 @@ def _files(folder: Path) -> set[Path]:
 
 
 class TestWhatItWouldDo:
-    def test_before_day_one_it_would_wait_for_the_value_add(
+    def test_right_after_the_acknowledgment_it_would_draft_the_personal_reply_it_promised(
         self, services: Services, clock: FakeClock
     ) -> None:
         lead_id = _acknowledged(services)
+
+        seen = what_next(services.session_factory, services.loop, lead_id, actor=None, at=clock())
+
+        assert seen.action == "draft_touch"
+        assert (seen.purpose, seen.channel, seen.when) == ("personal_response", "email", clock())
+        assert "drafting.personal_response_owed" in seen.rules
+        assert seen.draft is not None
+
+    def test_before_day_one_it_would_wait_for_the_value_add(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id = _answered(services)
 
         seen = what_next(services.session_factory, services.loop, lead_id, actor=None, at=clock())
 
@@ -69,7 +90,7 @@ class TestWhatItWouldDo:
     def test_on_day_one_it_shows_the_value_add_it_would_draft(
         self, services: Services, clock: FakeClock
     ) -> None:
-        lead_id = _acknowledged(services)
+        lead_id = _answered(services)
         at = clock() + timedelta(days=1, hours=1)
 
         seen = what_next(services.session_factory, services.loop, lead_id, actor=None, at=at)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from agent.container import Services, build_services
 from agent.db.models import Lead, Touch
 from agent.domain import DrafterKind, EventType, TouchPurpose, TouchState
-from agent.policy import DEADLINE_MISSED
+from agent.policy import COMPOSED_ACKNOWLEDGMENT, DEADLINE_MISSED
 from agent.services.events import NewEvent, record_event
 from agent.settings import Settings
 from agent.worker import tick
@@ -133,6 +133,29 @@ class TestAcknowledgmentWithAModel:
 
         purposes = [t.purpose for t in touches_of(llm_services, outcome.lead_id)]
         assert purposes.count(TouchPurpose.PERSONAL_RESPONSE) == 1
+
+
+class TestAcknowledgmentWithoutAModel:
+    def test_the_personal_reply_the_composer_promised_follows_on_the_next_tick(
+        self, services: Services
+    ) -> None:
+        """Found on the embedded defaults: the composer's acknowledgment says "one of us will reply to
+        you personally, soon", and with no model configured nothing ever did."""
+        outcome = submit(services, message="How much is the Pro plan per month, and is setup included?")
+        (ack,) = touches_of(services, outcome.lead_id)
+        assert ack.drafter == DrafterKind.COMPOSER
+        assert COMPOSED_ACKNOWLEDGMENT in ack.decision_rules
+
+        tick(services)
+        tick(services)
+
+        personal = [
+            t for t in touches_of(services, outcome.lead_id) if t.purpose == TouchPurpose.PERSONAL_RESPONSE
+        ]
+        assert len(personal) == 1
+        assert personal[0].drafter == DrafterKind.COMPOSER
+        # Sent, or waiting for a rep where no source answers for sure: either way, not forgotten.
+        assert personal[0].state in {TouchState.QUEUED, TouchState.SENT, TouchState.PENDING_REVIEW}
 
 
 class TestNoModelCallInsideARequest:
