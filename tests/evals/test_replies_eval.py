@@ -104,7 +104,6 @@ class TestTheGate:
         assert report.spanish_accuracy is not None and report.spanish_accuracy >= TEST3_SPANISH_FLOOR
         assert report.accuracy is not None and report.accuracy >= TEST3_ACCURACY_FLOOR
 
-
     def test_on_the_fourth_blind_test_split_the_safety_targets_are_met(self) -> None:
         report = evaluate(shipped_reader(), load_cases(split_path("test4")), name="learned")
 
