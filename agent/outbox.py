@@ -139,7 +139,8 @@ class Outbox:
     def send_after_response(self, touch_id: uuid.UUID) -> None:
         """The API's fast path, run after its answer went out: it must never raise, since the server
         closes a connection whose request raised after its response (a client reusing that connection
-        for its next request then gets no answer). What did not go out stays queued for the worker."""
+        for its next request then gets no answer). A touch not claimed stays queued for the worker; one
+        claimed and left mid-way is settled by it after the claim timeout (``settle_abandoned``)."""
         try:
             self.dispatch(touch_id)
         except Exception:
