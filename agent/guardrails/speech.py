@@ -12,14 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from agent.guardrails.lexicon import BANNED_PHRASES, COMMON_WORDS
+from agent.guardrails.lexicon import BANNED_PHRASES, COMMON_WORDS, word_set
 from agent.guardrails.optout import instructions
 from agent.guardrails.text import PHONE, URL, Sentence, body_sentences, words
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 # Spanish questions start with "¿", which the shared splitter does not treat as a sentence start.
 _INNER_START = re.compile(r"\s+(?=[¿¡])")
@@ -210,7 +205,7 @@ NUMBER = re.compile(
     r"annually|diario|diaria|semanal|mensual|anual)\b",
     re.IGNORECASE,
 )
-_SPANISH_COMMON = _word_set(
+_SPANISH_COMMON = word_set(
     "para como pero porque cuando donde este esta estos estas aquí allí usted ustedes nosotros nuestra "
     "nuestro nuestras nuestros sobre entre desde hasta también muy más menos todo toda todos todas "
     "cada algo mucho mucha poco poca bien solo sólo otra otro otras otros tiene tienen puede pueden "
@@ -304,7 +299,7 @@ def core(sentence: str) -> str:
 # interest in general. "What do you think?", "Would you like to know more?", "¿Le interesa?" leave the
 # lead nothing specific to answer, nor do "Just let me know!" and "¿Le puedo ayudar en algo más?"; one word
 # beyond these ("What do you think of the Tuesday slot?", "Let me know which day works") names something.
-_EMPTY_ASK_WORDS = _word_set(
+_EMPTY_ASK_WORDS = word_set(
     "let me us know what do does you your think thoughts any would like to more information info learn "
     "hear interested in if this that it helps helpful useful want wanna i can a an the about on and or "
     "just please is are there anything else share tell feel free "
@@ -312,7 +307,7 @@ _EMPTY_ASK_WORDS = _word_set(
     "informacion avíseme aviseme avísenos dígame digame díganos si esto eso sirve ayuda quiere desea opina "
     "piensa de la lo el y o un una algo how help ayudar ayudarle ayudarles puedo podemos en"
 )
-_EMPTY_ASK_NEEDS = _word_set(
+_EMPTY_ASK_NEEDS = word_set(
     "think thoughts more information info learn interested helps helpful useful "
     "parece interesa interesan saber más mas información informacion opina piensa sirve know help "
     "ayudar ayudarle ayudarles avíseme aviseme avísenos dígame digame díganos"
@@ -434,10 +429,10 @@ def is_pleasantry(sentence: str) -> bool:
     return PLEASANTRY.match(text.lstrip("¡¿")) is not None
 
 
-SPANISH_MARKERS = _word_set(
+SPANISH_MARKERS = word_set(
     "el la los las del que para con por una usted ustedes su sus es está son muy más le les"
 )
-ENGLISH_MARKERS = _word_set("the and of to you your is are for with we our it this that")
+ENGLISH_MARKERS = word_set("the and of to you your is are for with we our it this that")
 
 
 @lru_cache(maxsize=CACHE)

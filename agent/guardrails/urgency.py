@@ -34,6 +34,7 @@ from agent.guardrails.deadlines import (
     lowered,
     named_days,
 )
+from agent.guardrails.lexicon import word_set
 from agent.guardrails.meaning import Meaning, candidates
 from agent.guardrails.text import body_sentences, denied_before, words
 
@@ -455,10 +456,6 @@ def _when(text: str) -> frozenset[str]:
     return frozenset(days | months)
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 RESTATED_WORDS: Final = 3
 RESTATED_SHARE: Final = 0.6
 # Words that make a sentence about an offer ("the offer runs until...", "la promoción es válida hasta...").
@@ -541,13 +538,13 @@ RISE_SOURCE: Final = re.compile(
     r"sub(?:e|en|irá|irán)|aument\w*)\b",
     re.IGNORECASE,
 )
-SCARCITY_WORDS: Final = _word_set(
+SCARCITY_WORDS: Final = word_set(
     "spot spots place places slot slots opening openings appointment appointment time book booking fill "
     "fast quick quickly left remain remaining only few handful full gone lugar lugare espacio cupo cita "
     "horario llen rápido rapido pronto quedan queda"
 )
-PRICE_WORDS: Final = _word_set("price rate fee cost go going up rise increase will precio sub aument")
-STOP: Final = _word_set(
+PRICE_WORDS: Final = word_set("price rate fee cost go going up rise increase will precio sub aument")
+STOP: Final = word_set(
     "the a an and or but to of in on at by for with from as is are was were be been it its this that these "
     "those we our us you your i my me they their them he she his her will would can could may might should "
     "have has had do does did not no so if then than there here what which who when where how why just "
