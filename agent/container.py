@@ -46,6 +46,7 @@ from agent.replies.llm import LlmReplyClassifier
 from agent.replies.protocol import ReplyClassifier
 from agent.replies.reader import shipped_reader
 from agent.replies.rules import RuleClassifier
+from agent.services.leads import team_timezone
 from agent.settings import EmailChannelKind, EmbeddingProvider, Settings, SettingsError, SmsChannelKind
 from agent.signing import LinkSigner, is_web_url
 from knowledge.chroma_store import ChromaVectorStore, chroma_client
@@ -122,7 +123,7 @@ def build_services(
         identity=identity,
         config=playbook.policy,
         classifier=build_reply_classifier(settings, models, identity),
-        handoff_target=HandoffTarget.from_settings(settings),
+        handoff_target=HandoffTarget.from_settings(settings, team_timezone(settings, identity)),
     )
     links = LinkSigner(str(settings.public_base_url), settings.signing_secret.get_secret_value())
     outbox = build_outbox(settings, session_factory, links, identity, clock, knowledge)
@@ -160,7 +161,7 @@ def build_notifier(
         webhook_url=webhook.get_secret_value() if webhook is not None else None,
         http=httpx.Client(timeout=settings.notify_timeout_seconds) if webhook is not None else None,
         base_url=str(settings.public_base_url),
-        team_timezone=settings.team_timezone,
+        team_timezone=team_timezone(settings, identity),
         message_domain=identity.sender_email.rsplit("@", 1)[-1],
         clock=clock,
         fallback_email=settings.notify_email_fallback,

@@ -50,10 +50,12 @@ class HandoffTarget:
     team_hours: Hours = TEAM_HOURS
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> HandoffTarget:
+    def from_settings(cls, settings: Settings, team_timezone: str | None = None) -> HandoffTarget:
+        """``team_timezone``: the zone the team works in when the settings' own is not it (the company
+        profile's, ``agent.services.leads.team_timezone``)."""
         return cls(
             response=timedelta(minutes=settings.handoff_response_minutes),
-            team_timezone=settings.team_timezone,
+            team_timezone=team_timezone or settings.team_timezone,
             team_hours=Hours.parse(settings.team_hours),
         )
 

@@ -50,6 +50,15 @@ def default_timezone(settings: Settings, identity: CompanyIdentity) -> str:
     return identity.timezone
 
 
+def team_timezone(settings: Settings, identity: CompanyIdentity) -> str:
+    """The reps' zone, which response targets count working hours in: TOUCHPOINT_TEAM_TIMEZONE when it is
+    set, else the company profile's own (a San Antonio team works San Antonio hours, not 09:00-17:00 UTC,
+    which would put a handoff's deadline at 04:00 their time), else UTC."""
+    if identity.timezone is None or "team_timezone" in settings.model_fields_set:
+        return settings.team_timezone
+    return identity.timezone
+
+
 def get(
     session: Session, lead_id: uuid.UUID, actor: Principal | None, operation: Operation = Operation.READ
 ) -> Lead:

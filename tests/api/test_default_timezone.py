@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime, time
 from pathlib import Path
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,10 +21,10 @@ from agent.company import ProfileError, load_profile
 from agent.container import Services
 from agent.db.models import Lead
 from agent.leads_import import import_leads, read_rows
-from agent.services.leads import default_timezone
+from agent.services.leads import default_timezone, team_timezone
 from agent.settings import Settings
-from tests.conftest import Caller
-from tests.factories import inquiry_payload, lead_row
+from tests.conftest import Caller, FakeClock
+from tests.factories import inquiry_payload, lead_row, submit
 
 CASA_VERDE = Path(__file__).resolve().parents[2] / "evals" / "companies" / "casa-verde" / "company.yaml"
 
@@ -96,6 +97,43 @@ class TestTheDefaultTimeZoneSetting:
         with services.session_factory() as session:
             zones = {lead.email: lead.timezone for lead in session.query(Lead).all()}
         assert zones == {"maya@brightsmile.example": "America/Denver", "li@example.com": "Asia/Tokyo"}
+
+
+class TestTheTeamsTimeZone:
+    """Found configuring Touchpoint for a San Antonio event hall: the team's hours were read in UTC, so a
+    handoff made in the evening was due at 04:00 the team's time."""
+
+    @pytest.fixture
+    def settings(self, make_settings: Callable[..., Settings], database_url: str) -> Settings:
+        return make_settings(database_url=database_url, company_profile=CASA_VERDE)
+
+    def test_a_handoff_is_due_within_the_company_profiles_working_hours(
+        self, client: TestClient, services: Services, rep: Caller, clock: FakeClock
+    ) -> None:
+        lead_id = str(submit(services).lead_id)
+        services.outbox.drain()
+        clock.advance(hours=1)
+
+        response = client.post(
+            f"/v1/leads/{lead_id}/events",
+            json={"type": "reply", "channel": "email", "payload": {"message": "Can someone call me?"}},
+            headers=rep.headers,
+        )
+
+        assert response.status_code in (200, 201), response.text
+        (entry,) = client.get("/v1/handoffs", headers=rep.headers).json()["data"]
+        due = datetime.fromisoformat(entry["handoff"]["due_by"]).astimezone(ZoneInfo("America/Chicago"))
+        assert due.weekday() < 5 and time(9, 0) < due.time() <= time(18, 0), due
+        assert services.loop.handoff_target.team_timezone == "America/Chicago"
+
+    def test_the_team_timezone_setting_wins_over_the_company_profile(
+        self, make_settings: Callable[..., Settings], database_url: str
+    ) -> None:
+        settings = make_settings(
+            database_url=database_url, company_profile=CASA_VERDE, team_timezone="Europe/Lisbon"
+        )
+
+        assert team_timezone(settings, load_profile(CASA_VERDE)) == "Europe/Lisbon"
 
 
 def test_a_company_profile_with_an_unknown_time_zone_names_the_field(tmp_path: Path) -> None:
