@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.domain import NO_HANDOFF_INTENTS, EventType, LeadSnapshot, ReplyIntent, ReplyReading, TouchState
 from agent.policy import HandOff
+from agent.replies.contacts import phone_numbers
 from agent.scoring import Activity, Score, ScoringConfig, read_activity
 from agent.timing import Hours, next_open, zone
 
@@ -115,6 +116,7 @@ def build_brief(
             }
             for t in sent
         ],
+        "numbers_they_gave": _numbers_they_gave(said, lead.phone),
         "promised": [t.call_to_action for t in sent if t.call_to_action],
         "open_questions": _questions(said),
         "talking_points": _talking_points(snapshot, action, human),
@@ -162,6 +164,19 @@ def _suggestion(reading: ReplyReading) -> str:
     if reading.language and reading.language != "en":
         words += f"; written in {reading.language}"
     return words
+
+
+def _numbers_they_gave(said: list[dict[str, Any]], known: str | None) -> list[str]:
+    """Phone numbers the lead wrote in their own words and not the one on file ("call me ASAP
+    210-555-0148"): the rep must not have to dig them out of the message."""
+    on_file = "".join(c for c in known or "" if c.isdigit())
+    found: list[str] = []
+    for item in said:
+        for number in phone_numbers(item["text"]):
+            digits = "".join(c for c in number if c.isdigit())
+            if number not in found and not (on_file and on_file.endswith(digits)):
+                found.append(number)
+    return found[:3]
 
 
 def _questions(said: list[dict[str, Any]]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{6,}\d)(?!\w)")
+PHONE = re.compile(r"(?<!\w)(\+?\(?\d[\d\s().-]{6,}\d)(?!\w)")
 NAME = r"(?:[A-ZÁÉÍÓÚÑ][\w'’-]+)(?:\s+(?:de la|de|del|van|von|da|dos|[A-ZÁÉÍÓÚÑ][\w'’-]+)){0,3}"
 POINTERS = re.compile(
     r"\b(?i:contact|reach out to|reach|email|e-mail|call|speak (?:to|with)|talk (?:to|with)|write to|try|ask|"
@@ -81,12 +81,24 @@ NAME_FIRST = re.compile(
 DATE_LIKE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$")
 
 
+def _phones(text: str) -> list[re.Match[str]]:
+    return [
+        match
+        for match in PHONE.finditer(text)
+        if sum(c.isdigit() for c in match.group(0)) >= 7
+        and not DATE_LIKE.match(match.group(0).replace(" ", ""))
+    ]
+
+
 def _phone(text: str) -> re.Match[str] | None:
-    for match in PHONE.finditer(text):
-        number = match.group(0).strip()
-        if sum(c.isdigit() for c in number) >= 7 and not DATE_LIKE.match(number.replace(" ", "")):
-            return match
-    return None
+    found = _phones(text)
+    return found[0] if found else None
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The phone numbers ``text`` gives, as written ("Please call me ASAP 210-555-0148"): a rep calls the
+    number a lead typed, whether or not a form had a field for it."""
+    return list(dict.fromkeys(match.group(0).strip() for match in _phones(text)))
 
 
 def mentioned_contact(text: str) -> str | None:

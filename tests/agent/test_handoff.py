@@ -44,7 +44,12 @@ class TestHandoffTarget:
 
 
 class TestBuildBrief:
-    def brief(self, *, intent: ReplyIntent = ReplyIntent.QUESTION) -> dict[str, object]:
+    def brief(
+        self,
+        *,
+        intent: ReplyIntent = ReplyIntent.QUESTION,
+        text: str = "Looks useful. How long does setup take? And do you work with Square?",
+    ) -> dict[str, object]:
         sent = tuple(
             replace(
                 t,
@@ -66,7 +71,7 @@ class TestBuildBrief:
             reply(
                 day(3, hours=2),
                 intent,
-                text="Looks useful. How long does setup take? And do you work with Square?",
+                text=text,
             ),
         )
         given = snapshot(events=events, touches=sent)
@@ -97,6 +102,18 @@ class TestBuildBrief:
             "And do you work with Square?",
             "Can you help?",  # from the inquiry
         ]
+
+    def test_a_phone_number_they_wrote_is_in_the_brief(self) -> None:
+        """Found live: "Please call me ASAP 210-555-0148" in an inquiry, and the brief's phone was empty."""
+        content = self.brief(
+            intent=ReplyIntent.ASKS_FOR_PERSON,
+            text="Please call me ASAP 210-555-0148, or my office (210) 555-0199. Wedding is 2027-04-10.",
+        )
+
+        assert content["numbers_they_gave"] == ["210-555-0148", "(210) 555-0199"]
+
+    def test_no_number_in_their_words_leaves_the_list_empty(self) -> None:
+        assert self.brief()["numbers_they_gave"] == []
 
     def test_an_event_recorded_in_the_leads_local_time_is_shown_in_utc_under_the_utc_label(self) -> None:
         """A visit at 10:00 in Los Angeles (18:00 UTC in November) is not printed as "10:00 UTC"."""

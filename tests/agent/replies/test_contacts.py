@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.replies.contacts import mentioned_contact
+from agent.replies.contacts import mentioned_contact, phone_numbers
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,17 @@ def test_the_person_or_address_named(text: str, expected: str | None) -> None:
 )
 def test_a_referral_said_as_whom_you_would_want_is_a_referral(text: str, expected: str | None) -> None:
     assert mentioned_contact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please call me ASAP 210-555-0148", ["210-555-0148"]),
+        ("call (713) 555-0142 or +1 713 555 0199", ["(713) 555-0142", "+1 713 555 0199"]),
+        ("mi cel es 956 123 4567, gracias", ["956 123 4567"]),
+        ("the wedding is 2027-04-10 for 120 guests, budget $12,000", []),
+        ("Reply 1 to confirm", []),
+    ],
+)
+def test_the_phone_numbers_a_text_gives_as_written(text: str, expected: list[str]) -> None:
+    assert phone_numbers(text) == expected

@@ -191,6 +191,29 @@ class TestPages:
         assert page.text.count('href="/handoffs?focus=') == 5
         assert "and 2 more in the inbox" in page.text
 
+    def test_the_handoff_shows_the_phone_number_they_wrote_as_a_link(
+        self, client: TestClient, services: Services
+    ) -> None:
+        """Found configuring an event hall: "Please call me ASAP 210-555-0148" and the rep's page showed
+        no number to call."""
+        caller = make_caller(services, email="admin@example.com", role=UserRole.ADMIN)
+        lead_id = submit(services, email="dwight@example.com").lead_id
+        services.outbox.drain()
+        client.post(
+            f"/v1/leads/{lead_id}/events",
+            json={
+                "type": "reply",
+                "channel": "email",
+                "payload": {"message": "Please call me ASAP 210-555-0148"},
+            },
+            headers=caller.headers,
+        )
+        sign_in(client, make_rep(services))
+
+        page = client.get("/handoffs")
+
+        assert '<a href="tel:210-555-0148">210-555-0148</a>' in page.text
+
     def test_filters_and_pages_keep_their_choices(self, client: TestClient, services: Services) -> None:
         sign_in(client, make_rep(services))
         _draft(services)
