@@ -21,6 +21,7 @@ from agent.domain import Channel, CompanyIdentity, DrafterKind
 from agent.drafting import answering, quoting
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.language import source_language, writing_language
+from agent.drafting.told import told_when
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
 from agent.guardrails.readability import reading_grade
@@ -167,7 +168,8 @@ class Composer:
             value = _pick(bank["value_without_source"], values, seed + 2) or ""
         elif "source_url" in values:
             value = f"{value} {values['source_url']}"
-        ask = self._ask(bank["ask"], values, seed + 3, allow_hard, book.data.get("soft_ask", SOFT_ASK))
+        asks = _not_asked_again(bank, request)
+        ask = self._ask(asks, values, seed + 3, allow_hard, book.data.get("soft_ask", SOFT_ASK))
         signoff = _pick(book.data["signoff"][formality], values, seed + 4) or ""
         subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
         subject = _pick(subjects, values, seed + 5) or str(book.data.get("fallback_subject", "Following up"))
@@ -239,6 +241,17 @@ class Composer:
             label=str(book.data["label"]),
             prompt_version=book.version,
         )
+
+
+def _not_asked_again(bank: Mapping[str, Any], request: DraftRequest) -> list[str]:
+    """The bank's asks, less those asking when (``asks_when``) if the lead's inquiry already said when:
+    "Is there a date you would like this by?" to someone who wrote "the wedding is April 10" tells them
+    nobody read it."""
+    asks = list(bank["ask"])
+    if told_when(request.lead.inquiry_text, request.now.date()):
+        when = set(bank.get("asks_when", ()))
+        asks = [a for a in asks if a not in when]
+    return asks
 
 
 def _is_acknowledgment(request: DraftRequest) -> bool:

@@ -177,7 +177,7 @@ class TestSpanishSpeakingLead:
         assert any(word in text for word in ("usted", "Usted", "Le comparto", "Aquí tiene")), text
         assert text.rstrip().endswith("Lucía")
         assert any(signoff in text for signoff in ("Saludos", "Un saludo", "Atentamente")), text
-        assert sent[1].prompt_version == "composer-es-v2"
+        assert sent[1].prompt_version == "composer-es-v3"
         documents = casa_verde.knowledge.documents
         assert sent[1].sources, "the day-1 touch should quote a Spanish document"
         assert all(documents[source["id"]].language == "es" for source in sent[1].sources)

@@ -30,7 +30,7 @@ IDENTITY = CompanyIdentity(
     postal_address="Northstar Bookings Ltd, 418 Harbor Street, Suite 200, Portland, OR 97204, USA",
 )
 LABEL = "Drafted by the deterministic composer (no LLM)"
-PROMPT_VERSION = "composer-v5"
+PROMPT_VERSION = "composer-v6"
 OPT_OUT = "Reply STOP to opt out."
 SLOT = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at (\d\d:\d\d)\b")
 
@@ -465,6 +465,45 @@ class TestComposerSms:
             message = draft.body.removesuffix(OPT_OUT).strip()
             assert message, f"{lead_name}: the SMS is only the opt-out line: {draft.body!r}"
             assert draft.call_to_action, lead_name
+
+
+class TestNothingTheyToldUsIsAskedAgain:
+    """Found configuring an event hall: "the wedding is in 3 weeks (April 10), call me ASAP" was answered
+    with "Is there a date you would like to have this in place by?"."""
+
+    ASKS_WHEN = ("Is there a date you would like to have this in place by?", "¿Tiene alguna fecha en mente")
+
+    @pytest.mark.parametrize(
+        ("inquiry", "language"),
+        [
+            ("Our venue cancelled and the wedding is in 3 weeks (April 10). Please call me ASAP.", "en"),
+            ("My daughter turns 15 in June; what does the package include?", "en"),
+            ("We need it done before the end of the month.", "en"),
+            ("La boda es el 12 de mayo, ¿qué incluye el paquete?", "es"),
+            ("Lo necesito lo antes posible, ¿cuánto cuesta?", "es"),
+        ],
+    )
+    def test_a_lead_who_said_when_is_never_asked_when(self, inquiry: str, language: str) -> None:
+        bilingual = replace(IDENTITY, languages=("en", "es"))
+        bodies = set()
+        for n in range(40):
+            to = replace(lead(id=f"lead-{n}"), inquiry_text=inquiry, language=language)
+            bodies.add(
+                Composer().draft(replace(request(to=to, sources=(RESOURCE,)), identity=bilingual)).body
+            )
+
+        assert not [b for b in bodies if any(ask in b for ask in self.ASKS_WHEN)]
+        assert language == "en" or all(b.startswith(("Hola", "Buenos", "Reciba", "¡Hola")) for b in bodies)
+
+    def test_a_lead_who_did_not_say_when_may_be_asked(self) -> None:
+        bodies = {
+            compose(
+                to=replace(lead(id=f"lead-{n}"), inquiry_text="How much is the package?"), sources=(RESOURCE,)
+            ).body
+            for n in range(40)
+        }
+
+        assert [b for b in bodies if self.ASKS_WHEN[0] in b]
 
 
 class TestComposerVariety:
