@@ -159,6 +159,19 @@ class TouchPurpose(StrEnum):
     PERSONAL_RESPONSE = "personal_response"  # the reply an acknowledgment promised, when the LLM missed it
 
 
+# The acknowledgment's angle when a person takes the lead over right after it (agent/policy.py sets it;
+# the model's prompt reads it, and the composer writes no sales content under it).
+PERSON_WILL_ANSWER = (
+    "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
+    "if they asked for a call); no sales content."
+)
+SORRY_PERSON_WILL_ANSWER = (
+    "Thank them for telling us, say you are sorry to read it, and that a person will answer them "
+    "personally, shortly; no sales content, no promise of a refund or a fix."
+)
+PERSON_ANGLES = frozenset({PERSON_WILL_ANSWER, SORRY_PERSON_WILL_ANSWER})
+
+
 class TouchState(StrEnum):
     """A touch's life: drafted for review or queued for sending, then sent, failed or discarded."""
 

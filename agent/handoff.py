@@ -30,6 +30,8 @@ TALKING_POINTS = {
     "asks_for_person": "They asked for a person: reply personally and offer two times for a call.",
     "wrong_person": "Thank them and ask who the right person is; update the lead's contact.",
     "frustrated": "Apologise plainly, do not sell, and offer to stop or to fix what went wrong.",
+    "complaint": "A customer's complaint: apologise, do not sell, find out what would put it right; only a "
+    "person may offer a refund or a credit.",
     "direct_reply": "Answer what they wrote, personally; keep it short.",
     "new_inquiry": "They wrote in again: read the new inquiry before replying.",
     "hot_score": "They are engaging a lot: reach out personally now.",

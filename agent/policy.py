@@ -28,10 +28,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from agent.domain import (
     IN_FLIGHT_STATES,
+    PERSON_WILL_ANSWER,
+    SORRY_PERSON_WILL_ANSWER,
     Channel,
     ContactFrequency,
     EventRecord,
@@ -120,6 +122,21 @@ SMS_HOURS = Hours(time(9, 0), time(20, 0))
 # blind dev replies, 32 of 33 true readings of the intent are at 0.71 or more; junk ("Question number 0")
 # and channel wishes read as it stay under 0.6.
 ASKS_FOR_PERSON_SURE = 0.6
+# Inquiries a person takes over right after the acknowledgment, by what the reader read in them, and how
+# sure it must be: a customer's complaint or anger at the business through the sales form is no lead for
+# a sequence ("the AC was broken the whole night ... I want a partial refund" got the cancellation policy
+# and a case study, sent live). A complaint about someone else ("our last venue was a disaster") reads as
+# one at lower confidence and stays a lead. Calibrated on evals/inquiries (dev split only).
+INQUIRY_HANDOFF_SURE: Final = {
+    ReplyIntent.ASKS_FOR_PERSON: ASKS_FOR_PERSON_SURE,
+    ReplyIntent.COMPLAINT: 0.9,
+    ReplyIntent.FRUSTRATED: 0.6,
+}
+_INQUIRY_HANDOFF_DETAIL: Final = {
+    ReplyIntent.ASKS_FOR_PERSON: "Their inquiry asks for a person",
+    ReplyIntent.COMPLAINT: "Their inquiry is a complaint",
+    ReplyIntent.FRUSTRATED: "Their inquiry is frustrated with us",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +221,6 @@ DEADLINE_MISSED = "drafting.deadline_missed"
 # wording promises a personal reply ("one of us will reply to you personally, soon"), which is owed.
 COMPOSED_ACKNOWLEDGMENT = "drafting.acknowledgment_composed"
 REPLY_PROMISED = frozenset({DEADLINE_MISSED, COMPOSED_ACKNOWLEDGMENT})
-PERSON_WILL_ANSWER = (
-    "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
-    "if they asked for a call); no sales content."
-)  # on a touch the composer wrote because the LLM was late
 PERSONAL_ANGLE = (
     "The personal reply your acknowledgment promised: answer what they asked, in their terms, with the "
     "best source, and propose the next step."
@@ -538,13 +551,14 @@ class _Decision:
             )
         if self.inquiries and not any(t.purpose is TouchPurpose.ACKNOWLEDGMENT for t in self._live_touches()):
             return None  # the instant acknowledgment goes out first; a person can take over right after
-        asking = self._asks_for_person(inquiries)
-        if asking is not None:
+        asking = self._needs_a_person(inquiries)
+        if asking is not None and asking.reading is not None:
+            intent = asking.reading.intent
             quoted = str(asking.payload.get("message") or "").strip().replace("\n", " ")
             return HandOff(
-                reason="asks_for_person",
-                rules=("handoff.inquiry_asks_for_person",),
-                detail=f'Their inquiry asks for a person: "{excerpt(quoted)}"',
+                reason=intent.value,
+                rules=(f"handoff.inquiry_{intent.value}",),
+                detail=f'{_INQUIRY_HANDOFF_DETAIL[intent]}: "{excerpt(quoted)}"',
             )
         if self._high_value():
             return HandOff(
@@ -592,17 +606,18 @@ class _Decision:
             )
         return None
 
-    def _asks_for_person(self, inquiries: list[EventRecord]) -> EventRecord | None:
-        """An inquiry (not yet seen by a person) whose words surely ask for a person, as the reply reader
-        read it. An unsure reading ("Text me rather than email" read as asking for a person at 57%) keeps
-        the lead on its sequence: the inquiry is answered either way, and a person sees every reply."""
+    def _needs_a_person(self, inquiries: list[EventRecord]) -> EventRecord | None:
+        """An inquiry (not yet seen by a person) that surely asks for a person, complains or is angry
+        with us, as the reply reader read it (``INQUIRY_HANDOFF_SURE``). An unsure reading ("Text me
+        rather than email" read as asking for a person at 57%) keeps the lead on its sequence: the
+        inquiry is answered either way, and a person sees every reply."""
         return next(
             (
                 e
                 for e in reversed(inquiries)
                 if e.reading is not None
-                and e.reading.intent is ReplyIntent.ASKS_FOR_PERSON
-                and e.reading.confidence >= ASKS_FOR_PERSON_SURE
+                and e.reading.intent in INQUIRY_HANDOFF_SURE
+                and e.reading.confidence >= INQUIRY_HANDOFF_SURE[e.reading.intent]
             ),
             None,
         )
@@ -933,9 +948,11 @@ class _Decision:
         if auto and self._pitch():
             auto, rules = False, (*rules, PITCH_REVIEW)
         angle = step.angle
-        if step.purpose is TouchPurpose.ACKNOWLEDGMENT and self._asks_for_person(self.inquiries):
-            angle = PERSON_WILL_ANSWER
-            rules = (*rules, "acknowledgment.person_will_answer")
+        upset = self._needs_a_person(self.inquiries) if step.purpose is TouchPurpose.ACKNOWLEDGMENT else None
+        if upset is not None and upset.reading is not None:
+            sorry = upset.reading.intent is not ReplyIntent.ASKS_FOR_PERSON
+            angle = SORRY_PERSON_WILL_ANSWER if sorry else PERSON_WILL_ANSWER
+            rules = (*rules, f"acknowledgment.{'sorry_' if sorry else ''}person_will_answer")
         if cold and trigger is None:
             angle = (
                 angle + " " if angle else ""

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agent.domain import Channel, CompanyIdentity, DrafterKind
+from agent.domain import PERSON_ANGLES, SORRY_PERSON_WILL_ANSWER, Channel, CompanyIdentity, DrafterKind
 from agent.drafting import answering, quoting
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.language import source_language, writing_language
@@ -92,6 +92,8 @@ class Composer:
                 s for s in request.sources if source_language(request.identity, s.language) == written
             ),
         )
+        if _bank_name(book, request) != request.purpose.value:
+            request = replace(request, sources=())  # a person takes over: nothing to sell meanwhile
         tone = request.tone_profile
         values = _values(request, english=written == "en")
         allow_hard = hard_ask_allowed(guardrail_context(request))
@@ -139,7 +141,7 @@ class Composer:
             if _words(paragraphs) >= MIN_EMAIL_WORDS:
                 break
         else:
-            bank = book.data["purposes"][request.purpose.value]
+            bank = book.data["purposes"][_bank_name(book, request)]
             extra = _pick(bank["value_without_source"], values, _seed(request)) or ""
             if extra not in paragraphs:
                 paragraphs.insert(-2, extra)
@@ -153,7 +155,7 @@ class Composer:
         values: Mapping[str, str],
         allow_hard: bool,
     ) -> tuple[str, list[str], str]:
-        bank = book.data["purposes"][request.purpose.value]
+        bank = book.data["purposes"][_bank_name(book, request)]
         formality = tone.formality.value
         seed = _seed(request)
         greeting = _pick(book.data["greeting"][formality], values, seed) or _pick(
@@ -188,6 +190,8 @@ class Composer:
     ) -> tuple[str, str]:
         bank = book.data["sms"]
         kind = "acknowledgment" if request.purpose.value == "acknowledgment" else "default"
+        if request.angle == SORRY_PERSON_WILL_ANSWER and f"{kind}_sorry" in bank:
+            kind = f"{kind}_sorry"
         seed = _seed(request)
         text = _pick(_most_personal(bank[kind], values), values, seed) or _first_usable(
             bank[f"{kind}_fallback"], values
@@ -241,6 +245,18 @@ class Composer:
             label=str(book.data["label"]),
             prompt_version=book.version,
         )
+
+
+def _bank_name(book: PromptFile, request: DraftRequest) -> str:
+    """The phrase bank for this touch: its purpose's, or, for an acknowledgment after which a person
+    takes over (the policy's angle), one without a quote or an ask for anything but a time to talk."""
+    if request.purpose.value == "acknowledgment" and request.angle in PERSON_ANGLES:
+        name = (
+            "acknowledgment_sorry" if request.angle == SORRY_PERSON_WILL_ANSWER else "acknowledgment_person"
+        )
+        if name in book.data["purposes"]:
+            return name
+    return request.purpose.value
 
 
 def _not_asked_again(bank: Mapping[str, Any], request: DraftRequest) -> list[str]:

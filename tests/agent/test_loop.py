@@ -334,6 +334,28 @@ class TestPauseAndResume:
         [handoff] = rows(services, Handoff, lead_id)
         assert handoff.reason == "asks_for_person"
 
+    def test_a_complaint_through_the_inquiry_form_gets_an_apology_then_a_person(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        """Sent live as an event hall: a customer's complaint got the cancellation policy, then a case
+        study as "A proper answer to your question", both by themselves."""
+        lead_id = acknowledged(
+            services,
+            message="I booked the Mission Room for my mom's 70th last month and the AC was broken the whole "
+            "night. Nobody has answered my emails. I want a partial refund.",
+        )
+        clock.advance(minutes=1)
+
+        with services.session_factory.begin() as session:
+            lead = LeadRepository(session).lock(lead_id)
+            assert lead is not None
+            services.loop.step(session, lead, clock.now)
+
+        [ack] = touches(services, lead_id)
+        assert "sorry to read it" in ack.body and ack.sources == []
+        [handoff] = rows(services, Handoff, lead_id)
+        assert handoff.reason == "complaint"
+
     def test_an_unsubscribed_lead_cannot_be_resumed(self, services: Services, clock: FakeClock) -> None:
         lead_id = acknowledged(services)
         post(services, lead_id, EventType.REPLY, message="unsubscribe")

@@ -54,6 +54,14 @@ def asking(text: str, at: datetime = INQUIRY_AT, confidence: float = 0.95) -> Ev
     )
 
 
+def read_as(intent: ReplyIntent, text: str, confidence: float, at: datetime = INQUIRY_AT) -> EventRecord:
+    """An inquiry the reply reader read as ``intent``."""
+    return replace(
+        event(EventType.INQUIRY, at, channel=None, message=text),
+        reading=ReplyReading(intent, confidence, "learned:test"),
+    )
+
+
 def pitching(text: str, at: datetime = INQUIRY_AT) -> EventRecord:
     """An inquiry read as a vendor's pitch (``agent/replies/pitch.py``)."""
     return replace(
@@ -87,6 +95,58 @@ class TestAVendorsPitchThroughTheForm:
 
         assert isinstance(action, DraftTouch) and action.auto_send is True
         assert "inquiry.pitch.review" not in action.rules
+
+
+class TestAComplaintOrAngerThroughTheInquiryForm:
+    """Sent live, configured as an event hall: "the AC was broken the whole night ... I want a partial
+    refund" got the cancellation policy and "Is there a date you would like to have this in place by?",
+    then a case study as "A proper answer to your question"."""
+
+    COMPLAINT = "I booked the Mission Room last month and the AC was broken the whole night. I want a refund."
+
+    def test_the_acknowledgment_says_sorry_and_that_a_person_will_answer(self) -> None:
+        given = snapshot(events=(read_as(ReplyIntent.COMPLAINT, self.COMPLAINT, 0.99),), with_inquiry=False)
+
+        action = decide(given, day(0, hours=0.01))
+
+        assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.ACKNOWLEDGMENT
+        assert "acknowledgment.sorry_person_will_answer" in action.rules
+        assert "sorry" in action.angle and "no sales content" in action.angle
+
+    def test_after_the_acknowledgment_a_person_takes_over(self) -> None:
+        given = snapshot(
+            events=(read_as(ReplyIntent.COMPLAINT, self.COMPLAINT, 0.99),),
+            touches=sent_sequence(0),
+            with_inquiry=False,
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert isinstance(action, HandOff) and action.reason == "complaint"
+        assert action.rules == ("handoff.inquiry_complaint",)
+        assert action.detail.startswith('Their inquiry is a complaint: "I booked the Mission Room')
+
+    def test_anger_at_us_is_handed_over_too(self) -> None:
+        text = "Third time I fill this form and nobody has called me back. Do you even want my business?"
+        given = snapshot(
+            events=(read_as(ReplyIntent.FRUSTRATED, text, 0.7),), touches=sent_sequence(0), with_inquiry=False
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert isinstance(action, HandOff) and action.reason == "frustrated"
+
+    def test_an_unsure_complaint_about_someone_else_stays_a_lead(self) -> None:
+        """ "The last venue we used was a disaster ... we want to do better this year" read as a
+        complaint at 81%: a lead, not a customer of ours."""
+        text = "The last venue we used was a disaster. We want to do better this year for our gala."
+        given = snapshot(
+            events=(read_as(ReplyIntent.COMPLAINT, text, 0.81),), touches=sent_sequence(0), with_inquiry=False
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert not isinstance(action, HandOff)
 
 
 class TestAnInquiryAskingForAPerson:

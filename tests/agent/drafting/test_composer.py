@@ -14,7 +14,16 @@ from typing import Any
 
 import pytest
 
-from agent.domain import Channel, CompanyIdentity, DrafterKind, LeadContext, LeadStatus, TouchPurpose
+from agent.domain import (
+    PERSON_WILL_ANSWER,
+    SORRY_PERSON_WILL_ANSWER,
+    Channel,
+    CompanyIdentity,
+    DrafterKind,
+    LeadContext,
+    LeadStatus,
+    TouchPurpose,
+)
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.composer import Composer
 from agent.drafting.tone import Formality
@@ -504,6 +513,37 @@ class TestNothingTheyToldUsIsAskedAgain:
         }
 
         assert [b for b in bodies if self.ASKS_WHEN[0] in b]
+
+
+class TestAnAcknowledgmentBeforeAPersonTakesOver:
+    """A lead who asked for a person, complained or is angry with us gets thanks, an apology when due, a
+    person's promise and an ask for a time to talk: no quote and no sales content (sent live: a complaint
+    about a broken AC got the cancellation policy)."""
+
+    @pytest.mark.parametrize("angle", [PERSON_WILL_ANSWER, SORRY_PERSON_WILL_ANSWER], ids=["person", "sorry"])
+    @pytest.mark.parametrize("language", ["en", "es"])
+    @CHANNELS
+    def test_it_quotes_nothing_and_passes_every_check(
+        self, channel: Channel, language: str, angle: str
+    ) -> None:
+        to = replace(
+            lead(id="lead-upset"),
+            inquiry_text="The AC was broken all night. I want a refund.",
+            language=language,
+        )
+        given = replace(
+            request(to=to, sources=(RESOURCE, CASE_STUDY), channel=channel),
+            angle=angle,
+            identity=replace(IDENTITY, languages=("en", "es")),
+        )
+
+        draft = Composer().draft(given)
+
+        assert run_checks(DraftText(channel, draft.body, draft.subject), guardrail_context(given)) == []
+        assert draft.source_ids == ()
+        assert RESOURCE.title not in draft.body and CASE_STUDY.title not in draft.body
+        sorry = {"en": "sorry to read it", "es": "lamento mucho leerlo"}[language]
+        assert (sorry in draft.body) is (angle == SORRY_PERSON_WILL_ANSWER)
 
 
 class TestComposerVariety:
