@@ -165,11 +165,15 @@ PERSON_WILL_ANSWER = (
     "Thank them within seconds and say that a person will answer them shortly, as they asked (by phone "
     "if they asked for a call); no sales content."
 )
+URGENT_PERSON_WILL_ANSWER = (
+    "Thank them within seconds, say that this sounds urgent and a person will get back to them as soon as "
+    "possible, and give the business's phone number if it cannot wait; no sales content, no advice."
+)
 SORRY_PERSON_WILL_ANSWER = (
     "Thank them for telling us, say you are sorry to read it, and that a person will answer them "
     "personally, shortly; no sales content, no promise of a refund or a fix."
 )
-PERSON_ANGLES = frozenset({PERSON_WILL_ANSWER, SORRY_PERSON_WILL_ANSWER})
+PERSON_ANGLES = frozenset({PERSON_WILL_ANSWER, SORRY_PERSON_WILL_ANSWER, URGENT_PERSON_WILL_ANSWER})
 
 
 class TouchState(StrEnum):
@@ -317,6 +321,7 @@ class ReplyReading:
     referral: str | None = None  # a wrong person's "try ... instead"
     objection_kind: str | None = None  # price, timing, competitor, trust, authority, none
     pitch: str | None = None  # an inquiry that sells to the business: the words that show it
+    emergency: str | None = None  # an inquiry about harm happening now: the words that show it
 
     @property
     def needs_person(self) -> bool:
@@ -352,6 +357,7 @@ class ReplyReading:
             "referral": self.referral,
             "objection_kind": self.objection_kind,
             "pitch": self.pitch,
+            "emergency": self.emergency,
         }
 
     @classmethod
@@ -375,6 +381,7 @@ class ReplyReading:
             referral=data.get("referral"),
             objection_kind=data.get("objection_kind"),
             pitch=data.get("pitch"),
+            emergency=data.get("emergency"),
         )
 
 

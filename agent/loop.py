@@ -65,8 +65,8 @@ from agent.policy import (
     outdated_by,
 )
 from agent.replies.message import InboundReply
-from agent.replies.pitch import pitch_evidence
 from agent.replies.protocol import ReplyClassifier
+from agent.replies.reader import read_inquiry
 from agent.replies.rules import RuleClassifier
 from agent.scoring import Score, score
 from agent.sequences import Sequence
@@ -527,8 +527,7 @@ class AgentLoop:
         """What an inquiry's words say, read without a model (``_read_inquiries``); ``today`` in the
         lead's time zone."""
         reader = self.classifier if not self.classifier.uses_model else RuleClassifier()
-        reading = reader.classify(inquiry, today=today)
-        return replace(reading, pitch=pitch_evidence(inquiry.message))
+        return read_inquiry(reader, inquiry, today)
 
     @staticmethod
     def _snooze_over(lead: Lead, now: datetime) -> bool:

@@ -526,6 +526,74 @@ def eval_decisions(
         raise typer.Exit(1)
 
 
+@eval_app.command("inquiries")
+def eval_inquiries(
+    split: Annotated[str, typer.Option(help="A split of evals/inquiries: dev or test")] = "dev",
+    cases: Annotated[
+        Path | None, typer.Option(help="A JSON-lines file of labelled inquiries (evals/inquiries/GUIDE.md)")
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write every decision and the totals to this JSON file")
+    ] = None,
+    show_cases: Annotated[
+        bool | None,
+        typer.Option(
+            help="List the inquiries decided wrongly [default: yes, except on the frozen test split]"
+        ),
+    ] = None,
+) -> None:
+    """Score whether each inquiry goes to a person at once or stays on the automated sequence.
+
+    A person takes a customer's complaint, anger at the business, a request for a call and an emergency;
+    the product decides as it does live (the reader, no model, and the policy's rule).
+
+    Exits with status 1 below the targets (recall 0.90, precision 0.80).
+    """
+    from agent.replies.reader import shipped_reader
+    from evals.inquiries.runner import evaluate, load, split_file
+
+    try:
+        path = cases if cases is not None else split_file(split)
+        inquiries = load(path)
+    except (OSError, ValueError) as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    with progress_bar() as progress:
+        task = progress.add_task("reading", total=len(inquiries))
+        report = evaluate(
+            inquiries,
+            shipped_reader(),
+            split=str(cases) if cases is not None else split,
+            on_progress=lambda done, total: progress.update(task, completed=done),
+        )
+    totals = report.totals()
+    console.print(
+        f"{totals['inquiries']} inquiries ({totals['split']}): recall {report.recall:.3f} (target 0.90), "
+        f"precision {report.precision:.3f} (target 0.80), right {report.accuracy:.3f}"
+    )
+    for group in ("by_category", "by_language"):
+        shown = totals[group]
+        assert isinstance(shown, dict)
+        console.print(
+            f"  {group.replace('_', ' ')}: " + ", ".join(f"{k} {r}/{n}" for k, (r, n) in shown.items())
+        )
+    if lists_cases(show_cases, cases, split):
+        texts = {i.id: i.text for i in inquiries}
+        for outcome in report.outcomes:
+            if outcome.needs_person != outcome.handed_off:
+                console.print(
+                    f"  [yellow]{outcome.id}[/] {outcome.why}: handed off {outcome.handed_off} "
+                    f"({outcome.intent} {outcome.confidence:.2f}) {texts[outcome.id][:140]!r}",
+                    highlight=False,
+                )
+    if json_path is not None:
+        report.write_json(json_path)
+        console.print(f"report written to {json_path}")
+    if not report.passed:
+        errors.print("[red]targets missed: recall 0.90, precision 0.80[/]")
+        raise typer.Exit(1)
+
+
 def lists_cases(asked: bool | None, cases: Path | None, split: str) -> bool:
     """Whether a report lists its cases: as asked, else always but on a frozen test split, whose cases
     stay unread by whoever tunes what it measures."""

@@ -17,7 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agent.domain import PERSON_ANGLES, SORRY_PERSON_WILL_ANSWER, Channel, CompanyIdentity, DrafterKind
+from agent.domain import (
+    PERSON_WILL_ANSWER,
+    SORRY_PERSON_WILL_ANSWER,
+    URGENT_PERSON_WILL_ANSWER,
+    Channel,
+    CompanyIdentity,
+    DrafterKind,
+)
 from agent.drafting import answering, quoting
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.language import source_language, writing_language
@@ -190,8 +197,9 @@ class Composer:
     ) -> tuple[str, str]:
         bank = book.data["sms"]
         kind = "acknowledgment" if request.purpose.value == "acknowledgment" else "default"
-        if request.angle == SORRY_PERSON_WILL_ANSWER and f"{kind}_sorry" in bank:
-            kind = f"{kind}_sorry"
+        suffix = _PERSON_BANKS.get(request.angle) if kind == "acknowledgment" else None
+        if suffix is not None and f"{kind}_{suffix}" in bank:
+            kind = f"{kind}_{suffix}"
         seed = _seed(request)
         text = _pick(_most_personal(bank[kind], values), values, seed) or _first_usable(
             bank[f"{kind}_fallback"], values
@@ -247,13 +255,19 @@ class Composer:
         )
 
 
+# The acknowledgment's bank (and the SMS bank's suffix) when a person takes over right after it.
+_PERSON_BANKS = {
+    PERSON_WILL_ANSWER: "person",
+    SORRY_PERSON_WILL_ANSWER: "sorry",
+    URGENT_PERSON_WILL_ANSWER: "urgent",
+}
+
+
 def _bank_name(book: PromptFile, request: DraftRequest) -> str:
     """The phrase bank for this touch: its purpose's, or, for an acknowledgment after which a person
     takes over (the policy's angle), one without a quote or an ask for anything but a time to talk."""
-    if request.purpose.value == "acknowledgment" and request.angle in PERSON_ANGLES:
-        name = (
-            "acknowledgment_sorry" if request.angle == SORRY_PERSON_WILL_ANSWER else "acknowledgment_person"
-        )
+    if request.purpose.value == "acknowledgment" and request.angle in _PERSON_BANKS:
+        name = f"acknowledgment_{_PERSON_BANKS[request.angle]}"
         if name in book.data["purposes"]:
             return name
     return request.purpose.value
@@ -340,6 +354,7 @@ def _values(request: DraftRequest, *, english: bool = True) -> dict[str, str]:
         "sender_signature": _signature(request.identity),
         "slot_a": slot_a,
         "slot_b": slot_b,
+        "company_phone": request.identity.phone or "",
     }
     return {key: value for key, value in values.items() if value}
 

@@ -26,11 +26,15 @@ from pathlib import Path
 from agent.domain import MACHINE_INTENTS, ReplyIntent, ReplyReading
 from agent.replies import dates
 from agent.replies.contacts import mentioned_contact
+from agent.replies.emergency import emergency_evidence
 from agent.replies.features import MACHINE_SENDER, vectorise
 from agent.replies.language import detect
 from agent.replies.lexicon import Lexicon, load_lexicon
 from agent.replies.message import SENTENCE, InboundReply, ReplyParts, parse
 from agent.replies.model import MODEL_DIR, ReplyModel, load_model
+from agent.replies.person import call_request
+from agent.replies.pitch import pitch_evidence
+from agent.replies.protocol import ReplyClassifier
 
 I = ReplyIntent  # noqa: E741 - the table below reads better with a short name
 # The cue that must agree before an intent acts without a person.
@@ -224,3 +228,31 @@ class LearnedReader:
 def shipped_reader(folder: Path = MODEL_DIR) -> LearnedReader:
     """The reader with the model shipped in the package, loaded once per process."""
     return LearnedReader(load_model(folder))
+
+
+CALL_REQUEST_CONFIDENCE = 0.9  # an explicit request for a call: as sure as a rule is
+
+
+def read_inquiry(reader: ReplyClassifier, inquiry: InboundReply, today: date) -> ReplyReading:
+    """An inquiry's words read as a reply is (its intent), and for what only an inquiry can be: a vendor's
+    pitch (``pitch.py``) or an emergency (``emergency.py``). The policy decides from these who answers."""
+    reading = reader.classify(inquiry, today=today)
+    asked = call_request(inquiry.message)
+    if asked is not None:
+        # The words leave no doubt ("¿Me puede llamar?"): the model's reading stays as a second intent.
+        reading = replace(
+            reading,
+            intent=ReplyIntent.ASKS_FOR_PERSON,
+            confidence=max(reading.confidence, CALL_REQUEST_CONFIDENCE),
+            evidence=asked,
+            other_intents=tuple(
+                dict.fromkeys(
+                    i
+                    for i in (reading.intent, *reading.other_intents)
+                    if i is not ReplyIntent.ASKS_FOR_PERSON
+                )
+            ),
+        )
+    return replace(
+        reading, pitch=pitch_evidence(inquiry.message), emergency=emergency_evidence(inquiry.message)
+    )

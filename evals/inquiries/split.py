@@ -31,7 +31,9 @@ def _group(case: dict[str, object]) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", type=Path, help="the authors' JSON-lines files, in evals/inquiries/")
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="the authors' JSON-lines files, in evals/inquiries/"
+    )
     parser.add_argument("--test", default="test", help="name of the test split (test.jsonl)")
     parser.add_argument("--dev", default="dev", help="name of the dev split (dev.jsonl)")
     names = parser.parse_args(argv)

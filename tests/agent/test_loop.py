@@ -356,6 +356,25 @@ class TestPauseAndResume:
         [handoff] = rows(services, Handoff, lead_id)
         assert handoff.reason == "complaint"
 
+    def test_an_emergency_through_the_inquiry_form_gets_a_person_as_soon_as_possible(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        """Found configuring an HVAC company: a lead with no heat at -18 degrees got the sequence."""
+        lead_id = acknowledged(
+            services, message="No heat, it's 5 below and the house is at 52. Can someone come tonight?"
+        )
+        clock.advance(minutes=1)
+
+        with services.session_factory.begin() as session:
+            lead = LeadRepository(session).lock(lead_id)
+            assert lead is not None
+            services.loop.step(session, lead, clock.now)
+
+        [ack] = touches(services, lead_id)
+        assert "This sounds urgent" in ack.body and ack.sources == []
+        [handoff] = rows(services, Handoff, lead_id)
+        assert handoff.reason == "emergency"
+
     def test_an_unsubscribed_lead_cannot_be_resumed(self, services: Services, clock: FakeClock) -> None:
         lead_id = acknowledged(services)
         post(services, lead_id, EventType.REPLY, message="unsubscribe")

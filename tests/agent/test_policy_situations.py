@@ -136,17 +136,44 @@ class TestAComplaintOrAngerThroughTheInquiryForm:
 
         assert isinstance(action, HandOff) and action.reason == "frustrated"
 
-    def test_an_unsure_complaint_about_someone_else_stays_a_lead(self) -> None:
-        """ "The last venue we used was a disaster ... we want to do better this year" read as a
-        complaint at 81%: a lead, not a customer of ours."""
+    def test_an_unsure_complaint_reading_stays_a_lead(self) -> None:
+        """ "Our last venue was a disaster ... we want to do better this year": a lead, whose reading as a
+        complaint is unsure (the reader's model is surer of a customer's own complaints)."""
         text = "The last venue we used was a disaster. We want to do better this year for our gala."
         given = snapshot(
-            events=(read_as(ReplyIntent.COMPLAINT, text, 0.81),), touches=sent_sequence(0), with_inquiry=False
+            events=(read_as(ReplyIntent.COMPLAINT, text, 0.55),), touches=sent_sequence(0), with_inquiry=False
         )
 
         action = decide(given, day(0, hours=0.02))
 
         assert not isinstance(action, HandOff)
+
+
+class TestAnEmergencyThroughTheInquiryForm:
+    """Found configuring an HVAC company: "no heat at -18 degrees, come TODAY" was put on the sequence."""
+
+    TEXT = "no heat. its -12 out and the house is at 51 and dropping. can someone come tonight"
+
+    def emergency(self) -> EventRecord:
+        return replace(
+            event(EventType.INQUIRY, INQUIRY_AT, channel=None, message=self.TEXT),
+            reading=ReplyReading(ReplyIntent.QUESTION, 0.8, "learned:test", emergency="no heat … tonight"),
+        )
+
+    def test_the_acknowledgment_says_a_person_will_answer_as_soon_as_possible(self) -> None:
+        action = decide(snapshot(events=(self.emergency(),), with_inquiry=False), day(0, hours=0.01))
+
+        assert isinstance(action, DraftTouch) and action.purpose is TouchPurpose.ACKNOWLEDGMENT
+        assert "acknowledgment.urgent_person_will_answer" in action.rules
+
+    def test_after_the_acknowledgment_a_person_takes_over(self) -> None:
+        given = snapshot(events=(self.emergency(),), touches=sent_sequence(0), with_inquiry=False)
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert isinstance(action, HandOff) and action.reason == "emergency"
+        assert action.rules == ("handoff.inquiry_emergency",)
+        assert action.detail.startswith("Their inquiry reads as an emergency (no heat … tonight)")
 
 
 class TestAnInquiryAskingForAPerson:
