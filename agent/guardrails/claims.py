@@ -46,8 +46,14 @@ WORD = re.compile(r"[a-záéíóúñ]{4,}")
 # ", and with your referral she'd get $250", "; design and ordering come first, 2 to 4 weeks each" (a
 # semicolon joins two statements, each with its own subject).
 NEW_SUBJECT = re.compile(
-    r";|[,:]\s*(?:(?:y|and|but|pero|while|mientras)\s+)?"
-    r"(?:el|la|los|las|the|its|our|their|this|these|your|you|she|he|they|we|i|with|su|sus|usted|con)\s",
+    r";|[,:]\s*(?:(?:y|and|but|pero|while|whereas|mientras)\s+)?"
+    r"(?:el|la|los|las|the|its|our|their|this|these|your|you|she|he|they|we|i|with|su|sus|usted|con)\s"
+    # "..., while a single exam is $72": a new subject with its article, after a contrast
+    r"|[,;]\s*(?:while|whereas|but|mientras que|pero)\s+(?:a|an|un|una)\s"
+    # "..., and Core is $495": a named new subject with its verb
+    r"|[,;]\s*(?:and|y|but|pero|while|whereas|mientras que)\s+"
+    r"(?-i:[A-ZÁÉÍÓÚÑ])[\w&+-]*(?:\s+(?-i:[A-Z])[\w&+-]*)?"
+    r"\s+(?:is|are|costs?|runs?|starts?|es|son|cuesta|cuestan|sale)\b",
     re.IGNORECASE,
 )
 # A product named after the figure is what it is said of only when attached to it: "$18,000 to $32,000

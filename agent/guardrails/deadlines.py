@@ -148,13 +148,23 @@ def lowered(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+# "Un dato para este mes", "una idea para esta semana": "para" after a noun says what a thing is for,
+# not by when something must be done ("lo necesito para el viernes", "firme para el 31").
+FOR_A_THING: Final = re.compile(
+    r"\b(?:un|una|unos|unas|el|la|los|las|su|sus|algo|nuestro|nuestra)\s+[a-záéíóúñ]+\s+$", re.IGNORECASE
+)
+
+
 def deadlines(text: str, today: date | None) -> list[Deadline]:
-    return [
-        _deadline(match, text, today)
-        for match in DEADLINE.finditer(lowered(text))
-        if not RANGE_BEFORE.search(text[max(0, match.start() - 14) : match.start()])
-        and not _promised(text, match.start())
-    ]
+    found = []
+    for match in DEADLINE.finditer(lowered(text)):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if RANGE_BEFORE.search(before[-14:]) or _promised(text, match.start()):
+            continue
+        if text[match.start() : match.start() + 5].lower() == "para " and FOR_A_THING.search(before):
+            continue
+        found.append(_deadline(match, text, today))
+    return found
 
 
 def _promised(text: str, at: int) -> bool:

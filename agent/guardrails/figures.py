@@ -171,6 +171,13 @@ ELIDED = re.compile(
 )
 
 
+# A range whose unit is left to the one before it: "quartz 12 to 15 and pebble 15 to 20" (no unit after).
+BARE_RANGE = re.compile(
+    r"(?<![\d$€£.,])(\d{1,3}) (?:to|-|–|a) (\d{1,3})\b"
+    r"(?!\s*(?:[%$€£]|(?!(?:and|or|y|o|e)\b)[A-Za-zÁÉÍÓÚáéíóúñ]))"
+)
+
+
 @lru_cache(maxsize=8192)
 def elided_figures(text: str) -> frozenset[Figure]:
     """Figures a source states with their unit left out, carried from the figure before them."""
@@ -184,6 +191,13 @@ def elided_figures(text: str) -> frozenset[Figure]:
         before = [figure for _, figure in located_figures(text[start : match.start()]) if figure[1]]
         if before:
             found.add((Decimal(value).normalize(), before[-1][1]))
+    # "white plaster lasts 8 to 12 years, quartz 12 to 15 and pebble 15 to 20": the later ranges are years.
+    for match in BARE_RANGE.finditer(text):
+        start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start())) + 1
+        before = [figure for _, figure in located_figures(text[start : match.start()]) if figure[1]]
+        if before and before[-1][1] not in ("$", "€", "£", "%"):
+            for end in (match.group(1), match.group(2)):
+                found.add((Decimal(end).normalize(), before[-1][1]))
     return frozenset(found)
 
 

@@ -9,6 +9,7 @@ the sources, and the customer is called Maple Grove Family Dentistry.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -267,7 +268,7 @@ def _check_text(
         for f in figures(" ".join(v for v in (other.need, other.inquiry_text) if v))
         if f[1] is not None
     }
-    numbers = _numbers(masked, corpus, context.today)
+    numbers = _numbers(masked, corpus, context.today, _lead_counts(context))
     flagged = {(v.start, v.end) for v in numbers}
     numbers += [v for v in misattributed(body, context, masked) if (v.start, v.end) not in flagged]
     flagged = {(v.start, v.end) for v in numbers}
@@ -318,11 +319,18 @@ def _figure_at(text: str, violation: Violation) -> tuple[Decimal, str | None]:
     return found[0] if found else (Decimal(-1), None)
 
 
-def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Violation]:
-    """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days"."""
+def _numbers(
+    masked: str, corpus: Corpus, today: date | None = None, lead_counts: tuple[Decimal, ...] = ()
+) -> list[Violation]:
+    """A figure with a unit must match one with the same unit: "30%" is not grounded by "30 days".
+
+    A figure the draft works out from grounded ones is grounded too, and so in turn are the figures
+    worked out from it: "$24 plus $19 is $43 per van, or $774 a month for 18 vans", "$1,440 plus $720
+    is $2,160 a month, or $77,760 over 36 months" (found on Ironbridge Fleet's drafts: a rep's totals).
+    """
     known_scaled, known_values = _known_figures(corpus.parts)
     located = located_figures(masked)
-    found: list[Violation] = []
+    pending: list[tuple[re.Match[str], Figure]] = []
     for match, (value, unit) in located:
         if INTENSIFIER.match(masked, match.start()):
             continue  # "100% free" says "entirely", it measures nothing (spam.phrase may still apply)
@@ -338,8 +346,20 @@ def _numbers(masked: str, corpus: Corpus, today: date | None = None) -> list[Vio
             continue  # "your 2027 remodel", "installed before 2026": the calendar around us is no claim
         if _known(value, unit, known_scaled, known_values):
             continue
-        if _worked_out(masked, match, (value, unit), located, known_scaled, known_values):
-            continue  # "$24,000 less the 30% credit is $16,800": the reader can check the sum
+        pending.append((match, (value, unit)))
+    worked: list[tuple[re.Match[str], Figure]] = []
+    while True:  # until no figure is newly worked out from the others
+        found_more = [
+            (match, figure)
+            for match, figure in pending
+            if _worked_out(masked, match, figure, located, known_scaled, known_values, worked, lead_counts)
+        ]
+        if not found_more:
+            break
+        worked += found_more
+        pending = [p for p in pending if p not in found_more]
+    found: list[Violation] = []
+    for match, (value, unit) in pending:
         if HEDGE.search(masked[max(0, match.start() - 40) : match.start()]) and _approximates(
             (value, unit), known_scaled, known_values, _known_ranges(corpus.parts)
         ):
@@ -428,6 +448,8 @@ def _worked_out(
     located: tuple[tuple[re.Match[str], Figure], ...],
     known_scaled: frozenset[Figure],
     known_values: frozenset[Decimal],
+    worked: Sequence[tuple[re.Match[str], Figure]] = (),
+    lead_counts: tuple[Decimal, ...] = (),
 ) -> bool:
     """The figure is one step of arithmetic on two grounded figures of its own paragraph.
 
@@ -439,12 +461,13 @@ def _worked_out(
     start = text.rfind("\n\n", 0, match.start()) + 1
     end = text.find("\n\n", match.end())
     end = len(text) if end < 0 else end
+    worked_here = {m.start() for m, _ in worked}
     operands = [
         (f[0], f[1])
         for m, f in located
         if start <= m.start() < end
         and m.start() != match.start()
-        and _known(f[0], f[1], known_scaled, known_values)
+        and (m.start() in worked_here or _known(f[0], f[1], known_scaled, known_values))
     ]
     # A number the paragraph spells is an operand too: "sus doce trabajadores ... los otros 7".
     operands += [
@@ -472,6 +495,24 @@ def _worked_out(
             for price, price_unit in known_scaled
             if price_unit == unit
             for count in counts
+        ):
+            return True
+    if unit in CURRENCIES:
+        # Two steps, the middle one unsaid: held to the cent (a rep who works out a total writes it exactly).
+        exact = Decimal("0.5")
+        counts = [c for c, c_unit in operands if c_unit not in CURRENCIES and c_unit != "%"] + list(
+            lead_counts
+        )
+        if _priced_out(value, exact, [a for a, a_unit in operands if a_unit == unit], counts):
+            return True
+        # A price of the sources, for the lead's count, for a year: "for your 8 trucks, $2,304 for the
+        # year" (8 x $24 x 12), the year said beside it.
+        if YEAR_WORD.search(text[start:end]) and any(
+            abs(price * count * 12 - value) <= exact
+            for price, price_unit in known_scaled
+            if price_unit == unit
+            for count in counts
+            if 1 < count <= 1000
         ):
             return True
     if len(operands) < 2:
@@ -514,6 +555,28 @@ def _worked_out(
     return False
 
 
+YEAR_WORD = re.compile(r"\b(?:a|per|each|the|for the|al|por|el) (?:year|año)\b|\byearly\b|\banual\w*", re.I)
+
+
+def _priced_out(value: Decimal, tolerance: Decimal, prices: list[Decimal], counts: list[Decimal]) -> bool:
+    """Two steps with the middle one unsaid, each operand a price or a count the reader can see: a sum
+    of prices ("$185, $25 more for the size and $20 for the spa: $230"), prices added then multiplied
+    ("$129 and $89 to install each: $436 for the two"), or a price times a count times a period or
+    another count ("Track Essentials for your 8 trucks, $2,304 for the year": 8 x $24 x 12). The
+    counts include the lead's own ("18 vans", "11 pickups y 2 camiones"), stated or not in the draft."""
+    sums = [a + b for i, a in enumerate(prices) for b in prices[i + 1 :]]
+    if any(abs(total + c - value) <= tolerance for total in sums for c in prices):
+        return True
+    multipliers = [c for c in counts if 1 < c <= 1000] + [Decimal(12), Decimal(36)]
+    bases = [*prices, *sums]
+    return any(
+        abs(base * first * second - value) <= tolerance or abs(base * first - value) <= tolerance
+        for base in bases
+        for first in multipliers
+        for second in multipliers
+    )
+
+
 @lru_cache(maxsize=64)
 def _known_figures(parts: tuple[str, ...]) -> tuple[frozenset[Figure], frozenset[Decimal]]:
     """The corpus's figures in their smaller units, and its bare values: once per corpus, not per draft."""
@@ -545,6 +608,16 @@ def _lead_hours(context: GuardrailContext) -> frozenset[str]:
     lead = context.lead
     text = " ".join(v for v in (lead.inquiry_text, lead.need) if v) if lead else ""
     return frozenset(_time_key(f"{m.group(1)}:{m.group(2) or '00'}") for m in BARE_HOUR.finditer(text))
+
+
+def _lead_counts(context: GuardrailContext) -> tuple[Decimal, ...]:
+    """The bare numbers of the lead's own words: "18 vans", "11 pickups y 2 camiones" (and their sum)."""
+    lead = context.lead
+    if lead is None:
+        return ()
+    said = " ".join(v for v in (lead.need, lead.inquiry_text) if v)
+    counts = sorted({v for v, unit in figures(said) if unit is None and 1 < v <= 1000})
+    return (*counts, *(a + b for i, a in enumerate(counts) for b in counts[i + 1 :]))
 
 
 def _lead_words(context: GuardrailContext) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Final
 
 from agent.guardrails import speech
 from agent.guardrails.base import DraftText, GuardrailContext, Violation
@@ -223,10 +224,23 @@ OUTSIDE = re.compile(
 )
 
 
+# A concession said to be over: "that discount has ended", "ese descuento ya terminó" (found on Lakeshore
+# Pools' drafts: telling a lead the offer is gone grants nothing).
+OVER: Final = re.compile(
+    r"^[^.;!?]{0,30}?\b(?:(?:has|have|had|already) (?:ended|expired|closed)|ended|expired|is over|are over"
+    r"|is no longer (?:available|valid|running)"
+    r"|ya (?:termin[óo]|venci[óo]|pas[óo]|no (?:est[áa] vigente|aplica))"
+    r"|termin[óo]|venci[óo])\b",
+    re.IGNORECASE,
+)
+
+
 def _offered(sentence: str, kind: str, match: re.Match[str]) -> bool:
     before = sentence[: match.start()]
     if denied_before(sentence, match.start()) or OUTSIDE.search(before):
         return False  # "we don't offer refunds"; not "if you don't love it we'll refund", "no X but"
+    if OVER.search(sentence[match.end() :]):
+        return False  # "that discount ended on January 31"
     return not _third_party(sentence, kind, match)
 
 

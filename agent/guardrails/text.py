@@ -52,6 +52,32 @@ class Sentence:
     part: Part
 
 
+# A line break inside a hard-wrapped paragraph ("...signed by January 31, 2027,\nand the cameras installed
+# by February 28"), as plain-text email is written: read as a space. A break before a list item, after
+# a short line (a greeting, a signature's name) or after a line's closing punctuation stays one.
+_LINE_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s")
+_WRAPPED_LINE = 40  # characters: shorter lines are greetings, sign-offs and signatures, not wrapped prose
+
+
+def unwrapped(body: str) -> str:
+    """``body`` with each soft line break (a wrapped paragraph's) turned into a space: the same length,
+    so every offset into it is one into ``body``."""
+    if "\n" not in body:
+        return body
+    chars = list(body)
+    for match in _LINE_BREAK.finditer(body):
+        newline = match.start() + match.group().index("\n")
+        line = body[body.rfind("\n", 0, match.start()) + 1 : match.start()]
+        following = body[newline + 1 :]
+        if _LIST_ITEM.match(following):
+            continue
+        first = following.lstrip()[:1]
+        if first.islower() or (len(line) >= _WRAPPED_LINE and line.rstrip()[-1:] not in ".!?:;…"):
+            chars[newline] = " "
+    return "".join(chars)
+
+
 def sentences(body: str) -> list[Sentence]:
     """The body's sentences (see ``_sentences``); a new list each time, the split done once per text."""
     return list(_sentences(body))
@@ -68,7 +94,7 @@ def _sentences(body: str) -> tuple[Sentence, ...]:
     found: list[Sentence] = []
     in_signature = False
     offset = 0
-    for line in body.splitlines(keepends=True):
+    for line in unwrapped(body).splitlines(keepends=True):
         stripped = line.strip()
         line_start = offset + (len(line) - len(line.lstrip()))
         offset += len(line)

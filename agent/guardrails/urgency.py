@@ -36,7 +36,7 @@ from agent.guardrails.deadlines import (
 )
 from agent.guardrails.lexicon import word_set
 from agent.guardrails.meaning import Meaning, candidates
-from agent.guardrails.text import body_sentences, denied_before, words
+from agent.guardrails.text import body_sentences, denied_before, unwrapped, words
 
 # Time pressure, in words an offer's validity cannot back.
 PRESSURE_PHRASES: Final = (
@@ -287,6 +287,7 @@ def _timed_by_a_real_date(text: str, at: int, evidence: Evidence) -> bool:
 
 
 def _sentence_at(text: str, at: int) -> str:
+    text = unwrapped(text)  # a wrapped paragraph's line breaks end no sentence
     start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, at) for mark in ".!?\n") if i != -1]
     return text[start : min(ends) if ends else len(text)]
@@ -338,6 +339,7 @@ class Evidence:
     offer_ends: tuple[tuple[date, frozenset[str]], ...]  # each cited offer's end day, and its name's words
     source_limits: frozenset[tuple[int, int]]
     dated: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]
+    terms: tuple[tuple[frozenset[tuple[int, int]], frozenset[str]], ...]  # a live offer's dated sentences
     weekday_limits: tuple[tuple[int, frozenset[str]], ...]  # "payroll changes are due by Wednesday"
     monthly: tuple[tuple[frozenset[int], frozenset[str]], ...]  # "statements by the 15th of each month"
     before: frozenset[int]  # days a limit falls before the lead's date: "due 21 days before the event"
@@ -368,6 +370,8 @@ class Evidence:
         if not SALE.search(sentence) and month_day in self._worked_back():
             return True  # "the final count is due 21 days before the event" and the lead's October 14
         own = stems(sentence)
+        if any(len((own & subject) - GENERIC) >= 2 for days, subject in self.terms if month_day in days):
+            return True  # the offer's own term, on its own subject: "the order signed by January 31"
         return any(month_day in days and own & subject for days, subject in self.dated)
 
     def _worked_back(self) -> frozenset[tuple[int, int]]:
@@ -544,6 +548,8 @@ SCARCITY_WORDS: Final = word_set(
     "horario llen rápido rapido pronto quedan queda"
 )
 PRICE_WORDS: Final = word_set("price rate fee cost go going up rise increase will precio sub aument")
+# Verbs any sentence may share with another; two sentences about the same thing share more.
+GENERIC: Final = frozenset({"get", "need", "make", "take", "want", "give", "go", "come", "see", "know"})
 STOP: Final = word_set(
     "the a an and or but to of in on at by for with from as is are was were be been it its this that these "
     "those we our us you your i my me they their them he she his her will would can could may might should "
@@ -602,6 +608,10 @@ def _evidence(
     # An offer's days are its window's, read below: its own text backs nothing once it is not live.
     texts = tuple(s.text for s in sources if s.id not in windowed and s.type != "offer") + facts
     read = [_read_source(text) for text in texts]
+    # While it is live, a windowed offer's days back its own terms, restated on the same subject ("orders
+    # signed by January 31, cameras installed by February 28": found on Ironbridge Fleet's drafts); never
+    # a limit put on something else ("we'd need the signed scope by March 31").
+    terms = [_read_source(s.text) for s in sources if s.id in windowed and s.id in live]
     # What an offer's text says of places and prices is evidence like any source's; its days are not.
     stated = read + [_read_source(s.text) for s in sources if s.text not in texts]
     offer_ends: list[tuple[date, frozenset[str]]] = []
@@ -621,6 +631,7 @@ def _evidence(
         offer_ends=tuple(offer_ends),
         source_limits=frozenset(day for found in read for day in found.limits),
         dated=tuple(item for found in read for item in found.dated),
+        terms=tuple(item for found in terms for item in found.dated),
         weekday_limits=tuple(item for found in read for item in found.weekday_limits),
         monthly=tuple(item for found in read for item in found.monthly),
         before=frozenset(days for found in read for days in found.before),

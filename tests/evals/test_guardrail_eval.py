@@ -399,7 +399,8 @@ class TestTheDevSplits:
     Insurance, Summit Heating & Cooling; 2026-12-07): dev6 98.8% of bad drafts flagged, 0.0% of clean ones
     blocked, recall 0.972 (before: 92.6%, 12.8%, 0.818); dev5 100%, 0.0%, 0.967 (90.7%, 0.0%, 0.900);
     dev4 95.2%, 0.0%, 0.952 (90.5%, 0.0%, 0.905); dev and dev2 unchanged. No dev split may block a clean
-    draft it did not block."""
+    draft it did not block. dev7 (Ironbridge Fleet, Lakeshore Pools; 2026-12-08): 86.8% flagged, 6.4% of
+    clean drafts blocked, recall 0.822 (before the work on it: 88.2%, 21.3%, 0.822)."""
 
     @pytest.mark.parametrize(
         ("split", "flagged", "blocked", "recall"),
@@ -409,6 +410,7 @@ class TestTheDevSplits:
             ("dev4", 0.95, 0.0, 0.95),
             ("dev5", 0.98, 0.0, 0.96),
             ("dev6", 0.98, 0.0, 0.97),
+            ("dev7", 0.86, 0.07, 0.82),
         ],
     )
     def test_the_checks_hold_their_level(
@@ -479,3 +481,16 @@ class TestTheFrozenBlindTestSplit:
         assert report.bad_blocked_rate >= 0.80
         assert report.false_block_rate <= 0.06
         assert report.recall >= 0.75
+
+    def test_on_the_fifth_blind_test_split_the_checks_hold_their_measured_level(self) -> None:
+        """``blind/test5`` (111 drafts: Ironbridge Fleet and Lakeshore Pools, two companies and two
+        authors new on 2026-12-08; frozen before any check changed). Measured before: 89.4% flagged,
+        24.4% of clean drafts blocked (11 of 45; English 6 of 27, Spanish 5 of 18), recall 0.826; after
+        the dev7 work (a rep's arithmetic, wrapped paragraphs, a live offer's own terms): 87.9%, 20.0%
+        (9 of 45), 0.826. dev7 fell from 21.3% to 6.4% blocked in the same work."""
+        report = evaluate(load_cases(BLIND / "test5"))
+
+        assert len(report.results) == 111
+        assert report.bad_blocked_rate >= 0.87
+        assert report.false_block_rate <= 0.20
+        assert report.recall >= 0.82

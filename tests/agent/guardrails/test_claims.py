@@ -254,6 +254,12 @@ class TestAFigureBelongsToTheSubjectOfItsOwnClause:
         body = "Hi Dana,\n\nOurs at $250 already includes permits, cleanup and a Kitchen Refresh. Which room?"
         assert numbers(body, sources=(PRICES, REFERRAL)) == []
 
+    def test_a_figure_after_a_contrast_with_a_new_subject_is_not_the_product(self) -> None:
+        """Found on blind vet drafts, once a wrapped paragraph was read as one sentence: "the Adult Wellness
+        Plan is $34 a month ..., while a single exam is $72 on its own"."""
+        body = "Hi Dana,\n\nA Kitchen Refresh is $18,000 to $32,000, while a bath runs $16,000 to $38,000."
+        assert numbers(body) == []
+
     def test_a_product_attached_after_the_figure_still_takes_it(self) -> None:
         body = "Hi Dana,\n\nExpect $16,000 to $38,000 for a Kitchen Refresh. Which room first?"
         assert numbers(body) == ["$16,000", "$38,000"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from agent.guardrails import check_grounded
 from knowledge.types import DocType, Source
-from tests.agent.guardrails.drafts import CASE_STUDY, context, email
+from tests.agent.guardrails.drafts import CASE_STUDY, LEAD, context, email
 
 OPEN = "Hi Dana,\n\n"
 CLOSE = "\n\nWhich day hurts most?\n\nBest,\nMaya"
@@ -218,3 +220,76 @@ class TestATermWithoutANumber:
 
     def test_once_in_a_lifetime_is_no_term(self) -> None:
         assert self.numbers("A kitchen is a once in a lifetime project.", self.WARRANTY) == []
+
+
+PRICE_LIST = Source(
+    id="faqs/plans",
+    type=DocType.FAQ,
+    title="Plans and prices",
+    url=None,
+    score=1.0,
+    text=(
+        "Track Essentials is $24 per vehicle per month and Track Pro is $32 per vehicle per month. "
+        "SafeView Road adds $19 per vehicle per month. "
+        "Paying a year upfront takes 10% off the monthly fees. "
+        "Complete Weekly Service is $185 a month for pools up to 20,000 gallons; "
+        "larger pools add $25 a month and an attached spa adds $20 a month. "
+        "The IB-300 tracker is $129 and professional installation is $89 per vehicle. "
+        "In Florida, white plaster usually lasts 8 to 12 years, quartz 12 to 15 and pebble 15 to 20."
+    ),
+)
+
+
+class TestARepsArithmetic:
+    """Found on a fleet-tracking company's and a pool builder's drafts written blind (evals/guardrails dev7):
+    totals worked out from the sources' prices and the lead's own counts were refused."""
+
+    def fired(self, middle: str, inquiry: str = "We have 18 vans.") -> list[tuple[str, str]]:
+        text = body(middle)
+        given = context(sources=(PRICE_LIST,), lead=replace(LEAD, inquiry_text=inquiry), purpose="value_add")
+        return [
+            (v.code, text[v.start : v.end])
+            for v in check_grounded(email(body=text, subject="Your fleet"), given)
+        ]
+
+    def test_a_figure_worked_out_from_a_worked_out_figure_is_grounded(self) -> None:
+        text = "Track Essentials is $24 and SafeView Road adds $19: $43 per van, or $774 a month for 18 vans."
+        assert self.fired(text) == []
+
+    def test_a_chain_of_sums_and_a_total_over_the_term_is_grounded(self) -> None:
+        text = (
+            "Track Pro for 45 pickups at $32 is $1,440 a month; "
+            "that is $17,280 a year, or $51,840 over 36 months."
+        )
+        assert self.fired(text, inquiry="45 pickups") == []
+
+    def test_three_prices_added_are_grounded(self) -> None:
+        text = "It's $185 a month; your larger pool adds $25 and the spa adds $20, so $230 a month."
+        assert self.fired(text) == []
+
+    def test_a_price_times_the_leads_own_count_is_grounded_though_the_draft_does_not_repeat_it(self) -> None:
+        assert (
+            self.fired(
+                "Para sus unidades, con Track Essentials a $24: $312 al mes.", "11 pickups y 2 camiones"
+            )
+            == []
+        )
+
+    def test_prices_added_then_multiplied_are_grounded(self) -> None:
+        text = "The IB-300 is $129 with installation at $89 per vehicle: $436 for the two."
+        assert self.fired(text, inquiry="11 pickups and 2 old dump trucks") == []
+
+    def test_a_yearly_total_then_its_discount_are_grounded(self) -> None:
+        text = (
+            "Paying a year upfront takes 10% off the monthly fees, "
+            "so Track Essentials for your 8 trucks would be "
+            "$2,073.60 for the year instead of $2,304."
+        )
+        assert self.fired(text, inquiry="8 trucks in Austin") == []
+
+    def test_an_invented_total_still_fires(self) -> None:
+        text = "Track Essentials is $24 and SafeView Road adds $19: $43 per van, or $790 a month for 18 vans."
+        assert self.fired(text) == [("grounded.number", "$790")]
+
+    def test_a_range_whose_unit_the_source_leaves_to_the_range_before_is_grounded(self) -> None:
+        assert self.fired("Pebble usually lasts 15 to 20 years in Florida.") == []

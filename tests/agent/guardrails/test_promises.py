@@ -46,6 +46,25 @@ def body(sentence: str) -> str:
     return f"Hi Dana,\n\nThe kitchen guide is attached. {sentence}\n\nWhich room comes first?\n\nBest,\nMaya"
 
 
+class TestAConcessionSaidToBeOver:
+    """Found on a pool builder's drafts written blind: "Ese descuento ya terminó; hoy el Harbor 7 cuesta
+    $11,995" was read as offering a discount."""
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "That discount ended on January 31; today the tub is $11,995.",
+            "Ese descuento ya terminó; hoy cuesta $11,995.",
+        ],
+    )
+    def test_telling_the_lead_it_ended_grants_nothing(self, sentence: str) -> None:
+        assert codes(check_compensation(email(body=body(sentence)), context())) == []
+
+    def test_offering_it_still_fires(self) -> None:
+        sentence = "I can still give you that discount, so today it is $11,995."
+        assert codes(check_compensation(email(body=body(sentence)), context())) == ["refund_or_compensation"]
+
+
 class TestPaymentRequests:
     @pytest.mark.parametrize(
         "sentence",

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from agent.guardrails import check_urgency
+from agent.guardrails import GuardrailContext, check_urgency
 from agent.guardrails.embedded_meaning import EmbeddingMeaning, load_bank
 from agent.guardrails.meaning import candidates
 from knowledge.types import DocType, OfferWindow, Source
@@ -382,3 +382,57 @@ class TestOurDeliveryDateIsNoDeadline:
         draft = email(body=body("Sign by Wednesday, December 23 to lock in this price."))
 
         assert "urgency.unbacked" in codes(check_urgency(draft, context(today=date(2026, 12, 16))))
+
+
+BUNDLE = Source(
+    id="offers/winter-safeview-bundle",
+    type=DocType.OFFER,
+    title="Winter SafeView Bundle - camera hardware and installation at no charge",
+    url=None,
+    text=(
+        "Fleets that add SafeView Road cameras to 5 or more vehicles, with an order signed between\n"
+        "November 1, 2026 and January 31, 2027, get the camera hardware and professional installation at no\n"
+        "charge. The cameras must be installed by February 28, 2027."
+    ),
+    score=0.9,
+)
+BUNDLE_WINDOW = OfferWindow(id=BUNDLE.id, title=BUNDLE.title, url=None, expires=date(2027, 1, 31))
+
+
+def bundle() -> GuardrailContext:
+    return context(
+        sources=(BUNDLE,),
+        live_offer_ids=frozenset({BUNDLE.id}),
+        offers=(BUNDLE_WINDOW,),
+        today=date(2026, 12, 15),
+    )
+
+
+class TestALiveOffersOwnTerms:
+    """Found on a fleet-tracking company's drafts written blind (evals/guardrails dev7): restating a live
+    offer's terms, wrapped over two lines as plain-text email is, was read as invented pressure."""
+
+    def test_its_terms_restated_on_its_own_subject_are_honest_even_wrapped(self) -> None:
+        text = body(
+            "The Winter SafeView Bundle covers the camera. The order has to be signed by January 31, 2027,\n"
+            "and the cameras installed by February 28, 2027."
+        )
+
+        assert codes(check_urgency(email(body=text), bundle())) == []
+
+    def test_its_date_put_on_something_else_still_fires(self) -> None:
+        text = body("To get your yard on our spring route, we'd need the signed scope by February 28.")
+
+        assert codes(check_urgency(email(body=text), bundle())) == ["urgency.unbacked"]
+
+
+def test_para_after_a_noun_says_what_a_thing_is_for_not_a_deadline() -> None:
+    """Found on blind drafts: "Un dato para este mes: ..." ("a tip for this month") read as a deadline."""
+    stop = " Responde STOP para no recibir más mensajes."
+    text = "Un dato para este mes: el Asset Tag dura hasta 3 años. ¿Dónde guarda las podadoras?"
+    firm = "Diana, soy Marisol. Firme para este mes y le guardamos el precio. ¿Le parece?"
+
+    assert codes(check_urgency(sms(body=text + stop), context(today=date(2027, 1, 20)))) == []
+    assert codes(check_urgency(sms(body=firm + stop), context(today=date(2027, 1, 20)))) == [
+        "urgency.unbacked"
+    ]
