@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from agent.domain import (
@@ -28,6 +29,7 @@ from agent.domain import (
 from agent.drafting import answering, quoting
 from agent.drafting.base import Draft, DraftRequest, guardrail_context
 from agent.drafting.language import source_language, writing_language
+from agent.drafting.questions import find_questions
 from agent.drafting.told import told_when
 from agent.drafting.tone import Emphasis, Length, ToneProfile
 from agent.guardrails import SUBJECT_MAX_CHARS, hard_ask_allowed, is_hard_ask
@@ -168,16 +170,20 @@ class Composer:
         greeting = _pick(book.data["greeting"][formality], values, seed) or _pick(
             book.data["greeting_fallback"][formality], values, seed
         )
-        opening = _pick_toned(bank, "opening", tone.emphasis, values, seed + 1) or ""
+        if bank.get("first_usable"):  # ordered by preference: the business's phone, when it has one
+            opening = _first_usable(bank["opening"], values) or ""
+        else:
+            opening = _pick_toned(bank, "opening", tone.emphasis, values, seed + 1) or ""
         value = None
         if FIGURE_QUOTED in values:
             value = _pick(bank.get("value_figure_quoted", []), values, seed + 2)
         value = value or _pick_toned(bank, "value", tone.emphasis, values, seed + 2)
         if value is None:
-            value = _pick(bank["value_without_source"], values, seed + 2) or ""
+            pick = _first_usable if bank.get("first_usable") else partial(_pick, seed=seed + 2)
+            value = pick(bank["value_without_source"], values) or ""
         elif "source_url" in values:
             value = f"{value} {values['source_url']}"
-        asks = _not_asked_again(bank, request)
+        asks = _asks_for(bank, request)
         ask = self._ask(asks, values, seed + 3, allow_hard, book.data.get("soft_ask", SOFT_ASK))
         signoff = _pick(book.data["signoff"][formality], values, seed + 4) or ""
         subjects = [v for v in bank["subject"] if len(_fill(v, values) or "") <= SUBJECT_MAX_CHARS]
@@ -273,12 +279,16 @@ def _bank_name(book: PromptFile, request: DraftRequest) -> str:
     return request.purpose.value
 
 
-def _not_asked_again(bank: Mapping[str, Any], request: DraftRequest) -> list[str]:
-    """The bank's asks, less those asking when (``asks_when``) if the lead's inquiry already said when:
-    "Is there a date you would like this by?" to someone who wrote "the wedding is April 10" tells them
-    nobody read it."""
+def _asks_for(bank: Mapping[str, Any], request: DraftRequest) -> list[str]:
+    """The bank's asks that fit what the lead wrote: none asking when (``asks_when``) if the inquiry said
+    when ("Is there a date you would like this by?" to someone who wrote "the wedding is April 10" tells
+    them nobody read it), and, when they asked something, those about the answer they are waiting for
+    (``ask_asked``) rather than "What would you most like to solve first?"."""
+    inquiry = request.lead.inquiry_text or ""
+    if bank.get("ask_asked") and find_questions(inquiry):
+        return list(bank["ask_asked"])
     asks = list(bank["ask"])
-    if told_when(request.lead.inquiry_text, request.now.date()):
+    if told_when(inquiry, request.now.date()):
         when = set(bank.get("asks_when", ()))
         asks = [a for a in asks if a not in when]
     return asks
@@ -485,6 +495,7 @@ def _source_values(
             figures_first=figures_first,
             # Each later wording (the first broke a rule) leaves out one more of the hardest sentences.
             drop_hardest=request.variant,
+            avoid=request.identity.brand_avoid,
         ),
         "source_url": source.url or "",
         "customer": source.customer or "",

@@ -45,13 +45,23 @@ def summary(
     lead_words: str = "",
     figures_first: bool = False,
     drop_hardest: int = 0,
+    avoid: tuple[str, ...] = (),
 ) -> str:
     """Sentences of the source's own text, at most ``max_words`` (one always).
 
     The sentences about ``lead_words`` come first; for a lead who wants figures, those that carry a
     figure come next. With ``drop_hardest``, that many of the sentences hardest to read are left out.
+    A sentence with a phrase the brand voice avoids (``avoid``) is never quoted while another is left:
+    a company's own page may say "tax credit" where its messages must not (found configuring an HVAC
+    company: every acknowledgment quoting its price FAQ waited for a rep).
     """
     first, rest = _from_the_lead_s_passage(_passages(source), lead_words)
+    if avoid:
+        unwanted = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in avoid) + r")\b", re.IGNORECASE)
+        kept_first = [u for u in first if not unwanted.search(u.text)]
+        kept_rest = [u for u in rest if not unwanted.search(u.text)]
+        if kept_first or kept_rest:
+            first, rest = kept_first, kept_rest
     units = [*first, *rest]
     lead_s = set(first)
     statements = [u for u in units if not u.text.endswith("?")] or units

@@ -17,6 +17,7 @@ import pytest
 from agent.domain import (
     PERSON_WILL_ANSWER,
     SORRY_PERSON_WILL_ANSWER,
+    URGENT_PERSON_WILL_ANSWER,
     Channel,
     CompanyIdentity,
     DrafterKind,
@@ -507,12 +508,48 @@ class TestNothingTheyToldUsIsAskedAgain:
     def test_a_lead_who_did_not_say_when_may_be_asked(self) -> None:
         bodies = {
             compose(
-                to=replace(lead(id=f"lead-{n}"), inquiry_text="How much is the package?"), sources=(RESOURCE,)
+                to=replace(lead(id=f"lead-{n}"), inquiry_text="We want to redo our kitchen."),
+                sources=(RESOURCE,),
             ).body
             for n in range(40)
         }
 
         assert [b for b in bodies if self.ASKS_WHEN[0] in b]
+
+
+class TestTheAcknowledgmentsAskFitsWhatTheyWrote:
+    def test_a_lead_who_asked_something_is_asked_about_the_answer_not_their_goals(self) -> None:
+        """Found configuring an HVAC company: "What rebates are there and how long does install take?"
+        was answered "What would you most like to solve first?"."""
+        asked = "What rebates are there and how long does install take? No rush, probably spring."
+        asks = {
+            compose(to=replace(lead(id=f"lead-{n}"), inquiry_text=asked), sources=(RESOURCE,)).call_to_action
+            for n in range(30)
+        }
+
+        assert asks == {"Is email the best way to get the answer to you?"}
+
+    def test_a_quote_never_carries_a_phrase_the_brand_voice_avoids_while_another_sentence_is_left(
+        self,
+    ) -> None:
+        """Found configuring an HVAC company: every acknowledgment quoting its price FAQ said "tax credit",
+        which its brand voice avoids, and waited for a rep."""
+        faq = replace(
+            RESOURCE,
+            text="The federal tax credit ended for equipment installed after 2025. "
+            "Financing runs 12 to 60 months.",
+        )
+        avoiding = replace(IDENTITY, brand_avoid=("tax credit",))
+        draft = Composer().draft(replace(request(sources=(faq,)), identity=avoiding))
+
+        assert "tax credit" not in draft.body and "Financing runs 12 to 60 months." in draft.body
+
+    def test_an_emergency_is_given_the_business_phone_when_it_has_one(self) -> None:
+        urgent = replace(request(sources=(RESOURCE,)), angle=URGENT_PERSON_WILL_ANSWER)
+        with_phone = replace(urgent, identity=replace(IDENTITY, phone="+1 651 555 0187"))
+
+        assert "our number is +1 651 555 0187" in Composer().draft(with_phone).body
+        assert "our number is" not in Composer().draft(urgent).body
 
 
 class TestAnAcknowledgmentBeforeAPersonTakesOver:
