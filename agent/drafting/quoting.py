@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agent.guardrails.phrases import occurrences
 from agent.guardrails.readability import reading_grade
 from agent.guardrails.speech import content_words
 from knowledge.kinds import kinds_asked
@@ -56,10 +57,9 @@ def summary(
     company: every acknowledgment quoting its price FAQ waited for a rep).
     """
     first, rest = _from_the_lead_s_passage(_passages(source), lead_words)
-    if avoid:
-        unwanted = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in avoid) + r")\b", re.IGNORECASE)
-        kept_first = [u for u in first if not unwanted.search(u.text)]
-        kept_rest = [u for u in rest if not unwanted.search(u.text)]
+    if avoid:  # found as the brand voice check finds it: whole words, any case, simple inflections
+        kept_first = [u for u in first if not any(occurrences(avoid, u.text))]
+        kept_rest = [u for u in rest if not any(occurrences(avoid, u.text))]
         if kept_first or kept_rest:
             first, rest = kept_first, kept_rest
     units = [*first, *rest]
@@ -132,6 +132,9 @@ def _passages(source: Source) -> list[list[_Unit]]:
     text = re.sub(r"^#+\s.*$", "", "\n".join(lines), flags=re.MULTILINE)
     text = re.sub(r"^(Case study|Results?):.*$", "", text, flags=re.MULTILINE)
     text = re.sub(r"^\s*\*\*[^*]+\*\*\s*$", "", text, flags=re.MULTILINE)  # a bold sub-heading alone
+    # A bold run-in heading ("**Rebates and tax credits.** Xcel Energy offers ..."): the heading is no
+    # sentence to quote; a bold lead-in with a figure ("**Complete Weekly Service, $185 a month:**") is.
+    text = re.sub(r"^\s*\*\*[^*\d]+\.\*\*\s+", "", text, flags=re.MULTILINE)
     text = re.sub(r"^\s*(\d+\.|[-*])\s+", "\n", text, flags=re.MULTILINE)  # a list item: a passage
     text = re.sub(r"^\s*>\s?", "", text, flags=re.MULTILINE)  # block quotes; "Settings > Billing" stays
     text = re.sub(r"[*_`#]", "", text)

@@ -79,3 +79,39 @@ def test_an_acknowledgment_quoting_an_faq_answer_asks_one_thing() -> None:
     assert '"How soon can you come?" Within 3 working days' in draft.body
     found = run_checks(DraftText(request.channel, draft.body, draft.subject), guardrail_context(request))
     assert [v.code for v in found] == []
+
+
+REBATES = Source(
+    id="faqs/installation-financing-rebates",
+    type=DocType.FAQ,
+    title="How long does installation take, and are there rebates?",
+    url=None,
+    text=(
+        "One day for a furnace or AC, two for a heat pump system.\n\n"
+        "**Rebates and tax credits.** Xcel Energy offers rebates for some qualifying heat pumps; we file the "
+        "paperwork. The federal tax credit ended for equipment installed after December 31, 2025."
+    ),
+    score=1.0,
+)
+
+
+def test_a_bold_run_in_heading_is_not_quoted_as_a_sentence() -> None:
+    """Found configuring an HVAC company: "... two for a heat pump system. Rebates and tax credits." """
+    quote = quoting.summary(REBATES, 60, lead_words="what rebates are there for a heat pump")
+
+    assert "Rebates and tax credits." not in quote and "Xcel Energy offers rebates" in quote
+
+
+def test_a_phrase_the_brand_voice_avoids_is_not_quoted_in_any_inflection() -> None:
+    quote = quoting.summary(REBATES, 60, lead_words="rebates", avoid=("tax credit",))
+
+    assert "tax credit" not in quote.lower() and "Xcel Energy offers rebates" in quote
+
+
+def test_a_source_all_of_whose_sentences_use_the_phrase_is_still_quoted() -> None:
+    only = replace(REBATES, text="Tax credits ended for equipment installed after 2025.")
+
+    assert (
+        quoting.summary(only, 30, avoid=("tax credit",))
+        == "Tax credits ended for equipment installed after 2025."
+    )
