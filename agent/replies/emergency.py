@@ -25,7 +25,14 @@ DANGER: Final = re.compile(
     r"|smoke (?:is )?coming|on fire|caught fire|sparking"
     r"|not breathing|(?:can'?t|cannot|trouble) breath(?:e|ing)|unresponsive|seizures?"
     r"|mon[óo]xido|(?:huele|olor) a (?:gas|quemado)|fuga de gas|humo|incendio|chispas|no respira"
-    r"|respira (?:raro|mal)|convulsi\w*)\b",
+    r"|respira (?:raro|mal)|convulsi\w*"
+    # Across trades, from what each business's emergencies are (not from any labelled inquiry): live wires,
+    # a body in danger, a pool's chemicals, a sewer coming up.
+    r"|electrical fire|arcing|exposed wires?|(?:got |was )?electrocut\w*|chest pains?|allergic reaction"
+    r"|anaphyla\w*|vomiting blood|poison(?:ed|ing)|overdose|choking|unconscious|passed out|heat ?stroke"
+    r"|chemical (?:spill|burn)|chlorine gas|sewage (?:is )?(?:backing|coming) up"
+    r"|descarga el[ée]ctrica|se electrocut\w*|dolor de pecho|reacci[óo]n al[ée]rgica|vomita\w* sangre"
+    r"|envenen\w*|se desmay\w*|inconsciente|se (?:est[áa] )?ahog\w*|aguas negras)\b",
     _FLAGS,
 )
 HARM: Final = re.compile(
@@ -41,7 +48,20 @@ HARM: Final = re.compile(
     r"|sin calefacci[óo]n|no (?:hay|tenemos|prende la) calefacci[óo]n|(?:se )?revent[óo]|inund\w+"
     r"|fuga de agua|sale (?:mucha )?agua|(?:se )?(?:nos )?(?:robaron|llevaron)|(?:se )?(?:comi[óo]|trag[óo])"
     r"|atropell\w*|se cay[óo]|no se puede (?:parar|levantar)|embarg\w+|n[óo]mina no (?:pas[óo]|sali[óo])"
-    r"|nos cancelaron|cancelaron el (?:sal[óo]n|lugar))",
+    r"|nos cancelaron|cancelaron el (?:sal[óo]n|lugar)"
+    # Harm across trades, again from the trades, each an emergency only when said as now.
+    r"|no (?:power|electricity|hot water|running water|water|air conditioning|cooling)"
+    r"|(?:power|electricity|heat|a/?c|air) (?:is |went )?(?:out|off)\b|stopped working|broke down|died on us"
+    r"|(?:sewer|sewage|toilet|drain)s? (?:is |are )?(?:backing up|backed up|overflowing)|roof (?:is )?leaking"
+    r"|(?:tree|ceiling|roof) (?:fell|collapsed|came down)|accident|crash(?:ed)?|injured|hurt (?:badly|bad)"
+    r"|vomiting|drowning|won'?t eat|not eating|limping|locked out|evict\w*"
+    r"|served (?:with )?(?:papers|a lawsuit)"
+    r"|(?:irs|tax) audit|garnish\w*|hacked|data breach|ransomware|(?:site|server|system|website) (?:is )?down"
+    r"|(?:freezer|fridge|cooler|pump|filter|heater|boiler) (?:died|failed|stopped|broke)"
+    r"|(?:venue|caterer|dj|photographer|band) (?:cancell?ed|bailed|backed out)|double[- ]booked"
+    r"|sin (?:luz|agua|aire|corriente)|se fue la luz|se descompus\w*|dej[óo] de funcionar|accidente|choqu[ée]"
+    r"|herid[oa]s?|lastimad[oa]|vomit\w*|no (?:quiere )?comer|cojea\w*|desalojo|auditor[íi]a"
+    r"|me hackearon|se cay[óo] el sistema)",
     _FLAGS,
 )
 NOW: Final = re.compile(

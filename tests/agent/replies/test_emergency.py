@@ -21,6 +21,10 @@ from agent.replies.emergency import emergency_evidence
         "hay olor a gas en la cocina, ¿qué hago?",
         "se reventó un tubo y sale mucha agua ahorita",
         "la nómina no pasó y hoy es día de pago",
+        "The breaker panel is sparking and there's a burning smell",
+        "sewage is backing up into the basement right now",
+        "our website is down since this morning and orders are stuck",
+        "se fue la luz hace un rato y el congelador de la clínica tiene vacunas",
     ],
 )
 def test_harm_happening_now_is_an_emergency(text: str) -> None:
@@ -37,6 +41,8 @@ def test_harm_happening_now_is_an_emergency(text: str) -> None:
         "The furnace is short-cycling, but everyone's fine, not an emergency. Sometime this week?",
         "The bleeding has to stop: we lose 30% of our evening appointments to no-shows",
         "Hola, quiero una cotización para remodelar el baño lo antes posible",
+        "maybe next semester? rn im drowning in AP stuff",
+        "We had an accident with our old provider's software last year; what does yours cost?",
     ],
 )
 def test_urgent_words_a_past_harm_or_a_figure_of_speech_are_not(text: str) -> None:
