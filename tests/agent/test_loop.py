@@ -318,16 +318,23 @@ class TestPauseAndResume:
         assert (handoff.status, handoff.closed_at) == ("closed", clock.now)
         assert lead_row(services, lead_id).status == LeadStatus.ACTIVE
 
-    def test_an_inquiry_asking_for_a_person_is_acknowledged_then_handed_off(
-        self, services: Services, clock: FakeClock
-    ) -> None:
-        lead_id = acknowledged(services, message="I'd rather talk to a human. Can someone call me today?")
+    @staticmethod
+    def _a_minute_after(services: Services, clock: FakeClock, message: str) -> uuid.UUID:
+        """The lead of an inquiry saying ``message``, acknowledged, and stepped again a minute later."""
+        lead_id = acknowledged(services, message=message)
         clock.advance(minutes=1)
-
         with services.session_factory.begin() as session:
             lead = LeadRepository(session).lock(lead_id)  # a step's caller holds the lead's lock
             assert lead is not None
             services.loop.step(session, lead, clock.now)
+        return lead_id
+
+    def test_an_inquiry_asking_for_a_person_is_acknowledged_then_handed_off(
+        self, services: Services, clock: FakeClock
+    ) -> None:
+        lead_id = self._a_minute_after(
+            services, clock, "I'd rather talk to a human. Can someone call me today?"
+        )
 
         ack_rules = [d.rules for d in rows(services, Decision, lead_id) if d.touch_id is not None]
         assert "acknowledgment.person_will_answer" in ack_rules[0]
@@ -339,17 +346,11 @@ class TestPauseAndResume:
     ) -> None:
         """Sent live as an event hall: a customer's complaint got the cancellation policy, then a case
         study as "A proper answer to your question", both by themselves."""
-        lead_id = acknowledged(
-            services,
-            message="I booked the Mission Room for my mom's 70th last month and the AC was broken the whole "
-            "night. Nobody has answered my emails. I want a partial refund.",
+        message = (
+            "I booked the Mission Room for my mom's 70th last month and the AC was broken the whole night. "
+            "Nobody has answered my emails. I want a partial refund."
         )
-        clock.advance(minutes=1)
-
-        with services.session_factory.begin() as session:
-            lead = LeadRepository(session).lock(lead_id)
-            assert lead is not None
-            services.loop.step(session, lead, clock.now)
+        lead_id = self._a_minute_after(services, clock, message)
 
         [ack] = touches(services, lead_id)
         assert "sorry to read it" in ack.body and ack.sources == []
@@ -360,15 +361,8 @@ class TestPauseAndResume:
         self, services: Services, clock: FakeClock
     ) -> None:
         """Found configuring an HVAC company: a lead with no heat at -18 degrees got the sequence."""
-        lead_id = acknowledged(
-            services, message="No heat, it's 5 below and the house is at 52. Can someone come tonight?"
-        )
-        clock.advance(minutes=1)
-
-        with services.session_factory.begin() as session:
-            lead = LeadRepository(session).lock(lead_id)
-            assert lead is not None
-            services.loop.step(session, lead, clock.now)
+        message = "No heat, it's 5 below and the house is at 52. Can someone come tonight?"
+        lead_id = self._a_minute_after(services, clock, message)
 
         [ack] = touches(services, lead_id)
         assert "This sounds urgent" in ack.body and ack.sources == []
