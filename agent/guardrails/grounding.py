@@ -9,6 +9,7 @@ the sources, and the customer is called Maple Grove Family Dentistry.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -507,14 +508,14 @@ def _worked_out(
             return True
         # A price of the sources, for the lead's count, for a year: "for your 8 trucks, $2,304 for the
         # year" (8 x $24 x 12), the year said beside it.
-        if YEAR_WORD.search(text[start:end]) and any(
-            abs(price * count * 12 - value) <= exact
-            for price, price_unit in known_scaled
-            if price_unit == unit
-            for count in counts
-            if 1 < count <= 1000
-        ):
-            return True
+        if YEAR_WORD.search(text[start:end]):
+            known_prices = _prices_in(known_scaled, unit)
+            if any(
+                _near(known_prices, value / (count * 12), exact / (count * 12))
+                for count in counts
+                if 1 < count <= 1000
+            ):
+                return True
     if len(operands) < 2:
         return False
     for (a, a_unit), (b, b_unit) in ((x, y) for x in operands for y in operands if x is not y):
@@ -563,18 +564,33 @@ def _priced_out(value: Decimal, tolerance: Decimal, prices: list[Decimal], count
     of prices ("$185, $25 more for the size and $20 for the spa: $230"), prices added then multiplied
     ("$129 and $89 to install each: $436 for the two"), or a price times a count times a period or
     another count ("Track Essentials for your 8 trucks, $2,304 for the year": 8 x $24 x 12). The
-    counts include the lead's own ("18 vans", "11 pickups y 2 camiones"), stated or not in the draft."""
-    sums = [a + b for i, a in enumerate(prices) for b in prices[i + 1 :]]
-    if any(abs(total + c - value) <= tolerance for total in sums for c in prices):
+    counts include the lead's own ("18 vans", "11 pickups y 2 camiones"), stated or not in the draft.
+
+    Each form is a lookup (is value / (count x count) a price, or a sum of two?), not a search over
+    every product: the check runs on every draft."""
+    if not prices:
+        return False
+    sums = sorted(a + b for i, a in enumerate(prices) for b in prices[i + 1 :])
+    if any(_near(sums, value - c, tolerance) for c in prices):
         return True
-    multipliers = [c for c in counts if 1 < c <= 1000] + [Decimal(12), Decimal(36)]
-    bases = [*prices, *sums]
+    bases = sorted({*prices, *sums})
+    multipliers = sorted({c for c in counts if 1 < c <= 1000} | {Decimal(12), Decimal(36)})
     return any(
-        abs(base * first * second - value) <= tolerance or abs(base * first - value) <= tolerance
-        for base in bases
+        _near(bases, value / first, tolerance / first)
+        or any(_near(bases, value / (first * second), tolerance / (first * second)) for second in multipliers)
         for first in multipliers
-        for second in multipliers
     )
+
+
+@lru_cache(maxsize=64)
+def _prices_in(known_scaled: frozenset[Figure], unit: str | None) -> tuple[Decimal, ...]:
+    return tuple(sorted(v for v, u in known_scaled if u == unit))
+
+
+def _near(ordered: Sequence[Decimal], target: Decimal, tolerance: Decimal) -> bool:
+    """Whether a value of ``ordered`` (sorted) lies within ``tolerance`` of ``target``."""
+    at = bisect_left(ordered, target - tolerance)
+    return at < len(ordered) and ordered[at] <= target + tolerance
 
 
 @lru_cache(maxsize=64)
