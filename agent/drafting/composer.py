@@ -15,8 +15,10 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent.domain import (
     PERSON_WILL_ANSWER,
@@ -365,8 +367,21 @@ def _values(request: DraftRequest, *, english: bool = True) -> dict[str, str]:
         "slot_a": slot_a,
         "slot_b": slot_b,
         "company_phone": request.identity.phone or "",
+        "good_day": _good_day(request.now, lead.timezone),
     }
     return {key: value for key, value in values.items() if value}
+
+
+def _good_day(now: datetime, timezone: str) -> str:
+    """ "Buenos días", "Buenas tardes" or "Buenas noches" at the lead's own hour: an acknowledgment is read
+    within seconds, and "Buenos días" at half past seven in the evening read as a machine's (found live)."""
+    try:
+        hour = now.astimezone(ZoneInfo(timezone)).hour
+    except (ZoneInfoNotFoundError, ValueError):
+        hour = now.hour
+    if 5 <= hour < 12:
+        return "Buenos días"
+    return "Buenas tardes" if 12 <= hour < 20 else "Buenas noches"
 
 
 def _signature(identity: CompanyIdentity) -> str:

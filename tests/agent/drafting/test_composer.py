@@ -517,6 +517,21 @@ class TestNothingTheyToldUsIsAskedAgain:
         assert [b for b in bodies if self.ASKS_WHEN[0] in b]
 
 
+@pytest.mark.parametrize(
+    ("hour_utc", "greeting"), [(15, "Buenos días"), (20, "Buenas tardes"), (3, "Buenas noches")]
+)
+def test_a_spanish_greeting_of_the_day_fits_the_leads_own_hour(hour_utc: int, greeting: str) -> None:
+    """Found live: "Buenos días, Sofía" to an inquiry sent at half past seven in the evening (Chicago)."""
+    bilingual = replace(IDENTITY, languages=("en", "es"))
+    bodies = set()
+    for n in range(30):
+        to = replace(CFO, id=f"lead-{n}", language="es", timezone="America/Chicago")
+        given = request(to=to, sources=(RESOURCE,), now=WEDNESDAY.replace(hour=hour_utc))
+        bodies.add(Composer().draft(replace(given, identity=bilingual)).body.split(",")[0])
+
+    assert bodies <= {"Hola", greeting, "Reciba un cordial saludo"} and greeting in bodies
+
+
 class TestTheAcknowledgmentsAskFitsWhatTheyWrote:
     def test_a_lead_who_asked_something_is_asked_about_the_answer_not_their_goals(self) -> None:
         """Found configuring an HVAC company: "What rebates are there and how long does install take?"
