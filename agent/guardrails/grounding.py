@@ -574,7 +574,7 @@ def _priced_out(value: Decimal, tolerance: Decimal, prices: list[Decimal], count
     if any(_near(sums, value - c, tolerance) for c in prices):
         return True
     bases = sorted({*prices, *sums})
-    multipliers = sorted({c for c in counts if 1 < c <= 1000} | {Decimal(12), Decimal(36)})
+    multipliers = sorted({c for c in counts if 1 < c <= 1000} | {Decimal(12)})  # 12: a year of months
     return any(
         _near(bases, value / first, tolerance / first)
         or any(_near(bases, value / (first * second), tolerance / (first * second)) for second in multipliers)

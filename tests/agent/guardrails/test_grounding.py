@@ -231,7 +231,7 @@ PRICE_LIST = Source(
     text=(
         "Track Essentials is $24 per vehicle per month and Track Pro is $32 per vehicle per month. "
         "SafeView Road adds $19 per vehicle per month. "
-        "Paying a year upfront takes 10% off the monthly fees. "
+        "Paying a year upfront takes 10% off the monthly fees. A 36-month agreement locks the price. "
         "Complete Weekly Service is $185 a month for pools up to 20,000 gallons; "
         "larger pools add $25 a month and an attached spa adds $20 a month. "
         "The IB-300 tracker is $129 and professional installation is $89 per vehicle. "
