@@ -30,8 +30,10 @@ TALKING_POINTS = {
     "asks_for_person": "They asked for a person: reply personally and offer two times for a call.",
     "wrong_person": "Thank them and ask who the right person is; update the lead's contact.",
     "frustrated": "Apologise plainly, do not sell, and offer to stop or to fix what went wrong.",
-    "complaint": "A customer's complaint: apologise, do not sell, find out what would put it right; only a "
-    "person may offer a refund or a credit.",
+    "complaint": "A customer's complaint: apologise, do not sell, find out what would put it right; "
+    "only a person may offer a refund or a credit.",
+    "unsubscribe": "They asked us to stop writing: confirm it to them personally, then close the lead "
+    "or keep only what they still want.",
     "direct_reply": "Answer what they wrote, personally; keep it short.",
     "new_inquiry": "They wrote in again: read the new inquiry before replying.",
     "hot_score": "They are engaging a lot: reach out personally now.",

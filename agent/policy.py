@@ -127,7 +127,7 @@ ASKS_FOR_PERSON_SURE = 0.6
 # Inquiries a person takes over right after the acknowledgment, by what the reader read in them, and how
 # sure it must be: a customer's complaint or anger at the business through the sales form is no lead for
 # a sequence ("the AC was broken the whole night ... I want a partial refund" got the cancellation policy
-# and a case study, sent live). On the dev split of evals/inquiries, these thresholds took 38 of 52
+# and a case study, sent live). On the dev split of evals/inquiries, these thresholds took 45 of 52
 # inquiries a person should take (with the emergencies of agent/replies/emergency.py and the requests
 # for a call of agent/replies/person.py) and one of 64 that should stay leads: "our last venue was a
 # disaster" read as a complaint at 0.80.
@@ -135,6 +135,9 @@ INQUIRY_HANDOFF_SURE: Final = {
     ReplyIntent.ASKS_FOR_PERSON: ASKS_FOR_PERSON_SURE,
     ReplyIntent.COMPLAINT: 0.6,
     ReplyIntent.FRUSTRATED: 0.5,
+    # "Stop sending me automated reminders, I've told you three times": written to us through the form, it
+    # is no request to join a sequence; a person answers it.
+    ReplyIntent.UNSUBSCRIBE: 0.6,
 }
 
 
@@ -163,6 +166,7 @@ _INQUIRY_HANDOFF_DETAIL: Final = {
     ReplyIntent.ASKS_FOR_PERSON: "Their inquiry asks for a person",
     ReplyIntent.COMPLAINT: "Their inquiry is a complaint",
     ReplyIntent.FRUSTRATED: "Their inquiry is frustrated with us",
+    ReplyIntent.UNSUBSCRIBE: "Their inquiry asks us to stop writing to them",
 }
 
 

@@ -136,6 +136,21 @@ class TestAComplaintOrAngerThroughTheInquiryForm:
 
         assert isinstance(action, HandOff) and action.reason == "frustrated"
 
+    def test_an_inquiry_asking_us_to_stop_writing_goes_to_a_person_never_to_a_sequence(self) -> None:
+        """Found on blind inquiries (dev): "ya no me manden recordatorios automáticos, se los he dicho 3
+        veces" read as an unsubscribe, and the lead was put on the sequence."""
+        text = "Please stop the automated reminders, I've told you three times. My dog is not your patient."
+        given = snapshot(
+            events=(read_as(ReplyIntent.UNSUBSCRIBE, text, 0.82),),
+            touches=sent_sequence(0),
+            with_inquiry=False,
+        )
+
+        action = decide(given, day(0, hours=0.02))
+
+        assert isinstance(action, HandOff) and action.rules == ("handoff.inquiry_unsubscribe",)
+        assert action.detail.startswith("Their inquiry asks us to stop writing to them")
+
     def test_an_unsure_complaint_reading_stays_a_lead(self) -> None:
         """ "Our last venue was a disaster ... we want to do better this year": a lead, whose reading as a
         complaint is unsure (the reader's model is surer of a customer's own complaints)."""

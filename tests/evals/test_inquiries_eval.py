@@ -70,13 +70,14 @@ def test_an_unknown_split_is_named(tmp_path: Path) -> None:
 
 class TestTheGate:
     def test_on_the_frozen_test_split_recall_and_precision_hold_their_measured_level(self) -> None:
-        """Measured once (2026-12-08): recall 0.579, precision 0.892 (before: 0.105 and 1.0). The targets
-        (0.90, 0.80) are not met; this holds what was reached."""
+        """Measured 2026-12-08: recall 0.579, precision 0.892 (before: 0.105 and 1.0); once more after an
+        inquiry asking us to stop writing also went to a person: 0.614, 0.897. The targets (0.90, 0.80)
+        are not met; this holds what was reached."""
         report = evaluate(load(split_file("test")), shipped_reader(), split="test")
 
-        assert report.recall >= 0.57 and report.precision >= 0.85
+        assert report.recall >= 0.61 and report.precision >= 0.85
 
     def test_on_the_dev_split_the_level_reached_holds(self) -> None:
         report = evaluate(load(split_file("dev")), shipped_reader(), split="dev")
 
-        assert report.recall >= 0.84 and report.precision >= 0.97
+        assert report.recall >= 0.86 and report.precision >= 0.97
