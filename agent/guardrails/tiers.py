@@ -148,16 +148,29 @@ def _wrong_size(masked: str, parts: tuple[str, ...]) -> list[Violation]:
         sizes = _sizes(sentence.text)
         if not sizes:
             continue
-        for match, figure in located_figures(sentence.text):
+        located = located_figures(sentence.text)
+        amounts = [
+            m
+            for m, f in located
+            if f[1] is not None and not any(z.start() <= m.start() < z.end() for z, _, _ in sizes)
+        ]
+        for match, figure in located:
             if figure[1] is None or any(m.start() <= match.start() < m.end() for m, _, _ in sizes):
                 continue
             per = PER.match(sentence.text, match.end())
             rate = per.group(1) if per else ""
             key = scaled(figure)
             stating = [sized for part in parts for figures_, sized in _part_sized(part) if key in figures_]
-            for _, value, noun in sizes:
+            for size, value, noun in sizes:
                 if rate and _size_noun(rate) == noun:
                     continue
+                nearest = _nearest(size, amounts)
+                if (
+                    nearest is not None
+                    and nearest is not match
+                    and not _one_range(sentence.text, nearest, match)
+                ):
+                    continue  # "the Serenity 4 at $7,495 and the Serenity 6 (6 seats) at $9,295": $9,295's
                 given = [sized for sized in stating if any(n == noun for _, n in sized)]
                 if not given or len(given) < len(stating) or any((value, noun) in sized for sized in given):
                     continue  # also given without a size, or for this one
@@ -173,6 +186,24 @@ def _wrong_size(masked: str, parts: tuple[str, ...]) -> list[Violation]:
                 )
                 break
     return found
+
+
+def _one_range(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """The two figures are the ends of one range: "2 to 3 days", "$450-$750"."""
+    a, b = sorted((first, second), key=lambda m: m.start())
+    return (
+        re.fullmatch(r"\s*(?:to|-|–|a|y|and|or|o)\s*", text[a.end() : b.start()], re.IGNORECASE) is not None
+    )
+
+
+def _nearest(size: re.Match[str], amounts: list[re.Match[str]]) -> re.Match[str] | None:
+    """The figure of the sentence a size stands closest to: the one it describes when the sentence gives
+    two things their figures (found on a pool builder's drafts written blind)."""
+    return min(
+        amounts,
+        key=lambda m: m.start() - size.end() if m.start() >= size.end() else size.start() - m.end(),
+        default=None,
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -400,7 +400,8 @@ class TestTheDevSplits:
     blocked, recall 0.972 (before: 92.6%, 12.8%, 0.818); dev5 100%, 0.0%, 0.967 (90.7%, 0.0%, 0.900);
     dev4 95.2%, 0.0%, 0.952 (90.5%, 0.0%, 0.905); dev and dev2 unchanged. No dev split may block a clean
     draft it did not block. dev7 (Ironbridge Fleet, Lakeshore Pools; 2026-12-08): 86.8% flagged, 6.4% of
-    clean drafts blocked, recall 0.822 (before the work on it: 88.2%, 21.3%, 0.822)."""
+    clean drafts blocked (4.3% after a size was read as its nearest figure's), recall 0.822 (before the
+    work on it: 88.2%, 21.3%, 0.822)."""
 
     @pytest.mark.parametrize(
         ("split", "flagged", "blocked", "recall"),
@@ -410,7 +411,7 @@ class TestTheDevSplits:
             ("dev4", 0.95, 0.0, 0.95),
             ("dev5", 0.98, 0.0, 0.96),
             ("dev6", 0.98, 0.0, 0.97),
-            ("dev7", 0.86, 0.07, 0.82),
+            ("dev7", 0.86, 0.05, 0.82),
         ],
     )
     def test_the_checks_hold_their_level(

@@ -58,3 +58,34 @@ class TestTheRightPriceForTheWrongTier:
     )
     def test_the_figure_of_its_own_bracket_or_of_none_passes(self, body: str) -> None:
         assert numbers(body) == []
+
+
+TUBS = Source(
+    id="faqs/hot-tubs",
+    type=DocType.FAQ,
+    title="Hot tubs",
+    url=None,
+    text="The Serenity 4 (4 seats) is $7,495. The Serenity 6 (6 seats, 42 jets) is $9,295.",
+    score=0.9,
+)
+
+
+class TestASizeBelongsToTheFigureNearestIt:
+    """Found on a pool builder's drafts written blind: two models with their sizes and prices in one
+    sentence, and "$7,495" was read as said of the other model's 6 seats."""
+
+    def numbers(self, body: str) -> list[str]:
+        draft = DraftText(Channel.EMAIL, f"Hi Dana,\n\n{body}\n\nIs there a pad ready?")
+        found = check_grounded(draft, context(sources=(TUBS,), purpose="value_add"))
+        return [
+            draft.body[v.start : v.end] for v in found if v.code == "grounded.number" and v.start is not None
+        ]
+
+    def test_two_models_with_their_own_sizes_and_prices_pass(self) -> None:
+        assert (
+            self.numbers("Two fit: the Serenity 4 at $7,495 and the Serenity 6 (6 seats, 42 jets) at $9,295.")
+            == []
+        )
+
+    def test_a_price_given_to_the_wrong_size_still_fires(self) -> None:
+        assert self.numbers("For 6 seats, the tub is $7,495 delivered.") == ["$7,495"]
